@@ -1,0 +1,15 @@
+import { ApiKey } from './auth/entities/api-key.entity';
+import { Agent } from './auth/entities/agent.entity';
+import { Tenant } from './auth/entities/tenant.entity';
+import { Team } from './routing/entities/team.entity';
+import { Customer } from './tickets/entities/customer.entity';
+import { CustomerIdentity } from './tickets/entities/customer-identity.entity';
+import { Message } from './tickets/entities/message.entity';
+import { TicketCounter } from './tickets/entities/ticket-counter.entity';
+import { TicketEvent } from './tickets/entities/ticket-event.entity';
+import { Ticket } from './tickets/entities/ticket.entity';
+import { MIGRATIONS } from '../migrations';
+
+/** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
+export const ENTITIES = [Tenant, ApiKey, Agent, Team, Customer, CustomerIdentity, Ticket, Message, TicketEvent, TicketCounter];
+export { MIGRATIONS };

@@ -1,0 +1,58 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import depthLimit from 'graphql-depth-limit';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
+import { AppConfig } from './common/config/app-config';
+import { typeormOptions } from './common/database/typeorm-options';
+import { LoaderRegistry } from './common/graphql/loaders';
+import { HealthController } from './common/http/health.controller';
+import { CommonModule } from './common/common.module';
+import { RoutingModule } from './routing/routing.module';
+import { TicketsModule } from './tickets/tickets.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The resolved database: DATABASE_URL or the embedded server's. */
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.register(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+          },
+        }),
+        TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.DATABASE_POOL_SIZE)),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
+          sortSchema: true,
+          introspection: config.GRAPHQL_INTROSPECTION,
+          includeStacktraceInErrorResponses: false,
+          validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+          context: (req: unknown) => ({ req, loaders: new LoaderRegistry() }),
+        }),
+        TerminusModule,
+        AuthModule,
+        TicketsModule,
+        RoutingModule,
+        ChannelsModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

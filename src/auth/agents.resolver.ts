@@ -1,0 +1,50 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { AgentsService } from './agents.service';
+import { RequirePermission } from './auth.decorators';
+import { CreateAgentInput } from './dto/create-agent.input';
+import { Agent } from './entities/agent.entity';
+import { Tenant } from './entities/tenant.entity';
+import { AuthService } from './auth.service';
+
+@Resolver(() => Agent)
+export class AgentsResolver {
+  constructor(
+    private readonly agentsService: AgentsService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Query(() => [Agent])
+  @RequirePermission('tickets:read')
+  agents(@Ctx() ctx: RequestContext) {
+    return this.agentsService.list(ctx);
+  }
+
+  @Mutation(() => Agent)
+  @RequirePermission('admin')
+  createAgent(@Ctx() ctx: RequestContext, @Args('input') input: CreateAgentInput) {
+    return this.agentsService.create(ctx, input);
+  }
+
+  @Query(() => Tenant, { description: 'The store the calling key belongs to.' })
+  @RequirePermission('tickets:read')
+  currentTenant(@Ctx() ctx: RequestContext) {
+    return this.auth.findTenant(ctx.tenantId);
+  }
+}
+
+/** Adds `Ticket.assignee`; tickets knows agents only by id. */
+@Resolver(() => Ticket)
+export class TicketAssigneeResolver {
+  constructor(private readonly agentsService: AgentsService) {}
+
+  @ResolveField(() => Agent, { nullable: true })
+  assignee(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    if (!ticket.assigneeId) return null;
+    return loaders
+      .get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.agentsService.byIds(ticket.tenantId, ids), (a) => a.id))
+      .load(ticket.assigneeId);
+  }
+}

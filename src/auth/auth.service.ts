@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { badInput, conflict, notFound } from '../common/errors/domain-error';
+import type { RequestContext, Role } from '../common/request-context';
+import { generateApiKey, keyMatches, parseApiKey } from './api-key-format';
+import { ApiKey } from './entities/api-key.entity';
+import { Tenant } from './entities/tenant.entity';
+import { ROLES } from './permissions';
+
+export interface CreateTenantParams {
+  name: string;
+  slug?: string;
+  timezone?: string;
+  defaultCountry?: string;
+  locale?: string;
+}
+
+/** Slugs are ASCII for URLs; Arabic store names get a generated one unless given. */
+export function slugify(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[^\w\s-]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-')
+    .replace(/-+/g, '-');
+  return ascii || `store-${uuidv7().slice(-8)}`;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `last_used_at` is written at most once per key per interval, not on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class AuthService {
+  private readonly lastUsedWrites = new Map<string, number>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createTenant(params: CreateTenantParams): Promise<Tenant> {
+    const timezone = params.timezone ?? 'Asia/Riyadh';
+    if (!isValidTimeZone(timezone)) throw badInput(`Unknown time zone "${timezone}"; use an IANA name such as Asia/Riyadh`, { timezone: ['unknown time zone'] });
+    const slug = params.slug ?? slugify(params.name);
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw badInput(`Invalid slug "${slug}": use a-z, 0-9 and -`, { slug: ['invalid slug'] });
+    const repo = this.dataSource.getRepository(Tenant);
+    if (await repo.existsBy({ slug })) throw conflict(`A tenant with slug "${slug}" already exists`);
+    const tenant = repo.create({
+      id: uuidv7(),
+      name: params.name,
+      slug,
+      timezone,
+      defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(),
+      locale: params.locale ?? 'ar',
+    });
+    return repo.save(tenant);
+  }
+
+  async findTenant(idOrSlug: string): Promise<Tenant> {
+    const repo = this.dataSource.getRepository(Tenant);
+    const isUuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
+    const tenant = await repo.findOneBy(isUuid ? { id: idOrSlug } : { slug: idOrSlug });
+    if (!tenant) throw notFound('Tenant', idOrSlug);
+    return tenant;
+  }
+
+  async countTenants(): Promise<number> {
+    return this.dataSource.getRepository(Tenant).count();
+  }
+
+  /** Returns the plain key exactly once; only its hash is stored. */
+  async createApiKey(tenantId: string, role: Role, name: string): Promise<{ apiKey: ApiKey; key: string }> {
+    if (!ROLES.includes(role)) throw badInput(`Unknown role "${role}"; one of ${ROLES.join(', ')}`, { role: ['unknown role'] });
+    const generated = generateApiKey();
+    const repo = this.dataSource.getRepository(ApiKey);
+    const apiKey = await repo.save(
+      repo.create({ id: uuidv7(), tenantId, name, role, prefix: generated.prefix, secretHash: generated.secretHash }),
+    );
+    return { apiKey, key: generated.key };
+  }
+
+  /** Resolves a bearer key to the caller's context, or undefined for an unknown/revoked key. */
+  async authenticate(key: string): Promise<RequestContext | undefined> {
+    const parsed = parseApiKey(key);
+    if (!parsed) return undefined;
+    const rows: Array<{ id: string; tenant_id: string; role: Role; secret_hash: Buffer; timezone: string; default_country: string }> =
+      await this.dataSource.query(
+        `SELECT k.id, k.tenant_id, k.role, k.secret_hash, t.timezone, t.default_country
+           FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
+        [parsed.prefix],
+      );
+    const row = rows[0];
+    if (!row || !keyMatches(key, row.secret_hash)) return undefined;
+    this.touch(row.id, row.tenant_id);
+    return {
+      tenantId: row.tenant_id,
+      tenantTimezone: row.timezone,
+      tenantCountry: row.default_country,
+      role: row.role,
+      actor: { type: 'API_KEY', id: row.id },
+    };
+  }
+
+  /** Records last use without a write per request. */
+  private touch(keyId: string, tenantId: string): void {
+    const now = Date.now();
+    if (now - (this.lastUsedWrites.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWrites.set(keyId, now);
+    void this.dataSource
+      .query('UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId])
+      .catch(() => this.lastUsedWrites.delete(keyId));
+  }
+}

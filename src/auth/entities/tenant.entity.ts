@@ -1,0 +1,38 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** A store. Every other row belongs to exactly one. */
+@ObjectType({ description: 'A store using Rida; every record belongs to one tenant.' })
+@Entity('tenants')
+export class Tenant {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field()
+  @Column('text')
+  name: string;
+
+  @Field({ description: 'URL-safe unique name, e.g. for the public help centre.' })
+  @Column('text', { unique: true })
+  slug: string;
+
+  @Field({ description: 'IANA time zone for business hours and reports, e.g. Asia/Riyadh.' })
+  @Column('text', { default: 'Asia/Riyadh' })
+  timezone: string;
+
+  @Field({ description: 'ISO 3166 country used to read national phone numbers, e.g. SA.' })
+  @Column('text', { default: 'SA' })
+  defaultCountry: string;
+
+  @Field({ description: 'Default language of customer-facing text: ar or en.' })
+  @Column('text', { default: 'ar' })
+  locale: string;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

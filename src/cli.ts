@@ -1,0 +1,106 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AuthService } from './auth/auth.service';
+import { ROLES } from './auth/permissions';
+import { ConfigError, loadConfig } from './common/config/app-config';
+import { resolveDatabase } from './common/database/database-bootstrap';
+import { runMigrations, typeormOptions } from './common/database/typeorm-options';
+import { DomainError } from './common/errors/domain-error';
+import type { Role } from './common/request-context';
+import { createApp } from './create-app';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  tenant:create <name> [--slug s] [--timezone Asia/Riyadh] [--country SA] [--locale ar]
+      Creates a store and prints its admin API key (shown once).
+  apikey:create --tenant <slug|id> [--role admin|agent|integration|reporting] [--name text]
+      Creates another API key for a store and prints it (shown once).
+  migration:run
+      Applies pending database migrations (the server also does this on start).
+  schema:print [--out schema.gql]
+      Writes the GraphQL schema (SDL) generated from the code.
+`;
+
+async function withAuth<T>(url: string, work: (auth: AuthService) => Promise<T>): Promise<T> {
+  await runMigrations(url);
+  const dataSource = await new DataSource(typeormOptions(url, 2)).initialize();
+  try {
+    return await work(new AuthService(dataSource));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      slug: { type: 'string' },
+      timezone: { type: 'string' },
+      country: { type: 'string' },
+      locale: { type: 'string' },
+      tenant: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || values.help) return console.log(USAGE);
+
+  const config = loadConfig(process.env);
+  const database = await resolveDatabase(config, () => undefined);
+  try {
+    switch (command) {
+      case 'tenant:create': {
+        const name = rest.join(' ').trim();
+        if (!name) throw new DomainError('BAD_USER_INPUT', 'tenant:create needs the store name');
+        await withAuth(database.url, async (auth) => {
+          const tenant = await auth.createTenant({ name, slug: values.slug, timezone: values.timezone, defaultCountry: values.country, locale: values.locale });
+          const { key } = await auth.createApiKey(tenant.id, 'admin', 'bootstrap admin key');
+          console.log(`Created store "${tenant.name}" (slug ${tenant.slug}, id ${tenant.id}, time zone ${tenant.timezone}).`);
+          console.log(`Admin API key (store it now, it is not shown again):\n\n  ${key}\n`);
+          console.log(`Try it:\n  curl -s http://${config.HOST}:${config.PORT}/graphql -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${key}' -d '{"query":"{ currentTenant { name slug timezone } }"}'`);
+        });
+        break;
+      }
+      case 'apikey:create': {
+        if (!values.tenant) throw new DomainError('BAD_USER_INPUT', 'apikey:create needs --tenant <slug|id>');
+        const role = (values.role ?? 'agent') as Role;
+        if (!ROLES.includes(role)) throw new DomainError('BAD_USER_INPUT', `--role must be one of ${ROLES.join(', ')}`);
+        await withAuth(database.url, async (auth) => {
+          const tenant = await auth.findTenant(values.tenant!);
+          const { apiKey, key } = await auth.createApiKey(tenant.id, role, values.name ?? `${role} key`);
+          console.log(`Created ${role} key ${apiKey.prefix} for "${tenant.name}". Store it now, it is not shown again:\n\n  ${key}\n`);
+        });
+        break;
+      }
+      case 'migration:run': {
+        const applied = await runMigrations(database.url);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
+        break;
+      }
+      case 'schema:print': {
+        const out = values.out ?? 'schema.gql';
+        const app = await createApp({ config: { ...config, GRAPHQL_SCHEMA_FILE: out, LOG_LEVEL: 'warn' }, databaseUrl: database.url });
+        await app.init();
+        await app.close();
+        console.log(`Wrote ${out}`);
+        break;
+      }
+      default:
+        console.error(`Unknown command "${command}"\n\n${USAGE}`);
+        process.exitCode = 2;
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof DomainError || error instanceof ConfigError ? `Error: ${error.message}` : error);
+  process.exit(1);
+});

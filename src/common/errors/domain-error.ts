@@ -1,0 +1,41 @@
+/** The error vocabulary clients branch on (`extensions.code` in GraphQL, `error.code` in REST). */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/** Field path → messages, e.g. `{ "customer.email": ["must be an email"] }`. */
+export type FieldErrors = Record<string, string[]>;
+
+/** Thrown by services; the edge (exception filter) turns it into the client's error shape. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldErrors,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const badInput = (message: string, fields?: FieldErrors) => new DomainError('BAD_USER_INPUT', message, fields);
+export const notFound = (what: string, id?: string) => new DomainError('NOT_FOUND', id ? `${what} ${id} not found` : `${what} not found`);
+export const conflict = (message: string) => new DomainError('CONFLICT', message);
+export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
+export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>)') =>
+  new DomainError('UNAUTHENTICATED', message);

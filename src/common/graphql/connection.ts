@@ -1,0 +1,86 @@
+import { Type } from '@nestjs/common';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { badInput } from '../errors/domain-error';
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  /** Counting is a separate query, run only when a client selects `totalCount`. */
+  totalCount: () => Promise<number>;
+}
+
+/** Builds the GraphQL types `XxxConnection` and `XxxEdge` for a node type. */
+export function ConnectionType<T>(node: Type<T>, name = node.name) {
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${name}Connection`, { isAbstract: true })
+  abstract class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges: Edge<T>[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+
+    @Field(() => Int, { description: 'Number of nodes matching the filter, ignoring pagination.' })
+    totalCount: number;
+  }
+  return ConnectionClass;
+}
+
+/** Cursors are opaque to clients: base64url JSON of the sort key values of a row. */
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, length: number): unknown[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length) return values;
+  } catch {
+    // fall through to the client error below
+  }
+  throw badInput('Invalid cursor: pass a cursor returned by this list', { after: ['invalid cursor'] });
+}
+
+/** Turns `first + 1` fetched rows into a page. */
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string, hasPrevious: boolean, totalCount: () => Promise<number>): Connection<T> {
+  const page = rows.slice(0, first);
+  const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: hasPrevious,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}

@@ -1,0 +1,45 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { unauthenticated } from './errors/domain-error';
+
+export type ActorType = 'API_KEY' | 'AGENT' | 'CUSTOMER' | 'SYSTEM';
+export type Role = 'admin' | 'agent' | 'integration' | 'reporting';
+
+/**
+ * Who is calling and for which store. Every service method takes it first, so no query can forget
+ * the tenant and every audit event knows its actor.
+ */
+export interface RequestContext {
+  tenantId: string;
+  tenantTimezone: string;
+  tenantCountry: string;
+  role: Role;
+  actor: { type: ActorType; id: string | null };
+}
+
+/** The Fastify request as the auth guard leaves it. */
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  ctx?: RequestContext;
+}
+
+export function requestFrom(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<string>() === 'graphql') {
+    return GqlExecutionContext.create(context).getContext<{ req: AuthenticatedRequest }>().req;
+  }
+  return context.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+/** Injects the caller's RequestContext into a resolver or controller method. */
+export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext => {
+  const ctx = requestFrom(context).ctx;
+  if (!ctx) throw unauthenticated();
+  return ctx;
+});
+
+/**
+ * A JSON object stored in a jsonb column. `any` values because TypeORM's insert typing rejects
+ * `unknown` inside jsonb; GraphQL's JSON scalar and class-validator bound what arrives.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonObject = Record<string, any>;

@@ -1,0 +1,45 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../auth/auth.decorators';
+import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { Ctx, RequestContext } from '../common/request-context';
+import { TicketConnection } from './dto/ticket-payloads';
+import { TicketSortInput } from './dto/tickets-filter.input';
+import { CustomerIdentity } from './entities/customer-identity.entity';
+import { Customer } from './entities/customer.entity';
+import { CustomersService } from './customers.service';
+import { TicketsService } from './tickets.service';
+
+@Resolver(() => Customer)
+export class CustomersResolver {
+  constructor(
+    private readonly customers: CustomersService,
+    private readonly ticketsService: TicketsService,
+  ) {}
+
+  @Query(() => Customer, { description: 'A customer with identities and tickets from every channel.' })
+  @RequirePermission('tickets:read')
+  customer(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.customers.get(ctx, id);
+  }
+
+  @ResolveField(() => [CustomerIdentity])
+  identities(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) =>
+        groupByKeys(ids, await this.customers.identitiesOf(customer.tenantId, ids), (i) => i.customerId),
+      )
+      .load(customer.id);
+  }
+
+  @ResolveField(() => TicketConnection, { description: 'Every ticket of this customer, across channels: one history.' })
+  tickets(
+    @Ctx() ctx: RequestContext,
+    @Parent() customer: Customer,
+    @Args('sort', { nullable: true }) sort?: TicketSortInput,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    return this.ticketsService.list(ctx, { customerId: customer.id }, sort, first, after);
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { TenantTransactions } from '../common/database/tenant-transactions';
+import { badInput, DomainError, notFound } from '../common/errors/domain-error';
+import type { RequestContext } from '../common/request-context';
+import { identitiesOf, IdentityValue, InvalidIdentityError } from './customer-identity';
+import { CustomerRefInput } from './dto/customer-ref.input';
+import { CustomerIdentity } from './entities/customer-identity.entity';
+import { Customer } from './entities/customer.entity';
+import { CustomerTier } from './ticket-enums';
+
+@Injectable()
+export class CustomersService {
+  constructor(private readonly db: TenantTransactions) {}
+
+  /**
+   * Finds the customer a ticket or message is from, creating it when no identity is known.
+   * One customer across channels: identities given together are attached to the same customer.
+   * Transaction-scoped advisory locks on the identities make concurrent first contacts from the
+   * same person (two WhatsApp messages in one second) resolve to one customer.
+   */
+  async resolve(manager: EntityManager, ctx: RequestContext, ref: CustomerRefInput): Promise<Customer> {
+    let identities: IdentityValue[];
+    try {
+      identities = identitiesOf(ref, ctx.tenantCountry);
+    } catch (error) {
+      if (error instanceof InvalidIdentityError) throw badInput(error.message, { [`customer.${error.field}`]: [error.message] });
+      throw error;
+    }
+
+    if (ref.id) {
+      const customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: ref.id });
+      if (!customer) throw new DomainError('NOT_FOUND', `Customer ${ref.id} not found`, { 'customer.id': ['no such customer'] });
+      await this.attachIdentities(manager, ctx, customer.id, identities);
+      return customer;
+    }
+    if (identities.length === 0) {
+      throw badInput('The customer needs an id or at least one of email, phone, whatsapp, instagram, x, facebook, externalId', {
+        customer: ['no id or identity given'],
+      });
+    }
+
+    const lockKeys = identities.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort();
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [lockKeys]);
+
+    const known: Array<{ customer_id: string; kind: string; value: string }> = await manager.query(
+      `SELECT customer_id, kind, value FROM customer_identities
+        WHERE tenant_id = $1 AND (kind, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+      [ctx.tenantId, identities.map((i) => i.kind), identities.map((i) => i.value)],
+    );
+    const match = identities.map((i) => known.find((k) => k.kind === i.kind && k.value === i.value)).find(Boolean);
+
+    if (match) {
+      const customer = await manager.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: match.customer_id });
+      await this.attachIdentities(manager, ctx, customer.id, identities);
+      if (!customer.name && ref.name) {
+        customer.name = ref.name;
+        await manager.update(Customer, { tenantId: ctx.tenantId, id: customer.id }, { name: ref.name });
+      }
+      return customer;
+    }
+
+    const customer = manager.create(Customer, {
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      name: ref.name ?? null,
+      tier: ref.tier ?? CustomerTier.STANDARD,
+    });
+    const inserted = await manager.insert(Customer, customer);
+    Object.assign(customer, inserted.generatedMaps[0]);
+    await this.attachIdentities(manager, ctx, customer.id, identities);
+    return customer;
+  }
+
+  /** Adds identities not yet known; one already belonging to another customer stays with it. */
+  private async attachIdentities(manager: EntityManager, ctx: RequestContext, customerId: string, identities: IdentityValue[]) {
+    if (identities.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CustomerIdentity)
+      .values(identities.map((i) => ({ tenantId: ctx.tenantId, id: uuidv7(), customerId, kind: i.kind, value: i.value })))
+      .orIgnore()
+      .execute();
+  }
+
+  async byIds(tenantId: string, ids: readonly string[]): Promise<Customer[]> {
+    return this.db.manager.findBy(Customer, { tenantId, id: In([...ids]) });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Customer> {
+    const customer = await this.db.manager.findOneBy(Customer, { tenantId: ctx.tenantId, id });
+    if (!customer) throw notFound('Customer', id);
+    return customer;
+  }
+
+  async identitiesOf(tenantId: string, customerIds: readonly string[]): Promise<CustomerIdentity[]> {
+    return this.db.manager.find(CustomerIdentity, {
+      where: { tenantId, customerId: In([...customerIds]) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+}

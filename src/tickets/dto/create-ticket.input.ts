@@ -1,0 +1,96 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsDefined, IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import GraphQLJSON from 'graphql-type-json';
+import '../graphql-enums';
+import { Channel, TicketCategory, TicketPriority } from '../ticket-enums';
+import { CustomerRefInput } from './customer-ref.input';
+import { IsJsonObject, IsNotBlank, LIMITS } from './validators';
+
+@InputType()
+export class CreateTicketInput {
+  @Field()
+  @ApiProperty({ example: 'تأخر توصيل الطلب' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.subject)
+  subject: string;
+
+  @Field({ description: "The customer's first message." })
+  @ApiProperty({ example: 'السلام عليكم، طلبي رقم 4521 تأخر أسبوع عن موعد التوصيل' })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.body)
+  body: string;
+
+  @Field(() => CustomerRefInput)
+  @ApiProperty({ type: () => CustomerRefInput })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => CustomerRefInput)
+  customer: CustomerRefInput;
+
+  @Field(() => Channel, { nullable: true, defaultValue: Channel.API })
+  @ApiPropertyOptional({ enum: Channel, default: Channel.API })
+  @IsOptional()
+  @IsEnum(Channel)
+  channel?: Channel;
+
+  @Field(() => TicketCategory, { nullable: true, defaultValue: TicketCategory.GENERAL })
+  @ApiPropertyOptional({ enum: TicketCategory, default: TicketCategory.GENERAL })
+  @IsOptional()
+  @IsEnum(TicketCategory)
+  category?: TicketCategory;
+
+  @Field(() => TicketPriority, { nullable: true, defaultValue: TicketPriority.NORMAL })
+  @ApiPropertyOptional({ enum: TicketPriority, default: TicketPriority.NORMAL })
+  @IsOptional()
+  @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @Field(() => [String], { nullable: true })
+  @ApiPropertyOptional({ type: [String], example: ['شحن', 'vip'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.tags)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(LIMITS.tag, { each: true })
+  tags?: string[];
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { city: 'الرياض' } })
+  @IsOptional()
+  @IsJsonObject(LIMITS.customFieldsBytes)
+  customFields?: Record<string, unknown>;
+
+  @Field({ nullable: true })
+  @ApiPropertyOptional({ example: '4521' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.ref)
+  orderRef?: string;
+
+  @Field({ nullable: true })
+  @ApiPropertyOptional({ example: 'SKU-OUD-100' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.ref)
+  productRef?: string;
+
+  @Field({ nullable: true, description: 'Repeating a create with the same key returns the same ticket.' })
+  @ApiPropertyOptional({ description: 'Prefer the Idempotency-Key header.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(LIMITS.idempotencyKey)
+  idempotencyKey?: string;
+
+  @Field({ nullable: true, description: "The provider's id of the first message, for de-duplication." })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.ref)
+  externalMessageId?: string;
+}

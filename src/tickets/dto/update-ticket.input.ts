@@ -1,0 +1,50 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import '../graphql-enums';
+import { TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
+import { IsNotBlank, LIMITS } from './validators';
+
+/** Only the fields given change; `assigneeId: null` / `teamId: null` clear them. */
+@InputType()
+export class UpdateTicketInput {
+  @Field(() => TicketStatus, { nullable: true })
+  @IsOptional()
+  @IsEnum(TicketStatus)
+  status?: TicketStatus;
+
+  @Field(() => TicketPriority, { nullable: true })
+  @IsOptional()
+  @IsEnum(TicketPriority)
+  priority?: TicketPriority;
+
+  @Field(() => TicketCategory, { nullable: true })
+  @IsOptional()
+  @IsEnum(TicketCategory)
+  category?: TicketCategory;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.subject)
+  subject?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Replaces all tags.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.tags)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(LIMITS.tag, { each: true })
+  tags?: string[];
+
+  @Field(() => ID, { nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsUUID()
+  assigneeId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsUUID()
+  teamId?: string | null;
+}

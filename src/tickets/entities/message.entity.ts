@@ -1,0 +1,54 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import '../graphql-enums';
+import { AuthorType, Channel } from '../ticket-enums';
+
+@ObjectType({ description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
+@Entity('messages')
+@Index('messages_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
+@Index('messages_tenant_channel_external_key', ['tenantId', 'channel', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Check('messages_author_type_check', `author_type IN ('CUSTOMER','AGENT','SYSTEM','BOT')`)
+export class Message {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  ticketId: string;
+
+  @Field(() => AuthorType)
+  @Column('text')
+  authorType: AuthorType;
+
+  @Field(() => String, { nullable: true, description: 'Customer or agent id, when known.' })
+  @Column('uuid', { nullable: true })
+  authorId: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  authorName: string | null;
+
+  @Field({ description: 'Internal notes are never shown to customers.' })
+  @Column('boolean', { default: false })
+  internal: boolean;
+
+  @Field()
+  @Column('text')
+  body: string;
+
+  @Field(() => Channel)
+  @Column('text')
+  channel: Channel;
+
+  @Field(() => String, { nullable: true, description: "The provider's message id (email Message-ID, WhatsApp wamid …); unique per channel." })
+  @Column('text', { nullable: true })
+  externalId: string | null;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,144 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import type { JsonObject } from '../../common/request-context';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import '../graphql-enums';
+import { Channel, PRIORITY_BY_RANK, PRIORITY_RANK, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
+
+const priorityRank = {
+  to: (value: TicketPriority | undefined) => (value === undefined ? undefined : PRIORITY_RANK[value]),
+  from: (rank: number | null) => (rank === null ? null : PRIORITY_BY_RANK[rank]),
+};
+
+/**
+ * Indexes serve the filters and sorts of `tickets(...)`: every one leads with tenant_id,
+ * then the filter column, then the sort column. Denormalised facts (first response, reopens,
+ * counts) are stored as they happen so KPIs never replay message history.
+ */
+@ObjectType({ description: 'A customer request and its conversation, from any channel.' })
+@Entity('tickets')
+@Index('tickets_tenant_number_key', ['tenantId', 'number'], { unique: true })
+@Index('tickets_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
+@Index('tickets_tenant_updated_idx', ['tenantId', 'updatedAt', 'id'])
+@Index('tickets_tenant_priority_idx', ['tenantId', 'priority', 'createdAt', 'id'])
+@Index('tickets_tenant_status_created_idx', ['tenantId', 'status', 'createdAt'])
+@Index('tickets_tenant_category_created_idx', ['tenantId', 'category', 'createdAt'])
+@Index('tickets_tenant_channel_created_idx', ['tenantId', 'channel', 'createdAt'])
+@Index('tickets_tenant_customer_created_idx', ['tenantId', 'customerId', 'createdAt'])
+@Index('tickets_tenant_assignee_status_idx', ['tenantId', 'assigneeId', 'status'])
+@Index('tickets_tenant_team_status_idx', ['tenantId', 'teamId', 'status'])
+@Index('tickets_tags_gin', { synchronize: false }) // GIN (tags), created in the migration
+@Check('tickets_status_check', `status IN ('NEW','OPEN','PENDING','ON_HOLD','SOLVED','CLOSED')`)
+@Check('tickets_priority_check', 'priority BETWEEN 0 AND 3')
+@Check('tickets_category_check', `category IN ('PAYMENT','SHIPPING','TECHNICAL','RETURNS','PRE_SALES','PRODUCT','ACCOUNT','GENERAL')`)
+@Check('tickets_channel_check', `channel IN ('EMAIL','WHATSAPP','INSTAGRAM','X','FACEBOOK','CHAT','PHONE','WEB_FORM','API','COMMENT')`)
+@Index('tickets_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
+export class Ticket {
+  // Primary key (tenant_id, id): ready for distribution by tenant, and the target of
+  // composite foreign keys that keep every reference inside one store.
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => Int, { description: 'Per-store human number: #1001, #1002 …' })
+  @Column('integer')
+  number: number;
+
+  @Field()
+  @Column('text')
+  subject: string;
+
+  @Field(() => TicketStatus)
+  @Column('text')
+  status: TicketStatus;
+
+  @Field(() => TicketPriority)
+  @Column('smallint', { transformer: priorityRank })
+  priority: TicketPriority;
+
+  @Field(() => TicketCategory)
+  @Column('text')
+  category: TicketCategory;
+
+  @Field(() => Channel, { description: 'The channel the ticket started on.' })
+  @Column('text')
+  channel: Channel;
+
+  @Column('uuid')
+  customerId: string;
+
+  @Column('uuid', { nullable: true })
+  assigneeId: string | null;
+
+  @Column('uuid', { nullable: true })
+  teamId: string | null;
+
+  @Field(() => [String])
+  @Column('text', { array: true, default: () => "'{}'" })
+  tags: string[];
+
+  @Field(() => GraphQLJSON, { description: 'Store-defined fields, as a JSON object.' })
+  @Column('jsonb', { default: () => "'{}'" })
+  customFields: JsonObject;
+
+  @Field(() => String, { nullable: true, description: 'The store order this ticket is about.' })
+  @Column('text', { nullable: true })
+  orderRef: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The product (SKU or id) this ticket is about.' })
+  @Column('text', { nullable: true })
+  productRef: string | null;
+
+  @Column('text', { nullable: true })
+  idempotencyKey: string | null;
+
+  @Column('text', { nullable: true })
+  idempotencyFingerprint: string | null;
+
+  @Column('uuid', { nullable: true })
+  followUpOfId: string | null;
+
+  @Field(() => Int)
+  @Column('integer', { default: 0 })
+  messageCount: number;
+
+  @Field(() => Int, { description: 'Public replies by agents (first contact resolution counts these).' })
+  @Column('integer', { default: 0 })
+  publicAgentReplyCount: number;
+
+  @Field(() => Int)
+  @Column('integer', { default: 0 })
+  reopenCount: number;
+
+  @Field(() => Date, { nullable: true, description: 'When an agent first replied publicly.' })
+  @Column('timestamptz', { nullable: true })
+  firstResponseAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastCustomerMessageAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastAgentReplyAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  solvedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  closedAt: Date | null;
+
+  // Millisecond precision, like JavaScript dates, so keyset cursors round-trip exactly.
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
+  updatedAt: Date;
+}

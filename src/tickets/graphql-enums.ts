@@ -1,0 +1,11 @@
+import { registerEnumType } from '@nestjs/graphql';
+import { AuthorType, Channel, CustomerTier, IdentityKind, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+
+registerEnumType(TicketStatus, { name: 'TicketStatus', description: 'NEW → OPEN ⇄ PENDING/ON_HOLD → SOLVED → CLOSED' });
+registerEnumType(TicketPriority, { name: 'TicketPriority' });
+registerEnumType(Channel, { name: 'Channel' });
+registerEnumType(TicketCategory, { name: 'TicketCategory' });
+registerEnumType(AuthorType, { name: 'AuthorType' });
+registerEnumType(IdentityKind, { name: 'IdentityKind' });
+registerEnumType(CustomerTier, { name: 'CustomerTier' });
+registerEnumType(TicketEventType, { name: 'TicketEventType' });

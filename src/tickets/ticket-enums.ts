@@ -1,0 +1,83 @@
+/** Plain enums, shared by entities, GraphQL and pure domain code. */
+export enum TicketStatus {
+  NEW = 'NEW',
+  OPEN = 'OPEN',
+  PENDING = 'PENDING',
+  ON_HOLD = 'ON_HOLD',
+  SOLVED = 'SOLVED',
+  CLOSED = 'CLOSED',
+}
+
+/** Declared from lowest to highest: the stored rank is the index, so SQL sorts by urgency. */
+export enum TicketPriority {
+  LOW = 'LOW',
+  NORMAL = 'NORMAL',
+  HIGH = 'HIGH',
+  URGENT = 'URGENT',
+}
+
+export enum Channel {
+  EMAIL = 'EMAIL',
+  WHATSAPP = 'WHATSAPP',
+  INSTAGRAM = 'INSTAGRAM',
+  X = 'X',
+  FACEBOOK = 'FACEBOOK',
+  CHAT = 'CHAT',
+  PHONE = 'PHONE',
+  WEB_FORM = 'WEB_FORM',
+  API = 'API',
+  COMMENT = 'COMMENT',
+}
+
+export enum TicketCategory {
+  PAYMENT = 'PAYMENT',
+  SHIPPING = 'SHIPPING',
+  TECHNICAL = 'TECHNICAL',
+  RETURNS = 'RETURNS',
+  PRE_SALES = 'PRE_SALES',
+  PRODUCT = 'PRODUCT',
+  ACCOUNT = 'ACCOUNT',
+  GENERAL = 'GENERAL',
+}
+
+export enum AuthorType {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+  SYSTEM = 'SYSTEM',
+  BOT = 'BOT',
+}
+
+export enum IdentityKind {
+  EMAIL = 'EMAIL',
+  /** E.164; WhatsApp numbers and phone calls share it, so both reach the same customer. */
+  PHONE = 'PHONE',
+  INSTAGRAM = 'INSTAGRAM',
+  X = 'X',
+  FACEBOOK = 'FACEBOOK',
+  /** The store platform's own customer id (Salla, Zid, Shopify …). */
+  EXTERNAL = 'EXTERNAL',
+}
+
+export enum CustomerTier {
+  STANDARD = 'STANDARD',
+  SILVER = 'SILVER',
+  GOLD = 'GOLD',
+  VIP = 'VIP',
+}
+
+export enum TicketEventType {
+  CREATED = 'CREATED',
+  MESSAGE_ADDED = 'MESSAGE_ADDED',
+  STATUS_CHANGED = 'STATUS_CHANGED',
+  REOPENED = 'REOPENED',
+  PRIORITY_CHANGED = 'PRIORITY_CHANGED',
+  CATEGORY_CHANGED = 'CATEGORY_CHANGED',
+  ASSIGNEE_CHANGED = 'ASSIGNEE_CHANGED',
+  TEAM_CHANGED = 'TEAM_CHANGED',
+  TAGS_CHANGED = 'TAGS_CHANGED',
+  SUBJECT_CHANGED = 'SUBJECT_CHANGED',
+  FOLLOW_UP_CREATED = 'FOLLOW_UP_CREATED',
+}
+
+export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
+export const PRIORITY_BY_RANK = Object.fromEntries(Object.entries(PRIORITY_RANK).map(([k, v]) => [v, k])) as Record<number, TicketPriority>;

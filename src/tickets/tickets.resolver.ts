@@ -1,0 +1,107 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../auth/auth.decorators';
+import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { Ctx, RequestContext } from '../common/request-context';
+import { AddMessageInput } from './dto/add-message.input';
+import { CreateTicketInput } from './dto/create-ticket.input';
+import { AddMessagePayload, TicketConnection } from './dto/ticket-payloads';
+import { TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
+import { UpdateTicketInput } from './dto/update-ticket.input';
+import { Customer } from './entities/customer.entity';
+import { Message } from './entities/message.entity';
+import { TicketEvent } from './entities/ticket-event.entity';
+import { Ticket } from './entities/ticket.entity';
+import { CustomersService } from './customers.service';
+import { TicketsService } from './tickets.service';
+
+@Resolver(() => Ticket)
+export class TicketsResolver {
+  constructor(
+    private readonly ticketsService: TicketsService,
+    private readonly customers: CustomersService,
+  ) {}
+
+  @Query(() => Ticket, { description: 'One ticket by id.' })
+  @RequirePermission('tickets:read')
+  ticket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.ticketsService.get(ctx, id);
+  }
+
+  @Query(() => Ticket, { description: 'One ticket by its per-store number (#1001).' })
+  @RequirePermission('tickets:read')
+  ticketByNumber(@Ctx() ctx: RequestContext, @Args('number', { type: () => Int }) number: number) {
+    return this.ticketsService.getByNumber(ctx, number);
+  }
+
+  @Query(() => TicketConnection)
+  @RequirePermission('tickets:read')
+  tickets(
+    @Ctx() ctx: RequestContext,
+    @Args('filter', { nullable: true }) filter?: TicketsFilterInput,
+    @Args('sort', { nullable: true }) sort?: TicketSortInput,
+    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    return this.ticketsService.list(ctx, filter, sort, first, after);
+  }
+
+  @Mutation(() => Ticket, { description: 'Creates a ticket with the customer\'s first message; idempotent with idempotencyKey.' })
+  @RequirePermission('tickets:write')
+  async createTicket(@Ctx() ctx: RequestContext, @Args('input') input: CreateTicketInput) {
+    return (await this.ticketsService.create(ctx, input)).ticket;
+  }
+
+  @Mutation(() => AddMessagePayload, { description: 'A customer message, a public agent reply or an internal note.' })
+  @RequirePermission('tickets:write')
+  addMessage(@Ctx() ctx: RequestContext, @Args('input') input: AddMessageInput) {
+    return this.ticketsService.addMessage(ctx, input);
+  }
+
+  @Mutation(() => Ticket)
+  @RequirePermission('tickets:write')
+  updateTicket(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input') input: UpdateTicketInput,
+  ) {
+    return this.ticketsService.update(ctx, id, input);
+  }
+
+  @ResolveField(() => Customer)
+  customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Customer | null>('customerById', async (ids) =>
+        byKeys(ids, await this.customers.byIds(ticket.tenantId, ids), (c) => c.id),
+      )
+      .load(ticket.customerId);
+  }
+
+  @ResolveField(() => [Message], { description: 'Oldest first.' })
+  messages(
+    @Parent() ticket: Ticket,
+    @Context() { loaders }: GraphQLRequestContext,
+    @Args('includeInternal', { defaultValue: true, description: 'false: only what the customer sees.' }) includeInternal: boolean,
+  ) {
+    return loaders
+      .get<string, Message[]>(`messagesByTicket:${includeInternal}`, async (ids) =>
+        groupByKeys(ids, await this.ticketsService.messagesOf(ticket.tenantId, ids, includeInternal), (m) => m.ticketId),
+      )
+      .load(ticket.id);
+  }
+
+  @ResolveField(() => [TicketEvent], { description: 'The audit timeline, oldest first.' })
+  events(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketsService.eventsOf(ticket.tenantId, ids), (e) => e.ticketId))
+      .load(ticket.id);
+  }
+
+  @ResolveField(() => Ticket, { nullable: true, description: 'The closed ticket this one follows up.' })
+  followUpOf(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    if (!ticket.followUpOfId) return null;
+    return loaders
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(ticket.tenantId, ids), (t) => t.id))
+      .load(ticket.followUpOfId);
+  }
+}

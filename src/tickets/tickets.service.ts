@@ -1,0 +1,432 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { Agent } from '../auth/entities/agent.entity';
+import { TenantTransactions } from '../common/database/tenant-transactions';
+import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
+import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
+import type { JsonObject, RequestContext } from '../common/request-context';
+import { Team } from '../routing/entities/team.entity';
+import { CustomersService } from './customers.service';
+import { AddMessageInput } from './dto/add-message.input';
+import { CreateTicketInput } from './dto/create-ticket.input';
+import { SortDirection, TicketSortField, TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
+import { UpdateTicketInput } from './dto/update-ticket.input';
+import { Customer } from './entities/customer.entity';
+import { Message } from './entities/message.entity';
+import { TicketEvent } from './entities/ticket-event.entity';
+import { Ticket } from './entities/ticket.entity';
+import { requestFingerprint } from './request-fingerprint';
+import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
+import { diffTags, normaliseTags } from './ticket-tags';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Another transaction committed the same idempotency key or provider message id first. */
+class LostRace extends Error {}
+
+type NewEvent = { type: TicketEventType; data?: JsonObject };
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly customers: CustomersService,
+  ) {}
+
+  // ── create ────────────────────────────────────────────────────────────────────────────────
+
+  /** Creates a ticket with its first (customer) message; `created` is false for an idempotent replay. */
+  async create(ctx: RequestContext, input: CreateTicketInput): Promise<{ ticket: Ticket; created: boolean }> {
+    const { idempotencyKey, ...request } = input;
+    const fingerprint = idempotencyKey ? requestFingerprint(request) : null;
+    const channel = input.channel ?? Channel.API;
+
+    const replay = await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);
+    if (replay) return { ticket: replay, created: false };
+
+    try {
+      const ticket = await this.db.run(ctx, async (manager) => {
+        const customer = await this.customers.resolve(manager, ctx, input.customer);
+        const ticket = await this.insertTicket(manager, ctx, {
+          subject: input.subject.trim(),
+          channel,
+          category: input.category ?? TicketCategory.GENERAL,
+          priority: input.priority ?? TicketPriority.NORMAL,
+          customerId: customer.id,
+          tags: normaliseTags(input.tags ?? []),
+          customFields: input.customFields ?? {},
+          orderRef: input.orderRef ?? null,
+          productRef: input.productRef ?? null,
+          idempotencyKey: idempotencyKey ?? null,
+          idempotencyFingerprint: fingerprint,
+        });
+        await this.insertMessage(manager, ctx, ticket, {
+          authorType: AuthorType.CUSTOMER,
+          authorId: customer.id,
+          authorName: customer.name,
+          internal: false,
+          body: input.body,
+          channel,
+          externalId: input.externalMessageId ?? null,
+        });
+        await this.recordEvents(manager, ctx, ticket.id, [
+          { type: TicketEventType.CREATED, data: { channel, category: ticket.category, priority: ticket.priority, customerId: customer.id } },
+        ]);
+        return ticket;
+      });
+      return { ticket, created: true };
+    } catch (error) {
+      if (!(error instanceof LostRace)) throw error;
+      const winner = await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);
+      if (!winner) throw error;
+      return { ticket: winner, created: false };
+    }
+  }
+
+  /** The ticket an earlier identical request created, if any (idempotency key, else provider message id). */
+  private async findReplay(ctx: RequestContext, key: string | undefined, fingerprint: string | null, channel: Channel, externalMessageId?: string) {
+    if (key) {
+      const existing = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: key });
+      if (existing && existing.idempotencyFingerprint !== fingerprint) {
+        throw conflict('This Idempotency-Key was already used with a different request');
+      }
+      if (existing) return existing;
+    }
+    if (externalMessageId) {
+      const message = await this.db.manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: externalMessageId });
+      if (message) return this.db.manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: message.ticketId });
+    }
+    return undefined;
+  }
+
+  private async insertTicket(
+    manager: EntityManager,
+    ctx: RequestContext,
+    fields: Pick<Ticket, 'subject' | 'channel' | 'category' | 'priority' | 'customerId' | 'tags' | 'customFields' | 'orderRef' | 'productRef'> &
+      Partial<Pick<Ticket, 'idempotencyKey' | 'idempotencyFingerprint' | 'followUpOfId'>>,
+  ): Promise<Ticket> {
+    // Gap-free per-tenant numbers: the counter row stays locked until commit, so concurrent
+    // creates take turns for this one statement's lock and never share a number.
+    const [{ last_number: number }] = await manager.query(
+      `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
+       RETURNING last_number`,
+      [ctx.tenantId],
+    );
+    const ticket = manager.create(Ticket, {
+      idempotencyKey: null,
+      idempotencyFingerprint: null,
+      followUpOfId: null,
+      ...fields,
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      number,
+      status: TicketStatus.NEW,
+      assigneeId: null,
+      teamId: null,
+      messageCount: 0,
+      publicAgentReplyCount: 0,
+      reopenCount: 0,
+      firstResponseAt: null,
+      lastCustomerMessageAt: null,
+      lastAgentReplyAt: null,
+      solvedAt: null,
+      closedAt: null,
+    });
+    // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
+    const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
+    if ((result.raw as unknown[]).length === 0) throw new LostRace();
+    return Object.assign(ticket, result.generatedMaps[0]);
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────────────────────
+
+  async addMessage(ctx: RequestContext, input: AddMessageInput): Promise<{ message: Message; ticket: Ticket }> {
+    if (input.authorType === AuthorType.CUSTOMER && input.internal) {
+      throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
+    }
+    return this.db.run(ctx, async (manager) => {
+      const ticket = await this.lockTicket(manager, ctx, input.ticketId);
+      const channel = input.channel ?? ticket.channel;
+      if (input.externalId) {
+        const existing = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: input.externalId });
+        if (existing) return { message: existing, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: existing.ticketId }) };
+      }
+      const author = await this.resolveAuthor(manager, ctx, ticket, input);
+      const effect = effectOfMessage(ticket.status, input.authorType, input.internal);
+
+      if (ticket.status === TicketStatus.CLOSED) {
+        if (!effect.startsFollowUp) throw conflict(`Ticket #${ticket.number} is closed and cannot change; the customer's next message starts a follow-up ticket`);
+        return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null });
+      }
+
+      const message = await this.insertMessage(manager, ctx, ticket, {
+        ...author,
+        internal: input.internal,
+        body: input.body,
+        channel,
+        externalId: input.externalId ?? null,
+      });
+      const events: NewEvent[] = [
+        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } },
+      ];
+      if (effect.status && effect.status !== ticket.status) {
+        events.push({
+          type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
+          data: { from: ticket.status, to: effect.status, reason: 'message' },
+        });
+        await manager.query(
+          `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
+            WHERE tenant_id = $1 AND id = $2`,
+          [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
+        );
+      }
+      await this.recordEvents(manager, ctx, ticket.id, events);
+      return { message, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }) };
+    });
+  }
+
+  private async resolveAuthor(manager: EntityManager, ctx: RequestContext, ticket: Ticket, input: AddMessageInput) {
+    if (input.authorType === AuthorType.CUSTOMER) {
+      const customer = await manager.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: ticket.customerId });
+      return { authorType: input.authorType, authorId: customer.id, authorName: input.authorName ?? customer.name };
+    }
+    if (input.authorId) {
+      const agent = await manager.findOneBy(Agent, { tenantId: ctx.tenantId, id: input.authorId });
+      if (!agent || input.authorType !== AuthorType.AGENT) {
+        throw new DomainError('NOT_FOUND', `Agent ${input.authorId} not found`, { authorId: ['no such agent'] });
+      }
+      return { authorType: input.authorType, authorId: agent.id, authorName: input.authorName ?? agent.name };
+    }
+    return { authorType: input.authorType, authorId: null, authorName: input.authorName ?? null };
+  }
+
+  /** Inserts a message and updates the ticket's denormalised facts (counts, first response, last contact). */
+  private async insertMessage(
+    manager: EntityManager,
+    ctx: RequestContext,
+    ticket: Ticket,
+    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'>,
+  ): Promise<Message> {
+    const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId: ticket.id });
+    const result = await manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().execute();
+    if ((result.raw as unknown[]).length === 0) throw new LostRace();
+    Object.assign(message, result.generatedMaps[0]);
+
+    const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
+    await manager.query(
+      `UPDATE tickets SET
+         message_count = message_count + 1,
+         public_agent_reply_count = public_agent_reply_count + $3,
+         first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, $4) ELSE first_response_at END,
+         last_agent_reply_at = CASE WHEN $3 = 1 THEN $4 ELSE last_agent_reply_at END,
+         last_customer_message_at = CASE WHEN $5 THEN $4 ELSE last_customer_message_at END,
+         updated_at = $4
+       WHERE tenant_id = $1 AND id = $2`,
+      [ctx.tenantId, ticket.id, publicAgentReply ? 1 : 0, message.createdAt, fields.authorType === AuthorType.CUSTOMER],
+    );
+    return message;
+  }
+
+  /** A closed ticket is immutable: the customer's new message opens a linked follow-up ticket. */
+  private async startFollowUp(
+    manager: EntityManager,
+    ctx: RequestContext,
+    closed: Ticket,
+    message: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
+  ) {
+    const ticket = await this.insertTicket(manager, ctx, {
+      subject: closed.subject,
+      channel: message.channel,
+      category: closed.category,
+      priority: closed.priority,
+      customerId: closed.customerId,
+      tags: closed.tags,
+      customFields: closed.customFields,
+      orderRef: closed.orderRef,
+      productRef: closed.productRef,
+      followUpOfId: closed.id,
+    });
+    const created = await this.insertMessage(manager, ctx, ticket, { ...message, internal: false });
+    await this.recordEvents(manager, ctx, ticket.id, [
+      { type: TicketEventType.CREATED, data: { channel: message.channel, followUpOf: closed.id, followUpOfNumber: closed.number } },
+    ]);
+    await this.recordEvents(manager, ctx, closed.id, [
+      { type: TicketEventType.FOLLOW_UP_CREATED, data: { ticketId: ticket.id, number: ticket.number } },
+    ]);
+    return { message: created, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }) };
+  }
+
+  // ── update ────────────────────────────────────────────────────────────────────────────────
+
+  async update(ctx: RequestContext, id: string, input: UpdateTicketInput): Promise<Ticket> {
+    return this.db.run(ctx, async (manager) => {
+      const ticket = await this.lockTicket(manager, ctx, id);
+      if (ticket.status === TicketStatus.CLOSED) throw conflict(`Ticket #${ticket.number} is closed and cannot change`);
+
+      const changes: Partial<Ticket> = {};
+      const events: NewEvent[] = [];
+      const change = <K extends keyof Ticket>(key: K, value: Ticket[K], type: TicketEventType) => {
+        changes[key] = value;
+        events.push({ type, data: { from: ticket[key], to: value } });
+      };
+
+      if (input.status && input.status !== ticket.status) {
+        if (!canTransition(ticket.status, input.status)) {
+          const allowed = allowedTransitions(ticket.status);
+          throw badInput(`A ${ticket.status} ticket cannot become ${input.status}; allowed: ${allowed.join(', ') || 'none'}`, {
+            status: [`invalid transition ${ticket.status} → ${input.status}`],
+          });
+        }
+        const reopen = isReopen(ticket.status, input.status);
+        change('status', input.status, reopen ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED);
+        if (input.status === TicketStatus.SOLVED) changes.solvedAt = new Date();
+        if (input.status === TicketStatus.CLOSED) changes.closedAt = new Date();
+        if (reopen) {
+          changes.reopenCount = ticket.reopenCount + 1;
+          changes.solvedAt = null;
+        }
+      }
+      if (input.priority && input.priority !== ticket.priority) change('priority', input.priority, TicketEventType.PRIORITY_CHANGED);
+      if (input.category && input.category !== ticket.category) change('category', input.category, TicketEventType.CATEGORY_CHANGED);
+      if (input.subject && input.subject.trim() !== ticket.subject) change('subject', input.subject.trim(), TicketEventType.SUBJECT_CHANGED);
+      if (input.tags) {
+        const tags = normaliseTags(input.tags);
+        const diff = diffTags(ticket.tags, tags);
+        if (diff.added.length || diff.removed.length) {
+          changes.tags = tags;
+          events.push({ type: TicketEventType.TAGS_CHANGED, data: diff });
+        }
+      }
+      if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
+        if (input.assigneeId && !(await manager.existsBy(Agent, { tenantId: ctx.tenantId, id: input.assigneeId }))) {
+          throw new DomainError('NOT_FOUND', `Agent ${input.assigneeId} not found`, { assigneeId: ['no such agent'] });
+        }
+        change('assigneeId', input.assigneeId, TicketEventType.ASSIGNEE_CHANGED);
+      }
+      if (input.teamId !== undefined && input.teamId !== ticket.teamId) {
+        if (input.teamId && !(await manager.existsBy(Team, { tenantId: ctx.tenantId, id: input.teamId }))) {
+          throw new DomainError('NOT_FOUND', `Team ${input.teamId} not found`, { teamId: ['no such team'] });
+        }
+        change('teamId', input.teamId, TicketEventType.TEAM_CHANGED);
+      }
+
+      if (events.length === 0) return ticket;
+      await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
+      await this.recordEvents(manager, ctx, ticket.id, events);
+      return manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id });
+    });
+  }
+
+  // ── reads ─────────────────────────────────────────────────────────────────────────────────
+
+  async get(ctx: RequestContext, id: string): Promise<Ticket> {
+    const ticket = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, id });
+    if (!ticket) throw notFound('Ticket', id);
+    return ticket;
+  }
+
+  async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
+    const ticket = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, number });
+    if (!ticket) throw notFound('Ticket', `#${number}`);
+    return ticket;
+  }
+
+  async byIds(tenantId: string, ids: readonly string[]): Promise<Ticket[]> {
+    return this.db.manager.findBy(Ticket, { tenantId, id: In([...ids]) });
+  }
+
+  /** Messages of several tickets in one query, oldest first; internal notes only when asked for. */
+  async messagesOf(tenantId: string, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
+    return this.db.manager.find(Message, {
+      where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async eventsOf(tenantId: string, ticketIds: readonly string[]): Promise<TicketEvent[]> {
+    return this.db.manager.find(TicketEvent, {
+      where: { tenantId, ticketId: In([...ticketIds]) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * Keyset pagination: the cursor holds the sort key of the last row, so page 1000 costs what page
+   * 1 costs, and rows inserted meanwhile neither repeat nor vanish.
+   */
+  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, first = 20, after?: string): Promise<Connection<Ticket>> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { first: [`between 1 and ${MAX_PAGE_SIZE}`] });
+    }
+    const field = sort?.field ?? TicketSortField.CREATED_AT;
+    const direction = sort?.direction ?? SortDirection.DESC;
+    const keys = this.sortKeys(field);
+    const cursorOf = (t: Ticket) =>
+      encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
+
+    const base = this.filtered(ctx, filter);
+    const page = base.clone();
+    if (after) {
+      const values = decodeCursor(after, keys.length);
+      const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
+      page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
+    }
+    keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
+    const rows = await page.limit(first + 1).getMany();
+    return toConnection(rows, first, cursorOf, Boolean(after), () => base.getCount());
+  }
+
+  private sortKeys(field: TicketSortField): string[] {
+    switch (field) {
+      case TicketSortField.UPDATED_AT:
+        return ['t.updated_at', 't.id'];
+      case TicketSortField.PRIORITY:
+        return ['t.priority', 't.created_at', 't.id'];
+      default:
+        return ['t.created_at', 't.id'];
+    }
+  }
+
+  private filtered(ctx: RequestContext, filter: TicketsFilterInput): SelectQueryBuilder<Ticket> {
+    const qb = this.db.manager.createQueryBuilder(Ticket, 't').where('t.tenant_id = :tenantId', { tenantId: ctx.tenantId });
+    if (filter.status?.length) qb.andWhere('t.status IN (:...status)', { status: filter.status });
+    if (filter.priority?.length) qb.andWhere('t.priority IN (:...priority)', { priority: filter.priority.map((p) => PRIORITY_RANK[p]) });
+    if (filter.category?.length) qb.andWhere('t.category IN (:...category)', { category: filter.category });
+    if (filter.channel?.length) qb.andWhere('t.channel IN (:...channel)', { channel: filter.channel });
+    if (filter.assigneeId) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
+    if (filter.unassigned) qb.andWhere('t.assignee_id IS NULL');
+    if (filter.teamId) qb.andWhere('t.team_id = :teamId', { teamId: filter.teamId });
+    if (filter.customerId) qb.andWhere('t.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.tags?.length) qb.andWhere('t.tags @> :tags', { tags: normaliseTags(filter.tags) });
+    if (filter.createdFrom) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
+    if (filter.createdTo) qb.andWhere('t.created_at < :createdTo', { createdTo: filter.createdTo });
+    return qb;
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+  private async lockTicket(manager: EntityManager, ctx: RequestContext, id: string): Promise<Ticket> {
+    const ticket = await manager.findOne(Ticket, { where: { tenantId: ctx.tenantId, id }, lock: { mode: 'pessimistic_write' } });
+    if (!ticket) throw notFound('Ticket', id);
+    return ticket;
+  }
+
+  private async recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {
+    if (events.length === 0) return;
+    await manager.insert(
+      TicketEvent,
+      events.map((e) => ({
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        ticketId,
+        type: e.type,
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+        data: e.data ?? {},
+      })),
+    );
+  }
+}
