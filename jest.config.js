@@ -19,7 +19,10 @@ module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': swc },
+  // content-disposition 3 (used by @fastify/static for the Swagger UI) ships ESM only; jest's
+  // CommonJS runtime cannot require it, so SWC compiles that one package for tests.
+  transform: { '^.+\\.ts$': swc, 'node_modules/content-disposition/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

@@ -74,7 +74,7 @@ export class TicketsService {
         await this.recordEvents(manager, ctx, ticket.id, [
           { type: TicketEventType.CREATED, data: { channel, category: ticket.category, priority: ticket.priority, customerId: customer.id } },
         ]);
-        return ticket;
+        return this.reload(manager, ctx, ticket.id);
       });
       return { ticket, created: true };
     } catch (error) {
@@ -152,7 +152,7 @@ export class TicketsService {
       const channel = input.channel ?? ticket.channel;
       if (input.externalId) {
         const existing = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: input.externalId });
-        if (existing) return { message: existing, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: existing.ticketId }) };
+        if (existing) return { message: existing, ticket: await this.reload(manager, ctx, existing.ticketId) };
       }
       const author = await this.resolveAuthor(manager, ctx, ticket, input);
       const effect = effectOfMessage(ticket.status, input.authorType, input.internal);
@@ -184,7 +184,7 @@ export class TicketsService {
         );
       }
       await this.recordEvents(manager, ctx, ticket.id, events);
-      return { message, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }) };
+      return { message, ticket: await this.reload(manager, ctx, ticket.id) };
     });
   }
 
@@ -256,7 +256,7 @@ export class TicketsService {
     await this.recordEvents(manager, ctx, closed.id, [
       { type: TicketEventType.FOLLOW_UP_CREATED, data: { ticketId: ticket.id, number: ticket.number } },
     ]);
-    return { message: created, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }) };
+    return { message: created, ticket: await this.reload(manager, ctx, ticket.id) };
   }
 
   // ── update ────────────────────────────────────────────────────────────────────────────────
@@ -316,7 +316,7 @@ export class TicketsService {
       if (events.length === 0) return ticket;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
       await this.recordEvents(manager, ctx, ticket.id, events);
-      return manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id });
+      return this.reload(manager, ctx, ticket.id);
     });
   }
 
@@ -412,6 +412,11 @@ export class TicketsService {
     const ticket = await manager.findOne(Ticket, { where: { tenantId: ctx.tenantId, id }, lock: { mode: 'pessimistic_write' } });
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
+  }
+
+  /** The ticket as stored, after this transaction's counter and status updates. */
+  private reload(manager: EntityManager, ctx: RequestContext, id: string): Promise<Ticket> {
+    return manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id });
   }
 
   private async recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {

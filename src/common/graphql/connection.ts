@@ -25,8 +25,8 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  /** Counting is a separate query, run only when a client selects `totalCount`. */
-  totalCount: () => Promise<number>;
+  /** Counting is a separate query, run only when a client selects `totalCount` (see countTotal). */
+  count: () => Promise<number>;
 }
 
 /** Builds the GraphQL types `XxxConnection` and `XxxEdge` for a node type. */
@@ -70,7 +70,7 @@ export function decodeCursor(cursor: string, length: number): unknown[] {
 }
 
 /** Turns `first + 1` fetched rows into a page. */
-export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string, hasPrevious: boolean, totalCount: () => Promise<number>): Connection<T> {
+export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => string, hasPrevious: boolean, count: () => Promise<number>): Connection<T> {
   const page = rows.slice(0, first);
   const edges = page.map((node) => ({ node, cursor: cursorOf(node) }));
   return {
@@ -81,6 +81,6 @@ export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => 
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
-    totalCount,
+    count,
   };
 }

@@ -1,0 +1,5 @@
+import { setUpTestDatabase } from './test-database';
+
+export default async function globalSetup() {
+  await setUpTestDatabase();
+}

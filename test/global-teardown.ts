@@ -1,0 +1,5 @@
+import { tearDownTestDatabase } from './test-database';
+
+export default async function globalTeardown() {
+  await tearDownTestDatabase();
+}
