@@ -35,6 +35,8 @@ export class InitialSchema1764028800000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "tickets_tenant_created_idx" ON "tickets" ("tenant_id", "created_at", "id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "tickets_tenant_number_key" ON "tickets" ("tenant_id", "number") `);
     // Hand-managed: tenant-scoped foreign keys (TypeORM models no relations here) and the tags GIN index.
+    // A ticket's first message and event are written before the ticket row (see TicketsService.openTicket),
+    // so their keys are checked at commit.
     await queryRunner.query(`ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_tenant_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE`);
     await queryRunner.query(`ALTER TABLE "agents" ADD CONSTRAINT "agents_tenant_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE`);
     await queryRunner.query(`ALTER TABLE "teams" ADD CONSTRAINT "teams_tenant_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE`);
@@ -45,8 +47,8 @@ export class InitialSchema1764028800000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "tickets" ADD CONSTRAINT "tickets_assignee_fkey" FOREIGN KEY ("tenant_id", "assignee_id") REFERENCES "agents"("tenant_id", "id")`);
     await queryRunner.query(`ALTER TABLE "tickets" ADD CONSTRAINT "tickets_team_fkey" FOREIGN KEY ("tenant_id", "team_id") REFERENCES "teams"("tenant_id", "id")`);
     await queryRunner.query(`ALTER TABLE "tickets" ADD CONSTRAINT "tickets_follow_up_of_fkey" FOREIGN KEY ("tenant_id", "follow_up_of_id") REFERENCES "tickets"("tenant_id", "id")`);
-    await queryRunner.query(`ALTER TABLE "messages" ADD CONSTRAINT "messages_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE`);
-    await queryRunner.query(`ALTER TABLE "ticket_events" ADD CONSTRAINT "ticket_events_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE`);
+    await queryRunner.query(`ALTER TABLE "messages" ADD CONSTRAINT "messages_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`);
+    await queryRunner.query(`ALTER TABLE "ticket_events" ADD CONSTRAINT "ticket_events_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`);
     await queryRunner.query(`CREATE INDEX "tickets_tags_gin" ON "tickets" USING GIN ("tags")`);
   }
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { runMigrations } from '../src/common/database/typeorm-options';
 
 /**
@@ -34,8 +34,7 @@ export async function setUpTestDatabase(): Promise<void> {
   let serverUrl = process.env.TEST_DATABASE_URL;
   let dataDir: string | undefined;
   if (!serverUrl) {
-    dataDir = mkdtempSync(join(tmpdir(), 'rida-test-pg-'));
-    chmodSync(dataDir, 0o755);
+    dataDir = makeThrowawayDir('rida-test-pg-');
     const port = 20000 + Math.floor(Math.random() * 20000);
     const handle = await startEmbeddedPostgres({ dataDir: join(dataDir, 'data'), port, ephemeral: true }, 'postgres');
     serverUrl = handle.url;

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { badInput, conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext, Role } from '../common/request-context';
-import { generateApiKey, keyMatches, parseApiKey } from './api-key-format';
+import { generateApiKey, hashKey, keyMatches, parseApiKey } from './api-key-format';
 import { ApiKey } from './entities/api-key.entity';
 import { Tenant } from './entities/tenant.entity';
 import { ROLES } from './permissions';
@@ -39,12 +39,28 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** `last_used_at` is written at most once per key per interval, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+const KEY_CACHE_MAX_ENTRIES = 10_000;
+
+interface CachedKey {
+  keyId: string;
+  ctx: RequestContext;
+  expiresAt: number;
+}
 
 @Injectable()
 export class AuthService {
   private readonly lastUsedWrites = new Map<string, number>();
+  /**
+   * Verified keys, by key hash, for a few seconds: each request then skips a database round trip.
+   * Only successes are cached (random keys cannot fill it). A revocation through this service
+   * applies at once here and within `keyCacheMs` on other instances.
+   */
+  private readonly keyCache = new Map<string, CachedKey>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keyCacheMs = 5_000,
+  ) {}
 
   async createTenant(params: CreateTenantParams): Promise<Tenant> {
     const timezone = params.timezone ?? 'Asia/Riyadh';
@@ -91,6 +107,14 @@ export class AuthService {
   async authenticate(key: string): Promise<RequestContext | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
+    const cacheKey = hashKey(key).toString('base64');
+    const cached = this.keyCache.get(cacheKey);
+    if (cached && cached.expiresAt > Date.now()) {
+      this.touch(cached.keyId, cached.ctx.tenantId);
+      return cached.ctx;
+    }
+    this.keyCache.delete(cacheKey);
+
     const rows: Array<{ id: string; tenant_id: string; role: Role; secret_hash: Buffer; timezone: string; default_country: string }> =
       await this.dataSource.query(
         `SELECT k.id, k.tenant_id, k.role, k.secret_hash, t.timezone, t.default_country
@@ -101,13 +125,29 @@ export class AuthService {
     const row = rows[0];
     if (!row || !keyMatches(key, row.secret_hash)) return undefined;
     this.touch(row.id, row.tenant_id);
-    return {
+    const ctx: RequestContext = {
       tenantId: row.tenant_id,
       tenantTimezone: row.timezone,
       tenantCountry: row.default_country,
       role: row.role,
       actor: { type: 'API_KEY', id: row.id },
     };
+    if (this.keyCacheMs > 0) {
+      if (this.keyCache.size >= KEY_CACHE_MAX_ENTRIES) this.keyCache.delete(this.keyCache.keys().next().value!);
+      this.keyCache.set(cacheKey, { keyId: row.id, ctx, expiresAt: Date.now() + this.keyCacheMs });
+    }
+    return ctx;
+  }
+
+  /** Revokes a key; it stops working at once on this instance. */
+  async revokeApiKey(tenantId: string, keyId: string): Promise<void> {
+    const result = await this.dataSource.query(
+      'UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id',
+      [tenantId, keyId],
+    );
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    if (result[0].length === 0) throw notFound('API key', keyId);
+    for (const [hash, entry] of this.keyCache) if (entry.keyId === keyId) this.keyCache.delete(hash);
   }
 
   /** Records last use without a write per request. */

@@ -44,16 +44,27 @@ export class CustomersService {
     const lockKeys = identities.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort();
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [lockKeys]);
 
-    const known: Array<{ customer_id: string; kind: string; value: string }> = await manager.query(
-      `SELECT customer_id, kind, value FROM customer_identities
-        WHERE tenant_id = $1 AND (kind, value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-      [ctx.tenantId, identities.map((i) => i.kind), identities.map((i) => i.value)],
-    );
+    const known: Array<{ kind: string; value: string; id: string; name: string | null; tier: CustomerTier; created_at: Date; updated_at: Date }> =
+      await manager.query(
+        `SELECT i.kind, i.value, c.id, c.name, c.tier, c.created_at, c.updated_at
+           FROM customer_identities i
+           JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+          WHERE i.tenant_id = $1 AND (i.kind, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+        [ctx.tenantId, identities.map((i) => i.kind), identities.map((i) => i.value)],
+      );
     const match = identities.map((i) => known.find((k) => k.kind === i.kind && k.value === i.value)).find(Boolean);
 
     if (match) {
-      const customer = await manager.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: match.customer_id });
-      await this.attachIdentities(manager, ctx, customer.id, identities);
+      const customer = manager.create(Customer, {
+        tenantId: ctx.tenantId,
+        id: match.id,
+        name: match.name,
+        tier: match.tier,
+        createdAt: match.created_at,
+        updatedAt: match.updated_at,
+      });
+      const unknown = identities.filter((i) => !known.some((k) => k.kind === i.kind && k.value === i.value));
+      await this.attachIdentities(manager, ctx, customer.id, unknown);
       if (!customer.name && ref.name) {
         customer.name = ref.name;
         await manager.update(Customer, { tenantId: ctx.tenantId, id: customer.id }, { name: ref.name });

@@ -49,32 +49,26 @@ export class TicketsService {
     try {
       const ticket = await this.db.run(ctx, async (manager) => {
         const customer = await this.customers.resolve(manager, ctx, input.customer);
-        const ticket = await this.insertTicket(manager, ctx, {
-          subject: input.subject.trim(),
-          channel,
-          category: input.category ?? TicketCategory.GENERAL,
-          priority: input.priority ?? TicketPriority.NORMAL,
-          customerId: customer.id,
-          tags: normaliseTags(input.tags ?? []),
-          customFields: input.customFields ?? {},
-          orderRef: input.orderRef ?? null,
-          productRef: input.productRef ?? null,
-          idempotencyKey: idempotencyKey ?? null,
-          idempotencyFingerprint: fingerprint,
-        });
-        await this.insertMessage(manager, ctx, ticket, {
-          authorType: AuthorType.CUSTOMER,
-          authorId: customer.id,
-          authorName: customer.name,
-          internal: false,
-          body: input.body,
-          channel,
-          externalId: input.externalMessageId ?? null,
-        });
-        await this.recordEvents(manager, ctx, ticket.id, [
-          { type: TicketEventType.CREATED, data: { channel, category: ticket.category, priority: ticket.priority, customerId: customer.id } },
-        ]);
-        return this.reload(manager, ctx, ticket.id);
+        const opened = await this.openTicket(
+          manager,
+          ctx,
+          {
+            subject: input.subject.trim(),
+            channel,
+            category: input.category ?? TicketCategory.GENERAL,
+            priority: input.priority ?? TicketPriority.NORMAL,
+            customerId: customer.id,
+            tags: normaliseTags(input.tags ?? []),
+            customFields: input.customFields ?? {},
+            orderRef: input.orderRef ?? null,
+            productRef: input.productRef ?? null,
+            idempotencyKey: idempotencyKey ?? null,
+            idempotencyFingerprint: fingerprint,
+          },
+          { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null },
+          { customerId: customer.id },
+        );
+        return opened.ticket;
       });
       return { ticket, created: true };
     } catch (error) {
@@ -101,14 +95,26 @@ export class TicketsService {
     return undefined;
   }
 
-  private async insertTicket(
+  /**
+   * Inserts a ticket with its first customer message and CREATED event. The per-store counter row
+   * is locked last, just before commit: messages and events reference the ticket through deferred
+   * foreign keys, so they are written first and concurrent creates wait on the counter only for
+   * two statements. Numbers stay gap-free (a rolled-back create rolls back its number too).
+   */
+  private async openTicket(
     manager: EntityManager,
     ctx: RequestContext,
     fields: Pick<Ticket, 'subject' | 'channel' | 'category' | 'priority' | 'customerId' | 'tags' | 'customFields' | 'orderRef' | 'productRef'> &
       Partial<Pick<Ticket, 'idempotencyKey' | 'idempotencyFingerprint' | 'followUpOfId'>>,
-  ): Promise<Ticket> {
-    // Gap-free per-tenant numbers: the counter row stays locked until commit, so concurrent
-    // creates take turns for this one statement's lock and never share a number.
+    first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
+    eventData: JsonObject,
+  ): Promise<{ ticket: Ticket; message: Message }> {
+    const id = uuidv7();
+    const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
+    await this.recordEvents(manager, ctx, id, [
+      { type: TicketEventType.CREATED, data: { channel: fields.channel, category: fields.category, priority: fields.priority, ...eventData } },
+    ]);
+
     const [{ last_number: number }] = await manager.query(
       `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001)
        ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
@@ -121,24 +127,26 @@ export class TicketsService {
       followUpOfId: null,
       ...fields,
       tenantId: ctx.tenantId,
-      id: uuidv7(),
+      id,
       number,
       status: TicketStatus.NEW,
       assigneeId: null,
       teamId: null,
-      messageCount: 0,
+      messageCount: 1,
       publicAgentReplyCount: 0,
       reopenCount: 0,
       firstResponseAt: null,
-      lastCustomerMessageAt: null,
+      lastCustomerMessageAt: message.createdAt,
       lastAgentReplyAt: null,
       solvedAt: null,
       closedAt: null,
+      createdAt: message.createdAt,
+      updatedAt: message.createdAt,
     });
     // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
     const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
     if ((result.raw as unknown[]).length === 0) throw new LostRace();
-    return Object.assign(ticket, result.generatedMaps[0]);
+    return { ticket, message };
   }
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────
@@ -203,18 +211,27 @@ export class TicketsService {
     return { authorType: input.authorType, authorId: null, authorName: input.authorName ?? null };
   }
 
-  /** Inserts a message and updates the ticket's denormalised facts (counts, first response, last contact). */
+  /** Inserts a message row; a repeated provider message id (a concurrent webhook retry) is a lost race. */
+  private async insertMessageRow(
+    manager: EntityManager,
+    ctx: RequestContext,
+    ticketId: string,
+    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'>,
+  ): Promise<Message> {
+    const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
+    const result = await manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().execute();
+    if ((result.raw as unknown[]).length === 0) throw new LostRace();
+    return Object.assign(message, result.generatedMaps[0]);
+  }
+
+  /** Inserts a message on an existing ticket and updates its denormalised facts (counts, first response, last contact). */
   private async insertMessage(
     manager: EntityManager,
     ctx: RequestContext,
     ticket: Ticket,
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'>,
   ): Promise<Message> {
-    const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId: ticket.id });
-    const result = await manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().execute();
-    if ((result.raw as unknown[]).length === 0) throw new LostRace();
-    Object.assign(message, result.generatedMaps[0]);
-
+    const message = await this.insertMessageRow(manager, ctx, ticket.id, fields);
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
     await manager.query(
       `UPDATE tickets SET
@@ -237,26 +254,28 @@ export class TicketsService {
     closed: Ticket,
     message: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
   ) {
-    const ticket = await this.insertTicket(manager, ctx, {
-      subject: closed.subject,
-      channel: message.channel,
-      category: closed.category,
-      priority: closed.priority,
-      customerId: closed.customerId,
-      tags: closed.tags,
-      customFields: closed.customFields,
-      orderRef: closed.orderRef,
-      productRef: closed.productRef,
-      followUpOfId: closed.id,
-    });
-    const created = await this.insertMessage(manager, ctx, ticket, { ...message, internal: false });
-    await this.recordEvents(manager, ctx, ticket.id, [
-      { type: TicketEventType.CREATED, data: { channel: message.channel, followUpOf: closed.id, followUpOfNumber: closed.number } },
-    ]);
+    const { ticket, message: created } = await this.openTicket(
+      manager,
+      ctx,
+      {
+        subject: closed.subject,
+        channel: message.channel,
+        category: closed.category,
+        priority: closed.priority,
+        customerId: closed.customerId,
+        tags: closed.tags,
+        customFields: closed.customFields,
+        orderRef: closed.orderRef,
+        productRef: closed.productRef,
+        followUpOfId: closed.id,
+      },
+      message,
+      { followUpOf: closed.id, followUpOfNumber: closed.number },
+    );
     await this.recordEvents(manager, ctx, closed.id, [
       { type: TicketEventType.FOLLOW_UP_CREATED, data: { ticketId: ticket.id, number: ticket.number } },
     ]);
-    return { message: created, ticket: await this.reload(manager, ctx, ticket.id) };
+    return { message: created, ticket };
   }
 
   // ── update ────────────────────────────────────────────────────────────────────────────────

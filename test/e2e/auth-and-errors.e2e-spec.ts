@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AuthService } from '../../src/auth/auth.service';
 import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
 
 describe('authentication, roles and error shape', () => {
@@ -19,7 +20,8 @@ describe('authentication, roles and error shape', () => {
 
     const key = await t.createKey(store.id, 'agent');
     expect((await t.gql(key, `{ tickets { totalCount } }`)).errors).toBeUndefined();
-    await t.app.get(DataSource).query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND prefix = $2`, [store.id, key.split('_')[1]]);
+    const [{ id }] = await t.app.get(DataSource).query(`SELECT id FROM api_keys WHERE prefix = $1`, [key.split('_')[1]]);
+    await t.app.get(AuthService).revokeApiKey(store.id, id);
     expect((await t.gql(key, `{ tickets { totalCount } }`)).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
 
     const rest = await t.http.post('/api/v1/tickets').send(arabicTicket(1));

@@ -39,6 +39,13 @@ export class AppConfig {
   @Max(65535)
   EMBEDDED_PG_PORT = 5488;
 
+  /** How long a verified API key is trusted without asking the database; 0 turns the cache off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  API_KEY_CACHE_SECONDS = 5;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresHandle {
@@ -16,6 +16,16 @@ export interface EmbeddedPostgresOptions {
   /** Throwaway clusters (tests, benchmarks) trade durability for speed. */
   ephemeral?: boolean;
   log?: (line: string) => void;
+}
+
+/**
+ * A temporary folder for a throwaway cluster (tests, benchmarks). mkdtemp makes it 0700; as root
+ * the server runs as the `postgres` OS user, which must be able to enter it.
+ */
+export function makeThrowawayDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 const USER = 'postgres';

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench`: starts the compiled server in its own process (NODE_ENV=production, on an
+ * embedded throwaway PostgreSQL unless BENCH_DATABASE_URL is set), then drives it with autocannon
+ * from this process and prints a table. Numbers on a 2-core machine share the cores with
+ * PostgreSQL and the load generator: compare runs on the same machine, not across machines.
+ */
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AuthService } from '../src/auth/auth.service';
+import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { runMigrations, typeormOptions } from '../src/common/database/typeorm-options';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SEED = Number(process.env.BENCH_SEED_TICKETS ?? 20_000);
+const PORT = Number(process.env.BENCH_PORT ?? 3999);
+const BASE = `http://127.0.0.1:${PORT}`;
+
+interface Row {
+  scenario: string;
+  'req/s': number;
+  'p50 ms': number;
+  'p90 ms': number;
+  'p99 ms': number;
+  'non-2xx': number;
+  errors: number;
+}
+
+async function waitForHealth(server: ChildProcess) {
+  for (let i = 0; i < 200; i++) {
+    if (server.exitCode !== null) throw new Error('server exited during start');
+    try {
+      if ((await fetch(`${BASE}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+async function graphql(key: string, query: string, variables?: object) {
+  const res = await fetch(`${BASE}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function run(scenario: string, options: autocannon.Options): Promise<Row> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+  return {
+    scenario,
+    'req/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p90 ms': result.latency.p90,
+    'p99 ms': result.latency.p99,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Bulk-inserts tickets with SQL so list queries run over a realistic table. */
+async function seed(dataSource: DataSource, tenantId: string, count: number) {
+  await dataSource.query(
+    `WITH c AS (
+       INSERT INTO customers (tenant_id, id, name) SELECT $1, gen_random_uuid(), 'عميل ' || g FROM generate_series(1, $2) g RETURNING id
+     ), numbered AS (SELECT id, row_number() OVER () AS n FROM c)
+     INSERT INTO tickets (tenant_id, id, number, subject, status, priority, category, channel, customer_id, tags, created_at, updated_at, message_count)
+     SELECT $1, gen_random_uuid(), 100000 + n, 'تأخر الطلب رقم ' || n,
+            (ARRAY['NEW','OPEN','PENDING','SOLVED'])[1 + n % 4], n % 4,
+            (ARRAY['PAYMENT','SHIPPING','TECHNICAL','RETURNS','GENERAL'])[1 + n % 5],
+            (ARRAY['WHATSAPP','EMAIL','CHAT','INSTAGRAM'])[1 + n % 4], id,
+            CASE WHEN n % 10 = 0 THEN ARRAY['vip'] ELSE ARRAY['شحن'] END,
+            now() - (n || ' minutes')::interval, now() - (n || ' minutes')::interval, 1
+       FROM numbered`,
+    [tenantId, count],
+  );
+  await dataSource.query(
+    `INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, created_at)
+     SELECT tenant_id, gen_random_uuid(), id, 'CUSTOMER', 'السلام عليكم، متى يصل طلبي؟', channel, created_at FROM tickets WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  await dataSource.query('ANALYZE');
+}
+
+async function main() {
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  let cleanup = async () => undefined as void;
+  if (!databaseUrl) {
+    const dir = makeThrowawayDir('rida-bench-');
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: PORT + 1, ephemeral: true });
+    databaseUrl = pg.url;
+    cleanup = async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  await runMigrations(databaseUrl);
+  const dataSource = await new DataSource(typeormOptions(databaseUrl, 2)).initialize();
+  const auth = new AuthService(dataSource);
+  const tenant = await auth.createTenant({ name: 'متجر القياس', slug: `bench-${Date.now()}` });
+  const { key } = await auth.createApiKey(tenant.id, 'admin', 'bench');
+  console.log(`Seeding ${SEED} tickets…`);
+  await seed(dataSource, tenant.id, SEED);
+  await dataSource.destroy();
+
+  const server = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForHealth(server);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+    const createQuery = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }`;
+    const listQuery = `{ tickets(first: 20, filter: { status: [OPEN, NEW] }) { edges { node { id number subject status priority customer { id name } } } pageInfo { endCursor } } }`;
+    const { createTicket } = await graphql(key, createQuery, {
+      input: { subject: 'تجربة', body: 'مرحبا', customer: { phone: '0500000001' } },
+    });
+    await graphql(key, listQuery);
+    const detailQuery = `{ ticket(id: "${createTicket.id}") { id subject customer { name identities { kind value } } messages { body authorType } events { type } } }`;
+    await graphql(key, detailQuery);
+
+    let n = 0;
+    const createBody = () =>
+      JSON.stringify({
+        query: createQuery,
+        variables: { input: { subject: 'تأخر توصيل الطلب', body: 'السلام عليكم، طلبي تأخر', channel: 'WHATSAPP', customer: { whatsapp: `9665${String(10_000_000 + (n++ % 5000)).padStart(8, '0')}` } } },
+      });
+
+    const rows: Row[] = [];
+    rows.push(await run('createTicket (GraphQL mutation)', { url: `${BASE}/graphql`, method: 'POST', headers, requests: [{ setupRequest: (req) => ({ ...req, body: createBody() }) }] }));
+    rows.push(
+      await run('POST /api/v1/tickets (REST)', {
+        url: `${BASE}/api/v1/tickets`,
+        method: 'POST',
+        headers,
+        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ subject: 'سؤال', body: 'هل يتوفر المقاس؟', customer: { email: `c${n++ % 5000}@example.sa` } }) }) }],
+      }),
+    );
+    rows.push(await run(`tickets(first: 20) + customer, over ${SEED}+ tickets`, { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: listQuery }) }));
+    rows.push(await run('ticket(id) with messages and events', { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: detailQuery }) }));
+    rows.push(await run('GET /health (database ping)', { url: `${BASE}/health` }));
+
+    console.log(`\nRida benchmark — ${CONNECTIONS} connections, ${DURATION}s per scenario, Node ${process.version}\n`);
+    console.table(rows);
+    if (rows.some((r) => r['non-2xx'] > 0 || r.errors > 0)) process.exitCode = 1;
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
