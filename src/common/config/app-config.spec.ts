@@ -20,7 +20,7 @@ describe('loadConfig', () => {
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     } catch (error) {
-      expect((error as Error).message).toMatch(/PORT=/);
+      expect((error as Error).message).toMatch(/PORT="eighty"/);
       expect((error as Error).message).toMatch(/DATABASE_URL must look like postgres:\/\//);
       expect((error as Error).message).toMatch(/LOG_LEVEL=/);
     }
