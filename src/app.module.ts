@@ -41,6 +41,9 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
           sortSchema: true,
+          // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
+          playground: false,
+          graphiql: config.NODE_ENV !== 'production',
           introspection: config.GRAPHQL_INTROSPECTION,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
