@@ -2,6 +2,10 @@ import { ApiKey } from './auth/entities/api-key.entity';
 import { Agent } from './auth/entities/agent.entity';
 import { Tenant } from './auth/entities/tenant.entity';
 import { Team } from './routing/entities/team.entity';
+import { TeamMember } from './routing/entities/team-member.entity';
+import { RefreshToken } from './auth/entities/refresh-token.entity';
+import { PasswordReset } from './auth/entities/password-reset.entity';
+import { LoginFailure } from './auth/entities/login-failure.entity';
 import { Customer } from './tickets/entities/customer.entity';
 import { CustomerIdentity } from './tickets/entities/customer-identity.entity';
 import { Message } from './tickets/entities/message.entity';
@@ -11,5 +15,20 @@ import { Ticket } from './tickets/entities/ticket.entity';
 import { MIGRATIONS } from '../migrations';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
-export const ENTITIES = [Tenant, ApiKey, Agent, Team, Customer, CustomerIdentity, Ticket, Message, TicketEvent, TicketCounter];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  Agent,
+  Team,
+  TeamMember,
+  RefreshToken,
+  PasswordReset,
+  LoginFailure,
+  Customer,
+  CustomerIdentity,
+  Ticket,
+  Message,
+  TicketEvent,
+  TicketCounter,
+];
 export { MIGRATIONS };

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuthService } from './auth/auth.service';
-import { ROLES } from './auth/permissions';
+import { KEY_ROLES } from './auth/permissions';
 import { ConfigError, loadConfig } from './common/config/app-config';
+import { withDevelopmentSecrets } from './common/config/dev-secrets';
 import { resolveDatabase } from './common/database/database-bootstrap';
 import { runMigrations, typeormOptions } from './common/database/typeorm-options';
 import { DomainError } from './common/errors/domain-error';
@@ -51,7 +52,7 @@ async function main(argv: string[]) {
   const [command, ...rest] = positionals;
   if (!command || values.help) return console.log(USAGE);
 
-  const config = loadConfig(process.env);
+  const config = withDevelopmentSecrets(loadConfig(process.env));
   const database = await resolveDatabase(config, () => undefined);
   try {
     switch (command) {
@@ -70,7 +71,7 @@ async function main(argv: string[]) {
       case 'apikey:create': {
         if (!values.tenant) throw new DomainError('BAD_USER_INPUT', 'apikey:create needs --tenant <slug|id>');
         const role = (values.role ?? 'agent') as Role;
-        if (!ROLES.includes(role)) throw new DomainError('BAD_USER_INPUT', `--role must be one of ${ROLES.join(', ')}`);
+        if (!KEY_ROLES.includes(role)) throw new DomainError('BAD_USER_INPUT', `--role must be one of ${KEY_ROLES.join(', ')}`);
         await withAuth(database.url, async (auth) => {
           const tenant = await auth.findTenant(values.tenant!);
           const { apiKey, key } = await auth.createApiKey(tenant.id, role, values.name ?? `${role} key`);

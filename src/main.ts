@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { AuthService } from './auth/auth.service';
 import { ConfigError, loadConfig } from './common/config/app-config';
+import { withDevelopmentSecrets } from './common/config/dev-secrets';
 import { resolveDatabase } from './common/database/database-bootstrap';
 import { runMigrations } from './common/database/typeorm-options';
 import { createApp } from './create-app';
 
 async function main() {
-  const config = loadConfig(process.env);
+  const config = withDevelopmentSecrets(loadConfig(process.env));
   const database = await resolveDatabase(config, (line) => console.log(line));
   const applied = await runMigrations(database.url);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);

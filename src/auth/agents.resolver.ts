@@ -1,10 +1,11 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AgentsService } from './agents.service';
 import { RequirePermission } from './auth.decorators';
-import { CreateAgentInput } from './dto/create-agent.input';
+import { CreateAgentInput, UpdateAgentInput } from './dto/create-agent.input';
 import { Agent } from './entities/agent.entity';
 import { Tenant } from './entities/tenant.entity';
 import { AuthService } from './auth.service';
@@ -22,10 +23,22 @@ export class AgentsResolver {
     return this.agentsService.list(ctx);
   }
 
+  @Query(() => Agent)
+  @RequirePermission('tickets:read')
+  agent(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.agentsService.get(ctx, id);
+  }
+
   @Mutation(() => Agent)
   @RequirePermission('admin')
   createAgent(@Ctx() ctx: RequestContext, @Args('input') input: CreateAgentInput) {
     return this.agentsService.create(ctx, input);
+  }
+
+  @Mutation(() => Agent, { description: 'Changes role, skills, capacity, availability or deactivates (active: false).' })
+  @RequirePermission('admin')
+  updateAgent(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateAgentInput) {
+    return this.agentsService.update(ctx, id, input);
   }
 
   @Query(() => Tenant, { description: 'The store the calling key belongs to.' })

@@ -2,22 +2,57 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantTransactions } from '../common/database/tenant-transactions';
-import { conflict } from '../common/errors/domain-error';
+import { conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
-import { CreateAgentInput } from './dto/create-agent.input';
-import { Agent } from './entities/agent.entity';
+import { CreateAgentInput, UpdateAgentInput } from './dto/create-agent.input';
+import { Agent, AgentRole, Availability } from './entities/agent.entity';
+import { hashPassword } from './passwords';
+import { PrincipalsService } from './principals.service';
 
 @Injectable()
 export class AgentsService {
-  constructor(private readonly db: TenantTransactions) {}
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly principals: PrincipalsService,
+  ) {}
 
   async create(ctx: RequestContext, input: CreateAgentInput): Promise<Agent> {
     const email = input.email.trim().toLowerCase();
     if (await this.db.manager.existsBy(Agent, { tenantId: ctx.tenantId, email })) {
       throw conflict(`An agent with email ${email} already exists`);
     }
-    const agent = this.db.manager.create(Agent, { tenantId: ctx.tenantId, id: uuidv7(), name: input.name.trim(), email });
+    const agent = this.db.manager.create(Agent, {
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      name: input.name.trim(),
+      email,
+      role: input.role ?? AgentRole.AGENT,
+      languages: input.languages ?? ['ar'],
+      skills: input.skills ?? [],
+      capacity: input.capacity ?? 10,
+      availability: Availability.OFFLINE,
+      active: true,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+    });
     return this.db.manager.save(agent);
+  }
+
+  async update(ctx: RequestContext, id: string, input: UpdateAgentInput): Promise<Agent> {
+    const agent = await this.get(ctx, id);
+    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<Agent>;
+    if (changes.name) changes.name = changes.name.trim();
+    if (Object.keys(changes).length) {
+      await this.db.manager.update(Agent, { tenantId: ctx.tenantId, id }, changes);
+      if (changes.active === false) await this.db.manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = $1 AND agent_id = $2 AND revoked_at IS NULL`, [ctx.tenantId, id]);
+      this.principals.forgetAgent(ctx.tenantId, id);
+    }
+    return Object.assign(agent, changes);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Agent> {
+    const agent = await this.db.manager.findOneBy(Agent, { tenantId: ctx.tenantId, id });
+    if (!agent) throw notFound('Agent', id);
+    return agent;
   }
 
   list(ctx: RequestContext): Promise<Agent[]> {

@@ -1,11 +1,16 @@
 import { SetMetadata } from '@nestjs/common';
+import type { ActorType } from '../common/request-context';
 import type { Permission } from './permissions';
 
 export const PUBLIC_KEY = 'rida:public';
 export const PERMISSION_KEY = 'rida:permission';
+export const ACTOR_KEY = 'rida:actor';
 
-/** Reachable without a key (health, docs). */
+/** Reachable without credentials (health, docs, login). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
-/** The permission a resolver or route needs; every non-public handler must declare one. */
+/** The permission (scope) a resolver or route needs. Every other handler is closed. */
 export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
+
+/** For operations on the caller's own account (change my password, set my availability). */
+export const RequireActor = (actor: ActorType) => SetMetadata(ACTOR_KEY, actor);

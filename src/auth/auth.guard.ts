@@ -1,40 +1,62 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { forbidden, unauthenticated } from '../common/errors/domain-error';
+import type { ActorType, RequestContext } from '../common/request-context';
 import { requestFrom } from '../common/request-context';
-import { PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
+import { parseApiKey } from './api-key-format';
+import { ACTOR_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { Permission, roleHas } from './permissions';
+import { Permission } from './permissions';
+import { PrincipalsService } from './principals.service';
+import { TokensService } from './tokens.service';
 
 /**
- * Global guard: resolves `Authorization: Bearer <key>` into the request context and checks the
- * handler's permission. Handlers without @Public or @RequirePermission are closed (deny by default).
+ * Global guard. Resolves `Authorization: Bearer <credential>` — an API key (`rida_…`), an agent's
+ * access token or a customer token — into the request context, then checks the handler's declared
+ * permission or actor. Handlers declaring neither are closed to everyone (deny by default).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+    private readonly principals: PrincipalsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const request = requestFrom(context);
-    if (!request.ctx) {
-      const header = request.headers.authorization;
-      const value = Array.isArray(header) ? header[0] : header;
-      const match = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
-      if (!match) throw unauthenticated();
-      const ctx = await this.auth.authenticate(match[1]);
-      if (!ctx) throw unauthenticated('The API key is unknown or revoked');
-      request.ctx = ctx;
-    }
 
+    const request = requestFrom(context);
+    request.ctx ??= await this.authenticate(request.headers.authorization);
+    const ctx = request.ctx;
+
+    const actor = this.reflector.getAllAndOverride<ActorType | undefined>(ACTOR_KEY, targets);
+    if (actor) {
+      if (ctx.actor.type !== actor) throw forbidden(`Only a signed-in ${actor.toLowerCase()} can do this`);
+      return true;
+    }
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
-    if (!permission || !roleHas(request.ctx.role, permission)) {
-      throw forbidden(`The ${request.ctx.role} role may not do this${permission ? ` (needs ${permission})` : ''}`);
+    if (!permission || !ctx.scopes.includes(permission)) {
+      throw forbidden(`This ${ctx.role} credential may not do this${permission ? ` (needs ${permission})` : ''}`);
     }
     return true;
+  }
+
+  private async authenticate(header: string | string[] | undefined): Promise<RequestContext> {
+    const value = Array.isArray(header) ? header[0] : header;
+    const match = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
+    if (!match) throw unauthenticated('Credentials are required: Authorization: Bearer <API key or access token>');
+    const credential = match[1];
+    if (parseApiKey(credential)) {
+      const ctx = await this.auth.authenticate(credential);
+      if (!ctx) throw unauthenticated('The API key is unknown or revoked');
+      return ctx;
+    }
+    const claims = this.tokens.verify(credential);
+    const ctx = claims && (await this.principals.resolve(claims));
+    if (!ctx) throw unauthenticated('The token is invalid or expired, or its account is no longer active');
+    return ctx;
   }
 }

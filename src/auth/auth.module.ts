@@ -1,21 +1,45 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
 import { AgentsResolver, TicketAssigneeResolver } from './agents.resolver';
 import { AgentsService } from './agents.service';
+import { ApiKeysResolver } from './api-keys.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { PrincipalsService } from './principals.service';
+import { SessionsResolver } from './sessions.resolver';
+import { SessionsService } from './sessions.service';
+import { TokensService } from './tokens.service';
 
 @Global()
 @Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        if (!config.JWT_SECRET) throw new Error('JWT_SECRET is not set (main.ts provides one in development)');
+        return { secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256' } };
+      },
+    }),
+  ],
   providers: [
     {
       provide: AuthService,
       inject: [DataSource, AppConfig],
       useFactory: (dataSource: DataSource, config: AppConfig) => new AuthService(dataSource, config.API_KEY_CACHE_SECONDS * 1000),
     },
-    AgentsService, AgentsResolver, TicketAssigneeResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, AgentsService],
+    TokensService,
+    PrincipalsService,
+    SessionsService,
+    AgentsService,
+    AgentsResolver,
+    TicketAssigneeResolver,
+    SessionsResolver,
+    ApiKeysResolver,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, AgentsService, TokensService],
 })
 export class AuthModule {}

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { TtlCache } from '../common/ttl-cache';
 import { badInput, conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext, Role } from '../common/request-context';
 import { generateApiKey, hashKey, keyMatches, parseApiKey } from './api-key-format';
 import { ApiKey } from './entities/api-key.entity';
 import { Tenant } from './entities/tenant.entity';
-import { ROLES } from './permissions';
+import { grantsOf, isScope, KEY_ROLES } from './permissions';
 
 export interface CreateTenantParams {
   name: string;
@@ -39,12 +40,10 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** `last_used_at` is written at most once per key per interval, not on every request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-const KEY_CACHE_MAX_ENTRIES = 10_000;
 
 interface CachedKey {
   keyId: string;
   ctx: RequestContext;
-  expiresAt: number;
 }
 
 @Injectable()
@@ -55,12 +54,14 @@ export class AuthService {
    * Only successes are cached (random keys cannot fill it). A revocation through this service
    * applies at once here and within `keyCacheMs` on other instances.
    */
-  private readonly keyCache = new Map<string, CachedKey>();
+  private readonly keyCache: TtlCache<string, CachedKey>;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly keyCacheMs = 5_000,
-  ) {}
+    keyCacheMs = 5_000,
+  ) {
+    this.keyCache = new TtlCache(keyCacheMs);
+  }
 
   async createTenant(params: CreateTenantParams): Promise<Tenant> {
     const timezone = params.timezone ?? 'Asia/Riyadh';
@@ -92,15 +93,36 @@ export class AuthService {
     return this.dataSource.getRepository(Tenant).count();
   }
 
-  /** Returns the plain key exactly once; only its hash is stored. */
-  async createApiKey(tenantId: string, role: Role, name: string): Promise<{ apiKey: ApiKey; key: string }> {
-    if (!ROLES.includes(role)) throw badInput(`Unknown role "${role}"; one of ${ROLES.join(', ')}`, { role: ['unknown role'] });
+  /**
+   * Returns the plain key exactly once; only its hash is stored. Scopes default to the role's
+   * grants and can only narrow them.
+   */
+  async createApiKey(tenantId: string, role: Role, name: string, scopes?: readonly string[]): Promise<{ apiKey: ApiKey; key: string }> {
+    if (!KEY_ROLES.includes(role)) throw badInput(`Unknown role "${role}"; one of ${KEY_ROLES.join(', ')}`, { role: ['unknown role'] });
+    const granted = grantsOf(role);
+    const chosen = scopes ?? granted;
+    const refused = chosen.filter((scope) => !isScope(scope) || !granted.includes(scope));
+    if (refused.length) {
+      throw badInput(`The ${role} role cannot grant ${refused.join(', ')}; it grants ${granted.join(', ') || 'nothing'}`, { scopes: refused });
+    }
     const generated = generateApiKey();
     const repo = this.dataSource.getRepository(ApiKey);
     const apiKey = await repo.save(
-      repo.create({ id: uuidv7(), tenantId, name, role, prefix: generated.prefix, secretHash: generated.secretHash }),
+      repo.create({ id: uuidv7(), tenantId, name, role, scopes: [...new Set(chosen)], prefix: generated.prefix, secretHash: generated.secretHash }),
     );
     return { apiKey, key: generated.key };
+  }
+
+  listApiKeys(tenantId: string): Promise<ApiKey[]> {
+    return this.dataSource.getRepository(ApiKey).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** A new secret with the same name, role and scopes; the old key stops working now. */
+  async rotateApiKey(tenantId: string, keyId: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const old = await this.dataSource.getRepository(ApiKey).findOneBy({ tenantId, id: keyId });
+    if (!old || old.revokedAt) throw notFound('API key', keyId);
+    await this.revokeApiKey(tenantId, keyId);
+    return this.createApiKey(tenantId, old.role, old.name, old.scopes);
   }
 
   /** Resolves a bearer key to the caller's context, or undefined for an unknown/revoked key. */
@@ -109,15 +131,14 @@ export class AuthService {
     if (!parsed) return undefined;
     const cacheKey = hashKey(key).toString('base64');
     const cached = this.keyCache.get(cacheKey);
-    if (cached && cached.expiresAt > Date.now()) {
+    if (cached) {
       this.touch(cached.keyId, cached.ctx.tenantId);
       return cached.ctx;
     }
-    this.keyCache.delete(cacheKey);
 
-    const rows: Array<{ id: string; tenant_id: string; role: Role; secret_hash: Buffer; timezone: string; default_country: string }> =
+    const rows: Array<{ id: string; tenant_id: string; role: Role; scopes: string[]; secret_hash: Buffer; timezone: string; default_country: string }> =
       await this.dataSource.query(
-        `SELECT k.id, k.tenant_id, k.role, k.secret_hash, t.timezone, t.default_country
+        `SELECT k.id, k.tenant_id, k.role, k.scopes, k.secret_hash, t.timezone, t.default_country
            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
           WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
         [parsed.prefix],
@@ -130,12 +151,10 @@ export class AuthService {
       tenantTimezone: row.timezone,
       tenantCountry: row.default_country,
       role: row.role,
+      scopes: row.scopes,
       actor: { type: 'API_KEY', id: row.id },
     };
-    if (this.keyCacheMs > 0) {
-      if (this.keyCache.size >= KEY_CACHE_MAX_ENTRIES) this.keyCache.delete(this.keyCache.keys().next().value!);
-      this.keyCache.set(cacheKey, { keyId: row.id, ctx, expiresAt: Date.now() + this.keyCacheMs });
-    }
+    this.keyCache.set(cacheKey, { keyId: row.id, ctx });
     return ctx;
   }
 
@@ -147,7 +166,7 @@ export class AuthService {
     );
     // TypeORM answers an UPDATE with [rows, rowCount].
     if (result[0].length === 0) throw notFound('API key', keyId);
-    for (const [hash, entry] of this.keyCache) if (entry.keyId === keyId) this.keyCache.delete(hash);
+    this.keyCache.deleteWhere((entry) => entry.keyId === keyId);
   }
 
   /** Records last use without a write per request. */

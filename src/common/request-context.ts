@@ -3,7 +3,7 @@ import { GqlExecutionContext } from '@nestjs/graphql';
 import { unauthenticated } from './errors/domain-error';
 
 export type ActorType = 'API_KEY' | 'AGENT' | 'CUSTOMER' | 'SYSTEM';
-export type Role = 'admin' | 'agent' | 'integration' | 'reporting';
+export type Role = 'admin' | 'supervisor' | 'agent' | 'integration' | 'reporting' | 'customer';
 
 /**
  * Who is calling and for which store. Every service method takes it first, so no query can forget
@@ -14,12 +14,18 @@ export interface RequestContext {
   tenantTimezone: string;
   tenantCountry: string;
   role: Role;
+  /** What this caller may do: a key's scopes, or the grants of a person's role. */
+  scopes: readonly string[];
   actor: { type: ActorType; id: string | null };
+  /** Set for customer tokens: the only customer whose tickets this caller sees. */
+  customerId?: string;
 }
 
 /** The Fastify request as the auth guard leaves it. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** The client address (X-Forwarded-For only when TRUST_PROXY is on). */
+  ip: string;
   ctx?: RequestContext;
 }
 

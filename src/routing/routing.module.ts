@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TeamsResolver, TicketTeamResolver } from './teams.resolver';
+import { AgentTeamsResolver, TeamsResolver, TicketTeamResolver } from './teams.resolver';
 import { TeamsService } from './teams.service';
 
-@Module({ providers: [TeamsService, TeamsResolver, TicketTeamResolver], exports: [TeamsService] })
+@Module({ providers: [TeamsService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver], exports: [TeamsService] })
 export class RoutingModule {}

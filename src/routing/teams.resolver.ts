@@ -1,9 +1,11 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
-import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { Agent } from '../auth/entities/agent.entity';
+import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Ticket } from '../tickets/entities/ticket.entity';
-import { CreateTeamInput } from './dto/create-team.input';
+import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
 import { Team } from './entities/team.entity';
 import { TeamsService } from './teams.service';
 
@@ -17,10 +19,75 @@ export class TeamsResolver {
     return this.teamsService.list(ctx);
   }
 
+  @Query(() => Team)
+  @RequirePermission('tickets:read')
+  team(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.teamsService.get(ctx, id);
+  }
+
   @Mutation(() => Team)
   @RequirePermission('admin')
   createTeam(@Ctx() ctx: RequestContext, @Args('input') input: CreateTeamInput) {
     return this.teamsService.create(ctx, input);
+  }
+
+  @Mutation(() => Team)
+  @RequirePermission('admin')
+  updateTeam(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateTeamInput) {
+    return this.teamsService.update(ctx, id, input);
+  }
+
+  @Mutation(() => Team)
+  @RequirePermission('admin')
+  addTeamMember(
+    @Ctx() ctx: RequestContext,
+    @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string,
+    @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string,
+  ) {
+    return this.teamsService.addMember(ctx, teamId, agentId);
+  }
+
+  @Mutation(() => Team)
+  @RequirePermission('admin')
+  removeTeamMember(
+    @Ctx() ctx: RequestContext,
+    @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string,
+    @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string,
+  ) {
+    return this.teamsService.removeMember(ctx, teamId, agentId);
+  }
+
+  @ResolveField(() => [Agent])
+  members(@Parent() team: Team, @Context() { loaders }: GraphQLRequestContext) {
+    return this.membersLoader(team, loaders).load(team.id);
+  }
+
+  @ResolveField(() => Agent, { nullable: true, description: 'Always a member of the team.' })
+  async lead(@Parent() team: Team, @Context() { loaders }: GraphQLRequestContext) {
+    if (!team.leadId) return null;
+    const members = await this.membersLoader(team, loaders).load(team.id);
+    return members.find((agent) => agent.id === team.leadId) ?? null;
+  }
+
+  private membersLoader(team: Team, loaders: GraphQLRequestContext['loaders']) {
+    return loaders.get<string, Agent[]>('membersByTeam', async (ids) =>
+      groupByKeys(ids, await this.teamsService.membersOf(team.tenantId, ids), (m) => m.teamId).map((rows) => rows.map((m) => m.agent)),
+    );
+  }
+}
+
+/** Adds `Agent.teams`. */
+@Resolver(() => Agent)
+export class AgentTeamsResolver {
+  constructor(private readonly teamsService: TeamsService) {}
+
+  @ResolveField(() => [Team])
+  teams(@Parent() agent: Agent, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Team[]>('teamsByAgent', async (ids) =>
+        groupByKeys(ids, await this.teamsService.teamsOfAgents(agent.tenantId, ids), (m) => m.agentId).map((rows) => rows.map((m) => m.team)),
+      )
+      .load(agent.id);
   }
 }
 

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { Agent } from '../auth/entities/agent.entity';
 import { TenantTransactions } from '../common/database/tenant-transactions';
-import { conflict } from '../common/errors/domain-error';
+import { conflict, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
-import { CreateTeamInput } from './dto/create-team.input';
+import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
+import { TeamMember } from './entities/team-member.entity';
 import { Team } from './entities/team.entity';
 
 @Injectable()
@@ -13,8 +15,56 @@ export class TeamsService {
 
   async create(ctx: RequestContext, input: CreateTeamInput): Promise<Team> {
     const name = input.name.trim();
-    if (await this.db.manager.existsBy(Team, { tenantId: ctx.tenantId, name })) throw conflict(`A team named "${name}" already exists`);
-    return this.db.manager.save(this.db.manager.create(Team, { tenantId: ctx.tenantId, id: uuidv7(), name }));
+    return this.db.run(ctx, async (manager) => {
+      if (await manager.existsBy(Team, { tenantId: ctx.tenantId, name })) throw conflict(`A team named "${name}" already exists`);
+      const memberIds = [...new Set([...(input.memberIds ?? []), ...(input.leadId ? [input.leadId] : [])])];
+      await this.assertAgents(manager, ctx, memberIds, input.leadId ? 'leadId' : 'memberIds');
+      const team = manager.create(Team, { tenantId: ctx.tenantId, id: uuidv7(), name, categories: input.categories ?? [], leadId: input.leadId ?? null });
+      await manager.save(team);
+      if (memberIds.length) await manager.insert(TeamMember, memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })));
+      return team;
+    });
+  }
+
+  async update(ctx: RequestContext, id: string, input: UpdateTeamInput): Promise<Team> {
+    return this.db.run(ctx, async (manager) => {
+      const team = await this.get(ctx, id, manager);
+      const changes: Partial<Team> = {};
+      if (input.name !== undefined) changes.name = input.name.trim();
+      if (input.categories !== undefined) changes.categories = input.categories;
+      if (input.leadId !== undefined) {
+        if (input.leadId) {
+          await this.assertAgents(manager, ctx, [input.leadId], 'leadId');
+          await manager.createQueryBuilder().insert().into(TeamMember).values({ tenantId: ctx.tenantId, teamId: id, agentId: input.leadId }).orIgnore().execute();
+        }
+        changes.leadId = input.leadId;
+      }
+      if (changes.name && changes.name !== team.name && (await manager.existsBy(Team, { tenantId: ctx.tenantId, name: changes.name }))) {
+        throw conflict(`A team named "${changes.name}" already exists`);
+      }
+      if (Object.keys(changes).length) await manager.update(Team, { tenantId: ctx.tenantId, id }, changes);
+      return Object.assign(team, changes);
+    });
+  }
+
+  async addMember(ctx: RequestContext, teamId: string, agentId: string): Promise<Team> {
+    const team = await this.get(ctx, teamId);
+    await this.assertAgents(this.db.manager, ctx, [agentId], 'agentId');
+    await this.db.manager.createQueryBuilder().insert().into(TeamMember).values({ tenantId: ctx.tenantId, teamId, agentId }).orIgnore().execute();
+    return team;
+  }
+
+  async removeMember(ctx: RequestContext, teamId: string, agentId: string): Promise<Team> {
+    const team = await this.get(ctx, teamId);
+    if (team.leadId === agentId) throw conflict('The team lead cannot leave the team; choose another lead first');
+    await this.db.manager.delete(TeamMember, { tenantId: ctx.tenantId, teamId, agentId });
+    return team;
+  }
+
+  async get(ctx: RequestContext, id: string, manager: EntityManager = this.db.manager): Promise<Team> {
+    const team = await manager.findOneBy(Team, { tenantId: ctx.tenantId, id });
+    if (!team) throw notFound('Team', id);
+    return team;
   }
 
   list(ctx: RequestContext): Promise<Team[]> {
@@ -23,5 +73,29 @@ export class TeamsService {
 
   byIds(tenantId: string, ids: readonly string[]): Promise<Team[]> {
     return this.db.manager.findBy(Team, { tenantId, id: In([...ids]) });
+  }
+
+  membersOf(tenantId: string, teamIds: readonly string[]): Promise<Array<TeamMember & { agent: Agent }>> {
+    return this.db.manager
+      .createQueryBuilder(TeamMember, 'm')
+      .innerJoinAndMapOne('m.agent', Agent, 'a', 'a.tenant_id = m.tenant_id AND a.id = m.agent_id')
+      .where('m.tenant_id = :tenantId AND m.team_id IN (:...teamIds)', { tenantId, teamIds })
+      .orderBy('a.name', 'ASC')
+      .getMany() as Promise<Array<TeamMember & { agent: Agent }>>;
+  }
+
+  teamsOfAgents(tenantId: string, agentIds: readonly string[]): Promise<Array<TeamMember & { team: Team }>> {
+    return this.db.manager
+      .createQueryBuilder(TeamMember, 'm')
+      .innerJoinAndMapOne('m.team', Team, 't', 't.tenant_id = m.tenant_id AND t.id = m.team_id')
+      .where('m.tenant_id = :tenantId AND m.agent_id IN (:...agentIds)', { tenantId, agentIds })
+      .orderBy('t.name', 'ASC')
+      .getMany() as Promise<Array<TeamMember & { team: Team }>>;
+  }
+
+  private async assertAgents(manager: EntityManager, ctx: RequestContext, agentIds: string[], field: string) {
+    if (!agentIds.length) return;
+    const found = await manager.countBy(Agent, { tenantId: ctx.tenantId, id: In(agentIds) });
+    if (found !== agentIds.length) throw new DomainError('NOT_FOUND', 'An agent given was not found in this store', { [field]: ['no such agent'] });
   }
 }

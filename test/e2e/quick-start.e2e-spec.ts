@@ -20,6 +20,7 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
   const env = {
     ...process.env,
     NODE_ENV: 'production',
+    JWT_SECRET: 'quick-start-secret-quick-start-secret-0123',
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
     PORT: String(port),

@@ -29,6 +29,10 @@ export class ApiKey {
   @Column('text')
   role: Role;
 
+  @Field(() => [String], { description: 'What the key may do, e.g. tickets:read; a subset of its role\'s grants.' })
+  @Column('text', { array: true, default: () => "'{}'" })
+  scopes: string[];
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -5,7 +5,27 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ NODE_ENV: 'development', HOST: '127.0.0.1', PORT: 3000, EMBEDDED_PG_PORT: 5488, GRAPHQL_SCHEMA_FILE: 'schema.gql' });
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(loadConfig({ NODE_ENV: 'production' }).GRAPHQL_SCHEMA_FILE).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).GRAPHQL_SCHEMA_FILE).toBeUndefined();
+  });
+
+  it('refuses production without a JWT secret, and a short secret anywhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required in production/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
+  });
+
+  it('never repeats a secret in its messages', () => {
+    const messageOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(messageOf({ JWT_SECRET: 'hunter2-hunter2' })).not.toContain('hunter2');
+    const dbMessage = messageOf({ DATABASE_URL: 'postgres://rida:s3cr3t-pw@db:5432/rida x', PORT: '-1' });
+    expect(dbMessage).not.toContain('s3cr3t-pw');
+    expect(dbMessage).toContain('rida:***@db');
   });
 
   it('reads numbers and booleans from strings; an empty variable means unset', () => {

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -46,6 +46,39 @@ export class AppConfig {
   @Max(300)
   API_KEY_CACHE_SECONDS = 5;
 
+  /**
+   * Signs agent and customer tokens (HS256). Required in production; in development `npm start`
+   * keeps a generated one in the data folder.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** Largest request body accepted (GraphQL and REST); larger ones get 413 / BAD_USER_INPUT. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
+  REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Trust X-Forwarded-For (behind a load balancer) when telling client addresses apart. */
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -67,6 +100,13 @@ export class AppConfig {
 
 export class ConfigError extends Error {}
 
+/** How a variable's value may appear in an error: secrets never, URLs without their password. */
+function shown(key: string, value: unknown): string {
+  if (key === 'JWT_SECRET') return '(hidden)';
+  if (key === 'DATABASE_URL' && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'));
+  return JSON.stringify(value);
+}
+
 /** Parses and validates the environment once, at start, with a message a person can act on. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty variable means "unset", except GRAPHQL_SCHEMA_FILE where empty means "keep in memory".
@@ -76,8 +116,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(present[e.property] ?? e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map((e) => `  ${e.property}=${shown(e.property, present[e.property] ?? e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  JWT_SECRET is required in production (at least 32 random characters)');
   }
   if (config.GRAPHQL_SCHEMA_FILE === undefined && config.NODE_ENV === 'development') {
     config.GRAPHQL_SCHEMA_FILE = 'schema.gql';

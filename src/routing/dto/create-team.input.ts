@@ -1,5 +1,7 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsString, MaxLength } from 'class-validator';
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import '../../tickets/graphql-enums';
+import { TicketCategory } from '../../tickets/ticket-enums';
 import { IsNotBlank } from '../../tickets/dto/validators';
 
 @InputType()
@@ -9,4 +11,43 @@ export class CreateTeamInput {
   @IsNotBlank()
   @MaxLength(200)
   name: string;
+
+  @Field(() => [TicketCategory], { nullable: true, description: 'Categories this team owns.' })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(TicketCategory, { each: true })
+  categories?: TicketCategory[];
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  leadId?: string;
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
+}
+
+@InputType()
+export class UpdateTeamInput {
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  name?: string;
+
+  @Field(() => [TicketCategory], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(TicketCategory, { each: true })
+  categories?: TicketCategory[];
+
+  @Field(() => ID, { nullable: true, description: 'null removes the lead.' })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsUUID()
+  leadId?: string | null;
 }

@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import '../../tickets/graphql-enums';
+import { TicketCategory } from '../../tickets/ticket-enums';
 
 @ObjectType({ description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
 @Entity('teams')
@@ -15,6 +17,13 @@ export class Team {
   @Field()
   @Column('text')
   name: string;
+
+  @Column('uuid', { nullable: true })
+  leadId: string | null;
+
+  @Field(() => [TicketCategory], { description: 'Categories this team owns.' })
+  @Column('text', { array: true, default: () => "'{}'" })
+  categories: TicketCategory[];
 
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })

@@ -26,7 +26,14 @@ export class TestApp {
 
   static async start(env: Record<string, string> = {}): Promise<TestApp> {
     const databaseUrl = await createTestDatabase();
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', GRAPHQL_SCHEMA_FILE: '', DATABASE_POOL_SIZE: '10', ...env });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      GRAPHQL_SCHEMA_FILE: '',
+      DATABASE_POOL_SIZE: '10',
+      JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      ...env,
+    });
     const app = await createApp({ config, databaseUrl });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -1,0 +1,56 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { DataSource } from 'typeorm';
+import { notFound } from '../common/errors/domain-error';
+import { Ctx, RequestContext, Role } from '../common/request-context';
+import { Customer } from '../tickets/entities/customer.entity';
+import { RequirePermission } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { CreateApiKeyInput, CreatedApiKey, CustomerToken, CustomerTokenOptions } from './dto/api-key.types';
+import { ApiKey } from './entities/api-key.entity';
+import { TokensService } from './tokens.service';
+
+@Resolver(() => ApiKey)
+export class ApiKeysResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tokens: TokensService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Query(() => [ApiKey], { description: "The store's keys (prefix only, never the secret)." })
+  @RequirePermission('admin')
+  apiKeys(@Ctx() ctx: RequestContext) {
+    return this.auth.listApiKeys(ctx.tenantId);
+  }
+
+  @Mutation(() => CreatedApiKey)
+  @RequirePermission('admin')
+  createApiKey(@Ctx() ctx: RequestContext, @Args('input') input: CreateApiKeyInput) {
+    return this.auth.createApiKey(ctx.tenantId, input.role as Role, input.name.trim(), input.scopes);
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'A new secret with the same name, role and scopes; the old one stops working.' })
+  @RequirePermission('admin')
+  rotateApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.auth.rotateApiKey(ctx.tenantId, id);
+  }
+
+  @Mutation(() => Boolean)
+  @RequirePermission('admin')
+  async revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    await this.auth.revokeApiKey(ctx.tenantId, id);
+    return true;
+  }
+
+  @Mutation(() => CustomerToken, { description: 'A signed token with which one customer sees and answers only their own tickets.' })
+  @RequirePermission('customer-tokens:create')
+  async createCustomerToken(
+    @Ctx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }, ParseUUIDPipe) customerId: string,
+    @Args('options', { nullable: true }) options?: CustomerTokenOptions,
+  ) {
+    if (!(await this.dataSource.getRepository(Customer).existsBy({ tenantId: ctx.tenantId, id: customerId }))) throw notFound('Customer', customerId);
+    return this.tokens.signCustomer(ctx.tenantId, customerId, options?.ttlSeconds ?? 3600);
+  }
+}

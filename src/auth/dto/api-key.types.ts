@@ -1,0 +1,55 @@
+import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsNotBlank } from '../../tickets/dto/validators';
+import { ApiKey } from '../entities/api-key.entity';
+import { KEY_ROLES, SCOPES } from '../permissions';
+
+@InputType()
+export class CreateApiKeyInput {
+  @Field()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  name: string;
+
+  @Field({ description: `One of ${KEY_ROLES.join(', ')}.` })
+  @IsIn(KEY_ROLES)
+  role: string;
+
+  @Field(() => [String], { nullable: true, description: `Narrower than the role's grants; any of ${SCOPES.join(', ')}.` })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(SCOPES.length)
+  @IsIn(SCOPES, { each: true })
+  scopes?: string[];
+}
+
+@ObjectType()
+export class CreatedApiKey {
+  @Field(() => ApiKey)
+  apiKey: ApiKey;
+
+  @Field({ description: 'The secret key. Shown once; only its hash is kept.' })
+  key: string;
+}
+
+@ObjectType()
+export class CustomerToken {
+  @Field({ description: 'For the customer portal or chat widget: Authorization: Bearer <token>.' })
+  token: string;
+
+  @Field()
+  expiresAt: Date;
+}
+
+export const CUSTOMER_TOKEN_MAX_TTL = 7 * 86_400;
+
+@InputType()
+export class CustomerTokenOptions {
+  @Field(() => Int, { nullable: true, defaultValue: 3600, description: 'Lifetime in seconds (60 s – 7 days).' })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(CUSTOMER_TOKEN_MAX_TTL)
+  ttlSeconds?: number;
+}

@@ -1,0 +1,77 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../auth/auth.decorators';
+import { Connection } from '../common/graphql/connection';
+import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { notFound } from '../common/errors/domain-error';
+import { Ctx, RequestContext } from '../common/request-context';
+import { PortalCreateTicketInput, PortalMessage, PortalReplyInput, PortalTicket, PortalTicketConnection } from './dto/portal.types';
+import { Ticket } from './entities/ticket.entity';
+import { AuthorType, Channel } from './ticket-enums';
+import { TicketsService } from './tickets.service';
+
+/** The customer portal / chat widget API, for customer tokens: own tickets only, public messages only. */
+@Resolver(() => PortalTicket)
+export class PortalResolver {
+  constructor(private readonly ticketsService: TicketsService) {}
+
+  @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
+  @RequirePermission('portal')
+  portalTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<Connection<Ticket>> {
+    return this.ticketsService.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
+  }
+
+  @Query(() => PortalTicket)
+  @RequirePermission('portal')
+  portalTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.ownTicket(ctx, id);
+  }
+
+  @Mutation(() => PortalTicket)
+  @RequirePermission('portal')
+  async portalCreateTicket(@Ctx() ctx: RequestContext, @Args('input') input: PortalCreateTicketInput) {
+    const { ticket } = await this.ticketsService.create(ctx, {
+      subject: input.subject,
+      body: input.body,
+      channel: input.channel ?? Channel.WEB_FORM,
+      customer: { id: ctx.customerId },
+    });
+    return ticket;
+  }
+
+  @Mutation(() => PortalTicket, { description: 'The customer answers one of their tickets (reopens it when solved).' })
+  @RequirePermission('portal')
+  async portalReply(@Ctx() ctx: RequestContext, @Args('input') input: PortalReplyInput) {
+    await this.ownTicket(ctx, input.ticketId);
+    const { ticket } = await this.ticketsService.addMessage(ctx, { ticketId: input.ticketId, body: input.body, authorType: AuthorType.CUSTOMER, internal: false });
+    return ticket;
+  }
+
+  @ResolveField(() => [PortalMessage], { description: 'Public messages only, oldest first.' })
+  messages(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, PortalMessage[]>('messagesByTicket:false', async (ids) =>
+        groupByKeys(ids, await this.ticketsService.messagesOf(ticket.tenantId, ids, false), (m) => m.ticketId),
+      )
+      .load(ticket.id);
+  }
+
+  /** Another customer's ticket is as absent as a ticket that does not exist. */
+  private async ownTicket(ctx: RequestContext, id: string): Promise<Ticket> {
+    const ticket = await this.ticketsService.get(ctx, id);
+    if (ticket.customerId !== ctx.customerId) throw notFound('Ticket', id);
+    return ticket;
+  }
+}
+
+@Resolver(() => PortalTicketConnection)
+export class PortalTicketConnectionResolver {
+  @ResolveField(() => Int)
+  totalCount(@Parent() connection: Connection<Ticket>) {
+    return connection.count();
+  }
+}
