@@ -9,6 +9,8 @@ import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { AppConfig } from './common/config/app-config';
 import { typeormOptions } from './common/database/typeorm-options';
+import { complexityLimitPlugin } from './common/graphql/complexity';
+import { formatGraphQLError } from './common/graphql/format-error';
 import { LoaderRegistry } from './common/graphql/loaders';
 import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
@@ -43,10 +45,12 @@ export class AppModule {
           sortSchema: true,
           // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
           playground: false,
-          graphiql: config.NODE_ENV !== 'production',
+          graphiql: config.GRAPHQL_GRAPHIQL,
           introspection: config.GRAPHQL_INTROSPECTION,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
+          plugins: [complexityLimitPlugin(config.GRAPHQL_MAX_COMPLEXITY)],
+          formatError: formatGraphQLError,
           context: (req: unknown) => ({ req, loaders: new LoaderRegistry() }),
         }),
         TerminusModule,

@@ -1,6 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { forbidden, unauthenticated } from '../common/errors/domain-error';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import { AppConfig } from '../common/config/app-config';
+import { DomainError, forbidden, unauthenticated } from '../common/errors/domain-error';
 import type { ActorType, RequestContext } from '../common/request-context';
 import { requestFrom } from '../common/request-context';
 import { parseApiKey } from './api-key-format';
@@ -10,26 +12,40 @@ import { Permission } from './permissions';
 import { PrincipalsService } from './principals.service';
 import { TokensService } from './tokens.service';
 
+const MINUTE_MS = 60_000;
+
 /**
  * Global guard. Resolves `Authorization: Bearer <credential>` — an API key (`rida_…`), an agent's
- * access token or a customer token — into the request context, then checks the handler's declared
- * permission or actor. Handlers declaring neither are closed to everyone (deny by default).
+ * access token or a customer token — into the request context, applies the per-credential rate
+ * limit, then checks the handler's declared permission or actor. Handlers declaring neither are
+ * closed to everyone (deny by default).
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard implements CanActivate, OnModuleDestroy {
+  /** @nestjs/throttler's in-memory counters: the limit holds per app instance. */
+  private readonly rateCounters = new ThrottlerStorageService();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly tokens: TokensService,
     private readonly principals: PrincipalsService,
+    private readonly config: AppConfig,
   ) {}
+
+  onModuleDestroy() {
+    this.rateCounters.onApplicationShutdown();
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = requestFrom(context);
-    request.ctx ??= await this.authenticate(request.headers.authorization);
+    if (!request.ctx) {
+      request.ctx = await this.authenticate(request.headers.authorization);
+      await this.applyRateLimit(request.ctx);
+    }
     const ctx = request.ctx;
 
     const actor = this.reflector.getAllAndOverride<ActorType | undefined>(ACTOR_KEY, targets);
@@ -42,6 +58,17 @@ export class AuthGuard implements CanActivate {
       throw forbidden(`This ${ctx.role} credential may not do this${permission ? ` (needs ${permission})` : ''}`);
     }
     return true;
+  }
+
+  /** Counted once per HTTP request (a GraphQL document with several fields is one request). */
+  private async applyRateLimit(ctx: RequestContext) {
+    const limit = this.config.RATE_LIMIT_PER_MINUTE;
+    if (limit === 0) return;
+    const key = `${ctx.tenantId}:${ctx.actor.type}:${ctx.actor.id}`;
+    const record = await this.rateCounters.increment(key, MINUTE_MS, limit, MINUTE_MS, 'credential');
+    if (record.isBlocked) {
+      throw new DomainError('RATE_LIMITED', `Rate limit of ${limit} requests per minute reached; retry in ${Math.ceil(record.timeToBlockExpire)} s`);
+    }
   }
 
   private async authenticate(header: string | string[] | undefined): Promise<RequestContext> {

@@ -87,9 +87,30 @@ export class AppConfig {
   @IsString()
   GRAPHQL_SCHEMA_FILE?: string;
 
+  /** Schema introspection; default on outside production, off in production. */
+  @IsOptional()
   @Transform(toBool)
   @IsBoolean()
-  GRAPHQL_INTROSPECTION = true;
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** GraphiQL in a browser at /graphql; default on outside production, off in production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  GRAPHQL_GRAPHIQL?: boolean;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
+  GRAPHQL_MAX_COMPLEXITY = 2_000;
+
+  /** Requests per minute per credential (API key, agent or customer); 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE = 1_200;
 
   @Transform(toInt)
   @IsInt()
@@ -122,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET is required in production (at least 32 random characters)');
   }
+  config.GRAPHQL_INTROSPECTION ??= config.NODE_ENV !== 'production';
+  config.GRAPHQL_GRAPHIQL ??= config.NODE_ENV !== 'production';
   if (config.GRAPHQL_SCHEMA_FILE === undefined && config.NODE_ENV === 'development') {
     config.GRAPHQL_SCHEMA_FILE = 'schema.gql';
   }

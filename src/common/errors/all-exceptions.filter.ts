@@ -25,7 +25,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     void reply
-      .status(HTTP_STATUS_BY_CODE[error.code])
+      .status(error.httpStatus ?? HTTP_STATUS_BY_CODE[error.code])
       .send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
   }
 }

@@ -27,6 +27,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldErrors,
+    /** A more precise HTTP status than the code's usual one (e.g. 413 for a body too large). */
+    readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'DomainError';

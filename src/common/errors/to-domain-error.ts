@@ -42,14 +42,14 @@ export function toDomainError(error: unknown): { error: DomainError; unexpected:
         typeof response === 'object' && response && 'message' in response
           ? [response.message].flat().join('; ')
           : error.message;
-      return { error: new DomainError(code, message), unexpected: false };
+      return { error: new DomainError(code, message, undefined, error.getStatus()), unexpected: false };
     }
   }
   // Fastify's own client errors (malformed JSON, body too large) carry a 4xx statusCode.
   const statusCode = (error as { statusCode?: number } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     const code = CODE_BY_STATUS[statusCode] ?? 'BAD_USER_INPUT';
-    return { error: new DomainError(code, (error as Error).message), unexpected: false };
+    return { error: new DomainError(code, (error as Error).message, undefined, statusCode), unexpected: false };
   }
   return { error: new DomainError('INTERNAL_SERVER_ERROR', 'Internal server error'), unexpected: true };
 }
