@@ -1,0 +1,129 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { grantsOf, Permission } from '../../src/auth/permissions';
+import type { Role } from '../../src/common/request-context';
+import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+
+type Access = Permission | 'public' | 'signed-in agent';
+const NO_ID = '01900000-0000-7000-8000-000000000000';
+let n = 0;
+const unique = () => `${Date.now().toString(36)}${n++}`;
+
+/**
+ * Operation → what it needs, and a call that passes validation. The walk below checks every caller
+ * kind against it; the first test fails when the schema has an operation this table lacks.
+ */
+const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> = {
+  // queries
+  tickets: { access: 'tickets:read', doc: () => `{ tickets { totalCount } }` },
+  ticket: { access: 'tickets:read', doc: (ids) => `{ ticket(id: "${ids.ticket}") { id } }` },
+  ticketByNumber: { access: 'tickets:read', doc: () => `{ ticketByNumber(number: 1001) { id } }` },
+  customer: { access: 'tickets:read', doc: (ids) => `{ customer(id: "${ids.customer}") { id } }` },
+  agents: { access: 'tickets:read', doc: () => `{ agents { id } }` },
+  agent: { access: 'tickets:read', doc: (ids) => `{ agent(id: "${ids.agent}") { id } }` },
+  teams: { access: 'tickets:read', doc: () => `{ teams { id } }` },
+  team: { access: 'tickets:read', doc: () => `{ team(id: "${NO_ID}") { id } }` },
+  currentTenant: { access: 'tickets:read', doc: () => `{ currentTenant { id } }` },
+  apiKeys: { access: 'admin', doc: () => `{ apiKeys { id } }` },
+  me: { access: 'signed-in agent', doc: () => `{ me { id } }` },
+  portalTickets: { access: 'portal', doc: () => `{ portalTickets { totalCount } }` },
+  portalTicket: { access: 'portal', doc: (ids) => `{ portalTicket(id: "${ids.ticket}") { id } }` },
+  // mutations
+  createTicket: { access: 'tickets:write', doc: () => `mutation { createTicket(input: { subject: "س", body: "ب", customer: { email: "${unique()}@x.sa" } }) { id } }` },
+  addMessage: { access: 'tickets:write', doc: (ids) => `mutation { addMessage(input: { ticketId: "${ids.ticket}", body: "رد", authorType: AGENT, internal: true }) { message { id } } }` },
+  updateTicket: { access: 'tickets:write', doc: (ids) => `mutation { updateTicket(id: "${ids.ticket}", input: { tags: ["m${unique()}"] }) { id } }` },
+  createAgent: { access: 'admin', doc: () => `mutation { createAgent(input: { name: "و", email: "${unique()}@x.sa" }) { id } }` },
+  updateAgent: { access: 'admin', doc: () => `mutation { updateAgent(id: "${NO_ID}", input: { capacity: 5 }) { id } }` },
+  createTeam: { access: 'admin', doc: () => `mutation { createTeam(input: { name: "ف${unique()}" }) { id } }` },
+  updateTeam: { access: 'admin', doc: () => `mutation { updateTeam(id: "${NO_ID}", input: { name: "x" }) { id } }` },
+  addTeamMember: { access: 'admin', doc: (ids) => `mutation { addTeamMember(teamId: "${NO_ID}", agentId: "${ids.agent}") { id } }` },
+  removeTeamMember: { access: 'admin', doc: (ids) => `mutation { removeTeamMember(teamId: "${NO_ID}", agentId: "${ids.agent}") { id } }` },
+  createApiKey: { access: 'admin', doc: () => `mutation { createApiKey(input: { name: "k", role: "reporting" }) { key } }` },
+  rotateApiKey: { access: 'admin', doc: () => `mutation { rotateApiKey(id: "${NO_ID}") { key } }` },
+  revokeApiKey: { access: 'admin', doc: () => `mutation { revokeApiKey(id: "${NO_ID}") }` },
+  createPasswordReset: { access: 'admin', doc: () => `mutation { createPasswordReset(agentId: "${NO_ID}") { token } }` },
+  createCustomerToken: { access: 'customer-tokens:create', doc: (ids) => `mutation { createCustomerToken(customerId: "${ids.customer}") { token } }` },
+  portalCreateTicket: { access: 'portal', doc: () => `mutation { portalCreateTicket(input: { subject: "س", body: "ب" }) { id } }` },
+  portalReply: { access: 'portal', doc: (ids) => `mutation { portalReply(input: { ticketId: "${ids.ticket}", body: "شكراً" }) { id } }` },
+  changePassword: { access: 'signed-in agent', doc: () => `mutation { changePassword(input: { currentPassword: "wrong-wrong", newPassword: "new-password-123" }) }` },
+  setMyAvailability: { access: 'signed-in agent', doc: () => `mutation { setMyAvailability(availability: AWAY) { id } }` },
+  login: { access: 'public', doc: (ids) => `mutation { login(input: { tenant: "${ids.slug}", email: "nobody@x.sa", password: "wrong" }) { accessToken } }` },
+  refreshToken: { access: 'public', doc: () => `mutation { refreshToken(refreshToken: "unknown") { accessToken } }` },
+  logout: { access: 'public', doc: () => `mutation { logout(refreshToken: "unknown") }` },
+  resetPassword: { access: 'public', doc: () => `mutation { resetPassword(input: { token: "unknown", newPassword: "new-password-123" }) }` },
+};
+
+interface Ids {
+  ticket: string;
+  customer: string;
+  agent: string;
+  slug: string;
+}
+
+interface Caller {
+  name: string;
+  credential?: string;
+  role?: Role;
+  agent?: boolean;
+}
+
+function allowed(access: Access, caller: Caller): boolean {
+  if (access === 'public') return true;
+  if (access === 'signed-in agent') return Boolean(caller.agent);
+  return caller.role ? grantsOf(caller.role).includes(access) : false;
+}
+
+describe('permission matrix: every operation × every kind of caller', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let ids: Ids;
+  const callers: Caller[] = [];
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    store = await t.createTenant();
+    const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(1) })).createTicket;
+    const password = 'matrix-password-1';
+    for (const role of ['ADMIN', 'SUPERVISOR', 'AGENT']) {
+      const email = `${role.toLowerCase()}@matrix.sa`;
+      await t.gqlOk(store.key, `mutation { createAgent(input: { name: "${role}", email: "${email}", role: ${role}, password: "${password}" }) { id } }`);
+      const session = await t.gqlOk(undefined as never, `mutation { login(input: { tenant: "${store.slug}", email: "${email}", password: "${password}" }) { accessToken } }`);
+      callers.push({ name: `${role.toLowerCase()} (signed in)`, credential: session.login.accessToken, role: role.toLowerCase() as Role, agent: true });
+    }
+    for (const role of ['admin', 'agent', 'integration', 'reporting'] as Role[]) {
+      callers.push({ name: `${role} key`, credential: await t.createKey(store.id, role), role });
+    }
+    const customerToken = await t.gqlOk(store.key, `mutation($c: ID!) { createCustomerToken(customerId: $c) { token } }`, { c: ticket.customer.id });
+    callers.push({ name: 'customer token', credential: customerToken.createCustomerToken.token, role: 'customer' });
+    callers.push({ name: 'no credentials' });
+    const agentId = (await t.gqlOk(store.key, `{ agents { id } }`)).agents[0].id;
+    ids = { ticket: ticket.id, customer: ticket.customer.id, agent: agentId, slug: store.slug };
+  });
+  afterAll(() => t.close());
+
+  it('lists every query and mutation of the schema', () => {
+    const { schema } = t.app.get(GraphQLSchemaHost);
+    const operations = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()!.getFields())];
+    expect(operations.filter((op) => !OPERATIONS[op])).toEqual([]);
+    expect(Object.keys(OPERATIONS).filter((op) => !operations.includes(op))).toEqual([]);
+  });
+
+  it('allows and denies exactly as the role grants say', async () => {
+    const mismatches: string[] = [];
+    for (const [operation, { access, doc }] of Object.entries(OPERATIONS)) {
+      for (const caller of callers) {
+        const res = await t.gql(caller.credential, doc(ids));
+        const error = res.errors?.[0];
+        const code = error?.extensions.code;
+        const refusedByGuard = code === 'FORBIDDEN' || (code === 'UNAUTHENTICATED' && /Credentials are required/.test(error!.message));
+        const expectAllowed = allowed(access, caller);
+        if (expectAllowed && refusedByGuard) mismatches.push(`${caller.name} should be allowed ${operation}: ${error!.message}`);
+        if (!expectAllowed) {
+          const expected = caller.credential ? 'FORBIDDEN' : 'UNAUTHENTICATED';
+          if (code !== expected) mismatches.push(`${caller.name} should get ${expected} on ${operation}, got ${code ?? 'success'}`);
+        }
+        if (code === 'INTERNAL_SERVER_ERROR') mismatches.push(`${caller.name} → ${operation}: internal error`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
