@@ -1,5 +1,6 @@
 import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { AgentsTeamsLogins1764030000000 } from './1764030000000-agents-teams-logins';
+import { RowLevelSecurity1764031000000 } from './1764031000000-row-level-security';
 
 /** In order of application. A new migration is added here as well as in this folder. */
-export const MIGRATIONS = [InitialSchema1764028800000, AgentsTeamsLogins1764030000000];
+export const MIGRATIONS = [InitialSchema1764028800000, AgentsTeamsLogins1764030000000, RowLevelSecurity1764031000000];

@@ -18,48 +18,54 @@ export class AgentsService {
 
   async create(ctx: RequestContext, input: CreateAgentInput): Promise<Agent> {
     const email = input.email.trim().toLowerCase();
-    if (await this.db.manager.existsBy(Agent, { tenantId: ctx.tenantId, email })) {
-      throw conflict(`An agent with email ${email} already exists`);
-    }
-    const agent = this.db.manager.create(Agent, {
-      tenantId: ctx.tenantId,
-      id: uuidv7(),
-      name: input.name.trim(),
-      email,
-      role: input.role ?? AgentRole.AGENT,
-      languages: input.languages ?? ['ar'],
-      skills: input.skills ?? [],
-      capacity: input.capacity ?? 10,
-      availability: Availability.OFFLINE,
-      active: true,
-      passwordHash: input.password ? await hashPassword(input.password) : null,
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.db.run(ctx, async (manager) => {
+      if (await manager.existsBy(Agent, { tenantId: ctx.tenantId, email })) throw conflict(`An agent with email ${email} already exists`);
+      const agent = manager.create(Agent, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        name: input.name.trim(),
+        email,
+        role: input.role ?? AgentRole.AGENT,
+        languages: input.languages ?? ['ar'],
+        skills: input.skills ?? [],
+        capacity: input.capacity ?? 10,
+        availability: Availability.OFFLINE,
+        active: true,
+        passwordHash,
+      });
+      return manager.save(agent);
     });
-    return this.db.manager.save(agent);
   }
 
   async update(ctx: RequestContext, id: string, input: UpdateAgentInput): Promise<Agent> {
-    const agent = await this.get(ctx, id);
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<Agent>;
     if (changes.name) changes.name = changes.name.trim();
-    if (Object.keys(changes).length) {
-      await this.db.manager.update(Agent, { tenantId: ctx.tenantId, id }, changes);
-      if (changes.active === false) await this.db.manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = $1 AND agent_id = $2 AND revoked_at IS NULL`, [ctx.tenantId, id]);
-      this.principals.forgetAgent(ctx.tenantId, id);
-    }
-    return Object.assign(agent, changes);
+    const agent = await this.db.run(ctx, async (manager) => {
+      const agent = await manager.findOneBy(Agent, { tenantId: ctx.tenantId, id });
+      if (!agent) throw notFound('Agent', id);
+      if (Object.keys(changes).length === 0) return agent;
+      await manager.update(Agent, { tenantId: ctx.tenantId, id }, changes);
+      if (changes.active === false) {
+        await manager.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE tenant_id = $1 AND agent_id = $2 AND revoked_at IS NULL`, [ctx.tenantId, id]);
+      }
+      return Object.assign(agent, changes);
+    });
+    this.principals.forgetAgent(ctx.tenantId, id);
+    return agent;
   }
 
   async get(ctx: RequestContext, id: string): Promise<Agent> {
-    const agent = await this.db.manager.findOneBy(Agent, { tenantId: ctx.tenantId, id });
+    const agent = await this.db.read(ctx.tenantId, (manager) => manager.findOneBy(Agent, { tenantId: ctx.tenantId, id }));
     if (!agent) throw notFound('Agent', id);
     return agent;
   }
 
   list(ctx: RequestContext): Promise<Agent[]> {
-    return this.db.manager.find(Agent, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } });
+    return this.db.read(ctx.tenantId, (manager) => manager.find(Agent, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
   }
 
   byIds(tenantId: string, ids: readonly string[]): Promise<Agent[]> {
-    return this.db.manager.findBy(Agent, { tenantId, id: In([...ids]) });
+    return this.db.read(tenantId, (manager) => manager.findBy(Agent, { tenantId, id: In([...ids]) }));
   }
 }

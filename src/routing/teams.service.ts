@@ -48,49 +48,63 @@ export class TeamsService {
   }
 
   async addMember(ctx: RequestContext, teamId: string, agentId: string): Promise<Team> {
-    const team = await this.get(ctx, teamId);
-    await this.assertAgents(this.db.manager, ctx, [agentId], 'agentId');
-    await this.db.manager.createQueryBuilder().insert().into(TeamMember).values({ tenantId: ctx.tenantId, teamId, agentId }).orIgnore().execute();
-    return team;
+    return this.db.run(ctx, async (manager) => {
+      const team = await this.get(ctx, teamId, manager);
+      await this.assertAgents(manager, ctx, [agentId], 'agentId');
+      await manager.createQueryBuilder().insert().into(TeamMember).values({ tenantId: ctx.tenantId, teamId, agentId }).orIgnore().execute();
+      return team;
+    });
   }
 
   async removeMember(ctx: RequestContext, teamId: string, agentId: string): Promise<Team> {
-    const team = await this.get(ctx, teamId);
-    if (team.leadId === agentId) throw conflict('The team lead cannot leave the team; choose another lead first');
-    await this.db.manager.delete(TeamMember, { tenantId: ctx.tenantId, teamId, agentId });
-    return team;
+    return this.db.run(ctx, async (manager) => {
+      const team = await this.get(ctx, teamId, manager);
+      if (team.leadId === agentId) throw conflict('The team lead cannot leave the team; choose another lead first');
+      await manager.delete(TeamMember, { tenantId: ctx.tenantId, teamId, agentId });
+      return team;
+    });
   }
 
-  async get(ctx: RequestContext, id: string, manager: EntityManager = this.db.manager): Promise<Team> {
-    const team = await manager.findOneBy(Team, { tenantId: ctx.tenantId, id });
+  /** Within a caller's transaction when given one, else in a read of its own. */
+  async get(ctx: RequestContext, id: string, manager?: EntityManager): Promise<Team> {
+    const find = (m: EntityManager) => m.findOneBy(Team, { tenantId: ctx.tenantId, id });
+    const team = manager ? await find(manager) : await this.db.read(ctx.tenantId, find);
     if (!team) throw notFound('Team', id);
     return team;
   }
 
   list(ctx: RequestContext): Promise<Team[]> {
-    return this.db.manager.find(Team, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } });
+    return this.db.read(ctx.tenantId, (m) => m.find(Team, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
   }
 
   byIds(tenantId: string, ids: readonly string[]): Promise<Team[]> {
-    return this.db.manager.findBy(Team, { tenantId, id: In([...ids]) });
+    return this.db.read(tenantId, (m) => m.findBy(Team, { tenantId, id: In([...ids]) }));
   }
 
   membersOf(tenantId: string, teamIds: readonly string[]): Promise<Array<TeamMember & { agent: Agent }>> {
-    return this.db.manager
-      .createQueryBuilder(TeamMember, 'm')
-      .innerJoinAndMapOne('m.agent', Agent, 'a', 'a.tenant_id = m.tenant_id AND a.id = m.agent_id')
-      .where('m.tenant_id = :tenantId AND m.team_id IN (:...teamIds)', { tenantId, teamIds })
-      .orderBy('a.name', 'ASC')
-      .getMany() as Promise<Array<TeamMember & { agent: Agent }>>;
+    return this.db.read(
+      tenantId,
+      (m) =>
+        m
+          .createQueryBuilder(TeamMember, 'm')
+          .innerJoinAndMapOne('m.agent', Agent, 'a', 'a.tenant_id = m.tenant_id AND a.id = m.agent_id')
+          .where('m.tenant_id = :tenantId AND m.team_id IN (:...teamIds)', { tenantId, teamIds })
+          .orderBy('a.name', 'ASC')
+          .getMany() as Promise<Array<TeamMember & { agent: Agent }>>,
+    );
   }
 
   teamsOfAgents(tenantId: string, agentIds: readonly string[]): Promise<Array<TeamMember & { team: Team }>> {
-    return this.db.manager
-      .createQueryBuilder(TeamMember, 'm')
-      .innerJoinAndMapOne('m.team', Team, 't', 't.tenant_id = m.tenant_id AND t.id = m.team_id')
-      .where('m.tenant_id = :tenantId AND m.agent_id IN (:...agentIds)', { tenantId, agentIds })
-      .orderBy('t.name', 'ASC')
-      .getMany() as Promise<Array<TeamMember & { team: Team }>>;
+    return this.db.read(
+      tenantId,
+      (m) =>
+        m
+          .createQueryBuilder(TeamMember, 'm')
+          .innerJoinAndMapOne('m.team', Team, 't', 't.tenant_id = m.tenant_id AND t.id = m.team_id')
+          .where('m.tenant_id = :tenantId AND m.agent_id IN (:...agentIds)', { tenantId, agentIds })
+          .orderBy('t.name', 'ASC')
+          .getMany() as Promise<Array<TeamMember & { team: Team }>>,
+    );
   }
 
   private async assertAgents(manager: EntityManager, ctx: RequestContext, agentIds: string[], field: string) {

@@ -97,19 +97,18 @@ export class CustomersService {
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<Customer[]> {
-    return this.db.manager.findBy(Customer, { tenantId, id: In([...ids]) });
+    return this.db.read(tenantId, (m) => m.findBy(Customer, { tenantId, id: In([...ids]) }));
   }
 
   async get(ctx: RequestContext, id: string): Promise<Customer> {
-    const customer = await this.db.manager.findOneBy(Customer, { tenantId: ctx.tenantId, id });
+    const customer = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Customer, { tenantId: ctx.tenantId, id }));
     if (!customer) throw notFound('Customer', id);
     return customer;
   }
 
   async identitiesOf(tenantId: string, customerIds: readonly string[]): Promise<CustomerIdentity[]> {
-    return this.db.manager.find(CustomerIdentity, {
-      where: { tenantId, customerId: In([...customerIds]) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    return this.db.read(tenantId, (m) =>
+      m.find(CustomerIdentity, { where: { tenantId, customerId: In([...customerIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
   }
 }

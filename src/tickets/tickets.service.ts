@@ -81,18 +81,20 @@ export class TicketsService {
 
   /** The ticket an earlier identical request created, if any (idempotency key, else provider message id). */
   private async findReplay(ctx: RequestContext, key: string | undefined, fingerprint: string | null, channel: Channel, externalMessageId?: string) {
-    if (key) {
-      const existing = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: key });
-      if (existing && existing.idempotencyFingerprint !== fingerprint) {
-        throw conflict('This Idempotency-Key was already used with a different request');
+    if (!key && !externalMessageId) return undefined;
+    const existing = await this.db.read(ctx.tenantId, async (manager) => {
+      if (key) {
+        const byKey = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: key });
+        if (byKey) return byKey;
       }
-      if (existing) return existing;
+      if (!externalMessageId) return undefined;
+      const message = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: externalMessageId });
+      return message ? manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: message.ticketId }) : undefined;
+    });
+    if (existing && key && existing.idempotencyKey === key && existing.idempotencyFingerprint !== fingerprint) {
+      throw conflict('This Idempotency-Key was already used with a different request');
     }
-    if (externalMessageId) {
-      const message = await this.db.manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: externalMessageId });
-      if (message) return this.db.manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: message.ticketId });
-    }
-    return undefined;
+    return existing ?? undefined;
   }
 
   /**
@@ -342,34 +344,33 @@ export class TicketsService {
   // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
   async get(ctx: RequestContext, id: string): Promise<Ticket> {
-    const ticket = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, id });
+    const ticket = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, id }));
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
   }
 
   async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
-    const ticket = await this.db.manager.findOneBy(Ticket, { tenantId: ctx.tenantId, number });
+    const ticket = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
     if (!ticket) throw notFound('Ticket', `#${number}`);
     return ticket;
   }
 
   async byIds(tenantId: string, ids: readonly string[]): Promise<Ticket[]> {
-    return this.db.manager.findBy(Ticket, { tenantId, id: In([...ids]) });
+    return this.db.read(tenantId, (m) => m.findBy(Ticket, { tenantId, id: In([...ids]) }));
   }
 
   /** Messages of several tickets in one query, oldest first; internal notes only when asked for. */
   async messagesOf(tenantId: string, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
-    return this.db.manager.find(Message, {
-      where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    return this.db.read(tenantId, (m) =>
+      m.find(Message, {
+        where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      }),
+    );
   }
 
   async eventsOf(tenantId: string, ticketIds: readonly string[]): Promise<TicketEvent[]> {
-    return this.db.manager.find(TicketEvent, {
-      where: { tenantId, ticketId: In([...ticketIds]) },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    return this.db.read(tenantId, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
   /**
@@ -386,16 +387,18 @@ export class TicketsService {
     const cursorOf = (t: Ticket) =>
       encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
 
-    const base = this.filtered(ctx, filter);
-    const page = base.clone();
-    if (after) {
-      const values = decodeCursor(after, keys.length);
-      const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
-      page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
-    }
-    keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
-    const rows = await page.limit(first + 1).getMany();
-    return toConnection(rows, first, cursorOf, Boolean(after), () => base.getCount());
+    const rows = await this.db.read(ctx.tenantId, (manager) => {
+      const page = this.filtered(manager, ctx, filter);
+      if (after) {
+        const values = decodeCursor(after, keys.length);
+        const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
+        page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
+      }
+      keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
+      return page.limit(first + 1).getMany();
+    });
+    const count = () => this.db.read(ctx.tenantId, (manager) => this.filtered(manager, ctx, filter).getCount());
+    return toConnection(rows, first, cursorOf, Boolean(after), count);
   }
 
   private sortKeys(field: TicketSortField): string[] {
@@ -409,8 +412,8 @@ export class TicketsService {
     }
   }
 
-  private filtered(ctx: RequestContext, filter: TicketsFilterInput): SelectQueryBuilder<Ticket> {
-    const qb = this.db.manager.createQueryBuilder(Ticket, 't').where('t.tenant_id = :tenantId', { tenantId: ctx.tenantId });
+  private filtered(manager: EntityManager, ctx: RequestContext, filter: TicketsFilterInput): SelectQueryBuilder<Ticket> {
+    const qb = manager.createQueryBuilder(Ticket, 't').where('t.tenant_id = :tenantId', { tenantId: ctx.tenantId });
     if (filter.status?.length) qb.andWhere('t.status IN (:...status)', { status: filter.status });
     if (filter.priority?.length) qb.andWhere('t.priority IN (:...priority)', { priority: filter.priority.map((p) => PRIORITY_RANK[p]) });
     if (filter.category?.length) qb.andWhere('t.category IN (:...category)', { category: filter.category });

@@ -1,4 +1,4 @@
-import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+import { arabicTicket, CREATE_TICKET, eventually, TestApp, TestTenant } from './helpers/test-app';
 
 describe('API keys: scopes, listing, rotation, revocation', () => {
   let t: TestApp;
@@ -30,8 +30,11 @@ describe('API keys: scopes, listing, rotation, revocation', () => {
   it('lists keys with prefix only and tracks last use', async () => {
     const { data } = await create({ name: 'to list', role: 'agent' });
     await t.gql(data.createApiKey.key, `{ tickets { totalCount } }`);
-    await new Promise((r) => setTimeout(r, 100));
-    const list = await t.gql(store.key, `{ apiKeys { id name prefix role scopes lastUsedAt revokedAt } }`);
+    const listKeys = () => t.gql(store.key, `{ apiKeys { id name prefix role scopes lastUsedAt revokedAt } }`);
+    const list = await eventually(async () => {
+      const res = await listKeys();
+      return res.data.apiKeys.find((k: { id: string; lastUsedAt: string | null }) => k.id === data.createApiKey.apiKey.id && k.lastUsedAt) ? res : undefined;
+    }).then((res) => res ?? listKeys());
     const listed = list.data.apiKeys.find((k: { id: string }) => k.id === data.createApiKey.apiKey.id);
     expect(listed).toMatchObject({ name: 'to list', role: 'agent', revokedAt: null });
     expect(listed.lastUsedAt).not.toBeNull();

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuthService } from '../../src/auth/auth.service';
-import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+import { arabicTicket, CREATE_TICKET, eventually, TestApp, TestTenant } from './helpers/test-app';
 
 describe('authentication, roles and error shape', () => {
   let t: TestApp;
@@ -32,9 +32,11 @@ describe('authentication, roles and error shape', () => {
   it('records when a key was last used', async () => {
     const key = await t.createKey(store.id, 'integration');
     await t.gql(key, `{ tickets { totalCount } }`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const [row] = await t.app.get(DataSource).query(`SELECT last_used_at FROM api_keys WHERE prefix = $1`, [key.split('_')[1]]);
-    expect(row.last_used_at).toBeInstanceOf(Date);
+    const lastUsed = await eventually(async () => {
+      const [row] = await t.app.get(DataSource).query(`SELECT last_used_at FROM api_keys WHERE prefix = $1`, [key.split('_')[1]]);
+      return row.last_used_at;
+    });
+    expect(lastUsed).toBeInstanceOf(Date);
   });
 
   it('applies roles: reporting reads no tickets; only admin manages agents and teams', async () => {

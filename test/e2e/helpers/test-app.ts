@@ -97,3 +97,13 @@ export function arabicTicket(n = 1, overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Polls until `probe` returns a truthy value (for effects written in the background). */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
