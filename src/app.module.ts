@@ -5,6 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import depthLimit from 'graphql-depth-limit';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { AppConfig } from './common/config/app-config';
@@ -21,22 +22,23 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** The resolved database: DATABASE_URL or the embedded server's. */
   databaseUrl: string;
+  /** Where JSON logs go; standard output unless given (tests capture them). */
+  logDestination?: DestinationStream;
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, databaseUrl }: AppModuleOptions): DynamicModule {
+  static register({ config, databaseUrl, logDestination }: AppModuleOptions): DynamicModule {
+    const pinoOptions = {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      autoLogging: { ignore: (req: { url?: string }) => req.url?.startsWith('/health') ?? false },
+    };
     return {
       module: AppModule,
       imports: [
         CommonModule.register(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoOptions, logDestination] : pinoOptions }),
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.DATABASE_POOL_SIZE)),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -11,7 +11,8 @@ import { validationFailed } from './common/errors/to-domain-error';
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: options.config.REQUEST_BODY_LIMIT_BYTES, trustProxy: options.config.TRUST_PROXY });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -20,7 +21,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       exceptionFactory: validationFailed,
     }),
   );
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(logger));
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, LoggerService } from '@nestjs/common';
 import { GqlContextType } from '@nestjs/graphql';
 import type { FastifyReply } from 'fastify';
 import { GraphQLError } from 'graphql';
@@ -12,11 +12,11 @@ import { toDomainError } from './to-domain-error';
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
+  constructor(private readonly logger: LoggerService) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     const { error, unexpected } = toDomainError(exception);
-    if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (unexpected) this.logger.error(exception instanceof Error ? exception.stack : String(exception), 'Errors');
 
     if (host.getType<GqlContextType>() === 'graphql') {
       return new GraphQLError(error.message, {

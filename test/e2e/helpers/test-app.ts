@@ -1,4 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { AuthService } from '../../../src/auth/auth.service';
 import { loadConfig } from '../../../src/common/config/app-config';
@@ -24,7 +25,7 @@ export class TestApp {
     readonly databaseUrl: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
+  static async start(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestApp> {
     const databaseUrl = await createTestDatabase();
     const config = loadConfig({
       NODE_ENV: 'test',
@@ -34,7 +35,7 @@ export class TestApp {
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       ...env,
     });
-    const app = await createApp({ config, databaseUrl });
+    const app = await createApp({ config, databaseUrl, logDestination });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, databaseUrl);
