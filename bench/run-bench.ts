@@ -113,7 +113,7 @@ async function main() {
   await dataSource.destroy();
 
   const server = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
+    env: { ...process.env, NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
