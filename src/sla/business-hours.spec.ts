@@ -5,7 +5,9 @@ import {
   BusinessCalendar,
   businessTimeBetween,
   CalendarError,
+  DateRange,
   DEFAULT_CALENDAR,
+  HoursOverride,
   isOpenAt,
   nextOpening,
   TimeRange,
@@ -150,8 +152,8 @@ describe('properties over random calendars, zones and instants', () => {
     weekly: fc
       .array(fc.tuple(fc.constantFrom(...WEEKDAYS), fc.array(range, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 7 })
       .map((entries) => Object.fromEntries(entries) as Partial<Record<Weekday, TimeRange[]>>),
-    holidays: fc.constant([{ from: '2026-09-23' }]),
-    overrides: fc.constant([{ from: '2026-03-10', to: '2026-03-20', hours: [{ start: '21:00', end: '01:00' }] }]),
+    holidays: fc.constant<DateRange[]>([{ from: '2026-09-23' }]),
+    overrides: fc.constant<HoursOverride[]>([{ from: '2026-03-10', to: '2026-03-20', hours: [{ start: '21:00', end: '01:00' }] }]),
   }).filter((cal) => weeklyMinutes(cal) >= 240);
   const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) }).map((ms) => new Date(ms));
   const seconds = fc.integer({ min: 0, max: 300 * HOUR });
