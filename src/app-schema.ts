@@ -13,6 +13,8 @@ import { TicketCounter } from './tickets/entities/ticket-counter.entity';
 import { TicketEvent } from './tickets/entities/ticket-event.entity';
 import { Ticket } from './tickets/entities/ticket.entity';
 import { MIGRATIONS } from '../migrations';
+import { BusinessCalendarRow } from './sla/entities/business-calendar.entity';
+import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -30,5 +32,7 @@ export const ENTITIES = [
   Message,
   TicketEvent,
   TicketCounter,
+  BusinessCalendarRow,
+  SlaPolicyRow,
 ];
 export { MIGRATIONS };

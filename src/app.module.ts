@@ -16,6 +16,7 @@ import { LoaderRegistry } from './common/graphql/loaders';
 import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
+import { SlaModule } from './sla/sla.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 export interface AppModuleOptions {
@@ -59,6 +60,7 @@ export class AppModule {
         AuthModule,
         TicketsModule,
         RoutingModule,
+        SlaModule,
         ChannelsModule,
       ],
       controllers: [HealthController],
