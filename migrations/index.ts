@@ -2,6 +2,7 @@ import { InitialSchema1764028800000 } from './1764028800000-initial-schema';
 import { AgentsTeamsLogins1764030000000 } from './1764030000000-agents-teams-logins';
 import { RowLevelSecurity1764031000000 } from './1764031000000-row-level-security';
 import { SlaCalendarsPolicies1764032000000 } from './1764032000000-sla-calendars-policies';
+import { TicketSla1764033000000 } from './1764033000000-ticket-sla';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AgentsTeamsLogins1764030000000,
   RowLevelSecurity1764031000000,
   SlaCalendarsPolicies1764032000000,
+  TicketSla1764033000000,
 ];

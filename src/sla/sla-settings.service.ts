@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../common/config/app-config';
 import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TtlCache } from '../common/ttl-cache';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { BusinessCalendar, DateRange, DEFAULT_CALENDAR, HoursOverride, validateCalendar, Weekday } from './business-hours';
@@ -22,9 +24,22 @@ export function toCalendar(row: BusinessCalendarRow): BusinessCalendar {
  * 09:00–17:00 in its time zone, the policies of the design notes), written the first time they are
  * needed, so stores created before SLA existed get them too.
  */
+export interface SlaSettings {
+  calendar: BusinessCalendar;
+  policies: SlaPolicyRow[];
+}
+
 @Injectable()
 export class SlaSettingsService {
-  constructor(private readonly db: TenantTransactions) {}
+  /** Settings per store for a few seconds: every ticket write needs them. Changes here evict at once. */
+  private readonly cache: TtlCache<string, SlaSettings>;
+
+  constructor(
+    private readonly db: TenantTransactions,
+    config: AppConfig,
+  ) {
+    this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
+  }
 
   async calendar(ctx: RequestContext): Promise<BusinessCalendarRow> {
     return (await this.db.read(ctx.tenantId, (m) => m.findOneBy(BusinessCalendarRow, { tenantId: ctx.tenantId }))) ?? this.seed(ctx);
@@ -35,12 +50,21 @@ export class SlaSettingsService {
     return this.db.read(ctx.tenantId, (m) => m.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId }, order: { position: 'ASC', id: 'ASC' } }));
   }
 
-  /** The calendar and the active policies, in one read (what deadline computation needs). */
-  async settingsFor(ctx: RequestContext, manager: EntityManager): Promise<{ calendar: BusinessCalendar; policies: SlaPolicyRow[] }> {
+  /** The calendar and the active policies (what deadline computation needs), cached briefly. */
+  async settingsFor(ctx: RequestContext, manager: EntityManager): Promise<SlaSettings> {
+    const cached = this.cache.get(ctx.tenantId);
+    if (cached) return cached;
     let row = await manager.findOneBy(BusinessCalendarRow, { tenantId: ctx.tenantId });
     if (!row) row = await this.seedWith(manager, ctx);
     const policies = await manager.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId, active: true }, order: { position: 'ASC', id: 'ASC' } });
-    return { calendar: toCalendar(row), policies };
+    const settings = { calendar: toCalendar(row), policies };
+    this.cache.set(ctx.tenantId, settings);
+    return settings;
+  }
+
+  /** For reads outside a write (GraphQL fields, expectations). */
+  async readSettings(ctx: RequestContext): Promise<SlaSettings> {
+    return this.cache.get(ctx.tenantId) ?? this.db.run(ctx, (m) => this.settingsFor(ctx, m));
   }
 
   async updateCalendar(ctx: RequestContext, input: UpdateBusinessCalendarInput): Promise<BusinessCalendarRow> {
@@ -53,6 +77,7 @@ export class SlaSettingsService {
     };
     const problems = validateCalendar(next);
     if (problems.length) throw badInput(`Invalid calendar — ${problems.join('; ')}`, Object.fromEntries(problems.map((p) => [p.split(':')[0], [p]])));
+    this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, async (m) => {
       await m.update(BusinessCalendarRow, { tenantId: ctx.tenantId, id: current.id }, next);
       return m.findOneByOrFail(BusinessCalendarRow, { tenantId: ctx.tenantId, id: current.id });
@@ -65,6 +90,7 @@ export class SlaSettingsService {
       throw badInput('A policy needs at least one target', { firstResponse: ['give firstResponse, nextResponse or resolution'] });
     }
     await this.calendar(ctx);
+    this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, (m) =>
       m.save(
         m.create(SlaPolicyRow, {
@@ -86,6 +112,7 @@ export class SlaSettingsService {
   }
 
   async updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput): Promise<SlaPolicyRow> {
+    this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, async (m) => {
       const policy = await m.findOneBy(SlaPolicyRow, { tenantId: ctx.tenantId, id });
       if (!policy) throw notFound('SLA policy', id);
@@ -97,6 +124,7 @@ export class SlaSettingsService {
   }
 
   async deletePolicy(ctx: RequestContext, id: string): Promise<void> {
+    this.cache.delete(ctx.tenantId);
     const result = await this.db.run(ctx, (m) => m.delete(SlaPolicyRow, { tenantId: ctx.tenantId, id }));
     if (!result.affected) throw notFound('SLA policy', id);
   }

@@ -106,6 +106,21 @@ function statusChanged(state: SlaState, from: string, to: string, at: Date, poli
   return next;
 }
 
+/**
+ * A ticket now falls under another policy (its category, priority, tags or tier changed): clocks
+ * restart under the new policy from the ticket's creation, keeping targets already met or breached.
+ */
+export function reclassify(old: SlaState, policy: PolicyForState | undefined, createdAt: Date, cal: BusinessCalendar): SlaState {
+  if (!policy) return EMPTY_SLA;
+  const fresh = applySlaEvent(EMPTY_SLA, { type: 'CREATED', at: createdAt }, policy, cal);
+  const targets = { ...fresh.targets };
+  for (const [kind, target] of Object.entries(old.targets) as Array<[SlaTargetKind, TargetState]>) {
+    if (target.status === 'MET' || target.status === 'BREACHED' || kind === 'NEXT_RESPONSE') targets[kind] = target;
+  }
+  const state: SlaState = { policyId: policy.id, pausedAt: null, targets };
+  return old.pausedAt ? pause(state, new Date(old.pausedAt)) : state;
+}
+
 function pause(state: SlaState, at: Date): SlaState {
   const targets = Object.fromEntries(
     Object.entries(state.targets).map(([kind, t]) => [kind, t.status === 'ACTIVE' ? { ...t, status: 'PAUSED' as const } : t]),

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module';
 import { SlaResolver } from './sla.resolver';
 import { SlaSettingsService } from './sla-settings.service';
+import { TicketSlaService } from './ticket-sla.service';
+import { ExpectationResolver, TicketSlaResolver } from './ticket-sla.resolver';
 
-@Module({ providers: [SlaSettingsService, SlaResolver], exports: [SlaSettingsService] })
+@Module({ imports: [TicketsModule], providers: [SlaSettingsService, TicketSlaService, SlaResolver, TicketSlaResolver, ExpectationResolver], exports: [SlaSettingsService] })
 export class SlaModule {}

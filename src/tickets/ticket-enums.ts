@@ -77,7 +77,15 @@ export enum TicketEventType {
   TAGS_CHANGED = 'TAGS_CHANGED',
   SUBJECT_CHANGED = 'SUBJECT_CHANGED',
   FOLLOW_UP_CREATED = 'FOLLOW_UP_CREATED',
+  SLA_WARNING = 'SLA_WARNING',
+  SLA_BREACHED = 'SLA_BREACHED',
 }
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
 export const PRIORITY_BY_RANK = Object.fromEntries(Object.entries(PRIORITY_RANK).map(([k, v]) => [v, k])) as Record<number, TicketPriority>;
+
+export enum SlaHealth {
+  OK = 'OK',
+  AT_RISK = 'AT_RISK',
+  BREACHED = 'BREACHED',
+}

@@ -3,11 +3,13 @@ import { CustomersResolver } from './customers.resolver';
 import { CustomersService } from './customers.service';
 import { PortalResolver, PortalTicketConnectionResolver } from './portal.resolver';
 import { TicketConnectionResolver, TicketsResolver } from './tickets.resolver';
+import { TicketListeners } from './ticket-listeners';
 import { TicketsService } from './tickets.service';
 
 @Module({
   providers: [
     TicketsService,
+    TicketListeners,
     CustomersService,
     TicketsResolver,
     TicketConnectionResolver,
@@ -15,6 +17,6 @@ import { TicketsService } from './tickets.service';
     PortalResolver,
     PortalTicketConnectionResolver,
   ],
-  exports: [TicketsService, CustomersService],
+  exports: [TicketsService, CustomersService, TicketListeners],
 })
 export class TicketsModule {}

@@ -19,6 +19,7 @@ import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
 import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
+import { TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
 
 export const MAX_PAGE_SIZE = 100;
@@ -33,6 +34,7 @@ export class TicketsService {
   constructor(
     private readonly db: TenantTransactions,
     private readonly customers: CustomersService,
+    private readonly listeners: TicketListeners,
   ) {}
 
   // ── create ────────────────────────────────────────────────────────────────────────────────
@@ -67,6 +69,7 @@ export class TicketsService {
           },
           { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null },
           { customerId: customer.id },
+          customer.tier,
         );
         return opened.ticket;
       });
@@ -110,6 +113,7 @@ export class TicketsService {
       Partial<Pick<Ticket, 'idempotencyKey' | 'idempotencyFingerprint' | 'followUpOfId'>>,
     first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
     eventData: JsonObject,
+    customerTier?: string,
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
     const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
@@ -144,7 +148,12 @@ export class TicketsService {
       closedAt: null,
       createdAt: message.createdAt,
       updatedAt: message.createdAt,
+      sla: null,
+      slaNextCheckAt: null,
+      slaDueAt: null,
+      slaHealth: null,
     });
+    Object.assign(ticket, await this.listeners.fieldsForNewTicket(manager, ctx, ticket, customerTier));
     // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
     const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
     if ((result.raw as unknown[]).length === 0) throw new LostRace();
@@ -194,7 +203,12 @@ export class TicketsService {
         );
       }
       await this.recordEvents(manager, ctx, ticket.id, events);
-      return { message, ticket: await this.reload(manager, ctx, ticket.id) };
+      const after = await this.listeners.afterChange(manager, ctx, {
+        ticket: await this.reload(manager, ctx, ticket.id),
+        statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
+        message: { authorType: input.authorType, internal: input.internal, at: message.createdAt },
+      });
+      return { message, ticket: after };
     });
   }
 
@@ -337,7 +351,11 @@ export class TicketsService {
       if (events.length === 0) return ticket;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
       await this.recordEvents(manager, ctx, ticket.id, events);
-      return this.reload(manager, ctx, ticket.id);
+      return this.listeners.afterChange(manager, ctx, {
+        ticket: await this.reload(manager, ctx, ticket.id),
+        statusChange: changes.status ? { from: ticket.status, to: changes.status, at: new Date() } : undefined,
+        reclassified: Boolean(changes.priority || changes.category || changes.tags),
+      });
     });
   }
 
@@ -423,6 +441,7 @@ export class TicketsService {
     if (filter.teamId) qb.andWhere('t.team_id = :teamId', { teamId: filter.teamId });
     if (filter.customerId) qb.andWhere('t.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.tags?.length) qb.andWhere('t.tags @> :tags', { tags: normaliseTags(filter.tags) });
+    if (filter.slaHealth?.length) qb.andWhere('t.sla_health IN (:...slaHealth)', { slaHealth: filter.slaHealth });
     if (filter.createdFrom) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
     if (filter.createdTo) qb.andWhere('t.created_at < :createdTo', { createdTo: filter.createdTo });
     return qb;

@@ -29,6 +29,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   portalTicket: { access: 'portal', doc: (ids) => `{ portalTicket(id: "${ids.ticket}") { id } }` },
   businessCalendar: { access: 'tickets:read', doc: () => `{ businessCalendar { timeZone } }` },
   slaPolicies: { access: 'tickets:read', doc: () => `{ slaPolicies { id } }` },
+  expectedFirstReplyAt: { access: 'tickets:read', doc: () => `{ expectedFirstReplyAt(channel: EMAIL) }` },
   // mutations
   createTicket: { access: 'tickets:write', doc: () => `mutation { createTicket(input: { subject: "س", body: "ب", customer: { email: "${unique()}@x.sa" } }) { id } }` },
   addMessage: { access: 'tickets:write', doc: (ids) => `mutation { addMessage(input: { ticketId: "${ids.ticket}", body: "رد", authorType: AGENT, internal: true }) { message { id } } }` },

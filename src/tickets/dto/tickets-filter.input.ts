@@ -1,7 +1,7 @@
 import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import '../graphql-enums';
-import { Channel, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
+import { Channel, SlaHealth, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
 
 @InputType()
 export class TicketsFilterInput {
@@ -56,6 +56,12 @@ export class TicketsFilterInput {
   @IsString({ each: true })
   @MaxLength(50, { each: true })
   tags?: string[];
+
+  @Field(() => [SlaHealth], { nullable: true, description: 'The queue to rescue: [AT_RISK, BREACHED].' })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(SlaHealth, { each: true })
+  slaHealth?: SlaHealth[];
 
   @Field({ nullable: true, description: 'Created at or after (inclusive).' })
   @IsOptional()

@@ -32,6 +32,8 @@ const priorityRank = {
 @Check('tickets_priority_check', 'priority BETWEEN 0 AND 3')
 @Check('tickets_category_check', `category IN ('PAYMENT','SHIPPING','TECHNICAL','RETURNS','PRE_SALES','PRODUCT','ACCOUNT','GENERAL')`)
 @Check('tickets_channel_check', `channel IN ('EMAIL','WHATSAPP','INSTAGRAM','X','FACEBOOK','CHAT','PHONE','WEB_FORM','API','COMMENT')`)
+@Index('tickets_sla_next_check_idx', ['slaNextCheckAt'], { where: 'sla_next_check_at IS NOT NULL' })
+@Index('tickets_tenant_sla_health_due_idx', ['tenantId', 'slaHealth', 'slaDueAt'])
 @Index('tickets_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 export class Ticket {
   // Primary key (tenant_id, id): ready for distribution by tenant, and the target of
@@ -132,6 +134,25 @@ export class Ticket {
   @Field(() => Date, { nullable: true })
   @Column('timestamptz', { nullable: true })
   closedAt: Date | null;
+
+  /**
+   * SLA state (policy, targets with due/warn instants and statuses), owned by the SLA module;
+   * null when no policy applies. The columns below copy what the sweep and the queues query.
+   */
+  @Column('jsonb', { nullable: true })
+  sla: JsonObject | null;
+
+  /** When the SLA sweep must next look at this ticket (a warning or a breach comes due). */
+  @Column('timestamptz', { nullable: true })
+  slaNextCheckAt: Date | null;
+
+  /** The earliest due time among running SLA targets. */
+  @Column('timestamptz', { nullable: true })
+  slaDueAt: Date | null;
+
+  /** OK, AT_RISK or BREACHED. */
+  @Column('text', { nullable: true })
+  slaHealth: string | null;
 
   // Millisecond precision, like JavaScript dates, so keyset cursors round-trip exactly.
   @Field()

@@ -1,0 +1,89 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { RequestContext } from '../common/request-context';
+import { Customer } from '../tickets/entities/customer.entity';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { AuthorType } from '../tickets/ticket-enums';
+import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
+import { SlaPolicyRow } from './entities/sla-policy.entity';
+import { SlaSettings, SlaSettingsService } from './sla-settings.service';
+import { matchPolicy, TicketFacts } from './sla-policy';
+import { applySlaEvent, earliestDue, EMPTY_SLA, nextCheckAt, PolicyForState, reclassify, slaHealth, SlaState } from './sla-state';
+
+type SlaColumns = Pick<Ticket, 'sla' | 'slaNextCheckAt' | 'slaDueAt' | 'slaHealth'>;
+
+export function slaColumns(state: SlaState): SlaColumns {
+  if (!state.policyId) return { sla: null, slaNextCheckAt: null, slaDueAt: null, slaHealth: null };
+  return { sla: state as unknown as SlaColumns['sla'], slaNextCheckAt: nextCheckAt(state), slaDueAt: earliestDue(state), slaHealth: slaHealth(state) };
+}
+
+/** The policy a state was started under; if it was since removed, its clocks still pause and stop. */
+export function policyOf(settings: SlaSettings, policyId: string | null): PolicyForState | undefined {
+  if (!policyId) return undefined;
+  const row = settings.policies.find((p) => p.id === policyId);
+  return row ? toPolicyForState(row) : { id: policyId, warnAtPercent: 80, pauseWhile: ['PENDING'] };
+}
+
+export function toPolicyForState(row: SlaPolicyRow): PolicyForState {
+  return {
+    id: row.id,
+    firstResponse: row.firstResponse ?? undefined,
+    nextResponse: row.nextResponse ?? undefined,
+    resolution: row.resolution ?? undefined,
+    warnAtPercent: row.warnAtPercent,
+    pauseWhile: row.pauseWhile,
+  };
+}
+
+/** Keeps every ticket's SLA deadlines in step with what happens to it, inside the same transaction. */
+@Injectable()
+export class TicketSlaService implements OnModuleInit {
+  constructor(
+    private readonly settings: SlaSettingsService,
+    private readonly listeners: TicketListeners,
+  ) {}
+
+  onModuleInit() {
+    this.listeners.register(this);
+  }
+
+  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, customerTier: string | undefined): Promise<SlaColumns> {
+    const settings = await this.settings.settingsFor(ctx, manager);
+    const tier = customerTier ?? (await this.tierOf(manager, ctx, ticket.customerId));
+    const match = matchPolicy(settings.policies, this.facts(ticket, tier));
+    return slaColumns(applySlaEvent(EMPTY_SLA, { type: 'CREATED', at: ticket.createdAt }, match && toPolicyForState(match), settings.calendar));
+  }
+
+  async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {
+    const { ticket } = change;
+    const before = (ticket.sla as unknown as SlaState | null) ?? EMPTY_SLA;
+    if (!before.policyId && !change.reclassified) return {};
+    const settings = await this.settings.settingsFor(ctx, manager);
+    let state = before;
+    if (change.reclassified) {
+      const match = matchPolicy(settings.policies, this.facts(ticket, await this.tierOf(manager, ctx, ticket.customerId)));
+      if (match?.id !== state.policyId) state = reclassify(state, match && toPolicyForState(match), ticket.createdAt, settings.calendar);
+    }
+    const policy = policyOf(settings, state.policyId);
+    if (change.statusChange) {
+      state = applySlaEvent(state, { type: 'STATUS_CHANGED', ...change.statusChange }, policy, settings.calendar);
+    }
+    if (change.message && !change.message.internal) {
+      if (change.message.authorType === AuthorType.CUSTOMER) state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: change.message.at }, policy, settings.calendar);
+      if (change.message.authorType === AuthorType.AGENT) state = applySlaEvent(state, { type: 'AGENT_REPLY', at: change.message.at }, policy, settings.calendar);
+    }
+    if (JSON.stringify(state) === JSON.stringify(before)) return {};
+    const columns = slaColumns(state);
+    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, columns);
+    return columns;
+  }
+
+  private facts(ticket: Ticket, tier: string): TicketFacts {
+    return { channel: ticket.channel, category: ticket.category, priority: ticket.priority, tier, tags: ticket.tags };
+  }
+
+  private async tierOf(manager: EntityManager, ctx: RequestContext, customerId: string): Promise<string> {
+    const customer = await manager.findOne(Customer, { where: { tenantId: ctx.tenantId, id: customerId }, select: { tier: true, id: true, tenantId: true } });
+    return customer?.tier ?? 'STANDARD';
+  }
+}
