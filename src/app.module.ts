@@ -1,6 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import depthLimit from 'graphql-depth-limit';
@@ -57,6 +58,7 @@ export class AppModule {
           context: (req: unknown) => ({ req, loaders: new LoaderRegistry() }),
         }),
         TerminusModule,
+        ScheduleModule.forRoot(),
         AuthModule,
         TicketsModule,
         RoutingModule,

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module';
 import { SlaResolver } from './sla.resolver';
 import { SlaSettingsService } from './sla-settings.service';
+import { SlaSweepService } from './sla-sweep.service';
 import { TicketSlaService } from './ticket-sla.service';
 import { ExpectationResolver, TicketSlaResolver } from './ticket-sla.resolver';
 
-@Module({ imports: [TicketsModule], providers: [SlaSettingsService, TicketSlaService, SlaResolver, TicketSlaResolver, ExpectationResolver], exports: [SlaSettingsService] })
+@Module({ imports: [TicketsModule], providers: [SlaSettingsService, TicketSlaService, SlaSweepService, SlaResolver, TicketSlaResolver, ExpectationResolver],
+  exports: [SlaSettingsService, SlaSweepService], })
 export class SlaModule {}

@@ -74,6 +74,13 @@ export class AppConfig {
   @Max(50 * 1024 * 1024)
   REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /** How often each instance sweeps for SLA warnings and breaches; 0 turns the sweep off (tests drive it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  SLA_SWEEP_INTERVAL_SECONDS = 10;
+
   /** Trust X-Forwarded-For (behind a load balancer) when telling client addresses apart. */
   @Transform(toBool)
   @IsBoolean()

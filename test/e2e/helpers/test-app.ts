@@ -25,14 +25,15 @@ export class TestApp {
     readonly databaseUrl: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}, logDestination?: DestinationStream): Promise<TestApp> {
-    const databaseUrl = await createTestDatabase();
+  static async start(env: Record<string, string> = {}, logDestination?: DestinationStream, existingDatabaseUrl?: string): Promise<TestApp> {
+    const databaseUrl = existingDatabaseUrl ?? (await createTestDatabase());
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       GRAPHQL_SCHEMA_FILE: '',
       DATABASE_POOL_SIZE: '10',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      SLA_SWEEP_INTERVAL_SECONDS: '0',
       ...env,
     });
     const app = await createApp({ config, databaseUrl, logDestination });

@@ -1,0 +1,129 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource, EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../common/config/app-config';
+import type { JsonObject, RequestContext } from '../common/request-context';
+import { Team } from '../routing/entities/team.entity';
+import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { PRIORITY_BY_RANK, PRIORITY_RANK, TicketEventType, TicketPriority } from '../tickets/ticket-enums';
+import { normaliseTags } from '../tickets/ticket-tags';
+import { SlaSettingsService } from './sla-settings.service';
+import { SlaState, sweep } from './sla-state';
+import { slaColumns } from './ticket-sla.service';
+
+const BATCH = 200;
+
+export interface SweepTotals {
+  checked: number;
+  warned: number;
+  breached: number;
+}
+
+/**
+ * Finds tickets whose next SLA check has come (an index on that instant: the cost follows the due
+ * tickets, not the open ones), records each warning and breach once and runs the policy's
+ * escalations. Rows are claimed with FOR UPDATE SKIP LOCKED and their next check moves forward in
+ * the same transaction, so instances sweeping together never record an event twice.
+ */
+@Injectable()
+export class SlaSweepService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SlaSweep');
+  private running = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: SlaSettingsService,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap() {
+    const seconds = this.config.SLA_SWEEP_INTERVAL_SECONDS;
+    if (seconds > 0) this.scheduler.addInterval('sla-sweep', setInterval(() => void this.tick(), seconds * 1000));
+  }
+
+  private async tick() {
+    if (this.running) return;
+    this.running = true;
+    try {
+      const totals = await this.sweepOnce();
+      if (totals.warned || totals.breached) this.logger.log(`SLA sweep: ${totals.warned} warnings, ${totals.breached} breaches`);
+    } catch (error) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One full sweep as of `now` (tests and benchmarks pass their own clock). */
+  async sweepOnce(now = new Date()): Promise<SweepTotals> {
+    const totals: SweepTotals = { checked: 0, warned: 0, breached: 0 };
+    for (;;) {
+      const claimed = await this.dataSource.transaction(async (manager) => {
+        const tickets = await manager
+          .createQueryBuilder(Ticket, 't')
+          .where('t.sla_next_check_at <= :now', { now })
+          .orderBy('t.sla_next_check_at', 'ASC')
+          .limit(BATCH)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getMany();
+        for (const ticket of tickets) await this.process(manager, ticket, now, totals);
+        return tickets.length;
+      });
+      totals.checked += claimed;
+      if (claimed < BATCH) return totals;
+    }
+  }
+
+  private async process(manager: EntityManager, ticket: Ticket, now: Date, totals: SweepTotals) {
+    const result = sweep(ticket.sla as unknown as SlaState, now);
+    const events: Array<{ type: TicketEventType; data: JsonObject }> = [
+      ...result.warned.map((target) => ({ type: TicketEventType.SLA_WARNING, data: { target, dueAt: result.state.targets[target]!.dueAt } })),
+      ...result.breached.map((target) => ({ type: TicketEventType.SLA_BREACHED, data: { target, dueAt: result.state.targets[target]!.dueAt } })),
+    ];
+    const changes: Partial<Ticket> = slaColumns(result.state);
+    if (result.breached.length) events.push(...(await this.escalate(manager, ticket, changes)));
+    await manager.update(Ticket, { tenantId: ticket.tenantId, id: ticket.id }, changes);
+    if (events.length) {
+      await manager.insert(
+        TicketEvent,
+        events.map((e) => ({ tenantId: ticket.tenantId, id: uuidv7(), ticketId: ticket.id, type: e.type, actorType: 'SYSTEM' as const, actorId: null, data: e.data })),
+      );
+    }
+    totals.warned += result.warned.length;
+    totals.breached += result.breached.length;
+  }
+
+  /** The breach actions of the ticket's policy; each change is also an audit event. */
+  private async escalate(manager: EntityManager, ticket: Ticket, changes: Partial<Ticket>) {
+    const state = ticket.sla as unknown as SlaState;
+    const ctx: RequestContext = { tenantId: ticket.tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+    const policy = (await this.settings.settingsFor(ctx, manager)).policies.find((p) => p.id === state.policyId);
+    const events: Array<{ type: TicketEventType; data: JsonObject }> = [];
+    if (!policy) return events;
+    const reason = 'SLA_BREACHED';
+    const { raisePriority, reassignToLead, addTag } = policy.escalation;
+    if (raisePriority && ticket.priority !== TicketPriority.URGENT) {
+      changes.priority = PRIORITY_BY_RANK[PRIORITY_RANK[ticket.priority] + 1];
+      events.push({ type: TicketEventType.PRIORITY_CHANGED, data: { from: ticket.priority, to: changes.priority, reason } });
+    }
+    if (reassignToLead && ticket.teamId) {
+      const team = await manager.findOneBy(Team, { tenantId: ticket.tenantId, id: ticket.teamId });
+      if (team?.leadId && team.leadId !== ticket.assigneeId) {
+        changes.assigneeId = team.leadId;
+        events.push({ type: TicketEventType.ASSIGNEE_CHANGED, data: { from: ticket.assigneeId, to: team.leadId, reason } });
+      }
+    }
+    if (addTag) {
+      const tags = normaliseTags([...ticket.tags, addTag]);
+      if (tags.length !== ticket.tags.length) {
+        changes.tags = tags;
+        events.push({ type: TicketEventType.TAGS_CHANGED, data: { added: [tags.at(-1)], removed: [], reason } });
+      }
+    }
+    return events;
+  }
+}
