@@ -13,11 +13,18 @@ import { DataSource } from 'typeorm';
 import { AuthService } from '../src/auth/auth.service';
 import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { runMigrations, typeormOptions } from '../src/common/database/typeorm-options';
+import { loadConfig } from '../src/common/config/app-config';
+import type { RequestContext } from '../src/common/request-context';
+import { createApp } from '../src/create-app';
+import { addBusinessTime, BusinessCalendar, DEFAULT_CALENDAR } from '../src/sla/business-hours';
+import { SlaSettingsService } from '../src/sla/sla-settings.service';
+import { SlaSweepService } from '../src/sla/sla-sweep.service';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SEED = Number(process.env.BENCH_SEED_TICKETS ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
+const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
 const BASE = `http://127.0.0.1:${PORT}`;
 
 interface Row {
@@ -91,6 +98,67 @@ async function seed(dataSource: DataSource, tenantId: string, count: number) {
   await dataSource.query('ANALYZE');
 }
 
+/** Deadline arithmetic in-process: a calendar with holidays and Ramadan hours, random starts and targets. */
+function benchDeadlines(): { 'deadlines/s': number; sample: string } {
+  const calendar: BusinessCalendar = {
+    ...DEFAULT_CALENDAR,
+    holidays: [{ from: '2026-09-23' }, { from: '2026-03-20', to: '2026-03-23' }, { from: '2026-05-26', to: '2026-05-30' }],
+    overrides: [{ from: '2026-02-18', to: '2026-03-18', hours: [{ start: '10:00', end: '15:00' }, { start: '21:00', end: '01:00' }] }],
+  };
+  const targets = [15 * 60, 3600, 4 * 3600, 8 * 3600, 24 * 3600];
+  const base = Date.UTC(2026, 0, 1);
+  const count = 20_000;
+  const started = process.hrtime.bigint();
+  let last = new Date();
+  for (let i = 0; i < count; i++) last = addBusinessTime(new Date(base + ((i * 7_919_993) % (360 * 86_400_000))), targets[i % targets.length], calendar);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { 'deadlines/s': Math.round(count / seconds), sample: last.toISOString() };
+}
+
+/** A sweep over many open tickets with 1% due: how long it takes, hence how late a breach can be noticed. */
+async function benchSweep(databaseUrl: string) {
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SLA_SWEEP_INTERVAL_SECONDS: '0' });
+  const app = await createApp({ config, databaseUrl });
+  await app.init();
+  try {
+    const dataSource = app.get(DataSource);
+    const tenant = await new AuthService(dataSource).createTenant({ name: 'متجر المسح', slug: `sweep-${Date.now()}` });
+    const ctx: RequestContext = { tenantId: tenant.id, tenantTimezone: 'Asia/Riyadh', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+    const [policy] = await app.get(SlaSettingsService).policies(ctx);
+    console.log(`Seeding ${SWEEP_TICKETS} open tickets with running SLA clocks (1% due)…`);
+    await dataSource.query(
+      `WITH c AS (INSERT INTO customers (tenant_id, id) SELECT $1, gen_random_uuid() FROM generate_series(1, $2) RETURNING id),
+            numbered AS (SELECT id, row_number() OVER () AS n FROM c),
+            timed AS (SELECT id, n, CASE WHEN n % 100 = 0 THEN now() - interval '1 minute' ELSE now() + (n || ' seconds')::interval END AS due FROM numbered)
+       INSERT INTO tickets (tenant_id, id, number, subject, status, priority, category, channel, customer_id, created_at, updated_at, message_count,
+                            sla, sla_next_check_at, sla_due_at, sla_health)
+       SELECT $1, gen_random_uuid(), 900000 + n, 'تذكرة', 'OPEN', 1, 'GENERAL', 'CHAT', id, now(), now(), 1,
+              jsonb_build_object('policyId', $3::text, 'pausedAt', null, 'targets', jsonb_build_object('FIRST_RESPONSE', jsonb_build_object(
+                'status', 'ACTIVE', 'clock', 'CALENDAR', 'dueAt', to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'warnAt', to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'warned', true, 'breachedAt', null, 'metAt', null))),
+              due, due, 'AT_RISK'
+         FROM timed`,
+      [tenant.id, SWEEP_TICKETS, policy.id],
+    );
+    await dataSource.query('ANALYZE tickets');
+    const started = process.hrtime.bigint();
+    const totals = await app.get(SlaSweepService).sweepOnce();
+    const sweepMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const idleStarted = process.hrtime.bigint();
+    await app.get(SlaSweepService).sweepOnce();
+    const idleMs = Number(process.hrtime.bigint() - idleStarted) / 1e6;
+    return {
+      'open tickets': SWEEP_TICKETS,
+      'due (breached)': totals.breached,
+      'sweep ms': Math.round(sweepMs),
+      'sweep with nothing due ms': Math.round(idleMs),
+      'latest notice s': Number((config.SLA_SWEEP_INTERVAL_SECONDS || 10) + sweepMs / 1000).toFixed(1),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
 async function main() {
   let databaseUrl = process.env.BENCH_DATABASE_URL;
   let cleanup = async () => undefined as void;
@@ -155,6 +223,13 @@ async function main() {
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
+  }
+  try {
+    console.log('\nSLA deadline arithmetic (in-process, 20 000 deadlines):');
+    console.table([benchDeadlines()]);
+    console.log(`SLA sweep (default interval 10 s; a breach is noticed at most interval + sweep time late):`);
+    console.table([await benchSweep(databaseUrl)]);
+  } finally {
     await cleanup();
   }
 }

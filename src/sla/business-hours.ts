@@ -96,26 +96,43 @@ export function hoursOn(calendar: BusinessCalendar, day: DateTime): TimeRange[] 
   return calendar.weekly[WEEKDAYS[day.weekday % 7]] ?? [];
 }
 
+/**
+ * Open intervals of one local day, memoised per calendar object: the same days are asked for again
+ * and again (every ticket of a store, every sweep), and building them is most of the cost.
+ */
+const dayCache = new WeakMap<BusinessCalendar, Map<number, Array<[number, number]>>>();
+const DAY_CACHE_LIMIT = 4000;
+
+function intervalsOfDay(calendar: BusinessCalendar, day: DateTime): Array<[number, number]> {
+  let days = dayCache.get(calendar);
+  if (!days) dayCache.set(calendar, (days = new Map()));
+  const key = day.toMillis();
+  const cached = days.get(key);
+  if (cached) return cached;
+  const intervals: Array<[number, number]> = [];
+  for (const range of hoursOn(calendar, day)) {
+    const startMinutes = minutesOf(range.start);
+    const endMinutes = minutesOf(range.end);
+    const start = day.set({ hour: Math.floor(startMinutes / 60), minute: startMinutes % 60 });
+    const endDay = endMinutes <= startMinutes ? day.plus({ days: 1 }) : day;
+    const end = endMinutes === 1440 ? day.plus({ days: 1 }) : endDay.set({ hour: Math.floor(endMinutes / 60), minute: endMinutes % 60 });
+    if (end.toMillis() > start.toMillis()) intervals.push([start.toMillis(), end.toMillis()]);
+  }
+  if (days.size >= DAY_CACHE_LIMIT) days.clear();
+  days.set(key, intervals);
+  return intervals;
+}
+
 /** Open intervals [start, end) in epoch ms that start on local days [firstDay, firstDay + days), merged. */
 function openIntervals(calendar: BusinessCalendar, firstDay: DateTime, days: number): Array<[number, number]> {
   const intervals: Array<[number, number]> = [];
-  for (let i = 0; i < days; i++) {
-    const day = firstDay.plus({ days: i });
-    for (const range of hoursOn(calendar, day)) {
-      const startMinutes = minutesOf(range.start);
-      const endMinutes = minutesOf(range.end);
-      const start = day.set({ hour: Math.floor(startMinutes / 60), minute: startMinutes % 60 });
-      const endDay = endMinutes <= startMinutes ? day.plus({ days: 1 }) : day;
-      const end = endMinutes === 1440 ? day.plus({ days: 1 }) : endDay.set({ hour: Math.floor(endMinutes / 60), minute: endMinutes % 60 });
-      if (end.toMillis() > start.toMillis()) intervals.push([start.toMillis(), end.toMillis()]);
-    }
-  }
+  for (let i = 0; i < days; i++) intervals.push(...intervalsOfDay(calendar, firstDay.plus({ days: i })));
   intervals.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const interval of intervals) {
     const last = merged.at(-1);
     if (last && interval[0] <= last[1]) last[1] = Math.max(last[1], interval[1]);
-    else merged.push([...interval]);
+    else merged.push([interval[0], interval[1]]);
   }
   return merged;
 }

@@ -441,7 +441,7 @@ export class TicketsService {
     if (filter.teamId) qb.andWhere('t.team_id = :teamId', { teamId: filter.teamId });
     if (filter.customerId) qb.andWhere('t.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.tags?.length) qb.andWhere('t.tags @> :tags', { tags: normaliseTags(filter.tags) });
-    if (filter.slaHealth?.length) qb.andWhere('t.sla_health IN (:...slaHealth)', { slaHealth: filter.slaHealth });
+    if (filter.slaStatus?.length) qb.andWhere('t.sla_health IN (:...slaStatus)', { slaStatus: filter.slaStatus });
     if (filter.createdFrom) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
     if (filter.createdTo) qb.andWhere('t.created_at < :createdTo', { createdTo: filter.createdTo });
     return qb;

@@ -35,7 +35,7 @@ describe('SLA sweep: warnings, breaches and escalations, exactly once', () => {
     expect(await sweepAt(minutesAfter(ticket.createdAt, 4.6))).toMatchObject({ warned: 0, breached: 0 });
     let view = await eventsOf(ticket.id);
     expect(view.sla.health).toBe('AT_RISK');
-    const atRisk = await t.gqlOk(store.key, `{ tickets(filter: { slaHealth: [AT_RISK, BREACHED] }) { edges { node { id } } } }`);
+    const atRisk = await t.gqlOk(store.key, `{ tickets(filter: { slaStatus: [AT_RISK, BREACHED] }) { edges { node { id } } } }`);
     expect(atRisk.tickets.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(ticket.id);
 
     expect(await sweepAt(minutesAfter(ticket.createdAt, 6))).toMatchObject({ breached: 1 });

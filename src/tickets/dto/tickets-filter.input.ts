@@ -61,7 +61,7 @@ export class TicketsFilterInput {
   @IsOptional()
   @IsArray()
   @IsEnum(SlaHealth, { each: true })
-  slaHealth?: SlaHealth[];
+  slaStatus?: SlaHealth[];
 
   @Field({ nullable: true, description: 'Created at or after (inclusive).' })
   @IsOptional()
