@@ -13,7 +13,7 @@ import { AppConfig } from './common/config/app-config';
 import { typeormOptions } from './common/database/typeorm-options';
 import { complexityLimitPlugin } from './common/graphql/complexity';
 import { formatGraphQLError } from './common/graphql/format-error';
-import { LoaderRegistry } from './common/graphql/loaders';
+import { graphQLContext } from './common/graphql/context';
 import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
@@ -55,7 +55,9 @@ export class AppModule {
           validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
           plugins: [complexityLimitPlugin(config.GRAPHQL_MAX_COMPLEXITY)],
           formatError: formatGraphQLError,
-          context: (req: unknown) => ({ req, loaders: new LoaderRegistry() }),
+          context: graphQLContext,
+          // graphql-ws on the same path; the credential comes in connection_init's payload.
+          subscriptions: { 'graphql-ws': { path: '/graphql' } },
         }),
         TerminusModule,
         ScheduleModule.forRoot(),

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
+import { EventBus, PUB_SUB } from '../common/graphql/pubsub';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
 import { TicketEvent } from '../tickets/entities/ticket-event.entity';
@@ -11,6 +12,9 @@ import { PRIORITY_BY_RANK, PRIORITY_RANK, TicketEventType, TicketPriority } from
 import { normaliseTags } from '../tickets/ticket-tags';
 import { SlaSettingsService } from './sla-settings.service';
 import { SlaState, sweep } from './sla-state';
+import { SlaAlert, SlaAlertKind } from './dto/sla-alert.type';
+import { SlaTargetKindEnum } from './dto/ticket-sla.types';
+import { SLA_ALERTS } from './sla-alerts.resolver';
 import { slaColumns } from './ticket-sla.service';
 
 const BATCH = 200;
@@ -37,6 +41,7 @@ export class SlaSweepService implements OnApplicationBootstrap {
     private readonly settings: SlaSettingsService,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
+    @Inject(PUB_SUB) private readonly events: EventBus,
   ) {}
 
   onApplicationBootstrap() {
@@ -61,6 +66,7 @@ export class SlaSweepService implements OnApplicationBootstrap {
   async sweepOnce(now = new Date()): Promise<SweepTotals> {
     const totals: SweepTotals = { checked: 0, warned: 0, breached: 0 };
     for (;;) {
+      const alerts: SlaAlert[] = [];
       const claimed = await this.dataSource.transaction(async (manager) => {
         const tickets = await manager
           .createQueryBuilder(Ticket, 't')
@@ -70,15 +76,17 @@ export class SlaSweepService implements OnApplicationBootstrap {
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .getMany();
-        for (const ticket of tickets) await this.process(manager, ticket, now, totals);
+        for (const ticket of tickets) await this.process(manager, ticket, now, totals, alerts);
         return tickets.length;
       });
+      // Published only once the events are committed.
+      for (const alert of alerts) await this.events.publish(SLA_ALERTS, { slaAlerts: alert });
       totals.checked += claimed;
       if (claimed < BATCH) return totals;
     }
   }
 
-  private async process(manager: EntityManager, ticket: Ticket, now: Date, totals: SweepTotals) {
+  private async process(manager: EntityManager, ticket: Ticket, now: Date, totals: SweepTotals, alerts: SlaAlert[]) {
     const result = sweep(ticket.sla as unknown as SlaState, now);
     const events: Array<{ type: TicketEventType; data: JsonObject }> = [
       ...result.warned.map((target) => ({ type: TicketEventType.SLA_WARNING, data: { target, dueAt: result.state.targets[target]!.dueAt } })),
@@ -95,6 +103,10 @@ export class SlaSweepService implements OnApplicationBootstrap {
     }
     totals.warned += result.warned.length;
     totals.breached += result.breached.length;
+    const alert = (kind: SlaAlertKind) => (target: keyof SlaState['targets']) =>
+      alerts.push({ kind, tenantId: ticket.tenantId, ticketId: ticket.id, ticketNumber: ticket.number, target: target as SlaTargetKindEnum, dueAt: new Date(result.state.targets[target]!.dueAt), at: now });
+    result.warned.forEach(alert(SlaAlertKind.WARNING));
+    result.breached.forEach(alert(SlaAlertKind.BREACHED));
   }
 
   /** The breach actions of the ticket's policy; each change is also an audit event. */

@@ -1,0 +1,24 @@
+import { GraphQLRequestContext, LoaderRegistry } from './loaders';
+
+interface WebSocketContext {
+  connectionParams?: Record<string, unknown>;
+  extra?: { request?: { socket?: { remoteAddress?: string } } };
+}
+
+/**
+ * The GraphQL context for HTTP requests and WebSocket subscriptions alike. A subscription's
+ * credential arrives in `connection_init` (`{ authorization: "Bearer …" }`); it is presented to the
+ * guard as the same request shape, so one guard authenticates both.
+ */
+export function graphQLContext(requestOrSocket: unknown): GraphQLRequestContext {
+  const socket = requestOrSocket as WebSocketContext;
+  if (socket && typeof socket === 'object' && 'connectionParams' in socket) {
+    const params = socket.connectionParams ?? {};
+    const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+    return {
+      req: { headers: { authorization }, ip: socket.extra?.request?.socket?.remoteAddress ?? 'unknown' },
+      loaders: new LoaderRegistry(),
+    };
+  }
+  return { req: requestOrSocket as GraphQLRequestContext['req'], loaders: new LoaderRegistry() };
+}

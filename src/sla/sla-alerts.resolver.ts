@@ -1,0 +1,22 @@
+import { Inject } from '@nestjs/common';
+import { Resolver, Subscription } from '@nestjs/graphql';
+import { RequirePermission } from '../auth/auth.decorators';
+import { GraphQLRequestContext } from '../common/graphql/loaders';
+import { EventBus, PUB_SUB } from '../common/graphql/pubsub';
+import { SlaAlert } from './dto/sla-alert.type';
+
+export const SLA_ALERTS = 'SLA_ALERTS';
+
+@Resolver()
+export class SlaAlertsResolver {
+  constructor(@Inject(PUB_SUB) private readonly events: EventBus) {}
+
+  @Subscription(() => SlaAlert, {
+    description: "SLA warnings and breaches of the caller's store, as the sweep records them (for live consoles).",
+    filter: (payload: { slaAlerts: SlaAlert }, _variables: unknown, context: GraphQLRequestContext) => payload.slaAlerts.tenantId === context.req.ctx?.tenantId,
+  })
+  @RequirePermission('tickets:read')
+  slaAlerts() {
+    return this.events.asyncIterableIterator(SLA_ALERTS);
+  }
+}
