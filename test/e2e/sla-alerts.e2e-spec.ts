@@ -1,9 +1,8 @@
 import { createClient, Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SlaSweepService } from '../../src/sla/sla-sweep.service';
-import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+import { arabicTicket, CREATE_TICKET, openAllWeek, TestApp, TestTenant } from './helpers/test-app';
 
-const ALL_WEEK = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].map((day) => ({ day, hours: [{ start: '00:00', end: '24:00' }] }));
 const ALERTS = `subscription { slaAlerts { kind ticketId ticketNumber target dueAt at } }`;
 
 describe('slaAlerts subscription (graphql-ws)', () => {
@@ -19,7 +18,7 @@ describe('slaAlerts subscription (graphql-ws)', () => {
     url = `ws://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}/graphql`;
     store = await t.createTenant();
     other = await t.createTenant('متجر آخر');
-    await t.gqlOk(store.key, `mutation($w: [WeekdayHoursInput!]) { updateBusinessCalendar(input: { weekly: $w }) { timeZone } }`, { w: ALL_WEEK });
+    await openAllWeek(t, store.key);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SlaSweepService } from '../../src/sla/sla-sweep.service';
-import { arabicTicket, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
+import { arabicTicket, CREATE_TICKET, openAllWeek, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
-const ALL_WEEK = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].map((day) => ({ day, hours: [{ start: '00:00', end: '24:00' }] }));
 const minutesAfter = (iso: string, minutes: number) => new Date(new Date(iso).getTime() + minutes * 60_000);
 
 describe('SLA sweep: warnings, breaches and escalations, exactly once', () => {
@@ -12,7 +11,7 @@ describe('SLA sweep: warnings, breaches and escalations, exactly once', () => {
   beforeAll(async () => {
     t = await TestApp.start();
     store = await t.createTenant();
-    await t.gqlOk(store.key, `mutation($w: [WeekdayHoursInput!]) { updateBusinessCalendar(input: { weekly: $w }) { timeZone } }`, { w: ALL_WEEK });
+    await openAllWeek(t, store.key);
     const chat = (await t.gqlOk(store.key, `{ slaPolicies { id conditions { channels } } }`)).slaPolicies.find((p: { conditions: { channels: string[] | null } }) =>
       p.conditions.channels?.includes('CHAT'),
     );

@@ -1,8 +1,7 @@
-import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
+import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, openAllWeek, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
 const SLA = `query($id: ID!) { ticket(id: $id) { createdAt firstResponseDueAt nextResponseDueAt resolutionDueAt
   sla { policyName health paused targets { kind status clock dueAt remainingSeconds warned breachedAt metAt } } } }`;
-const ALL_WEEK = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].map((day) => ({ day, hours: [{ start: '00:00', end: '24:00' }] }));
 const seconds = (a: string, b: string) => Math.round((new Date(b).getTime() - new Date(a).getTime()) / 1000);
 
 describe('SLA deadlines on tickets', () => {
@@ -12,8 +11,7 @@ describe('SLA deadlines on tickets', () => {
   beforeAll(async () => {
     t = await TestApp.start();
     store = await t.createTenant();
-    // Open around the clock, so expected deadlines do not depend on when the test runs.
-    await t.gqlOk(store.key, `mutation($w: [WeekdayHoursInput!]) { updateBusinessCalendar(input: { weekly: $w }) { timeZone } }`, { w: ALL_WEEK });
+    await openAllWeek(t, store.key);
   });
   afterAll(() => t.close());
 

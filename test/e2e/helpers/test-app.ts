@@ -109,3 +109,9 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 3000): 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Opens a store around the clock, so expected deadlines do not depend on when a test runs. */
+export async function openAllWeek(t: TestApp, key: string): Promise<void> {
+  const weekly = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'].map((day) => ({ day, hours: [{ start: '00:00', end: '24:00' }] }));
+  await t.gqlOk(key, `mutation($w: [WeekdayHoursInput!]) { updateBusinessCalendar(input: { weekly: $w }) { timeZone } }`, { w: weekly });
+}
