@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { identitiesOf, InvalidIdentityError, normaliseHandle, normalisePhone, toAsciiDigits } from './customer-identity';
+import { toAsciiDigits } from '../common/text/arabic-text';
+import { identitiesOf, InvalidIdentityError, normaliseHandle, normalisePhone } from './customer-identity';
 import { IdentityKind } from './ticket-enums';
 
 describe('normalisePhone', () => {

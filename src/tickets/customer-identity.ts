@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, CountryCode } from 'libphonenumber-js/max';
+import { toAsciiDigits } from '../common/text/arabic-text';
 import { IdentityKind } from './ticket-enums';
 
 export interface IdentityValue {
@@ -15,10 +16,6 @@ export class InvalidIdentityError extends Error {
   }
 }
 
-/** Arabic-Indic (٠-٩) and Persian (۰-۹) digits, as customers type them, to ASCII. */
-export function toAsciiDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0));
-}
 
 /**
  * E.164 for any way a number arrives: "+966 50 123 4567", "0501234567" (national, with the

@@ -1,0 +1,49 @@
+/**
+ * One normaliser for Arabic (and mixed Arabic/English) text, shared by routing rules and search:
+ * what customers type in many spellings compares equal once normalised.
+ */
+
+// Harakat and Quranic marks (fathatan … sukun, superscript alef, small high/low signs).
+const DIACRITICS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]/g;
+const TATWEEL = /\u0640/g;
+const ALEF_VARIANTS = /[\u0622\u0623\u0625\u0671]/g; // آ أ إ ٱ
+const TEH_MARBUTA = /\u0629/g; // ة
+const ALEF_MAKSURA = /\u0649/g; // ى
+const ARABIC_INDIC_DIGITS = /[\u0660-\u0669]/g;
+const PERSIAN_DIGITS = /[\u06F0-\u06F9]/g;
+// Punctuation and symbols of both scripts become spaces (، ؛ ؟ « » and ASCII punctuation).
+const PUNCTUATION = /[\u060C\u061B\u061F\u066A-\u066D\u06D4«»"'`~!@#$%^&*()_+=[\]{}|\\:;<>,.?/\-–—…]+/g;
+
+/** Arabic-Indic (٠-٩) and Persian (۰-۹) digits, as customers type them, to ASCII. */
+export function toAsciiDigits(text: string): string {
+  return text.replace(ARABIC_INDIC_DIGITS, (d) => String(d.charCodeAt(0) - 0x0660)).replace(PERSIAN_DIGITS, (d) => String(d.charCodeAt(0) - 0x06f0));
+}
+
+export function normaliseArabic(text: string): string {
+  return toAsciiDigits(
+    text
+      .normalize('NFKC')
+      .replace(DIACRITICS, '')
+      .replace(TATWEEL, '')
+      .replace(ALEF_VARIANTS, 'ا')
+      .replace(TEH_MARBUTA, 'ه')
+      .replace(ALEF_MAKSURA, 'ي'),
+  )
+    .toLowerCase()
+    .replace(PUNCTUATION, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const LATIN_WORD = /^[a-z0-9 ]+$/;
+
+/**
+ * Whether a (normalised) phrase occurs in a (normalised) text. Latin phrases match whole words
+ * ("card" is not in "discard"); Arabic phrases match inside words too, because Arabic attaches
+ * prepositions and articles to the word ("بالبطاقه" contains "بطاقه", "وللشحن" contains "شحن").
+ */
+export function containsPhrase(normalisedText: string, normalisedPhrase: string): boolean {
+  if (!normalisedPhrase) return false;
+  if (LATIN_WORD.test(normalisedPhrase)) return ` ${normalisedText} `.includes(` ${normalisedPhrase} `);
+  return normalisedText.includes(normalisedPhrase);
+}
