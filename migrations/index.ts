@@ -3,6 +3,7 @@ import { AgentsTeamsLogins1764030000000 } from './1764030000000-agents-teams-log
 import { RowLevelSecurity1764031000000 } from './1764031000000-row-level-security';
 import { SlaCalendarsPolicies1764032000000 } from './1764032000000-sla-calendars-policies';
 import { TicketSla1764033000000 } from './1764033000000-ticket-sla';
+import { RoutingRules1764034000000 } from './1764034000000-routing-rules';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   RowLevelSecurity1764031000000,
   SlaCalendarsPolicies1764032000000,
   TicketSla1764033000000,
+  RoutingRules1764034000000,
 ];

@@ -15,6 +15,8 @@ import { Ticket } from './tickets/entities/ticket.entity';
 import { MIGRATIONS } from '../migrations';
 import { BusinessCalendarRow } from './sla/entities/business-calendar.entity';
 import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
+import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
+import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -34,5 +36,7 @@ export const ENTITIES = [
   TicketCounter,
   BusinessCalendarRow,
   SlaPolicyRow,
+  RoutingRuleRow,
+  RoutingSettingsRow,
 ];
 export { MIGRATIONS };

@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TicketsModule } from '../tickets/tickets.module';
+import { RoutingResolver } from './routing.resolver';
+import { RoutingService } from './routing.service';
 import { AgentTeamsResolver, TeamsResolver, TicketTeamResolver } from './teams.resolver';
 import { TeamsService } from './teams.service';
 
-@Module({ providers: [TeamsService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver], exports: [TeamsService] })
+@Module({
+  imports: [TicketsModule],
+  providers: [TeamsService, RoutingService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver, RoutingResolver],
+  exports: [TeamsService, RoutingService],
+})
 export class RoutingModule {}

@@ -11,9 +11,17 @@ import { Team } from './entities/team.entity';
 
 @Injectable()
 export class TeamsService {
+  /** Routing caches which team owns which category; a change here must reach it at once. */
+  private onTeamsChanged: (tenantId: string) => void = () => undefined;
+
   constructor(private readonly db: TenantTransactions) {}
 
+  notifyTeamChanges(listener: (tenantId: string) => void): void {
+    this.onTeamsChanged = listener;
+  }
+
   async create(ctx: RequestContext, input: CreateTeamInput): Promise<Team> {
+    this.onTeamsChanged(ctx.tenantId);
     const name = input.name.trim();
     return this.db.run(ctx, async (manager) => {
       if (await manager.existsBy(Team, { tenantId: ctx.tenantId, name })) throw conflict(`A team named "${name}" already exists`);

@@ -4,7 +4,7 @@ import type { RequestContext } from '../common/request-context';
 import { Customer } from '../tickets/entities/customer.entity';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType } from '../tickets/ticket-enums';
-import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
+import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { SlaPolicyRow } from './entities/sla-policy.entity';
 import { SlaSettings, SlaSettingsService } from './sla-settings.service';
 import { matchPolicy, TicketFacts } from './sla-policy';
@@ -44,14 +44,15 @@ export class TicketSlaService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.listeners.register(this);
+    // After routing: the policy depends on the category and priority routing decides.
+    this.listeners.register(this, 20);
   }
 
-  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, customerTier: string | undefined): Promise<SlaColumns> {
+  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails): Promise<{ fields: SlaColumns }> {
     const settings = await this.settings.settingsFor(ctx, manager);
-    const tier = customerTier ?? (await this.tierOf(manager, ctx, ticket.customerId));
+    const tier = details.customerTier ?? (await this.tierOf(manager, ctx, ticket.customerId));
     const match = matchPolicy(settings.policies, this.facts(ticket, tier));
-    return slaColumns(applySlaEvent(EMPTY_SLA, { type: 'CREATED', at: ticket.createdAt }, match && toPolicyForState(match), settings.calendar));
+    return { fields: slaColumns(applySlaEvent(EMPTY_SLA, { type: 'CREATED', at: ticket.createdAt }, match && toPolicyForState(match), settings.calendar)) };
   }
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {

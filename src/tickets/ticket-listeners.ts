@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { RequestContext } from '../common/request-context';
+import type { JsonObject, RequestContext } from '../common/request-context';
 import { Ticket } from './entities/ticket.entity';
 import { AuthorType, TicketStatus } from './ticket-enums';
 
@@ -15,33 +15,50 @@ export interface TicketChange {
   reclassified?: boolean;
 }
 
+/** What is known about a ticket about to be inserted, beyond its fields. */
+export interface NewTicketDetails {
+  customerTier?: string;
+  /** The first message's text. */
+  body: string;
+  /** The caller chose these; otherwise they are provisional and may be decided by a listener. */
+  categoryGiven: boolean;
+  priorityGiven: boolean;
+}
+
 /**
- * Other modules (SLA today, routing and webhooks later) react to ticket changes inside the same
- * transaction through this registry, so the tickets module never imports them.
+ * Other modules (routing, SLA; webhooks later) react to ticket changes inside the same transaction
+ * through this registry, so the tickets module never imports them. Listeners run by `order`
+ * (routing decides category and priority before SLA picks a policy from them).
  */
 export interface TicketListener {
-  /** Extra fields for a ticket about to be inserted. */
-  fieldsForNewTicket?(manager: EntityManager, ctx: RequestContext, ticket: Ticket, customerTier: string | undefined): Promise<Partial<Ticket>>;
+  /** Fields for a ticket about to be inserted (applied before the next listener runs), and data for its CREATED event. */
+  fieldsForNewTicket?(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails): Promise<{ fields?: Partial<Ticket>; eventData?: JsonObject }>;
   /** After a change; returns the fields it wrote, so the caller's copy stays current. */
   afterChange?(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>>;
 }
 
 @Injectable()
 export class TicketListeners {
-  private readonly listeners: TicketListener[] = [];
+  private readonly listeners: Array<{ listener: TicketListener; order: number }> = [];
 
-  register(listener: TicketListener): void {
-    this.listeners.push(listener);
+  register(listener: TicketListener, order: number): void {
+    this.listeners.push({ listener, order });
+    this.listeners.sort((a, b) => a.order - b.order);
   }
 
-  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, customerTier: string | undefined): Promise<Partial<Ticket>> {
-    const fields: Partial<Ticket> = {};
-    for (const listener of this.listeners) Object.assign(fields, await listener.fieldsForNewTicket?.(manager, ctx, ticket, customerTier));
-    return fields;
+  /** Fills the ticket in place; returns the data the listeners add to its CREATED event. */
+  async prepareNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails): Promise<JsonObject> {
+    const eventData: JsonObject = {};
+    for (const { listener } of this.listeners) {
+      const result = await listener.fieldsForNewTicket?.(manager, ctx, ticket, details);
+      Object.assign(ticket, result?.fields);
+      Object.assign(eventData, result?.eventData);
+    }
+    return eventData;
   }
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Ticket> {
-    for (const listener of this.listeners) Object.assign(change.ticket, await listener.afterChange?.(manager, ctx, change));
+    for (const { listener } of this.listeners) Object.assign(change.ticket, await listener.afterChange?.(manager, ctx, change));
     return change.ticket;
   }
 }

@@ -19,7 +19,7 @@ import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
 import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
-import { TicketListeners } from './ticket-listeners';
+import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
 
 export const MAX_PAGE_SIZE = 100;
@@ -69,7 +69,7 @@ export class TicketsService {
           },
           { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null },
           { customerId: customer.id },
-          customer.tier,
+          { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
         );
         return opened.ticket;
       });
@@ -113,13 +113,10 @@ export class TicketsService {
       Partial<Pick<Ticket, 'idempotencyKey' | 'idempotencyFingerprint' | 'followUpOfId'>>,
     first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
     eventData: JsonObject,
-    customerTier?: string,
+    details: Omit<NewTicketDetails, 'body'> = { categoryGiven: true, priorityGiven: true },
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
     const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
-    await this.recordEvents(manager, ctx, id, [
-      { type: TicketEventType.CREATED, data: { channel: fields.channel, category: fields.category, priority: fields.priority, ...eventData } },
-    ]);
 
     const [{ last_number: number }] = await manager.query(
       `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001)
@@ -153,7 +150,10 @@ export class TicketsService {
       slaDueAt: null,
       slaHealth: null,
     });
-    Object.assign(ticket, await this.listeners.fieldsForNewTicket(manager, ctx, ticket, customerTier));
+    const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, body: first.body });
+    await this.recordEvents(manager, ctx, id, [
+      { type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
+    ]);
     // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
     const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
     if ((result.raw as unknown[]).length === 0) throw new LostRace();

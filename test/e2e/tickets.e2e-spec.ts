@@ -16,7 +16,7 @@ describe('tickets, messages and customers (GraphQL)', () => {
   const events = async (id: string) =>
     (await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { events { type actorType actorId data createdAt } } }`, { id })).ticket.events;
 
-  it('creates a ticket in Arabic with its first customer message, defaults and a per-store number', async () => {
+  it('creates a ticket in Arabic with its first customer message, routed category and priority, and a per-store number', async () => {
     const ticket = await create({
       ...arabicTicket(1),
       tags: ['شحن', ' VIP ', 'vip'],
@@ -29,7 +29,8 @@ describe('tickets, messages and customers (GraphQL)', () => {
       subject: 'تأخر توصيل الطلب رقم 4501',
       status: 'NEW',
       priority: 'NORMAL',
-      category: 'GENERAL',
+      // No category given: the default rules read "تأخر … التوصيل" as shipping.
+      category: 'SHIPPING',
       channel: 'WHATSAPP',
       tags: ['شحن', 'vip'],
       customFields: { city: 'الرياض', orderTotal: 349.5 },
@@ -42,7 +43,9 @@ describe('tickets, messages and customers (GraphQL)', () => {
     });
     const data = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { body authorType internal channel } } }`, { id: ticket.id });
     expect(data.ticket.messages).toEqual([{ body: arabicTicket(1).body, authorType: 'CUSTOMER', internal: false, channel: 'WHATSAPP' }]);
-    expect((await events(ticket.id)).map((e: { type: string }) => e.type)).toEqual(['CREATED']);
+    const [created] = await events(ticket.id);
+    expect(created.type).toBe('CREATED');
+    expect(created.data.routing).toMatchObject({ rule: { name: 'الشحن والتوصيل — Shipping' }, priority: ['SHIPPING: starts at NORMAL'] });
   });
 
   it('reuses a known customer across channels: a WhatsApp number and the same phone typed nationally are one person', async () => {
@@ -144,7 +147,7 @@ describe('tickets, messages and customers (GraphQL)', () => {
   });
 
   it('updates priority, category, tags, subject, assignee and team, each recorded in the audit timeline', async () => {
-    const ticket = await create(arabicTicket(14, { tags: ['شحن'] }));
+    const ticket = await create(arabicTicket(14, { tags: ['شحن'], category: 'GENERAL', priority: 'NORMAL' }));
     const agent = (await t.gqlOk(store.key, `mutation { createAgent(input: { name: "خالد السبيعي", email: "Khalid@store.sa" }) { id name email } }`)).createAgent;
     expect(agent.email).toBe('khalid@store.sa');
     const team = (await t.gqlOk(store.key, `mutation { createTeam(input: { name: "فريق الشحن" }) { id name } }`)).createTeam;

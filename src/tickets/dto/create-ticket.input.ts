@@ -37,14 +37,14 @@ export class CreateTicketInput {
   @IsEnum(Channel)
   channel?: Channel;
 
-  @Field(() => TicketCategory, { nullable: true, defaultValue: TicketCategory.GENERAL })
-  @ApiPropertyOptional({ enum: TicketCategory, default: TicketCategory.GENERAL })
+  @Field(() => TicketCategory, { nullable: true, description: 'Omitted: the routing rules decide (GENERAL when none matches).' })
+  @ApiPropertyOptional({ enum: TicketCategory, description: 'Omitted: the routing rules decide.' })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory;
 
-  @Field(() => TicketPriority, { nullable: true, defaultValue: TicketPriority.NORMAL })
-  @ApiPropertyOptional({ enum: TicketPriority, default: TicketPriority.NORMAL })
+  @Field(() => TicketPriority, { nullable: true, description: 'Omitted: computed from category, customer tier and urgent wording.' })
+  @ApiPropertyOptional({ enum: TicketPriority, description: 'Omitted: computed by routing.' })
   @IsOptional()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;

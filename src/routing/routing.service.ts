@@ -1,0 +1,182 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../common/config/app-config';
+import { TenantTransactions } from '../common/database/tenant-transactions';
+import { badInput, DomainError, notFound } from '../common/errors/domain-error';
+import type { RequestContext } from '../common/request-context';
+import { TtlCache } from '../common/ttl-cache';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { NewTicketDetails, TicketListeners } from '../tickets/ticket-listeners';
+import { RoutingPreviewInput, RoutingRuleInput, UpdateRoutingSettingsInput } from './dto/routing.types';
+import { RoutingRuleRow } from './entities/routing-rule.entity';
+import { RoutingSettingsRow } from './entities/routing-settings.entity';
+import { Team } from './entities/team.entity';
+import { TeamsService } from './teams.service';
+import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules, PriorityPolicy, RoutingDecision, RoutingInput, TeamForRouting } from './routing-decision';
+
+interface RoutingState {
+  prepared: PreparedRules;
+  policy: PriorityPolicy;
+  teams: TeamForRouting[];
+  defaultTeamId: string | null;
+}
+
+/**
+ * Decides category, priority and team of new tickets from the store's rules, inside the creating
+ * transaction (a ticket listener that runs before SLA). Rules are seeded with Arabic and English
+ * defaults the first time they are needed, and cached per store for a few seconds.
+ */
+@Injectable()
+export class RoutingService implements OnModuleInit {
+  private readonly cache: TtlCache<string, RoutingState>;
+
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly listeners: TicketListeners,
+    teams: TeamsService,
+    config: AppConfig,
+  ) {
+    this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
+    teams.notifyTeamChanges((tenantId) => this.forget(tenantId));
+  }
+
+  onModuleInit() {
+    this.listeners.register(this, 10);
+  }
+
+  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails) {
+    const decision = this.decide(await this.stateFor(ctx, manager), {
+      subject: ticket.subject,
+      body: details.body,
+      channel: ticket.channel,
+      tier: details.customerTier ?? 'STANDARD',
+      orderRef: ticket.orderRef,
+      category: details.categoryGiven ? ticket.category : undefined,
+      priority: details.priorityGiven ? ticket.priority : undefined,
+    });
+    return {
+      fields: { category: decision.category, priority: decision.priority, teamId: decision.teamId } as Partial<Ticket>,
+      eventData: { routing: { category: decision.categoryReason, rule: decision.matchedRule, priority: decision.priorityReasons, team: decision.teamReason } },
+    };
+  }
+
+  async preview(ctx: RequestContext, input: RoutingPreviewInput): Promise<RoutingDecision> {
+    const state = await this.db.run(ctx, (m) => this.stateFor(ctx, m));
+    return this.decide(state, { subject: input.subject, body: input.body, channel: input.channel, tier: input.tier, orderRef: input.orderRef });
+  }
+
+  rules(ctx: RequestContext): Promise<RoutingRuleRow[]> {
+    return this.db.run(ctx, async (m) => {
+      await this.ensureSeeded(ctx, m);
+      return m.find(RoutingRuleRow, { where: { tenantId: ctx.tenantId }, order: { position: 'ASC', id: 'ASC' } });
+    });
+  }
+
+  async createRule(ctx: RequestContext, input: RoutingRuleInput): Promise<RoutingRuleRow> {
+    if (!input.name || !input.category || !input.phrases?.length) {
+      throw badInput('A rule needs a name, a category and at least one phrase', { rule: ['name, category and phrases are required'] });
+    }
+    return this.write(ctx, async (m) => {
+      await this.ensureSeeded(ctx, m);
+      return m.save(
+        m.create(RoutingRuleRow, {
+          tenantId: ctx.tenantId,
+          id: uuidv7(),
+          name: input.name!.trim(),
+          position: input.position ?? 100,
+          category: input.category!,
+          phrases: input.phrases!,
+          channels: input.channels ?? [],
+          tiers: input.tiers ?? [],
+          active: input.active ?? true,
+        }),
+      );
+    });
+  }
+
+  async updateRule(ctx: RequestContext, id: string, input: RoutingRuleInput): Promise<RoutingRuleRow> {
+    return this.write(ctx, async (m) => {
+      const rule = await m.findOneBy(RoutingRuleRow, { tenantId: ctx.tenantId, id });
+      if (!rule) throw notFound('Routing rule', id);
+      return m.save(Object.assign(rule, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))));
+    });
+  }
+
+  async deleteRule(ctx: RequestContext, id: string): Promise<void> {
+    const result = await this.write(ctx, (m) => m.delete(RoutingRuleRow, { tenantId: ctx.tenantId, id }));
+    if (!result.affected) throw notFound('Routing rule', id);
+  }
+
+  settings(ctx: RequestContext): Promise<RoutingSettingsRow> {
+    return this.db.run(ctx, (m) => this.ensureSeeded(ctx, m));
+  }
+
+  async updateSettings(ctx: RequestContext, input: UpdateRoutingSettingsInput): Promise<RoutingSettingsRow> {
+    return this.write(ctx, async (m) => {
+      const settings = await this.ensureSeeded(ctx, m);
+      if (input.defaultTeamId !== undefined) {
+        if (input.defaultTeamId && !(await m.existsBy(Team, { tenantId: ctx.tenantId, id: input.defaultTeamId }))) {
+          throw new DomainError('NOT_FOUND', `Team ${input.defaultTeamId} not found`, { defaultTeamId: ['no such team'] });
+        }
+        settings.defaultTeamId = input.defaultTeamId;
+      }
+      const policy = { ...settings.priorityPolicy };
+      if (input.categoryBase) policy.categoryBase = Object.fromEntries(input.categoryBase.map((c) => [c.category, c.priority]));
+      if (input.priorityTiers) policy.priorityTiers = input.priorityTiers;
+      if (input.urgentPhrases) policy.urgentPhrases = input.urgentPhrases;
+      settings.priorityPolicy = policy;
+      return m.save(settings);
+    });
+  }
+
+  /** Teams' categories feed routing: their changes must be seen at once on this instance. */
+  forget(tenantId: string): void {
+    this.cache.delete(tenantId);
+  }
+
+  private decide(state: RoutingState, input: RoutingInput): RoutingDecision {
+    return decideRouting(input, state.prepared, state.policy, state.teams, state.defaultTeamId);
+  }
+
+  private async write<T>(ctx: RequestContext, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    this.forget(ctx.tenantId);
+    return this.db.run(ctx, work);
+  }
+
+  private async stateFor(ctx: RequestContext, m: EntityManager): Promise<RoutingState> {
+    const cached = this.cache.get(ctx.tenantId);
+    if (cached) return cached;
+    const settings = await this.ensureSeeded(ctx, m);
+    const rules = await m.find(RoutingRuleRow, { where: { tenantId: ctx.tenantId, active: true }, order: { position: 'ASC', id: 'ASC' } });
+    const teams = await m.find(Team, { where: { tenantId: ctx.tenantId }, select: { tenantId: true, id: true, categories: true }, order: { name: 'ASC' } });
+    const state: RoutingState = {
+      prepared: prepareRules(rules, settings.priorityPolicy),
+      policy: settings.priorityPolicy,
+      teams: teams.map((t) => ({ id: t.id, categories: t.categories })),
+      defaultTeamId: settings.defaultTeamId,
+    };
+    this.cache.set(ctx.tenantId, state);
+    return state;
+  }
+
+  /** Seeds default rules once per store; the settings row's primary key makes it race-safe. */
+  private async ensureSeeded(ctx: RequestContext, m: EntityManager): Promise<RoutingSettingsRow> {
+    const existing = await m.findOneBy(RoutingSettingsRow, { tenantId: ctx.tenantId });
+    if (existing) return existing;
+    const inserted = await m
+      .createQueryBuilder()
+      .insert()
+      .into(RoutingSettingsRow)
+      .values({ tenantId: ctx.tenantId, defaultTeamId: null, priorityPolicy: DEFAULT_PRIORITY_POLICY })
+      .orIgnore()
+      .execute();
+    if ((inserted.raw as unknown[]).length > 0) {
+      await m.insert(
+        RoutingRuleRow,
+        DEFAULT_CATEGORY_RULES.map((r) => ({ tenantId: ctx.tenantId, id: uuidv7(), name: r.name, position: r.position, category: r.category, phrases: r.phrases, channels: [], tiers: [] })),
+      );
+    }
+    return m.findOneByOrFail(RoutingSettingsRow, { tenantId: ctx.tenantId });
+  }
+}
