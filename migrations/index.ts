@@ -4,6 +4,7 @@ import { RowLevelSecurity1764031000000 } from './1764031000000-row-level-securit
 import { SlaCalendarsPolicies1764032000000 } from './1764032000000-sla-calendars-policies';
 import { TicketSla1764033000000 } from './1764033000000-ticket-sla';
 import { RoutingRules1764034000000 } from './1764034000000-routing-rules';
+import { TeamAssignment1764035000000 } from './1764035000000-team-assignment';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SlaCalendarsPolicies1764032000000,
   TicketSla1764033000000,
   RoutingRules1764034000000,
+  TeamAssignment1764035000000,
 ];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module';
+import { AssignmentService } from './assignment.service';
 import { RoutingResolver } from './routing.resolver';
 import { RoutingService } from './routing.service';
 import { AgentTeamsResolver, TeamsResolver, TicketTeamResolver } from './teams.resolver';
@@ -7,7 +8,7 @@ import { TeamsService } from './teams.service';
 
 @Module({
   imports: [TicketsModule],
-  providers: [TeamsService, RoutingService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver, RoutingResolver],
-  exports: [TeamsService, RoutingService],
+  providers: [TeamsService, RoutingService, AssignmentService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver, RoutingResolver],
+  exports: [TeamsService, RoutingService, AssignmentService],
 })
 export class RoutingModule {}

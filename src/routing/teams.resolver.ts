@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
 import { Agent } from '../auth/entities/agent.entity';
 import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
@@ -8,10 +8,15 @@ import { Ticket } from '../tickets/entities/ticket.entity';
 import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
 import { Team } from './entities/team.entity';
 import { TeamsService } from './teams.service';
+import { AssignmentService } from './assignment.service';
+import { badInput } from '../common/errors/domain-error';
 
 @Resolver(() => Team)
 export class TeamsResolver {
-  constructor(private readonly teamsService: TeamsService) {}
+  constructor(
+    private readonly teamsService: TeamsService,
+    private readonly assignment: AssignmentService,
+  ) {}
 
   @Query(() => [Team])
   @RequirePermission('tickets:read')
@@ -23,6 +28,18 @@ export class TeamsResolver {
   @RequirePermission('tickets:read')
   team(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
     return this.teamsService.get(ctx, id);
+  }
+
+  @Query(() => [Ticket], { description: "The team's open tickets, most urgent first: SLA due time, then priority, then age." })
+  @RequirePermission('tickets:read')
+  teamQueue(
+    @Ctx() ctx: RequestContext,
+    @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string,
+    @Args('onlyWaiting', { defaultValue: true, description: 'Only tickets no agent has yet.' }) onlyWaiting: boolean,
+    @Args('first', { type: () => Int, defaultValue: 50, description: 'At most 200.' }) first: number,
+  ) {
+    if (first < 1 || first > 200) throw badInput('first must be between 1 and 200', { first: ['between 1 and 200'] });
+    return this.assignment.queue(ctx, teamId, onlyWaiting, first);
   }
 
   @Mutation(() => Team)

@@ -7,7 +7,7 @@ import { conflict, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
 import { TeamMember } from './entities/team-member.entity';
-import { Team } from './entities/team.entity';
+import { AssignmentStrategyEnum, Team } from './entities/team.entity';
 
 @Injectable()
 export class TeamsService {
@@ -27,7 +27,16 @@ export class TeamsService {
       if (await manager.existsBy(Team, { tenantId: ctx.tenantId, name })) throw conflict(`A team named "${name}" already exists`);
       const memberIds = [...new Set([...(input.memberIds ?? []), ...(input.leadId ? [input.leadId] : [])])];
       await this.assertAgents(manager, ctx, memberIds, input.leadId ? 'leadId' : 'memberIds');
-      const team = manager.create(Team, { tenantId: ctx.tenantId, id: uuidv7(), name, categories: input.categories ?? [], leadId: input.leadId ?? null });
+      const team = manager.create(Team, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        name,
+        categories: input.categories ?? [],
+        leadId: input.leadId ?? null,
+        assignmentStrategy: input.assignmentStrategy ?? AssignmentStrategyEnum.MANUAL,
+        vipToSeniors: input.vipToSeniors ?? false,
+        lastAssignedAgentId: null,
+      });
       await manager.save(team);
       if (memberIds.length) await manager.insert(TeamMember, memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })));
       return team;
@@ -40,6 +49,8 @@ export class TeamsService {
       const changes: Partial<Team> = {};
       if (input.name !== undefined) changes.name = input.name.trim();
       if (input.categories !== undefined) changes.categories = input.categories;
+      if (input.assignmentStrategy !== undefined) changes.assignmentStrategy = input.assignmentStrategy;
+      if (input.vipToSeniors !== undefined) changes.vipToSeniors = input.vipToSeniors;
       if (input.leadId !== undefined) {
         if (input.leadId) {
           await this.assertAgents(manager, ctx, [input.leadId], 'leadId');

@@ -22,6 +22,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   agent: { access: 'tickets:read', doc: (ids) => `{ agent(id: "${ids.agent}") { id } }` },
   teams: { access: 'tickets:read', doc: () => `{ teams { id } }` },
   team: { access: 'tickets:read', doc: () => `{ team(id: "${NO_ID}") { id } }` },
+  teamQueue: { access: 'tickets:read', doc: () => `{ teamQueue(teamId: "${NO_ID}") { id } }` },
   currentTenant: { access: 'tickets:read', doc: () => `{ currentTenant { id } }` },
   apiKeys: { access: 'admin', doc: () => `{ apiKeys { id } }` },
   me: { access: 'signed-in agent', doc: () => `{ me { id } }` },

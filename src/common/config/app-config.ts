@@ -81,6 +81,13 @@ export class AppConfig {
   @Max(3600)
   SLA_SWEEP_INTERVAL_SECONDS = 10;
 
+  /** How often each instance hands waiting tickets to agents who came online or freed capacity; 0 = off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  ASSIGNMENT_SWEEP_INTERVAL_SECONDS = 15;
+
   /** Trust X-Forwarded-For (behind a load balancer) when telling client addresses apart. */
   @Transform(toBool)
   @IsBoolean()

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { AssignmentStrategyEnum } from '../entities/team.entity';
 import '../../tickets/graphql-enums';
 import { TicketCategory } from '../../tickets/ticket-enums';
 import { IsNotBlank } from '../../tickets/dto/validators';
@@ -29,6 +30,16 @@ export class CreateTeamInput {
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true })
   memberIds?: string[];
+
+  @Field(() => AssignmentStrategyEnum, { nullable: true, description: 'Default MANUAL.' })
+  @IsOptional()
+  @IsEnum(AssignmentStrategyEnum)
+  assignmentStrategy?: AssignmentStrategyEnum;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  vipToSeniors?: boolean;
 }
 
 @InputType()
@@ -50,4 +61,14 @@ export class UpdateTeamInput {
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsUUID()
   leadId?: string | null;
+
+  @Field(() => AssignmentStrategyEnum, { nullable: true, description: 'Default MANUAL.' })
+  @IsOptional()
+  @IsEnum(AssignmentStrategyEnum)
+  assignmentStrategy?: AssignmentStrategyEnum;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  vipToSeniors?: boolean;
 }

@@ -1,10 +1,21 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import '../../tickets/graphql-enums';
 import { TicketCategory } from '../../tickets/ticket-enums';
 
+export enum AssignmentStrategyEnum {
+  ROUND_ROBIN = 'ROUND_ROBIN',
+  LEAST_LOADED = 'LEAST_LOADED',
+  MANUAL = 'MANUAL',
+}
+registerEnumType(AssignmentStrategyEnum, {
+  name: 'AssignmentStrategy',
+  description: 'ROUND_ROBIN: in turn; LEAST_LOADED: fewest open tickets; MANUAL: tickets wait for someone to take them.',
+});
+
 @ObjectType({ description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
 @Entity('teams')
+@Check('teams_assignment_strategy_check', `assignment_strategy IN ('ROUND_ROBIN','LEAST_LOADED','MANUAL')`)
 @Index('teams_tenant_name_key', ['tenantId', 'name'], { unique: true })
 export class Team {
   @PrimaryColumn('uuid')
@@ -24,6 +35,18 @@ export class Team {
   @Field(() => [TicketCategory], { description: 'Categories this team owns.' })
   @Column('text', { array: true, default: () => "'{}'" })
   categories: TicketCategory[];
+
+  @Field(() => AssignmentStrategyEnum)
+  @Column('text', { default: AssignmentStrategyEnum.MANUAL })
+  assignmentStrategy: AssignmentStrategyEnum;
+
+  @Field({ description: 'VIP tickets only to supervisors and admins.' })
+  @Column('boolean', { default: false })
+  vipToSeniors: boolean;
+
+  /** Round robin's position: the agent who got the previous ticket. */
+  @Column('uuid', { nullable: true })
+  lastAssignedAgentId: string | null;
 
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })

@@ -32,6 +32,7 @@ const priorityRank = {
 @Check('tickets_priority_check', 'priority BETWEEN 0 AND 3')
 @Check('tickets_category_check', `category IN ('PAYMENT','SHIPPING','TECHNICAL','RETURNS','PRE_SALES','PRODUCT','ACCOUNT','GENERAL')`)
 @Check('tickets_channel_check', `channel IN ('EMAIL','WHATSAPP','INSTAGRAM','X','FACEBOOK','CHAT','PHONE','WEB_FORM','API','COMMENT')`)
+@Index('tickets_waiting_idx', ['tenantId', 'teamId', 'createdAt'], { where: "assignee_id IS NULL AND team_id IS NOT NULL AND status IN ('NEW','OPEN')" })
 @Index('tickets_sla_next_check_idx', ['slaNextCheckAt'], { where: 'sla_next_check_at IS NOT NULL' })
 @Index('tickets_tenant_sla_health_due_idx', ['tenantId', 'slaHealth', 'slaDueAt'])
 @Index('tickets_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })

@@ -34,6 +34,7 @@ export class TestApp {
       DATABASE_POOL_SIZE: '10',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       SLA_SWEEP_INTERVAL_SECONDS: '0',
+      ASSIGNMENT_SWEEP_INTERVAL_SECONDS: '0',
       ...env,
     });
     const app = await createApp({ config, databaseUrl, logDestination });

@@ -1,0 +1,171 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { DataSource, EntityManager } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../common/config/app-config';
+import { TenantTransactions } from '../common/database/tenant-transactions';
+import type { JsonObject, RequestContext } from '../common/request-context';
+import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { TicketEventType } from '../tickets/ticket-enums';
+import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
+import { Candidate, chooseAgent } from './assignment';
+import { AssignmentStrategyEnum, Team } from './entities/team.entity';
+
+const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
+const DRAIN_BATCH = 50;
+
+/**
+ * Hands tickets to agents by their team's strategy. Every decision is taken in the database under
+ * the team's row lock (round robin stays fair and capacity holds across app instances), and the
+ * chosen agent's load is re-counted under an advisory lock on the agent (an agent in two teams is
+ * never pushed over capacity). Tickets nobody can take wait in the team queue and are handed out
+ * when capacity frees up or an agent comes online.
+ */
+@Injectable()
+export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Assignment');
+  private running = false;
+
+  constructor(
+    private readonly listeners: TicketListeners,
+    private readonly db: TenantTransactions,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onModuleInit() {
+    // After routing has chosen the team (10), before SLA (20).
+    this.listeners.register(this, 15);
+  }
+
+  onApplicationBootstrap() {
+    const seconds = this.config.ASSIGNMENT_SWEEP_INTERVAL_SECONDS;
+    if (seconds > 0) this.scheduler.addInterval('assignment-sweep', setInterval(() => void this.tick(), seconds * 1000));
+  }
+
+  async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails) {
+    if (!ticket.teamId || ticket.assigneeId) return {};
+    const agentId = await this.assign(manager, ctx, ticket.teamId, { category: ticket.category, vip: details.customerTier === 'VIP' });
+    if (agentId === undefined) return {};
+    return { fields: agentId ? { assigneeId: agentId } : {}, eventData: { assignment: agentId ? { agentId } : { waiting: true } } };
+  }
+
+  /** A ticket that stops needing its agent frees capacity: give the team's queue a turn. */
+  async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange) {
+    const freed =
+      (change.statusChange && ['SOLVED', 'CLOSED'].includes(change.statusChange.to)) || (change.ticket.assigneeId === null && change.ticket.teamId);
+    if (freed && change.ticket.teamId) await this.drainTeam(manager, ctx, change.ticket.teamId);
+    return {};
+  }
+
+  /**
+   * The agent for a ticket of this team: an id, null when nobody can take it now, undefined when
+   * the team assigns manually.
+   */
+  private async assign(manager: EntityManager, ctx: RequestContext, teamId: string, ticket: { category: string; vip: boolean }): Promise<string | null | undefined> {
+    const team = await manager.findOne(Team, { where: { tenantId: ctx.tenantId, id: teamId }, lock: { mode: 'pessimistic_write' } });
+    if (!team || team.assignmentStrategy === AssignmentStrategyEnum.MANUAL) return undefined;
+    const candidates = await this.candidates(manager, ctx.tenantId, teamId);
+    for (let attempt = 0; attempt < candidates.length; attempt++) {
+      const chosen = chooseAgent(candidates, ticket, { strategy: team.assignmentStrategy, vipToSeniors: team.vipToSeniors, lastAssignedId: team.lastAssignedAgentId });
+      if (!chosen) return null;
+      // Another team may be assigning to the same agent right now: serialise on the agent and recount.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent:${ctx.tenantId}:${chosen}`]);
+      const [{ open }] = await manager.query(
+        `SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND assignee_id = $2 AND status = ANY($3)`,
+        [ctx.tenantId, chosen, OPEN_STATUSES],
+      );
+      const candidate = candidates.find((c) => c.agentId === chosen)!;
+      candidate.openTickets = open;
+      if (open < candidate.capacity) {
+        candidate.openTickets++;
+        team.lastAssignedAgentId = chosen;
+        await manager.update(Team, { tenantId: ctx.tenantId, id: teamId }, { lastAssignedAgentId: chosen });
+        return chosen;
+      }
+    }
+    return null;
+  }
+
+  private async candidates(manager: EntityManager, tenantId: string, teamId: string): Promise<Candidate[]> {
+    const rows: Array<{ id: string; availability: string; active: boolean; role: string; capacity: number; skills: string[]; open: number }> = await manager.query(
+      `SELECT a.id, a.availability, a.active, a.role, a.capacity, a.skills,
+              (SELECT count(*)::int FROM tickets t WHERE t.tenant_id = a.tenant_id AND t.assignee_id = a.id AND t.status = ANY($3)) AS open
+         FROM team_members m JOIN agents a ON a.tenant_id = m.tenant_id AND a.id = m.agent_id
+        WHERE m.tenant_id = $1 AND m.team_id = $2`,
+      [tenantId, teamId, OPEN_STATUSES],
+    );
+    return rows.map((r) => ({ agentId: r.id, availability: r.availability, active: r.active, role: r.role, capacity: r.capacity, skills: r.skills, openTickets: r.open }));
+  }
+
+  /** Hands out the team's waiting tickets, most urgent first (SLA due, then priority, then age). */
+  async drainTeam(manager: EntityManager, ctx: RequestContext, teamId: string): Promise<number> {
+    const waiting = await manager
+      .createQueryBuilder(Ticket, 't')
+      .where('t.tenant_id = :tenantId AND t.team_id = :teamId AND t.assignee_id IS NULL AND t.status IN (:...statuses)', { tenantId: ctx.tenantId, teamId, statuses: ['NEW', 'OPEN'] })
+      .orderBy('t.sla_due_at', 'ASC', 'NULLS LAST')
+      .addOrderBy('t.priority', 'DESC')
+      .addOrderBy('t.created_at', 'ASC')
+      .limit(DRAIN_BATCH)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    let assigned = 0;
+    for (const ticket of waiting) {
+      const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false });
+      if (!agentId) break;
+      await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { assigneeId: agentId });
+      await manager.insert(TicketEvent, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        ticketId: ticket.id,
+        type: TicketEventType.ASSIGNEE_CHANGED,
+        actorType: 'SYSTEM',
+        actorId: null,
+        data: { from: null, to: agentId, reason: 'QUEUE' } as JsonObject,
+      });
+      assigned++;
+    }
+    return assigned;
+  }
+
+  /** Every team with waiting tickets and an automatic strategy gets a turn (agents who came online). */
+  async drainAll(): Promise<number> {
+    const teams: Array<{ tenant_id: string; team_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT w.tenant_id, w.team_id FROM tickets w
+         JOIN teams t ON t.tenant_id = w.tenant_id AND t.id = w.team_id AND t.assignment_strategy <> 'MANUAL'
+        WHERE w.assignee_id IS NULL AND w.team_id IS NOT NULL AND w.status IN ('NEW','OPEN')`,
+    );
+    let assigned = 0;
+    for (const { tenant_id: tenantId, team_id: teamId } of teams) {
+      const ctx: RequestContext = { tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+      assigned += await this.db.run(ctx, (manager) => this.drainTeam(manager, ctx, teamId));
+    }
+    return assigned;
+  }
+
+  private async tick() {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.drainAll();
+    } catch (error) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Open tickets of a team, the most urgent first: SLA due time, then priority, then age. */
+  queue(ctx: RequestContext, teamId: string, onlyWaiting: boolean, first: number): Promise<Ticket[]> {
+    return this.db.read(ctx.tenantId, (m) => {
+      const qb = m
+        .createQueryBuilder(Ticket, 't')
+        .where('t.tenant_id = :tenantId AND t.team_id = :teamId AND t.status IN (:...statuses)', { tenantId: ctx.tenantId, teamId, statuses: OPEN_STATUSES });
+      if (onlyWaiting) qb.andWhere('t.assignee_id IS NULL');
+      return qb.orderBy('t.sla_due_at', 'ASC', 'NULLS LAST').addOrderBy('t.priority', 'DESC').addOrderBy('t.created_at', 'ASC').limit(first).getMany();
+    });
+  }
+}

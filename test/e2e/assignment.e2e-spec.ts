@@ -1,0 +1,78 @@
+import { DataSource } from 'typeorm';
+import { AssignmentService } from '../../src/routing/assignment.service';
+import { TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
+
+describe('assignment', () => {
+  let t: TestApp;
+  let store: TestTenant;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ DATABASE_POOL_SIZE: '30' });
+    store = await t.createTenant();
+  });
+  afterAll(() => t.close());
+
+  async function team(name: string, strategy: string, agents: Array<{ capacity: number; availability?: string; skills?: string[] }>, categories = ['SHIPPING']) {
+    const ids: string[] = [];
+    for (const [i, a] of agents.entries()) {
+      const agent = (await t.gqlOk(store.key, `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id } }`, { input: { name: `${name} ${i}`, email: `${name}-${i}@store.sa`, capacity: a.capacity, skills: a.skills ?? [] } })).createAgent;
+      await t.gqlOk(store.key, `mutation($id: ID!, $a: Availability!) { updateAgent(id: $id, input: { availability: $a }) { id } }`, { id: agent.id, a: a.availability ?? 'ONLINE' });
+      ids.push(agent.id);
+    }
+    const created = (
+      await t.gqlOk(store.key, `mutation($input: CreateTeamInput!) { createTeam(input: $input) { id } }`, {
+        input: { name, categories, assignmentStrategy: strategy, memberIds: ids },
+      })
+    ).createTeam;
+    return { teamId: created.id, agentIds: ids };
+  }
+  const create = (body: string, email = `c${Math.random()}@x.sa`) =>
+    t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id assignee { id } team { id } } }`, { input: { subject: 'شحن', body, customer: { email } } }).then((d) => d.createTicket);
+
+  it('200 tickets created at once over 5 agents: round robin spreads evenly and never exceeds capacity', async () => {
+    const { teamId, agentIds } = await team('rr', 'ROUND_ROBIN', Array.from({ length: 5 }, () => ({ capacity: 100 })));
+    const tickets = await Promise.all(Array.from({ length: 200 }, (_, i) => create(`متى يوصل الشحن رقم ${i}`)));
+    expect(tickets.every((x) => x.team.id === teamId && x.assignee)).toBe(true);
+    const counts = agentIds.map((id) => tickets.filter((x) => x.assignee.id === id).length);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    // Make the category owned by nobody again, for the next tests.
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
+  });
+
+  it('least loaded respects capacity under concurrency; the rest wait in the queue, most urgent first', async () => {
+    const { teamId, agentIds } = await team('ll', 'LEAST_LOADED', [{ capacity: 3 }, { capacity: 2 }, { capacity: 4, availability: 'AWAY' }]);
+    const tickets = await Promise.all(Array.from({ length: 12 }, (_, i) => create(`تأخر طلبي ${i}`)));
+    const assigned = tickets.filter((x) => x.assignee);
+    expect(assigned).toHaveLength(5);
+    expect(assigned.filter((x) => x.assignee.id === agentIds[0])).toHaveLength(3);
+    expect(assigned.filter((x) => x.assignee.id === agentIds[1])).toHaveLength(2);
+    const queue = (await t.gqlOk(store.key, `query($t: ID!) { teamQueue(teamId: $t) { id assignee { id } } }`, { t: teamId })).teamQueue;
+    expect(queue).toHaveLength(7);
+
+    // Capacity frees up: solving a ticket hands the most urgent waiting one to that agent.
+    const solved = assigned.find((x) => x.assignee.id === agentIds[1])!;
+    await t.gqlOk(store.key, UPDATE_TICKET, { id: solved.id, input: { status: 'SOLVED' } });
+    expect((await t.gqlOk(store.key, `query($t: ID!) { teamQueue(teamId: $t) { id } }`, { t: teamId })).teamQueue).toHaveLength(6);
+
+    // An agent comes online: the periodic drain gives them work up to their capacity.
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agentIds[2] });
+    expect(await t.app.get(AssignmentService).drainAll()).toBe(4);
+    expect((await t.gqlOk(store.key, `query($t: ID!) { teamQueue(teamId: $t) { id } }`, { t: teamId })).teamQueue).toHaveLength(2);
+    const [{ over }] = await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS over FROM agents a WHERE a.tenant_id = $1 AND a.capacity < (SELECT count(*) FROM tickets x WHERE x.tenant_id = a.tenant_id AND x.assignee_id = a.id AND x.status IN ('NEW','OPEN','PENDING','ON_HOLD'))`,
+      [store.id],
+    );
+    expect(over).toBe(0);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
+  });
+
+  it('only agents with the skill; manual teams leave tickets unassigned', async () => {
+    await team('skill', 'LEAST_LOADED', [{ capacity: 5, skills: ['PAYMENT'] }]);
+    const waiting = await create('وين شحنتي');
+    expect(waiting.assignee).toBeNull();
+    const manual = await team('manual', 'MANUAL', [{ capacity: 5 }], ['TECHNICAL']);
+    const technical = await t.gqlOk(store.key, `mutation { createTicket(input: { subject: "التطبيق", body: "التطبيق لا يعمل", customer: { email: "m@x.sa" } }) { assignee { id } team { id } } }`);
+    expect(technical.createTicket).toEqual({ assignee: null, team: { id: manual.teamId } });
+  });
+});
