@@ -19,6 +19,7 @@ import { createApp } from '../src/create-app';
 import { addBusinessTime, BusinessCalendar, DEFAULT_CALENDAR } from '../src/sla/business-hours';
 import { SlaSettingsService } from '../src/sla/sla-settings.service';
 import { SlaSweepService } from '../src/sla/sla-sweep.service';
+import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, prepareRules } from '../src/routing/routing-decision';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -113,6 +114,18 @@ function benchDeadlines(): { 'deadlines/s': number; sample: string } {
   for (let i = 0; i < count; i++) last = addBusinessTime(new Date(base + ((i * 7_919_993) % (360 * 86_400_000))), targets[i % targets.length], calendar);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { 'deadlines/s': Math.round(count / seconds), sample: last.toISOString() };
+}
+
+/** Routing decisions in-process with 500 rules (the seeded ones last, so most texts walk them all). */
+function benchRouting(): { rules: number; 'decisions/s': number } {
+  const filler = Array.from({ length: 495 }, (_, i) => ({ id: `r${i}`, name: `rule ${i}`, position: i, category: 'PRODUCT', phrases: [`منتج خاص ${i}`, `كود ${i}x`, `sku-${i}-special`] }));
+  const rules = [...filler, ...DEFAULT_CATEGORY_RULES.map((r, i) => ({ ...r, id: `d${i}`, position: 1000 + r.position }))];
+  const prepared = prepareRules(rules, DEFAULT_PRIORITY_POLICY);
+  const texts = ['السلام عليكم، طلبي رقم 4521 تأخر أسبوع عن موعد التوصيل', 'دفعت بالبطاقة وانخصم المبلغ مرتين، عاجل', 'التطبيق يطلع لي خطأ', 'أبغى أستبدل المقاس', 'شكراً لكم'];
+  const count = 20_000;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) decideRouting({ subject: 'استفسار', body: texts[i % texts.length], channel: 'WHATSAPP', tier: 'STANDARD' }, prepared, DEFAULT_PRIORITY_POLICY, [], null);
+  return { rules: rules.length, 'decisions/s': Math.round(count / (Number(process.hrtime.bigint() - started) / 1e9)) };
 }
 
 /** A sweep over many open tickets with 1% due: how long it takes, hence how late a breach can be noticed. */
@@ -225,7 +238,9 @@ async function main() {
     await new Promise((r) => server.once('exit', r));
   }
   try {
-    console.log('\nSLA deadline arithmetic (in-process, 20 000 deadlines):');
+    console.log('\nRouting decisions (in-process, Arabic texts, 20 000 decisions):');
+    console.table([benchRouting()]);
+    console.log('SLA deadline arithmetic (in-process, 20 000 deadlines):');
     console.table([benchDeadlines()]);
     console.log(`SLA sweep (default interval 10 s; a breach is noticed at most interval + sweep time late):`);
     console.table([await benchSweep(databaseUrl)]);
