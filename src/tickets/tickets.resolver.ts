@@ -8,7 +8,9 @@ import { AddMessageInput } from './dto/add-message.input';
 import { CreateTicketInput } from './dto/create-ticket.input';
 import { AddMessagePayload, TicketConnection } from './dto/ticket-payloads';
 import { TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
+import { TransferTicketInput } from './dto/transfer-ticket.input';
 import { UpdateTicketInput } from './dto/update-ticket.input';
+import { badInput } from '../common/errors/domain-error';
 import { Customer } from './entities/customer.entity';
 import { Message } from './entities/message.entity';
 import { TicketEvent } from './entities/ticket-event.entity';
@@ -75,6 +77,13 @@ export class TicketsResolver {
     @Args('input') input: UpdateTicketInput,
   ) {
     return this.ticketsService.update(ctx, id, input);
+  }
+
+  @Mutation(() => Ticket, { description: 'Hands a ticket to another team or agent with an internal note, in one audited step.' })
+  @RequirePermission('tickets:write')
+  transferTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: TransferTicketInput) {
+    if (input.teamId === undefined && input.assigneeId === undefined) throw badInput('Give a teamId or an assigneeId to transfer to', { teamId: ['teamId or assigneeId required'] });
+    return this.ticketsService.transfer(ctx, id, { teamId: input.teamId, assigneeId: input.assigneeId }, input.note);
   }
 
   @ResolveField(() => Customer)

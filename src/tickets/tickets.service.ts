@@ -297,65 +297,87 @@ export class TicketsService {
   // ── update ────────────────────────────────────────────────────────────────────────────────
 
   async update(ctx: RequestContext, id: string, input: UpdateTicketInput): Promise<Ticket> {
+    return this.db.run(ctx, (manager) => this.applyUpdate(manager, ctx, id, input));
+  }
+
+  /** Moves a ticket to another team and/or agent with an internal note saying why, in one step. */
+  async transfer(ctx: RequestContext, id: string, target: Pick<UpdateTicketInput, 'teamId' | 'assigneeId'>, note: string): Promise<Ticket> {
     return this.db.run(ctx, async (manager) => {
-      const ticket = await this.lockTicket(manager, ctx, id);
-      if (ticket.status === TicketStatus.CLOSED) throw conflict(`Ticket #${ticket.number} is closed and cannot change`);
-
-      const changes: Partial<Ticket> = {};
-      const events: NewEvent[] = [];
-      const change = <K extends keyof Ticket>(key: K, value: Ticket[K], type: TicketEventType) => {
-        changes[key] = value;
-        events.push({ type, data: { from: ticket[key], to: value } });
-      };
-
-      if (input.status && input.status !== ticket.status) {
-        if (!canTransition(ticket.status, input.status)) {
-          const allowed = allowedTransitions(ticket.status);
-          throw badInput(`A ${ticket.status} ticket cannot become ${input.status}; allowed: ${allowed.join(', ') || 'none'}`, {
-            status: [`invalid transition ${ticket.status} → ${input.status}`],
-          });
-        }
-        const reopen = isReopen(ticket.status, input.status);
-        change('status', input.status, reopen ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED);
-        if (input.status === TicketStatus.SOLVED) changes.solvedAt = new Date();
-        if (input.status === TicketStatus.CLOSED) changes.closedAt = new Date();
-        if (reopen) {
-          changes.reopenCount = ticket.reopenCount + 1;
-          changes.solvedAt = null;
-        }
-      }
-      if (input.priority && input.priority !== ticket.priority) change('priority', input.priority, TicketEventType.PRIORITY_CHANGED);
-      if (input.category && input.category !== ticket.category) change('category', input.category, TicketEventType.CATEGORY_CHANGED);
-      if (input.subject && input.subject.trim() !== ticket.subject) change('subject', input.subject.trim(), TicketEventType.SUBJECT_CHANGED);
-      if (input.tags) {
-        const tags = normaliseTags(input.tags);
-        const diff = diffTags(ticket.tags, tags);
-        if (diff.added.length || diff.removed.length) {
-          changes.tags = tags;
-          events.push({ type: TicketEventType.TAGS_CHANGED, data: diff });
-        }
-      }
-      if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
-        if (input.assigneeId && !(await manager.existsBy(Agent, { tenantId: ctx.tenantId, id: input.assigneeId }))) {
-          throw new DomainError('NOT_FOUND', `Agent ${input.assigneeId} not found`, { assigneeId: ['no such agent'] });
-        }
-        change('assigneeId', input.assigneeId, TicketEventType.ASSIGNEE_CHANGED);
-      }
-      if (input.teamId !== undefined && input.teamId !== ticket.teamId) {
-        if (input.teamId && !(await manager.existsBy(Team, { tenantId: ctx.tenantId, id: input.teamId }))) {
-          throw new DomainError('NOT_FOUND', `Team ${input.teamId} not found`, { teamId: ['no such team'] });
-        }
-        change('teamId', input.teamId, TicketEventType.TEAM_CHANGED);
-      }
-
-      if (events.length === 0) return ticket;
-      await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
-      await this.recordEvents(manager, ctx, ticket.id, events);
-      return this.listeners.afterChange(manager, ctx, {
-        ticket: await this.reload(manager, ctx, ticket.id),
-        statusChange: changes.status ? { from: ticket.status, to: changes.status, at: new Date() } : undefined,
-        reclassified: Boolean(changes.priority || changes.category || changes.tags),
+      const ticket = await this.applyUpdate(manager, ctx, id, target);
+      const message = await this.insertMessage(manager, ctx, ticket, {
+        authorType: ctx.actor.type === 'AGENT' ? AuthorType.AGENT : AuthorType.SYSTEM,
+        authorId: ctx.actor.type === 'AGENT' ? ctx.actor.id : null,
+        authorName: null,
+        internal: true,
+        body: note,
+        channel: ticket.channel,
+        externalId: null,
       });
+      await this.recordEvents(manager, ctx, ticket.id, [
+        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } },
+      ]);
+      return this.reload(manager, ctx, ticket.id);
+    });
+  }
+
+  private async applyUpdate(manager: EntityManager, ctx: RequestContext, id: string, input: UpdateTicketInput): Promise<Ticket> {
+    const ticket = await this.lockTicket(manager, ctx, id);
+    if (ticket.status === TicketStatus.CLOSED) throw conflict(`Ticket #${ticket.number} is closed and cannot change`);
+
+    const changes: Partial<Ticket> = {};
+    const events: NewEvent[] = [];
+    const change = <K extends keyof Ticket>(key: K, value: Ticket[K], type: TicketEventType) => {
+      changes[key] = value;
+      events.push({ type, data: { from: ticket[key], to: value } });
+    };
+
+    if (input.status && input.status !== ticket.status) {
+      if (!canTransition(ticket.status, input.status)) {
+        const allowed = allowedTransitions(ticket.status);
+        throw badInput(`A ${ticket.status} ticket cannot become ${input.status}; allowed: ${allowed.join(', ') || 'none'}`, {
+          status: [`invalid transition ${ticket.status} → ${input.status}`],
+        });
+      }
+      const reopen = isReopen(ticket.status, input.status);
+      change('status', input.status, reopen ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED);
+      if (input.status === TicketStatus.SOLVED) changes.solvedAt = new Date();
+      if (input.status === TicketStatus.CLOSED) changes.closedAt = new Date();
+      if (reopen) {
+        changes.reopenCount = ticket.reopenCount + 1;
+        changes.solvedAt = null;
+      }
+    }
+    if (input.priority && input.priority !== ticket.priority) change('priority', input.priority, TicketEventType.PRIORITY_CHANGED);
+    if (input.category && input.category !== ticket.category) change('category', input.category, TicketEventType.CATEGORY_CHANGED);
+    if (input.subject && input.subject.trim() !== ticket.subject) change('subject', input.subject.trim(), TicketEventType.SUBJECT_CHANGED);
+    if (input.tags) {
+      const tags = normaliseTags(input.tags);
+      const diff = diffTags(ticket.tags, tags);
+      if (diff.added.length || diff.removed.length) {
+        changes.tags = tags;
+        events.push({ type: TicketEventType.TAGS_CHANGED, data: diff });
+      }
+    }
+    if (input.assigneeId !== undefined && input.assigneeId !== ticket.assigneeId) {
+      if (input.assigneeId && !(await manager.existsBy(Agent, { tenantId: ctx.tenantId, id: input.assigneeId }))) {
+        throw new DomainError('NOT_FOUND', `Agent ${input.assigneeId} not found`, { assigneeId: ['no such agent'] });
+      }
+      change('assigneeId', input.assigneeId, TicketEventType.ASSIGNEE_CHANGED);
+    }
+    if (input.teamId !== undefined && input.teamId !== ticket.teamId) {
+      if (input.teamId && !(await manager.existsBy(Team, { tenantId: ctx.tenantId, id: input.teamId }))) {
+        throw new DomainError('NOT_FOUND', `Team ${input.teamId} not found`, { teamId: ['no such team'] });
+      }
+      change('teamId', input.teamId, TicketEventType.TEAM_CHANGED);
+    }
+
+    if (events.length === 0) return ticket;
+    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
+    await this.recordEvents(manager, ctx, ticket.id, events);
+    return this.listeners.afterChange(manager, ctx, {
+      ticket: await this.reload(manager, ctx, ticket.id),
+      statusChange: changes.status ? { from: ticket.status, to: changes.status, at: new Date() } : undefined,
+      reclassified: Boolean(changes.priority || changes.category || changes.tags),
     });
   }
 

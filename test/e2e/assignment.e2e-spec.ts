@@ -67,6 +67,20 @@ describe('assignment', () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
   });
 
+  it('transfers a ticket to another team and agent with an internal note, audited', async () => {
+    const from = await team('from', 'MANUAL', [{ capacity: 5 }], ['ACCOUNT']);
+    const to = await team('to', 'MANUAL', [{ capacity: 5 }], []);
+    const ticket = (await t.gqlOk(store.key, `mutation { createTicket(input: { subject: "حسابي", body: "لا أستطيع الدخول", category: ACCOUNT, customer: { email: "tr@x.sa" } }) { id team { id } } }`)).createTicket;
+    expect(ticket.team.id).toBe(from.teamId);
+    const moved = await t.gqlOk(store.key, `mutation($id: ID!, $team: ID!, $agent: ID!) { transferTicket(id: $id, input: { teamId: $team, assigneeId: $agent, note: "العميلة تحتاج فريق الحسابات" }) {
+      team { id } assignee { id } messages { body internal } events { type data } } }`, { id: ticket.id, team: to.teamId, agent: to.agentIds[0] });
+    expect(moved.transferTicket).toMatchObject({ team: { id: to.teamId }, assignee: { id: to.agentIds[0] } });
+    expect(moved.transferTicket.messages.at(-1)).toEqual({ body: 'العميلة تحتاج فريق الحسابات', internal: true });
+    expect(moved.transferTicket.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['TEAM_CHANGED', 'ASSIGNEE_CHANGED', 'MESSAGE_ADDED']));
+    const empty = await t.gql(store.key, `mutation($id: ID!) { transferTicket(id: $id, input: { note: "x" }) { id } }`, { id: ticket.id });
+    expect(empty.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('only agents with the skill; manual teams leave tickets unassigned', async () => {
     await team('skill', 'LEAST_LOADED', [{ capacity: 5, skills: ['PAYMENT'] }]);
     const waiting = await create('وين شحنتي');

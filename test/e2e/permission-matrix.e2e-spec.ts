@@ -38,6 +38,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   createTicket: { access: 'tickets:write', doc: () => `mutation { createTicket(input: { subject: "س", body: "ب", customer: { email: "${unique()}@x.sa" } }) { id } }` },
   addMessage: { access: 'tickets:write', doc: (ids) => `mutation { addMessage(input: { ticketId: "${ids.ticket}", body: "رد", authorType: AGENT, internal: true }) { message { id } } }` },
   updateTicket: { access: 'tickets:write', doc: (ids) => `mutation { updateTicket(id: "${ids.ticket}", input: { tags: ["m${unique()}"] }) { id } }` },
+  transferTicket: { access: 'tickets:write', doc: (ids) => `mutation { transferTicket(id: "${ids.ticket}", input: { assigneeId: "${ids.agent}", note: "تحويل" }) { id } }` },
   createAgent: { access: 'admin', doc: () => `mutation { createAgent(input: { name: "و", email: "${unique()}@x.sa" }) { id } }` },
   updateAgent: { access: 'admin', doc: () => `mutation { updateAgent(id: "${NO_ID}", input: { capacity: 5 }) { id } }` },
   createTeam: { access: 'admin', doc: () => `mutation { createTeam(input: { name: "ف${unique()}" }) { id } }` },
