@@ -5,6 +5,7 @@ import { SlaCalendarsPolicies1764032000000 } from './1764032000000-sla-calendars
 import { TicketSla1764033000000 } from './1764033000000-ticket-sla';
 import { RoutingRules1764034000000 } from './1764034000000-routing-rules';
 import { TeamAssignment1764035000000 } from './1764035000000-team-assignment';
+import { OmnichannelContinuity1764036000000 } from './1764036000000-omnichannel-continuity';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   TicketSla1764033000000,
   RoutingRules1764034000000,
   TeamAssignment1764035000000,
+  OmnichannelContinuity1764036000000,
 ];

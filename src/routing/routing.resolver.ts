@@ -64,6 +64,7 @@ export class RoutingResolver {
       categoryBase: Object.entries(row.priorityPolicy.categoryBase).map(([category, priority]) => ({ category, priority }) as CategoryPriorityType),
       priorityTiers: row.priorityPolicy.priorityTiers as RoutingSettings['priorityTiers'],
       urgentPhrases: row.priorityPolicy.urgentPhrases,
+      continuityWindowHours: row.continuityWindowHours,
     };
   }
 }

@@ -20,6 +20,7 @@ interface RoutingState {
   policy: PriorityPolicy;
   teams: TeamForRouting[];
   defaultTeamId: string | null;
+  continuityWindowHours: number;
 }
 
 /**
@@ -59,6 +60,11 @@ export class RoutingService implements OnModuleInit {
       fields: { category: decision.category, priority: decision.priority, teamId: decision.teamId } as Partial<Ticket>,
       eventData: { routing: { category: decision.categoryReason, rule: decision.matchedRule, priority: decision.priorityReasons, team: decision.teamReason } },
     };
+  }
+
+  async categorise(manager: EntityManager, ctx: RequestContext, message: { subject: string; body: string; channel: string; tier: string }) {
+    const state = await this.stateFor(ctx, manager);
+    return { category: this.decide(state, message).category, continuityWindowHours: state.continuityWindowHours };
   }
 
   async preview(ctx: RequestContext, input: RoutingPreviewInput): Promise<RoutingDecision> {
@@ -125,6 +131,7 @@ export class RoutingService implements OnModuleInit {
       if (input.categoryBase) policy.categoryBase = Object.fromEntries(input.categoryBase.map((c) => [c.category, c.priority]));
       if (input.priorityTiers) policy.priorityTiers = input.priorityTiers;
       if (input.urgentPhrases) policy.urgentPhrases = input.urgentPhrases;
+      if (input.continuityWindowHours !== undefined) settings.continuityWindowHours = input.continuityWindowHours;
       settings.priorityPolicy = policy;
       return m.save(settings);
     });
@@ -155,6 +162,7 @@ export class RoutingService implements OnModuleInit {
       policy: settings.priorityPolicy,
       teams: teams.map((t) => ({ id: t.id, categories: t.categories })),
       defaultTeamId: settings.defaultTeamId,
+      continuityWindowHours: settings.continuityWindowHours,
     };
     this.cache.set(ctx.tenantId, state);
     return state;
@@ -168,7 +176,7 @@ export class RoutingService implements OnModuleInit {
       .createQueryBuilder()
       .insert()
       .into(RoutingSettingsRow)
-      .values({ tenantId: ctx.tenantId, defaultTeamId: null, priorityPolicy: DEFAULT_PRIORITY_POLICY })
+      .values({ tenantId: ctx.tenantId, defaultTeamId: null, priorityPolicy: DEFAULT_PRIORITY_POLICY, continuityWindowHours: 72 })
       .orIgnore()
       .execute();
     if ((inserted.raw as unknown[]).length > 0) {

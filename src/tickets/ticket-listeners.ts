@@ -33,6 +33,11 @@ export interface NewTicketDetails {
 export interface TicketListener {
   /** Fields for a ticket about to be inserted (applied before the next listener runs), and data for its CREATED event. */
   fieldsForNewTicket?(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails): Promise<{ fields?: Partial<Ticket>; eventData?: JsonObject }>;
+  /**
+   * For a customer's new message: the category it would get, and how long an open ticket of that
+   * category stays joinable (omnichannel continuity). Answered by routing.
+   */
+  categorise?(manager: EntityManager, ctx: RequestContext, message: { subject: string; body: string; channel: string; tier: string }): Promise<{ category: string; continuityWindowHours: number }>;
   /** After a change; returns the fields it wrote, so the caller's copy stays current. */
   afterChange?(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>>;
 }
@@ -55,6 +60,14 @@ export class TicketListeners {
       Object.assign(eventData, result?.eventData);
     }
     return eventData;
+  }
+
+  async categorise(manager: EntityManager, ctx: RequestContext, message: { subject: string; body: string; channel: string; tier: string }) {
+    for (const { listener } of this.listeners) {
+      const answer = await listener.categorise?.(manager, ctx, message);
+      if (answer) return answer;
+    }
+    return undefined;
   }
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Ticket> {

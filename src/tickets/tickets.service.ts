@@ -49,8 +49,20 @@ export class TicketsService {
     if (replay) return { ticket: replay, created: false };
 
     try {
-      const ticket = await this.db.run(ctx, async (manager) => {
+      return await this.db.run(ctx, async (manager) => {
         const customer = await this.customers.resolve(manager, ctx, input.customer);
+        const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
+        if (joinable) {
+          const { ticket } = await this.addMessageIn(manager, ctx, {
+            ticketId: joinable.id,
+            body: input.body,
+            authorType: AuthorType.CUSTOMER,
+            internal: false,
+            channel,
+            externalId: input.externalMessageId,
+          });
+          return { ticket, created: false };
+        }
         const opened = await this.openTicket(
           manager,
           ctx,
@@ -71,15 +83,30 @@ export class TicketsService {
           { customerId: customer.id },
           { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
         );
-        return opened.ticket;
+        return { ticket: opened.ticket, created: true };
       });
-      return { ticket, created: true };
     } catch (error) {
       if (!(error instanceof LostRace)) throw error;
       const winner = await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);
       if (!winner) throw error;
       return { ticket: winner, created: false };
     }
+  }
+
+  /**
+   * Omnichannel continuity: the customer's open ticket of the same category, updated within the
+   * store's window, whatever channel it started on.
+   */
+  private async joinableTicket(manager: EntityManager, ctx: RequestContext, customer: Customer, input: CreateTicketInput, channel: Channel) {
+    const answer = await this.listeners.categorise(manager, ctx, { subject: input.subject, body: input.body, channel, tier: customer.tier });
+    if (!answer?.continuityWindowHours) return undefined;
+    const category = input.category ?? answer.category;
+    return manager
+      .createQueryBuilder(Ticket, 't')
+      .where('t.tenant_id = :tenantId AND t.customer_id = :customerId AND t.category = :category', { tenantId: ctx.tenantId, customerId: customer.id, category })
+      .andWhere(`t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AND t.updated_at > now() - make_interval(hours => :hours)`, { hours: answer.continuityWindowHours })
+      .orderBy('t.updated_at', 'DESC')
+      .getOne();
   }
 
   /** The ticket an earlier identical request created, if any (idempotency key, else provider message id). */
@@ -166,50 +193,52 @@ export class TicketsService {
     if (input.authorType === AuthorType.CUSTOMER && input.internal) {
       throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
     }
-    return this.db.run(ctx, async (manager) => {
-      const ticket = await this.lockTicket(manager, ctx, input.ticketId);
-      const channel = input.channel ?? ticket.channel;
-      if (input.externalId) {
-        const existing = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: input.externalId });
-        if (existing) return { message: existing, ticket: await this.reload(manager, ctx, existing.ticketId) };
-      }
-      const author = await this.resolveAuthor(manager, ctx, ticket, input);
-      const effect = effectOfMessage(ticket.status, input.authorType, input.internal);
+    return this.db.run(ctx, (manager) => this.addMessageIn(manager, ctx, input));
+  }
 
-      if (ticket.status === TicketStatus.CLOSED) {
-        if (!effect.startsFollowUp) throw conflict(`Ticket #${ticket.number} is closed and cannot change; the customer's next message starts a follow-up ticket`);
-        return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null });
-      }
+  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput): Promise<{ message: Message; ticket: Ticket }> {
+    const ticket = await this.lockTicket(manager, ctx, input.ticketId);
+    const channel = input.channel ?? ticket.channel;
+    if (input.externalId) {
+      const existing = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: input.externalId });
+      if (existing) return { message: existing, ticket: await this.reload(manager, ctx, existing.ticketId) };
+    }
+    const author = await this.resolveAuthor(manager, ctx, ticket, input);
+    const effect = effectOfMessage(ticket.status, input.authorType, input.internal);
 
-      const message = await this.insertMessage(manager, ctx, ticket, {
-        ...author,
-        internal: input.internal,
-        body: input.body,
-        channel,
-        externalId: input.externalId ?? null,
-      });
-      const events: NewEvent[] = [
-        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } },
-      ];
-      if (effect.status && effect.status !== ticket.status) {
-        events.push({
-          type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
-          data: { from: ticket.status, to: effect.status, reason: 'message' },
-        });
-        await manager.query(
-          `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
-            WHERE tenant_id = $1 AND id = $2`,
-          [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
-        );
-      }
-      await this.recordEvents(manager, ctx, ticket.id, events);
-      const after = await this.listeners.afterChange(manager, ctx, {
-        ticket: await this.reload(manager, ctx, ticket.id),
-        statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
-        message: { authorType: input.authorType, internal: input.internal, at: message.createdAt },
-      });
-      return { message, ticket: after };
+    if (ticket.status === TicketStatus.CLOSED) {
+      if (!effect.startsFollowUp) throw conflict(`Ticket #${ticket.number} is closed and cannot change; the customer's next message starts a follow-up ticket`);
+      return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null });
+    }
+
+    const message = await this.insertMessage(manager, ctx, ticket, {
+      ...author,
+      internal: input.internal,
+      body: input.body,
+      channel,
+      externalId: input.externalId ?? null,
     });
+    const events: NewEvent[] = [
+      { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } },
+    ];
+    if (effect.status && effect.status !== ticket.status) {
+      events.push({
+        type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
+        data: { from: ticket.status, to: effect.status, reason: 'message' },
+      });
+      await manager.query(
+        `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
+          WHERE tenant_id = $1 AND id = $2`,
+        [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
+      );
+    }
+    await this.recordEvents(manager, ctx, ticket.id, events);
+    const after = await this.listeners.afterChange(manager, ctx, {
+      ticket: await this.reload(manager, ctx, ticket.id),
+      statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
+      message: { authorType: input.authorType, internal: input.internal, at: message.createdAt },
+    });
+    return { message, ticket: after };
   }
 
   private async resolveAuthor(manager: EntityManager, ctx: RequestContext, ticket: Ticket, input: AddMessageInput) {

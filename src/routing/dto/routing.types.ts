@@ -105,6 +105,9 @@ export class RoutingSettings {
 
   @Field(() => [String], { description: 'Words of urgency or anger (+1 priority level).' })
   urgentPhrases: string[];
+
+  @Field(() => Int, { description: "A customer's new message (joinOpenTicket) joins their open ticket of the same category updated within this many hours; 0: never." })
+  continuityWindowHours: number;
 }
 
 @InputType()
@@ -134,6 +137,13 @@ export class UpdateRoutingSettingsInput {
   @MinLength(1, { each: true })
   @MaxLength(100, { each: true })
   urgentPhrases?: string[];
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(24 * 90)
+  continuityWindowHours?: number;
 }
 
 @InputType()

@@ -13,6 +13,10 @@ export class RoutingSettingsRow {
   @Column('jsonb')
   priorityPolicy: PriorityPolicy;
 
+  /** A customer's new message joins their open ticket of the same category updated within this many hours (0: never). */
+  @Column('integer', { default: 72 })
+  continuityWindowHours: number;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import GraphQLJSON from 'graphql-type-json';
 import '../graphql-enums';
 import { Channel, TicketCategory, TicketPriority } from '../ticket-enums';
@@ -86,6 +86,16 @@ export class CreateTicketInput {
   @MinLength(1)
   @MaxLength(LIMITS.idempotencyKey)
   idempotencyKey?: string;
+
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description: "Omnichannel continuity, for messages arriving on a channel: join the customer's open ticket of the same category (within the store's window) instead of opening a new one.",
+  })
+  @ApiPropertyOptional({ default: false, description: "Join the customer's open ticket of the same category instead of opening a new one." })
+  @IsOptional()
+  @IsBoolean()
+  joinOpenTicket?: boolean;
 
   @Field({ nullable: true, description: "The provider's id of the first message, for de-duplication." })
   @ApiPropertyOptional()

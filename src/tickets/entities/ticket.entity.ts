@@ -25,6 +25,7 @@ const priorityRank = {
 @Index('tickets_tenant_category_created_idx', ['tenantId', 'category', 'createdAt'])
 @Index('tickets_tenant_channel_created_idx', ['tenantId', 'channel', 'createdAt'])
 @Index('tickets_tenant_customer_created_idx', ['tenantId', 'customerId', 'createdAt'])
+@Index('tickets_tenant_customer_open_idx', ['tenantId', 'customerId', 'category', 'updatedAt'], { where: "status IN ('NEW','OPEN','PENDING','ON_HOLD')" })
 @Index('tickets_tenant_assignee_status_idx', ['tenantId', 'assigneeId', 'status'])
 @Index('tickets_tenant_team_status_idx', ['tenantId', 'teamId', 'status'])
 @Index('tickets_tags_gin', { synchronize: false }) // GIN (tags), created in the migration
