@@ -6,6 +6,7 @@ import { TicketSla1764033000000 } from './1764033000000-ticket-sla';
 import { RoutingRules1764034000000 } from './1764034000000-routing-rules';
 import { TeamAssignment1764035000000 } from './1764035000000-team-assignment';
 import { OmnichannelContinuity1764036000000 } from './1764036000000-omnichannel-continuity';
+import { ReassignOnOffline1764037000000 } from './1764037000000-reassign-on-offline';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   RoutingRules1764034000000,
   TeamAssignment1764035000000,
   OmnichannelContinuity1764036000000,
+  ReassignOnOffline1764037000000,
 ];

@@ -131,8 +131,38 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
     return assigned;
   }
 
+  /**
+   * Teams that ask for it take back the NEW and OPEN tickets of agents who went OFFLINE; the drain
+   * below then hands them to colleagues. Cross-store system work, as the owner role.
+   */
+  async releaseOffline(): Promise<number> {
+    const released: Array<{ tenant_id: string; id: string; agent_id: string }> = await this.dataSource.query(
+      `UPDATE tickets t SET assignee_id = NULL, updated_at = now()
+         FROM teams tm, agents a
+        WHERE tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
+          AND a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
+          AND t.status IN ('NEW','OPEN')
+        RETURNING t.tenant_id, t.id, a.id AS agent_id`,
+    ).then((result: [Array<{ tenant_id: string; id: string; agent_id: string }>, number]) => result[0]);
+    if (released.length) {
+      await this.dataSource.getRepository(TicketEvent).insert(
+        released.map((r) => ({
+          tenantId: r.tenant_id,
+          id: uuidv7(),
+          ticketId: r.id,
+          type: TicketEventType.ASSIGNEE_CHANGED,
+          actorType: 'SYSTEM' as const,
+          actorId: null,
+          data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } as JsonObject,
+        })),
+      );
+    }
+    return released.length;
+  }
+
   /** Every team with waiting tickets and an automatic strategy gets a turn (agents who came online). */
   async drainAll(): Promise<number> {
+    await this.releaseOffline();
     const teams: Array<{ tenant_id: string; team_id: string }> = await this.dataSource.query(
       `SELECT DISTINCT w.tenant_id, w.team_id FROM tickets w
          JOIN teams t ON t.tenant_id = w.tenant_id AND t.id = w.team_id AND t.assignment_strategy <> 'MANUAL'

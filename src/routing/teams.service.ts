@@ -35,6 +35,7 @@ export class TeamsService {
         leadId: input.leadId ?? null,
         assignmentStrategy: input.assignmentStrategy ?? AssignmentStrategyEnum.MANUAL,
         vipToSeniors: input.vipToSeniors ?? false,
+        reassignOnOffline: input.reassignOnOffline ?? false,
         lastAssignedAgentId: null,
       });
       await manager.save(team);
@@ -51,6 +52,7 @@ export class TeamsService {
       if (input.categories !== undefined) changes.categories = input.categories;
       if (input.assignmentStrategy !== undefined) changes.assignmentStrategy = input.assignmentStrategy;
       if (input.vipToSeniors !== undefined) changes.vipToSeniors = input.vipToSeniors;
+      if (input.reassignOnOffline !== undefined) changes.reassignOnOffline = input.reassignOnOffline;
       if (input.leadId !== undefined) {
         if (input.leadId) {
           await this.assertAgents(manager, ctx, [input.leadId], 'leadId');

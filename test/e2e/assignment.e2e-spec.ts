@@ -67,6 +67,37 @@ describe('assignment', () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
   });
 
+  it('round robin stays fair when two app instances create tickets at once', async () => {
+    const { teamId, agentIds } = await team('rr2', 'ROUND_ROBIN', Array.from({ length: 3 }, () => ({ capacity: 100 })), ['PRE_SALES']);
+    const second = await TestApp.start({}, undefined, t.databaseUrl);
+    try {
+      const createOn = (app: TestApp, i: number) =>
+        app.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { assignee { id } } }`, { input: { subject: 'سؤال', body: `هل المقاس متوفر ${i}`, customer: { email: `rr2-${i}@x.sa` } } });
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => createOn(i % 2 ? t : second, i)));
+      const counts = agentIds.map((id) => results.filter((r) => r.createTicket.assignee?.id === id).length);
+      expect(counts).toEqual([20, 20, 20]);
+    } finally {
+      await second.close();
+      await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
+    }
+  });
+
+  it('a team can take back the tickets of an agent who went offline and hand them to colleagues', async () => {
+    const { teamId, agentIds } = await team('offline', 'ROUND_ROBIN', [{ capacity: 10 }, { capacity: 10 }], ['PRODUCT']);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { reassignOnOffline: true }) { reassignOnOffline } }`, { id: teamId });
+    const created = [];
+    for (let i = 0; i < 4; i++) {
+      created.push((await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'منتج', body: 'سؤال', category: 'PRODUCT', customer: { email: `off-${i}@x.sa` } } })).createTicket);
+    }
+    expect(created.filter((c) => c.assignee.id === agentIds[0])).toHaveLength(2);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: OFFLINE }) { id } }`, { id: agentIds[0] });
+    await t.app.get(AssignmentService).drainAll();
+    const after = await Promise.all(created.map((c) => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { assignee { id } events { type data } } }`, { id: c.id })));
+    expect(after.every((a) => a.ticket.assignee.id === agentIds[1])).toBe(true);
+    const released = after.flatMap((a) => a.ticket.events).filter((e: { data: { reason?: string } }) => e.data.reason === 'AGENT_OFFLINE');
+    expect(released).toHaveLength(2);
+  });
+
   it('transfers a ticket to another team and agent with an internal note, audited', async () => {
     const from = await team('from', 'MANUAL', [{ capacity: 5 }], ['ACCOUNT']);
     const to = await team('to', 'MANUAL', [{ capacity: 5 }], []);

@@ -40,6 +40,11 @@ export class CreateTeamInput {
   @IsOptional()
   @IsBoolean()
   vipToSeniors?: boolean;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  reassignOnOffline?: boolean;
 }
 
 @InputType()
@@ -71,4 +76,9 @@ export class UpdateTeamInput {
   @IsOptional()
   @IsBoolean()
   vipToSeniors?: boolean;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  reassignOnOffline?: boolean;
 }

@@ -44,6 +44,10 @@ export class Team {
   @Column('boolean', { default: false })
   vipToSeniors: boolean;
 
+  @Field({ description: "Hand an agent's NEW and OPEN tickets back to the team when they go OFFLINE." })
+  @Column('boolean', { default: false })
+  reassignOnOffline: boolean;
+
   /** Round robin's position: the agent who got the previous ticket. */
   @Column('uuid', { nullable: true })
   lastAssignedAgentId: string | null;
