@@ -9,7 +9,8 @@ import { TicketEvent } from '../tickets/entities/ticket-event.entity';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { TicketEventType } from '../tickets/ticket-enums';
 import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
-import { Candidate, chooseAgent } from './assignment';
+import { detectLanguage } from '../common/text/arabic-text';
+import { Candidate, chooseAgent, TicketToAssign } from './assignment';
 import { AssignmentStrategyEnum, Team } from './entities/team.entity';
 
 const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
@@ -47,7 +48,11 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
 
   async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails) {
     if (!ticket.teamId || ticket.assigneeId) return {};
-    const agentId = await this.assign(manager, ctx, ticket.teamId, { category: ticket.category, vip: details.customerTier === 'VIP' });
+    const agentId = await this.assign(manager, ctx, ticket.teamId, {
+      category: ticket.category,
+      vip: details.customerTier === 'VIP',
+      language: detectLanguage(`${ticket.subject} ${details.body}`),
+    });
     if (agentId === undefined) return {};
     return { fields: agentId ? { assigneeId: agentId } : {}, eventData: { assignment: agentId ? { agentId } : { waiting: true } } };
   }
@@ -64,7 +69,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
    * The agent for a ticket of this team: an id, null when nobody can take it now, undefined when
    * the team assigns manually.
    */
-  private async assign(manager: EntityManager, ctx: RequestContext, teamId: string, ticket: { category: string; vip: boolean }): Promise<string | null | undefined> {
+  private async assign(manager: EntityManager, ctx: RequestContext, teamId: string, ticket: TicketToAssign): Promise<string | null | undefined> {
     const team = await manager.findOne(Team, { where: { tenantId: ctx.tenantId, id: teamId }, lock: { mode: 'pessimistic_write' } });
     if (!team || team.assignmentStrategy === AssignmentStrategyEnum.MANUAL) return undefined;
     const candidates = await this.candidates(manager, ctx.tenantId, teamId);
@@ -90,14 +95,23 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async candidates(manager: EntityManager, tenantId: string, teamId: string): Promise<Candidate[]> {
-    const rows: Array<{ id: string; availability: string; active: boolean; role: string; capacity: number; skills: string[]; open: number }> = await manager.query(
-      `SELECT a.id, a.availability, a.active, a.role, a.capacity, a.skills,
+    const rows: Array<{ id: string; availability: string; active: boolean; role: string; capacity: number; skills: string[]; languages: string[]; open: number }> = await manager.query(
+      `SELECT a.id, a.availability, a.active, a.role, a.capacity, a.skills, a.languages,
               (SELECT count(*)::int FROM tickets t WHERE t.tenant_id = a.tenant_id AND t.assignee_id = a.id AND t.status = ANY($3)) AS open
          FROM team_members m JOIN agents a ON a.tenant_id = m.tenant_id AND a.id = m.agent_id
         WHERE m.tenant_id = $1 AND m.team_id = $2`,
       [tenantId, teamId, OPEN_STATUSES],
     );
-    return rows.map((r) => ({ agentId: r.id, availability: r.availability, active: r.active, role: r.role, capacity: r.capacity, skills: r.skills, openTickets: r.open }));
+    return rows.map((r) => ({
+      agentId: r.id,
+      availability: r.availability,
+      active: r.active,
+      role: r.role,
+      capacity: r.capacity,
+      skills: r.skills,
+      languages: r.languages,
+      openTickets: r.open,
+    }));
   }
 
   /** Hands out the team's waiting tickets, most urgent first (SLA due, then priority, then age). */
@@ -114,7 +128,8 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
       .getMany();
     let assigned = 0;
     for (const ticket of waiting) {
-      const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false });
+      // The language is read from the subject here: the first message is not loaded for the queue.
+      const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false, language: detectLanguage(ticket.subject) });
       if (!agentId) break;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { assigneeId: agentId });
       await manager.insert(TicketEvent, {

@@ -9,9 +9,10 @@ const agent = (id: string, overrides: Partial<Candidate> = {}): Candidate => ({
   capacity: 5,
   openTickets: 0,
   skills: [],
+  languages: ['ar'],
   ...overrides,
 });
-const ticket = { category: 'SHIPPING', vip: false };
+const ticket = { category: 'SHIPPING', vip: false, language: 'ar' };
 
 describe('chooseAgent', () => {
   it('MANUAL never assigns', () => {
@@ -28,6 +29,12 @@ describe('chooseAgent', () => {
     ];
     expect(chooseAgent(team, ticket, { strategy: 'LEAST_LOADED', vipToSeniors: false, lastAssignedId: null })).toBe('e');
     expect(chooseAgent(team.slice(0, 4), ticket, { strategy: 'ROUND_ROBIN', vipToSeniors: false, lastAssignedId: null })).toBeNull();
+  });
+
+  it('only agents who speak the customer\'s language', () => {
+    const team = [agent('a', { openTickets: 0 }), agent('b', { languages: ['ar', 'en'], openTickets: 3 })];
+    expect(chooseAgent(team, { ...ticket, language: 'en' }, { strategy: 'LEAST_LOADED', vipToSeniors: false, lastAssignedId: null })).toBe('b');
+    expect(chooseAgent(team, ticket, { strategy: 'LEAST_LOADED', vipToSeniors: false, lastAssignedId: null })).toBe('a');
   });
 
   it('VIP tickets go to seniors when the team asks for it', () => {

@@ -13,11 +13,15 @@ export interface Candidate {
   openTickets: number;
   /** Categories handled; empty means any. */
   skills: string[];
+  /** Languages spoken; empty means any. */
+  languages: string[];
 }
 
 export interface TicketToAssign {
   category: string;
   vip: boolean;
+  /** The customer's language (ar, en). */
+  language: string;
 }
 
 export interface AssignmentOptions {
@@ -36,6 +40,7 @@ export function eligible(candidate: Candidate, ticket: TicketToAssign, options: 
     candidate.availability === 'ONLINE' &&
     candidate.openTickets < candidate.capacity &&
     (candidate.skills.length === 0 || candidate.skills.includes(ticket.category)) &&
+    (candidate.languages.length === 0 || candidate.languages.includes(ticket.language)) &&
     (!ticket.vip || !options.vipToSeniors || SENIOR_ROLES.includes(candidate.role))
   );
 }

@@ -49,7 +49,9 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('starts, applies migrations and tells a new user how to get in', () => {
+  it('starts, applies migrations and tells a new user how to get in', async () => {
+    // The hint follows "listening" once the server has counted its stores.
+    for (let i = 0; i < 100 && !output.includes('tenant:create'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain('using embedded PostgreSQL');
     expect(output).toContain('Applied migrations: InitialSchema');
     expect(output).toContain('npm run cli -- tenant:create');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { containsPhrase, normaliseArabic } from './arabic-text';
+import { containsPhrase, detectLanguage, normaliseArabic } from './arabic-text';
 
 describe('normaliseArabic', () => {
   it.each([
@@ -41,5 +41,17 @@ describe('containsPhrase', () => {
 
   it('never matches an empty phrase', () => {
     expect(containsPhrase('anything', '')).toBe(false);
+  });
+});
+
+describe('detectLanguage', () => {
+  it.each([
+    ['متى يوصل طلبي؟', 'ar'],
+    ['Where is my order?', 'en'],
+    ['طلبي order 4521 ما وصل', 'ar'],
+    ['My طلب is late, please help', 'en'],
+    ['4521', 'ar'],
+  ])('%s → %s', (text, language) => {
+    expect(detectLanguage(text)).toBe(language);
   });
 });

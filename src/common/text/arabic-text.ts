@@ -47,3 +47,10 @@ export function containsPhrase(normalisedText: string, normalisedPhrase: string)
   if (LATIN_WORD.test(normalisedPhrase)) return ` ${normalisedText} `.includes(` ${normalisedPhrase} `);
   return normalisedText.includes(normalisedPhrase);
 }
+
+/** The language a customer wrote in, by script: 'ar' when Arabic letters outnumber Latin ones, else 'en'. */
+export function detectLanguage(text: string): 'ar' | 'en' {
+  const arabic = (text.match(/[\u0621-\u064A]/g) ?? []).length;
+  const latin = (text.match(/[A-Za-z]/g) ?? []).length;
+  return arabic >= latin && arabic > 0 ? 'ar' : latin > 0 ? 'en' : 'ar';
+}
