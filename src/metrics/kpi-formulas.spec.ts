@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { bucketStart, csat, firstContactResolutionRate, meetsGoal, percentile, rate, resolvedOnFirstContact, summarise } from './kpi-formulas';
+
+describe('percentile (as PostgreSQL percentile_cont)', () => {
+  it('matches hand-computed values', () => {
+    // sorted 10 20 30 40: median at position 1.5 → 25; p90 at 2.7 → 30 + 0.7 × 10 = 37
+    expect(percentile([40, 10, 30, 20], 0.5)).toBe(25);
+    expect(percentile([40, 10, 30, 20], 0.9)).toBeCloseTo(37, 10);
+    expect(percentile([7], 0.9)).toBe(7);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)).toBeCloseTo(9.1, 10);
+    expect(percentile([], 0.5)).toBeNull();
+    expect(() => percentile([1], 1.5)).toThrow(RangeError);
+  });
+
+  it('lies between the smallest and largest value and grows with p', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e6 }), { minLength: 1 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (values, a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const low = percentile(values, lo)!;
+        const high = percentile(values, hi)!;
+        expect(low).toBeGreaterThanOrEqual(Math.min(...values));
+        expect(high).toBeLessThanOrEqual(Math.max(...values));
+        expect(low).toBeLessThanOrEqual(high + 1e-9);
+      }),
+    );
+  });
+});
+
+describe('summaries and rates', () => {
+  it('summarises first response times (seconds)', () => {
+    expect(summarise([120, 60, 300, 30, 90])).toEqual({ count: 5, average: 120, median: 90, p90: 228 });
+    expect(summarise([])).toEqual({ count: 0, average: null, median: null, p90: null });
+  });
+
+  it('an empty group has no rate rather than 0%', () => {
+    expect(rate(0, 0)).toBeNull();
+    expect(rate(3, 4)).toBe(0.75);
+    expect(meetsGoal(null, 0.8)).toBeNull();
+    expect(meetsGoal(0.8, 0.8)).toBe(true);
+    expect(meetsGoal(0.79, 0.8)).toBe(false);
+  });
+});
+
+describe('first contact resolution', () => {
+  it('solved with exactly one public agent reply and never reopened', () => {
+    expect(resolvedOnFirstContact({ solved: true, publicAgentReplies: 1, reopens: 0 })).toBe(true);
+    expect(resolvedOnFirstContact({ solved: true, publicAgentReplies: 2, reopens: 0 })).toBe(false);
+    expect(resolvedOnFirstContact({ solved: true, publicAgentReplies: 1, reopens: 1 })).toBe(false);
+    expect(resolvedOnFirstContact({ solved: false, publicAgentReplies: 1, reopens: 0 })).toBe(false);
+  });
+
+  it('is a share of solved tickets (unsolved ones do not count against it)', () => {
+    const tickets = [
+      { solved: true, publicAgentReplies: 1, reopens: 0 },
+      { solved: true, publicAgentReplies: 1, reopens: 0 },
+      { solved: true, publicAgentReplies: 3, reopens: 0 },
+      { solved: true, publicAgentReplies: 1, reopens: 2 },
+      { solved: false, publicAgentReplies: 1, reopens: 0 },
+    ];
+    expect(firstContactResolutionRate(tickets)).toBe(0.5);
+    expect(firstContactResolutionRate([])).toBeNull();
+  });
+});
+
+describe('CSAT', () => {
+  it('is the share of 4s and 5s among all ratings', () => {
+    expect(csat([5, 4, 3, 5, 1, 4, 5, 5, 2, 5])).toBe(0.7);
+    expect(csat([])).toBeNull();
+    expect(() => csat([6])).toThrow(RangeError);
+  });
+});
+
+describe('time buckets in the store time zone', () => {
+  it('a ticket at 23:30 UTC belongs to the next day in Riyadh', () => {
+    expect(bucketStart(new Date('2026-11-24T23:30:00Z'), 'DAY', 'Asia/Riyadh')).toBe('2026-11-25T00:00:00+03:00');
+    expect(bucketStart(new Date('2026-11-24T20:59:59Z'), 'DAY', 'Asia/Riyadh')).toBe('2026-11-24T00:00:00+03:00');
+    expect(bucketStart(new Date('2026-11-24T21:00:00Z'), 'DAY', 'Asia/Riyadh')).toBe('2026-11-25T00:00:00+03:00');
+  });
+
+  it('weeks start on Sunday; months and hours in local time', () => {
+    // Thursday 26 Nov 2026 → the week of Sunday 22 Nov.
+    expect(bucketStart(new Date('2026-11-26T10:00:00Z'), 'WEEK', 'Asia/Riyadh')).toBe('2026-11-22T00:00:00+03:00');
+    expect(bucketStart(new Date('2026-11-22T10:00:00Z'), 'WEEK', 'Asia/Riyadh')).toBe('2026-11-22T00:00:00+03:00');
+    expect(bucketStart(new Date('2026-11-30T22:00:00Z'), 'MONTH', 'Asia/Riyadh')).toBe('2026-12-01T00:00:00+03:00');
+    expect(bucketStart(new Date('2026-11-24T23:45:00Z'), 'HOUR', 'Asia/Riyadh')).toBe('2026-11-25T02:00:00+03:00');
+  });
+
+  it('follows daylight saving in zones that have it', () => {
+    expect(bucketStart(new Date('2026-03-29T12:00:00Z'), 'DAY', 'Europe/Berlin')).toBe('2026-03-29T00:00:00+01:00');
+    expect(bucketStart(new Date('2026-03-30T12:00:00Z'), 'DAY', 'Europe/Berlin')).toBe('2026-03-30T00:00:00+02:00');
+  });
+});
