@@ -5,8 +5,27 @@ import '../../tickets/graphql-enums';
 import { TicketCategory } from '../../tickets/ticket-enums';
 import { IsNotBlank } from '../../tickets/dto/validators';
 
+/** How a team hands out tickets; shared by create and update. */
+@InputType({ isAbstract: true })
+abstract class TeamAssignmentInput {
+  @Field(() => AssignmentStrategyEnum, { nullable: true, description: 'Default MANUAL.' })
+  @IsOptional()
+  @IsEnum(AssignmentStrategyEnum)
+  assignmentStrategy?: AssignmentStrategyEnum;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  vipToSeniors?: boolean;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  reassignOnOffline?: boolean;
+}
+
 @InputType()
-export class CreateTeamInput {
+export class CreateTeamInput extends TeamAssignmentInput {
   @Field()
   @IsString()
   @IsNotBlank()
@@ -31,24 +50,10 @@ export class CreateTeamInput {
   @IsUUID('all', { each: true })
   memberIds?: string[];
 
-  @Field(() => AssignmentStrategyEnum, { nullable: true, description: 'Default MANUAL.' })
-  @IsOptional()
-  @IsEnum(AssignmentStrategyEnum)
-  assignmentStrategy?: AssignmentStrategyEnum;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsBoolean()
-  vipToSeniors?: boolean;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsBoolean()
-  reassignOnOffline?: boolean;
 }
 
 @InputType()
-export class UpdateTeamInput {
+export class UpdateTeamInput extends TeamAssignmentInput {
   @Field({ nullable: true })
   @IsOptional()
   @IsString()
@@ -67,18 +72,4 @@ export class UpdateTeamInput {
   @IsUUID()
   leadId?: string | null;
 
-  @Field(() => AssignmentStrategyEnum, { nullable: true, description: 'Default MANUAL.' })
-  @IsOptional()
-  @IsEnum(AssignmentStrategyEnum)
-  assignmentStrategy?: AssignmentStrategyEnum;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsBoolean()
-  vipToSeniors?: boolean;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsBoolean()
-  reassignOnOffline?: boolean;
 }
