@@ -18,6 +18,7 @@ import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
 import { SlaModule } from './sla/sla.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
 
 export interface AppModuleOptions {
@@ -65,6 +66,7 @@ export class AppModule {
         TicketsModule,
         RoutingModule,
         SlaModule,
+        MetricsModule,
         ChannelsModule,
       ],
       controllers: [HealthController],

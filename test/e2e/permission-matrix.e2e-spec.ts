@@ -30,6 +30,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   portalTicket: { access: 'portal', doc: (ids) => `{ portalTicket(id: "${ids.ticket}") { id } }` },
   businessCalendar: { access: 'tickets:read', doc: () => `{ businessCalendar { timeZone } }` },
   slaPolicies: { access: 'tickets:read', doc: () => `{ slaPolicies { id } }` },
+  kpis: { access: 'kpis:read', doc: () => `{ kpis(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { created } }` },
   expectedFirstReplyAt: { access: 'tickets:read', doc: () => `{ expectedFirstReplyAt(channel: EMAIL) }` },
   routingRules: { access: 'tickets:read', doc: () => `{ routingRules { id } }` },
   routingSettings: { access: 'tickets:read', doc: () => `{ routingSettings { urgentPhrases } }` },

@@ -1,0 +1,132 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import '../../tickets/graphql-enums';
+import { Channel, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
+
+export enum KpiGroupBy {
+  NONE = 'NONE',
+  CHANNEL = 'CHANNEL',
+  CATEGORY = 'CATEGORY',
+  PRIORITY = 'PRIORITY',
+  TEAM = 'TEAM',
+  AGENT = 'AGENT',
+  HOUR = 'HOUR',
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+registerEnumType(KpiGroupBy, { name: 'KpiGroupBy', description: 'Time buckets are in the store time zone; weeks start on Sunday.' });
+
+@InputType()
+export class KpiFilterInput {
+  @Field({ description: 'Tickets created at or after.' })
+  @IsDate()
+  from: Date;
+
+  @Field({ description: 'Tickets created before.' })
+  @IsDate()
+  to: Date;
+
+  @Field(() => [Channel], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(Channel, { each: true })
+  channel?: Channel[];
+
+  @Field(() => [TicketCategory], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(TicketCategory, { each: true })
+  category?: TicketCategory[];
+
+  @Field(() => [TicketPriority], { nullable: true })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(TicketPriority, { each: true })
+  priority?: TicketPriority[];
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+}
+
+@ObjectType()
+export class DurationStats {
+  @Field(() => Int)
+  count: number;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds (calendar time).' })
+  average: number | null;
+
+  @Field(() => Float, { nullable: true })
+  median: number | null;
+
+  @Field(() => Float, { nullable: true })
+  p90: number | null;
+}
+
+@ObjectType()
+export class GoalRate {
+  @Field(() => Float, { nullable: true, description: 'A share in [0, 1]; null when nothing was counted.' })
+  rate: number | null;
+
+  @Field(() => Float)
+  goal: number;
+
+  @Field(() => Boolean, { nullable: true })
+  goalMet: boolean | null;
+}
+
+@ObjectType()
+export class SlaCompliance extends GoalRate {
+  @Field(() => Int)
+  met: number;
+
+  @Field(() => Int)
+  breached: number;
+}
+
+@ObjectType()
+export class KpiGroup {
+  @Field(() => String, { nullable: true, description: 'The group: a channel, category, priority, team or agent id, or a bucket start (ISO with offset); null for NONE.' })
+  key: string | null;
+
+  @Field(() => Int)
+  created: number;
+
+  @Field(() => Int)
+  solved: number;
+
+  @Field(() => Int, { description: 'Tickets reopened at least once.' })
+  reopened: number;
+
+  @Field(() => Float, { nullable: true })
+  reopenRate: number | null;
+
+  @Field(() => DurationStats, { description: 'Creation to first public agent reply.' })
+  firstResponse: DurationStats;
+
+  @Field(() => DurationStats, { description: 'Creation to solved.' })
+  resolution: DurationStats;
+
+  @Field(() => GoalRate, { description: 'Solved with exactly one public agent reply and never reopened, over solved tickets (goal 75%).' })
+  firstContactResolution: GoalRate;
+
+  @Field(() => SlaCompliance, { description: 'First replies within their SLA target, over targets met or breached (goal 80%).' })
+  firstReplySla: SlaCompliance;
+
+  @Field(() => Float, { nullable: true })
+  messagesPerTicket: number | null;
+}

@@ -1,0 +1,93 @@
+import { DataSource } from 'typeorm';
+import { ADD_MESSAGE, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
+
+const KPIS = `query($filter: KpiFilterInput!, $groupBy: KpiGroupBy) { kpis(filter: $filter, groupBy: $groupBy) {
+  key created solved reopened reopenRate messagesPerTicket
+  firstResponse { count average median p90 } resolution { count median }
+  firstContactResolution { rate goal goalMet } firstReplySla { met breached rate goal goalMet } } }`;
+const PERIOD = { from: '2026-11-24T00:00:00Z', to: '2026-11-26T00:00:00Z' };
+
+describe('kpis', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let reporting: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    store = await t.createTenant();
+    reporting = await t.createKey(store.id, 'reporting');
+    const ds = t.app.get(DataSource);
+    // created, first reply after (s), public agent replies, solved?
+    const plan = [
+      { at: '2026-11-24T23:30:00Z', frt: 60, replies: 1, solve: true, channel: 'EMAIL' }, // 02:30 on the 25th in Riyadh
+      { at: '2026-11-24T10:00:00Z', frt: 120, replies: 2, solve: true, channel: 'EMAIL' },
+      { at: '2026-11-25T10:00:00Z', frt: 300, replies: 1, solve: false, channel: 'WHATSAPP' },
+      { at: '2026-11-25T11:00:00Z', frt: null, replies: 0, solve: false, channel: 'WHATSAPP' },
+    ];
+    for (const [i, p] of plan.entries()) {
+      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: p.channel, category: 'SHIPPING', customer: { email: `k${i}@x.sa` } } })).createTicket;
+      for (let r = 0; r < p.replies; r++) await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أبشر', authorType: 'AGENT', internal: false } });
+      if (p.solve) await t.gqlOk(store.key, UPDATE_TICKET, { id: ticket.id, input: { status: 'SOLVED' } });
+      await ds.query(
+        `UPDATE tickets SET created_at = $2::timestamptz,
+            first_response_at = CASE WHEN $3::int IS NULL THEN NULL ELSE $2::timestamptz + make_interval(secs => $3::int) END,
+            solved_at = CASE WHEN solved_at IS NULL THEN NULL ELSE $2::timestamptz + interval '1 hour' END
+          WHERE id = $1`,
+        [ticket.id, p.at, p.frt],
+      );
+    }
+    // Another store's ticket in the same period must not count.
+    const other = await t.createTenant('متجر آخر');
+    await t.gqlOk(other.key, CREATE_TICKET, { input: { subject: 'x', body: 'y', customer: { email: 'o@x.sa' } } });
+    await ds.query(`UPDATE tickets SET created_at = '2026-11-24T12:00:00Z' WHERE tenant_id = $1`, [other.id]);
+  });
+  afterAll(() => t.close());
+
+  it('computes the period totals from ticket facts', async () => {
+    const { kpis } = await t.gqlOk(reporting, KPIS, { filter: PERIOD });
+    expect(kpis).toHaveLength(1);
+    const all = kpis[0];
+    expect(all).toMatchObject({ key: null, created: 4, solved: 2, reopened: 0, reopenRate: 0 });
+    // first responses 60, 120, 300 s: average 160, median 120, p90 = 120 + 0.8 × 180 = 264
+    expect(all.firstResponse).toEqual({ count: 3, average: 160, median: 120, p90: 264 });
+    expect(all.resolution).toEqual({ count: 2, median: 3600 });
+    // FCR: of the 2 solved tickets one had a single public reply and no reopen.
+    expect(all.firstContactResolution).toEqual({ rate: 0.5, goal: 0.75, goalMet: false });
+    expect(all.messagesPerTicket).toBe((2 + 3 + 2 + 1) / 4);
+  });
+
+  it('groups by time in the store zone: 23:30 UTC counts on the next day in Riyadh', async () => {
+    const { kpis } = await t.gqlOk(reporting, KPIS, { filter: PERIOD, groupBy: 'DAY' });
+    expect(kpis.map((g: { key: string; created: number }) => [g.key, g.created])).toEqual([
+      ['2026-11-24T00:00:00+03:00', 1],
+      ['2026-11-25T00:00:00+03:00', 3],
+    ]);
+  });
+
+  it('groups by channel and filters', async () => {
+    const byChannel = (await t.gqlOk(reporting, KPIS, { filter: PERIOD, groupBy: 'CHANNEL' })).kpis;
+    expect(byChannel.map((g: { key: string; created: number; solved: number }) => [g.key, g.created, g.solved])).toEqual([
+      ['EMAIL', 2, 2],
+      ['WHATSAPP', 2, 0],
+    ]);
+    const whatsapp = (await t.gqlOk(reporting, KPIS, { filter: { ...PERIOD, channel: ['WHATSAPP'] } })).kpis[0];
+    expect(whatsapp).toMatchObject({ created: 2, firstResponse: { count: 1, median: 300 } });
+    const empty = (await t.gqlOk(reporting, KPIS, { filter: { ...PERIOD, channel: ['PHONE'] } })).kpis;
+    expect(empty).toEqual([]);
+  });
+
+  it('reports first replies within SLA against the 80% goal', async () => {
+    const { kpis } = await t.gqlOk(reporting, KPIS, { filter: PERIOD });
+    const sla = kpis[0].firstReplySla;
+    expect(sla.met + sla.breached).toBe(3);
+    expect(sla.goal).toBe(0.8);
+    expect(sla.rate).toBe(sla.met / 3);
+  });
+
+  it('refuses a reversed or too long period', async () => {
+    const reversed = await t.gql(reporting, KPIS, { filter: { from: PERIOD.to, to: PERIOD.from } });
+    expect(reversed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const long = await t.gql(reporting, KPIS, { filter: { from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
+    expect(long.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
