@@ -7,6 +7,7 @@ import { RoutingRules1764034000000 } from './1764034000000-routing-rules';
 import { TeamAssignment1764035000000 } from './1764035000000-team-assignment';
 import { OmnichannelContinuity1764036000000 } from './1764036000000-omnichannel-continuity';
 import { ReassignOnOffline1764037000000 } from './1764037000000-reassign-on-offline';
+import { CsatSurveys1764038000000 } from './1764038000000-csat-surveys';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   TeamAssignment1764035000000,
   OmnichannelContinuity1764036000000,
   ReassignOnOffline1764037000000,
+  CsatSurveys1764038000000,
 ];

@@ -17,6 +17,7 @@ import { BusinessCalendarRow } from './sla/entities/business-calendar.entity';
 import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
 import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
 import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
+import { CsatSurvey } from './metrics/entities/csat-survey.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -38,5 +39,6 @@ export const ENTITIES = [
   SlaPolicyRow,
   RoutingRuleRow,
   RoutingSettingsRow,
+  CsatSurvey,
 ];
 export { MIGRATIONS };

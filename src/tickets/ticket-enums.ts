@@ -79,6 +79,7 @@ export enum TicketEventType {
   FOLLOW_UP_CREATED = 'FOLLOW_UP_CREATED',
   SLA_WARNING = 'SLA_WARNING',
   SLA_BREACHED = 'SLA_BREACHED',
+  CSAT_RECEIVED = 'CSAT_RECEIVED',
 }
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };

@@ -66,6 +66,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   login: { access: 'public', doc: (ids) => `mutation { login(input: { tenant: "${ids.slug}", email: "nobody@x.sa", password: "wrong" }) { accessToken } }` },
   refreshToken: { access: 'public', doc: () => `mutation { refreshToken(refreshToken: "unknown") { accessToken } }` },
   logout: { access: 'public', doc: () => `mutation { logout(refreshToken: "unknown") }` },
+  answerCsatSurvey: { access: 'public', doc: () => `mutation { answerCsatSurvey(token: "unknown.token", input: { rating: 5 }) }` },
   resetPassword: { access: 'public', doc: () => `mutation { resetPassword(input: { token: "unknown", newPassword: "new-password-123" }) }` },
 };
 

@@ -1,0 +1,32 @@
+import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Public } from '../auth/auth.decorators';
+import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { Ticket } from '../tickets/entities/ticket.entity';
+import { CsatService } from './csat.service';
+import { CsatAnswerInput, CsatSurveyInfo } from './dto/csat.types';
+import { CsatSurvey } from './entities/csat-survey.entity';
+
+@Resolver(() => Ticket)
+export class TicketCsatResolver {
+  constructor(private readonly csat: CsatService) {}
+
+  @ResolveField(() => CsatSurveyInfo, { nullable: true, description: 'The latest satisfaction survey (sent when the ticket is solved).' })
+  async csatSurvey(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext): Promise<CsatSurveyInfo | null> {
+    const survey = await loaders
+      .get<string, CsatSurvey | null>('csatByTicket', async (ids) => byKeys(ids, await this.csat.latestFor(ticket.tenantId, ids), (s) => s.ticketId))
+      .load(ticket.id);
+    return survey && { ...survey, answerToken: this.csat.tokenFor(survey.id) };
+  }
+}
+
+@Resolver()
+export class CsatResolver {
+  constructor(private readonly csat: CsatService) {}
+
+  @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
+  @Public()
+  async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput) {
+    await this.csat.answer(token, input.rating, input.comment);
+    return true;
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../common/config/app-config';
+import { DomainError, notFound } from '../common/errors/domain-error';
+import type { JsonObject, RequestContext } from '../common/request-context';
+import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
+import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
+import { TicketsService } from '../tickets/tickets.service';
+import { CsatSurvey } from './entities/csat-survey.entity';
+
+export const SURVEY_LIFETIME_DAYS = 7;
+export const LOW_SCORE_TAG = 'csat-low';
+
+/**
+ * Satisfaction surveys: one per solve, answered once within 7 days through a public link. The
+ * answer token is the survey id signed with an HMAC, so nothing secret is stored and a token for
+ * one survey says nothing about another. A low score (1–2) flags the ticket for follow-up.
+ */
+@Injectable()
+export class CsatService implements OnModuleInit {
+  constructor(
+    private readonly listeners: TicketListeners,
+    private readonly tickets: TicketsService,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit() {
+    this.listeners.register(this, 30);
+  }
+
+  async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange) {
+    if (change.statusChange?.to !== TicketStatus.SOLVED) return {};
+    const pending = await manager.existsBy(CsatSurvey, { tenantId: ctx.tenantId, ticketId: change.ticket.id, answeredAt: IsNull(), expiresAt: MoreThan(new Date()) });
+    if (!pending) {
+      await manager.insert(CsatSurvey, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        ticketId: change.ticket.id,
+        customerId: change.ticket.customerId,
+        expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000),
+      });
+    }
+    return {};
+  }
+
+  tokenFor(surveyId: string): string {
+    return `${surveyId}.${this.signature(surveyId)}`;
+  }
+
+  /** The latest survey of each ticket. */
+  latestFor(tenantId: string, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (ticket_id) tenant_id AS "tenantId", id, ticket_id AS "ticketId", customer_id AS "customerId", created_at AS "createdAt",
+              expires_at AS "expiresAt", answered_at AS "answeredAt", rating, comment
+         FROM csat_surveys WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY ticket_id, created_at DESC`,
+      [tenantId, ticketIds],
+    );
+  }
+
+  /** What the public survey page shows. */
+  async describe(token: string): Promise<{ ticketNumber: number; storeName: string; answered: boolean; expired: boolean }> {
+    const survey = await this.surveyOf(token);
+    const [row] = await this.dataSource.query(
+      `SELECT t.number, n.name FROM tickets t JOIN tenants n ON n.id = t.tenant_id WHERE t.tenant_id = $1 AND t.id = $2`,
+      [survey.tenantId, survey.ticketId],
+    );
+    return { ticketNumber: row.number, storeName: row.name, answered: Boolean(survey.answeredAt), expired: survey.expiresAt <= new Date() };
+  }
+
+  /** Records the one answer; a low score flags the ticket for a follow-up. */
+  async answer(token: string, rating: number, comment?: string): Promise<void> {
+    const survey = await this.surveyOf(token);
+    const [rows] = await this.dataSource.query(
+      `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4
+        WHERE tenant_id = $1 AND id = $2 AND answered_at IS NULL AND expires_at > now() RETURNING id`,
+      [survey.tenantId, survey.id, rating, comment ?? null],
+    );
+    if (rows.length === 0) {
+      throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
+    }
+    await this.dataSource.getRepository(TicketEvent).insert({
+      tenantId: survey.tenantId,
+      id: uuidv7(),
+      ticketId: survey.ticketId,
+      type: TicketEventType.CSAT_RECEIVED,
+      actorType: 'CUSTOMER',
+      actorId: survey.customerId,
+      data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } as JsonObject,
+    });
+    if (rating <= 2) await this.followUp(survey, rating, comment);
+  }
+
+  private async followUp(survey: CsatSurvey, rating: number, comment?: string) {
+    const ctx: RequestContext = { tenantId: survey.tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+    const ticket = await this.tickets.get(ctx, survey.ticketId);
+    if (ticket.status === TicketStatus.CLOSED) return;
+    await this.tickets.addMessage(ctx, {
+      ticketId: ticket.id,
+      body: `تقييم منخفض (${rating}/5) — يحتاج متابعة مع العميل.${comment ? ` تعليق العميل: ${comment}` : ''}`,
+      authorType: AuthorType.SYSTEM,
+      internal: true,
+    });
+    await this.tickets.update(ctx, ticket.id, { tags: [...ticket.tags, LOW_SCORE_TAG] });
+  }
+
+  private async surveyOf(token: string): Promise<CsatSurvey> {
+    const [id, signature] = token.split('.');
+    const expected = id ? this.signature(id) : '';
+    if (!id || !signature || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
+      throw notFound('Survey');
+    }
+    // Public and cross-store by nature: found by its signed id with the owner connection.
+    const survey = await this.dataSource.getRepository(CsatSurvey).findOneBy({ id });
+    if (!survey) throw notFound('Survey');
+    return survey;
+  }
+
+  private signature(surveyId: string): string {
+    return createHmac('sha256', this.config.JWT_SECRET!).update(`csat:${surveyId}`).digest('base64url');
+  }
+}
+
