@@ -9,6 +9,7 @@ import { meetsGoal, rate } from './kpi-formulas';
 
 export const FCR_GOAL = 0.75;
 export const FIRST_REPLY_SLA_GOAL = 0.8;
+export const CSAT_GOAL = 0.9;
 const MAX_RANGE_DAYS = 400;
 
 const GROUP_EXPRESSIONS: Record<KpiGroupBy, string> = {
@@ -73,8 +74,15 @@ export class KpisService {
         count(*) FILTER (WHERE t.solved_at IS NOT NULL AND t.public_agent_reply_count = 1 AND t.reopen_count = 0)::int AS fcr,
         count(*) FILTER (WHERE t.sla -> 'targets' -> 'FIRST_RESPONSE' ->> 'status' = 'MET')::int AS frs_met,
         count(*) FILTER (WHERE t.sla -> 'targets' -> 'FIRST_RESPONSE' ->> 'status' = 'BREACHED')::int AS frs_breached,
-        sum(t.message_count)::int AS messages
+        sum(t.message_count)::int AS messages,
+        count(cs.created_at)::int AS csat_sent,
+        count(cs.rating)::int AS csat_responses,
+        count(*) FILTER (WHERE cs.rating >= 4)::int AS csat_satisfied
       FROM tickets t
+      LEFT JOIN LATERAL (
+        SELECT s.created_at, s.rating FROM csat_surveys s
+         WHERE s.tenant_id = t.tenant_id AND s.ticket_id = t.id ORDER BY s.created_at DESC LIMIT 1
+      ) cs ON true
       WHERE ${where.join(' AND ')}
       GROUP BY 1 ORDER BY 1`;
     const rows: Array<Record<string, number | string | null>> = await this.db.read(ctx.tenantId, (m) => m.query(sql, params));
@@ -89,6 +97,8 @@ export class KpisService {
     const breached = num('frs_breached')!;
     const fcr = rate(num('fcr')!, solved);
     const sla = rate(met, met + breached);
+    const responses = num('csat_responses')!;
+    const satisfaction = rate(num('csat_satisfied')!, responses);
     return {
       key: this.key(row.key, groupBy, timeZone),
       created,
@@ -99,6 +109,14 @@ export class KpisService {
       resolution: { count: num('res_count')!, average: num('res_avg'), median: num('res_median'), p90: num('res_p90') },
       firstContactResolution: { rate: fcr, goal: FCR_GOAL, goalMet: meetsGoal(fcr, FCR_GOAL) },
       firstReplySla: { met, breached, rate: sla, goal: FIRST_REPLY_SLA_GOAL, goalMet: meetsGoal(sla, FIRST_REPLY_SLA_GOAL) },
+      csat: {
+        sent: num('csat_sent')!,
+        responses,
+        responseRate: rate(responses, num('csat_sent')!),
+        rate: satisfaction,
+        goal: CSAT_GOAL,
+        goalMet: meetsGoal(satisfaction, CSAT_GOAL),
+      },
       messagesPerTicket: rate(num('messages') ?? 0, created),
     };
   }

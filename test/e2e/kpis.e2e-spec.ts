@@ -84,6 +84,16 @@ describe('kpis', () => {
     expect(sla.rate).toBe(sla.met / 3);
   });
 
+  it('reports CSAT: the share of 4–5 ratings and the response rate, against the 90% goal', async () => {
+    const surveys: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT id FROM csat_surveys WHERE tenant_id = $1 ORDER BY created_at`, [store.id]);
+    expect(surveys).toHaveLength(2);
+    const csat = await import('../../src/metrics/csat.service');
+    const service = t.app.get(csat.CsatService);
+    await service.answer(service.tokenFor(surveys[0].id), 5);
+    const { kpis } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { kpis(filter: $f) { csat { sent responses responseRate rate goal goalMet } } }`, { f: PERIOD });
+    expect(kpis[0].csat).toEqual({ sent: 2, responses: 1, responseRate: 0.5, rate: 1, goal: 0.9, goalMet: true });
+  });
+
   it('refuses a reversed or too long period', async () => {
     const reversed = await t.gql(reporting, KPIS, { filter: { from: PERIOD.to, to: PERIOD.from } });
     expect(reversed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');

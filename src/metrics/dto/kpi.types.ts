@@ -99,6 +99,18 @@ export class SlaCompliance extends GoalRate {
 }
 
 @ObjectType()
+export class CsatKpi extends GoalRate {
+  @Field(() => Int, { description: 'Tickets whose survey was sent.' })
+  sent: number;
+
+  @Field(() => Int)
+  responses: number;
+
+  @Field(() => Float, { nullable: true })
+  responseRate: number | null;
+}
+
+@ObjectType()
 export class KpiGroup {
   @Field(() => String, { nullable: true, description: 'The group: a channel, category, priority, team or agent id, or a bucket start (ISO with offset); null for NONE.' })
   key: string | null;
@@ -126,6 +138,9 @@ export class KpiGroup {
 
   @Field(() => SlaCompliance, { description: 'First replies within their SLA target, over targets met or breached (goal 80%).' })
   firstReplySla: SlaCompliance;
+
+  @Field(() => CsatKpi, { description: 'Share of ratings 4–5 among all ratings of the latest survey per ticket (goal 90%).' })
+  csat: CsatKpi;
 
   @Field(() => Float, { nullable: true })
   messagesPerTicket: number | null;
