@@ -49,3 +49,8 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonObject = Record<string, any>;
+
+/** For work no caller asked for (sweeps, queues, survey answers): one store, acting as SYSTEM. */
+export function systemContext(tenantId: string, tenantTimezone = 'UTC'): RequestContext {
+  return { tenantId, tenantTimezone, tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+}

@@ -4,8 +4,8 @@ import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
 import { DomainError, notFound } from '../common/errors/domain-error';
-import type { JsonObject, RequestContext } from '../common/request-context';
-import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { RequestContext, systemContext } from '../common/request-context';
+import { insertTicketEvents } from '../tickets/ticket-events';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService } from '../tickets/tickets.service';
@@ -82,20 +82,14 @@ export class CsatService implements OnModuleInit {
     if (rows.length === 0) {
       throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
     }
-    await this.dataSource.getRepository(TicketEvent).insert({
-      tenantId: survey.tenantId,
-      id: uuidv7(),
-      ticketId: survey.ticketId,
-      type: TicketEventType.CSAT_RECEIVED,
-      actorType: 'CUSTOMER',
-      actorId: survey.customerId,
-      data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } as JsonObject,
-    });
+    await insertTicketEvents(this.dataSource.manager, { type: 'CUSTOMER', id: survey.customerId }, [
+      { tenantId: survey.tenantId, ticketId: survey.ticketId, type: TicketEventType.CSAT_RECEIVED, data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } },
+    ]);
     if (rating <= 2) await this.followUp(survey, rating, comment);
   }
 
   private async followUp(survey: CsatSurvey, rating: number, comment?: string) {
-    const ctx: RequestContext = { tenantId: survey.tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+    const ctx = systemContext(survey.tenantId);
     const ticket = await this.tickets.get(ctx, survey.ticketId);
     if (ticket.status === TicketStatus.CLOSED) return;
     await this.tickets.addMessage(ctx, {

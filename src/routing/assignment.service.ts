@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
 import { TenantTransactions } from '../common/database/tenant-transactions';
-import type { JsonObject, RequestContext } from '../common/request-context';
-import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { RequestContext, systemContext } from '../common/request-context';
+import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { TicketEventType } from '../tickets/ticket-enums';
 import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
@@ -132,15 +131,9 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
       const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false, language: detectLanguage(ticket.subject) });
       if (!agentId) break;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { assigneeId: agentId });
-      await manager.insert(TicketEvent, {
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        ticketId: ticket.id,
-        type: TicketEventType.ASSIGNEE_CHANGED,
-        actorType: 'SYSTEM',
-        actorId: null,
-        data: { from: null, to: agentId, reason: 'QUEUE' } as JsonObject,
-      });
+      await insertTicketEvents(manager, SYSTEM_ACTOR, [
+        { tenantId: ctx.tenantId, ticketId: ticket.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: null, to: agentId, reason: 'QUEUE' } },
+      ]);
       assigned++;
     }
     return assigned;
@@ -159,19 +152,11 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
           AND t.status IN ('NEW','OPEN')
         RETURNING t.tenant_id, t.id, a.id AS agent_id`,
     ).then((result: [Array<{ tenant_id: string; id: string; agent_id: string }>, number]) => result[0]);
-    if (released.length) {
-      await this.dataSource.getRepository(TicketEvent).insert(
-        released.map((r) => ({
-          tenantId: r.tenant_id,
-          id: uuidv7(),
-          ticketId: r.id,
-          type: TicketEventType.ASSIGNEE_CHANGED,
-          actorType: 'SYSTEM' as const,
-          actorId: null,
-          data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } as JsonObject,
-        })),
-      );
-    }
+    await insertTicketEvents(
+      this.dataSource.manager,
+      SYSTEM_ACTOR,
+      released.map((r) => ({ tenantId: r.tenant_id, ticketId: r.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } })),
+    );
     return released.length;
   }
 
@@ -185,7 +170,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
     );
     let assigned = 0;
     for (const { tenant_id: tenantId, team_id: teamId } of teams) {
-      const ctx: RequestContext = { tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+      const ctx = systemContext(tenantId);
       assigned += await this.db.run(ctx, (manager) => this.drainTeam(manager, ctx, teamId));
     }
     return assigned;

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
 import { EventBus, PUB_SUB } from '../common/graphql/pubsub';
-import type { JsonObject, RequestContext } from '../common/request-context';
+import { JsonObject, systemContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
-import { TicketEvent } from '../tickets/entities/ticket-event.entity';
+import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { PRIORITY_BY_RANK, PRIORITY_RANK, TicketEventType, TicketPriority } from '../tickets/ticket-enums';
 import { normaliseTags } from '../tickets/ticket-tags';
@@ -95,12 +94,7 @@ export class SlaSweepService implements OnApplicationBootstrap {
     const changes: Partial<Ticket> = slaColumns(result.state);
     if (result.breached.length) events.push(...(await this.escalate(manager, ticket, changes)));
     await manager.update(Ticket, { tenantId: ticket.tenantId, id: ticket.id }, changes);
-    if (events.length) {
-      await manager.insert(
-        TicketEvent,
-        events.map((e) => ({ tenantId: ticket.tenantId, id: uuidv7(), ticketId: ticket.id, type: e.type, actorType: 'SYSTEM' as const, actorId: null, data: e.data })),
-      );
-    }
+    await insertTicketEvents(manager, SYSTEM_ACTOR, events.map((e) => ({ ...e, tenantId: ticket.tenantId, ticketId: ticket.id })));
     totals.warned += result.warned.length;
     totals.breached += result.breached.length;
     const alert = (kind: SlaAlertKind) => (target: keyof SlaState['targets']) =>
@@ -112,8 +106,7 @@ export class SlaSweepService implements OnApplicationBootstrap {
   /** The breach actions of the ticket's policy; each change is also an audit event. */
   private async escalate(manager: EntityManager, ticket: Ticket, changes: Partial<Ticket>) {
     const state = ticket.sla as unknown as SlaState;
-    const ctx: RequestContext = { tenantId: ticket.tenantId, tenantTimezone: 'UTC', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
-    const policy = (await this.settings.settingsFor(ctx, manager)).policies.find((p) => p.id === state.policyId);
+    const policy = (await this.settings.settingsFor(systemContext(ticket.tenantId), manager)).policies.find((p) => p.id === state.policyId);
     const events: Array<{ type: TicketEventType; data: JsonObject }> = [];
     if (!policy) return events;
     const reason = 'SLA_BREACHED';

@@ -19,6 +19,7 @@ import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
 import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
+import { insertTicketEvents } from './ticket-events';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
 
@@ -511,19 +512,7 @@ export class TicketsService {
     return manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id });
   }
 
-  private async recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {
-    if (events.length === 0) return;
-    await manager.insert(
-      TicketEvent,
-      events.map((e) => ({
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        ticketId,
-        type: e.type,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.id,
-        data: e.data ?? {},
-      })),
-    );
+  private recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {
+    return insertTicketEvents(manager, ctx.actor, events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId })));
   }
 }
