@@ -67,11 +67,3 @@ export class PortalResolver {
     return ticket;
   }
 }
-
-@Resolver(() => PortalTicketConnection)
-export class PortalTicketConnectionResolver {
-  @ResolveField(() => Int)
-  totalCount(@Parent() connection: Connection<Ticket>) {
-    return connection.count();
-  }
-}

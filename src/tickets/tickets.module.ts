@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CustomersResolver } from './customers.resolver';
 import { CustomersService } from './customers.service';
-import { PortalResolver, PortalTicketConnectionResolver } from './portal.resolver';
-import { TicketConnectionResolver, TicketsResolver } from './tickets.resolver';
+import { ConnectionCountResolver } from '../common/graphql/connection';
+import { PortalTicketConnection } from './dto/portal.types';
+import { TicketConnection } from './dto/ticket-payloads';
+import { PortalResolver } from './portal.resolver';
+import { TicketsResolver } from './tickets.resolver';
 import { TicketListeners } from './ticket-listeners';
 import { TicketsService } from './tickets.service';
 
@@ -12,10 +15,10 @@ import { TicketsService } from './tickets.service';
     TicketListeners,
     CustomersService,
     TicketsResolver,
-    TicketConnectionResolver,
+    ConnectionCountResolver(TicketConnection),
     CustomersResolver,
     PortalResolver,
-    PortalTicketConnectionResolver,
+    ConnectionCountResolver(PortalTicketConnection),
   ],
   exports: [TicketsService, CustomersService, TicketListeners],
 })

@@ -1,7 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
-import { Connection } from '../common/graphql/connection';
 import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AddMessageInput } from './dto/add-message.input';
@@ -17,14 +16,6 @@ import { TicketEvent } from './entities/ticket-event.entity';
 import { Ticket } from './entities/ticket.entity';
 import { CustomersService } from './customers.service';
 import { TicketsService } from './tickets.service';
-
-@Resolver(() => TicketConnection)
-export class TicketConnectionResolver {
-  @ResolveField(() => Int, { description: 'Number of tickets matching the filter, ignoring pagination.' })
-  totalCount(@Parent() connection: Connection<Ticket>) {
-    return connection.count();
-  }
-}
 
 @Resolver(() => Ticket)
 export class TicketsResolver {

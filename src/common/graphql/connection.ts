@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { badInput } from '../errors/domain-error';
 
 @ObjectType()
@@ -25,7 +25,7 @@ export interface Edge<T> {
 export interface Connection<T> {
   edges: Edge<T>[];
   pageInfo: PageInfo;
-  /** Counting is a separate query, run only when a client selects `totalCount` (see countTotal). */
+  /** Counting is a separate query, run only when a client selects `totalCount` (see ConnectionCountResolver). */
   count: () => Promise<number>;
 }
 
@@ -48,10 +48,24 @@ export function ConnectionType<T>(node: Type<T>, name = node.name) {
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'Number of nodes matching the filter, ignoring pagination.' })
+    @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
     totalCount: number;
   }
   return ConnectionClass;
+}
+
+const TOTAL_COUNT_DESCRIPTION = 'Number of nodes matching the filter, ignoring pagination.';
+
+/** Resolves `totalCount` of a connection type by running its count only when selected. */
+export function ConnectionCountResolver(connection: Type<unknown>) {
+  @Resolver(() => connection)
+  class CountResolver {
+    @ResolveField(() => Int, { description: TOTAL_COUNT_DESCRIPTION })
+    totalCount(@Parent() page: Connection<unknown>) {
+      return page.count();
+    }
+  }
+  return CountResolver;
 }
 
 /** Cursors are opaque to clients: base64url JSON of the sort key values of a row. */
