@@ -58,8 +58,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
 
   /** A ticket that stops needing its agent frees capacity: give the team's queue a turn. */
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange) {
-    const freed =
-      (change.statusChange && ['SOLVED', 'CLOSED'].includes(change.statusChange.to)) || (change.ticket.assigneeId === null && change.ticket.teamId);
+    const freed = (change.statusChange && ['SOLVED', 'CLOSED'].includes(change.statusChange.to)) || change.unassigned;
     if (freed && change.ticket.teamId) await this.drainTeam(manager, ctx, change.ticket.teamId);
     return {};
   }

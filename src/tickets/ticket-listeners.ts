@@ -13,6 +13,8 @@ export interface TicketChange {
   statusChange?: { from: TicketStatus; to: TicketStatus; at: Date };
   /** Channel, category, priority or tags changed: whatever depends on them must be re-decided. */
   reclassified?: boolean;
+  /** The assignee was removed: that agent's capacity is free again. */
+  unassigned?: boolean;
 }
 
 /** What is known about a ticket about to be inserted, beyond its fields. */

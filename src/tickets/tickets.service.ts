@@ -408,6 +408,7 @@ export class TicketsService {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: changes.status ? { from: ticket.status, to: changes.status, at: new Date() } : undefined,
       reclassified: Boolean(changes.priority || changes.category || changes.tags),
+      unassigned: changes.assigneeId === null && ticket.assigneeId !== null,
     });
   }
 

@@ -112,6 +112,23 @@ describe('assignment', () => {
     expect(empty.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('removing an assignee frees that capacity for the queue at once', async () => {
+    const { teamId } = await team('unassign', 'LEAST_LOADED', [{ capacity: 1 }], ['PAYMENT']);
+    const make = (i: number) =>
+      t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'حساب', body: 'دخول', category: 'PAYMENT', customer: { email: `un-${i}@x.sa` } } }).then((d) => d.createTicket);
+    const first = await make(1);
+    const second = await make(2);
+    expect([Boolean(first.assignee), Boolean(second.assignee)]).toEqual([true, false]);
+    const queue = () => t.gqlOk(store.key, `query($t: ID!) { teamQueue(teamId: $t) { id } }`, { t: teamId }).then((d) => d.teamQueue);
+    // A customer message on the waiting ticket changes nothing in the queue.
+    await t.gqlOk(store.key, `mutation($id: ID!) { addMessage(input: { ticketId: $id, body: "؟", authorType: CUSTOMER, internal: false }) { message { id } } }`, { id: second.id });
+    expect(await queue()).toHaveLength(1);
+    // Unassigning the first ticket frees the agent: one of the two waiting tickets gets them.
+    await t.gqlOk(store.key, UPDATE_TICKET, { id: first.id, input: { assigneeId: null } });
+    expect(await queue()).toHaveLength(1);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
+  });
+
   it('only agents with the skill; manual teams leave tickets unassigned', async () => {
     await team('skill', 'LEAST_LOADED', [{ capacity: 5, skills: ['PAYMENT'] }]);
     const waiting = await create('وين شحنتي');
