@@ -8,6 +8,7 @@ import { TeamAssignment1764035000000 } from './1764035000000-team-assignment';
 import { OmnichannelContinuity1764036000000 } from './1764036000000-omnichannel-continuity';
 import { ReassignOnOffline1764037000000 } from './1764037000000-reassign-on-offline';
 import { CsatSurveys1764038000000 } from './1764038000000-csat-surveys';
+import { KpiRollups1764039000000 } from './1764039000000-kpi-rollups';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OmnichannelContinuity1764036000000,
   ReassignOnOffline1764037000000,
   CsatSurveys1764038000000,
+  KpiRollups1764039000000,
 ];

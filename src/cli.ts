@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuthService } from './auth/auth.service';
@@ -10,6 +11,8 @@ import { runMigrations, typeormOptions } from './common/database/typeorm-options
 import { DomainError } from './common/errors/domain-error';
 import type { Role } from './common/request-context';
 import { createApp } from './create-app';
+import { rebuildKpiRollups } from './metrics/kpi-rollup.service';
+import { seedTickets } from './metrics/seed-tickets';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -17,20 +20,34 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       Creates a store and prints its admin API key (shown once).
   apikey:create --tenant <slug|id> [--role admin|agent|integration|reporting] [--name text]
       Creates another API key for a store and prints it (shown once).
+  seed [--tickets 10000] [--days 365] [--tenant <slug|id>]
+      Loads realistic support history (Arabic subjects, Saudi channel mix) into a store for
+      benchmarks and demos; creates a store and prints its admin key unless --tenant is given.
   migration:run
       Applies pending database migrations (the server also does this on start).
   schema:print [--out schema.gql]
       Writes the GraphQL schema (SDL) generated from the code.
 `;
 
-async function withAuth<T>(url: string, work: (auth: AuthService) => Promise<T>): Promise<T> {
+async function withAuth<T>(url: string, work: (auth: AuthService, dataSource: DataSource) => Promise<T>): Promise<T> {
   await runMigrations(url);
   const dataSource = await new DataSource(typeormOptions(url, 2)).initialize();
   try {
-    return await work(new AuthService(dataSource));
+    return await work(new AuthService(dataSource), dataSource);
   } finally {
     await dataSource.destroy();
   }
+}
+
+async function seedWithProgress(dataSource: DataSource, tenantId: string, tickets: number, days: number) {
+  const started = Date.now();
+  const bar = new SingleBar({ format: 'Seeding tickets [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+  bar.start(tickets, 0);
+  await seedTickets(dataSource, { tenantId, tickets, days, seed: Date.now(), onProgress: (done) => bar.update(done) });
+  bar.stop();
+  console.log(`Rolling up KPIs …`);
+  await rebuildKpiRollups(dataSource, tenantId);
+  console.log(`Seeded ${tickets} tickets over ${days} days in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 async function main(argv: string[]) {
@@ -46,6 +63,8 @@ async function main(argv: string[]) {
       role: { type: 'string' },
       name: { type: 'string' },
       out: { type: 'string' },
+      tickets: { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -76,6 +95,21 @@ async function main(argv: string[]) {
           const tenant = await auth.findTenant(values.tenant!);
           const { apiKey, key } = await auth.createApiKey(tenant.id, role, values.name ?? `${role} key`);
           console.log(`Created ${role} key ${apiKey.prefix} for "${tenant.name}". Store it now, it is not shown again:\n\n  ${key}\n`);
+        });
+        break;
+      }
+      case 'seed': {
+        const tickets = Number(values.tickets ?? 10_000);
+        const days = Number(values.days ?? 365);
+        if (!Number.isInteger(tickets) || tickets < 1 || tickets > 10_000_000) throw new DomainError('BAD_USER_INPUT', '--tickets must be a whole number from 1 to 10000000');
+        if (!Number.isInteger(days) || days < 1 || days > 3650) throw new DomainError('BAD_USER_INPUT', '--days must be a whole number from 1 to 3650');
+        await withAuth(database.url, async (auth, dataSource) => {
+          const tenant = values.tenant ? await auth.findTenant(values.tenant) : await auth.createTenant({ name: 'متجر تجريبي', slug: `demo-${Date.now().toString(36)}` });
+          if (!values.tenant) {
+            const { key } = await auth.createApiKey(tenant.id, 'admin', 'seed admin key');
+            console.log(`Created store "${tenant.name}" (slug ${tenant.slug}). Admin API key (shown once):\n\n  ${key}\n`);
+          }
+          await seedWithProgress(dataSource, tenant.id, tickets, days);
         });
         break;
       }

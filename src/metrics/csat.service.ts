@@ -6,6 +6,7 @@ import { AppConfig } from '../common/config/app-config';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { RequestContext, systemContext } from '../common/request-context';
 import { insertTicketEvents } from '../tickets/ticket-events';
+import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService } from '../tickets/tickets.service';
@@ -43,6 +44,9 @@ export class CsatService implements OnModuleInit {
         customerId: change.ticket.customerId,
         expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000),
       });
+      // KPIs count the latest survey of each ticket: a new one is unanswered.
+      await manager.update(Ticket, { tenantId: ctx.tenantId, id: change.ticket.id }, { csatSent: true, csatRating: null });
+      return { csatSent: true, csatRating: null };
     }
     return {};
   }
@@ -74,17 +78,26 @@ export class CsatService implements OnModuleInit {
   /** Records the one answer; a low score flags the ticket for a follow-up. */
   async answer(token: string, rating: number, comment?: string): Promise<void> {
     const survey = await this.surveyOf(token);
-    const [rows] = await this.dataSource.query(
-      `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4
-        WHERE tenant_id = $1 AND id = $2 AND answered_at IS NULL AND expires_at > now() RETURNING id`,
-      [survey.tenantId, survey.id, rating, comment ?? null],
-    );
-    if (rows.length === 0) {
-      throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
-    }
-    await insertTicketEvents(this.dataSource.manager, { type: 'CUSTOMER', id: survey.customerId }, [
-      { tenantId: survey.tenantId, ticketId: survey.ticketId, type: TicketEventType.CSAT_RECEIVED, data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } },
-    ]);
+    await this.dataSource.transaction(async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4
+          WHERE tenant_id = $1 AND id = $2 AND answered_at IS NULL AND expires_at > now() RETURNING id`,
+        [survey.tenantId, survey.id, rating, comment ?? null],
+      );
+      if (rows.length === 0) {
+        throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
+      }
+      // The ticket's KPI fact is its latest survey's rating.
+      await manager.query(
+        `UPDATE tickets SET csat_rating = $3 WHERE tenant_id = $1 AND id = $2
+            AND NOT EXISTS (SELECT 1 FROM csat_surveys s, csat_surveys answered WHERE answered.tenant_id = $1 AND answered.id = $4
+                              AND s.tenant_id = $1 AND s.ticket_id = $2 AND s.created_at > answered.created_at)`,
+        [survey.tenantId, survey.ticketId, rating, survey.id],
+      );
+      await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
+        { tenantId: survey.tenantId, ticketId: survey.ticketId, type: TicketEventType.CSAT_RECEIVED, data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } },
+      ]);
+    });
     if (rating <= 2) await this.followUp(survey, rating, comment);
   }
 

@@ -1,5 +1,8 @@
 import fc from 'fast-check';
-import { bucketStart, csat, firstContactResolutionRate, meetsGoal, percentile, rate, resolvedOnFirstContact, summarise } from './kpi-formulas';
+import {
+  addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
+  percentile, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
+} from './kpi-formulas';
 
 describe('percentile (as PostgreSQL percentile_cont)', () => {
   it('matches hand-computed values', () => {
@@ -88,5 +91,68 @@ describe('time buckets in the store time zone', () => {
   it('follows daylight saving in zones that have it', () => {
     expect(bucketStart(new Date('2026-03-29T12:00:00Z'), 'DAY', 'Europe/Berlin')).toBe('2026-03-29T00:00:00+01:00');
     expect(bucketStart(new Date('2026-03-30T12:00:00Z'), 'DAY', 'Europe/Berlin')).toBe('2026-03-30T00:00:00+02:00');
+  });
+});
+
+describe('duration histograms', () => {
+  const histogramOf = (values: number[]) => {
+    const h: Histogram = new Map();
+    for (const v of values) addToHistogram(h, bucketOf(v), 1);
+    return h;
+  };
+
+  it('puts every value within 1% of its bucket representative', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1.0001, max: 90 * 86_400, noNaN: true }), (seconds) => {
+        expect(Math.abs(bucketValue(bucketOf(seconds)) - seconds) / seconds).toBeLessThanOrEqual(0.0101);
+      }),
+    );
+  });
+
+  it('gives percentiles within 1% of percentile_cont, merged from pieces in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 2, max: 7 * 86_400 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 5 }), (values, pieces) => {
+        const merged: Histogram = new Map();
+        for (let i = 0; i < pieces; i++) {
+          for (const [bucket, count] of histogramOf(values.filter((_, j) => j % pieces === i))) addToHistogram(merged, bucket, count);
+        }
+        for (const p of [0, 0.5, 0.9, 1]) {
+          const exact = percentile(values, p)!;
+          expect(Math.abs(histogramPercentile(merged, p)! - exact) / exact).toBeLessThanOrEqual(0.0101);
+        }
+      }),
+    );
+  });
+
+  it('ignores buckets emptied by retractions and has no percentile when empty', () => {
+    const h = histogramOf([60, 600]);
+    addToHistogram(h, bucketOf(600), -1);
+    expect(histogramPercentile(h, 0.9)).toBeCloseTo(bucketValue(bucketOf(60)));
+    addToHistogram(h, bucketOf(60), -1);
+    expect(histogramPercentile(h, 0.5)).toBeNull();
+    expect(summariseHistogram(0, 0, h)).toEqual({ count: 0, average: null, median: null, p90: null });
+  });
+});
+
+describe('summariseKpis', () => {
+  const none = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
+
+  it('derives rates from counts, with null for what was not counted', () => {
+    const kpis = summariseKpis({ ...emptyCounts(), created: 4, solved: 2, fcr: 1, frsMet: 3, frsBreached: 1, csatSent: 2, csatResponses: 1, csatSatisfied: 1, messages: 10, withOrder: 3, opensOrder: 2 }, none);
+    expect(kpis).toMatchObject({
+      reopenRate: 0,
+      firstContactResolution: { rate: 0.5, goal: 0.75, goalMet: false },
+      firstReplySla: { rate: 0.75, met: 3, breached: 1, goalMet: false },
+      csat: { rate: 1, responseRate: 0.5, goalMet: true },
+      messagesPerTicket: 2.5,
+      ticketsPerOrder: 1.5,
+    });
+    expect(summariseKpis(emptyCounts(), none)).toMatchObject({ reopenRate: null, firstContactResolution: { rate: null, goalMet: null }, ticketsPerOrder: null });
+  });
+
+  it('computes growth against the previous period', () => {
+    expect(growth(15, 10)).toBe(0.5);
+    expect(growth(5, 10)).toBe(-0.5);
+    expect(growth(3, 0)).toBeNull();
   });
 });

@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 
 /**
  * KPI formulas, pure. Percentiles interpolate linearly between ranks — the definition of
- * PostgreSQL's percentile_cont — so numbers computed here and in SQL rollups agree exactly.
+ * PostgreSQL's percentile_cont. Rolled-up durations are kept as log-bucket histograms
+ * (DDSketch-style, 1% relative accuracy), which merge across days and groups by adding counts.
  */
 
 /** The p-th percentile (0 ≤ p ≤ 1) of values; null for no values. */
@@ -93,4 +94,147 @@ export function bucketStart(at: Date, bucket: Bucket, timeZone: string): string 
       break;
   }
   return start.toISO({ suppressMilliseconds: true })!;
+}
+
+/** Bucket i of a duration histogram holds (γ^(i-1), γ^i] seconds; bucket 0 everything up to 1 s. Matches kpi_bucket() in SQL. */
+export const HISTOGRAM_GAMMA = 101 / 99;
+
+/** The bucket's representative: within 1% of every value in it. */
+export function bucketValue(bucket: number): number {
+  return (2 * HISTOGRAM_GAMMA ** bucket) / (HISTOGRAM_GAMMA + 1);
+}
+
+/** For tests and for reading: the bucket a duration falls in (as kpi_bucket() computes it). */
+export function bucketOf(seconds: number): number {
+  return seconds <= 1 ? 0 : Math.ceil(Math.log(seconds) / Math.log(HISTOGRAM_GAMMA));
+}
+
+/** bucket → count; counts may arrive in several pieces (days, pending changes) and are added up. */
+export type Histogram = Map<number, number>;
+
+export function addToHistogram(histogram: Histogram, bucket: number, count: number): void {
+  histogram.set(bucket, (histogram.get(bucket) ?? 0) + count);
+}
+
+/**
+ * The p-th percentile of a histogram, interpolated between ranks like percentile_cont but with
+ * each value read as its bucket's representative: within 1% of the exact percentile.
+ */
+export function histogramPercentile(histogram: Histogram, p: number): number | null {
+  if (p < 0 || p > 1) throw new RangeError(`percentile must be within [0, 1], got ${p}`);
+  const buckets = [...histogram.entries()].filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return null;
+  const position = (total - 1) * p;
+  const valueAtRank = (rank: number) => {
+    let seen = 0;
+    for (const [bucket, count] of buckets) {
+      seen += count;
+      if (rank < seen) return bucketValue(bucket);
+    }
+    return bucketValue(buckets[buckets.length - 1][0]);
+  };
+  const lower = valueAtRank(Math.floor(position));
+  const upper = valueAtRank(Math.ceil(position));
+  return lower + (upper - lower) * (position - Math.floor(position));
+}
+
+/** Count, exact average (from the sum) and histogram median and p90. */
+export function summariseHistogram(count: number, sum: number, histogram: Histogram): Summary {
+  if (count <= 0) return { count: 0, average: null, median: null, p90: null };
+  return { count, average: sum / count, median: histogramPercentile(histogram, 0.5), p90: histogramPercentile(histogram, 0.9) };
+}
+
+/** Additive counts of a group of tickets, as stored in rollups and deltas. */
+export interface KpiCounts {
+  created: number;
+  solved: number;
+  reopened: number;
+  fcr: number;
+  frsMet: number;
+  frsBreached: number;
+  slaBreached: number;
+  messages: number;
+  csatSent: number;
+  csatResponses: number;
+  csatSatisfied: number;
+  withOrder: number;
+  opensOrder: number;
+  frtCount: number;
+  frtSum: number;
+  frtBusinessCount: number;
+  frtBusinessSum: number;
+  resolutionCount: number;
+  resolutionSum: number;
+}
+
+export const KPI_COUNT_KEYS: ReadonlyArray<keyof KpiCounts> = [
+  'created', 'solved', 'reopened', 'fcr', 'frsMet', 'frsBreached', 'slaBreached', 'messages', 'csatSent', 'csatResponses',
+  'csatSatisfied', 'withOrder', 'opensOrder', 'frtCount', 'frtSum', 'frtBusinessCount', 'frtBusinessSum', 'resolutionCount', 'resolutionSum',
+];
+
+export const emptyCounts = (): KpiCounts => Object.fromEntries(KPI_COUNT_KEYS.map((k) => [k, 0])) as unknown as KpiCounts;
+
+export interface KpiGoals {
+  firstContactResolution: number;
+  firstReplySla: number;
+  csat: number;
+}
+
+export const DEFAULT_KPI_GOALS: KpiGoals = { firstContactResolution: 0.75, firstReplySla: 0.8, csat: 0.9 };
+
+export interface GoalRate {
+  rate: number | null;
+  goal: number;
+  goalMet: boolean | null;
+}
+
+export interface KpiSummary {
+  created: number;
+  solved: number;
+  reopened: number;
+  reopenRate: number | null;
+  firstResponse: Summary;
+  firstResponseBusiness: Summary;
+  resolution: Summary;
+  firstContactResolution: GoalRate;
+  firstReplySla: GoalRate & { met: number; breached: number };
+  slaBreached: number;
+  csat: GoalRate & { sent: number; responses: number; responseRate: number | null };
+  messagesPerTicket: number | null;
+  ticketsWithOrder: number;
+  ticketsPerOrder: number | null;
+}
+
+const goalRate = (value: number | null, goal: number): GoalRate => ({ rate: value, goal, goalMet: meetsGoal(value, goal) });
+
+/** The KPIs of a group from its additive counts and duration histograms. */
+export function summariseKpis(
+  c: KpiCounts,
+  histograms: { frt: Histogram; frtBusiness: Histogram; resolution: Histogram },
+  goals: KpiGoals = DEFAULT_KPI_GOALS,
+): KpiSummary {
+  const sla = rate(c.frsMet, c.frsMet + c.frsBreached);
+  const satisfaction = rate(c.csatSatisfied, c.csatResponses);
+  return {
+    created: c.created,
+    solved: c.solved,
+    reopened: c.reopened,
+    reopenRate: rate(c.reopened, c.created),
+    firstResponse: summariseHistogram(c.frtCount, c.frtSum, histograms.frt),
+    firstResponseBusiness: summariseHistogram(c.frtBusinessCount, c.frtBusinessSum, histograms.frtBusiness),
+    resolution: summariseHistogram(c.resolutionCount, c.resolutionSum, histograms.resolution),
+    firstContactResolution: goalRate(rate(c.fcr, c.solved), goals.firstContactResolution),
+    firstReplySla: { ...goalRate(sla, goals.firstReplySla), met: c.frsMet, breached: c.frsBreached },
+    slaBreached: c.slaBreached,
+    csat: { ...goalRate(satisfaction, goals.csat), sent: c.csatSent, responses: c.csatResponses, responseRate: rate(c.csatResponses, c.csatSent) },
+    messagesPerTicket: rate(c.messages, c.created),
+    ticketsWithOrder: c.withOrder,
+    ticketsPerOrder: rate(c.withOrder, c.opensOrder),
+  };
+}
+
+/** Growth against the previous period: +0.5 is 50% more; null when the previous period had none. */
+export function growth(current: number, previous: number): number | null {
+  return previous === 0 ? null : (current - previous) / previous;
 }

@@ -1,8 +1,19 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AgentsService } from '../auth/agents.service';
 import { RequirePermission } from '../auth/auth.decorators';
+import { Agent } from '../auth/entities/agent.entity';
+import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { badInput } from '../common/errors/domain-error';
 import { Ctx, RequestContext } from '../common/request-context';
-import { KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { Team } from '../routing/entities/team.entity';
+import { TeamsService } from '../routing/teams.service';
+import { AgentScorecard, FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy, TeamScorecard } from './dto/kpi.types';
 import { KpisService } from './kpis.service';
+
+const firstArg = (description: string) => ({ type: () => Int, defaultValue: 10, description });
+const checkFirst = (first: number) => {
+  if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', { first: ['between 1 and 100'] });
+};
 
 @Resolver()
 export class KpisResolver {
@@ -16,5 +27,77 @@ export class KpisResolver {
     @Args('groupBy', { type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE }) groupBy: KpiGroupBy,
   ) {
     return this.kpisService.kpis(ctx, filter, groupBy);
+  }
+
+  @Query(() => [FrictionPoint], { description: 'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period.' })
+  @RequirePermission('kpis:read')
+  frictionPoints(
+    @Ctx() ctx: RequestContext,
+    @Args('filter') filter: KpiFilterInput,
+    @Args('dimension', { type: () => FrictionDimension }) dimension: FrictionDimension,
+    @Args('first', firstArg('At most 100.')) first: number,
+  ) {
+    checkFirst(first);
+    return this.kpisService.friction(ctx, filter, dimension, first);
+  }
+
+  @Query(() => [FrictionPoint], { description: 'The products that generate the most tickets (productRef), with growth.' })
+  @RequirePermission('kpis:read')
+  topProducts(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput, @Args('first', firstArg('At most 100.')) first: number) {
+    checkFirst(first);
+    return this.kpisService.friction(ctx, filter, FrictionDimension.PRODUCT, first);
+  }
+
+  @Query(() => [AgentScorecard], { description: 'KPIs per agent for the period, with the open load and SLA breaches now.' })
+  @RequirePermission('kpis:read')
+  async agentScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
+    const cards = await this.scorecards(ctx, filter, 'AGENT');
+    return cards.map(({ id, ...card }) => ({ agentId: id, ...card }));
+  }
+
+  @Query(() => [TeamScorecard], { description: 'KPIs per team for the period, with the open load and SLA breaches now.' })
+  @RequirePermission('kpis:read')
+  async teamScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
+    const cards = await this.scorecards(ctx, filter, 'TEAM');
+    return cards.map(({ id, ...card }) => ({ teamId: id, ...card }));
+  }
+
+  private async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM') {
+    const [groups, load] = await Promise.all([
+      this.kpisService.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
+      this.kpisService.openLoad(ctx, by),
+    ]);
+    const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));
+    const loadById = new Map(load.map((l) => [l.id, l]));
+    return [...new Set([...kpisById.keys(), ...loadById.keys()])].sort().map((id) => ({
+      id,
+      kpis: kpisById.get(id) ?? this.kpisService.emptyGroup(id),
+      openTickets: loadById.get(id)?.open ?? 0,
+      openBreached: loadById.get(id)?.breached ?? 0,
+    }));
+  }
+}
+
+@Resolver(() => AgentScorecard)
+export class AgentScorecardResolver {
+  constructor(private readonly agentsService: AgentsService) {}
+
+  @ResolveField(() => Agent, { nullable: true, description: 'Null if the agent was since removed.' })
+  agent(@Parent() card: AgentScorecard, @Ctx() ctx: RequestContext, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.agentsService.byIds(ctx.tenantId, ids), (a) => a.id))
+      .load(card.agentId);
+  }
+}
+
+@Resolver(() => TeamScorecard)
+export class TeamScorecardResolver {
+  constructor(private readonly teamsService: TeamsService) {}
+
+  @ResolveField(() => Team, { nullable: true })
+  team(@Parent() card: TeamScorecard, @Ctx() ctx: RequestContext, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.teamsService.byIds(ctx.tenantId, ids), (t) => t.id))
+      .load(card.teamId);
   }
 }

@@ -1,133 +1,319 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
+import { EntityManager } from 'typeorm';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
-import { KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
-import { meetsGoal, rate } from './kpi-formulas';
+import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { addToHistogram, emptyCounts, growth, Histogram, KPI_COUNT_KEYS, KpiCounts, summariseKpis } from './kpi-formulas';
 
-export const FCR_GOAL = 0.75;
-export const FIRST_REPLY_SLA_GOAL = 0.8;
-export const CSAT_GOAL = 0.9;
 const MAX_RANGE_DAYS = 400;
 
-const GROUP_EXPRESSIONS: Record<KpiGroupBy, string> = {
-  NONE: 'NULL::text',
-  CHANNEL: 't.channel',
-  CATEGORY: 't.category',
-  PRIORITY: 't.priority::text',
-  TEAM: 't.team_id::text',
-  AGENT: 't.assignee_id::text',
-  HOUR: "date_trunc('hour', t.created_at AT TIME ZONE :tz)::text",
-  DAY: "date_trunc('day', t.created_at AT TIME ZONE :tz)::text",
-  // PostgreSQL weeks start on Monday; shifting by a day starts them on Sunday.
-  WEEK: "(date_trunc('week', (t.created_at AT TIME ZONE :tz) + interval '1 day') - interval '1 day')::text",
-  MONTH: "date_trunc('month', t.created_at AT TIME ZONE :tz)::text",
+/** The dimensions rollups are kept by (see the KpiRollups migration's kpi_dims). */
+type Dimension = 'CHANNEL' | 'CATEGORY' | 'PRIORITY' | 'TEAM' | 'AGENT' | 'TAG' | 'PRODUCT' | 'KEYWORD';
+type Grouping = KpiGroupBy | 'KEYWORD';
+
+const GROUP_DIMENSIONS: Partial<Record<Grouping, Dimension>> = {
+  CHANNEL: 'CHANNEL', CATEGORY: 'CATEGORY', PRIORITY: 'PRIORITY', TEAM: 'TEAM', AGENT: 'AGENT', TAG: 'TAG', PRODUCT: 'PRODUCT', KEYWORD: 'KEYWORD',
+};
+const TIME_GROUPS = new Set<Grouping>([KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH]);
+
+const SQL_COUNTERS = [
+  'created', 'solved', 'reopened', 'fcr', 'frs_met', 'frs_breached', 'sla_breached', 'messages', 'csat_sent', 'csat_responses',
+  'csat_satisfied', 'with_order', 'opens_order', 'frt_count', 'frt_sum', 'frt_business_count', 'frt_business_sum', 'resolution_count', 'resolution_sum',
+];
+const HISTOGRAM_METRICS = ['frt', 'frtBusiness', 'resolution'] as const;
+
+/** The group key of a source row (day, value) for each grouping. */
+const KEY_SQL: Record<Grouping, string> = {
+  NONE: "''",
+  DAY: 'day::text',
+  // Weeks start on Sunday: shift a day, truncate to PostgreSQL's Monday weeks, shift back.
+  WEEK: "(date_trunc('week', (day + 1)::timestamp)::date - 1)::text",
+  MONTH: "date_trunc('month', day::timestamp)::date::text",
+  HOUR: 'value',
+  CHANNEL: 'value', CATEGORY: 'value', PRIORITY: 'value', TEAM: 'value', AGENT: 'value', TAG: 'value', PRODUCT: 'value', KEYWORD: 'value',
 };
 
-const durationStats = (column: string, alias: string) => `
-  count(${column}) AS ${alias}_count,
-  avg(extract(epoch FROM ${column} - t.created_at)) AS ${alias}_avg,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ${column} - t.created_at)) AS ${alias}_median,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM ${column} - t.created_at)) AS ${alias}_p90`;
+/** A ticket as a one-off delta, so the same SQL functions expand it as the rollups were expanded. */
+const TICKET_AS_DELTA = 'ROW(t.tenant_id, 0::bigint, 1::smallint, f.*)::kpi_deltas';
+
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+interface RollupPlan {
+  kind: 'rollup';
+  dim: Dimension | 'ALL';
+  values?: string[];
+  /** Whole local days [firstDay, endDay) read from rollups, and the partial days around them read from tickets. */
+  firstDay?: string;
+  endDay?: string;
+  edges: Array<[Date, Date]>;
+}
+interface ScanPlan {
+  kind: 'scan';
+}
+
+interface Aggregates {
+  counts: Map<string, KpiCounts>;
+  histograms: Map<string, Record<(typeof HISTOGRAM_METRICS)[number], Histogram>>;
+  backlog?: Map<string, number>;
+}
 
 /**
- * KPIs straight from the facts stored on tickets (no message history is read): one aggregate per
- * request over the tickets created in the period, using the (tenant_id, created_at) index.
- * Percentiles are percentile_cont, as in the pure formulas (src/metrics/kpi-formulas.ts).
+ * KPIs over the facts stored on tickets. When a question touches at most one dimension (filters
+ * and grouping together) and whole days, it is answered from the daily rollups plus the few
+ * changes not yet folded and the partial days at the period's ends; any other question scans the
+ * period's tickets. Both paths add up the same contributions (the SQL functions of the
+ * KpiRollups migration), so they give the same numbers.
  */
 @Injectable()
 export class KpisService {
   constructor(private readonly db: TenantTransactions) {}
 
-  async kpis(ctx: RequestContext, filter: KpiFilterInput, groupBy: KpiGroupBy): Promise<KpiGroup[]> {
+  async kpis(ctx: RequestContext, filter: KpiFilterInput, groupBy: KpiGroupBy, options: { forceScan?: boolean } = {}): Promise<KpiGroup[]> {
+    this.checkPeriod(filter);
+    const aggregates = await this.aggregate(ctx, filter, groupBy, { histograms: true, forceScan: options.forceScan });
+    const groups: KpiGroup[] = [];
+    for (const [key, counts] of aggregates.counts) {
+      if (counts.created === 0) continue; // everything in it moved to other groups
+      const histograms = aggregates.histograms.get(key) ?? { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
+      groups.push({ key: this.key(key, groupBy, ctx.tenantTimezone), ...summariseKpis(counts, histograms), backlog: aggregates.backlog?.get(key) ?? null });
+    }
+    return groups;
+  }
+
+  /** A group with no tickets in the period (an agent with open load only). */
+  emptyGroup(key: string): KpiGroup {
+    const none = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
+    return { key, ...summariseKpis(emptyCounts(), none), backlog: null };
+  }
+
+  /** What generates tickets: the top values of a dimension by tickets created, with growth against the period before. */
+  async friction(ctx: RequestContext, filter: KpiFilterInput, dimension: FrictionDimension, first: number): Promise<FrictionPoint[]> {
+    this.checkPeriod(filter);
+    const length = filter.to.getTime() - filter.from.getTime();
+    const previousFilter = { ...filter, from: new Date(filter.from.getTime() - length), to: filter.from };
+    const [current, previous] = await Promise.all([
+      this.aggregate(ctx, filter, dimension as Grouping, { histograms: false }),
+      this.aggregate(ctx, previousFilter, dimension as Grouping, { histograms: false }),
+    ]);
+    return [...current.counts]
+      .filter(([key, counts]) => key !== '' && counts.created > 0)
+      .map(([key, counts]) => {
+        const before = previous.counts.get(key)?.created ?? 0;
+        return { key: this.key(key, dimension as Grouping, ctx.tenantTimezone)!, tickets: counts.created, previousTickets: before, growth: growth(counts.created, before) };
+      })
+      .sort((a, b) => b.tickets - a.tickets || (b.growth ?? Infinity) - (a.growth ?? Infinity) || a.key.localeCompare(b.key))
+      .slice(0, first);
+  }
+
+  /** Open tickets and how many of them breach an SLA now, per assignee or team. */
+  openLoad(ctx: RequestContext, by: 'AGENT' | 'TEAM'): Promise<Array<{ id: string; open: number; breached: number }>> {
+    const column = by === 'AGENT' ? 'assignee_id' : 'team_id';
+    return this.db.read(ctx.tenantId, (m) =>
+      m.query(
+        `SELECT ${column} AS id, count(*)::int AS open, count(*) FILTER (WHERE sla_health = 'BREACHED')::int AS breached
+           FROM tickets WHERE tenant_id = $1 AND status IN ('NEW','OPEN','PENDING','ON_HOLD') AND ${column} IS NOT NULL GROUP BY 1`,
+        [ctx.tenantId],
+      ),
+    );
+  }
+
+  private checkPeriod(filter: KpiFilterInput) {
     if (filter.to <= filter.from) throw badInput('to must be after from', { to: ['must be after from'] });
     if (filter.to.getTime() - filter.from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
       throw badInput(`A period of at most ${MAX_RANGE_DAYS} days`, { to: [`at most ${MAX_RANGE_DAYS} days after from`] });
     }
-    const params: unknown[] = [ctx.tenantId, filter.from, filter.to];
-    let groupExpression = GROUP_EXPRESSIONS[groupBy];
-    if (groupExpression.includes(':tz')) {
-      params.push(ctx.tenantTimezone);
-      groupExpression = groupExpression.replaceAll(':tz', `$${params.length}`);
-    }
-    const where = ['t.tenant_id = $1', 't.created_at >= $2', 't.created_at < $3'];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.channel?.length) add('t.channel = ANY(?)', filter.channel);
-    if (filter.category?.length) add('t.category = ANY(?)', filter.category);
-    if (filter.priority?.length) add('t.priority = ANY(?)', filter.priority.map((p) => PRIORITY_RANK[p]));
-    if (filter.teamId) add('t.team_id = ?', filter.teamId);
-    if (filter.assigneeId) add('t.assignee_id = ?', filter.assigneeId);
-    if (filter.tag) add('t.tags @> ARRAY[?]::text[]', filter.tag);
-
-    const sql = `
-      SELECT ${groupExpression} AS key,
-        count(*)::int AS created,
-        count(t.solved_at)::int AS solved,
-        count(*) FILTER (WHERE t.reopen_count > 0)::int AS reopened,
-        ${durationStats('t.first_response_at', 'frt')},
-        ${durationStats('t.solved_at', 'res')},
-        count(*) FILTER (WHERE t.solved_at IS NOT NULL AND t.public_agent_reply_count = 1 AND t.reopen_count = 0)::int AS fcr,
-        count(*) FILTER (WHERE t.sla -> 'targets' -> 'FIRST_RESPONSE' ->> 'status' = 'MET')::int AS frs_met,
-        count(*) FILTER (WHERE t.sla -> 'targets' -> 'FIRST_RESPONSE' ->> 'status' = 'BREACHED')::int AS frs_breached,
-        sum(t.message_count)::int AS messages,
-        count(cs.created_at)::int AS csat_sent,
-        count(cs.rating)::int AS csat_responses,
-        count(*) FILTER (WHERE cs.rating >= 4)::int AS csat_satisfied
-      FROM tickets t
-      LEFT JOIN LATERAL (
-        SELECT s.created_at, s.rating FROM csat_surveys s
-         WHERE s.tenant_id = t.tenant_id AND s.ticket_id = t.id ORDER BY s.created_at DESC LIMIT 1
-      ) cs ON true
-      WHERE ${where.join(' AND ')}
-      GROUP BY 1 ORDER BY 1`;
-    const rows: Array<Record<string, number | string | null>> = await this.db.read(ctx.tenantId, (m) => m.query(sql, params));
-    return rows.map((row) => this.toGroup(row, groupBy, ctx.tenantTimezone));
   }
 
-  private toGroup(row: Record<string, number | string | null>, groupBy: KpiGroupBy, timeZone: string): KpiGroup {
-    const num = (key: string) => (row[key] === null ? null : Number(row[key]));
-    const created = num('created')!;
-    const solved = num('solved')!;
-    const met = num('frs_met')!;
-    const breached = num('frs_breached')!;
-    const fcr = rate(num('fcr')!, solved);
-    const sla = rate(met, met + breached);
-    const responses = num('csat_responses')!;
-    const satisfaction = rate(num('csat_satisfied')!, responses);
-    return {
-      key: this.key(row.key, groupBy, timeZone),
-      created,
-      solved,
-      reopened: num('reopened')!,
-      reopenRate: rate(num('reopened')!, created),
-      firstResponse: { count: num('frt_count')!, average: num('frt_avg'), median: num('frt_median'), p90: num('frt_p90') },
-      resolution: { count: num('res_count')!, average: num('res_avg'), median: num('res_median'), p90: num('res_p90') },
-      firstContactResolution: { rate: fcr, goal: FCR_GOAL, goalMet: meetsGoal(fcr, FCR_GOAL) },
-      firstReplySla: { met, breached, rate: sla, goal: FIRST_REPLY_SLA_GOAL, goalMet: meetsGoal(sla, FIRST_REPLY_SLA_GOAL) },
-      csat: {
-        sent: num('csat_sent')!,
-        responses,
-        responseRate: rate(responses, num('csat_sent')!),
-        rate: satisfaction,
-        goal: CSAT_GOAL,
-        goalMet: meetsGoal(satisfaction, CSAT_GOAL),
+  private aggregate(ctx: RequestContext, filter: KpiFilterInput, grouping: Grouping, options: { histograms: boolean; forceScan?: boolean }): Promise<Aggregates> {
+    const plan = options.forceScan ? ({ kind: 'scan' } as const) : this.plan(ctx, filter, grouping);
+    return this.db.read(
+      ctx.tenantId,
+      async (m) => {
+        const counts = new Map<string, KpiCounts>();
+        for (const row of await this.query(m, ctx, filter, grouping, plan, 'counters')) {
+          const entry = emptyCounts();
+          KPI_COUNT_KEYS.forEach((k, i) => (entry[k] = Number(row[SQL_COUNTERS[i]])));
+          counts.set(row.key, entry);
+        }
+        const histograms: Aggregates['histograms'] = new Map();
+        if (options.histograms) {
+          for (const row of await this.query(m, ctx, filter, grouping, plan, 'histograms')) {
+            let entry = histograms.get(row.key);
+            if (!entry) histograms.set(row.key, (entry = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() }));
+            addToHistogram(entry[HISTOGRAM_METRICS[row.metric]], row.bucket, Number(row.count));
+          }
+        }
+        const backlog = plan.kind === 'rollup' && options.histograms ? await this.backlog(m, ctx, filter, grouping, plan) : undefined;
+        return { counts, histograms, backlog };
       },
-      messagesPerTicket: rate(num('messages') ?? 0, created),
-    };
+      { snapshot: true },
+    );
   }
 
-  private key(raw: number | string | null, groupBy: KpiGroupBy, timeZone: string): string | null {
-    if (raw === null) return null;
-    if (groupBy === KpiGroupBy.PRIORITY) return PRIORITY_BY_RANK[Number(raw)];
-    if (['HOUR', 'DAY', 'WEEK', 'MONTH'].includes(groupBy)) {
-      // A local wall-clock time from PostgreSQL, given its offset in the store's zone.
-      return DateTime.fromSQL(String(raw), { zone: timeZone }).toISO({ suppressMilliseconds: true });
+  /** The dimension a question can be answered by, or a scan. */
+  private plan(ctx: RequestContext, filter: KpiFilterInput, grouping: Grouping): RollupPlan | ScanPlan {
+    if (grouping === KpiGroupBy.HOUR) return { kind: 'scan' };
+    const filters: Array<[Dimension, string[]]> = [];
+    if (filter.channel?.length) filters.push(['CHANNEL', filter.channel]);
+    if (filter.category?.length) filters.push(['CATEGORY', filter.category]);
+    if (filter.priority?.length) filters.push(['PRIORITY', filter.priority.map((p) => String(PRIORITY_RANK[p]))]);
+    if (filter.teamId) filters.push(['TEAM', [filter.teamId]]);
+    if (filter.assigneeId) filters.push(['AGENT', [filter.assigneeId]]);
+    if (filter.tag) filters.push(['TAG', [filter.tag]]);
+    if (filter.product) filters.push(['PRODUCT', [filter.product]]);
+    const groupDim = GROUP_DIMENSIONS[grouping];
+    const dims = new Set([...filters.map(([d]) => d), ...(groupDim ? [groupDim] : [])]);
+    if (dims.size > 1) return { kind: 'scan' };
+
+    const zone = ctx.tenantTimezone;
+    const from = DateTime.fromJSDate(filter.from, { zone });
+    const to = DateTime.fromJSDate(filter.to, { zone });
+    const firstDay = from.equals(from.startOf('day')) ? from : from.startOf('day').plus({ days: 1 });
+    const endDay = to.startOf('day');
+    const plan: RollupPlan = { kind: 'rollup', dim: [...dims][0] ?? 'ALL', values: filters[0]?.[1], edges: [] };
+    if (firstDay >= endDay) {
+      plan.edges.push([filter.from, filter.to]);
+      return plan;
     }
-    return String(raw);
+    plan.firstDay = firstDay.toISODate()!;
+    plan.endDay = endDay.toISODate()!;
+    if (from < firstDay) plan.edges.push([filter.from, firstDay.toJSDate()]);
+    if (endDay < to) plan.edges.push([endDay.toJSDate(), filter.to]);
+    return plan;
+  }
+
+  private query(m: EntityManager, ctx: RequestContext, filter: KpiFilterInput, grouping: Grouping, plan: RollupPlan | ScanPlan, what: 'counters' | 'histograms') {
+    const p = new Params();
+    const tenant = p.add(ctx.tenantId);
+    let tzParam: string | undefined;
+    const tz = () => (tzParam ??= p.add(ctx.tenantTimezone));
+    const histograms = what === 'histograms';
+    // Source rows: (day, value, counters…) or (day, value, metric, bucket, count).
+    const columns = histograms ? 'metric, bucket, count' : SQL_COUNTERS.join(', ');
+    // Tickets as deltas behind a fence (OFFSET 0): inlining the expansion into the ticket scan
+    // trips a planner error ("variable not found in subplan target list").
+    const fromTickets = (alias: string, where: string) =>
+      `FROM (SELECT t.created_at, t.tenant_id, ${TICKET_AS_DELTA} AS d FROM tickets t, kpi_facts(t, ${tz()}) f WHERE ${where} OFFSET 0) t,
+            ${histograms ? 'kpi_histogram_rows' : 'kpi_expand'}(t.d) ${alias}`;
+    const expandDelta = histograms ? 'kpi_histogram_rows(d)' : 'kpi_expand(d)';
+    const parts: string[] = [];
+
+    if (plan.kind === 'rollup') {
+      const dim = p.add(plan.dim);
+      const values = plan.values ? p.add(plan.values) : undefined;
+      const valueFilter = (column: string) => (values ? ` AND ${column} = ANY(${values})` : '');
+      // Edge rows on a solving day are for the backlog only; counters come from creation rows.
+      const creationOnly = histograms ? '' : ' AND e.created <> 0';
+      if (plan.firstDay) {
+        const first = p.add(plan.firstDay);
+        const end = p.add(plan.endDay);
+        const table = histograms ? 'kpi_daily_histograms' : 'kpi_daily';
+        parts.push(`SELECT day, value, ${columns} FROM ${table} WHERE tenant_id = ${tenant} AND dim = ${dim} AND day >= ${first} AND day < ${end}${valueFilter('value')}`);
+        parts.push(
+          `SELECT e.day, e.value, ${this.prefixed('e', columns)} FROM kpi_deltas d, ${expandDelta} e
+            WHERE d.tenant_id = ${tenant} AND e.dim = ${dim} AND e.day >= ${first} AND e.day < ${end}${valueFilter('e.value')}`,
+        );
+      }
+      for (const [from, to] of plan.edges) {
+        parts.push(
+          `SELECT e.day, e.value, ${this.prefixed('e', columns)}
+            ${fromTickets('e', `t.tenant_id = ${tenant} AND t.created_at >= ${p.add(from)} AND t.created_at < ${p.add(to)}`)}
+            WHERE e.dim = ${dim}${creationOnly}${valueFilter('e.value')}`,
+        );
+      }
+    } else {
+      const where = [`t.tenant_id = ${tenant}`, `t.created_at >= ${p.add(filter.from)}`, `t.created_at < ${p.add(filter.to)}`];
+      if (filter.channel?.length) where.push(`t.channel = ANY(${p.add(filter.channel)})`);
+      if (filter.category?.length) where.push(`t.category = ANY(${p.add(filter.category)})`);
+      if (filter.priority?.length) where.push(`t.priority = ANY(${p.add(filter.priority.map((x) => PRIORITY_RANK[x]))})`);
+      if (filter.teamId) where.push(`t.team_id = ${p.add(filter.teamId)}`);
+      if (filter.assigneeId) where.push(`t.assignee_id = ${p.add(filter.assigneeId)}`);
+      if (filter.tag) where.push(`t.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
+      if (filter.product) where.push(`t.product_ref = ${p.add(filter.product)}`);
+      const value = grouping === KpiGroupBy.HOUR ? `to_char(date_trunc('hour', t.created_at AT TIME ZONE ${tz()}), 'YYYY-MM-DD HH24:MI:SS')` : 'e.value';
+      parts.push(
+        `SELECT e.day, ${value} AS value, ${this.prefixed('e', columns)} ${fromTickets('e', where.join(' AND '))}
+          WHERE e.dim = ${p.add(GROUP_DIMENSIONS[grouping] ?? 'ALL')}${histograms ? '' : ' AND e.created <> 0'}`,
+      );
+    }
+    if (parts.length === 0) return Promise.resolve([]);
+    const select = histograms
+      ? `metric, bucket, sum(count)::bigint AS count FROM (${parts.join(' UNION ALL ')}) s GROUP BY 1, 2, 3`
+      : `${SQL_COUNTERS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (${parts.join(' UNION ALL ')}) s GROUP BY 1 ORDER BY 1`;
+    return m.query(`SELECT ${KEY_SQL[grouping]} AS key, ${select}`, p.values);
+  }
+
+  /**
+   * Open tickets at the end of each group's last day: created minus solved up to that day (a
+   * ticket reopened later counts as solved until then only by its latest solve). From rollups only.
+   */
+  private async backlog(m: EntityManager, ctx: RequestContext, filter: KpiFilterInput, grouping: Grouping, plan: RollupPlan): Promise<Map<string, number>> {
+    const zone = ctx.tenantTimezone;
+    const p = new Params();
+    const tenant = p.add(ctx.tenantId);
+    const dim = p.add(plan.dim);
+    const values = plan.values ? ` AND value = ANY(${p.add(plan.values)})` : '';
+    const lastDay = p.add(DateTime.fromJSDate(new Date(filter.to.getTime() - 1), { zone }).toISODate());
+    const firstDay = p.add(DateTime.fromJSDate(filter.from, { zone }).toISODate());
+    const rows: Array<{ day: string | null; value: string; net: string }> = await m.query(
+      `SELECT CASE WHEN day < ${firstDay} THEN NULL ELSE day::text END AS day, value, sum(created - solved_on) AS net FROM (
+         SELECT day, value, created, solved_on FROM kpi_daily WHERE tenant_id = ${tenant} AND dim = ${dim} AND day <= ${lastDay}
+         UNION ALL
+         SELECT e.day, e.value, e.created, e.solved_on FROM kpi_deltas d, kpi_expand(d) e WHERE d.tenant_id = ${tenant} AND e.dim = ${dim} AND e.day <= ${lastDay}
+       ) s WHERE true${values} GROUP BY 1, 2`,
+      p.values,
+    );
+    const backlog = new Map<string, number>();
+    if (!TIME_GROUPS.has(grouping)) {
+      for (const row of rows) {
+        const key = grouping === KpiGroupBy.NONE ? '' : row.value;
+        backlog.set(key, (backlog.get(key) ?? 0) + Number(row.net));
+      }
+      return backlog;
+    }
+    // Running totals per day, read at each bucket's last day.
+    const net = new Map<string, number>();
+    let opening = 0;
+    for (const row of rows) {
+      if (row.day === null) opening += Number(row.net);
+      else net.set(row.day, (net.get(row.day) ?? 0) + Number(row.net));
+    }
+    const unit = grouping === KpiGroupBy.DAY ? { days: 1 } : grouping === KpiGroupBy.WEEK ? { weeks: 1 } : { months: 1 };
+    const bucketStart = (day: DateTime) =>
+      grouping === KpiGroupBy.DAY ? day : grouping === KpiGroupBy.MONTH ? day.startOf('month') : day.minus({ days: day.weekday % 7 });
+    const days = [...net.keys()].sort();
+    let running = opening;
+    let i = 0;
+    const last = DateTime.fromJSDate(new Date(filter.to.getTime() - 1), { zone }).toISODate()!;
+    for (let start = bucketStart(DateTime.fromJSDate(filter.from, { zone }).startOf('day')); start.toISODate()! <= last; start = start.plus(unit)) {
+      const next = start.plus(unit).toISODate()!;
+      while (i < days.length && days[i] < next) running += net.get(days[i++])!;
+      backlog.set(start.toISODate()!, running);
+    }
+    return backlog;
+  }
+
+  private prefixed(alias: string, columns: string): string {
+    return columns
+      .split(', ')
+      .map((c) => `${alias}.${c}`)
+      .join(', ');
+  }
+
+  private key(raw: string, grouping: Grouping, timeZone: string): string | null {
+    if (grouping === KpiGroupBy.NONE || raw === '') return null;
+    if (grouping === KpiGroupBy.PRIORITY) return PRIORITY_BY_RANK[Number(raw)];
+    if (grouping === KpiGroupBy.HOUR) return DateTime.fromSQL(raw, { zone: timeZone }).toISO({ suppressMilliseconds: true });
+    if (TIME_GROUPS.has(grouping)) return DateTime.fromISO(raw, { zone: timeZone }).toISO({ suppressMilliseconds: true });
+    return raw;
   }
 }

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { RoutingModule } from '../routing/routing.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { CsatController } from './csat.controller';
 import { CsatResolver, TicketCsatResolver } from './csat.resolver';
 import { CsatService } from './csat.service';
-import { KpisResolver } from './kpis.resolver';
+import { KpiRollupService } from './kpi-rollup.service';
+import { AgentScorecardResolver, KpisResolver, TeamScorecardResolver } from './kpis.resolver';
 import { KpisService } from './kpis.service';
 
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, AuthModule, RoutingModule],
   controllers: [CsatController],
-  providers: [KpisService, KpisResolver, CsatService, CsatResolver, TicketCsatResolver],
+  providers: [KpisService, KpiRollupService, KpisResolver, AgentScorecardResolver, TeamScorecardResolver, CsatService, CsatResolver, TicketCsatResolver],
 })
 export class MetricsModule {}

@@ -5,6 +5,7 @@ import { Customer } from '../tickets/entities/customer.entity';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType } from '../tickets/ticket-enums';
 import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
+import { businessTimeBetween } from './business-hours';
 import { SlaPolicyRow } from './entities/sla-policy.entity';
 import { SlaSettings, SlaSettingsService } from './sla-settings.service';
 import { matchPolicy, TicketFacts } from './sla-policy';
@@ -58,7 +59,8 @@ export class TicketSlaService implements OnModuleInit {
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {
     const { ticket } = change;
     const before = (ticket.sla as unknown as SlaState | null) ?? EMPTY_SLA;
-    if (!before.policyId && !change.reclassified) return {};
+    const firstResponse = await this.recordFirstResponseBusinessTime(manager, ctx, change);
+    if (!before.policyId && !change.reclassified) return firstResponse;
     const settings = await this.settings.settingsFor(ctx, manager);
     let state = before;
     if (change.reclassified) {
@@ -73,10 +75,20 @@ export class TicketSlaService implements OnModuleInit {
       if (change.message.authorType === AuthorType.CUSTOMER) state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: change.message.at }, policy, settings.calendar);
       if (change.message.authorType === AuthorType.AGENT) state = applySlaEvent(state, { type: 'AGENT_REPLY', at: change.message.at }, policy, settings.calendar);
     }
-    if (JSON.stringify(state) === JSON.stringify(before)) return {};
+    if (JSON.stringify(state) === JSON.stringify(before)) return firstResponse;
     const columns = slaColumns(state);
     await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, columns);
-    return columns;
+    return { ...firstResponse, ...columns };
+  }
+
+  /** The first public reply's business time in the store calendar, stored once for KPIs. */
+  private async recordFirstResponseBusinessTime(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>> {
+    const { ticket } = change;
+    if (!ticket.firstResponseAt || ticket.firstResponseBusinessSeconds !== null) return {};
+    const { calendar } = await this.settings.settingsFor(ctx, manager);
+    const seconds = Math.round(businessTimeBetween(ticket.createdAt, ticket.firstResponseAt, calendar));
+    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { firstResponseBusinessSeconds: seconds });
+    return { firstResponseBusinessSeconds: seconds };
   }
 
   private facts(ticket: Ticket, tier: string): TicketFacts {

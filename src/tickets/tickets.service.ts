@@ -6,6 +6,7 @@ import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
 import type { JsonObject, RequestContext } from '../common/request-context';
+import { extractKeywords } from '../common/text/keywords';
 import { Team } from '../routing/entities/team.entity';
 import { CustomersService } from './customers.service';
 import { AddMessageInput } from './dto/add-message.input';
@@ -167,6 +168,10 @@ export class TicketsService {
       publicAgentReplyCount: 0,
       reopenCount: 0,
       firstResponseAt: null,
+      firstResponseBusinessSeconds: null,
+      csatSent: false,
+      csatRating: null,
+      keywords: extractKeywords(`${fields.subject} ${first.body}`),
       lastCustomerMessageAt: message.createdAt,
       lastAgentReplyAt: null,
       solvedAt: null,

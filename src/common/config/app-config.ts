@@ -88,6 +88,13 @@ export class AppConfig {
   @Max(3600)
   ASSIGNMENT_SWEEP_INTERVAL_SECONDS = 15;
 
+  /** How often KPI changes are folded into the daily rollups; 0 = off (readers still see every change, only slower). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  KPI_ROLLUP_INTERVAL_SECONDS = 5;
+
   /** Trust X-Forwarded-For (behind a load balancer) when telling client addresses apart. */
   @Transform(toBool)
   @IsBoolean()

@@ -24,14 +24,15 @@ export class TenantTransactions {
 
   /**
    * Reads for one store. BEGIN and the settings travel in one round trip (the tenant id is a
-   * checked UUID, so it can be inlined), then the reads, then COMMIT.
+   * checked UUID, so it can be inlined), then the reads, then COMMIT. `snapshot` makes all reads
+   * see one moment (REPEATABLE READ), for answers assembled from several statements.
    */
-  async read<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async read<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>, options: { snapshot?: boolean } = {}): Promise<T> {
     if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.query(`BEGIN READ ONLY; SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`);
+      await runner.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ ' : ''}READ ONLY; SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`);
       try {
         const result = await work(runner.manager);
         await runner.query('COMMIT');

@@ -10,6 +10,8 @@ export enum KpiGroupBy {
   PRIORITY = 'PRIORITY',
   TEAM = 'TEAM',
   AGENT = 'AGENT',
+  TAG = 'TAG',
+  PRODUCT = 'PRODUCT',
   HOUR = 'HOUR',
   DAY = 'DAY',
   WEEK = 'WEEK',
@@ -60,6 +62,12 @@ export class KpiFilterInput {
   @IsString()
   @MaxLength(50)
   tag?: string;
+
+  @Field({ nullable: true, description: 'The product (productRef) tickets are about.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  product?: string;
 }
 
 @ObjectType()
@@ -67,13 +75,13 @@ export class DurationStats {
   @Field(() => Int)
   count: number;
 
-  @Field(() => Float, { nullable: true, description: 'Seconds (calendar time).' })
+  @Field(() => Float, { nullable: true, description: 'Seconds, exact.' })
   average: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Seconds, within 1% (log-bucket histograms).' })
   median: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Seconds, within 1% (log-bucket histograms).' })
   p90: number | null;
 }
 
@@ -112,7 +120,10 @@ export class CsatKpi extends GoalRate {
 
 @ObjectType()
 export class KpiGroup {
-  @Field(() => String, { nullable: true, description: 'The group: a channel, category, priority, team or agent id, or a bucket start (ISO with offset); null for NONE.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The group: a channel, category, priority, team or agent id, tag or product, or a bucket start (ISO with offset); null for NONE or for "none" (no team, agent or product).',
+  })
   key: string | null;
 
   @Field(() => Int)
@@ -127,8 +138,14 @@ export class KpiGroup {
   @Field(() => Float, { nullable: true })
   reopenRate: number | null;
 
-  @Field(() => DurationStats, { description: 'Creation to first public agent reply.' })
+  @Field(() => Int, { nullable: true, description: 'Open tickets at the end of the last day of the group (or period); null for HOUR or questions answered by a scan.' })
+  backlog: number | null;
+
+  @Field(() => DurationStats, { description: 'Creation to first public agent reply, calendar time.' })
   firstResponse: DurationStats;
+
+  @Field(() => DurationStats, { description: 'Creation to first public agent reply, in the store business hours.' })
+  firstResponseBusiness: DurationStats;
 
   @Field(() => DurationStats, { description: 'Creation to solved.' })
   resolution: DurationStats;
@@ -142,6 +159,69 @@ export class KpiGroup {
   @Field(() => CsatKpi, { description: 'Share of ratings 4–5 among all ratings of the latest survey per ticket (goal 90%).' })
   csat: CsatKpi;
 
+  @Field(() => Int, { description: 'Tickets with any SLA target breached.' })
+  slaBreached: number;
+
   @Field(() => Float, { nullable: true })
   messagesPerTicket: number | null;
+
+  @Field(() => Int)
+  ticketsWithOrder: number;
+
+  @Field(() => Float, { nullable: true, description: 'Tickets about an order per order whose first ticket is in the group.' })
+  ticketsPerOrder: number | null;
+}
+
+export enum FrictionDimension {
+  CATEGORY = 'CATEGORY',
+  TAG = 'TAG',
+  PRODUCT = 'PRODUCT',
+  KEYWORD = 'KEYWORD',
+  CHANNEL = 'CHANNEL',
+}
+registerEnumType(FrictionDimension, { name: 'FrictionDimension', description: 'KEYWORD: normalised content words of the first message.' });
+
+@ObjectType({ description: 'A source of tickets, compared with the period of the same length just before.' })
+export class FrictionPoint {
+  @Field()
+  key: string;
+
+  @Field(() => Int)
+  tickets: number;
+
+  @Field(() => Int)
+  previousTickets: number;
+
+  @Field(() => Float, { nullable: true, description: '+0.5 = 50% more than the previous period; null when it had none.' })
+  growth: number | null;
+}
+
+@ObjectType()
+export class AgentScorecard {
+  @Field(() => ID)
+  agentId: string;
+
+  @Field(() => KpiGroup, { description: 'KPIs of the tickets created in the period and assigned to the agent.' })
+  kpis: KpiGroup;
+
+  @Field(() => Int, { description: 'Open tickets assigned now.' })
+  openTickets: number;
+
+  @Field(() => Int, { description: 'Of them, breaching an SLA now.' })
+  openBreached: number;
+}
+
+@ObjectType()
+export class TeamScorecard {
+  @Field(() => ID)
+  teamId: string;
+
+  @Field(() => KpiGroup)
+  kpis: KpiGroup;
+
+  @Field(() => Int)
+  openTickets: number;
+
+  @Field(() => Int)
+  openBreached: number;
 }

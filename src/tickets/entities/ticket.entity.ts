@@ -36,6 +36,7 @@ const priorityRank = {
 @Index('tickets_waiting_idx', ['tenantId', 'teamId', 'createdAt'], { where: "assignee_id IS NULL AND team_id IS NOT NULL AND status IN ('NEW','OPEN')" })
 @Index('tickets_sla_next_check_idx', ['slaNextCheckAt'], { where: 'sla_next_check_at IS NOT NULL' })
 @Index('tickets_tenant_sla_health_due_idx', ['tenantId', 'slaHealth', 'slaDueAt'])
+@Index('tickets_tenant_order_idx', ['tenantId', 'orderRef', 'createdAt'], { where: 'order_ref IS NOT NULL' })
 @Index('tickets_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 export class Ticket {
   // Primary key (tenant_id, id): ready for distribution by tenant, and the target of
@@ -120,6 +121,25 @@ export class Ticket {
   @Field(() => Date, { nullable: true, description: 'When an agent first replied publicly.' })
   @Column('timestamptz', { nullable: true })
   firstResponseAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Business seconds (store calendar) from creation to the first public reply.' })
+  @Column('integer', { nullable: true })
+  firstResponseBusinessSeconds: number | null;
+
+  /** A CSAT survey was sent; the rating of the latest one (null until answered). Copied here for KPIs. */
+  @Column('boolean', { default: false })
+  csatSent: boolean;
+
+  @Column('smallint', { nullable: true })
+  csatRating: number | null;
+
+  /** The first ticket about its order (kept by a trigger): tickets per order = tickets with an order / these. */
+  @Column({ type: 'boolean', default: false, update: false })
+  opensOrder: boolean;
+
+  /** Normalised content words of the first message, for friction reports. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  keywords: string[];
 
   @Field(() => Date, { nullable: true })
   @Column('timestamptz', { nullable: true })

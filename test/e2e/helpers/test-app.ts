@@ -35,6 +35,7 @@ export class TestApp {
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       SLA_SWEEP_INTERVAL_SECONDS: '0',
       ASSIGNMENT_SWEEP_INTERVAL_SECONDS: '0',
+      KPI_ROLLUP_INTERVAL_SECONDS: '0',
       ...env,
     });
     const app = await createApp({ config, databaseUrl, logDestination });
