@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
+import { OperationalMetrics } from './common/observability/operational-metrics';
 
 /** Builds the HTTP application exactly as production runs it; tests and benchmarks use it too. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -22,6 +23,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(logger));
+  const metrics = app.get(OperationalMetrics);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onResponse', async (request, reply) => {
+      // The route pattern, not the URL: ids in paths would make every request its own series.
+      metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+    });
 
   const document = SwaggerModule.createDocument(
     app,

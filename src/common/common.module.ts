@@ -2,16 +2,17 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { TenantTransactions } from './database/tenant-transactions';
 import { createPubSub, PUB_SUB } from './graphql/pubsub';
+import { OperationalMetrics } from './observability/operational-metrics';
 
-/** Config, the tenant transaction helper and the subscription event bus, available everywhere. */
+/** Config, the tenant transaction helper, the subscription event bus and operational metrics, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: AppConfig, useValue: config }, TenantTransactions, { provide: PUB_SUB, useFactory: createPubSub }],
-      exports: [AppConfig, TenantTransactions, PUB_SUB],
+      providers: [{ provide: AppConfig, useValue: config }, TenantTransactions, { provide: PUB_SUB, useFactory: createPubSub }, OperationalMetrics],
+      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics],
     };
   }
 }

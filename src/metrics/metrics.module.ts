@@ -5,13 +5,15 @@ import { TicketsModule } from '../tickets/tickets.module';
 import { CsatController } from './csat.controller';
 import { CsatResolver, TicketCsatResolver } from './csat.resolver';
 import { CsatService } from './csat.service';
+import { KpisExportController } from './kpis-export.controller';
 import { KpiRollupService } from './kpi-rollup.service';
 import { AgentScorecardResolver, KpisResolver, TeamScorecardResolver } from './kpis.resolver';
 import { KpisService } from './kpis.service';
+import { PrometheusController } from './prometheus.controller';
 
 @Module({
   imports: [TicketsModule, AuthModule, RoutingModule],
-  controllers: [CsatController],
+  controllers: [CsatController, KpisExportController, PrometheusController],
   providers: [KpisService, KpiRollupService, KpisResolver, AgentScorecardResolver, TeamScorecardResolver, CsatService, CsatResolver, TicketCsatResolver],
 })
 export class MetricsModule {}

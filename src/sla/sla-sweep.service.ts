@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource, EntityManager } from 'typeorm';
+import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { AppConfig } from '../common/config/app-config';
 import { EventBus, PUB_SUB } from '../common/graphql/pubsub';
 import { JsonObject, systemContext } from '../common/request-context';
@@ -41,6 +42,7 @@ export class SlaSweepService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
     @Inject(PUB_SUB) private readonly events: EventBus,
+    private readonly metrics: OperationalMetrics,
   ) {}
 
   onApplicationBootstrap() {
@@ -78,8 +80,9 @@ export class SlaSweepService implements OnApplicationBootstrap {
         for (const ticket of tickets) await this.process(manager, ticket, now, totals, alerts);
         return tickets.length;
       });
-      // Published only once the events are committed.
+      // Published and counted only once the events are committed.
       for (const alert of alerts) await this.events.publish(SLA_ALERTS, { slaAlerts: alert });
+      this.metrics.slaBreaches.inc(alerts.filter((a) => a.kind === SlaAlertKind.BREACHED).length);
       totals.checked += claimed;
       if (claimed < BATCH) return totals;
     }

@@ -5,6 +5,7 @@ import { Agent } from '../auth/entities/agent.entity';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
+import { OperationalMetrics } from '../common/observability/operational-metrics';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { extractKeywords } from '../common/text/keywords';
 import { Team } from '../routing/entities/team.entity';
@@ -37,6 +38,7 @@ export class TicketsService {
     private readonly db: TenantTransactions,
     private readonly customers: CustomersService,
     private readonly listeners: TicketListeners,
+    private readonly metrics: OperationalMetrics,
   ) {}
 
   // ── create ────────────────────────────────────────────────────────────────────────────────
@@ -51,7 +53,7 @@ export class TicketsService {
     if (replay) return { ticket: replay, created: false };
 
     try {
-      return await this.db.run(ctx, async (manager) => {
+      const result = await this.db.run(ctx, async (manager) => {
         const customer = await this.customers.resolve(manager, ctx, input.customer);
         const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
         if (joinable) {
@@ -87,6 +89,8 @@ export class TicketsService {
         );
         return { ticket: opened.ticket, created: true };
       });
+      if (result.created) this.metrics.ticketsCreated.inc({ channel });
+      return result;
     } catch (error) {
       if (!(error instanceof LostRace)) throw error;
       const winner = await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);

@@ -55,6 +55,12 @@ export class AppConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (scrape it on a private network). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(60)
@@ -144,7 +150,7 @@ export class ConfigError extends Error {}
 
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {
-  if (key === 'JWT_SECRET') return '(hidden)';
+  if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN') return '(hidden)';
   if (key === 'DATABASE_URL' && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'));
   return JSON.stringify(value);
 }

@@ -1,0 +1,122 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { RequirePermission } from '../auth/auth.decorators';
+import { csvRow, UTF8_BOM } from '../common/csv';
+import { Ctx, RequestContext } from '../common/request-context';
+import { Channel, TicketCategory, TicketPriority } from '../tickets/ticket-enums';
+import { KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { KpisService } from './kpis.service';
+
+/** `a,b` or repeated parameters, as a list. */
+const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat().flatMap((v) => String(v).split(',')).filter(Boolean));
+
+/** The `kpis` filter as query parameters. */
+export class KpiExportQuery {
+  @Type(() => Date)
+  @IsDate()
+  from: Date;
+
+  @Type(() => Date)
+  @IsDate()
+  to: Date;
+
+  @IsOptional()
+  @IsEnum(KpiGroupBy)
+  groupBy?: KpiGroupBy;
+
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsEnum(Channel, { each: true })
+  channel?: Channel[];
+
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsEnum(TicketCategory, { each: true })
+  category?: TicketCategory[];
+
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsEnum(TicketPriority, { each: true })
+  priority?: TicketPriority[];
+
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  assigneeId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  tag?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  product?: string;
+}
+
+const COLUMNS: Array<[string, (g: KpiGroup) => string | number | boolean | null]> = [
+  ['key', (g) => g.key],
+  ['created', (g) => g.created],
+  ['solved', (g) => g.solved],
+  ['reopened', (g) => g.reopened],
+  ['reopen_rate', (g) => g.reopenRate],
+  ['backlog', (g) => g.backlog],
+  ['first_response_count', (g) => g.firstResponse.count],
+  ['first_response_avg_s', (g) => g.firstResponse.average],
+  ['first_response_median_s', (g) => g.firstResponse.median],
+  ['first_response_p90_s', (g) => g.firstResponse.p90],
+  ['first_response_business_avg_s', (g) => g.firstResponseBusiness.average],
+  ['first_response_business_median_s', (g) => g.firstResponseBusiness.median],
+  ['first_response_business_p90_s', (g) => g.firstResponseBusiness.p90],
+  ['resolution_avg_s', (g) => g.resolution.average],
+  ['resolution_median_s', (g) => g.resolution.median],
+  ['resolution_p90_s', (g) => g.resolution.p90],
+  ['fcr_rate', (g) => g.firstContactResolution.rate],
+  ['first_reply_sla_met', (g) => g.firstReplySla.met],
+  ['first_reply_sla_breached', (g) => g.firstReplySla.breached],
+  ['first_reply_sla_rate', (g) => g.firstReplySla.rate],
+  ['sla_breached', (g) => g.slaBreached],
+  ['csat_sent', (g) => g.csat.sent],
+  ['csat_responses', (g) => g.csat.responses],
+  ['csat_rate', (g) => g.csat.rate],
+  ['messages_per_ticket', (g) => g.messagesPerTicket],
+  ['tickets_with_order', (g) => g.ticketsWithOrder],
+  ['tickets_per_order', (g) => g.ticketsPerOrder],
+];
+
+@ApiTags('kpis')
+@Controller('api/v1')
+export class KpisExportController {
+  constructor(private readonly kpis: KpisService) {}
+
+  @Get('kpis.csv')
+  @ApiBearerAuth()
+  @RequirePermission('kpis:read')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The kpis query as CSV (UTF-8 with BOM), one row per group; lists as a,b or repeated parameters' })
+  async exportCsv(@Ctx() ctx: RequestContext, @Query() query: KpiExportQuery, @Res() reply: FastifyReply) {
+    const { groupBy = KpiGroupBy.NONE, ...filter } = query;
+    const groups = await this.kpis.kpis(ctx, filter, groupBy);
+    const rows = function* () {
+      yield UTF8_BOM + csvRow(COLUMNS.map(([name]) => name));
+      for (const group of groups) yield csvRow(COLUMNS.map(([, value]) => value(group)));
+    };
+    const name = `kpis-${groupBy.toLowerCase()}-${query.from.toISOString().slice(0, 10)}-${query.to.toISOString().slice(0, 10)}.csv`;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .header('cache-control', 'no-store')
+      .send(Readable.from(rows()));
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { Public } from '../auth/auth.decorators';
+import { AppConfig } from '../common/config/app-config';
+import { DomainError } from '../common/errors/domain-error';
+import { OperationalMetrics } from '../common/observability/operational-metrics';
+
+@ApiTags('health')
+@Controller('metrics')
+export class PrometheusController {
+  constructor(
+    private readonly metrics: OperationalMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({ summary: 'Operational metrics in the Prometheus text format (Bearer METRICS_TOKEN when configured)' })
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply) {
+    const token = this.config.METRICS_TOKEN;
+    if (token) {
+      const given = Buffer.from(authorization ?? '');
+      const expected = Buffer.from(`Bearer ${token}`);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new DomainError('UNAUTHENTICATED', 'A metrics token is required');
+    }
+    return reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  }
+}

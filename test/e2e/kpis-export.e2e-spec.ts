@@ -1,0 +1,67 @@
+import { CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+
+describe('KPI CSV export and Prometheus metrics', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let reporting: string;
+  const from = new Date(Date.now() - 86_400_000).toISOString();
+  const to = new Date(Date.now() + 60_000).toISOString();
+
+  beforeAll(async () => {
+    t = await TestApp.start({ METRICS_TOKEN: 'metrics-token-0123456789' });
+    store = await t.createTenant();
+    reporting = await t.createKey(store.id, 'reporting');
+    for (const [i, channel] of ['WHATSAPP', 'WHATSAPP', 'EMAIL'].entries()) {
+      await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'الطلب تأخر', body: 'وين طلبي', channel, tags: i === 0 ? ['=cmd()'] : [], customer: { email: `c${i}@x.sa` } } });
+    }
+  });
+  afterAll(() => t.close());
+
+  it('streams the kpis query as CSV with a header row, UTF-8 with BOM, one row per group', async () => {
+    const res = await t.http.get('/api/v1/kpis.csv').query({ from, to, groupBy: 'CHANNEL' }).set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="kpis-channel-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = res.text;
+    expect(text.startsWith('\uFEFFkey,created,solved,')).toBe(true);
+    const lines = text.slice(1).trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
+      ['EMAIL', '1'],
+      ['WHATSAPP', '2'],
+    ]);
+  });
+
+  it('filters like kpis (lists as a,b) and defuses spreadsheet formulas in keys', async () => {
+    const res = await t.http.get('/api/v1/kpis.csv').query({ from, to, groupBy: 'TAG', channel: 'WHATSAPP,EMAIL' }).set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.text.trim().split('\r\n')[1]).toMatch(/^'=cmd\(\),1,/);
+  });
+
+  it('refuses bad parameters with 400 and a missing key with 401', async () => {
+    const bad = await t.http.get('/api/v1/kpis.csv').query({ from, to, channel: 'PIGEON' }).set('authorization', `Bearer ${reporting}`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('channel');
+    const missingTo = await t.http.get('/api/v1/kpis.csv').query({ from }).set('authorization', `Bearer ${reporting}`);
+    expect(missingTo.status).toBe(400);
+    const anonymous = await t.http.get('/api/v1/kpis.csv').query({ from, to });
+    expect(anonymous.status).toBe(401);
+    const agentKey = await t.createKey(store.id, 'agent');
+    const forbidden = await t.http.get('/api/v1/kpis.csv').query({ from, to }).set('authorization', `Bearer ${agentKey}`);
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('exposes counters, queue sizes and request latency in the Prometheus text format', async () => {
+    expect((await t.http.get('/metrics')).status).toBe(401);
+    const res = await t.http.get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toMatch(/^rida_tickets_created_total\{channel="WHATSAPP"\} 2$/m);
+    expect(res.text).toMatch(/^rida_tickets_created_total\{channel="EMAIL"\} 1$/m);
+    expect(res.text).toMatch(/^rida_sla_breaches_total 0$/m);
+    expect(res.text).toMatch(/^rida_tickets_waiting \d+$/m);
+    expect(res.text).toMatch(/^rida_kpi_deltas_pending \d+$/m);
+    expect(res.text).toMatch(/^rida_http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} \d+$/m);
+    expect(res.text).toContain('rida_process_cpu_user_seconds_total');
+  });
+});
