@@ -76,30 +76,35 @@ export class KpiRollups1764039000000 implements MigrationInterface {
         CONSTRAINT "PK_kpi_deltas" PRIMARY KEY ("tenant_id", "id"))`,
     );
     await queryRunner.query(`CREATE INDEX "kpi_deltas_id_idx" ON "kpi_deltas" ("id")`);
-    // One contribution spread over the dimensions it is counted in; single-valued dimensions
-    // always give a value ('' for none), tags and keywords one row each.
+    // One contribution spread over the dimensions it is counted in (or only the one \`wanted\`);
+    // single-valued dimensions always give a value ('' for none), tags and keywords one row each.
     await queryRunner.query(`
-      CREATE FUNCTION kpi_dims(channel text, category text, priority smallint, team_id uuid, assignee_id uuid, tags text[], product_ref text, keywords text[])
+      CREATE FUNCTION kpi_dims(channel text, category text, priority smallint, team_id uuid, assignee_id uuid, tags text[], product_ref text, keywords text[], wanted text)
       RETURNS TABLE (dim text, value text) LANGUAGE sql IMMUTABLE AS $$
-        SELECT 'ALL', '' UNION ALL SELECT 'CHANNEL', channel UNION ALL SELECT 'CATEGORY', category
-        UNION ALL SELECT 'PRIORITY', priority::text UNION ALL SELECT 'TEAM', coalesce(team_id::text, '')
-        UNION ALL SELECT 'AGENT', coalesce(assignee_id::text, '') UNION ALL SELECT 'PRODUCT', coalesce(product_ref, '')
-        UNION ALL SELECT 'TAG', tag FROM unnest(tags) tag UNION ALL SELECT 'KEYWORD', k FROM unnest(keywords) k
+        SELECT 'ALL', '' WHERE wanted IS NULL OR wanted = 'ALL'
+        UNION ALL SELECT 'CHANNEL', channel WHERE wanted IS NULL OR wanted = 'CHANNEL'
+        UNION ALL SELECT 'CATEGORY', category WHERE wanted IS NULL OR wanted = 'CATEGORY'
+        UNION ALL SELECT 'PRIORITY', priority::text WHERE wanted IS NULL OR wanted = 'PRIORITY'
+        UNION ALL SELECT 'TEAM', coalesce(team_id::text, '') WHERE wanted IS NULL OR wanted = 'TEAM'
+        UNION ALL SELECT 'AGENT', coalesce(assignee_id::text, '') WHERE wanted IS NULL OR wanted = 'AGENT'
+        UNION ALL SELECT 'PRODUCT', coalesce(product_ref, '') WHERE wanted IS NULL OR wanted = 'PRODUCT'
+        UNION ALL SELECT 'TAG', tag FROM unnest(tags) tag WHERE wanted IS NULL OR wanted = 'TAG'
+        UNION ALL SELECT 'KEYWORD', k FROM unnest(keywords) k WHERE wanted IS NULL OR wanted = 'KEYWORD'
       $$`);
     // Rows by dimension: the contribution on its creation day, and a "solved on" row on its solving
     // day (backlog at the end of a day = created minus solved up to that day).
     await queryRunner.query(`
-      CREATE FUNCTION kpi_expand(d kpi_deltas) RETURNS TABLE (day date, dim text, value text, ${COUNTERS.replace(/ NOT NULL DEFAULT 0/g, '')}) LANGUAGE sql IMMUTABLE AS $$
+      CREATE FUNCTION kpi_expand(d kpi_deltas, wanted text DEFAULT NULL) RETURNS TABLE (day date, dim text, value text, ${COUNTERS.replace(/ NOT NULL DEFAULT 0/g, '')}) LANGUAGE sql IMMUTABLE AS $$
         SELECT d.day, x.dim, x.value, d.sign::bigint, 0::bigint, d.sign * d.solved, d.sign * d.reopened, d.sign * d.fcr, d.sign * d.frs_met,
           d.sign * d.frs_breached, d.sign * d.sla_breached, d.sign * d.messages, d.sign * d.csat_sent, d.sign * d.csat_responses,
           d.sign * d.csat_satisfied, d.sign * d.with_order, d.sign * d.opens_order,
           CASE WHEN d.frt IS NULL THEN 0 ELSE d.sign END, coalesce(d.sign * d.frt, 0),
           CASE WHEN d.frt_business IS NULL THEN 0 ELSE d.sign END, coalesce(d.sign * d.frt_business, 0),
           CASE WHEN d.resolution IS NULL THEN 0 ELSE d.sign END, coalesce(d.sign * d.resolution, 0)
-          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, d.keywords) x
+          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, d.keywords, wanted) x
         UNION ALL
         SELECT d.solved_day, x.dim, x.value, 0, d.sign, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, d.keywords) x
+          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, d.keywords, wanted) x
          WHERE d.solved_day IS NOT NULL
       $$`);
     // Log buckets with 1% relative accuracy (gamma = 1.01/0.99), as in DDSketch: bucket i holds
@@ -109,16 +114,16 @@ export class KpiRollups1764039000000 implements MigrationInterface {
         SELECT CASE WHEN seconds IS NULL THEN NULL WHEN seconds <= 1 THEN 0 ELSE ceil(ln(seconds) / ln(101.0 / 99.0))::int END
       $$`);
     await queryRunner.query(`
-      CREATE FUNCTION kpi_histogram_rows(d kpi_deltas) RETURNS TABLE (day date, dim text, value text, metric smallint, bucket integer, count integer)
+      CREATE FUNCTION kpi_histogram_rows(d kpi_deltas, wanted text DEFAULT NULL) RETURNS TABLE (day date, dim text, value text, metric smallint, bucket integer, count integer)
       LANGUAGE sql IMMUTABLE AS $$
         SELECT d.day, x.dim, x.value, 0::smallint, kpi_bucket(d.frt), d.sign::int
-          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}') x WHERE d.frt IS NOT NULL
+          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}', wanted) x WHERE d.frt IS NOT NULL
         UNION ALL
         SELECT d.day, x.dim, x.value, 1::smallint, kpi_bucket(d.frt_business), d.sign::int
-          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}') x WHERE d.frt_business IS NOT NULL
+          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}', wanted) x WHERE d.frt_business IS NOT NULL
         UNION ALL
         SELECT d.day, x.dim, x.value, 2::smallint, kpi_bucket(d.resolution), d.sign::int
-          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}') x WHERE d.resolution IS NOT NULL
+          FROM kpi_dims(d.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref, '{}', wanted) x WHERE d.resolution IS NOT NULL
       $$`);
     await queryRunner.query(
       `CREATE TABLE "kpi_daily" ("tenant_id" uuid NOT NULL, "dim" text NOT NULL, "day" date NOT NULL, "value" text NOT NULL, ${COUNTERS},
@@ -187,10 +192,10 @@ export class KpiRollups1764039000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION tickets_kpi_capture()`);
     await queryRunner.query(`DROP TABLE "kpi_daily_histograms"`);
     await queryRunner.query(`DROP TABLE "kpi_daily"`);
-    await queryRunner.query(`DROP FUNCTION kpi_histogram_rows(kpi_deltas)`);
+    await queryRunner.query(`DROP FUNCTION kpi_histogram_rows(kpi_deltas, text)`);
     await queryRunner.query(`DROP FUNCTION kpi_bucket(double precision)`);
-    await queryRunner.query(`DROP FUNCTION kpi_expand(kpi_deltas)`);
-    await queryRunner.query(`DROP FUNCTION kpi_dims(text, text, smallint, uuid, uuid, text[], text, text[])`);
+    await queryRunner.query(`DROP FUNCTION kpi_expand(kpi_deltas, text)`);
+    await queryRunner.query(`DROP FUNCTION kpi_dims(text, text, smallint, uuid, uuid, text[], text, text[], text)`);
     await queryRunner.query(`DROP TABLE "kpi_deltas"`);
     await queryRunner.query(`DROP FUNCTION kpi_facts(tickets, text)`);
     await queryRunner.query(`DROP TRIGGER tickets_opens_order ON tickets`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
+  addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, emptyHistograms, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
   percentile, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
 } from './kpi-formulas';
 
@@ -135,7 +135,7 @@ describe('duration histograms', () => {
 });
 
 describe('summariseKpis', () => {
-  const none = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
+  const none = emptyHistograms();
 
   it('derives rates from counts, with null for what was not counted', () => {
     const kpis = summariseKpis({ ...emptyCounts(), created: 4, solved: 2, fcr: 1, frsMet: 3, frsBreached: 1, csatSent: 2, csatResponses: 1, csatSatisfied: 1, messages: 10, withOrder: 3, opensOrder: 2 }, none);

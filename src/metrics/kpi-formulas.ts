@@ -206,12 +206,20 @@ export interface KpiSummary {
   ticketsPerOrder: number | null;
 }
 
+export interface DurationHistograms {
+  frt: Histogram;
+  frtBusiness: Histogram;
+  resolution: Histogram;
+}
+
+export const emptyHistograms = (): DurationHistograms => ({ frt: new Map(), frtBusiness: new Map(), resolution: new Map() });
+
 const goalRate = (value: number | null, goal: number): GoalRate => ({ rate: value, goal, goalMet: meetsGoal(value, goal) });
 
 /** The KPIs of a group from its additive counts and duration histograms. */
 export function summariseKpis(
   c: KpiCounts,
-  histograms: { frt: Histogram; frtBusiness: Histogram; resolution: Histogram },
+  histograms: DurationHistograms,
   goals: KpiGoals = DEFAULT_KPI_GOALS,
 ): KpiSummary {
   const sla = rate(c.frsMet, c.frsMet + c.frsBreached);

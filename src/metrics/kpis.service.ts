@@ -6,7 +6,7 @@ import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
 import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
-import { addToHistogram, emptyCounts, growth, Histogram, KPI_COUNT_KEYS, KpiCounts, summariseKpis } from './kpi-formulas';
+import { addToHistogram, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, summariseKpis } from './kpi-formulas';
 
 const MAX_RANGE_DAYS = 400;
 
@@ -23,7 +23,8 @@ const SQL_COUNTERS = [
   'created', 'solved', 'reopened', 'fcr', 'frs_met', 'frs_breached', 'sla_breached', 'messages', 'csat_sent', 'csat_responses',
   'csat_satisfied', 'with_order', 'opens_order', 'frt_count', 'frt_sum', 'frt_business_count', 'frt_business_sum', 'resolution_count', 'resolution_sum',
 ];
-const HISTOGRAM_METRICS = ['frt', 'frtBusiness', 'resolution'] as const;
+/** kpi_daily_histograms.metric → histogram. */
+const HISTOGRAM_METRICS: ReadonlyArray<keyof DurationHistograms> = ['frt', 'frtBusiness', 'resolution'];
 
 /** The group key of a source row (day, value) for each grouping. */
 const KEY_SQL: Record<Grouping, string> = {
@@ -62,7 +63,7 @@ interface ScanPlan {
 
 interface Aggregates {
   counts: Map<string, KpiCounts>;
-  histograms: Map<string, Record<(typeof HISTOGRAM_METRICS)[number], Histogram>>;
+  histograms: Map<string, DurationHistograms>;
   backlog?: Map<string, number>;
 }
 
@@ -83,7 +84,7 @@ export class KpisService {
     const groups: KpiGroup[] = [];
     for (const [key, counts] of aggregates.counts) {
       if (counts.created === 0) continue; // everything in it moved to other groups
-      const histograms = aggregates.histograms.get(key) ?? { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
+      const histograms = aggregates.histograms.get(key) ?? emptyHistograms();
       groups.push({ key: this.key(key, groupBy, ctx.tenantTimezone), ...summariseKpis(counts, histograms), backlog: aggregates.backlog?.get(key) ?? null });
     }
     return groups;
@@ -91,8 +92,7 @@ export class KpisService {
 
   /** A group with no tickets in the period (an agent with open load only). */
   emptyGroup(key: string): KpiGroup {
-    const none = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() };
-    return { key, ...summariseKpis(emptyCounts(), none), backlog: null };
+    return { key, ...summariseKpis(emptyCounts(), emptyHistograms()), backlog: null };
   }
 
   /** What generates tickets: the top values of a dimension by tickets created, with growth against the period before. */
@@ -148,7 +148,7 @@ export class KpisService {
         if (options.histograms) {
           for (const row of await this.query(m, ctx, filter, grouping, plan, 'histograms')) {
             let entry = histograms.get(row.key);
-            if (!entry) histograms.set(row.key, (entry = { frt: new Map(), frtBusiness: new Map(), resolution: new Map() }));
+            if (!entry) histograms.set(row.key, (entry = emptyHistograms()));
             addToHistogram(entry[HISTOGRAM_METRICS[row.metric]], row.bucket, Number(row.count));
           }
         }
@@ -199,12 +199,10 @@ export class KpisService {
     const histograms = what === 'histograms';
     // Source rows: (day, value, counters…) or (day, value, metric, bucket, count).
     const columns = histograms ? 'metric, bucket, count' : SQL_COUNTERS.join(', ');
-    // Tickets as deltas behind a fence (OFFSET 0): inlining the expansion into the ticket scan
-    // trips a planner error ("variable not found in subplan target list").
-    const fromTickets = (alias: string, where: string) =>
-      `FROM (SELECT t.created_at, t.tenant_id, ${TICKET_AS_DELTA} AS d FROM tickets t, kpi_facts(t, ${tz()}) f WHERE ${where} OFFSET 0) t,
-            ${histograms ? 'kpi_histogram_rows' : 'kpi_expand'}(t.d) ${alias}`;
-    const expandDelta = histograms ? 'kpi_histogram_rows(d)' : 'kpi_expand(d)';
+    // Contributions expanded only into the dimension asked for.
+    const expand = histograms ? 'kpi_histogram_rows' : 'kpi_expand';
+    const fromTickets = (alias: string, where: string, dim: string) =>
+      `FROM (SELECT t.created_at, t.tenant_id, ${TICKET_AS_DELTA} AS d FROM tickets t, kpi_facts(t, ${tz()}) f WHERE ${where}) t, ${expand}(t.d, ${dim}) ${alias}`;
     const parts: string[] = [];
 
     if (plan.kind === 'rollup') {
@@ -219,15 +217,15 @@ export class KpisService {
         const table = histograms ? 'kpi_daily_histograms' : 'kpi_daily';
         parts.push(`SELECT day, value, ${columns} FROM ${table} WHERE tenant_id = ${tenant} AND dim = ${dim} AND day >= ${first} AND day < ${end}${valueFilter('value')}`);
         parts.push(
-          `SELECT e.day, e.value, ${this.prefixed('e', columns)} FROM kpi_deltas d, ${expandDelta} e
-            WHERE d.tenant_id = ${tenant} AND e.dim = ${dim} AND e.day >= ${first} AND e.day < ${end}${valueFilter('e.value')}`,
+          `SELECT e.day, e.value, ${this.prefixed('e', columns)} FROM kpi_deltas d, ${expand}(d, ${dim}) e
+            WHERE d.tenant_id = ${tenant} AND e.day >= ${first} AND e.day < ${end}${valueFilter('e.value')}`,
         );
       }
       for (const [from, to] of plan.edges) {
         parts.push(
           `SELECT e.day, e.value, ${this.prefixed('e', columns)}
-            ${fromTickets('e', `t.tenant_id = ${tenant} AND t.created_at >= ${p.add(from)} AND t.created_at < ${p.add(to)}`)}
-            WHERE e.dim = ${dim}${creationOnly}${valueFilter('e.value')}`,
+            ${fromTickets('e', `t.tenant_id = ${tenant} AND t.created_at >= ${p.add(from)} AND t.created_at < ${p.add(to)}`, dim)}
+            WHERE true${creationOnly}${valueFilter('e.value')}`,
         );
       }
     } else {
@@ -241,8 +239,8 @@ export class KpisService {
       if (filter.product) where.push(`t.product_ref = ${p.add(filter.product)}`);
       const value = grouping === KpiGroupBy.HOUR ? `to_char(date_trunc('hour', t.created_at AT TIME ZONE ${tz()}), 'YYYY-MM-DD HH24:MI:SS')` : 'e.value';
       parts.push(
-        `SELECT e.day, ${value} AS value, ${this.prefixed('e', columns)} ${fromTickets('e', where.join(' AND '))}
-          WHERE e.dim = ${p.add(GROUP_DIMENSIONS[grouping] ?? 'ALL')}${histograms ? '' : ' AND e.created <> 0'}`,
+        `SELECT e.day, ${value} AS value, ${this.prefixed('e', columns)} ${fromTickets('e', where.join(' AND '), p.add(GROUP_DIMENSIONS[grouping] ?? 'ALL'))}
+          WHERE true${histograms ? '' : ' AND e.created <> 0'}`,
       );
     }
     if (parts.length === 0) return Promise.resolve([]);
@@ -268,7 +266,7 @@ export class KpisService {
       `SELECT CASE WHEN day < ${firstDay} THEN NULL ELSE day::text END AS day, value, sum(created - solved_on) AS net FROM (
          SELECT day, value, created, solved_on FROM kpi_daily WHERE tenant_id = ${tenant} AND dim = ${dim} AND day <= ${lastDay}
          UNION ALL
-         SELECT e.day, e.value, e.created, e.solved_on FROM kpi_deltas d, kpi_expand(d) e WHERE d.tenant_id = ${tenant} AND e.dim = ${dim} AND e.day <= ${lastDay}
+         SELECT e.day, e.value, e.created, e.solved_on FROM kpi_deltas d, kpi_expand(d, ${dim}) e WHERE d.tenant_id = ${tenant} AND e.day <= ${lastDay}
        ) s WHERE true${values} GROUP BY 1, 2`,
       p.values,
     );
