@@ -27,6 +27,7 @@ const SEED = Number(process.env.BENCH_SEED_TICKETS ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
 const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
 const BASE = `http://127.0.0.1:${PORT}`;
+const BENCH_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 interface Row {
   scenario: string;
@@ -130,7 +131,7 @@ function benchRouting(): { rules: number; 'decisions/s': number } {
 
 /** A sweep over many open tickets with 1% due: how long it takes, hence how late a breach can be noticed. */
 async function benchSweep(databaseUrl: string) {
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SLA_SWEEP_INTERVAL_SECONDS: '0' });
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'warn', JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', SECRETS_KEY: BENCH_SECRETS_KEY, SLA_SWEEP_INTERVAL_SECONDS: '0' });
   const app = await createApp({ config, databaseUrl });
   await app.init();
   try {
@@ -194,7 +195,7 @@ async function main() {
   await dataSource.destroy();
 
   const server = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
+    env: { ...process.env, NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123', SECRETS_KEY: process.env.SECRETS_KEY ?? BENCH_SECRETS_KEY, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {

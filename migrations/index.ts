@@ -9,6 +9,7 @@ import { OmnichannelContinuity1764036000000 } from './1764036000000-omnichannel-
 import { ReassignOnOffline1764037000000 } from './1764037000000-reassign-on-offline';
 import { CsatSurveys1764038000000 } from './1764038000000-csat-surveys';
 import { KpiRollups1764039000000 } from './1764039000000-kpi-rollups';
+import { EmailChannel1764040000000 } from './1764040000000-email-channel';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ReassignOnOffline1764037000000,
   CsatSurveys1764038000000,
   KpiRollups1764039000000,
+  EmailChannel1764040000000,
 ];

@@ -18,6 +18,8 @@ import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
 import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
 import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 import { CsatSurvey } from './metrics/entities/csat-survey.entity';
+import { Mailbox } from './channels/email/entities/mailbox.entity';
+import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -40,5 +42,7 @@ export const ENTITIES = [
   RoutingRuleRow,
   RoutingSettingsRow,
   CsatSurvey,
+  Mailbox,
+  MessageAttachment,
 ];
 export { MIGRATIONS };

@@ -1,6 +1,16 @@
 import { Module } from '@nestjs/common';
+import { SlaModule } from '../sla/sla.module';
 import { TicketsModule } from '../tickets/tickets.module';
 import { TicketsIngestController } from './api/tickets-ingest.controller';
+import { EmailDeliveryService } from './email/email-delivery.service';
+import { EmailIngestService } from './email/email-ingest.service';
+import { MailboxesResolver } from './email/mailboxes.resolver';
+import { MailboxesService } from './email/mailboxes.service';
 
-@Module({ imports: [TicketsModule], controllers: [TicketsIngestController] })
+@Module({
+  imports: [TicketsModule, SlaModule],
+  controllers: [TicketsIngestController],
+  providers: [MailboxesService, MailboxesResolver, EmailIngestService, EmailDeliveryService],
+  exports: [EmailIngestService, EmailDeliveryService],
+})
 export class ChannelsModule {}

@@ -1,5 +1,5 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { AuthorType, Channel, CustomerTier, IdentityKind, SlaHealth, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { AuthorType, Channel, CustomerTier, DeliveryStatus, IdentityKind, SlaHealth, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 
 registerEnumType(TicketStatus, { name: 'TicketStatus', description: 'NEW → OPEN ⇄ PENDING/ON_HOLD → SOLVED → CLOSED' });
 registerEnumType(TicketPriority, { name: 'TicketPriority' });
@@ -10,3 +10,4 @@ registerEnumType(IdentityKind, { name: 'IdentityKind' });
 registerEnumType(CustomerTier, { name: 'CustomerTier' });
 registerEnumType(TicketEventType, { name: 'TicketEventType' });
 registerEnumType(SlaHealth, { name: 'SlaHealth', description: 'BREACHED: a target passed unanswered; AT_RISK: a running target passed its warning point.' });
+registerEnumType(DeliveryStatus, { name: 'DeliveryStatus' });

@@ -80,6 +80,7 @@ export enum TicketEventType {
   SLA_WARNING = 'SLA_WARNING',
   SLA_BREACHED = 'SLA_BREACHED',
   CSAT_RECEIVED = 'CSAT_RECEIVED',
+  DELIVERY_FAILED = 'DELIVERY_FAILED',
 }
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
@@ -89,4 +90,12 @@ export enum SlaHealth {
   OK = 'OK',
   AT_RISK = 'AT_RISK',
   BREACHED = 'BREACHED',
+}
+
+export enum DeliveryStatus {
+  QUEUED = 'QUEUED',
+  SENT = 'SENT',
+  DELIVERED = 'DELIVERED',
+  READ = 'READ',
+  FAILED = 'FAILED',
 }

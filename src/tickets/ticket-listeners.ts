@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { Ticket } from './entities/ticket.entity';
-import { AuthorType, TicketStatus } from './ticket-enums';
+import { AuthorType, Channel, TicketStatus } from './ticket-enums';
 
 /** What happened to a ticket, in the words of the tickets module. */
 export interface TicketChange {
   /** The ticket after the change. */
   ticket: Ticket;
   /** A message was added (applied after any status change it caused). */
-  message?: { authorType: AuthorType; internal: boolean; at: Date };
+  message?: { id: string; channel: Channel; authorType: AuthorType; internal: boolean; at: Date };
   statusChange?: { from: TicketStatus; to: TicketStatus; at: Date };
   /** Channel, category, priority or tags changed: whatever depends on them must be re-decided. */
   reclassified?: boolean;

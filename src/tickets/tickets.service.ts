@@ -246,7 +246,7 @@ export class TicketsService {
     const after = await this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
-      message: { authorType: input.authorType, internal: input.internal, at: message.createdAt },
+      message: { id: message.id, channel: message.channel, authorType: input.authorType, internal: input.internal, at: message.createdAt },
     });
     return { message, ticket: after };
   }

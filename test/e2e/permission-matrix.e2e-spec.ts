@@ -31,6 +31,13 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   businessCalendar: { access: 'tickets:read', doc: () => `{ businessCalendar { timeZone } }` },
   slaPolicies: { access: 'tickets:read', doc: () => `{ slaPolicies { id } }` },
   kpis: { access: 'kpis:read', doc: () => `{ kpis(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { created } }` },
+  mailboxes: { access: 'admin', doc: () => `{ mailboxes { id } }` },
+  createMailbox: {
+    access: 'admin',
+    doc: () => `mutation { createMailbox(input: { name: "د", address: "${unique()}@x.sa", imapHost: "127.0.0.1", imapUser: "u", imapPassword: "p", smtpHost: "127.0.0.1" }) { id } }`,
+  },
+  updateMailbox: { access: 'admin', doc: () => `mutation { updateMailbox(id: "${NO_ID}", input: { active: false }) { id } }` },
+  deleteMailbox: { access: 'admin', doc: () => `mutation { deleteMailbox(id: "${NO_ID}") }` },
   frictionPoints: { access: 'kpis:read', doc: () => `{ frictionPoints(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, dimension: KEYWORD) { key } }` },
   topProducts: { access: 'kpis:read', doc: () => `{ topProducts(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { key } }` },
   agentScorecards: { access: 'kpis:read', doc: () => `{ agentScorecards(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { agentId } }` },

@@ -1,16 +1,20 @@
 import { ConfigError, loadConfig } from './app-config';
 
+const KEY = Buffer.alloc(32, 9).toString('base64');
+
 describe('loadConfig', () => {
   it('has working defaults and writes schema.gql only in development', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ NODE_ENV: 'development', HOST: '127.0.0.1', PORT: 3000, EMBEDDED_PG_PORT: 5488, GRAPHQL_SCHEMA_FILE: 'schema.gql' });
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).GRAPHQL_SCHEMA_FILE).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: KEY }).GRAPHQL_SCHEMA_FILE).toBeUndefined();
   });
 
-  it('refuses production without a JWT secret, and a short secret anywhere', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required in production/);
+  it('refuses production without a JWT secret or a secrets key, and short or malformed ones anywhere', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: KEY })).toThrow(/JWT_SECRET is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/SECRETS_KEY is required in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
+    expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);
   });
 
   it('never repeats a secret in its messages', () => {

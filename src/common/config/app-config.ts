@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBase64, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -54,6 +54,29 @@ export class AppConfig {
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
+
+  /**
+   * Encrypts stored secrets (mailbox passwords, channel tokens): 32 random bytes, base64
+   * (`openssl rand -base64 32`). Required in production; generated into the data folder otherwise.
+   */
+  @IsOptional()
+  @IsBase64()
+  @Length(44, 44, { message: 'SECRETS_KEY must be 32 bytes in base64 (44 characters)' })
+  SECRETS_KEY?: string;
+
+  /** How often each instance polls the stores' mailboxes (IMAP); 0 = off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  EMAIL_POLL_INTERVAL_SECONDS = 30;
+
+  /** Largest attachment kept from incoming mail; larger ones are listed without content. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100 * 1024 * 1024)
+  EMAIL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (scrape it on a private network). */
   @IsOptional()
@@ -150,7 +173,7 @@ export class ConfigError extends Error {}
 
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {
-  if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN') return '(hidden)';
+  if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN' || key === 'SECRETS_KEY') return '(hidden)';
   if (key === 'DATABASE_URL' && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'));
   return JSON.stringify(value);
 }
@@ -169,6 +192,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET is required in production (at least 32 random characters)');
+  }
+  if (config.NODE_ENV === 'production' && !config.SECRETS_KEY) {
+    throw new ConfigError('Invalid configuration:\n  SECRETS_KEY is required in production (openssl rand -base64 32)');
   }
   config.GRAPHQL_INTROSPECTION ??= config.NODE_ENV !== 'production';
   config.GRAPHQL_GRAPHIQL ??= config.NODE_ENV !== 'production';

@@ -1,12 +1,13 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import '../graphql-enums';
-import { AuthorType, Channel } from '../ticket-enums';
+import { AuthorType, Channel, DeliveryStatus } from '../ticket-enums';
 
 @ObjectType({ description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
 @Entity('messages')
 @Index('messages_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
 @Index('messages_tenant_channel_external_key', ['tenantId', 'channel', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Check('messages_delivery_status_check', `delivery_status IN ('QUEUED','SENT','DELIVERED','READ','FAILED')`)
 @Check('messages_author_type_check', `author_type IN ('CUSTOMER','AGENT','SYSTEM','BOT')`)
 export class Message {
   @PrimaryColumn('uuid')
@@ -47,6 +48,22 @@ export class Message {
   @Field(() => String, { nullable: true, description: "The provider's message id (email Message-ID, WhatsApp wamid …); unique per channel." })
   @Column('text', { nullable: true })
   externalId: string | null;
+
+  /** The mailbox an email came in on or went out from. */
+  @Column('uuid', { nullable: true })
+  mailboxId: string | null;
+
+  @Field(() => DeliveryStatus, { nullable: true, description: 'For replies sent through a channel (email, WhatsApp …): how far delivery got.' })
+  @Column('text', { nullable: true })
+  deliveryStatus: DeliveryStatus | null;
+
+  @Field(() => String, { nullable: true, description: 'Why delivery failed, as the provider said it.' })
+  @Column('text', { nullable: true })
+  deliveryError: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  deliveredAt: Date | null;
 
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })

@@ -33,6 +33,8 @@ export class TestApp {
       GRAPHQL_SCHEMA_FILE: '',
       DATABASE_POOL_SIZE: '10',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+      SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
+      EMAIL_POLL_INTERVAL_SECONDS: '0',
       SLA_SWEEP_INTERVAL_SECONDS: '0',
       ASSIGNMENT_SWEEP_INTERVAL_SECONDS: '0',
       KPI_ROLLUP_INTERVAL_SECONDS: '0',
@@ -109,6 +111,19 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 3000): 
     const value = await probe();
     if (value || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Retries an assertion until it passes (for effects of background jobs); the last failure is thrown. */
+export async function eventuallyPasses(assertion: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
 

@@ -1,0 +1,124 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum ConnectionSecurity {
+  TLS = 'TLS',
+  STARTTLS = 'STARTTLS',
+  NONE = 'NONE',
+}
+registerEnumType(ConnectionSecurity, { name: 'ConnectionSecurity', description: 'TLS from the start (IMAP 993, SMTP 465), STARTTLS upgrade (SMTP 587), or none (local servers only).' });
+
+export enum AutoAcknowledge {
+  OFF = 'OFF',
+  OUT_OF_HOURS = 'OUT_OF_HOURS',
+  ALWAYS = 'ALWAYS',
+}
+registerEnumType(AutoAcknowledge, { name: 'AutoAcknowledge', description: 'When a new email conversation gets an automatic "we received it, expect a reply by …".' });
+
+/** A store's support mailbox: read by IMAP, answered by SMTP. Passwords are sealed and never leave the server. */
+@ObjectType()
+@Entity('mailboxes')
+@Index('mailboxes_tenant_address_key', { synchronize: false }) // unique (tenant_id, lower(address)), in the migration
+@Check('mailboxes_imap_security_check', `imap_security IN ('TLS','STARTTLS','NONE')`)
+@Check('mailboxes_smtp_security_check', `smtp_security IN ('TLS','STARTTLS','NONE')`)
+@Check('mailboxes_auto_acknowledge_check', `auto_acknowledge IN ('OFF','OUT_OF_HOURS','ALWAYS')`)
+export class Mailbox {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field({ description: 'Shown as the sender name, e.g. "دعم متجر الورد".' })
+  @Column('text')
+  name: string;
+
+  @Field({ description: 'The support address customers write to; replies come from it.' })
+  @Column('text')
+  address: string;
+
+  @Field()
+  @Column('text')
+  imapHost: string;
+
+  @Field(() => Int)
+  @Column('integer')
+  imapPort: number;
+
+  @Field(() => ConnectionSecurity)
+  @Column('text', { default: ConnectionSecurity.TLS })
+  imapSecurity: ConnectionSecurity;
+
+  @Field()
+  @Column('text')
+  imapUser: string;
+
+  @Column('bytea')
+  imapPassword: Buffer;
+
+  @Field()
+  @Column('text', { default: 'INBOX' })
+  folder: string;
+
+  @Field()
+  @Column('text')
+  smtpHost: string;
+
+  @Field(() => Int)
+  @Column('integer')
+  smtpPort: number;
+
+  @Field(() => ConnectionSecurity)
+  @Column('text', { default: ConnectionSecurity.STARTTLS })
+  smtpSecurity: ConnectionSecurity;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  smtpUser: string | null;
+
+  @Column('bytea', { nullable: true })
+  smtpPassword: Buffer | null;
+
+  @Field(() => String, { nullable: true, description: 'Appended to every reply.' })
+  @Column('text', { nullable: true })
+  signature: string | null;
+
+  @Field(() => AutoAcknowledge)
+  @Column('text', { default: AutoAcknowledge.OUT_OF_HOURS })
+  autoAcknowledge: AutoAcknowledge;
+
+  @Field()
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  /** IMAP checkpoint: messages up to lastUid of this UIDVALIDITY are committed. */
+  @Column('bigint', { nullable: true })
+  uidValidity: string | null;
+
+  @Column('bigint', { default: 0 })
+  lastUid: string;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastPolledAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The last connection or login error, cleared by the next good poll.' })
+  @Column('text', { nullable: true })
+  lastError: string | null;
+
+  @Field(() => Int, { description: 'Messages turned into tickets or replies.' })
+  @Column('integer', { default: 0 })
+  ingestedCount: number;
+
+  @Field(() => Int, { description: 'Auto-replies, bounces and bulk mail left alone.' })
+  @Column('integer', { default: 0 })
+  ignoredCount: number;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

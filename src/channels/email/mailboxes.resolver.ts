@@ -1,0 +1,36 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
+import { Mailbox } from './entities/mailbox.entity';
+import { MailboxesService } from './mailboxes.service';
+
+@Resolver(() => Mailbox)
+export class MailboxesResolver {
+  constructor(private readonly service: MailboxesService) {}
+
+  @Query(() => [Mailbox], { description: "The store's support mailboxes (passwords are never returned)." })
+  @RequirePermission('admin')
+  mailboxes(@Ctx() ctx: RequestContext) {
+    return this.service.list(ctx);
+  }
+
+  @Mutation(() => Mailbox, { description: 'Connects a mailbox: mail to it becomes tickets, replies go out through its SMTP server.' })
+  @RequirePermission('admin')
+  createMailbox(@Ctx() ctx: RequestContext, @Args('input') input: CreateMailboxInput) {
+    return this.service.create(ctx, input);
+  }
+
+  @Mutation(() => Mailbox)
+  @RequirePermission('admin')
+  updateMailbox(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateMailboxInput) {
+    return this.service.update(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean)
+  @RequirePermission('admin')
+  deleteMailbox(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.service.remove(ctx, id);
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+export type JobHandler<T> = (job: PgBoss.JobWithMetadata<T>) => Promise<void>;
+
+/**
+ * Durable jobs on PostgreSQL (pg-boss, schema "pgboss", installed by migration): retries with
+ * back-off, delays, one worker per job across instances. Jobs are enqueued inside the caller's
+ * transaction, so a job exists exactly when the change that asked for it was committed.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationShutdown {
+  private readonly boss: PgBoss;
+  private started?: Promise<unknown>;
+  private readonly queues = new Set<string>();
+  private readonly logger = new Logger(JobQueue.name);
+
+  constructor(dataSource: DataSource) {
+    const pool = (dataSource.driver as PostgresDriver).master as Pool;
+    this.boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) }, schema: 'pgboss', migrate: false, schedule: false });
+    this.boss.on('error', (error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
+  }
+
+  private start(): Promise<unknown> {
+    this.started ??= this.boss.start();
+    return this.started;
+  }
+
+  async queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+    await this.start();
+    if (this.queues.has(name)) return;
+    await this.boss.createQueue(name, { name, ...options });
+    this.queues.add(name);
+  }
+
+  /** Enqueues in the transaction of `manager` (commits and rolls back with it). */
+  async send<T extends object>(manager: EntityManager, name: string, data: T, options: PgBoss.SendOptions = {}): Promise<void> {
+    await this.queue(name);
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    await this.boss.send(name, data, { ...options, db: { executeSql: (text, values) => client.query(text, values) } });
+  }
+
+  /** Runs `handler` for each job of `name` on this instance; a throw retries it per the queue's policy. */
+  async work<T extends object>(name: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
+    await this.queue(name);
+    await this.boss.work<T>(name, { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+      for (const job of jobs) await handler(job);
+    });
+  }
+
+  async onApplicationShutdown() {
+    if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+}

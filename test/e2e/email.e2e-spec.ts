@@ -1,0 +1,208 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { EmailIngestService } from '../../src/channels/email/email-ingest.service';
+import { ADD_MESSAGE, eventuallyPasses, TestApp, TestTenant } from './helpers/test-app';
+import { TestImapServer, TestSmtpServer } from './helpers/mail-servers';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/email', name));
+const CREATE_MAILBOX = `mutation($input: CreateMailboxInput!) { createMailbox(input: $input) { id name address imapHost imapPort imapSecurity smtpPort autoAcknowledge active } }`;
+const TICKET = `query($id: ID!) { ticket(id: $id) { number subject channel customer { name identities { kind value } }
+  messages { body authorType internal externalId deliveryStatus deliveryError } events { type } } }`;
+
+describe('email channel (real IMAP and SMTP servers)', () => {
+  let imap: TestImapServer;
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+  let store: TestTenant;
+  let mailboxId: string;
+  let ingest: EmailIngestService;
+  let ds: DataSource;
+
+  const ticketIdByExternal = async (externalId: string): Promise<string> => {
+    const [row] = await ds.query(`SELECT ticket_id FROM messages WHERE tenant_id = $1 AND external_id = $2`, [store.id, externalId]);
+    return row.ticket_id;
+  };
+  const ticketCount = async () => (await ds.query(`SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1`, [store.id]))[0].n;
+
+  beforeAll(async () => {
+    imap = await TestImapServer.start();
+    smtp = await TestSmtpServer.start();
+    t = await TestApp.start(process.env.EMAIL_TEST_LOG ? { LOG_LEVEL: 'warn' } : {}, process.env.EMAIL_TEST_LOG ? ({ write: (line: string) => process.stderr.write(line) } as never) : undefined);
+    ds = t.app.get(DataSource);
+    ingest = t.app.get(EmailIngestService);
+    store = await t.createTenant();
+    const { createMailbox } = await t.gqlOk(store.key, CREATE_MAILBOX, {
+      input: {
+        name: 'دعم متجر الورد',
+        address: 'support@alward.test',
+        imapHost: '127.0.0.1',
+        imapPort: imap.port,
+        imapSecurity: 'NONE',
+        imapUser: imap.user,
+        imapPassword: imap.password,
+        smtpHost: '127.0.0.1',
+        smtpPort: smtp.port,
+        smtpSecurity: 'NONE',
+        smtpUser: 'relay',
+        smtpPassword: 'smtp-password-1',
+        signature: 'فريق دعم متجر الورد',
+        autoAcknowledge: 'OFF',
+      },
+    });
+    mailboxId = createMailbox.id;
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+    imap?.stop();
+  });
+
+  it('connects a mailbox and never returns or stores its passwords in the clear', async () => {
+    const { mailboxes } = await t.gqlOk(store.key, `{ mailboxes { id address imapSecurity autoAcknowledge active lastError } }`);
+    expect(mailboxes).toEqual([{ id: mailboxId, address: 'support@alward.test', imapSecurity: 'NONE', autoAcknowledge: 'OFF', active: true, lastError: null }]);
+    const asked = await t.gql(store.key, `{ mailboxes { imapPassword } }`);
+    expect(asked.errors?.[0].extensions.code).toBe('BAD_USER_INPUT'); // no such field
+    const [row] = await ds.query(`SELECT imap_password, smtp_password FROM mailboxes WHERE id = $1`, [mailboxId]);
+    expect(row.imap_password.includes(Buffer.from(imap.password))).toBe(false);
+    expect(row.smtp_password.includes(Buffer.from('smtp-password-1'))).toBe(false);
+    const duplicate = await t.gql(store.key, CREATE_MAILBOX, {
+      input: { name: 'x', address: 'SUPPORT@alward.test', imapHost: 'h', imapUser: 'u', imapPassword: 'p', smtpHost: 'h' },
+    });
+    expect(duplicate.errors?.[0].extensions.code).toBe('CONFLICT');
+  });
+
+  it('turns new mail into tickets: windows-1256 and ISO-8859-6 Arabic, RFC 2047 headers, HTML to text, attachments', async () => {
+    await imap.append(fixture('new-windows-1256.eml'), fixture('html-iso-8859-6-attachment.eml'));
+    expect(await ingest.poll(mailboxId)).toEqual(['CREATED', 'CREATED']);
+
+    const sara = (await t.gqlOk(store.key, TICKET, { id: await ticketIdByExternal('<w1256-0001@customer.test>') })).ticket;
+    expect(sara).toMatchObject({ subject: 'تأخر الشحن للطلب 8812', channel: 'EMAIL', customer: { name: 'سارة العتيبي', identities: [{ kind: 'EMAIL', value: 'sara@customer.test' }] } });
+    expect(sara.messages[0].body).toBe('السلام عليكم،\nطلبت يوم الخميس ولم يصلني الطلب حتى الآن. متى يصل؟\nرقم الطلب 8812');
+
+    const khalidId = await ticketIdByExternal('<html-8859-6-0001@customer.test>');
+    const khalid = (await t.gqlOk(store.key, TICKET, { id: khalidId })).ticket;
+    expect(khalid.subject).toBe('استرجاع invoice');
+    expect(khalid.messages[0].body).toContain('أرجو استرجاع المبلغ،');
+    expect(khalid.messages[0].body).toContain('المنتج وصل تالفاً.');
+    const attachments = await ds.query(`SELECT a.filename, a.content_type, a.size_bytes, a.content FROM message_attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id WHERE m.ticket_id = $1`, [khalidId]);
+    expect(attachments).toEqual([{ filename: 'invoice.pdf', content_type: 'application/pdf', size_bytes: 45, content: expect.any(Buffer) }]);
+    expect(attachments[0].content.toString()).toMatch(/^%PDF-1\.4/);
+
+    expect(await imap.seenState()).toEqual({ seen: [1, 2], unseen: [] });
+    expect(await ingest.poll(mailboxId)).toEqual([]); // nothing new
+  });
+
+  it('leaves auto-replies and bounces alone: no ticket, no answer', async () => {
+    const before = await ticketCount();
+    await imap.append(fixture('auto-reply.eml'), fixture('bounce.eml'));
+    expect(await ingest.poll(mailboxId)).toEqual(['IGNORED', 'IGNORED']);
+    expect(await ticketCount()).toBe(before);
+    const { mailboxes } = await t.gqlOk(store.key, `{ mailboxes { ingestedCount ignoredCount } }`);
+    expect(mailboxes[0]).toEqual({ ingestedCount: 2, ignoredCount: 2 });
+  });
+
+  it('sends an agent reply threaded from the mailbox, and files the customer answer on the same ticket', async () => {
+    const ticketId = await ticketIdByExternal('<w1256-0001@customer.test>');
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId, body: 'أهلاً سارة، طلبك مع شركة الشحن وسيصلك غداً بإذن الله.', authorType: 'AGENT', internal: false } });
+    await eventuallyPasses(async () => expect(smtp.received).toHaveLength(1), 15_000);
+    const sent = smtp.received[0];
+    const { ticket } = await t.gqlOk(store.key, TICKET, { id: ticketId });
+    const reply = ticket.messages[1];
+    expect(sent.envelopeTo).toEqual(['sara@customer.test']);
+    expect(smtp.logins).toContainEqual({ user: 'relay', password: 'smtp-password-1' }); // the sealed password, opened to send
+    expect(sent.mail.from?.value[0]).toEqual({ name: 'دعم متجر الورد', address: 'support@alward.test' });
+    expect(sent.mail.subject).toBe(`Re: تأخر الشحن للطلب 8812 [#${ticket.number}]`);
+    expect(sent.mail.messageId).toBe(reply.externalId);
+    expect(reply.externalId).toMatch(/^<[0-9a-f-]{36}@alward\.test>$/);
+    expect(sent.mail.inReplyTo).toBe('<w1256-0001@customer.test>');
+    expect(sent.mail.text).toContain('طلبك مع شركة الشحن');
+    expect(sent.mail.text).toContain('فريق دعم متجر الورد');
+    await eventuallyPasses(async () => {
+      const { ticket: after } = await t.gqlOk(store.key, TICKET, { id: ticketId });
+      expect(after.messages[1]).toMatchObject({ deliveryStatus: 'SENT', deliveryError: null });
+    });
+
+    // The customer answers from her mail client: threaded by In-Reply-To, quoted history trimmed.
+    const answer = `From: Sara <sara@customer.test>\r\nTo: support@alward.test\r\nSubject: Re: =?UTF-8?B?${Buffer.from('تأخر الشحن').toString('base64')}?=\r\nMessage-ID: <answer-0001@customer.test>\r\nIn-Reply-To: ${reply.externalId}\r\nReferences: <w1256-0001@customer.test> ${reply.externalId}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nشكراً، وصل الطلب اليوم.\r\n\r\nOn Tue, 24 Nov 2026, دعم متجر الورد <support@alward.test> wrote:\r\n> أهلاً سارة، طلبك مع شركة الشحن\r\n`;
+    await imap.append(answer);
+    expect(await ingest.poll(mailboxId)).toEqual(['REPLY']);
+    const { ticket: threaded } = await t.gqlOk(store.key, TICKET, { id: ticketId });
+    expect(threaded.messages.map((m: { body: string; authorType: string }) => [m.authorType, m.body]).slice(2)).toEqual([['CUSTOMER', 'شكراً، وصل الطلب اليوم.']]);
+  });
+
+  it('files a reply by the [#number] in its subject when headers were lost, but only from the ticket’s own customer', async () => {
+    const ticketId = await ticketIdByExternal('<w1256-0001@customer.test>');
+    const { ticket } = await t.gqlOk(store.key, TICKET, { id: ticketId });
+    const mail = (from: string, id: string) =>
+      `From: ${from}\r\nTo: support@alward.test\r\nSubject: Re: [#${ticket.number}]\r\nMessage-ID: <${id}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nمتابعة\r\n`;
+    await imap.append(mail('sara@customer.test', 'token-1'), mail('stranger@elsewhere.test', 'token-2'));
+    expect(await ingest.poll(mailboxId)).toEqual(['REPLY', 'CREATED']);
+    expect(await ticketIdByExternal('<token-1@customer.test>')).toBe(ticketId);
+    expect(await ticketIdByExternal('<token-2@customer.test>')).not.toBe(ticketId);
+  });
+
+  it('never stores a message twice: the same Message-ID, or the same content without one', async () => {
+    const before = await ticketCount();
+    await imap.append(fixture('new-windows-1256.eml'), fixture('no-message-id.eml'), fixture('no-message-id.eml'));
+    expect(await ingest.poll(mailboxId)).toEqual(['DUPLICATE', 'CREATED', 'DUPLICATE']);
+    expect(await ticketCount()).toBe(before + 1);
+  });
+
+  it('loses nothing and duplicates nothing when the process dies between commit and checkpoint', async () => {
+    const before = await ticketCount();
+    const raw = (n: number) => `From: Fahad <fahad@customer.test>\r\nTo: support@alward.test\r\nSubject: crash ${n}\r\nMessage-ID: <crash-${n}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة ${n}\r\n`;
+    await imap.append(raw(1), raw(2), raw(3));
+    const [{ last_uid: checkpoint }] = await ds.query(`SELECT last_uid FROM mailboxes WHERE id = $1`, [mailboxId]);
+    let committed = 0;
+    await expect(
+      ingest.poll(mailboxId, {
+        afterCommit: () => {
+          if (++committed === 2) throw new Error('killed after the second commit');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const [{ last_uid: afterCrash }] = await ds.query(`SELECT last_uid FROM mailboxes WHERE id = $1`, [mailboxId]);
+    expect(Number(afterCrash)).toBe(Number(checkpoint) + 1); // the second message is committed but not checkpointed
+    expect(await ingest.poll(mailboxId)).toEqual(['DUPLICATE', 'CREATED']);
+    expect(await ticketCount()).toBe(before + 3);
+    expect((await imap.seenState()).unseen).toEqual([]);
+  });
+
+  it('acknowledges a new conversation in the customer’s language with the expected reply time', async () => {
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: ALWAYS }) { autoAcknowledge } }`, { id: mailboxId });
+    const sentBefore = smtp.received.length;
+    await imap.append(`From: Reem <reem@customer.test>\r\nTo: support@alward.test\r\nSubject: =?UTF-8?B?${Buffer.from('استفسار عن الدفع').toString('base64')}?=\r\nMessage-ID: <ack-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nهل يمكن الدفع عند الاستلام؟\r\n`);
+    expect(await ingest.poll(mailboxId)).toEqual(['CREATED']);
+    await eventuallyPasses(async () => expect(smtp.received.length).toBe(sentBefore + 1), 15_000);
+    const ack = smtp.received[sentBefore].mail;
+    expect(ack.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(ack.inReplyTo).toBe('<ack-0001@customer.test>');
+    expect(ack.text).toMatch(/^شكراً لتواصلك مع دعم متجر الورد\. استلمنا رسالتك برقم #\d+ وسنرد عليك قبل .+\.\n*$/);
+    const { ticket } = await t.gqlOk(store.key, TICKET, { id: await ticketIdByExternal('<ack-0001@customer.test>') });
+    expect(ticket.messages[1]).toMatchObject({ authorType: 'SYSTEM', internal: false });
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: OFF }) { autoAcknowledge } }`, { id: mailboxId });
+  });
+
+  it('reports a permanent delivery failure on the message and the ticket', async () => {
+    smtp.refuseWith = { code: 550, message: 'mailbox unavailable' };
+    const ticketId = await ticketIdByExternal('<crash-1@customer.test>');
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId, body: 'تم شحن طلبك', authorType: 'AGENT', internal: false } });
+    await eventuallyPasses(async () => {
+      const { ticket } = await t.gqlOk(store.key, TICKET, { id: ticketId });
+      expect(ticket.messages[1]).toMatchObject({ deliveryStatus: 'FAILED', deliveryError: expect.stringContaining('mailbox unavailable') });
+      expect(ticket.events.map((e: { type: string }) => e.type)).toContain('DELIVERY_FAILED');
+      expect(ticket.messages.at(-1)).toMatchObject({ authorType: 'SYSTEM', internal: true });
+    }, 15_000);
+    smtp.refuseWith = undefined;
+  });
+
+  it('keeps each store’s mailboxes to itself', async () => {
+    const other = await t.createTenant('متجر آخر');
+    expect((await t.gqlOk(other.key, `{ mailboxes { id } }`)).mailboxes).toEqual([]);
+    const update = await t.gql(other.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { active: false }) { id } }`, { id: mailboxId });
+    expect(update.errors?.[0].extensions.code).toBe('NOT_FOUND');
+    const remove = await t.gql(other.key, `mutation($id: ID!) { deleteMailbox(id: $id) }`, { id: mailboxId });
+    expect(remove.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
