@@ -6,11 +6,12 @@ import { EmailDeliveryService } from './email/email-delivery.service';
 import { EmailIngestService } from './email/email-ingest.service';
 import { MailboxesResolver } from './email/mailboxes.resolver';
 import { MailboxesService } from './email/mailboxes.service';
+import { MessageAttachmentsResolver } from './email/message-attachments.resolver';
 
 @Module({
   imports: [TicketsModule, SlaModule],
   controllers: [TicketsIngestController],
-  providers: [MailboxesService, MailboxesResolver, EmailIngestService, EmailDeliveryService],
+  providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService],
   exports: [EmailIngestService, EmailDeliveryService],
 })
 export class ChannelsModule {}

@@ -88,6 +88,8 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     const attachments = await ds.query(`SELECT a.filename, a.content_type, a.size_bytes, a.content FROM message_attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id WHERE m.ticket_id = $1`, [khalidId]);
     expect(attachments).toEqual([{ filename: 'invoice.pdf', content_type: 'application/pdf', size_bytes: 45, content: expect.any(Buffer) }]);
     expect(attachments[0].content.toString()).toMatch(/^%PDF-1\.4/);
+    const { ticket: shown } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { filename contentType sizeBytes } } } }`, { id: khalidId });
+    expect(shown.messages[0].attachments).toEqual([{ filename: 'invoice.pdf', contentType: 'application/pdf', sizeBytes: 45 }]);
 
     expect(await imap.seenState()).toEqual({ seen: [1, 2], unseen: [] });
     expect(await ingest.poll(mailboxId)).toEqual([]); // nothing new
