@@ -199,6 +199,20 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     smtp.refuseWith = undefined;
   });
 
+  it('reads new mail within a second over IMAP IDLE, without waiting for the poll', async () => {
+    const watching = await TestApp.start({ EMAIL_IDLE: 'true' }, undefined, t.databaseUrl);
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // connected and idling
+      await imap.append(`From: Lama <lama@customer.test>\r\nTo: support@alward.test\r\nSubject: idle\r\nMessage-ID: <idle-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nوصلني المنتج بلون مختلف\r\n`);
+      await eventuallyPasses(async () => {
+        const [row] = await ds.query(`SELECT count(*)::int AS n FROM messages WHERE tenant_id = $1 AND external_id = '<idle-0001@customer.test>'`, [store.id]);
+        expect(row.n).toBe(1);
+      }, 5000);
+    } finally {
+      await watching.close();
+    }
+  });
+
   it('keeps each store’s mailboxes to itself', async () => {
     const other = await t.createTenant('متجر آخر');
     expect((await t.gqlOk(other.key, `{ mailboxes { id } }`)).mailboxes).toEqual([]);

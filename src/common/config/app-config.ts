@@ -71,6 +71,11 @@ export class AppConfig {
   @Max(3600)
   EMAIL_POLL_INTERVAL_SECONDS = 30;
 
+  /** Keep an IMAP IDLE connection per mailbox (on one instance) so new mail is read within a second; polling remains the fallback. */
+  @Transform(toBool)
+  @IsBoolean()
+  EMAIL_IDLE = true;
+
   /** Largest attachment kept from incoming mail; larger ones are listed without content. */
   @Transform(toInt)
   @IsInt()

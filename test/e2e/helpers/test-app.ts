@@ -35,6 +35,7 @@ export class TestApp {
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
       SECRETS_KEY: Buffer.alloc(32, 1).toString('base64'),
       EMAIL_POLL_INTERVAL_SECONDS: '0',
+      EMAIL_IDLE: 'false',
       SLA_SWEEP_INTERVAL_SECONDS: '0',
       ASSIGNMENT_SWEEP_INTERVAL_SECONDS: '0',
       KPI_ROLLUP_INTERVAL_SECONDS: '0',

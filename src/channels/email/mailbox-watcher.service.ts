@@ -1,0 +1,136 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ImapFlow } from 'imapflow';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource, QueryRunner } from 'typeorm';
+import { AppConfig } from '../../common/config/app-config';
+import { EmailIngestService } from './email-ingest.service';
+import { ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
+import { MailboxesService } from './mailboxes.service';
+
+const RECONCILE_MS = 30_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+interface Watch {
+  client?: ImapFlow;
+  version: number;
+  failures: number;
+  retry?: NodeJS.Timeout;
+  stopped: boolean;
+}
+
+/**
+ * New mail within a second: one instance (the holder of an advisory lock) keeps an IMAP IDLE
+ * connection per active mailbox and polls a mailbox as soon as the server announces a message.
+ * Dropped connections come back with exponential back-off (1 s … 5 min); servers without IDLE, and
+ * anything IDLE misses, are still covered by the periodic poll.
+ */
+@Injectable()
+export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly watches = new Map<string, Watch>();
+  private leader?: QueryRunner;
+  private timer?: NodeJS.Timeout;
+  private reconciling?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly mailboxes: MailboxesService,
+    private readonly ingest: EmailIngestService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(MailboxWatcherService.name);
+  }
+
+  onApplicationBootstrap() {
+    if (!this.config.EMAIL_IDLE) return;
+    this.timer = setInterval(() => void this.reconcile(), RECONCILE_MS).unref();
+    void this.reconcile();
+  }
+
+  async onApplicationShutdown() {
+    clearInterval(this.timer);
+    await this.reconciling;
+    for (const id of [...this.watches.keys()]) this.unwatch(id);
+    if (this.leader) {
+      await this.leader.query(`SELECT pg_advisory_unlock(hashtext('mailbox-watcher'))`).catch(() => undefined);
+      await this.leader.release();
+    }
+  }
+
+  /** Becomes the watching instance if none is, then watches exactly the active mailboxes. */
+  reconcile(): Promise<void> {
+    this.reconciling ??= (async () => {
+      try {
+        if (!this.leader) {
+          const runner = this.dataSource.createQueryRunner();
+          await runner.connect();
+          const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('mailbox-watcher')) AS locked`);
+          if (!locked) return void (await runner.release());
+          this.leader = runner;
+        }
+        const active: Array<{ id: string; version: Date }> = await this.dataSource.query(`SELECT id, updated_at AS version FROM mailboxes WHERE active`);
+        const wanted = new Map(active.map((m) => [m.id, m.version.getTime()]));
+        for (const [id, watch] of this.watches) if (wanted.get(id) !== watch.version) this.unwatch(id);
+        for (const [id, version] of wanted) if (!this.watches.has(id)) this.watch(id, version);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'Mailbox watcher could not reconcile');
+      } finally {
+        this.reconciling = undefined;
+      }
+    })();
+    return this.reconciling;
+  }
+
+  private watch(id: string, version: number) {
+    const watch: Watch = { version, failures: 0, stopped: false };
+    this.watches.set(id, watch);
+    void this.connect(id, watch);
+  }
+
+  private unwatch(id: string) {
+    const watch = this.watches.get(id);
+    if (!watch) return;
+    watch.stopped = true;
+    clearTimeout(watch.retry);
+    watch.client?.close();
+    this.watches.delete(id);
+  }
+
+  private async connect(id: string, watch: Watch) {
+    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
+    if (!mailbox || watch.stopped) return;
+    const client = new ImapFlow({
+      host: mailbox.imapHost,
+      port: mailbox.imapPort,
+      secure: mailbox.imapSecurity === ConnectionSecurity.TLS,
+      doSTARTTLS: mailbox.imapSecurity === ConnectionSecurity.STARTTLS ? true : mailbox.imapSecurity === ConnectionSecurity.NONE ? false : undefined,
+      auth: { user: mailbox.imapUser, pass: this.mailboxes.secretsOf(mailbox).imapPassword },
+      logger: false,
+      connectionTimeout: 15_000,
+    });
+    watch.client = client;
+    let pending: NodeJS.Timeout | undefined;
+    client.on('exists', () => {
+      // Several messages often arrive together: one poll a moment later takes them all.
+      clearTimeout(pending);
+      pending = setTimeout(() => void this.ingest.poll(id).catch((error: unknown) => this.logger.warn({ err: error, mailboxId: id }, 'Poll after IDLE failed')), 200);
+    });
+    client.on('error', () => undefined); // followed by 'close'
+    client.on('close', () => {
+      clearTimeout(pending);
+      if (watch.stopped) return;
+      const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** watch.failures++);
+      watch.retry = setTimeout(() => void this.connect(id, watch), delay);
+    });
+    try {
+      await client.connect();
+      await client.mailboxOpen(mailbox.folder);
+      watch.failures = 0;
+      void this.ingest.poll(id).catch(() => undefined); // anything that arrived while disconnected
+      if (client.capabilities.has('IDLE')) await client.idle();
+    } catch (error) {
+      this.logger.warn({ err: error, mailboxId: id }, 'Mailbox watch connection failed');
+      client.close();
+    }
+  }
+}
