@@ -1,6 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { GraphQLRequestContext } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AgentsService } from './agents.service';
@@ -56,8 +56,6 @@ export class TicketAssigneeResolver {
   @ResolveField(() => Agent, { nullable: true })
   assignee(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.assigneeId) return null;
-    return loaders
-      .get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.agentsService.byIds(ticket.tenantId, ids), (a) => a.id))
-      .load(ticket.assigneeId);
+    return this.agentsService.loadById(loaders, ticket.tenantId, ticket.assigneeId);
   }
 }

@@ -8,6 +8,7 @@ import { CreateAgentInput, UpdateAgentInput } from './dto/create-agent.input';
 import { Agent, AgentRole, Availability } from './entities/agent.entity';
 import { hashPassword } from './passwords';
 import { PrincipalsService } from './principals.service';
+import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
 
 @Injectable()
 export class AgentsService {
@@ -67,5 +68,10 @@ export class AgentsService {
 
   byIds(tenantId: string, ids: readonly string[]): Promise<Agent[]> {
     return this.db.read(tenantId, (manager) => manager.findBy(Agent, { tenantId, id: In([...ids]) }));
+  }
+
+  /** An agent by id within a GraphQL request: every agent the request asks for in one query. */
+  loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Agent | null> {
+    return loaders.get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.byIds(tenantId, ids), (a) => a.id)).load(id);
   }
 }

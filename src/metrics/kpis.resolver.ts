@@ -2,7 +2,7 @@ import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nest
 import { AgentsService } from '../auth/agents.service';
 import { RequirePermission } from '../auth/auth.decorators';
 import { Agent } from '../auth/entities/agent.entity';
-import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { GraphQLRequestContext } from '../common/graphql/loaders';
 import { badInput } from '../common/errors/domain-error';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
@@ -84,9 +84,7 @@ export class AgentScorecardResolver {
 
   @ResolveField(() => Agent, { nullable: true, description: 'Null if the agent was since removed.' })
   agent(@Parent() card: AgentScorecard, @Ctx() ctx: RequestContext, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.agentsService.byIds(ctx.tenantId, ids), (a) => a.id))
-      .load(card.agentId);
+    return this.agentsService.loadById(loaders, ctx.tenantId, card.agentId);
   }
 }
 
@@ -96,8 +94,6 @@ export class TeamScorecardResolver {
 
   @ResolveField(() => Team, { nullable: true })
   team(@Parent() card: TeamScorecard, @Ctx() ctx: RequestContext, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.teamsService.byIds(ctx.tenantId, ids), (t) => t.id))
-      .load(card.teamId);
+    return this.teamsService.loadById(loaders, ctx.tenantId, card.teamId);
   }
 }

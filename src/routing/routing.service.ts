@@ -14,6 +14,7 @@ import { RoutingSettingsRow } from './entities/routing-settings.entity';
 import { Team } from './entities/team.entity';
 import { TeamsService } from './teams.service';
 import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules, PriorityPolicy, RoutingDecision, RoutingInput, TeamForRouting } from './routing-decision';
+import { definedFields } from '../common/defined-fields';
 
 interface RoutingState {
   prepared: PreparedRules;
@@ -105,7 +106,7 @@ export class RoutingService implements OnModuleInit {
     return this.write(ctx, async (m) => {
       const rule = await m.findOneBy(RoutingRuleRow, { tenantId: ctx.tenantId, id });
       if (!rule) throw notFound('Routing rule', id);
-      return m.save(Object.assign(rule, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))));
+      return m.save(Object.assign(rule, definedFields(input)));
     });
   }
 

@@ -2,7 +2,7 @@ import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
 import { Agent } from '../auth/entities/agent.entity';
-import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
@@ -116,8 +116,6 @@ export class TicketTeamResolver {
   @ResolveField(() => Team, { nullable: true })
   team(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.teamId) return null;
-    return loaders
-      .get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.teamsService.byIds(ticket.tenantId, ids), (t) => t.id))
-      .load(ticket.teamId);
+    return this.teamsService.loadById(loaders, ticket.tenantId, ticket.teamId);
   }
 }

@@ -8,6 +8,7 @@ import type { RequestContext } from '../common/request-context';
 import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
 import { TeamMember } from './entities/team-member.entity';
 import { AssignmentStrategyEnum, Team } from './entities/team.entity';
+import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
 
 @Injectable()
 export class TeamsService {
@@ -100,6 +101,11 @@ export class TeamsService {
 
   byIds(tenantId: string, ids: readonly string[]): Promise<Team[]> {
     return this.db.read(tenantId, (m) => m.findBy(Team, { tenantId, id: In([...ids]) }));
+  }
+
+  /** A team by id within a GraphQL request: every team the request asks for in one query. */
+  loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Team | null> {
+    return loaders.get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.byIds(tenantId, ids), (t) => t.id)).load(id);
   }
 
   membersOf(tenantId: string, teamIds: readonly string[]): Promise<Array<TeamMember & { agent: Agent }>> {

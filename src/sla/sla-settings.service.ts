@@ -12,6 +12,7 @@ import { BusinessCalendarRow } from './entities/business-calendar.entity';
 import { SlaPolicyRow } from './entities/sla-policy.entity';
 import { hijriToGregorian, HijriDateError } from './hijri';
 import { DEFAULT_POLICIES } from './sla-policy';
+import { definedFields } from '../common/defined-fields';
 
 const NO_ESCALATION = { raisePriority: false, reassignToLead: false, addTag: null };
 
@@ -116,8 +117,7 @@ export class SlaSettingsService {
     return this.db.run(ctx, async (m) => {
       const policy = await m.findOneBy(SlaPolicyRow, { tenantId: ctx.tenantId, id });
       if (!policy) throw notFound('SLA policy', id);
-      const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SlaPolicyRow>;
-      Object.assign(policy, changes);
+      Object.assign(policy, definedFields(input));
       if (!policy.firstResponse && !policy.nextResponse && !policy.resolution) throw badInput('A policy needs at least one target');
       return m.save(policy);
     });

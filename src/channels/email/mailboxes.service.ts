@@ -8,8 +8,7 @@ import { DomainError, notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
 import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
 import { AutoAcknowledge, ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
-
-const withoutUndefined = <T extends object>(fields: T): Partial<T> => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+import { definedFields } from '../../common/defined-fields';
 
 /** The credentials of a mailbox, opened only where a connection is made. */
 export interface MailboxSecrets {
@@ -45,7 +44,7 @@ export class MailboxesService {
         smtpPort: 587,
         smtpSecurity: ConnectionSecurity.STARTTLS,
         autoAcknowledge: AutoAcknowledge.OUT_OF_HOURS,
-        ...withoutUndefined(fields),
+        ...definedFields(fields),
         smtpUser: fields.smtpUser ?? null,
         signature: fields.signature ?? null,
         tenantId: ctx.tenantId,
@@ -63,7 +62,7 @@ export class MailboxesService {
       if (!mailbox) throw notFound('Mailbox');
       const { imapPassword, smtpPassword, ...fields } = input;
       if (fields.address && fields.address.toLowerCase() !== mailbox.address.toLowerCase()) await this.refuseTakenAddress(m, ctx, fields.address);
-      Object.assign(mailbox, withoutUndefined(fields));
+      Object.assign(mailbox, definedFields(fields));
       if (imapPassword) mailbox.imapPassword = this.box.seal(imapPassword, `mailbox:${id}:imap`);
       if (smtpPassword !== undefined) mailbox.smtpPassword = smtpPassword ? this.box.seal(smtpPassword, `mailbox:${id}:smtp`) : null;
       // Another server or folder: its UIDs mean something else.
