@@ -1,7 +1,6 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import depthLimit from 'graphql-depth-limit';
@@ -61,7 +60,6 @@ export class AppModule {
           subscriptions: { 'graphql-ws': { path: '/graphql' } },
         }),
         TerminusModule,
-        ScheduleModule.forRoot(),
         AuthModule,
         TicketsModule,
         RoutingModule,

@@ -2,14 +2,16 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
+import { PeriodicTask } from '../common/periodic-task';
+import { KPI_COUNT_KEYS } from './kpi-formulas';
 
 const FOLD_BATCH = 20_000;
 const FOLD_LOCK = 'rida:kpi-fold';
 
-const COUNTERS = [
-  'created', 'solved_on', 'solved', 'reopened', 'fcr', 'frs_met', 'frs_breached', 'sla_breached', 'messages', 'csat_sent', 'csat_responses',
-  'csat_satisfied', 'with_order', 'opens_order', 'frt_count', 'frt_sum', 'frt_business_count', 'frt_business_sum', 'resolution_count', 'resolution_sum',
-];
+/** The kpi_daily column of each additive count (frsMet → frs_met). */
+export const KPI_COUNT_COLUMNS = KPI_COUNT_KEYS.map((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+/** What rollup rows add up: the counts, and the solved-on-this-day count the backlog needs. */
+const COUNTERS = ['solved_on', ...KPI_COUNT_COLUMNS];
 const SUMS = COUNTERS.map((c) => `sum(e.${c})`).join(', ');
 const ADD = COUNTERS.map((c) => `${c} = k.${c} + excluded.${c}`).join(', ');
 
@@ -20,8 +22,10 @@ const ADD = COUNTERS.map((c) => `${c} = k.${c} + excluded.${c}`).join(', ');
  */
 @Injectable()
 export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask(
+    () => this.foldAll(),
+    (error) => this.logger.error({ err: error }, 'KPI rollup fold failed'),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,20 +36,11 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit() {
-    const seconds = this.config.KPI_ROLLUP_INTERVAL_SECONDS;
-    if (seconds > 0) this.timer = setInterval(() => void this.tick(), seconds * 1000).unref();
+    this.task.start(this.config.KPI_ROLLUP_INTERVAL_SECONDS);
   }
 
-  async onApplicationShutdown() {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick() {
-    if (this.running) return;
-    this.running = this.foldAll().catch((error: unknown) => this.logger.error({ err: error }, 'KPI rollup fold failed'));
-    await this.running;
-    this.running = undefined;
+  onApplicationShutdown() {
+    return this.task.stop();
   }
 
   /** Folds until no deltas are left (or another instance holds the fold); returns how many were folded. */

@@ -6,6 +6,7 @@ import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
 import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { KPI_COUNT_COLUMNS as SQL_COUNTERS } from './kpi-rollup.service';
 import { addToHistogram, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, summariseKpis } from './kpi-formulas';
 
 const MAX_RANGE_DAYS = 400;
@@ -19,10 +20,6 @@ const GROUP_DIMENSIONS: Partial<Record<Grouping, Dimension>> = {
 };
 const TIME_GROUPS = new Set<Grouping>([KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH]);
 
-const SQL_COUNTERS = [
-  'created', 'solved', 'reopened', 'fcr', 'frs_met', 'frs_breached', 'sla_breached', 'messages', 'csat_sent', 'csat_responses',
-  'csat_satisfied', 'with_order', 'opens_order', 'frt_count', 'frt_sum', 'frt_business_count', 'frt_business_sum', 'resolution_count', 'resolution_sum',
-];
 /** kpi_daily_histograms.metric → histogram. */
 const HISTOGRAM_METRICS: ReadonlyArray<keyof DurationHistograms> = ['frt', 'frtBusiness', 'resolution'];
 
@@ -260,7 +257,8 @@ export class KpisService {
     const tenant = p.add(ctx.tenantId);
     const dim = p.add(plan.dim);
     const values = plan.values ? ` AND value = ANY(${p.add(plan.values)})` : '';
-    const lastDay = p.add(DateTime.fromJSDate(new Date(filter.to.getTime() - 1), { zone }).toISODate());
+    const last = DateTime.fromJSDate(new Date(filter.to.getTime() - 1), { zone }).toISODate()!;
+    const lastDay = p.add(last);
     const firstDay = p.add(DateTime.fromJSDate(filter.from, { zone }).toISODate());
     const rows: Array<{ day: string | null; value: string; net: string }> = await m.query(
       `SELECT CASE WHEN day < ${firstDay} THEN NULL ELSE day::text END AS day, value, sum(created - solved_on) AS net FROM (
@@ -291,7 +289,6 @@ export class KpisService {
     const days = [...net.keys()].sort();
     let running = opening;
     let i = 0;
-    const last = DateTime.fromJSDate(new Date(filter.to.getTime() - 1), { zone }).toISODate()!;
     for (let start = bucketStart(DateTime.fromJSDate(filter.from, { zone }).startOf('day')); start.toISODate()! <= last; start = start.plus(unit)) {
       const next = start.plus(unit).toISODate()!;
       while (i < days.length && days[i] < next) running += net.get(days[i++])!;

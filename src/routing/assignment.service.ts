@@ -1,5 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
 import { TenantTransactions } from '../common/database/tenant-transactions';
@@ -11,6 +10,7 @@ import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/tick
 import { detectLanguage } from '../common/text/arabic-text';
 import { Candidate, chooseAgent, TicketToAssign } from './assignment';
 import { AssignmentStrategyEnum, Team } from './entities/team.entity';
+import { PeriodicTask } from '../common/periodic-task';
 
 const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
 const DRAIN_BATCH = 50;
@@ -23,16 +23,18 @@ const DRAIN_BATCH = 50;
  * when capacity frees up or an agent comes online.
  */
 @Injectable()
-export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
+export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Assignment');
-  private running = false;
+  private readonly task = new PeriodicTask(
+    () => this.drainAll(),
+    (error) => this.logger.error(error instanceof Error ? error.stack : String(error)),
+  );
 
   constructor(
     private readonly listeners: TicketListeners,
     private readonly db: TenantTransactions,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onModuleInit() {
@@ -41,8 +43,11 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   onApplicationBootstrap() {
-    const seconds = this.config.ASSIGNMENT_SWEEP_INTERVAL_SECONDS;
-    if (seconds > 0) this.scheduler.addInterval('assignment-sweep', setInterval(() => void this.tick(), seconds * 1000));
+    this.task.start(this.config.ASSIGNMENT_SWEEP_INTERVAL_SECONDS);
+  }
+
+  onApplicationShutdown() {
+    return this.task.stop();
   }
 
   async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails) {
@@ -173,18 +178,6 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap {
       assigned += await this.db.run(ctx, (manager) => this.drainTeam(manager, ctx, teamId));
     }
     return assigned;
-  }
-
-  private async tick() {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.drainAll();
-    } catch (error) {
-      this.logger.error(error instanceof Error ? error.stack : String(error));
-    } finally {
-      this.running = false;
-    }
   }
 
   /** Open tickets of a team, the most urgent first: SLA due time, then priority, then age. */

@@ -1,5 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { AppConfig } from '../common/config/app-config';
@@ -16,6 +15,7 @@ import { SlaAlert, SlaAlertKind } from './dto/sla-alert.type';
 import { SlaTargetKindEnum } from './dto/ticket-sla.types';
 import { SLA_ALERTS } from './sla-alerts.resolver';
 import { slaColumns } from './ticket-sla.service';
+import { PeriodicTask } from '../common/periodic-task';
 
 const BATCH = 200;
 
@@ -32,35 +32,30 @@ export interface SweepTotals {
  * the same transaction, so instances sweeping together never record an event twice.
  */
 @Injectable()
-export class SlaSweepService implements OnApplicationBootstrap {
+export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SlaSweep');
-  private running = false;
+  private readonly task = new PeriodicTask(
+    async () => {
+      const totals = await this.sweepOnce();
+      if (totals.warned || totals.breached) this.logger.log(`SLA sweep: ${totals.warned} warnings, ${totals.breached} breaches`);
+    },
+    (error) => this.logger.error(error instanceof Error ? error.stack : String(error)),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly settings: SlaSettingsService,
     private readonly config: AppConfig,
-    private readonly scheduler: SchedulerRegistry,
     @Inject(PUB_SUB) private readonly events: EventBus,
     private readonly metrics: OperationalMetrics,
   ) {}
 
   onApplicationBootstrap() {
-    const seconds = this.config.SLA_SWEEP_INTERVAL_SECONDS;
-    if (seconds > 0) this.scheduler.addInterval('sla-sweep', setInterval(() => void this.tick(), seconds * 1000));
+    this.task.start(this.config.SLA_SWEEP_INTERVAL_SECONDS);
   }
 
-  private async tick() {
-    if (this.running) return;
-    this.running = true;
-    try {
-      const totals = await this.sweepOnce();
-      if (totals.warned || totals.breached) this.logger.log(`SLA sweep: ${totals.warned} warnings, ${totals.breached} breaches`);
-    } catch (error) {
-      this.logger.error(error instanceof Error ? error.stack : String(error));
-    } finally {
-      this.running = false;
-    }
+  onApplicationShutdown() {
+    return this.task.stop();
   }
 
   /** One full sweep as of `now` (tests and benchmarks pass their own clock). */

@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { convert as htmlToText } from 'html-to-text';
-import { ImapFlow } from 'imapflow';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
@@ -15,8 +14,10 @@ import { AuthorType, Channel } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { automatedMailReason } from './automated-mail';
 import { stripQuotedReply, ticketNumberInSubject } from './email-text';
-import { AutoAcknowledge, ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
+import { AutoAcknowledge, Mailbox } from './entities/mailbox.entity';
+import { imapClientFor } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
+import { PeriodicTask } from '../../common/periodic-task';
 
 export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED';
 
@@ -33,8 +34,10 @@ const ATTACHMENT_NAMESPACE = '3f0d8c52-7a11-4f8e-9b0e-6c1d2a7e5b44';
  */
 @Injectable()
 export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly task = new PeriodicTask(
+    () => this.pollAll(),
+    (error) => this.logger.error({ err: error }, 'Mailbox polling failed'),
+  );
   private readonly recentBySender = new Map<string, number[]>();
 
   constructor(
@@ -49,20 +52,11 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit() {
-    const seconds = this.config.EMAIL_POLL_INTERVAL_SECONDS;
-    if (seconds > 0) this.timer = setInterval(() => void this.tick(), seconds * 1000).unref();
+    this.task.start(this.config.EMAIL_POLL_INTERVAL_SECONDS);
   }
 
-  async onApplicationShutdown() {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick() {
-    if (this.running) return;
-    this.running = this.pollAll().catch((error: unknown) => this.logger.error({ err: error }, 'Mailbox polling failed'));
-    await this.running;
-    this.running = undefined;
+  onApplicationShutdown() {
+    return this.task.stop();
   }
 
   /** Polls every active mailbox of every store once. */
@@ -91,15 +85,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
   private async pollLocked(mailboxId: string, options: { afterCommit?: (uid: number) => void }): Promise<IngestOutcome[]> {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox?.active) return [];
-    const client = new ImapFlow({
-      host: mailbox.imapHost,
-      port: mailbox.imapPort,
-      secure: mailbox.imapSecurity === ConnectionSecurity.TLS,
-      doSTARTTLS: mailbox.imapSecurity === ConnectionSecurity.STARTTLS ? true : mailbox.imapSecurity === ConnectionSecurity.NONE ? false : undefined,
-      auth: { user: mailbox.imapUser, pass: this.mailboxes.secretsOf(mailbox).imapPassword },
-      logger: false,
-      connectionTimeout: 15_000,
-    });
+    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imapPassword);
     const outcomes: IngestOutcome[] = [];
     try {
       await client.connect();
@@ -162,9 +148,9 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
     const ctx: RequestContext = { ...systemContext(mailbox.tenantId, tenant.timezone), tenantCountry: tenant.default_country, actor: { type: 'CUSTOMER', id: null } };
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
 
-    const [stored] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [mailbox.tenantId, messageId]);
+    const stored = await this.storedMessageId(mailbox.tenantId, messageId);
     if (stored) {
-      await this.storeAttachments(mailbox, stored.id, messageId, parsed); // a replay after a crash may have missed them
+      await this.storeAttachments(mailbox, stored, messageId, parsed); // a replay after a crash may have missed them
       return 'DUPLICATE';
     }
     const text = parsed.text?.trim() ? parsed.text : parsed.html ? htmlToText(parsed.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }) : '';
@@ -197,10 +183,16 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
       outcome = created ? 'CREATED' : 'REPLY';
       if (created && !flooding) await this.acknowledge(ctx, mailbox, ticket.id, ticket.number, body, ticket.sla);
     }
-    const [message] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [mailbox.tenantId, messageId]);
-    await this.dataSource.query(`UPDATE messages SET mailbox_id = $3 WHERE tenant_id = $1 AND id = $2`, [mailbox.tenantId, message.id, mailbox.id]);
-    await this.storeAttachments(mailbox, message.id, messageId, parsed);
+    const messageRowId = (await this.storedMessageId(mailbox.tenantId, messageId))!;
+    await this.dataSource.query(`UPDATE messages SET mailbox_id = $3 WHERE tenant_id = $1 AND id = $2`, [mailbox.tenantId, messageRowId, mailbox.id]);
+    await this.storeAttachments(mailbox, messageRowId, messageId, parsed);
     return outcome;
+  }
+
+  /** The row of an email already stored under this Message-ID. */
+  private async storedMessageId(tenantId: string, messageId: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [tenantId, messageId]);
+    return row?.id;
   }
 
   /** The ticket a reply belongs to: by In-Reply-To/References, else by a [#number] of the sender's own ticket. */

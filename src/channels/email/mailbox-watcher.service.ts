@@ -4,7 +4,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config';
 import { EmailIngestService } from './email-ingest.service';
-import { ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
+import { Mailbox } from './entities/mailbox.entity';
+import { imapClientFor } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
 
 const RECONCILE_MS = 30_000;
@@ -99,15 +100,7 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
   private async connect(id: string, watch: Watch) {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
     if (!mailbox || watch.stopped) return;
-    const client = new ImapFlow({
-      host: mailbox.imapHost,
-      port: mailbox.imapPort,
-      secure: mailbox.imapSecurity === ConnectionSecurity.TLS,
-      doSTARTTLS: mailbox.imapSecurity === ConnectionSecurity.STARTTLS ? true : mailbox.imapSecurity === ConnectionSecurity.NONE ? false : undefined,
-      auth: { user: mailbox.imapUser, pass: this.mailboxes.secretsOf(mailbox).imapPassword },
-      logger: false,
-      connectionTimeout: 15_000,
-    });
+    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imapPassword);
     watch.client = client;
     let pending: NodeJS.Timeout | undefined;
     client.on('exists', () => {
