@@ -122,6 +122,7 @@ async function main(argv: string[]) {
       }
       case 'schema:print': {
         const out = values.out ?? 'schema.gql';
+        await runMigrations(database.url); // the app's jobs and watchers expect the schema
         const app = await createApp({ config: { ...config, GRAPHQL_SCHEMA_FILE: out, LOG_LEVEL: 'warn' }, databaseUrl: database.url });
         await app.init();
         await app.close();

@@ -53,9 +53,9 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
       if (ctx.actor.type !== actor) throw forbidden(`Only a signed-in ${actor.toLowerCase()} can do this`);
       return true;
     }
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
-    if (!permission || !ctx.scopes.includes(permission)) {
-      throw forbidden(`This ${ctx.role} credential may not do this${permission ? ` (needs ${permission})` : ''}`);
+    const permissions = this.reflector.getAllAndOverride<Permission[] | undefined>(PERMISSION_KEY, targets);
+    if (!permissions || !permissions.some((p) => ctx.scopes.includes(p))) {
+      throw forbidden(`This ${ctx.role} credential may not do this${permissions ? ` (needs ${permissions.join(' or ')})` : ''}`);
     }
     return true;
   }

@@ -1,7 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from './config/app-config';
 import { TenantTransactions } from './database/tenant-transactions';
-import { createPubSub, PUB_SUB } from './graphql/pubsub';
+import { createEventBus, PUB_SUB } from './events/event-bus';
 import { JobQueue } from './jobs/job-queue';
 import { OperationalMetrics } from './observability/operational-metrics';
 
@@ -12,7 +15,11 @@ export class CommonModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: AppConfig, useValue: config }, TenantTransactions, { provide: PUB_SUB, useFactory: createPubSub }, OperationalMetrics, JobQueue],
+      providers: [{ provide: AppConfig, useValue: config }, TenantTransactions, {
+          provide: PUB_SUB,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => createEventBus(config.REDIS_URL, (dataSource.driver as PostgresDriver).master as Pool),
+        }, OperationalMetrics, JobQueue],
       exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue],
     };
   }

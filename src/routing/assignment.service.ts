@@ -148,20 +148,23 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
    * below then hands them to colleagues. Cross-store system work, as the owner role.
    */
   async releaseOffline(): Promise<number> {
-    const released: Array<{ tenant_id: string; id: string; agent_id: string }> = await this.dataSource.query(
-      `UPDATE tickets t SET assignee_id = NULL, updated_at = now()
-         FROM teams tm, agents a
-        WHERE tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
-          AND a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
-          AND t.status IN ('NEW','OPEN')
-        RETURNING t.tenant_id, t.id, a.id AS agent_id`,
-    ).then((result: [Array<{ tenant_id: string; id: string; agent_id: string }>, number]) => result[0]);
-    await insertTicketEvents(
-      this.dataSource.manager,
-      SYSTEM_ACTOR,
-      released.map((r) => ({ tenantId: r.tenant_id, ticketId: r.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } })),
-    );
-    return released.length;
+    // One transaction: the release and its audit events (and their webhooks) commit together.
+    return this.dataSource.transaction(async (manager) => {
+      const [released]: [Array<{ tenant_id: string; id: string; agent_id: string }>, number] = await manager.query(
+        `UPDATE tickets t SET assignee_id = NULL, updated_at = now()
+           FROM teams tm, agents a
+          WHERE tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
+            AND a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
+            AND t.status IN ('NEW','OPEN')
+          RETURNING t.tenant_id, t.id, a.id AS agent_id`,
+      );
+      await insertTicketEvents(
+        manager,
+        SYSTEM_ACTOR,
+        released.map((r) => ({ tenantId: r.tenant_id, ticketId: r.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } })),
+      );
+      return released.length;
+    });
   }
 
   /** Every team with waiting tickets and an automatic strategy gets a turn (agents who came online). */

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource, EntityManager } from 'typeorm';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { AppConfig } from '../common/config/app-config';
-import { EventBus, PUB_SUB } from '../common/graphql/pubsub';
+import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import { JsonObject, systemContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
 import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';

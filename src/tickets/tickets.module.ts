@@ -7,12 +7,16 @@ import { TicketConnection } from './dto/ticket-payloads';
 import { PortalResolver } from './portal.resolver';
 import { TicketsResolver } from './tickets.resolver';
 import { TicketListeners } from './ticket-listeners';
+import { TicketEventStream } from './ticket-event-stream';
+import { TicketSubscriptionsResolver } from './ticket-subscriptions.resolver';
 import { TicketsService } from './tickets.service';
 
 @Module({
   providers: [
     TicketsService,
     TicketListeners,
+    TicketEventStream,
+    TicketSubscriptionsResolver,
     CustomersService,
     TicketsResolver,
     ConnectionCountResolver(TicketConnection),
@@ -20,6 +24,6 @@ import { TicketsService } from './tickets.service';
     PortalResolver,
     ConnectionCountResolver(PortalTicketConnection),
   ],
-  exports: [TicketsService, CustomersService, TicketListeners],
+  exports: [TicketsService, CustomersService, TicketListeners, TicketEventStream],
 })
 export class TicketsModule {}

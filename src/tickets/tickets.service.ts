@@ -449,6 +449,10 @@ export class TicketsService {
     );
   }
 
+  async messagesByIds(tenantId: string, ids: readonly string[]): Promise<Message[]> {
+    return this.db.read(tenantId, (m) => m.findBy(Message, { tenantId, id: In([...ids]) }));
+  }
+
   async eventsOf(tenantId: string, ticketIds: readonly string[]): Promise<TicketEvent[]> {
     return this.db.read(tenantId, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }

@@ -83,6 +83,39 @@ export class AppConfig {
   @Max(100 * 1024 * 1024)
   EMAIL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  WEBHOOK_TIMEOUT_SECONDS = 10;
+
+  /** Delay before a failed webhook delivery is retried; doubled after each failure (±20% jitter), at most one hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  /** How long a failing webhook delivery keeps being retried before it is marked FAILED and its endpoint disabled (default 3 days). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  WEBHOOK_RETRY_FOR_SECONDS = 3 * 86_400;
+
+  /** Whether webhook URLs may point at loopback or private networks (on outside production, so local receivers work). */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
+
+  /** When set, subscription events fan out across instances through Redis pub/sub instead of PostgreSQL LISTEN/NOTIFY. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (scrape it on a private network). */
   @IsOptional()
   @IsString()
@@ -179,7 +212,7 @@ export class ConfigError extends Error {}
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {
   if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN' || key === 'SECRETS_KEY') return '(hidden)';
-  if (key === 'DATABASE_URL' && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'));
+  if ((key === 'DATABASE_URL' || key === 'REDIS_URL') && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
   return JSON.stringify(value);
 }
 

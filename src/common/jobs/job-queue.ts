@@ -43,6 +43,17 @@ export class JobQueue implements OnApplicationShutdown {
     await this.boss.send(name, data, { ...options, db: { executeSql: (text, values) => client.query(text, values) } });
   }
 
+  /** Enqueues several jobs of `name` in one statement, in the transaction of `manager`. */
+  async sendMany<T extends object>(manager: EntityManager, name: string, jobs: Array<{ data: T; startAfter?: Date }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(name);
+    const client = (await manager.queryRunner!.connect()) as PoolClient;
+    await this.boss.insert(
+      jobs.map((job) => ({ name, data: job.data, startAfter: job.startAfter })),
+      { db: { executeSql: (text, values) => client.query(text, values) } },
+    );
+  }
+
   /** Runs `handler` for each job of `name` on this instance; a throw retries it per the queue's policy. */
   async work<T extends object>(name: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
     await this.queue(name);

@@ -29,7 +29,7 @@ export class TestApp {
     const databaseUrl = existingDatabaseUrl ?? (await createTestDatabase());
     const config = loadConfig({
       NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       GRAPHQL_SCHEMA_FILE: '',
       DATABASE_POOL_SIZE: '10',
       JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',

@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { EventBus, PUB_SUB } from '../common/events/event-bus';
+import type { ActorType, JsonObject } from '../common/request-context';
+import { TicketEvent } from './entities/ticket-event.entity';
+import { Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+
+export const TICKET_EVENTS = 'TICKET_EVENTS';
+
+/** Event data larger than this travels as `{ truncated: true }` (the audit row keeps all of it). */
+const MAX_DATA_BYTES = 2000;
+
+/** A committed ticket event with the ticket as it was at commit: what subscribers and webhooks receive. */
+export interface TicketEventNotice {
+  id: string;
+  tenantId: string;
+  ticketId: string;
+  type: TicketEventType;
+  actorType: ActorType;
+  actorId: string | null;
+  data: JsonObject;
+  /** ISO-8601. */
+  at: string;
+  ticket: {
+    number: number;
+    customerId: string;
+    teamId: string | null;
+    assigneeId: string | null;
+    status: TicketStatus;
+    priority: TicketPriority;
+    channel: Channel;
+    category: TicketCategory;
+  };
+}
+
+/** Runs inside the transaction, just before COMMIT: an error rolls the change back. */
+export type CommittingHook = (manager: EntityManager, notices: TicketEventNotice[]) => Promise<void>;
+
+const NOTICES = 'rida.ticketEventNotices';
+
+/**
+ * Every ticket event leaves the transaction that wrote it in two ways: hooks registered here (the
+ * webhook outbox) write their rows in that same transaction just before COMMIT, and the events are
+ * published on the event bus for subscriptions on every instance — as NOTIFY inside the
+ * transaction with PostgreSQL (delivered at COMMIT, in commit order), after COMMIT with Redis.
+ * Nothing is published for a rolled-back change, and no module has to remember to publish.
+ */
+@Injectable()
+export class TicketEventStream implements EntitySubscriberInterface, OnModuleInit {
+  private readonly hooks: CommittingHook[] = [];
+  private readonly logger = new Logger(TicketEventStream.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(PUB_SUB) private readonly bus: EventBus,
+  ) {}
+
+  onModuleInit() {
+    this.dataSource.subscribers.push(this);
+  }
+
+  onCommitting(hook: CommittingHook): void {
+    this.hooks.push(hook);
+  }
+
+  async beforeTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
+    if (transactionDepth(queryRunner) !== 1) return;
+    const events = uncommittedTicketEvents(queryRunner);
+    if (events.length === 0) return;
+    const notices = await this.noticesFor(queryRunner.manager, events);
+    for (const hook of this.hooks) await hook(queryRunner.manager, notices);
+    if (this.bus.transactional) {
+      for (const notice of notices) await this.bus.publishWithin(queryRunner.manager, TICKET_EVENTS, notice);
+    } else {
+      (queryRunner.data as Record<string, unknown>)[NOTICES] = notices;
+    }
+  }
+
+  async afterTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
+    if (takeTicketEvents(queryRunner, 'committed').length === 0) return;
+    const data = queryRunner.data as Record<string, unknown>;
+    const notices = (data[NOTICES] ?? []) as TicketEventNotice[];
+    delete data[NOTICES];
+    // Not awaited: the transaction's connection is still held here, and the change is committed,
+    // so a failure to publish must not become its caller's error.
+    void this.publishInOrder(notices);
+  }
+
+  private async publishInOrder(notices: TicketEventNotice[]) {
+    for (const notice of notices) {
+      await this.bus.publish(TICKET_EVENTS, notice).catch((error: Error) => this.logger.error(`Could not publish ticket event ${notice.id}: ${error.message}`));
+    }
+  }
+
+  afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
+    takeTicketEvents(queryRunner, 'rolled back');
+    if (!queryRunner.isTransactionActive) delete (queryRunner.data as Record<string, unknown>)[NOTICES];
+  }
+
+  /** One read of the tickets concerned, inside the transaction (so it sees the final state). */
+  private async noticesFor(manager: EntityManager, events: TicketEvent[]): Promise<TicketEventNotice[]> {
+    const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = await manager.query(
+      `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
+         FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+      [events.map((e) => e.tenantId), events.map((e) => e.ticketId)],
+    );
+    const tickets = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
+    return events.flatMap((e) => {
+      const t = tickets.get(`${e.tenantId}:${e.ticketId}`);
+      if (!t) return [];
+      return [
+        {
+          id: e.id,
+          tenantId: e.tenantId,
+          ticketId: e.ticketId,
+          type: e.type,
+          actorType: e.actorType,
+          actorId: e.actorId,
+          data: JSON.stringify(e.data).length > MAX_DATA_BYTES ? { truncated: true } : e.data,
+          at: e.createdAt.toISOString(),
+          ticket: {
+            number: t.number as number,
+            customerId: t.customer_id as string,
+            teamId: t.team_id as string | null,
+            assigneeId: t.assignee_id as string | null,
+            status: t.status as TicketStatus,
+            priority: t.priority as TicketPriority,
+            channel: t.channel as Channel,
+            category: t.category as TicketCategory,
+          },
+        },
+      ];
+    });
+  }
+}
