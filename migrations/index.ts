@@ -10,6 +10,7 @@ import { ReassignOnOffline1764037000000 } from './1764037000000-reassign-on-offl
 import { CsatSurveys1764038000000 } from './1764038000000-csat-surveys';
 import { KpiRollups1764039000000 } from './1764039000000-kpi-rollups';
 import { EmailChannel1764040000000 } from './1764040000000-email-channel';
+import { Webhooks1764041000000 } from './1764041000000-webhooks';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CsatSurveys1764038000000,
   KpiRollups1764039000000,
   EmailChannel1764040000000,
+  Webhooks1764041000000,
 ];

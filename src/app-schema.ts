@@ -20,6 +20,8 @@ import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 import { CsatSurvey } from './metrics/entities/csat-survey.entity';
 import { Mailbox } from './channels/email/entities/mailbox.entity';
 import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
+import { WebhookEndpoint } from './channels/webhooks/entities/webhook-endpoint.entity';
+import { WebhookDelivery } from './channels/webhooks/entities/webhook-delivery.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -44,5 +46,7 @@ export const ENTITIES = [
   CsatSurvey,
   Mailbox,
   MessageAttachment,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];
 export { MIGRATIONS };

@@ -8,11 +8,16 @@ import { MailboxWatcherService } from './email/mailbox-watcher.service';
 import { MailboxesResolver } from './email/mailboxes.resolver';
 import { MailboxesService } from './email/mailboxes.service';
 import { MessageAttachmentsResolver } from './email/message-attachments.resolver';
+import { WebhooksResolver } from './webhooks/webhooks.resolver';
+import { WebhooksService } from './webhooks/webhooks.service';
+import { ConnectionCountResolver } from '../common/graphql/connection';
+import { WebhookDeliveryConnection } from './webhooks/dto/webhook-endpoint.input';
 
 @Module({
   imports: [TicketsModule, SlaModule],
   controllers: [TicketsIngestController],
-  providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService],
+  providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
+    WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection)],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

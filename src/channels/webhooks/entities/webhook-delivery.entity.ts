@@ -1,0 +1,82 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../../../common/request-context';
+
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  FAILED = 'FAILED',
+}
+registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'FAILED: retried for the whole retry window without success (replay it when the receiver is fixed).' });
+
+/** The transactional outbox and the delivery log in one: written with the change, updated by each attempt. */
+@ObjectType()
+@Entity('webhook_deliveries')
+@Check('webhook_deliveries_status_check', `status IN ('PENDING','DELIVERED','FAILED')`)
+@Index('webhook_deliveries_endpoint_idx', ['tenantId', 'endpointId', 'createdAt'])
+@Index('webhook_deliveries_pending_idx', ['tenantId', 'endpointId', 'ticketId', 'eventId'], { where: `status = 'PENDING'` })
+export class WebhookDelivery {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  endpointId: string;
+
+  @Field(() => ID, { description: 'The event id (also in the body and the Rida-Event-Id header): the same for a replay, for de-duplication.' })
+  @Column('uuid')
+  eventId: string;
+
+  @Field()
+  @Column('text')
+  eventType: string;
+
+  @Field(() => ID, { nullable: true })
+  @Column('uuid', { nullable: true })
+  ticketId: string | null;
+
+  @Field(() => GraphQLJSON, { description: 'The body sent.' })
+  @Column('jsonb')
+  payload: JsonObject;
+
+  @Field(() => WebhookDeliveryStatus)
+  @Column('text', { default: WebhookDeliveryStatus.PENDING })
+  status: WebhookDeliveryStatus;
+
+  @Field(() => Int)
+  @Column('int', { default: 0 })
+  attempts: number;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  nextAttemptAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastAttemptAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: "The receiver's HTTP status on the last attempt." })
+  @Column('int', { nullable: true })
+  responseStatus: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  lastError: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The delivery this one replays.' })
+  @Column('uuid', { nullable: true })
+  replayOfId: string | null;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  deliveredAt: Date | null;
+}

@@ -1,0 +1,63 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryConnection, WebhookEndpointWithSecret } from './dto/webhook-endpoint.input';
+import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
+import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+import { WebhooksService } from './webhooks.service';
+import { badInput } from '../../common/errors/domain-error';
+
+@Resolver(() => WebhookEndpoint)
+export class WebhooksResolver {
+  constructor(private readonly service: WebhooksService) {}
+
+  @Query(() => [WebhookEndpoint], { description: "The store's webhook endpoints (secrets are never returned)." })
+  @RequirePermission('admin')
+  webhookEndpoints(@Ctx() ctx: RequestContext) {
+    return this.service.list(ctx);
+  }
+
+  @Query(() => WebhookDeliveryConnection, { description: "An endpoint's delivery log, newest first." })
+  @RequirePermission('admin')
+  webhookDeliveries(
+    @Ctx() ctx: RequestContext,
+    @Args('endpointId', { type: () => ID }, ParseUUIDPipe) endpointId: string,
+    @Args('status', { type: () => WebhookDeliveryStatus, nullable: true }) status?: WebhookDeliveryStatus,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first = 20,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', { first: ['between 1 and 100'] });
+    return this.service.deliveries(ctx, endpointId, status, first, after);
+  }
+
+  @Mutation(() => WebhookEndpointWithSecret, { description: 'Subscribes a URL to ticket events; the signing secret is returned this once.' })
+  @RequirePermission('admin')
+  createWebhookEndpoint(@Ctx() ctx: RequestContext, @Args('input') input: CreateWebhookEndpointInput) {
+    return this.service.create(ctx, input);
+  }
+
+  @Mutation(() => WebhookEndpoint)
+  @RequirePermission('admin')
+  updateWebhookEndpoint(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateWebhookEndpointInput) {
+    return this.service.update(ctx, id, input);
+  }
+
+  @Mutation(() => WebhookEndpointWithSecret, { description: 'A new signing secret, effective at once (returned this once).' })
+  @RequirePermission('admin')
+  rotateWebhookSecret(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.service.rotateSecret(ctx, id);
+  }
+
+  @Mutation(() => Boolean)
+  @RequirePermission('admin')
+  deleteWebhookEndpoint(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.service.delete(ctx, id);
+  }
+
+  @Mutation(() => WebhookDelivery, { description: 'Sends a delivered or failed event again, as a new delivery with the same event id.' })
+  @RequirePermission('admin')
+  replayWebhookDelivery(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.service.replay(ctx, id);
+  }
+}

@@ -1,0 +1,350 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'crypto';
+import { isIP } from 'net';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../common/config/app-config';
+import { SecretBox } from '../../common/crypto/secret-box';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { definedFields } from '../../common/defined-fields';
+import { badInput, notFound } from '../../common/errors/domain-error';
+import { Connection, decodeCursor, encodeCursor, toConnection } from '../../common/graphql/connection';
+import { JobQueue } from '../../common/jobs/job-queue';
+import type { JsonObject, RequestContext } from '../../common/request-context';
+import { TicketEventNotice, TicketEventStream } from '../../tickets/ticket-event-stream';
+import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook-endpoint.input';
+import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
+import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+import { nextAttemptAt, RetryPolicy, signWebhook } from './webhook-signature';
+
+const QUEUE = 'webhook-delivery';
+const MAX_RESPONSE_NOTE = 300;
+
+interface DeliveryJob {
+  tenantId: string;
+  deliveryId: string;
+}
+
+/**
+ * Outbound webhooks. Each committed ticket event becomes one delivery row per subscribed endpoint,
+ * written in the transaction of the change (the outbox), with a pg-boss job to send it. Deliveries
+ * of one ticket to one endpoint go out in event order: a delivery waits while an earlier one is
+ * pending, and each finished delivery hands over to the next. Failures are retried with
+ * exponential back-off for WEBHOOK_RETRY_FOR_SECONDS; a delivery failing that long is FAILED and
+ * disables its endpoint (its later deliveries wait for it to be re-enabled).
+ */
+@Injectable()
+export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly box: SecretBox;
+  private readonly policy: RetryPolicy;
+  private readonly logger = new Logger(WebhooksService.name);
+
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly stream: TicketEventStream,
+    private readonly config: AppConfig,
+  ) {
+    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
+    this.box = new SecretBox(config.SECRETS_KEY);
+    this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxDelayMs: 3_600_000, retryForMs: config.WEBHOOK_RETRY_FOR_SECONDS * 1000 };
+  }
+
+  onModuleInit() {
+    this.stream.onCommitting((manager, notices) => this.writeOutbox(manager, notices));
+  }
+
+  async onApplicationBootstrap() {
+    await this.jobs.work<DeliveryJob>(QUEUE, (job) => this.attempt(job.data), { pollingIntervalSeconds: 0.5 });
+  }
+
+  // ── endpoints ─────────────────────────────────────────────────────────────────────────────
+
+  list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
+    return this.db.read(ctx.tenantId, (m) => m.find(WebhookEndpoint, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
+  }
+
+  async create(ctx: RequestContext, input: CreateWebhookEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    this.checkUrl(input.url);
+    const id = uuidv7();
+    const secret = newSecret();
+    const endpoint = await this.db.run(ctx, (m) =>
+      m.save(
+        m.create(WebhookEndpoint, {
+          tenantId: ctx.tenantId,
+          id,
+          url: input.url,
+          description: input.description ?? null,
+          events: [...new Set(input.events ?? [])],
+          secret: this.box.seal(secret, secretLabel(id)),
+          enabled: true,
+          disabledReason: null,
+        }),
+      ),
+    );
+    return { endpoint, secret };
+  }
+
+  /** Re-enabling an endpoint sends what waited while it was disabled, in order. */
+  async update(ctx: RequestContext, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
+    if (input.url) this.checkUrl(input.url);
+    return this.db.run(ctx, async (m) => {
+      const endpoint = await this.lockEndpoint(m, ctx, id);
+      const reenabled = input.enabled === true && !endpoint.enabled;
+      Object.assign(endpoint, definedFields({ ...input, events: input.events && [...new Set(input.events)] }));
+      if (input.enabled !== undefined) endpoint.disabledReason = null;
+      await m.save(endpoint);
+      if (reenabled) await this.kickWaiting(m, ctx.tenantId, id);
+      return endpoint;
+    });
+  }
+
+  async rotateSecret(ctx: RequestContext, id: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    const secret = newSecret();
+    const endpoint = await this.db.run(ctx, async (m) => {
+      const endpoint = await this.lockEndpoint(m, ctx, id);
+      endpoint.secret = this.box.seal(secret, secretLabel(id));
+      return m.save(endpoint);
+    });
+    return { endpoint, secret };
+  }
+
+  async delete(ctx: RequestContext, id: string): Promise<boolean> {
+    return this.db.run(ctx, async (m) => {
+      await this.lockEndpoint(m, ctx, id);
+      await m.delete(WebhookEndpoint, { tenantId: ctx.tenantId, id });
+      return true;
+    });
+  }
+
+  // ── delivery log ──────────────────────────────────────────────────────────────────────────
+
+  async deliveries(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | undefined, first: number, after?: string): Promise<Connection<WebhookDelivery>> {
+    const [afterId] = after ? (decodeCursor(after, 1) as [string]) : [];
+    const where = (m: EntityManager) => {
+      const q = m
+        .createQueryBuilder(WebhookDelivery, 'd')
+        .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId', { tenantId: ctx.tenantId, endpointId });
+      if (status) q.andWhere('d.status = :status', { status });
+      return q;
+    };
+    return this.db.read(ctx.tenantId, async (m) => {
+      if (!(await m.existsBy(WebhookEndpoint, { tenantId: ctx.tenantId, id: endpointId }))) throw notFound('Webhook endpoint', endpointId);
+      const q = where(m).orderBy('d.id', 'DESC').take(first + 1);
+      if (afterId) q.andWhere('d.id < :afterId', { afterId });
+      const rows = await q.getMany();
+      return toConnection(rows, first, (d) => encodeCursor([d.id]), Boolean(after), () => this.db.read(ctx.tenantId, (r) => where(r).getCount()));
+    });
+  }
+
+  /** Sends a delivery's event again as a new delivery (same event id, so receivers can de-duplicate). */
+  async replay(ctx: RequestContext, deliveryId: string): Promise<WebhookDelivery> {
+    return this.db.run(ctx, async (m) => {
+      const original = await m.findOneBy(WebhookDelivery, { tenantId: ctx.tenantId, id: deliveryId });
+      if (!original) throw notFound('Webhook delivery', deliveryId);
+      const replay = m.create(WebhookDelivery, {
+        ...pick(original, ['tenantId', 'endpointId', 'eventId', 'eventType', 'ticketId', 'payload']),
+        id: uuidv7(),
+        status: WebhookDeliveryStatus.PENDING,
+        attempts: 0,
+        nextAttemptAt: new Date(),
+        replayOfId: original.id,
+      });
+      await m.insert(WebhookDelivery, replay);
+      await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId: ctx.tenantId, deliveryId: replay.id });
+      return m.findOneByOrFail(WebhookDelivery, { tenantId: ctx.tenantId, id: replay.id });
+    });
+  }
+
+  // ── outbox and dispatch ───────────────────────────────────────────────────────────────────
+
+  /** Inside the transaction of the change: one delivery per subscribed endpoint, and its job. */
+  private async writeOutbox(manager: EntityManager, notices: TicketEventNotice[]): Promise<void> {
+    const tenants = [...new Set(notices.map((n) => n.tenantId))];
+    const endpoints: Array<{ tenant_id: string; id: string; events: string[] }> = await manager.query(
+      `SELECT tenant_id, id, events FROM webhook_endpoints WHERE tenant_id = ANY($1) AND enabled`,
+      [tenants],
+    );
+    if (endpoints.length === 0) return;
+    const now = new Date();
+    const rows = notices.flatMap((notice) =>
+      endpoints
+        .filter((e) => e.tenant_id === notice.tenantId && (e.events.length === 0 || e.events.includes(notice.type)))
+        .map((e) => ({
+          tenantId: notice.tenantId,
+          id: uuidv7(),
+          endpointId: e.id,
+          eventId: notice.id,
+          eventType: notice.type,
+          ticketId: notice.ticketId,
+          payload: bodyOf(notice),
+          status: WebhookDeliveryStatus.PENDING,
+          attempts: 0,
+          nextAttemptAt: now,
+        })),
+    );
+    if (rows.length === 0) return;
+    await manager.insert(WebhookDelivery, rows);
+    await this.jobs.sendMany<DeliveryJob>(
+      manager,
+      QUEUE,
+      rows.map((r) => ({ data: { tenantId: r.tenantId, deliveryId: r.id } })),
+    );
+  }
+
+  /**
+   * One attempt, holding the delivery's row lock (so no other worker sends it meanwhile). Returns
+   * quietly when there is nothing to do: already sent, endpoint disabled, an earlier delivery of the
+   * same ticket still pending (it hands over when done), or a retry that is not due yet.
+   */
+  async attempt({ tenantId, deliveryId }: DeliveryJob): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const [row] = await m.query(
+        `SELECT d.id, d.endpoint_id, d.event_id, d.ticket_id, d.payload, d.attempts, d.created_at, d.next_attempt_at,
+                e.url, e.secret, e.enabled
+           FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+          WHERE d.tenant_id = $1 AND d.id = $2 AND d.status = 'PENDING'
+          FOR UPDATE OF d SKIP LOCKED`,
+        [tenantId, deliveryId],
+      );
+      if (!row || !row.enabled) return;
+      if (row.next_attempt_at && (row.next_attempt_at as Date).getTime() > Date.now() + 1000) return;
+      if (row.ticket_id) {
+        const [earlier] = await m.query(
+          `SELECT 1 FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING' AND (event_id, id) < ($4, $5) LIMIT 1`,
+          [tenantId, row.endpoint_id, row.ticket_id, row.event_id, row.id],
+        );
+        if (earlier) return;
+      }
+
+      const secret = this.box.open(row.secret as Buffer, secretLabel(row.endpoint_id as string));
+      const outcome = await this.post(row.url as string, secret, row.payload as JsonObject, deliveryId);
+      const attempts = (row.attempts as number) + 1;
+      const now = new Date();
+      if (outcome.ok) {
+        await m.update(
+          WebhookDelivery,
+          { tenantId, id: deliveryId },
+          { status: WebhookDeliveryStatus.DELIVERED, attempts, lastAttemptAt: now, deliveredAt: now, responseStatus: outcome.status, lastError: null, nextAttemptAt: null },
+        );
+        await this.kickNext(m, tenantId, row.endpoint_id as string, row.ticket_id as string | null);
+        return;
+      }
+      const next = nextAttemptAt(this.policy, row.created_at as Date, attempts, now, Math.random());
+      await m.update(
+        WebhookDelivery,
+        { tenantId, id: deliveryId },
+        { status: next ? WebhookDeliveryStatus.PENDING : WebhookDeliveryStatus.FAILED, attempts, lastAttemptAt: now, nextAttemptAt: next, responseStatus: outcome.status, lastError: outcome.error },
+      );
+      if (next) {
+        await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId }, { startAfter: next });
+        return;
+      }
+      const reason = `Deliveries failed for ${Math.round(this.policy.retryForMs / 3_600_000)} h (last: ${outcome.error}); re-enable the endpoint to send what is waiting`;
+      await m.update(WebhookEndpoint, { tenantId, id: row.endpoint_id }, { enabled: false, disabledReason: reason });
+      this.logger.warn(`Webhook endpoint ${row.endpoint_id} of tenant ${tenantId} disabled: ${reason}`);
+    });
+  }
+
+  private async post(url: string, secret: string, payload: JsonObject, deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+    const body = JSON.stringify(payload);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'user-agent': 'Rida-Webhooks/1',
+          'rida-webhook-id': deliveryId,
+          'rida-event-id': String(payload.id),
+          'rida-event-type': String(payload.type),
+          'rida-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      });
+      const text = await response.text().catch(() => '');
+      if (response.ok) return { ok: true, status: response.status, error: null };
+      return { ok: false, status: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, MAX_RESPONSE_NOTE)}` : ''}` };
+    } catch (error) {
+      const cause = (error as Error & { cause?: Error }).cause;
+      return { ok: false, status: null, error: (error as Error).name === 'TimeoutError' ? 'Timed out' : (cause?.message ?? (error as Error).message) };
+    }
+  }
+
+  /** Hands over to the next delivery of the same ticket that waited (never attempted) for this one. */
+  private async kickNext(m: EntityManager, tenantId: string, endpointId: string, ticketId: string | null) {
+    if (!ticketId) return;
+    const [next] = await m.query(
+      `SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING' AND attempts = 0
+        ORDER BY event_id, id LIMIT 1`,
+      [tenantId, endpointId, ticketId],
+    );
+    if (next) await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId: next.id as string });
+  }
+
+  /** After re-enabling: the oldest waiting delivery of each ticket (the rest follow one by one). */
+  private async kickWaiting(m: EntityManager, tenantId: string, endpointId: string) {
+    const waiting: Array<{ id: string }> = await m.query(
+      `SELECT DISTINCT ON (ticket_id) id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND status = 'PENDING'
+        ORDER BY ticket_id, event_id, id`,
+      [tenantId, endpointId],
+    );
+    await m.update(WebhookDelivery, { tenantId, id: In(waiting.map((w) => w.id)) }, { nextAttemptAt: new Date() });
+    await this.jobs.sendMany<DeliveryJob>(m, QUEUE, waiting.map((w) => ({ data: { tenantId, deliveryId: w.id } })));
+  }
+
+  private async lockEndpoint(m: EntityManager, ctx: RequestContext, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await m.findOne(WebhookEndpoint, { where: { tenantId: ctx.tenantId, id }, lock: { mode: 'pessimistic_write' } });
+    if (!endpoint) throw notFound('Webhook endpoint', id);
+    return endpoint;
+  }
+
+  /** HTTPS (or HTTP), and — in production unless allowed — not a loopback or private address. */
+  private checkUrl(raw: string) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw badInput('Not a URL', { url: ['must be an absolute http(s) URL'] });
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('Webhook URLs use http or https', { url: ['must start with https://'] });
+    if (url.username || url.password) throw badInput('Webhook URLs carry no credentials; verify our signature instead', { url: ['must not contain a user or password'] });
+    const allowPrivate = this.config.WEBHOOK_ALLOW_PRIVATE_URLS ?? this.config.NODE_ENV !== 'production';
+    if (!allowPrivate && isPrivateHost(url.hostname)) throw badInput('Webhook URLs must be reachable on the public internet', { url: ['loopback and private addresses are refused'] });
+  }
+}
+
+/** The body receivers get: the event, the ticket as committed, and who acted. */
+function bodyOf(notice: TicketEventNotice): JsonObject {
+  return {
+    id: notice.id,
+    type: notice.type,
+    occurredAt: notice.at,
+    actor: { type: notice.actorType, id: notice.actorId },
+    ticket: { id: notice.ticketId, ...notice.ticket },
+    data: notice.data,
+  };
+}
+
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
+
+function pick<T, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
+}
+
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
+  if (isIP(host) === 4) {
+    const [a, b] = host.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (isIP(host) === 6) return host === '::1' || host === '::' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80') || host.startsWith('::ffff:');
+  return false;
+}

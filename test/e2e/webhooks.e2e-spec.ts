@@ -1,0 +1,134 @@
+import { verifyWebhookSignature } from '../../src/channels/webhooks/webhook-signature';
+import { until } from './helpers/live';
+import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+import { WebhookReceiver } from './helpers/webhook-receiver';
+
+const CREATE = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id url events enabled } } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $input) { id enabled disabledReason } }`;
+const ENDPOINTS = `{ webhookEndpoints { id url events enabled disabledReason } }`;
+const DELIVERIES = `query($id: ID!, $status: WebhookDeliveryStatus) {
+  webhookDeliveries(endpointId: $id, status: $status, first: 50) { totalCount edges { node { id eventId eventType ticketId status attempts responseStatus lastError replayOfId deliveredAt } } }
+}`;
+const REPLAY = `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id eventId status replayOfId } }`;
+const TICKET_EVENTS = `query($id: ID!) { ticket(id: $id) { events { id type } } }`;
+
+describe('outbound webhooks', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let other: TestTenant;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_FOR_SECONDS: '4' });
+    store = await t.createTenant();
+    other = await t.createTenant('متجر آخر');
+  });
+  beforeEach(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+  afterEach(async () => {
+    // Endpoints of one test must not receive the next test's events.
+    for (const e of (await t.gqlOk(store.key, ENDPOINTS)).webhookEndpoints) await t.gqlOk(store.key, `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: e.id });
+    await receiver.stop();
+  });
+  afterAll(() => t.close());
+
+  const subscribe = async (events?: string[]) => (await t.gqlOk(store.key, CREATE, { input: { url: receiver.url, events, description: 'ERP' } })).createWebhookEndpoint;
+  const deliveries = async (id: string, status?: string) => (await t.gqlOk(store.key, DELIVERIES, { id, status })).webhookDeliveries.edges.map((e: any) => e.node);
+
+  it('signs each event with the endpoint secret, in the order of the ticket timeline, with stable event ids', async () => {
+    const { secret, endpoint } = await subscribe();
+    expect(secret).toMatch(/^whsec_[\w-]{43}$/);
+    expect(JSON.stringify((await t.gqlOk(store.key, ENDPOINTS)).webhookEndpoints)).not.toContain(secret);
+
+    const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(1) })).createTicket;
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'تم شحن طلبك اليوم 🚚', authorType: 'AGENT', internal: false } });
+    await until(() => receiver.accepted.length >= 3);
+
+    const timeline = (await t.gqlOk(store.key, TICKET_EVENTS, { id: ticket.id })).ticket.events;
+    expect(receiver.requests.map((r) => [r.json.id, r.json.type])).toEqual(timeline.map((e: any) => [e.id, e.type]));
+    const now = Math.floor(Date.now() / 1000);
+    for (const request of receiver.requests) {
+      expect(verifyWebhookSignature(secret, request.body, request.headers['rida-signature'] as string, now)).toBe(true);
+      expect(verifyWebhookSignature('whsec_wrong', request.body, request.headers['rida-signature'] as string, now)).toBe(false);
+      expect(request.headers['rida-event-id']).toBe(request.json.id);
+      expect(request.headers['content-type']).toBe('application/json; charset=utf-8');
+    }
+    expect(receiver.requests[0].json).toMatchObject({
+      type: 'CREATED',
+      actor: { type: 'API_KEY' },
+      ticket: { id: ticket.id, number: ticket.number, status: 'NEW', channel: ticket.channel, customerId: ticket.customer.id },
+    });
+    expect(receiver.requests[2].json).toMatchObject({ type: 'STATUS_CHANGED', ticket: { status: 'OPEN' }, data: { from: 'NEW', to: 'OPEN' } });
+    const log = await deliveries(endpoint.id);
+    expect(log.map((d: any) => [d.eventType, d.status, d.attempts, d.responseStatus])).toEqual([
+      ['STATUS_CHANGED', 'DELIVERED', 1, 200],
+      ['MESSAGE_ADDED', 'DELIVERED', 1, 200],
+      ['CREATED', 'DELIVERED', 1, 200],
+    ]);
+  });
+
+  it('retries a failing receiver with back-off, and holds later events of the ticket until the earlier one is through', async () => {
+    const { endpoint } = await subscribe(['CREATED', 'MESSAGE_ADDED']);
+    receiver.respond = (n) => (n < 2 ? 500 : 200);
+    const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(2) })).createTicket;
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'ملاحظة', authorType: 'AGENT', internal: true } });
+    await until(() => receiver.accepted.length >= 2, 10_000);
+
+    expect(receiver.requests.map((r) => [r.json.type, r.answeredWith])).toEqual([
+      ['CREATED', 500],
+      ['CREATED', 500],
+      ['CREATED', 200],
+      ['MESSAGE_ADDED', 200],
+    ]);
+    const [message, created] = await deliveries(endpoint.id);
+    expect(created).toMatchObject({ eventType: 'CREATED', status: 'DELIVERED', attempts: 3, responseStatus: 200, lastError: null });
+    expect(message).toMatchObject({ eventType: 'MESSAGE_ADDED', status: 'DELIVERED', attempts: 1 });
+    // Only the subscribed kinds were sent (no STATUS_CHANGED).
+    expect((await deliveries(endpoint.id)).length).toBe(2);
+  });
+
+  it('gives up after the retry window, disables the endpoint, and replays the failed event once the receiver is back', async () => {
+    const { endpoint } = await subscribe(['CREATED']);
+    receiver.respond = () => 503;
+    const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(3) })).createTicket;
+    await until(() => false, 6000); // the 4-second retry window runs out
+    const [failed] = await deliveries(endpoint.id, 'FAILED');
+    expect(failed).toMatchObject({ eventType: 'CREATED', ticketId: ticket.id, status: 'FAILED', responseStatus: 503 });
+    expect(failed.attempts).toBeGreaterThanOrEqual(3);
+    expect(failed.lastError).toMatch(/^HTTP 503/);
+    const [disabled] = (await t.gqlOk(store.key, ENDPOINTS)).webhookEndpoints;
+    expect(disabled.enabled).toBe(false);
+    expect(disabled.disabledReason).toMatch(/failed/);
+
+    // Disabled: new events are not sent.
+    const attemptsSoFar = receiver.requests.length;
+    await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(4) });
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(receiver.requests.length).toBe(attemptsSoFar);
+
+    receiver.respond = () => 200;
+    await t.gqlOk(store.key, UPDATE, { id: endpoint.id, input: { enabled: true } });
+    const replay = (await t.gqlOk(store.key, REPLAY, { id: failed.id })).replayWebhookDelivery;
+    expect(replay).toMatchObject({ eventId: failed.eventId, status: 'PENDING', replayOfId: failed.id });
+    await until(() => receiver.accepted.length >= 1);
+    expect(receiver.accepted.map((r) => r.json.id)).toEqual([failed.eventId]);
+    expect(receiver.accepted[0].headers['rida-event-id']).toBe(failed.eventId);
+  });
+
+  it("keeps stores apart and refuses bad input with clear codes", async () => {
+    const { endpoint } = await subscribe();
+    const theirs = await t.gql(other.key, DELIVERIES, { id: endpoint.id });
+    expect(theirs.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const update = await t.gql(other.key, UPDATE, { id: endpoint.id, input: { enabled: false } });
+    expect(update.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await t.gqlOk(other.key, ENDPOINTS)).webhookEndpoints).toEqual([]);
+
+    const agent = await t.gql(await t.createKey(store.id, 'agent'), ENDPOINTS);
+    expect(agent.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const badUrl = await t.gql(store.key, CREATE, { input: { url: 'ftp://example.sa/x' } });
+    expect(badUrl.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const badEvent = await t.gql(store.key, CREATE, { input: { url: receiver.url, events: ['NOPE'] } });
+    expect(badEvent.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
