@@ -11,6 +11,7 @@ import { CsatSurveys1764038000000 } from './1764038000000-csat-surveys';
 import { KpiRollups1764039000000 } from './1764039000000-kpi-rollups';
 import { EmailChannel1764040000000 } from './1764040000000-email-channel';
 import { Webhooks1764041000000 } from './1764041000000-webhooks';
+import { StoreEvents1764042000000 } from './1764042000000-store-events';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   KpiRollups1764039000000,
   EmailChannel1764040000000,
   Webhooks1764041000000,
+  StoreEvents1764042000000,
 ];

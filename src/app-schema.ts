@@ -22,6 +22,10 @@ import { Mailbox } from './channels/email/entities/mailbox.entity';
 import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
 import { WebhookEndpoint } from './channels/webhooks/entities/webhook-endpoint.entity';
 import { WebhookDelivery } from './channels/webhooks/entities/webhook-delivery.entity';
+import { Order } from './channels/store-events/entities/order.entity';
+import { StoreEvent } from './channels/store-events/entities/store-event.entity';
+import { ScheduledAutomation } from './channels/store-events/entities/scheduled-automation.entity';
+import { StoreSettings } from './channels/store-events/entities/store-settings.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -48,5 +52,9 @@ export const ENTITIES = [
   MessageAttachment,
   WebhookEndpoint,
   WebhookDelivery,
+  Order,
+  StoreEvent,
+  ScheduledAutomation,
+  StoreSettings,
 ];
 export { MIGRATIONS };

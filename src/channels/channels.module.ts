@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { StoreEventsController } from './store-events/store-events.controller';
+import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
+import { StoreEventsService } from './store-events/store-events.service';
 import { TicketsModule } from '../tickets/tickets.module';
 import { TicketsIngestController } from './api/tickets-ingest.controller';
 import { EmailDeliveryService } from './email/email-delivery.service';
@@ -14,10 +18,11 @@ import { ConnectionCountResolver } from '../common/graphql/connection';
 import { WebhookDeliveryConnection } from './webhooks/dto/webhook-endpoint.input';
 
 @Module({
-  imports: [TicketsModule, SlaModule],
-  controllers: [TicketsIngestController],
+  imports: [TicketsModule, SlaModule, MetricsModule],
+  controllers: [TicketsIngestController, StoreEventsController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
-    WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection)],
+    WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
+    StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

@@ -15,5 +15,6 @@ import { PrometheusController } from './prometheus.controller';
   imports: [TicketsModule, AuthModule, RoutingModule],
   controllers: [CsatController, KpisExportController, PrometheusController],
   providers: [KpisService, KpiRollupService, KpisResolver, AgentScorecardResolver, TeamScorecardResolver, CsatService, CsatResolver, TicketCsatResolver],
+  exports: [CsatService],
 })
 export class MetricsModule {}

@@ -60,6 +60,7 @@ export enum IdentityKind {
 
 export enum CustomerTier {
   STANDARD = 'STANDARD',
+  BRONZE = 'BRONZE',
   SILVER = 'SILVER',
   GOLD = 'GOLD',
   VIP = 'VIP',

@@ -100,6 +100,54 @@ export class TicketsService {
   }
 
   /**
+   * A ticket the store starts (a delay notice, a follow-up after delivery): its first message is
+   * ours — public, by SYSTEM, sent through the channel's delivery like an agent reply — and the
+   * ticket then waits on the customer (PENDING) until they answer.
+   */
+  async createProactive(
+    ctx: RequestContext,
+    input: Pick<Ticket, 'customerId' | 'subject' | 'channel' | 'category' | 'tags' | 'orderRef'> & { body: string; priority?: TicketPriority; idempotencyKey?: string },
+  ): Promise<Ticket> {
+    return this.db.run(ctx, async (manager) => {
+      if (input.idempotencyKey) {
+        const done = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey });
+        if (done) return done;
+      }
+      const customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: input.customerId });
+      if (!customer) throw notFound('Customer', input.customerId);
+      const { ticket, message } = await this.openTicket(
+        manager,
+        ctx,
+        {
+          subject: input.subject,
+          channel: input.channel,
+          category: input.category,
+          priority: input.priority ?? TicketPriority.NORMAL,
+          customerId: customer.id,
+          tags: normaliseTags(input.tags),
+          customFields: {},
+          orderRef: input.orderRef,
+          productRef: null,
+          idempotencyKey: input.idempotencyKey ?? null,
+        },
+        { authorType: AuthorType.SYSTEM, authorId: null, authorName: null, body: input.body, channel: input.channel, externalId: null },
+        { proactive: true },
+        { customerTier: customer.tier, categoryGiven: true, priorityGiven: input.priority !== undefined },
+      );
+      await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { status: TicketStatus.PENDING, lastCustomerMessageAt: null });
+      await this.recordEvents(manager, ctx, ticket.id, [
+        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: AuthorType.SYSTEM, internal: false } },
+        { type: TicketEventType.STATUS_CHANGED, data: { from: TicketStatus.NEW, to: TicketStatus.PENDING, reason: 'proactive' } },
+      ]);
+      return this.listeners.afterChange(manager, ctx, {
+        ticket: await this.reload(manager, ctx, ticket.id),
+        statusChange: { from: TicketStatus.NEW, to: TicketStatus.PENDING, at: message.createdAt },
+        message: { id: message.id, channel: message.channel, authorType: AuthorType.SYSTEM, internal: false, at: message.createdAt },
+      });
+    });
+  }
+
+  /**
    * Omnichannel continuity: the customer's open ticket of the same category, updated within the
    * store's window, whatever channel it started on.
    */

@@ -38,6 +38,12 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   },
   updateMailbox: { access: 'admin', doc: () => `mutation { updateMailbox(id: "${NO_ID}", input: { active: false }) { id } }` },
   deleteMailbox: { access: 'admin', doc: () => `mutation { deleteMailbox(id: "${NO_ID}") }` },
+  recordStoreEvent: {
+    access: 'tickets:write',
+    doc: () => `mutation { recordStoreEvent(input: { type: ORDER_PAID, orderId: "${unique()}", customer: { email: "${unique()}@x.sa" }, totalAmount: 10 }) { duplicate } }`,
+  },
+  setCustomerTier: { access: 'tickets:write', doc: () => `mutation { setCustomerTier(customerId: "${NO_ID}", tier: VIP) { id } }` },
+  cancelAutomation: { access: 'tickets:write', doc: () => `mutation { cancelAutomation(id: "${NO_ID}") { id } }` },
   webhookEndpoints: { access: 'admin', doc: () => `{ webhookEndpoints { id } }` },
   webhookDeliveries: { access: 'admin', doc: () => `{ webhookDeliveries(endpointId: "${NO_ID}") { totalCount } }` },
   createWebhookEndpoint: { access: 'admin', doc: () => `mutation { createWebhookEndpoint(input: { url: "https://erp.example.sa/${unique()}" }) { secret } }` },

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBase64, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBase64, IsBoolean, IsUrl, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -82,6 +82,11 @@ export class AppConfig {
   @Min(0)
   @Max(100 * 1024 * 1024)
   EMAIL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+  /** The API's public address, for links sent to customers (CSAT surveys); default http://localhost:PORT. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
 
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   @Transform(toInt)

@@ -16,6 +16,7 @@ export class JobQueue implements OnApplicationShutdown {
   private readonly boss: PgBoss;
   private started?: Promise<unknown>;
   private readonly queues = new Set<string>();
+  private creating: Promise<unknown> = Promise.resolve();
   private readonly logger = new Logger(JobQueue.name);
 
   constructor(dataSource: DataSource) {
@@ -29,11 +30,28 @@ export class JobQueue implements OnApplicationShutdown {
     return this.started;
   }
 
-  async queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
-    await this.start();
-    if (this.queues.has(name)) return;
-    await this.boss.createQueue(name, { name, ...options });
-    this.queues.add(name);
+  /**
+   * Creates the queue once. Creation is DDL (pg-boss partitions its job table per queue), so it is
+   * serialised on this instance and retried when another instance's creation deadlocks with it.
+   */
+  queue(name: string, options: Omit<PgBoss.Queue, 'name'> = {}): Promise<void> {
+    if (this.queues.has(name)) return Promise.resolve();
+    const created = this.creating.then(async () => {
+      await this.start();
+      if (this.queues.has(name)) return;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.boss.createQueue(name, { name, ...options });
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+          await new Promise((r) => setTimeout(r, 50 * attempt));
+        }
+      }
+      this.queues.add(name);
+    });
+    this.creating = created.catch(() => undefined);
+    return created;
   }
 
   /** Enqueues in the transaction of `manager` (commits and rolls back with it). */
@@ -58,7 +76,15 @@ export class JobQueue implements OnApplicationShutdown {
   async work<T extends object>(name: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
     await this.queue(name);
     await this.boss.work<T>(name, { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-      for (const job of jobs) await handler(job);
+      for (const job of jobs) {
+        try {
+          await handler(job);
+        } catch (error) {
+          // pg-boss keeps the error on the job and retries it; say so where operators look.
+          this.logger.error(`Job ${name} ${job.id} failed (attempt ${job.retryCount + 1}): ${error instanceof Error ? error.message : String(error)}`);
+          throw error;
+        }
+      }
     });
   }
 

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../graphql-enums';
 import { CustomerTier } from '../ticket-enums';
@@ -6,7 +6,8 @@ import { CustomerTier } from '../ticket-enums';
 @ObjectType({ description: 'One person across every channel they use.' })
 @Entity('customers')
 @Index('customers_tenant_created_idx', ['tenantId', 'createdAt'])
-@Check('customers_tier_check', `tier IN ('STANDARD','SILVER','GOLD','VIP')`)
+@Check('customers_tier_check', `tier IN ('STANDARD','BRONZE','SILVER','GOLD','VIP')`)
+@Check('customers_tier_source_check', `tier_source IN ('RULES','MANUAL')`)
 export class Customer {
   @PrimaryColumn('uuid')
   tenantId: string;
@@ -22,6 +23,18 @@ export class Customer {
   @Field(() => CustomerTier)
   @Column('text', { default: CustomerTier.STANDARD })
   tier: CustomerTier;
+
+  @Field(() => String, { description: 'RULES: the store\'s tier rules decide (on lifetime value and orders); MANUAL: set by the integrator.' })
+  @Column('text', { default: 'RULES' })
+  tierSource: 'RULES' | 'MANUAL';
+
+  @Field(() => Float, { description: 'Sum of paid orders not returned or cancelled, in the store currency.' })
+  @Column('numeric', { precision: 14, scale: 2, default: 0, transformer: { to: (v: number) => v, from: (v: string | null) => (v === null ? 0 : Number(v)) } })
+  lifetimeValue: number;
+
+  @Field(() => Int, { description: 'Paid orders not returned or cancelled.' })
+  @Column('int', { default: 0 })
+  orderCount: number;
 
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })

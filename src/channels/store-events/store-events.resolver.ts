@@ -1,0 +1,76 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { byKeys, GraphQLRequestContext, groupByKeys } from '../../common/graphql/loaders';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { Customer } from '../../tickets/entities/customer.entity';
+import { Ticket } from '../../tickets/entities/ticket.entity';
+import { CustomerTier } from '../../tickets/ticket-enums';
+import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
+import { Order } from './entities/order.entity';
+import { ScheduledAutomation } from './entities/scheduled-automation.entity';
+import { StoreEventsService } from './store-events.service';
+
+@Resolver()
+export class StoreEventsResolver {
+  constructor(private readonly service: StoreEventsService) {}
+
+  @Mutation(() => StoreEventResult, { description: 'Records an order event (created, paid, shipped, delivered, delayed, returned, cancelled) and what it sets in motion.' })
+  @RequirePermission('tickets:write')
+  recordStoreEvent(@Ctx() ctx: RequestContext, @Args('input') input: StoreEventInput) {
+    return this.service.record(ctx, input);
+  }
+
+  @Mutation(() => Customer, { description: "Sets a customer's tier by hand (MANUAL); null hands it back to the store's tier rules." })
+  @RequirePermission('tickets:write')
+  setCustomerTier(
+    @Ctx() ctx: RequestContext,
+    @Args('customerId', { type: () => ID }, ParseUUIDPipe) customerId: string,
+    @Args('tier', { type: () => CustomerTier, nullable: true }) tier: CustomerTier | null,
+  ) {
+    return this.service.setCustomerTier(ctx, customerId, tier ?? null);
+  }
+
+  @Mutation(() => ScheduledAutomation, { description: 'Cancels a scheduled automation (a follow-up or survey not sent yet).' })
+  @RequirePermission('tickets:write')
+  cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.service.cancelAutomation(ctx, id);
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerOrdersResolver {
+  constructor(private readonly service: StoreEventsService) {}
+
+  @ResolveField(() => [Order], { description: 'The latest 20 orders, newest first.' })
+  orders(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Order[]>('ordersByCustomer', async (ids) => groupByKeys(ids, await this.service.ordersOf(customer.tenantId, ids), (o) => o.customerId))
+      .load(customer.id);
+  }
+}
+
+@Resolver(() => Ticket)
+export class TicketOrderResolver {
+  constructor(private readonly service: StoreEventsService) {}
+
+  @ResolveField(() => Order, { nullable: true, description: 'The order named by orderRef, when store events told us about it.' })
+  order(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    if (!ticket.orderRef) return null;
+    return loaders
+      .get<string, Order | null>('orderByExternalId', async (refs) => byKeys(refs, await this.service.ordersByExternalIds(ticket.tenantId, refs), (o) => o.externalId))
+      .load(ticket.orderRef);
+  }
+}
+
+@Resolver(() => Order)
+export class OrderAutomationsResolver {
+  constructor(private readonly service: StoreEventsService) {}
+
+  @ResolveField(() => [ScheduledAutomation], { description: 'Follow-ups, surveys and notices set for this order, by time.' })
+  automations(@Parent() order: Order, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, ScheduledAutomation[]>('automationsByOrder', async (ids) => groupByKeys(ids, await this.service.automationsOf(order.tenantId, ids), (a) => a.orderId))
+      .load(order.id);
+  }
+}

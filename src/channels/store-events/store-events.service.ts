@@ -1,0 +1,290 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../common/config/app-config';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { conflict, DomainError, notFound } from '../../common/errors/domain-error';
+import { JobQueue } from '../../common/jobs/job-queue';
+import { RequestContext, systemContext } from '../../common/request-context';
+import { CsatService } from '../../metrics/csat.service';
+import { CustomersService } from '../../tickets/customers.service';
+import { Customer } from '../../tickets/entities/customer.entity';
+import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
+import { TicketsService } from '../../tickets/tickets.service';
+import { DEFAULT_TIER_RULES, tierFor } from './customer-tier';
+import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
+import { Order, OrderStatus } from './entities/order.entity';
+import { AutomationKind, AutomationStatus, ScheduledAutomation } from './entities/scheduled-automation.entity';
+import { StoreEvent, StoreEventType } from './entities/store-event.entity';
+import { StoreSettings } from './entities/store-settings.entity';
+import { applyStoreEvent, fillPlaceholders } from './order-lifecycle';
+
+const QUEUE = 'store-automation';
+
+const DEFAULT_SETTINGS = {
+  followUpMessage:
+    'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
+  csatMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في تجربتك مع طلبك رقم {{order.id}}. قيّمنا من 1 إلى 5 من هنا: {{survey.link}} — شكراً لك!',
+  delayMessage:
+    'مرحباً {{customer.name}}، نعتذر منك: شحنة طلبك رقم {{order.id}} تأخرت عن موعدها، والموعد المتوقع الآن {{order.expectedDeliveryAt}}. نتابعها مع شركة الشحن وسنبلغك بأي جديد، وإن كان لديك أي سؤال ردّ على هذه الرسالة.',
+};
+
+interface AutomationJob {
+  tenantId: string;
+  automationId: string;
+}
+
+/**
+ * Store events in: each event updates its order, the customer's lifetime value and order count,
+ * their tier (when the store's rules decide it), and sets automations in motion — durable delayed
+ * pg-boss jobs whose row in `scheduled_automations` decides whether they still run (cancelled
+ * when the order is returned or cancelled, or by hand), so each runs at most once.
+ */
+@Injectable()
+export class StoreEventsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(StoreEventsService.name);
+
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly dataSource: DataSource,
+    private readonly customers: CustomersService,
+    private readonly tickets: TicketsService,
+    private readonly csat: CsatService,
+    private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap() {
+    await this.jobs.queue(QUEUE, { retryLimit: 5, retryDelay: 30, retryBackoff: true });
+    await this.jobs.work<AutomationJob>(QUEUE, (job) => this.runAutomation(job.data), { pollingIntervalSeconds: 1 });
+  }
+
+  async record(ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
+    const occurredAt = input.occurredAt ?? new Date();
+    const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
+    return this.db.run(ctx, async (m) => {
+      const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
+      if (seen) return this.resultOf(m, ctx, seen, true);
+
+      const customer = await this.customers.resolve(m, ctx, input.customer);
+      let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
+      if (order && order.customerId !== customer.id) {
+        throw new DomainError('CONFLICT', `Order ${input.orderId} belongs to another customer`, { customer: ['does not match the order'] });
+      }
+      order ??= m.create(Order, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        externalId: input.orderId,
+        customerId: customer.id,
+        status: OrderStatus.CREATED,
+        totalAmount: null,
+        currency: 'SAR',
+        items: [],
+        placedAt: occurredAt,
+        paidAt: null,
+        shippedAt: null,
+        deliveredAt: null,
+        expectedDeliveryAt: null,
+        returnedAt: null,
+      });
+      Object.assign(order, applyStoreEvent(order, input.type, occurredAt, input.expectedDeliveryAt ?? null));
+      if (input.totalAmount !== undefined) order.totalAmount = input.totalAmount;
+      if (input.currency) order.currency = input.currency;
+      if (input.items) order.items = input.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, price: i.price ?? null }));
+      await m.save(order);
+
+      const event = m.create(StoreEvent, { tenantId: ctx.tenantId, id: uuidv7(), externalId, type: input.type, orderId: order.id, occurredAt });
+      const inserted = await m.createQueryBuilder().insert().into(StoreEvent).values(event).orIgnore().execute();
+      if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
+
+      const settings = await this.settingsIn(m, ctx.tenantId);
+      await this.refreshCustomer(m, ctx.tenantId, customer.id, settings);
+      await this.automate(m, ctx, order, input.type, settings);
+      return this.resultOf(m, ctx, event, false);
+    });
+  }
+
+  /** The integrator decides the tier (MANUAL), or hands it back to the store's rules (null). */
+  async setCustomerTier(ctx: RequestContext, customerId: string, tier: CustomerTier | null): Promise<Customer> {
+    return this.db.run(ctx, async (m) => {
+      const customer = await m.findOne(Customer, { where: { tenantId: ctx.tenantId, id: customerId }, lock: { mode: 'pessimistic_write' } });
+      if (!customer) throw notFound('Customer', customerId);
+      if (tier) {
+        await m.update(Customer, { tenantId: ctx.tenantId, id: customerId }, { tier, tierSource: 'MANUAL' });
+      } else {
+        await m.update(Customer, { tenantId: ctx.tenantId, id: customerId }, { tierSource: 'RULES' });
+        await this.refreshCustomer(m, ctx.tenantId, customerId, await this.settingsIn(m, ctx.tenantId));
+      }
+      return m.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: customerId });
+    });
+  }
+
+  async cancelAutomation(ctx: RequestContext, id: string): Promise<ScheduledAutomation> {
+    return this.db.run(ctx, async (m) => {
+      const automation = await m.findOne(ScheduledAutomation, { where: { tenantId: ctx.tenantId, id }, lock: { mode: 'pessimistic_write' } });
+      if (!automation) throw notFound('Automation', id);
+      if (automation.status !== AutomationStatus.SCHEDULED) throw conflict(`The automation is already ${automation.status}`);
+      await m.update(ScheduledAutomation, { tenantId: ctx.tenantId, id }, { status: AutomationStatus.CANCELLED, note: 'Cancelled by hand' });
+      return m.findOneByOrFail(ScheduledAutomation, { tenantId: ctx.tenantId, id });
+    });
+  }
+
+  /** The 20 latest orders of each customer, newest first. */
+  ordersOf(tenantId: string, customerIds: readonly string[]): Promise<Order[]> {
+    return this.db.read(tenantId, async (m) => {
+      const latest: Array<{ id: string }> = await m.query(
+        `SELECT o.id FROM unnest($2::uuid[]) c(id) CROSS JOIN LATERAL (
+           SELECT id FROM orders WHERE tenant_id = $1 AND customer_id = c.id ORDER BY placed_at DESC LIMIT 20) o`,
+        [tenantId, customerIds],
+      );
+      return m.find(Order, { where: { tenantId, id: In(latest.map((o) => o.id)) }, order: { placedAt: 'DESC' } });
+    });
+  }
+
+  ordersByExternalIds(tenantId: string, externalIds: readonly string[]): Promise<Order[]> {
+    return this.db.read(tenantId, (m) => m.createQueryBuilder(Order, 'o').where('o.tenant_id = :tenantId AND o.external_id = ANY(:ids)', { tenantId, ids: externalIds }).getMany());
+  }
+
+  automationsOf(tenantId: string, orderIds: readonly string[]): Promise<ScheduledAutomation[]> {
+    return this.db.read(tenantId, (m) => m.createQueryBuilder(ScheduledAutomation, 'a').where('a.tenant_id = :tenantId AND a.order_id = ANY(:ids)', { tenantId, ids: orderIds }).orderBy('a.run_at').getMany());
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────────────────────
+
+  private async resultOf(m: EntityManager, ctx: RequestContext, event: StoreEvent, duplicate: boolean): Promise<StoreEventResult> {
+    const order = await m.findOneByOrFail(Order, { tenantId: ctx.tenantId, id: event.orderId });
+    return {
+      event: await m.findOneByOrFail(StoreEvent, { tenantId: ctx.tenantId, id: event.id }),
+      order,
+      customer: await m.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: order.customerId }),
+      duplicate,
+      automations: await m.find(ScheduledAutomation, { where: { tenantId: ctx.tenantId, orderId: order.id }, order: { runAt: 'ASC' } }),
+    };
+  }
+
+  /** The store's settings, created with the defaults on first use. */
+  private async settingsIn(m: EntityManager, tenantId: string): Promise<StoreSettings> {
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(StoreSettings)
+      .values({ tenantId, ...DEFAULT_SETTINGS, tierRules: DEFAULT_TIER_RULES })
+      .orIgnore()
+      .execute();
+    return m.findOneByOrFail(StoreSettings, { tenantId });
+  }
+
+  /** Lifetime value and order count from the customer's paid orders not returned or cancelled; the tier from the rules. */
+  private async refreshCustomer(m: EntityManager, tenantId: string, customerId: string, settings: StoreSettings) {
+    const [[row]]: [[{ lifetime_value: string; order_count: number; tier_source: string; tier: CustomerTier }]] = await m.query(
+      `UPDATE customers c SET lifetime_value = t.value, order_count = t.orders, updated_at = now()
+         FROM (SELECT coalesce(sum(total_amount), 0) AS value, count(*)::int AS orders FROM orders
+                WHERE tenant_id = $1 AND customer_id = $2 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')) t
+        WHERE c.tenant_id = $1 AND c.id = $2
+        RETURNING c.lifetime_value, c.order_count, c.tier_source, c.tier`,
+      [tenantId, customerId],
+    );
+    if (row.tier_source !== 'RULES') return;
+    const tier = tierFor(settings.tierRules, Number(row.lifetime_value), row.order_count);
+    if (tier !== row.tier) await m.update(Customer, { tenantId, id: customerId }, { tier });
+  }
+
+  private async automate(m: EntityManager, ctx: RequestContext, order: Order, type: StoreEventType, settings: StoreSettings) {
+    if (type === StoreEventType.ORDER_DELIVERED && order.deliveredAt) {
+      if (settings.followUpAfterDeliveryHours !== null) {
+        await this.schedule(m, ctx.tenantId, order, AutomationKind.DELIVERY_FOLLOW_UP, new Date(order.deliveredAt.getTime() + settings.followUpAfterDeliveryHours * 3_600_000));
+      }
+      if (settings.csatAfterDeliveryDays !== null) {
+        await this.schedule(m, ctx.tenantId, order, AutomationKind.DELIVERY_CSAT, new Date(order.deliveredAt.getTime() + settings.csatAfterDeliveryDays * 86_400_000));
+      }
+    }
+    if (type === StoreEventType.ORDER_DELAYED && settings.delayNotices) {
+      await this.schedule(m, ctx.tenantId, order, AutomationKind.DELAY_NOTICE, new Date());
+    }
+    if (type === StoreEventType.ORDER_RETURNED || type === StoreEventType.ORDER_CANCELLED) {
+      await m.update(
+        ScheduledAutomation,
+        { tenantId: ctx.tenantId, orderId: order.id, status: AutomationStatus.SCHEDULED },
+        { status: AutomationStatus.CANCELLED, note: `Order ${type === StoreEventType.ORDER_RETURNED ? 'returned' : 'cancelled'}` },
+      );
+    }
+  }
+
+  /** One automation of a kind per order (a repeated DELIVERED does not schedule twice). */
+  private async schedule(m: EntityManager, tenantId: string, order: Order, kind: AutomationKind, runAt: Date) {
+    const [row]: Array<{ id: string }> = await m.query(
+      `INSERT INTO scheduled_automations (tenant_id, id, kind, order_id, run_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, order_id, kind) DO NOTHING RETURNING id`,
+      [tenantId, uuidv7(), kind, order.id, runAt],
+    );
+    if (row) await this.jobs.send<AutomationJob>(m, QUEUE, { tenantId, automationId: row.id }, { startAfter: runAt });
+  }
+
+  /**
+   * Runs a due automation once: the ticket it opens carries the automation id as its idempotency
+   * key, so a retry after a crash finds that ticket instead of opening another.
+   */
+  async runAutomation({ tenantId, automationId }: AutomationJob): Promise<void> {
+    const loaded = await this.dataSource.transaction(async (m) => {
+      const automation = await m.findOneBy(ScheduledAutomation, { tenantId, id: automationId, status: AutomationStatus.SCHEDULED });
+      if (!automation) return null;
+      const order = await m.findOneByOrFail(Order, { tenantId, id: automation.orderId });
+      const customer = await m.findOneByOrFail(Customer, { tenantId, id: order.customerId });
+      const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
+      const [last]: Array<{ channel: Channel }> = await m.query(
+        `SELECT channel FROM tickets WHERE tenant_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 1`,
+        [tenantId, customer.id],
+      );
+      const [identity]: Array<{ kind: string }> = await m.query(
+        `SELECT kind FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind IN ('PHONE','EMAIL') ORDER BY kind = 'PHONE' DESC LIMIT 1`,
+        [tenantId, customer.id],
+      );
+      const settings = await this.settingsIn(m, tenantId);
+      return { automation, order, customer, tenant, settings, channel: last?.channel ?? (identity?.kind === 'PHONE' ? Channel.WHATSAPP : identity ? Channel.EMAIL : Channel.API) };
+    });
+    if (!loaded) return;
+    const { automation, order, customer, tenant, settings, channel } = loaded;
+    const ctx = { ...systemContext(tenantId, tenant.timezone), tenantCountry: tenant.default_country };
+    const values: Record<string, string> = {
+      'customer.name': customer.name ?? 'عميلنا العزيز',
+      'order.id': order.externalId,
+      'order.expectedDeliveryAt': order.expectedDeliveryAt
+        ? DateTime.fromJSDate(order.expectedDeliveryAt).setZone(tenant.timezone).setLocale('ar').reconfigure({ outputCalendar: 'gregory', numberingSystem: 'latn' }).toLocaleString(DateTime.DATE_HUGE)
+        : 'قريباً',
+    };
+    const idempotencyKey = `automation:${automation.id}`;
+    let ticketId: string;
+    if (automation.kind === AutomationKind.DELAY_NOTICE) {
+      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `تأخر شحنة الطلب رقم ${order.externalId}`, fillPlaceholders(settings.delayMessage, values), TicketCategory.SHIPPING, ['proactive', 'shipment-delay'], TicketPriority.HIGH);
+    } else if (automation.kind === AutomationKind.DELIVERY_FOLLOW_UP) {
+      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `متابعة بعد توصيل الطلب رقم ${order.externalId}`, fillPlaceholders(settings.followUpMessage, values), TicketCategory.GENERAL, ['proactive', 'delivery-follow-up']);
+    } else {
+      // The survey id is the automation's, so a retry re-sends the same link.
+      values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
+      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `رأيك في طلبك رقم ${order.externalId}`, fillPlaceholders(settings.csatMessage, values), TicketCategory.GENERAL, ['proactive', 'csat-after-delivery']);
+      await this.csat.issue(tenantId, automation.id, ticketId, customer.id);
+    }
+    await this.dataSource.query(
+      `UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'SCHEDULED'`,
+      [tenantId, automationId, ticketId],
+    );
+    this.logger.log(`Automation ${automation.kind} ran for order ${order.externalId} of tenant ${tenantId}`);
+  }
+
+  private async proactive(
+    ctx: RequestContext,
+    idempotencyKey: string,
+    customerId: string,
+    order: Order,
+    channel: Channel,
+    subject: string,
+    body: string,
+    category: TicketCategory,
+    tags: string[],
+    priority?: TicketPriority,
+  ): Promise<string> {
+    const ticket = await this.tickets.createProactive(ctx, { customerId, subject, body, channel, category, tags, orderRef: order.externalId, priority, idempotencyKey });
+    return ticket.id;
+  }
+}

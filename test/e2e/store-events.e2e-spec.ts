@@ -1,0 +1,139 @@
+import { eventually, TestApp, TestTenant } from './helpers/test-app';
+
+const RECORD = `mutation($input: StoreEventInput!) {
+  recordStoreEvent(input: $input) {
+    duplicate
+    order { id externalId status totalAmount currency items paidAt deliveredAt }
+    customer { id tier tierSource lifetimeValue orderCount }
+    automations { id kind status runAt ticketId note }
+  }
+}`;
+const CUSTOMER = `query($id: ID!) { customer(id: $id) { tier tierSource lifetimeValue orderCount orders { externalId status automations { kind status ticketId } } } }`;
+const TICKETS = `query($c: ID!) { tickets(filter: { customerId: $c }) { edges { node { id subject status category priority tags channel orderRef order { externalId status expectedDeliveryAt }
+  messages { authorType internal body } } } } }`;
+const SET_TIER = `mutation($c: ID!, $tier: CustomerTier) { setCustomerTier(customerId: $c, tier: $tier) { tier tierSource } }`;
+
+const customer = { phone: '0501234567', name: 'نورة القحطاني' };
+const HOUR = 3_600_000;
+
+describe('store events', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let other: TestTenant;
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    store = await t.createTenant();
+    other = await t.createTenant('متجر آخر');
+  });
+  afterAll(() => t?.close());
+
+  const record = async (input: Record<string, unknown>, key = store.key) => (await t.gqlOk(key, RECORD, { input: { customer, ...input } })).recordStoreEvent;
+
+  it('takes order events over REST once per event id, and keeps lifetime value and order count', async () => {
+    const body = { type: 'ORDER_PAID', eventId: 'evt-1001', orderId: '1001', customer, totalAmount: 700, items: [{ productId: 'SKU-1', name: 'عباية سوداء', quantity: 2, price: 350 }] };
+    const first = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).send(body);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ duplicate: false, order: { externalId: '1001', status: 'PAID', totalAmount: 700, currency: 'SAR' }, customer: { lifetimeValue: 700, orderCount: 1, tier: 'STANDARD' } });
+    const again = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).send(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, customer: { lifetimeValue: 700, orderCount: 1 } });
+
+    const bad = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).send({ type: 'ORDER_LOST', orderId: '', customer });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(['type', 'orderId']));
+  });
+
+  it('raises the tier by the store rules, unless the integrator set it by hand', async () => {
+    const paid = await record({ type: 'ORDER_PAID', orderId: '1002', totalAmount: 400 });
+    expect(paid.customer).toMatchObject({ lifetimeValue: 1100, orderCount: 2, tier: 'BRONZE', tierSource: 'RULES' });
+
+    expect((await t.gqlOk(store.key, SET_TIER, { c: paid.customer.id, tier: 'VIP' })).setCustomerTier).toEqual({ tier: 'VIP', tierSource: 'MANUAL' });
+    expect((await record({ type: 'ORDER_PAID', orderId: '1003', totalAmount: 10 })).customer).toMatchObject({ tier: 'VIP', orderCount: 3 });
+    expect((await t.gqlOk(store.key, SET_TIER, { c: paid.customer.id, tier: null })).setCustomerTier).toEqual({ tier: 'BRONZE', tierSource: 'RULES' });
+
+    const foreign = await t.gql(other.key, SET_TIER, { c: paid.customer.id, tier: 'VIP' });
+    expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('schedules a follow-up and a survey after delivery, and cancels them when the order is returned', async () => {
+    const deliveredAt = new Date('2026-11-20T14:00:00Z');
+    const delivered = await record({ type: 'ORDER_DELIVERED', orderId: '1004', totalAmount: 250, occurredAt: deliveredAt.toISOString() });
+    expect(delivered.order).toMatchObject({ status: 'DELIVERED', paidAt: deliveredAt.toISOString() }); // cash on delivery counts as paid
+    expect(delivered.customer.lifetimeValue).toBe(1360);
+    expect(delivered.automations.map((a: any) => [a.kind, a.status, a.runAt])).toEqual([
+      ['DELIVERY_FOLLOW_UP', 'SCHEDULED', new Date(deliveredAt.getTime() + 48 * HOUR).toISOString()],
+      ['DELIVERY_CSAT', 'SCHEDULED', new Date(deliveredAt.getTime() + 7 * 24 * HOUR).toISOString()],
+    ]);
+    // A repeated delivery event (another id) schedules nothing more.
+    expect((await record({ type: 'ORDER_DELIVERED', orderId: '1004', occurredAt: new Date(deliveredAt.getTime() + HOUR).toISOString() })).automations).toHaveLength(2);
+
+    const returned = await record({ type: 'ORDER_RETURNED', orderId: '1004' });
+    expect(returned.automations.map((a: any) => [a.kind, a.status, a.note])).toEqual([
+      ['DELIVERY_FOLLOW_UP', 'CANCELLED', 'Order returned'],
+      ['DELIVERY_CSAT', 'CANCELLED', 'Order returned'],
+    ]);
+    expect(returned.customer).toMatchObject({ lifetimeValue: 1110, orderCount: 3 });
+    const foreign = await t.gql(other.key, `mutation($id: ID!) { cancelAutomation(id: $id) { id } }`, { id: returned.automations[0].id });
+    expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('opens a proactive ticket and messages the customer as soon as a shipment is delayed', async () => {
+    const delayed = await record({
+      type: 'ORDER_DELAYED',
+      orderId: '1005',
+      customer: { email: 'reem@example.sa', name: 'ريم' },
+      expectedDeliveryAt: '2026-11-28T15:00:00Z',
+    });
+    const ticket = await eventually(async () => {
+      const edges = (await t.gqlOk(store.key, TICKETS, { c: delayed.customer.id })).tickets.edges;
+      return edges[0]?.node;
+    }, 15_000);
+    expect(ticket).toMatchObject({
+      subject: 'تأخر شحنة الطلب رقم 1005',
+      status: 'PENDING',
+      category: 'SHIPPING',
+      priority: 'HIGH',
+      tags: ['proactive', 'shipment-delay'],
+      channel: 'EMAIL',
+      orderRef: '1005',
+      order: { externalId: '1005', status: 'DELAYED', expectedDeliveryAt: '2026-11-28T15:00:00.000Z' },
+    });
+    expect(ticket.messages).toHaveLength(1);
+    expect(ticket.messages[0]).toMatchObject({ authorType: 'SYSTEM', internal: false });
+    expect(ticket.messages[0].body).toContain('مرحباً ريم، نعتذر منك: شحنة طلبك رقم 1005 تأخرت');
+    expect(ticket.messages[0].body).toContain('28 نوفمبر 2026'); // in the store's time zone, Gregorian, Arabic month name
+    const after = (await t.gqlOk(store.key, CUSTOMER, { id: delayed.customer.id })).customer;
+    expect(after.orders[0].automations).toEqual([{ kind: 'DELAY_NOTICE', status: 'DONE', ticketId: ticket.id }]);
+  });
+});
+
+describe('store automations survive a restart and run once across instances', () => {
+  it('sends the follow-up due while no instance was running, exactly once', async () => {
+    const first = await TestApp.start();
+    const store = await first.createTenant();
+    const delivered = new Date(Date.now() - 48 * HOUR + 3000); // the follow-up falls due in 3 s
+    const result = (
+      await first.gqlOk(store.key, RECORD, {
+        input: { type: 'ORDER_DELIVERED', orderId: '2001', customer: { email: 'fahad@example.sa', name: 'فهد' }, occurredAt: delivered.toISOString() },
+      })
+    ).recordStoreEvent;
+    await first.close(); // before it is due
+
+    await new Promise((r) => setTimeout(r, 3500));
+    const [b, c] = [await TestApp.start({}, undefined, first.databaseUrl), await TestApp.start({}, undefined, first.databaseUrl)];
+    try {
+      const followUp = await eventually(async () => {
+        const orders = (await b.gqlOk(store.key, CUSTOMER, { id: result.customer.id })).customer.orders;
+        return orders[0].automations.find((a: any) => a.kind === 'DELIVERY_FOLLOW_UP' && a.status === 'DONE');
+      }, 20_000);
+      await new Promise((r) => setTimeout(r, 2500)); // room for a second run, were there one
+      const tickets = (await c.gqlOk(store.key, TICKETS, { c: result.customer.id })).tickets.edges.map((e: any) => e.node);
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0]).toMatchObject({ id: followUp.ticketId, subject: 'متابعة بعد توصيل الطلب رقم 2001', tags: ['proactive', 'delivery-follow-up'] });
+      expect(tickets[0].messages[0].body).toMatch(/^مرحباً فهد 👋 وصلك طلبك رقم 2001/);
+    } finally {
+      await Promise.all([b.close(), c.close()]);
+    }
+  });
+});
