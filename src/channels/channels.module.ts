@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { LiveChatResolver } from './chat/live-chat.resolver';
+import { LiveChatService } from './chat/live-chat.service';
 import { StoreEventsController } from './store-events/store-events.controller';
 import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
 import { StoreEventsService } from './store-events/store-events.service';
@@ -22,7 +24,8 @@ import { WebhookDeliveryConnection } from './webhooks/dto/webhook-endpoint.input
   controllers: [TicketsIngestController, StoreEventsController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
-    StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver],
+    StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
+    LiveChatService, LiveChatResolver],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

@@ -436,6 +436,7 @@ export class TicketsService {
     }
     if (input.priority && input.priority !== ticket.priority) change('priority', input.priority, TicketEventType.PRIORITY_CHANGED);
     if (input.category && input.category !== ticket.category) change('category', input.category, TicketEventType.CATEGORY_CHANGED);
+    if (input.channel && input.channel !== ticket.channel) change('channel', input.channel, TicketEventType.CHANNEL_CHANGED);
     if (input.subject && input.subject.trim() !== ticket.subject) change('subject', input.subject.trim(), TicketEventType.SUBJECT_CHANGED);
     if (input.tags) {
       const tags = normaliseTags(input.tags);
@@ -464,7 +465,7 @@ export class TicketsService {
     return this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: changes.status ? { from: ticket.status, to: changes.status, at: new Date() } : undefined,
-      reclassified: Boolean(changes.priority || changes.category || changes.tags),
+      reclassified: Boolean(changes.priority || changes.category || changes.tags || changes.channel),
       unassigned: changes.assigneeId === null && ticket.assigneeId !== null,
     });
   }

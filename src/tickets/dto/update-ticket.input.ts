@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import '../graphql-enums';
-import { TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
+import { Channel, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
 import { IsNotBlank, LIMITS } from './validators';
 
 /** Only the fields given change; `assigneeId: null` / `teamId: null` clear them. */
@@ -21,6 +21,11 @@ export class UpdateTicketInput {
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory;
+
+  @Field(() => Channel, { nullable: true, description: 'Where the conversation continues (e.g. a chat left as a message); SLA targets follow.' })
+  @IsOptional()
+  @IsEnum(Channel)
+  channel?: Channel;
 
   @Field({ nullable: true })
   @IsOptional()

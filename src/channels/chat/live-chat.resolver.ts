@@ -1,0 +1,55 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { badInput } from '../../common/errors/domain-error';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { PortalTicket } from '../../tickets/dto/portal.types';
+import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
+import { LiveChatService } from './live-chat.service';
+
+@InputType()
+export class StartChatInput {
+  @Field({ description: "The customer's first message." })
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(LIMITS.body)
+  body: string;
+
+  @Field({ nullable: true, description: 'Default: the start of the first message.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.subject)
+  subject?: string;
+}
+
+@ObjectType()
+export class ChatSession {
+  @Field(() => PortalTicket, { description: 'Listen on ticketMessages(ticketId) for the answers.' })
+  ticket: PortalTicket;
+
+  @Field({ description: 'false: nobody could chat now; the chat was left as a message (the customer was told when to expect the reply).' })
+  staffed: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When the first reply is due at the latest.' })
+  expectedReplyAt: Date | null;
+}
+
+/** Live chat for chat widgets (customer tokens). */
+@Resolver()
+export class LiveChatResolver {
+  constructor(private readonly chat: LiveChatService) {}
+
+  @Mutation(() => ChatSession, { description: "Starts a chat (or continues the customer's open conversation)." })
+  @RequirePermission('portal')
+  startChat(@Ctx() ctx: RequestContext, @Args('input') input: StartChatInput) {
+    return this.chat.start(ctx, input.body, input.subject);
+  }
+
+  @Mutation(() => PortalTicket, { description: 'The customer writes in their chat.' })
+  @RequirePermission('portal')
+  sendChatMessage(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string, @Args('body') body: string) {
+    if (!body.trim() || body.length > LIMITS.body) throw badInput('A chat message has text', { body: [`1 to ${LIMITS.body} characters, not only spaces`] });
+    return this.chat.send(ctx, ticketId, body);
+  }
+}

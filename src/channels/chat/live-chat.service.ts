@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { notFound } from '../../common/errors/domain-error';
+import { RequestContext, systemContext } from '../../common/request-context';
+import { detectLanguage } from '../../common/text/arabic-text';
+import { Ticket } from '../../tickets/entities/ticket.entity';
+import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
+import { TicketsService } from '../../tickets/tickets.service';
+
+export const LEAVE_A_MESSAGE_TAG = 'leave-a-message';
+
+export interface ChatStart {
+  ticket: Ticket;
+  /** An agent of the ticket's team (any agent, when it has no team) is online. */
+  staffed: boolean;
+  /** When the customer can expect the first reply (the SLA engine's due time). */
+  expectedReplyAt: Date | null;
+}
+
+/**
+ * Live chat for a customer with a token: the chat is a CHAT ticket, its messages travel on the
+ * `ticketMessages` subscription. When nobody who could answer is online, the chat is left as a
+ * message: it continues as a WEB_FORM ticket (business-hours SLA instead of the chat's five
+ * minutes) and the customer is told when to expect the answer.
+ */
+@Injectable()
+export class LiveChatService {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly db: TenantTransactions,
+  ) {}
+
+  async start(ctx: RequestContext, body: string, subject?: string): Promise<ChatStart> {
+    const { ticket } = await this.tickets.create(ctx, {
+      subject: subject?.trim() || body.trim().slice(0, 80),
+      body,
+      channel: Channel.CHAT,
+      customer: { id: ctx.customerId },
+      joinOpenTicket: true,
+    });
+    if (ticket.channel !== Channel.CHAT || (await this.staffed(ctx.tenantId, ticket.teamId))) {
+      return { ticket, staffed: ticket.channel === Channel.CHAT, expectedReplyAt: firstReplyDue(ticket) };
+    }
+    const staff = { ...systemContext(ctx.tenantId, ctx.tenantTimezone), tenantCountry: ctx.tenantCountry };
+    const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
+    const due = firstReplyDue(left);
+    const arabic = detectLanguage(body) === 'ar';
+    const when = due
+      ? new Intl.DateTimeFormat(arabic ? 'ar-SA-u-ca-gregory' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: ctx.tenantTimezone }).format(due)
+      : null;
+    const text = arabic
+      ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
+      : `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`;
+    await this.tickets.addMessage(staff, { ticketId: left.id, body: text, authorType: AuthorType.SYSTEM, internal: false });
+    return { ticket: left, staffed: false, expectedReplyAt: due };
+  }
+
+  async send(ctx: RequestContext, ticketId: string, body: string): Promise<Ticket> {
+    const ticket = await this.tickets.get(ctx, ticketId);
+    if (ticket.customerId !== ctx.customerId) throw notFound('Ticket', ticketId);
+    if (ticket.status === TicketStatus.CLOSED) return (await this.start(ctx, body, ticket.subject)).ticket;
+    return (await this.tickets.addMessage(ctx, { ticketId, body, authorType: AuthorType.CUSTOMER, internal: false })).ticket;
+  }
+
+  private async staffed(tenantId: string, teamId: string | null): Promise<boolean> {
+    const [row]: Array<{ staffed: boolean }> = await this.db.read(tenantId, (m) =>
+      m.query(
+        `SELECT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = $1 AND a.active AND a.availability = 'ONLINE'
+                          AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.tenant_id = $1 AND tm.team_id = $2 AND tm.agent_id = a.id))) AS staffed`,
+        [tenantId, teamId],
+      ),
+    );
+    return row.staffed;
+  }
+}
+
+function firstReplyDue(ticket: Ticket): Date | null {
+  const due = (ticket.sla as { targets?: { FIRST_RESPONSE?: { dueAt?: string } } } | null)?.targets?.FIRST_RESPONSE?.dueAt;
+  return due ? new Date(due) : null;
+}

@@ -1,0 +1,74 @@
+import { listenForSockets, LiveSubscription, subscribe, until } from './helpers/live';
+import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, openAllWeek, TestApp, TestTenant } from './helpers/test-app';
+
+const START = `mutation($input: StartChatInput!) { startChat(input: $input) { staffed expectedReplyAt ticket { id number channel status } } }`;
+const SEND = `mutation($t: ID!, $body: String!) { sendChatMessage(ticketId: $t, body: $body) { id status } }`;
+const MESSAGES = `subscription($ticketId: ID!) { ticketMessages(ticketId: $ticketId) { body authorType internal } }`;
+const PORTAL = `query($id: ID!) { portalTicket(id: $id) { channel messages { authorType body } } }`;
+
+describe('live chat', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let url: string;
+  const live: LiveSubscription<any>[] = [];
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    url = await listenForSockets(t);
+    store = await t.createTenant();
+    await openAllWeek(t, store.key);
+  });
+  afterAll(async () => {
+    await Promise.all(live.map((s) => s.client.dispose()));
+    await t.close();
+  });
+
+  async function customerToken(n: number) {
+    const seed = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(n, { customer: { email: `chat${n}@example.sa`, name: 'مها' } }) })).createTicket;
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTicket(id: $id, input: { status: SOLVED }) { id } }`, { id: seed.id }).catch(() => undefined);
+    return (await t.gqlOk(store.key, `mutation($c: ID!) { createCustomerToken(customerId: $c) { token } }`, { c: seed.customer.id })).createCustomerToken.token as string;
+  }
+
+  it('with nobody online, leaves the chat as a message and tells the customer when to expect the reply', async () => {
+    const token = await customerToken(1);
+    const started = (await t.gqlOk(token, START, { input: { body: 'مرحبا، أبغى أعرف هل المقاس L متوفر باللون الأسود؟' } })).startChat;
+    expect(started).toMatchObject({ staffed: false, ticket: { channel: 'WEB_FORM', status: 'NEW' } });
+    expect(new Date(started.expectedReplyAt).getTime()).toBeGreaterThan(Date.now());
+
+    const { portalTicket } = await t.gqlOk(token, PORTAL, { id: started.ticket.id });
+    expect(portalTicket.messages.map((m: any) => m.authorType)).toEqual(['CUSTOMER', 'SYSTEM']);
+    expect(portalTicket.messages[1].body).toMatch(new RegExp(`^لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${started.ticket.number}\\. سنرد عليك قبل `));
+  });
+
+  it('with an agent online, carries the conversation both ways in real time', async () => {
+    const agent = (await t.gqlOk(store.key, `mutation { createAgent(input: { name: "خالد", email: "khaled@store.sa", role: AGENT }) { id } }`)).createAgent;
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agent.id });
+    const token = await customerToken(2);
+    const started = (await t.gqlOk(token, START, { input: { body: 'السلام عليكم، عندي سؤال عن الدفع بتمارا' } })).startChat;
+    expect(started).toMatchObject({ staffed: true, ticket: { channel: 'CHAT' } });
+    const fiveMinutes = Date.now() + 5 * 60_000;
+    expect(Math.abs(new Date(started.expectedReplyAt).getTime() - fiveMinutes)).toBeLessThan(60_000);
+
+    const customerSide = subscribe(url, token, MESSAGES, { ticketId: started.ticket.id });
+    const agentSide = subscribe(url, store.key, MESSAGES, { ticketId: started.ticket.id });
+    live.push(customerSide, agentSide);
+    await Promise.all([customerSide.ready, agentSide.ready]);
+
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: started.ticket.id, body: 'تحويل لقسم المدفوعات', authorType: 'AGENT', internal: true } });
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: started.ticket.id, body: 'وعليكم السلام، أكيد! تمارا متاحة لكل الطلبات فوق 100 ريال', authorType: 'AGENT', internal: false } });
+    await t.gqlOk(token, SEND, { t: started.ticket.id, body: 'ممتاز، شكراً 🌷' });
+
+    await until(() => customerSide.received.length >= 2 && agentSide.received.length >= 3);
+    expect(customerSide.received).toEqual([
+      { body: 'وعليكم السلام، أكيد! تمارا متاحة لكل الطلبات فوق 100 ريال', authorType: 'AGENT', internal: false },
+      { body: 'ممتاز، شكراً 🌷', authorType: 'CUSTOMER', internal: false },
+    ]);
+    expect(agentSide.received.map((m) => m.internal)).toEqual([true, false, false]);
+
+    const someoneElse = await customerToken(3);
+    const refused = await t.gql(someoneElse, SEND, { t: started.ticket.id, body: 'مرحبا' });
+    expect(refused.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const blank = await t.gql(token, SEND, { t: started.ticket.id, body: '   ' });
+    expect(blank.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
