@@ -51,6 +51,6 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
 export type JsonObject = Record<string, any>;
 
 /** For work no caller asked for (sweeps, queues, survey answers): one store, acting as SYSTEM. */
-export function systemContext(tenantId: string, tenantTimezone = 'UTC'): RequestContext {
-  return { tenantId, tenantTimezone, tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+export function systemContext(tenantId: string, tenantTimezone = 'UTC', tenantCountry = 'SA'): RequestContext {
+  return { tenantId, tenantTimezone, tenantCountry, role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
 }

@@ -41,7 +41,7 @@ export class LiveChatService {
     if (ticket.channel !== Channel.CHAT || (await this.staffed(ctx.tenantId, ticket.teamId))) {
       return { ticket, staffed: ticket.channel === Channel.CHAT, expectedReplyAt: firstReplyDue(ticket) };
     }
-    const staff = { ...systemContext(ctx.tenantId, ctx.tenantTimezone), tenantCountry: ctx.tenantCountry };
+    const staff = systemContext(ctx.tenantId, ctx.tenantTimezone, ctx.tenantCountry);
     const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
     const due = firstReplyDue(left);
     const arabic = detectLanguage(body) === 'ar';

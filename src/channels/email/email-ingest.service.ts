@@ -145,7 +145,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
       return 'IGNORED';
     }
     const [tenant] = await this.dataSource.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [mailbox.tenantId]);
-    const ctx: RequestContext = { ...systemContext(mailbox.tenantId, tenant.timezone), tenantCountry: tenant.default_country, actor: { type: 'CUSTOMER', id: null } };
+    const ctx: RequestContext = { ...systemContext(mailbox.tenantId, tenant.timezone, tenant.default_country), actor: { type: 'CUSTOMER', id: null } };
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
 
     const stored = await this.storedMessageId(mailbox.tenantId, messageId);

@@ -245,7 +245,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
     });
     if (!loaded) return;
     const { automation, order, customer, tenant, settings, channel } = loaded;
-    const ctx = { ...systemContext(tenantId, tenant.timezone), tenantCountry: tenant.default_country };
+    const ctx = systemContext(tenantId, tenant.timezone, tenant.default_country);
     const values: Record<string, string> = {
       'customer.name': customer.name ?? 'عميلنا العزيز',
       'order.id': order.externalId,
