@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { DEFAULT_CALENDAR } from './business-hours';
 import { DEFAULT_POLICIES } from './sla-policy';
-import { applySlaEvent, earliestDue, EMPTY_SLA, nextCheckAt, PolicyForState, slaHealth, SlaState, sweep } from './sla-state';
+import { applySlaEvent, earliestDue, EMPTY_SLA, firstResponseDue, nextCheckAt, PolicyForState, slaHealth, SlaState, sweep } from './sla-state';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Riyadh' }).toJSDate();
 const local = (iso: string | null | undefined) => (iso ? DateTime.fromISO(iso, { zone: 'Asia/Riyadh' }).toFormat('ccc HH:mm') : iso);
@@ -73,6 +73,9 @@ describe('SLA state of a ticket', () => {
     expect(local(state.targets.FIRST_RESPONSE?.dueAt)).toBe('Mon 09:30');
     expect(state.targets.FIRST_RESPONSE?.status).toBe('ACTIVE');
     expect(earliestDue(state)?.toISOString()).toBe(state.targets.FIRST_RESPONSE?.dueAt);
+    expect(firstResponseDue(state)?.toISOString()).toBe(state.targets.FIRST_RESPONSE?.dueAt);
+    expect(firstResponseDue(EMPTY_SLA)).toBeNull();
+    expect(firstResponseDue(null)).toBeNull();
   });
 
   it('solving meets resolution; reopening restarts it', () => {

@@ -177,6 +177,12 @@ export function nextCheckAt(state: SlaState): Date | null {
   return next === null ? null : new Date(next);
 }
 
+/** When the first reply is due, from a ticket's stored SLA state (null without a first-response target). */
+export function firstResponseDue(state: Partial<SlaState> | null): Date | null {
+  const due = state?.targets?.FIRST_RESPONSE?.dueAt;
+  return due ? new Date(due) : null;
+}
+
 /** The earliest due time among running targets (queues sort by it). */
 export function earliestDue(state: SlaState): Date | null {
   const dues = Object.values(state.targets).filter((t) => t.status === 'ACTIVE').map((t) => new Date(t.dueAt).getTime());

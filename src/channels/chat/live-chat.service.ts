@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { notFound } from '../../common/errors/domain-error';
 import { RequestContext, systemContext } from '../../common/request-context';
-import { detectLanguage } from '../../common/text/arabic-text';
+import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
+import { firstResponseDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
@@ -39,15 +40,14 @@ export class LiveChatService {
       joinOpenTicket: true,
     });
     if (ticket.channel !== Channel.CHAT || (await this.staffed(ctx.tenantId, ticket.teamId))) {
-      return { ticket, staffed: ticket.channel === Channel.CHAT, expectedReplyAt: firstReplyDue(ticket) };
+      return { ticket, staffed: ticket.channel === Channel.CHAT, expectedReplyAt: firstResponseDue(ticket.sla) };
     }
     const staff = systemContext(ctx.tenantId, ctx.tenantTimezone, ctx.tenantCountry);
     const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
-    const due = firstReplyDue(left);
-    const arabic = detectLanguage(body) === 'ar';
-    const when = due
-      ? new Intl.DateTimeFormat(arabic ? 'ar-SA-u-ca-gregory' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: ctx.tenantTimezone }).format(due)
-      : null;
+    const due = firstResponseDue(left.sla);
+    const language = detectLanguage(body);
+    const arabic = language === 'ar';
+    const when = due ? formatForCustomer(due, language, ctx.tenantTimezone) : null;
     const text = arabic
       ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
       : `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`;
@@ -72,9 +72,4 @@ export class LiveChatService {
     );
     return row.staffed;
   }
-}
-
-function firstReplyDue(ticket: Ticket): Date | null {
-  const due = (ticket.sla as { targets?: { FIRST_RESPONSE?: { dueAt?: string } } } | null)?.targets?.FIRST_RESPONSE?.dueAt;
-  return due ? new Date(due) : null;
 }

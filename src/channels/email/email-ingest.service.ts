@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { RequestContext, systemContext } from '../../common/request-context';
-import { detectLanguage } from '../../common/text/arabic-text';
+import { JsonObject, RequestContext, systemContext } from '../../common/request-context';
+import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { isOpenAt } from '../../sla/business-hours';
 import { SlaSettingsService } from '../../sla/sla-settings.service';
+import { firstResponseDue } from '../../sla/sla-state';
 import { AuthorType, Channel } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { automatedMailReason } from './automated-mail';
@@ -237,15 +238,14 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** "We received your message #n; expect a reply by …", in the customer's language, when the mailbox asks for it. */
-  private async acknowledge(ctx: RequestContext, mailbox: Mailbox, ticketId: string, number: number, body: string, sla: unknown) {
+  private async acknowledge(ctx: RequestContext, mailbox: Mailbox, ticketId: string, number: number, body: string, sla: JsonObject | null) {
     if (mailbox.autoAcknowledge === AutoAcknowledge.OFF) return;
     const { calendar } = await this.sla.readSettings(ctx);
     if (mailbox.autoAcknowledge === AutoAcknowledge.OUT_OF_HOURS && isOpenAt(new Date(), calendar)) return;
-    const due = (sla as { targets?: { FIRST_RESPONSE?: { dueAt?: string } } } | null)?.targets?.FIRST_RESPONSE?.dueAt;
-    const arabic = detectLanguage(body) === 'ar';
-    const when = due
-      ? new Intl.DateTimeFormat(arabic ? 'ar-SA-u-ca-gregory' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: calendar.timeZone }).format(new Date(due))
-      : null;
+    const due = firstResponseDue(sla);
+    const language = detectLanguage(body);
+    const arabic = language === 'ar';
+    const when = due ? formatForCustomer(due, language, calendar.timeZone) : null;
     const text = arabic
       ? `شكراً لتواصلك مع ${mailbox.name}. استلمنا رسالتك برقم #${number}${when ? ` وسنرد عليك قبل ${when}` : ' وسنرد عليك في أقرب وقت'}.`
       : `Thank you for contacting ${mailbox.name}. We received your message as #${number}${when ? ` and will reply by ${when}` : ' and will reply as soon as we can'}.`;

@@ -48,6 +48,11 @@ export function containsPhrase(normalisedText: string, normalisedPhrase: string)
   return normalisedText.includes(normalisedPhrase);
 }
 
+/** "When to expect a reply", as a customer reads it: full date and time, Gregorian in Arabic, in the store's zone. */
+export function formatForCustomer(at: Date, language: 'ar' | 'en', timeZone: string): string {
+  return new Intl.DateTimeFormat(language === 'ar' ? 'ar-SA-u-ca-gregory' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(at);
+}
+
 /** The language a customer wrote in, by script: 'ar' when Arabic letters outnumber Latin ones, else 'en'. */
 export function detectLanguage(text: string): 'ar' | 'en' {
   const arabic = (text.match(/[\u0621-\u064A]/g) ?? []).length;
