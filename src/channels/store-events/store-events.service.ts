@@ -30,6 +30,16 @@ const DEFAULT_SETTINGS = {
     'مرحباً {{customer.name}}، نعتذر منك: شحنة طلبك رقم {{order.id}} تأخرت عن موعدها، والموعد المتوقع الآن {{order.expectedDeliveryAt}}. نتابعها مع شركة الشحن وسنبلغك بأي جديد، وإن كان لديك أي سؤال ردّ على هذه الرسالة.',
 };
 
+/** The ticket each automation opens (its message text comes from the store's settings). */
+const OPENS: Record<
+  AutomationKind,
+  { subject: (orderId: string) => string; template: 'delayMessage' | 'followUpMessage' | 'csatMessage'; category: TicketCategory; tag: string; priority?: TicketPriority }
+> = {
+  DELAY_NOTICE: { subject: (o) => `تأخر شحنة الطلب رقم ${o}`, template: 'delayMessage', category: TicketCategory.SHIPPING, tag: 'shipment-delay', priority: TicketPriority.HIGH },
+  DELIVERY_FOLLOW_UP: { subject: (o) => `متابعة بعد توصيل الطلب رقم ${o}`, template: 'followUpMessage', category: TicketCategory.GENERAL, tag: 'delivery-follow-up' },
+  DELIVERY_CSAT: { subject: (o) => `رأيك في طلبك رقم ${o}`, template: 'csatMessage', category: TicketCategory.GENERAL, tag: 'csat-after-delivery' },
+};
+
 interface AutomationJob {
   tenantId: string;
   automationId: string;
@@ -253,38 +263,27 @@ export class StoreEventsService implements OnApplicationBootstrap {
         ? DateTime.fromJSDate(order.expectedDeliveryAt).setZone(tenant.timezone).setLocale('ar').reconfigure({ outputCalendar: 'gregory', numberingSystem: 'latn' }).toLocaleString(DateTime.DATE_HUGE)
         : 'قريباً',
     };
-    const idempotencyKey = `automation:${automation.id}`;
-    let ticketId: string;
-    if (automation.kind === AutomationKind.DELAY_NOTICE) {
-      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `تأخر شحنة الطلب رقم ${order.externalId}`, fillPlaceholders(settings.delayMessage, values), TicketCategory.SHIPPING, ['proactive', 'shipment-delay'], TicketPriority.HIGH);
-    } else if (automation.kind === AutomationKind.DELIVERY_FOLLOW_UP) {
-      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `متابعة بعد توصيل الطلب رقم ${order.externalId}`, fillPlaceholders(settings.followUpMessage, values), TicketCategory.GENERAL, ['proactive', 'delivery-follow-up']);
-    } else {
-      // The survey id is the automation's, so a retry re-sends the same link.
+    const opens = OPENS[automation.kind];
+    // The survey id is the automation's, so a retry re-sends the same link.
+    if (automation.kind === AutomationKind.DELIVERY_CSAT) {
       values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
-      ticketId = await this.proactive(ctx, idempotencyKey, customer.id, order, channel, `رأيك في طلبك رقم ${order.externalId}`, fillPlaceholders(settings.csatMessage, values), TicketCategory.GENERAL, ['proactive', 'csat-after-delivery']);
-      await this.csat.issue(tenantId, automation.id, ticketId, customer.id);
     }
+    const { id: ticketId } = await this.tickets.createProactive(ctx, {
+      customerId: customer.id,
+      subject: opens.subject(order.externalId),
+      body: fillPlaceholders(settings[opens.template], values),
+      channel,
+      category: opens.category,
+      tags: ['proactive', opens.tag],
+      orderRef: order.externalId,
+      priority: opens.priority,
+      idempotencyKey: `automation:${automation.id}`,
+    });
+    if (automation.kind === AutomationKind.DELIVERY_CSAT) await this.csat.issue(tenantId, automation.id, ticketId, customer.id);
     await this.dataSource.query(
       `UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'SCHEDULED'`,
       [tenantId, automationId, ticketId],
     );
     this.logger.log(`Automation ${automation.kind} ran for order ${order.externalId} of tenant ${tenantId}`);
-  }
-
-  private async proactive(
-    ctx: RequestContext,
-    idempotencyKey: string,
-    customerId: string,
-    order: Order,
-    channel: Channel,
-    subject: string,
-    body: string,
-    category: TicketCategory,
-    tags: string[],
-    priority?: TicketPriority,
-  ): Promise<string> {
-    const ticket = await this.tickets.createProactive(ctx, { customerId, subject, body, channel, category, tags, orderRef: order.externalId, priority, idempotencyKey });
-    return ticket.id;
   }
 }
