@@ -57,18 +57,16 @@ export class JobQueue implements OnApplicationShutdown {
   /** Enqueues in the transaction of `manager` (commits and rolls back with it). */
   async send<T extends object>(manager: EntityManager, name: string, data: T, options: PgBoss.SendOptions = {}): Promise<void> {
     await this.queue(name);
-    const client = (await manager.queryRunner!.connect()) as PoolClient;
-    await this.boss.send(name, data, { ...options, db: { executeSql: (text, values) => client.query(text, values) } });
+    await this.boss.send(name, data, { ...options, db: await inTransaction(manager) });
   }
 
   /** Enqueues several jobs of `name` in one statement, in the transaction of `manager`. */
   async sendMany<T extends object>(manager: EntityManager, name: string, jobs: Array<{ data: T; startAfter?: Date }>): Promise<void> {
     if (jobs.length === 0) return;
     await this.queue(name);
-    const client = (await manager.queryRunner!.connect()) as PoolClient;
     await this.boss.insert(
       jobs.map((job) => ({ name, data: job.data, startAfter: job.startAfter })),
-      { db: { executeSql: (text, values) => client.query(text, values) } },
+      { db: await inTransaction(manager) },
     );
   }
 
@@ -91,4 +89,10 @@ export class JobQueue implements OnApplicationShutdown {
   async onApplicationShutdown() {
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
+}
+
+/** pg-boss statements on the connection of `manager`'s transaction. */
+async function inTransaction(manager: EntityManager): Promise<PgBoss.Db> {
+  const client = (await manager.queryRunner!.connect()) as PoolClient;
+  return { executeSql: (text, values) => client.query(text, values) };
 }
