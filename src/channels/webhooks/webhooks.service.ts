@@ -301,15 +301,9 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     return endpoint;
   }
 
-  /** HTTPS (or HTTP), and — in production unless allowed — not a loopback or private address. */
+  /** No credentials in the URL, and — in production unless allowed — not a loopback or private address. */
   private checkUrl(raw: string) {
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      throw badInput('Not a URL', { url: ['must be an absolute http(s) URL'] });
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('Webhook URLs use http or https', { url: ['must start with https://'] });
+    const url = new URL(raw); // the input's @IsUrl already refused anything but an absolute http(s) URL
     if (url.username || url.password) throw badInput('Webhook URLs carry no credentials; verify our signature instead', { url: ['must not contain a user or password'] });
     const allowPrivate = this.config.WEBHOOK_ALLOW_PRIVATE_URLS ?? this.config.NODE_ENV !== 'production';
     if (!allowPrivate && isPrivateHost(url.hostname)) throw badInput('Webhook URLs must be reachable on the public internet', { url: ['loopback and private addresses are refused'] });
