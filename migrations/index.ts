@@ -12,6 +12,7 @@ import { KpiRollups1764039000000 } from './1764039000000-kpi-rollups';
 import { EmailChannel1764040000000 } from './1764040000000-email-channel';
 import { Webhooks1764041000000 } from './1764041000000-webhooks';
 import { StoreEvents1764042000000 } from './1764042000000-store-events';
+import { MessagingChannels1764043000000 } from './1764043000000-messaging-channels';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   EmailChannel1764040000000,
   Webhooks1764041000000,
   StoreEvents1764042000000,
+  MessagingChannels1764043000000,
 ];

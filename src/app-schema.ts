@@ -26,6 +26,9 @@ import { Order } from './channels/store-events/entities/order.entity';
 import { StoreEvent } from './channels/store-events/entities/store-event.entity';
 import { ScheduledAutomation } from './channels/store-events/entities/scheduled-automation.entity';
 import { StoreSettings } from './channels/store-events/entities/store-settings.entity';
+import { MessagingChannel } from './channels/messaging/entities/messaging-channel.entity';
+import { DeliveryReceipt } from './channels/messaging/entities/delivery-receipt.entity';
+import { Call } from './channels/phone/entities/call.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -56,5 +59,8 @@ export const ENTITIES = [
   StoreEvent,
   ScheduledAutomation,
   StoreSettings,
+  MessagingChannel,
+  DeliveryReceipt,
+  Call,
 ];
 export { MIGRATIONS };

@@ -11,7 +11,7 @@ import { OperationalMetrics } from './common/observability/operational-metrics';
 /** Builds the HTTP application exactly as production runs it; tests and benchmarks use it too. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: options.config.REQUEST_BODY_LIMIT_BYTES, trustProxy: options.config.TRUST_PROXY });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true, rawBody: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useGlobalPipes(

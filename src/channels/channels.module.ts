@@ -18,14 +18,23 @@ import { WebhooksResolver } from './webhooks/webhooks.resolver';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { ConnectionCountResolver } from '../common/graphql/connection';
 import { WebhookDeliveryConnection } from './webhooks/dto/webhook-endpoint.input';
+import { MessagingChannelsResolver } from './messaging/messaging-channels.resolver';
+import { MessagingChannelsService } from './messaging/messaging-channels.service';
+import { MessagingDeliveryService } from './messaging/messaging-delivery.service';
+import { MessagingIngestService } from './messaging/messaging-ingest.service';
+import { MessagingRepliesService } from './messaging/messaging-replies.service';
+import { MessagingWebhooks } from './messaging/messaging-webhooks';
+import { PlatformApi } from './messaging/platform-api';
+import { WhatsAppWebhookController } from './messaging/whatsapp/whatsapp-webhook.controller';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
-  controllers: [TicketsIngestController, StoreEventsController],
+  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
-    LiveChatService, LiveChatResolver],
+    LiveChatService, LiveChatResolver,
+    MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

@@ -32,6 +32,9 @@ class LostRace extends Error {}
 
 type NewEvent = { type: TicketEventType; data?: JsonObject };
 
+/** What a channel adapter knows about a message beyond its text: the account it came through and its structured parts. */
+export type MessageExtras = Partial<Pick<Message, 'messagingChannelId' | 'content'>>;
+
 @Injectable()
 export class TicketsService {
   constructor(
@@ -44,7 +47,8 @@ export class TicketsService {
   // ── create ────────────────────────────────────────────────────────────────────────────────
 
   /** Creates a ticket with its first (customer) message; `created` is false for an idempotent replay. */
-  async create(ctx: RequestContext, input: CreateTicketInput): Promise<{ ticket: Ticket; created: boolean }> {
+  /** `extras` are what a channel adapter knows about the first message beyond its text (never from API callers). */
+  async create(ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras = {}): Promise<{ ticket: Ticket; created: boolean }> {
     const { idempotencyKey, ...request } = input;
     const fingerprint = idempotencyKey ? requestFingerprint(request) : null;
     const channel = input.channel ?? Channel.API;
@@ -64,7 +68,7 @@ export class TicketsService {
             internal: false,
             channel,
             externalId: input.externalMessageId,
-          });
+          }, extras);
           return { ticket, created: false };
         }
         const opened = await this.openTicket(
@@ -83,7 +87,7 @@ export class TicketsService {
             idempotencyKey: idempotencyKey ?? null,
             idempotencyFingerprint: fingerprint,
           },
-          { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null },
+          { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null, ...extras },
           { customerId: customer.id },
           { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
         );
@@ -192,7 +196,7 @@ export class TicketsService {
     ctx: RequestContext,
     fields: Pick<Ticket, 'subject' | 'channel' | 'category' | 'priority' | 'customerId' | 'tags' | 'customFields' | 'orderRef' | 'productRef'> &
       Partial<Pick<Ticket, 'idempotencyKey' | 'idempotencyFingerprint' | 'followUpOfId'>>,
-    first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
+    first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'> & MessageExtras,
     eventData: JsonObject,
     details: Omit<NewTicketDetails, 'body'> = { categoryGiven: true, priorityGiven: true },
   ): Promise<{ ticket: Ticket; message: Message }> {
@@ -247,14 +251,14 @@ export class TicketsService {
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────
 
-  async addMessage(ctx: RequestContext, input: AddMessageInput): Promise<{ message: Message; ticket: Ticket }> {
+  async addMessage(ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {
     if (input.authorType === AuthorType.CUSTOMER && input.internal) {
       throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
     }
-    return this.db.run(ctx, (manager) => this.addMessageIn(manager, ctx, input));
+    return this.db.run(ctx, (manager) => this.addMessageIn(manager, ctx, input, extras));
   }
 
-  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput): Promise<{ message: Message; ticket: Ticket }> {
+  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {
     const ticket = await this.lockTicket(manager, ctx, input.ticketId);
     const channel = input.channel ?? ticket.channel;
     if (input.externalId) {
@@ -266,7 +270,7 @@ export class TicketsService {
 
     if (ticket.status === TicketStatus.CLOSED) {
       if (!effect.startsFollowUp) throw conflict(`Ticket #${ticket.number} is closed and cannot change; the customer's next message starts a follow-up ticket`);
-      return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null });
+      return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null, ...extras });
     }
 
     const message = await this.insertMessage(manager, ctx, ticket, {
@@ -275,6 +279,7 @@ export class TicketsService {
       body: input.body,
       channel,
       externalId: input.externalId ?? null,
+      ...extras,
     });
     const events: NewEvent[] = [
       { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } },
@@ -296,7 +301,8 @@ export class TicketsService {
       statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
       message: { id: message.id, channel: message.channel, authorType: input.authorType, internal: input.internal, at: message.createdAt },
     });
-    return { message, ticket: after };
+    // Listeners may have set its delivery (a channel send queued or refused).
+    return { message: await manager.findOneByOrFail(Message, { tenantId: ctx.tenantId, id: message.id }), ticket: after };
   }
 
   private async resolveAuthor(manager: EntityManager, ctx: RequestContext, ticket: Ticket, input: AddMessageInput) {
@@ -319,7 +325,7 @@ export class TicketsService {
     manager: EntityManager,
     ctx: RequestContext,
     ticketId: string,
-    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'>,
+    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ): Promise<Message> {
     const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
     const result = await manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().execute();
@@ -332,7 +338,7 @@ export class TicketsService {
     manager: EntityManager,
     ctx: RequestContext,
     ticket: Ticket,
-    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'>,
+    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ): Promise<Message> {
     const message = await this.insertMessageRow(manager, ctx, ticket.id, fields);
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
@@ -355,7 +361,7 @@ export class TicketsService {
     manager: EntityManager,
     ctx: RequestContext,
     closed: Ticket,
-    message: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'>,
+    message: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ) {
     const { ticket, message: created } = await this.openTicket(
       manager,

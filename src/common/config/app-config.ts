@@ -115,6 +115,29 @@ export class AppConfig {
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
 
+  /** WhatsApp Cloud API (Graph API) base URL; tests point it at a local fake. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  WHATSAPP_API_BASE_URL = 'https://graph.facebook.com';
+
+  /** Graph API base URL for Instagram and Messenger (Send API, comments). */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  META_GRAPH_API_BASE_URL = 'https://graph.facebook.com';
+
+  /** The Graph API version called (WhatsApp, Instagram, Messenger). */
+  @Matches(/^v\d+\.\d+$/, { message: 'META_GRAPH_API_VERSION looks like v21.0' })
+  META_GRAPH_API_VERSION = 'v21.0';
+
+  /** X API base URL (DMs, replies). */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  X_API_BASE_URL = 'https://api.x.com';
+
+  /** First retry delay of a message to WhatsApp/Instagram/Messenger/X after a temporary failure; doubled each time (8 attempts). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CHANNEL_RETRY_DELAY_SECONDS = 10;
+
   /** When set, subscription events fan out across instances through Redis pub/sub instead of PostgreSQL LISTEN/NOTIFY. */
   @IsOptional()
   @IsString()

@@ -6,6 +6,12 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  /** A free-form WhatsApp reply more than 24 h after the customer last wrote: send an approved template instead. */
+  | 'WHATSAPP_WINDOW_CLOSED'
+  /** The same for Instagram and Messenger: more than 7 days (the human-agent tag's limit) since the customer wrote. */
+  | 'MESSAGING_WINDOW_CLOSED'
+  /** The platform refused a call made on the agent's behalf (expired token, deleted comment …). */
+  | 'CHANNEL_ERROR'
   | 'INTERNAL_SERVER_ERROR';
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -15,6 +21,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  WHATSAPP_WINDOW_CLOSED: 409,
+  MESSAGING_WINDOW_CLOSED: 409,
+  CHANNEL_ERROR: 502,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -1,11 +1,14 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../../common/request-context';
 import '../graphql-enums';
 import { AuthorType, Channel, DeliveryStatus } from '../ticket-enums';
 
 @ObjectType({ description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
 @Entity('messages')
 @Index('messages_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
+@Index('messages_tenant_messaging_channel_idx', ['tenantId', 'messagingChannelId', 'ticketId'], { where: 'messaging_channel_id IS NOT NULL' })
 @Index('messages_tenant_channel_external_key', ['tenantId', 'channel', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
 @Check('messages_delivery_status_check', `delivery_status IN ('QUEUED','SENT','DELIVERED','READ','FAILED')`)
 @Check('messages_author_type_check', `author_type IN ('CUSTOMER','AGENT','SYSTEM','BOT')`)
@@ -52,6 +55,18 @@ export class Message {
   /** The mailbox an email came in on or went out from. */
   @Column('uuid', { nullable: true })
   mailboxId: string | null;
+
+  /** The messaging channel (WhatsApp number, Instagram account …) it came in on or goes out through. */
+  @Field(() => ID, { nullable: true, description: 'The messaging channel (WhatsApp number, Instagram account …) it came in on or went out through.' })
+  @Column('uuid', { nullable: true })
+  messagingChannelId: string | null;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'What the body cannot say: the message type and its parts (location, contacts, button reply, reaction, template, the comment it answers …).',
+  })
+  @Column('jsonb', { nullable: true })
+  content: JsonObject | null;
 
   @Field(() => DeliveryStatus, { nullable: true, description: 'For replies sent through a channel (email, WhatsApp …): how far delivery got.' })
   @Column('text', { nullable: true })

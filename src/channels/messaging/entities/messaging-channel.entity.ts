@@ -1,0 +1,81 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export enum MessagingChannelKind {
+  WHATSAPP = 'WHATSAPP',
+  INSTAGRAM = 'INSTAGRAM',
+  MESSENGER = 'MESSENGER',
+  X = 'X',
+}
+registerEnumType(MessagingChannelKind, { name: 'MessagingChannelKind' });
+
+/**
+ * A store's account on a messaging platform: a WhatsApp Business phone number, an Instagram
+ * professional account, a Facebook Page (Messenger and comments) or an X account. Its tokens and
+ * secrets are sealed in one blob and never leave the server.
+ */
+@ObjectType()
+@Entity('messaging_channels')
+@Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
+@Index('messaging_channels_id_key', ['id'], { unique: true })
+@Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X')`)
+export class MessagingChannel {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => MessagingChannelKind)
+  @Column('text')
+  kind: MessagingChannelKind;
+
+  @Field({ description: 'Shown to agents, e.g. "واتساب المتجر".' })
+  @Column('text')
+  name: string;
+
+  @Field({ description: "The platform's id of the account: WhatsApp phone number id, Instagram account id, Page id or X user id." })
+  @Column('text')
+  accountId: string;
+
+  @Field(() => String, { nullable: true, description: 'The number or handle customers see, e.g. "+966 11 234 5678" or "@rose.store".' })
+  @Column('text', { nullable: true })
+  displayName: string | null;
+
+  @Field(() => String, { nullable: true, description: 'WhatsApp Business Account id (WABA), needed to list message templates.' })
+  @Column('text', { nullable: true })
+  businessAccountId: string | null;
+
+  /** AES-256-GCM under SECRETS_KEY: JSON of the access token, app secret and verify token. */
+  @Column('bytea')
+  secrets: Buffer;
+
+  @Field({ description: 'An inactive channel refuses webhooks (403) and sends nothing.' })
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The last error the platform returned (e.g. an expired token), cleared by the next success.' })
+  @Column('text', { nullable: true })
+  lastError: string | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastEventAt: Date | null;
+
+  @Field(() => Int, { description: 'Customer messages received.' })
+  @Column('integer', { default: 0 })
+  receivedCount: number;
+
+  @Field(() => Int, { description: 'Replies accepted by the platform.' })
+  @Column('integer', { default: 0 })
+  sentCount: number;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

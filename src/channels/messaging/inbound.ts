@@ -1,0 +1,62 @@
+import type { JsonObject } from '../../common/request-context';
+
+/** What a platform's webhook said, in one shape for every platform. Pure types and helpers. */
+export interface InboundMessage {
+  /** The platform's message id (wamid, mid, DM event id, comment id): the de-duplication key. */
+  externalId: string;
+  /** The sender's id on the platform: WhatsApp wa_id, Instagram-scoped id, Page-scoped id, X user id. */
+  from: string;
+  /** The profile name, when the platform gives one. */
+  name?: string;
+  /** The public handle (Instagram username, X screen name). */
+  username?: string;
+  at: Date;
+  /** Text for agents; other types are described in Arabic (e.g. "📷 صورة"). */
+  body: string;
+  /** The message type and its structured parts. */
+  content: JsonObject;
+  media: InboundMedia[];
+  /** The platform id of the message it answers (WhatsApp context, Instagram reply_to). */
+  replyTo?: string;
+  /** Reactions join an open conversation but never open or reopen a ticket. */
+  reaction?: boolean;
+  /** A public comment or mention: it becomes a COMMENT ticket. */
+  comment?: { platform: 'INSTAGRAM' | 'FACEBOOK' | 'X'; postId?: string; parentId?: string };
+}
+
+export interface InboundMedia {
+  /** A media id to fetch through the platform's media endpoint (WhatsApp). */
+  providerMediaId?: string;
+  /** A direct (expiring) link (Instagram, Messenger, X). */
+  url?: string;
+  contentType: string;
+  filename?: string;
+}
+
+export type ReceiptStatus = 'SENT' | 'DELIVERED' | 'READ' | 'FAILED';
+
+export interface InboundReceipt {
+  /** Our outbound message's id at the platform. */
+  externalId: string;
+  status: ReceiptStatus;
+  at: Date;
+  /** The platform's error, "code: title (details)", for FAILED. */
+  error?: string;
+}
+
+export interface InboundBatch {
+  messages: InboundMessage[];
+  receipts: InboundReceipt[];
+}
+
+/** A new ticket's subject from its first message: the first line, at most 80 characters. */
+export function subjectFrom(body: string): string {
+  const line = body.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const chars = [...line];
+  return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : line || '(رسالة)';
+}
+
+export function fromUnixSeconds(value: string | number | undefined): Date {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
+}

@@ -1,0 +1,126 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ArrayMaxSize, IsArray, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArgsType, Field } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { AddMessagePayload } from '../../tickets/dto/ticket-payloads';
+import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
+import { ConnectMetaInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput, WhatsAppTemplate } from './dto/connect-channel.input';
+import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
+import { MessagingChannelsService } from './messaging-channels.service';
+import { MessagingRepliesService } from './messaging-replies.service';
+
+@ArgsType()
+class SendTemplateArgs {
+  @Field(() => ID)
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'ticketId must be a UUID' })
+  ticketId: string;
+
+  @Field({ description: 'The template name, e.g. "order_delay_notice".' })
+  @Matches(/^[a-z0-9_]{1,512}$/, { message: 'name is lowercase letters, digits and underscores' })
+  name: string;
+
+  @Field({ description: 'e.g. "ar" or "en_US".' })
+  @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'language looks like ar or en_US' })
+  language: string;
+
+  @Field(() => [String], { defaultValue: [], description: 'Values for {{1}}, {{2}} … in order.' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  parameters: string[];
+}
+
+@ArgsType()
+class CommentReplyArgs {
+  @Field(() => ID)
+  @Matches(/^[0-9a-f-]{36}$/i, { message: 'ticketId must be a UUID' })
+  ticketId: string;
+
+  @Field()
+  @IsString()
+  @IsNotBlank()
+  @MinLength(1)
+  @MaxLength(LIMITS.body)
+  body: string;
+}
+
+@Resolver(() => MessagingChannel)
+export class MessagingChannelsResolver {
+  constructor(
+    private readonly channels: MessagingChannelsService,
+    private readonly replies: MessagingRepliesService,
+  ) {}
+
+  @Query(() => [MessagingChannel], { description: "The store's WhatsApp numbers, Instagram accounts, Pages and X accounts (secrets are never returned)." })
+  @RequirePermission('admin')
+  messagingChannels(@Ctx() ctx: RequestContext, @Args('kind', { type: () => MessagingChannelKind, nullable: true }) kind?: MessagingChannelKind) {
+    return this.channels.list(ctx, kind);
+  }
+
+  @Mutation(() => MessagingChannel, { description: 'Connects a WhatsApp Cloud API number; give Meta the returned webhookUrl and your verify token.' })
+  @RequirePermission('admin')
+  connectWhatsApp(@Ctx() ctx: RequestContext, @Args('input') input: ConnectWhatsAppInput) {
+    return this.channels.connectWhatsApp(ctx, input);
+  }
+
+  @Mutation(() => MessagingChannel, { description: 'Connects an Instagram professional account or a Facebook Page (direct messages and comments).' })
+  @RequirePermission('admin')
+  connectMetaChannel(@Ctx() ctx: RequestContext, @Args('input') input: ConnectMetaInput) {
+    return this.channels.connectMeta(ctx, input);
+  }
+
+  @Mutation(() => MessagingChannel, { description: 'Connects an X account (Account Activity API: direct messages and mentions).' })
+  @RequirePermission('admin')
+  connectX(@Ctx() ctx: RequestContext, @Args('input') input: ConnectXInput) {
+    return this.channels.connectX(ctx, input);
+  }
+
+  @Mutation(() => MessagingChannel, { description: 'Renames, disables/enables or gives new credentials to a channel.' })
+  @RequirePermission('admin')
+  updateMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateMessagingChannelInput) {
+    return this.channels.update(ctx, id, input);
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes a channel; its messages stay on their tickets.' })
+  @RequirePermission('admin')
+  deleteMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.channels.remove(ctx, id);
+  }
+
+  @Query(() => [WhatsAppTemplate], { description: "A WhatsApp channel's message templates, as Meta lists them (cached 5 minutes)." })
+  @RequirePermission('tickets:read')
+  whatsAppTemplates(@Ctx() ctx: RequestContext, @Args('channelId', { type: () => ID }, ParseUUIDPipe) channelId: string) {
+    return this.replies.templates(ctx, channelId);
+  }
+
+  @Mutation(() => AddMessagePayload, { description: 'Sends an approved WhatsApp template on a ticket (allowed after the 24-hour window closed).' })
+  @RequirePermission('tickets:write')
+  sendWhatsAppTemplate(@Ctx() ctx: RequestContext, @Args() args: SendTemplateArgs) {
+    return this.replies.sendTemplate(ctx, args.ticketId, args.name, args.language, args.parameters);
+  }
+
+  @Mutation(() => AddMessagePayload, { description: 'A short public answer under the comment a COMMENT ticket came from.' })
+  @RequirePermission('tickets:write')
+  replyPublicly(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
+    return this.replies.replyPublicly(ctx, args.ticketId, args.body);
+  }
+
+  @Mutation(() => AddMessagePayload, { description: "Continues a public comment in private (Meta's private reply, or an X direct message), on the same ticket." })
+  @RequirePermission('tickets:write')
+  replyPrivately(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
+    return this.replies.replyPrivately(ctx, args.ticketId, args.body);
+  }
+
+  @ResolveField(() => String, { description: 'The path to give the platform as its webhook (callback) URL, after your public address.' })
+  webhookPath(@Parent() channel: MessagingChannel) {
+    return MessagingChannelsService.webhookPath(channel);
+  }
+
+  @ResolveField(() => String, { description: 'The full webhook URL (PUBLIC_URL + webhookPath).' })
+  webhookUrl(@Parent() channel: MessagingChannel) {
+    return this.channels.webhookUrl(channel);
+  }
+}

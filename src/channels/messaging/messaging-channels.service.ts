@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../common/config/app-config';
+import { SecretBox } from '../../common/crypto/secret-box';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { definedFields } from '../../common/defined-fields';
+import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
+import type { RequestContext } from '../../common/request-context';
+import { ConnectMetaInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput } from './dto/connect-channel.input';
+import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
+
+/** A channel's credentials, opened only where a platform is called or a webhook checked. */
+export interface ChannelSecrets {
+  accessToken: string;
+  /** Meta app secret, or X consumer secret: what webhook signatures are keyed with. */
+  signingSecret: string;
+  /** Meta's subscription handshake token (not used by X). */
+  verifyToken?: string;
+}
+
+const WEBHOOK_SEGMENT: Record<MessagingChannelKind, string> = { WHATSAPP: 'whatsapp', INSTAGRAM: 'meta', MESSENGER: 'meta', X: 'x' };
+
+/** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages and X accounts. */
+@Injectable()
+export class MessagingChannelsService {
+  private readonly box: SecretBox;
+
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {
+    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
+    this.box = new SecretBox(config.SECRETS_KEY);
+  }
+
+  static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
+    return `/webhooks/${WEBHOOK_SEGMENT[channel.kind]}/${channel.id}`;
+  }
+
+  webhookUrl(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
+    return `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}${MessagingChannelsService.webhookPath(channel)}`;
+  }
+
+  list(ctx: RequestContext, kind?: MessagingChannelKind): Promise<MessagingChannel[]> {
+    return this.db.read(ctx.tenantId, (m) => m.find(MessagingChannel, { where: { tenantId: ctx.tenantId, ...(kind ? { kind } : {}) }, order: { createdAt: 'ASC' } }));
+  }
+
+  get(ctx: RequestContext, id: string): Promise<MessagingChannel> {
+    return this.db.read(ctx.tenantId, async (m) => {
+      const channel = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id });
+      if (!channel) throw notFound('Messaging channel', id);
+      return channel;
+    });
+  }
+
+  connectWhatsApp(ctx: RequestContext, input: ConnectWhatsAppInput): Promise<MessagingChannel> {
+    return this.insert(ctx, {
+      kind: MessagingChannelKind.WHATSAPP,
+      accountId: input.phoneNumberId,
+      displayName: input.displayPhoneNumber.trim(),
+      businessAccountId: input.businessAccountId ?? null,
+      name: input.name?.trim() ?? `WhatsApp ${input.displayPhoneNumber.trim()}`,
+      secrets: { accessToken: input.accessToken, signingSecret: input.appSecret, verifyToken: input.verifyToken },
+    });
+  }
+
+  connectMeta(ctx: RequestContext, input: ConnectMetaInput): Promise<MessagingChannel> {
+    if (input.kind !== MessagingChannelKind.INSTAGRAM && input.kind !== MessagingChannelKind.MESSENGER) {
+      throw badInput('kind must be INSTAGRAM or MESSENGER', { kind: ['INSTAGRAM or MESSENGER'] });
+    }
+    return this.insert(ctx, {
+      kind: input.kind,
+      accountId: input.accountId,
+      displayName: input.displayName?.trim() || null,
+      businessAccountId: null,
+      name: input.name?.trim() ?? `${input.kind === MessagingChannelKind.INSTAGRAM ? 'Instagram' : 'Messenger'} ${input.displayName ?? input.accountId}`,
+      secrets: { accessToken: input.accessToken, signingSecret: input.appSecret, verifyToken: input.verifyToken },
+    });
+  }
+
+  connectX(ctx: RequestContext, input: ConnectXInput): Promise<MessagingChannel> {
+    return this.insert(ctx, {
+      kind: MessagingChannelKind.X,
+      accountId: input.userId,
+      displayName: input.screenName?.trim() || null,
+      businessAccountId: null,
+      name: input.name?.trim() ?? `X ${input.screenName ?? input.userId}`,
+      secrets: { accessToken: input.accessToken, signingSecret: input.consumerSecret },
+    });
+  }
+
+  async update(ctx: RequestContext, id: string, input: UpdateMessagingChannelInput): Promise<MessagingChannel> {
+    return this.db.run(ctx, async (m) => {
+      const channel = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id });
+      if (!channel) throw notFound('Messaging channel', id);
+      const { accessToken, appSecret, verifyToken, ...fields } = input;
+      if (verifyToken && channel.kind === MessagingChannelKind.X) throw badInput('X channels have no verify token', { verifyToken: ['not used by X'] });
+      Object.assign(channel, definedFields(fields));
+      if (accessToken || appSecret || verifyToken) {
+        const secrets = this.secretsOf(channel);
+        channel.secrets = this.seal(id, {
+          accessToken: accessToken ?? secrets.accessToken,
+          signingSecret: appSecret ?? secrets.signingSecret,
+          verifyToken: verifyToken ?? secrets.verifyToken,
+        });
+        channel.lastError = null;
+      }
+      return m.save(channel);
+    });
+  }
+
+  async remove(ctx: RequestContext, id: string): Promise<boolean> {
+    return this.db.run(ctx, async (m) => {
+      const result = await m.delete(MessagingChannel, { tenantId: ctx.tenantId, id });
+      if (!result.affected) throw notFound('Messaging channel', id);
+      return true;
+    });
+  }
+
+  /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
+  async forWebhook(id: string): Promise<MessagingChannel | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return this.dataSource.getRepository(MessagingChannel).findOneBy({ id });
+  }
+
+  secretsOf(channel: MessagingChannel): ChannelSecrets {
+    return JSON.parse(this.box.open(channel.secrets, `messaging-channel:${channel.id}`)) as ChannelSecrets;
+  }
+
+  private seal(id: string, secrets: ChannelSecrets): Buffer {
+    return this.box.seal(JSON.stringify(secrets), `messaging-channel:${id}`);
+  }
+
+  private async insert(
+    ctx: RequestContext,
+    fields: Pick<MessagingChannel, 'kind' | 'accountId' | 'displayName' | 'businessAccountId' | 'name'> & { secrets: ChannelSecrets },
+  ): Promise<MessagingChannel> {
+    const id = uuidv7();
+    return this.db.run(ctx, async (m) => {
+      const taken = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, kind: fields.kind, accountId: fields.accountId });
+      if (taken) throw new DomainError('CONFLICT', `This ${fields.kind} account is already connected`, { accountId: ['already connected'] });
+      return m.save(m.create(MessagingChannel, { ...fields, tenantId: ctx.tenantId, id, secrets: this.seal(id, fields.secrets), active: true }));
+    });
+  }
+}

@@ -1,0 +1,290 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
+import { AppConfig } from '../../common/config/app-config';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { DomainError } from '../../common/errors/domain-error';
+import { JobQueue } from '../../common/jobs/job-queue';
+import { RequestContext, systemContext } from '../../common/request-context';
+import { normaliseHandle, normalisePhone } from '../../tickets/customer-identity';
+import { insertTicketEvents, SYSTEM_ACTOR } from '../../tickets/ticket-events';
+import { AuthorType, Channel, IdentityKind, TicketEventType } from '../../tickets/ticket-enums';
+import { TicketsService } from '../../tickets/tickets.service';
+import { DeliveryState, furthestDelivery } from './delivery-state';
+import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
+import { InboundBatch, InboundMessage, InboundReceipt, subjectFrom } from './inbound';
+import { MessagingChannelsService } from './messaging-channels.service';
+import { PlatformApi, PlatformError } from './platform-api';
+
+export type InboundOutcome = 'CREATED' | 'JOINED' | 'DUPLICATE' | 'IGNORED';
+
+export const CHANNEL_MEDIA_QUEUE = 'channel-media';
+const MEDIA_NAMESPACE = '8c0f6f0e-3b7a-4d0c-9a55-1f2e6b7c9d10';
+/** A solved conversation the customer writes into again within this many hours is reopened, not replaced. */
+const REOPEN_SOLVED_WITHIN_HOURS = 72;
+
+/** The ticket channel of direct messages on each platform. */
+export const DIRECT_CHANNEL: Record<MessagingChannelKind, Channel> = {
+  WHATSAPP: Channel.WHATSAPP,
+  INSTAGRAM: Channel.INSTAGRAM,
+  MESSENGER: Channel.FACEBOOK,
+  X: Channel.X,
+};
+
+const IDENTITY: Record<MessagingChannelKind, IdentityKind> = {
+  WHATSAPP: IdentityKind.PHONE,
+  INSTAGRAM: IdentityKind.INSTAGRAM,
+  MESSENGER: IdentityKind.FACEBOOK,
+  X: IdentityKind.X,
+};
+
+interface MediaJob {
+  tenantId: string;
+  attachmentId: string;
+  channelId: string;
+}
+
+/**
+ * Turns what a platform's webhook said into tickets, messages and delivery states. Called by the
+ * webhook controllers before they answer 200, so everything here is committed when the platform
+ * hears "received"; a repeated delivery finds its messages by their platform ids. Media files are
+ * fetched afterwards by a durable job.
+ */
+@Injectable()
+export class MessagingIngestService implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
+    private readonly tickets: TicketsService,
+    private readonly channels: MessagingChannelsService,
+    private readonly api: PlatformApi,
+    private readonly jobs: JobQueue,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(MessagingIngestService.name);
+  }
+
+  async onApplicationBootstrap() {
+    await this.jobs.queue(CHANNEL_MEDIA_QUEUE, { retryLimit: 8, retryDelay: this.config.CHANNEL_RETRY_DELAY_SECONDS, retryBackoff: true, expireInSeconds: 300 });
+    await this.jobs.work<MediaJob>(CHANNEL_MEDIA_QUEUE, (job) => this.fetchMedia(job), { pollingIntervalSeconds: 1 });
+  }
+
+  async receive(channel: MessagingChannel, batch: InboundBatch): Promise<InboundOutcome[]> {
+    const ctx = await this.contextOf(channel.tenantId);
+    const outcomes: InboundOutcome[] = [];
+    for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
+    for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
+    const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
+    await this.dataSource.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [
+      channel.tenantId,
+      channel.id,
+      received,
+    ]);
+    return outcomes;
+  }
+
+  private async receiveMessage(ctx: RequestContext, channel: MessagingChannel, inbound: InboundMessage): Promise<InboundOutcome> {
+    const ticketChannel = inbound.comment ? Channel.COMMENT : DIRECT_CHANNEL[channel.kind];
+    const stored = await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
+    if (stored) {
+      await this.keepMedia(ctx.tenantId, channel, stored, inbound); // a retry after a crash may have missed them
+      return 'DUPLICATE';
+    }
+    const customerRef = this.customerRef(ctx, channel, inbound);
+    if (!customerRef) {
+      this.logger.warn({ channelId: channel.id, from: inbound.from }, 'Message from a sender id that is not a valid identity; left alone');
+      return 'IGNORED';
+    }
+    const ticketId = await this.conversationOf(ctx.tenantId, channel, inbound, customerRef.identity);
+    const extras = { messagingChannelId: channel.id, content: { ...inbound.content, ...(inbound.username ? { username: inbound.username } : {}) } };
+    if (inbound.reaction && !ticketId?.open) return 'IGNORED'; // a 👍 neither opens nor reopens a conversation
+
+    let outcome: InboundOutcome;
+    if (ticketId) {
+      await this.tickets.addMessage(
+        ctx,
+        { ticketId: ticketId.id, body: inbound.body, authorType: AuthorType.CUSTOMER, authorName: inbound.name, internal: false, channel: ticketChannel, externalId: inbound.externalId },
+        extras,
+      );
+      outcome = 'JOINED';
+    } else {
+      const { created } = await this.tickets.create(
+        ctx,
+        {
+          subject: subjectFrom(inbound.body),
+          body: inbound.body,
+          channel: ticketChannel,
+          customer: { ...customerRef.ref, name: inbound.name ?? inbound.username },
+          externalMessageId: inbound.externalId,
+          // A public complaint stays its own ticket; a direct message may continue an open one from another channel.
+          joinOpenTicket: !inbound.comment,
+          tags: inbound.comment ? ['public-comment', inbound.comment.platform.toLowerCase()] : undefined,
+          customFields: inbound.comment ? { platform: inbound.comment.platform, postId: inbound.comment.postId ?? null } : undefined,
+        },
+        extras,
+      );
+      outcome = created ? 'CREATED' : 'JOINED';
+    }
+    const messageId = await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
+    if (messageId) await this.keepMedia(ctx.tenantId, channel, messageId, inbound);
+    return outcome;
+  }
+
+  /** How the sender is known as a customer: the identity to look up and the reference to create one. */
+  private customerRef(ctx: RequestContext, channel: MessagingChannel, inbound: InboundMessage) {
+    const kind = IDENTITY[channel.kind];
+    if (kind === IdentityKind.PHONE) {
+      const e164 = normalisePhone(inbound.from, ctx.tenantCountry);
+      return e164 ? { identity: { kind, value: e164 }, ref: { whatsapp: e164 } } : undefined;
+    }
+    const value = normaliseHandle(inbound.from);
+    if (!value) return undefined;
+    const field = kind === IdentityKind.INSTAGRAM ? 'instagram' : kind === IdentityKind.FACEBOOK ? 'facebook' : 'x';
+    return { identity: { kind, value }, ref: { [field]: value } };
+  }
+
+  /**
+   * The ticket a message continues: the one holding the message it replies to, else the sender's
+   * latest conversation through this account (comments only join comment tickets), if it is open
+   * or was solved recently. Closed tickets are left to the tickets module (a follow-up).
+   */
+  private async conversationOf(tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }) {
+    if (inbound.replyTo) {
+      const [row] = await this.dataSource.query(
+        `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+          WHERE m.tenant_id = $1 AND m.messaging_channel_id = $2 AND m.external_id = $3 AND t.status <> 'CLOSED'`,
+        [tenantId, channel.id, inbound.replyTo],
+      );
+      if (row) return row as { id: string; open: boolean };
+    }
+    const [row] = await this.dataSource.query(
+      `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open
+         FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+        WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
+          AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
+          AND ($6::boolean IS FALSE OR t.channel = 'COMMENT')
+          AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
+        ORDER BY t.updated_at DESC LIMIT 1`,
+      [tenantId, identity.kind, identity.value, channel.id, REOPEN_SOLVED_WITHIN_HOURS, Boolean(inbound.comment)],
+    );
+    return (row as { id: string; open: boolean } | undefined) ?? null;
+  }
+
+  private async storedMessage(tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
+    const [row] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, [tenantId, channel, externalId]);
+    return row?.id;
+  }
+
+  /** Lists the message's files and enqueues their download (idempotent: ids are derived from the platform's). */
+  private async keepMedia(tenantId: string, channel: MessagingChannel, messageRowId: string, inbound: InboundMessage) {
+    if (!inbound.media.length) return;
+    await this.dataSource.transaction(async (manager) => {
+      for (const [index, media] of inbound.media.entries()) {
+        const id = uuidv5(`${tenantId}:${channel.id}:${inbound.externalId}:${index}`, MEDIA_NAMESPACE);
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO message_attachments (tenant_id, id, message_id, filename, content_type, size_bytes, provider_media_id, source_url)
+           VALUES ($1, $2, $3, $4, $5, 0, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
+          [tenantId, id, messageRowId, media.filename ?? null, media.contentType, media.providerMediaId ?? null, media.url ?? null],
+        );
+        if (inserted.length) await this.jobs.send<MediaJob>(manager, CHANNEL_MEDIA_QUEUE, { tenantId, attachmentId: id, channelId: channel.id });
+      }
+    });
+  }
+
+  /** The job: fetch one file from the platform into the attachment store. */
+  async fetchMedia(job: PgBoss.JobWithMetadata<MediaJob>): Promise<void> {
+    const { tenantId, attachmentId, channelId } = job.data;
+    const [row] = await this.dataSource.query(
+      `SELECT provider_media_id, source_url, content IS NOT NULL AS fetched FROM message_attachments WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, attachmentId],
+    );
+    const channel = await this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, id: channelId });
+    if (!row || row.fetched || !channel) return;
+    const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
+    try {
+      let file: { content: Buffer | null; contentType: string; size: number };
+      if (row.provider_media_id) {
+        file = await this.api.fetchWhatsAppMedia(channel, this.channels.secretsOf(channel), row.provider_media_id, max);
+      } else {
+        const response = await fetch(row.source_url, { signal: AbortSignal.timeout(15_000) });
+        if (!response.ok) throw new PlatformError(`Media download answered ${response.status}`, response.status);
+        const content = Buffer.from(await response.arrayBuffer());
+        file = { content: content.length > max ? null : content, contentType: response.headers.get('content-type') ?? 'application/octet-stream', size: content.length };
+      }
+      await this.dataSource.query(
+        `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, attachmentId, file.content, file.contentType, file.size, file.content ? null : `Larger than ${max} bytes: not kept`],
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const retry = !(error instanceof PlatformError) || error.retryable;
+      if (retry && job.retryCount < 8) throw error;
+      await this.dataSource.query(`UPDATE message_attachments SET fetch_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId, reason.slice(0, 500)]);
+    }
+  }
+
+  /**
+   * A receipt for one of our messages: kept (it may precede the send job's record of the id) and
+   * applied as the furthest state; a failure is written on the ticket for the agents.
+   */
+  async applyReceipt(ctx: RequestContext, channel: MessagingChannel, receipt: InboundReceipt): Promise<void> {
+    const ticketChannel = DIRECT_CHANNEL[channel.kind];
+    const failed = await this.db.run(ctx, async (manager) => {
+      await manager.query(
+        `INSERT INTO delivery_receipts (tenant_id, channel, external_id, status, occurred_at, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [ctx.tenantId, ticketChannel, receipt.externalId, receipt.status, receipt.at, receipt.error ?? null],
+      );
+      return applyReceipts(manager, ctx.tenantId, ticketChannel, receipt.externalId);
+    });
+    if (failed) await this.noteFailure(ctx.tenantId, failed.ticketId, failed.messageId, ticketChannel, failed.reason);
+  }
+
+  async noteFailure(tenantId: string, ticketId: string, messageId: string, channel: Channel, reason: string) {
+    await this.dataSource.transaction((manager) =>
+      insertTicketEvents(manager, SYSTEM_ACTOR, [{ tenantId, ticketId, type: TicketEventType.DELIVERY_FAILED, data: { messageId, channel, reason } }]),
+    );
+    await this.tickets.addMessage(systemContext(tenantId), { ticketId, body: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}`, authorType: AuthorType.SYSTEM, internal: true });
+    this.logger.warn({ tenantId, ticketId, messageId, channel, reason }, 'Outbound message failed');
+  }
+
+  private async contextOf(tenantId: string): Promise<RequestContext> {
+    const [tenant] = await this.dataSource.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
+    if (!tenant) throw new DomainError('NOT_FOUND', 'Store not found');
+    return { ...systemContext(tenantId, tenant.timezone, tenant.default_country), actor: { type: 'CUSTOMER', id: null } };
+  }
+}
+
+/**
+ * Brings a message's deliveryStatus to the furthest of its receipts, in the caller's transaction.
+ * Returns the failure to report when this application made it FAILED.
+ */
+export async function applyReceipts(
+  manager: import('typeorm').EntityManager,
+  tenantId: string,
+  channel: Channel,
+  externalId: string,
+): Promise<{ ticketId: string; messageId: string; reason: string } | undefined> {
+  const [message] = await manager.query(
+    `SELECT id, ticket_id, delivery_status FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`,
+    [tenantId, channel, externalId],
+  );
+  if (!message) return undefined; // not recorded yet: the send job applies the receipts it finds
+  const receipts: Array<{ status: Exclude<DeliveryState, 'QUEUED'>; occurred_at: Date; error: string | null }> = await manager.query(
+    `SELECT status, occurred_at, error FROM delivery_receipts WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 ORDER BY occurred_at, received_at`,
+    [tenantId, channel, externalId],
+  );
+  const before = message.delivery_status as DeliveryState | null;
+  const after = receipts.reduce<DeliveryState | null>((state, r) => furthestDelivery(state, r.status), before);
+  if (after === before) return undefined;
+  const failure = receipts.find((r) => r.status === 'FAILED');
+  const deliveredAt = receipts.find((r) => r.status === 'DELIVERED' || r.status === 'READ')?.occurred_at ?? null;
+  await manager.query(
+    `UPDATE messages SET delivery_status = $3, delivery_error = CASE WHEN $3 = 'FAILED' THEN $4 ELSE delivery_error END,
+            delivered_at = COALESCE($5, delivered_at) WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, message.id, after, failure?.error ?? 'The platform reported a failure', deliveredAt],
+  );
+  return after === 'FAILED' ? { ticketId: message.ticket_id, messageId: message.id, reason: failure?.error ?? 'The platform reported a failure' } : undefined;
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../../auth/auth.decorators';
+import { MessagingChannelKind } from '../entities/messaging-channel.entity';
+import { MessagingWebhooks } from '../messaging-webhooks';
+import { readWhatsAppWebhook, WhatsAppWebhook } from './whatsapp-webhook';
+
+/** Meta's WhatsApp Cloud API webhook for one connected number: the subscription handshake and the events. */
+@ApiExcludeController()
+@Controller('webhooks/whatsapp')
+export class WhatsAppWebhookController {
+  constructor(private readonly webhooks: MessagingWebhooks) {}
+
+  @Get(':channelId')
+  @Public()
+  async verify(@Param('channelId') channelId: string, @Query() query: Record<string, string>, @Res() reply: FastifyReply) {
+    const challenge = await this.webhooks.metaHandshake(channelId, MessagingChannelKind.WHATSAPP, query);
+    return reply.type('text/plain').send(challenge);
+  }
+
+  @Post(':channelId')
+  @Public()
+  @HttpCode(200)
+  async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
+    const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.WHATSAPP], request);
+    const payload = request.body as WhatsAppWebhook;
+    this.webhooks.expectObject(payload, 'whatsapp_business_account');
+    await this.webhooks.ingest(channel, readWhatsAppWebhook(payload));
+    return 'EVENT_RECEIVED';
+  }
+}
