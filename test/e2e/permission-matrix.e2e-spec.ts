@@ -7,6 +7,7 @@ type Access = Permission | 'public' | 'signed-in agent';
 const NO_ID = '01900000-0000-7000-8000-000000000000';
 let n = 0;
 const unique = () => `${Date.now().toString(36)}${n++}`;
+const digits = () => `${Date.now()}${n++}`;
 
 /**
  * Operation → what it needs, and a call that passes validation. The walk below checks every caller
@@ -51,6 +52,22 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   rotateWebhookSecret: { access: 'admin', doc: () => `mutation { rotateWebhookSecret(id: "${NO_ID}") { secret } }` },
   deleteWebhookEndpoint: { access: 'admin', doc: () => `mutation { deleteWebhookEndpoint(id: "${NO_ID}") }` },
   replayWebhookDelivery: { access: 'admin', doc: () => `mutation { replayWebhookDelivery(id: "${NO_ID}") { id } }` },
+  messagingChannels: { access: 'admin', doc: () => `{ messagingChannels { id } }` },
+  connectWhatsApp: {
+    access: 'admin',
+    doc: () => `mutation { connectWhatsApp(input: { phoneNumberId: "${digits()}", displayPhoneNumber: "+966 11 234 5678", accessToken: "EAAG-token-123", appSecret: "app-secret-1", verifyToken: "verify-token-1" }) { id } }`,
+  },
+  connectMetaChannel: {
+    access: 'admin',
+    doc: () => `mutation { connectMetaChannel(input: { kind: INSTAGRAM, accountId: "${digits()}", accessToken: "EAAG-token-123", appSecret: "app-secret-1", verifyToken: "verify-token-1" }) { id } }`,
+  },
+  connectX: { access: 'admin', doc: () => `mutation { connectX(input: { userId: "${digits()}", accessToken: "x-user-token-123", consumerSecret: "consumer-secret" }) { id } }` },
+  updateMessagingChannel: { access: 'admin', doc: () => `mutation { updateMessagingChannel(id: "${NO_ID}", input: { active: false }) { id } }` },
+  deleteMessagingChannel: { access: 'admin', doc: () => `mutation { deleteMessagingChannel(id: "${NO_ID}") }` },
+  whatsAppTemplates: { access: 'tickets:read', doc: () => `{ whatsAppTemplates(channelId: "${NO_ID}") { name } }` },
+  sendWhatsAppTemplate: { access: 'tickets:write', doc: () => `mutation { sendWhatsAppTemplate(ticketId: "${NO_ID}", name: "order_update", language: "ar") { message { id } } }` },
+  replyPublicly: { access: 'tickets:write', doc: () => `mutation { replyPublicly(ticketId: "${NO_ID}", body: "تم التواصل معك بالخاص") { message { id } } }` },
+  replyPrivately: { access: 'tickets:write', doc: () => `mutation { replyPrivately(ticketId: "${NO_ID}", body: "أهلاً، نعتذر") { message { id } } }` },
   frictionPoints: { access: 'kpis:read', doc: () => `{ frictionPoints(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, dimension: KEYWORD) { key } }` },
   topProducts: { access: 'kpis:read', doc: () => `{ topProducts(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { key } }` },
   agentScorecards: { access: 'kpis:read', doc: () => `{ agentScorecards(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { agentId } }` },
