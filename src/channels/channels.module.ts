@@ -26,10 +26,12 @@ import { MessagingRepliesService } from './messaging/messaging-replies.service';
 import { MessagingWebhooks } from './messaging/messaging-webhooks';
 import { PlatformApi } from './messaging/platform-api';
 import { WhatsAppWebhookController } from './messaging/whatsapp/whatsapp-webhook.controller';
+import { MetaWebhookController } from './messaging/meta/meta-webhook.controller';
+import { XWebhookController } from './messaging/x/x-webhook.controller';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
-  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController],
+  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,

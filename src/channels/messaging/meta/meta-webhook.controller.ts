@@ -1,0 +1,33 @@
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { RawBodyRequest } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../../auth/auth.decorators';
+import { MessagingChannelKind } from '../entities/messaging-channel.entity';
+import { MessagingWebhooks } from '../messaging-webhooks';
+import { MetaWebhook, readMetaWebhook } from './meta-webhook';
+
+/** Instagram and Messenger (Graph API webhooks) for one connected account: handshake, direct messages, comments. */
+@ApiExcludeController()
+@Controller('webhooks/meta')
+export class MetaWebhookController {
+  constructor(private readonly webhooks: MessagingWebhooks) {}
+
+  @Get(':channelId')
+  @Public()
+  async verify(@Param('channelId') channelId: string, @Query() query: Record<string, string>, @Res() reply: FastifyReply) {
+    const challenge = await this.webhooks.metaHandshake(channelId, 'META', query);
+    return reply.type('text/plain').send(challenge);
+  }
+
+  @Post(':channelId')
+  @Public()
+  @HttpCode(200)
+  async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
+    const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.INSTAGRAM, MessagingChannelKind.MESSENGER], request);
+    const payload = request.body as MetaWebhook;
+    this.webhooks.expectObject(payload, channel.kind === MessagingChannelKind.INSTAGRAM ? 'instagram' : 'page');
+    await this.webhooks.ingest(channel, readMetaWebhook(payload));
+    return 'EVENT_RECEIVED';
+  }
+}
