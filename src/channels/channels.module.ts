@@ -28,15 +28,19 @@ import { PlatformApi } from './messaging/platform-api';
 import { WhatsAppWebhookController } from './messaging/whatsapp/whatsapp-webhook.controller';
 import { MetaWebhookController } from './messaging/meta/meta-webhook.controller';
 import { XWebhookController } from './messaging/x/x-webhook.controller';
+import { CallsController } from './phone/calls.controller';
+import { PhoneResolver, TicketCallsResolver } from './phone/phone.resolver';
+import { PhoneService } from './phone/phone.service';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
-  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController],
+  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
     LiveChatService, LiveChatResolver,
-    MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi],
+    MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi,
+    PhoneService, PhoneResolver, TicketCallsResolver],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

@@ -65,6 +65,17 @@ export const DEFAULT_POLICIES: SlaPolicySpec[] = [
     pauseWhile: ['PENDING'],
   },
   {
+    // A missed call is a promise to call back: an hour, ahead of the channel's own target.
+    name: 'معاودة الاتصال — Call-backs after a missed call',
+    position: 15,
+    conditions: { tags: ['call-back'] },
+    firstResponse: business(1 * HOUR),
+    nextResponse: business(4 * HOUR),
+    resolution: business(BUSINESS_DAY),
+    warnAtPercent: 80,
+    pauseWhile: ['PENDING'],
+  },
+  {
     name: 'عملاء VIP — VIP customers',
     position: 20,
     conditions: { tiers: ['VIP'] },

@@ -1,6 +1,8 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
+import { TicketStatus } from './ticket-enums';
+import './graphql-enums';
 import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { TicketConnection } from './dto/ticket-payloads';
@@ -39,7 +41,8 @@ export class CustomersResolver {
     @Args('sort', { nullable: true }) sort?: TicketSortInput,
     @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
     @Args('after', { nullable: true }) after?: string,
+    @Args('status', { type: () => [TicketStatus], nullable: true, description: 'Only tickets in these statuses (e.g. the open ones for a screen pop).' }) status?: TicketStatus[],
   ) {
-    return this.ticketsService.list(ctx, { customerId: customer.id }, sort, first, after);
+    return this.ticketsService.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, first, after);
   }
 }

@@ -68,6 +68,11 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   sendWhatsAppTemplate: { access: 'tickets:write', doc: () => `mutation { sendWhatsAppTemplate(ticketId: "${NO_ID}", name: "order_update", language: "ar") { message { id } } }` },
   replyPublicly: { access: 'tickets:write', doc: () => `mutation { replyPublicly(ticketId: "${NO_ID}", body: "تم التواصل معك بالخاص") { message { id } } }` },
   replyPrivately: { access: 'tickets:write', doc: () => `mutation { replyPrivately(ticketId: "${NO_ID}", body: "أهلاً، نعتذر") { message { id } } }` },
+  logCall: {
+    access: 'tickets:write',
+    doc: () => `mutation { logCall(input: { direction: INBOUND, outcome: MISSED, from: "05${String(n++ % 100000000).padStart(8, '0')}", to: "0112345678", startedAt: "2026-11-25T09:00:00Z" }) { created } }`,
+  },
+  customerByPhone: { access: 'tickets:read', doc: () => `{ customerByPhone(phone: "0501234567") { id } }` },
   frictionPoints: { access: 'kpis:read', doc: () => `{ frictionPoints(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, dimension: KEYWORD) { key } }` },
   topProducts: { access: 'kpis:read', doc: () => `{ topProducts(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { key } }` },
   agentScorecards: { access: 'kpis:read', doc: () => `{ agentScorecards(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { agentId } }` },

@@ -84,6 +84,6 @@ describe('business calendar and SLA policies', () => {
     expect((await t.gql(other.key, `mutation($id: ID!) { deleteSlaPolicy(id: $id) }`, { id: created.id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
 
     await t.gqlOk(store.key, `mutation($id: ID!) { deleteSlaPolicy(id: $id) }`, { id: created.id });
-    expect((await t.gqlOk(store.key, `{ slaPolicies { id } }`)).slaPolicies).toHaveLength(5);
+    expect((await t.gqlOk(store.key, `{ slaPolicies { id } }`)).slaPolicies).toHaveLength(6);
   });
 });

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { badInput } from '../../common/errors/domain-error';
+import type { RequestContext } from '../../common/request-context';
+import { normalisePhone } from '../../tickets/customer-identity';
+import { Customer } from '../../tickets/entities/customer.entity';
+import { Ticket } from '../../tickets/entities/ticket.entity';
+import { AuthorType, Channel, TicketPriority } from '../../tickets/ticket-enums';
+import { TicketsService } from '../../tickets/tickets.service';
+import { LogCallInput } from './dto/log-call.input';
+import { Call, CallDirection, CallOutcome } from './entities/call.entity';
+
+const CALL_BACK_TAG = 'call-back';
+
+/** Phone calls on the caller's tickets, and the screen pop (who is calling). */
+@Injectable()
+export class PhoneService {
+  constructor(
+    private readonly db: TenantTransactions,
+    private readonly tickets: TicketsService,
+  ) {}
+
+  /**
+   * Logs a call on the customer's open ticket, or opens a PHONE ticket. A missed inbound call (or
+   * a voicemail) is a promise to call back: the ticket gets the `call-back` tag, whose SLA policy
+   * gives it an hour, and HIGH priority.
+   */
+  async logCall(ctx: RequestContext, input: LogCallInput): Promise<{ call: Call; ticket: Ticket; created: boolean }> {
+    const from = this.phone(ctx, input.from, 'from');
+    const to = this.phone(ctx, input.to, 'to');
+    const customerNumber = input.direction === CallDirection.INBOUND ? from : to;
+    const provider = input.provider ?? 'api';
+    if (input.endedAt && input.endedAt < input.startedAt) throw badInput('endedAt is before startedAt', { endedAt: ['not before startedAt'] });
+    if (input.providerCallId) {
+      const known = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Call, { tenantId: ctx.tenantId, provider, providerCallId: input.providerCallId }));
+      if (known) return { call: known, ticket: await this.tickets.get(ctx, known.ticketId), created: false };
+    }
+    const duration = input.durationSeconds ?? (input.endedAt ? Math.round((input.endedAt.getTime() - input.startedAt.getTime()) / 1000) : 0);
+    const missed = input.direction === CallDirection.INBOUND && input.outcome !== CallOutcome.ANSWERED;
+    const summary = describeCall(input, duration);
+
+    const open = await this.openTicketOf(ctx, customerNumber);
+    let ticket: Ticket;
+    if (open) {
+      ticket = (await this.tickets.addMessage(ctx, { ticketId: open.id, body: summary, authorType: AuthorType.SYSTEM, internal: true, channel: Channel.PHONE })).ticket;
+      if (missed && !ticket.tags.includes(CALL_BACK_TAG)) ticket = await this.tickets.update(ctx, ticket.id, { tags: [...ticket.tags, CALL_BACK_TAG], priority: higher(ticket.priority) });
+    } else {
+      ({ ticket } = await this.tickets.create(ctx, {
+        subject: missed ? 'مكالمة فائتة — يرجى معاودة الاتصال' : input.direction === CallDirection.INBOUND ? 'مكالمة واردة' : 'مكالمة صادرة',
+        body: summary,
+        channel: Channel.PHONE,
+        customer: { phone: customerNumber },
+        tags: missed ? [CALL_BACK_TAG] : undefined,
+        priority: missed ? TicketPriority.HIGH : undefined,
+      }));
+    }
+    if (input.note) await this.tickets.addMessage(ctx, { ticketId: ticket.id, body: input.note, authorType: AuthorType.AGENT, authorId: input.agentId, internal: true, channel: Channel.PHONE });
+
+    const call = await this.db.run(ctx, (m) =>
+      m.save(
+        m.create(Call, {
+          tenantId: ctx.tenantId,
+          id: uuidv7(),
+          ticketId: ticket.id,
+          customerId: ticket.customerId,
+          direction: input.direction,
+          outcome: input.outcome,
+          fromNumber: from,
+          toNumber: to,
+          startedAt: input.startedAt,
+          endedAt: input.endedAt ?? null,
+          durationSeconds: duration,
+          recordingUrl: input.recordingUrl ?? null,
+          agentId: input.agentId ?? null,
+          provider,
+          providerCallId: input.providerCallId ?? null,
+        }),
+      ),
+    );
+    return { call, ticket: await this.tickets.get(ctx, ticket.id), created: true };
+  }
+
+  /** Screen pop: the customer with this number, in one indexed lookup. */
+  async customerByPhone(ctx: RequestContext, raw: string): Promise<Customer | null> {
+    const e164 = this.phone(ctx, raw, 'phone');
+    return this.db.read(ctx.tenantId, (m) =>
+      m
+        .createQueryBuilder(Customer, 'c')
+        .innerJoin('customer_identities', 'ci', `ci.tenant_id = c.tenant_id AND ci.customer_id = c.id AND ci.kind = 'PHONE' AND ci.value = :e164`, { e164 })
+        .where('c.tenant_id = :tenantId', { tenantId: ctx.tenantId })
+        .getOne(),
+    );
+  }
+
+  callsOf(tenantId: string, ticketIds: readonly string[]): Promise<Call[]> {
+    return this.db.read(tenantId, (m) =>
+      m.createQueryBuilder(Call, 'c').where('c.tenant_id = :tenantId AND c.ticket_id IN (:...ids)', { tenantId, ids: ticketIds }).orderBy('c.started_at').getMany(),
+    );
+  }
+
+  private async openTicketOf(ctx: RequestContext, e164: string): Promise<{ id: string } | undefined> {
+    const [row] = await this.db.read(ctx.tenantId, (m) =>
+      m.query(
+        `SELECT t.id FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+          WHERE ci.tenant_id = $1 AND ci.kind = 'PHONE' AND ci.value = $2 AND t.status IN ('NEW','OPEN','PENDING','ON_HOLD')
+          ORDER BY t.updated_at DESC LIMIT 1`,
+        [ctx.tenantId, e164],
+      ),
+    );
+    return row;
+  }
+
+  private phone(ctx: RequestContext, raw: string, field: string): string {
+    const e164 = normalisePhone(raw, ctx.tenantCountry);
+    if (!e164) throw badInput(`${field} "${raw}" is not a valid phone number`, { [field]: ['not a valid phone number'] });
+    return e164;
+  }
+}
+
+function describeCall(input: LogCallInput, seconds: number): string {
+  const length = `${Math.floor(seconds / 60)} د ${seconds % 60} ث`;
+  if (input.direction === CallDirection.OUTBOUND) return `📞 مكالمة صادرة إلى العميل (${input.outcome === CallOutcome.ANSWERED ? length : 'لم يرد'})`;
+  if (input.outcome === CallOutcome.ANSWERED) return `📞 مكالمة واردة من العميل (${length})`;
+  return input.outcome === CallOutcome.VOICEMAIL ? '📞 مكالمة فائتة ترك فيها العميل رسالة صوتية — يرجى معاودة الاتصال' : '📞 مكالمة فائتة من العميل — يرجى معاودة الاتصال';
+}
+
+/** A call-back is at least HIGH. */
+function higher(priority: TicketPriority): TicketPriority {
+  return priority === TicketPriority.URGENT ? priority : TicketPriority.HIGH;
+}
