@@ -7,10 +7,13 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Pool, PoolClient } from 'pg';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../src/auth/auth.service';
+import { metaSignature } from '../src/channels/messaging/platform-signatures';
 import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
 import { runMigrations, typeormOptions } from '../src/common/database/typeorm-options';
 import { loadConfig } from '../src/common/config/app-config';
@@ -173,6 +176,88 @@ async function benchSweep(databaseUrl: string) {
   }
 }
 
+const WA_APP_SECRET = 'bench-whatsapp-app-secret';
+
+/**
+ * Signed WhatsApp Cloud API webhooks as Meta sends them: one text message each, from new numbers
+ * (a customer and ticket created, routed, given an SLA) and from 200 customers with open tickets
+ * (a message joined to the conversation); then the screen pop.
+ */
+async function benchWhatsApp(key: string, headers: Record<string, string>): Promise<Row[]> {
+  const { connectWhatsApp: channel } = await graphql(
+    key,
+    `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { id webhookPath } }`,
+    { input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', accessToken: 'bench-access-token', appSecret: WA_APP_SECRET, verifyToken: 'bench-verify-token' } },
+  );
+  let n = 0;
+  const webhook = (waId: string) => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
+        contacts: [{ profile: { name: 'عميل' }, wa_id: waId }],
+        messages: [{ from: waId, id: `wamid.bench${process.pid}x${n++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'السلام عليكم، وين طلبي؟ 📦' } }] } }] }],
+    });
+    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
+  };
+  const url = `${BASE}${channel.webhookPath}`;
+  const rows: Row[] = [];
+  rows.push(await run('WhatsApp webhook: new conversations (signed)', { url, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...webhook(`96650${String(n).padStart(7, '0')}`) }) }] }));
+  const regulars = Array.from({ length: 200 }, (_, i) => `9665${String(30_000_000 + i).padStart(8, '0')}`);
+  for (const waId of regulars) await fetch(url, { method: 'POST', ...webhook(waId) });
+  rows.push(await run('WhatsApp webhook: replies on open tickets', { url, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...webhook(regulars[n % regulars.length]) }) }] }));
+  const screenPop = JSON.stringify({ query: `{ customerByPhone(phone: "05${String(30_000_000 + 7).padStart(8, '0')}") { id name tickets(status: [NEW, OPEN]) { edges { node { id number } } } orders { externalId } } }` });
+  rows.push(await run('customerByPhone (screen pop)', { url: `${BASE}/graphql`, method: 'POST', headers, body: screenPop }));
+  return rows;
+}
+
+/** The rows those webhooks write, inserted directly: customer, identity, ticket and message (new), or message and ticket update (reply). */
+async function rawSqlWrites(databaseUrl: string, tenantId: string) {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONNECTIONS });
+  pool.on('error', () => undefined); // idle clients closed by a stopping server
+  const seconds = Math.min(DURATION, 5);
+  let number = 900_000_000;
+  const measure = async (write: (client: PoolClient, i: number) => Promise<void>) => {
+    let done = 0;
+    const until = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const client = await pool.connect();
+        try {
+          while (Date.now() < until) {
+            await client.query('BEGIN');
+            await write(client, done++);
+            await client.query('COMMIT');
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    return Math.round(done / seconds);
+  };
+  const newWrites = await measure(async (client, i) => {
+    const customer = randomUUID();
+    const ticket = randomUUID();
+    await client.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, $2, 'عميل')`, [tenantId, customer]);
+    await client.query(`INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value) VALUES ($1, $2, $3, 'PHONE', $4)`, [tenantId, randomUUID(), customer, `+9665${process.pid}${i}`]);
+    await client.query(
+      `INSERT INTO tickets (tenant_id, id, number, subject, channel, category, priority, customer_id, status) VALUES ($1, $2, $3, 'وين طلبي؟', 'WHATSAPP', 'SHIPPING', 1, $4, 'NEW')`,
+      [tenantId, ticket, number++, customer],
+    );
+    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'وين طلبي؟', 'WHATSAPP', $4)`, [tenantId, randomUUID(), ticket, `raw-${process.pid}-${i}`]);
+  });
+  const [{ id: ticketId }] = (await pool.query(`SELECT id FROM tickets WHERE tenant_id = $1 AND channel = 'WHATSAPP' LIMIT 1`, [tenantId])).rows;
+  const replyWrites = await measure(async (client, i) => {
+    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'شكراً', 'WHATSAPP', $4)`, [tenantId, randomUUID(), ticketId, `raw-reply-${process.pid}-${i}`]);
+    await client.query(`UPDATE tickets SET message_count = message_count + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, ticketId]);
+  });
+  await pool.end();
+  return [
+    { writes: 'new conversation (4 inserts)', 'transactions/s': newWrites },
+    { writes: 'reply (1 insert, 1 update of the same ticket)', 'transactions/s': replyWrites },
+  ];
+}
+
 async function main() {
   let databaseUrl = process.env.BENCH_DATABASE_URL;
   let cleanup = async () => undefined as void;
@@ -230,6 +315,7 @@ async function main() {
     rows.push(await run(`tickets(first: 20) + customer, over ${SEED}+ tickets`, { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: listQuery }) }));
     rows.push(await run('ticket(id) with messages and events', { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: detailQuery }) }));
     rows.push(await run('GET /health (database ping)', { url: `${BASE}/health` }));
+    rows.push(...(await benchWhatsApp(key, headers)));
 
     console.log(`\nRida benchmark — ${CONNECTIONS} connections, ${DURATION}s per scenario, Node ${process.version}\n`);
     console.table(rows);
@@ -245,6 +331,8 @@ async function main() {
     console.table([benchDeadlines()]);
     console.log(`SLA sweep (default interval 10 s; a breach is noticed at most interval + sweep time late):`);
     console.table([await benchSweep(databaseUrl)]);
+    console.log(`Baseline: the same writes as the WhatsApp webhook scenarios in raw SQL (${CONNECTIONS} connections, no routing, SLA, events or checks):`);
+    console.table(await rawSqlWrites(databaseUrl, tenant.id));
   } finally {
     await cleanup();
   }
