@@ -22,7 +22,7 @@ describe('business calendar and SLA policies', () => {
     expect(businessCalendar.weekly[0].hours).toEqual([{ start: '09:00', end: '17:00' }]);
 
     const { slaPolicies } = await t.gqlOk(store.key, POLICIES);
-    expect(slaPolicies.map((p: { position: number }) => p.position)).toEqual([10, 20, 30, 40, 50]);
+    expect(slaPolicies.map((p: { position: number }) => p.position)).toEqual([10, 15, 20, 30, 40, 50]);
     const chat = slaPolicies[0];
     expect(chat).toMatchObject({ conditions: { channels: ['CHAT'] }, firstResponse: { seconds: 300, clock: 'CALENDAR' }, warnAtPercent: 80, pauseWhile: ['PENDING'] });
     const email = slaPolicies.find((p: { conditions: { channels: string[] | null } }) => p.conditions.channels?.includes('EMAIL'));
