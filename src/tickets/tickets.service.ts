@@ -6,7 +6,7 @@ import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
-import type { JsonObject, RequestContext } from '../common/request-context';
+import { JsonObject, RequestContext, systemContext } from '../common/request-context';
 import { extractKeywords } from '../common/text/keywords';
 import { Team } from '../routing/entities/team.entity';
 import { CustomersService } from './customers.service';
@@ -303,6 +303,20 @@ export class TicketsService {
     });
     // Listeners may have set its delivery (a channel send queued or refused).
     return { message: await manager.findOneByOrFail(Message, { tenantId: ctx.tenantId, id: message.id }), ticket: after };
+  }
+
+  /**
+   * A reply the channel could not deliver: a DELIVERY_FAILED event and an internal note for the
+   * agents, in one transaction, by SYSTEM.
+   */
+  async recordDeliveryFailure(tenantId: string, failure: { ticketId: string; messageId: string; channel: Channel; reason: string; note: string }): Promise<void> {
+    const ctx = systemContext(tenantId);
+    await this.db.run(ctx, async (manager) => {
+      await this.recordEvents(manager, ctx, failure.ticketId, [
+        { type: TicketEventType.DELIVERY_FAILED, data: { messageId: failure.messageId, channel: failure.channel, reason: failure.reason } },
+      ]);
+      await this.addMessageIn(manager, ctx, { ticketId: failure.ticketId, body: failure.note, authorType: AuthorType.SYSTEM, internal: true });
+    });
   }
 
   private async resolveAuthor(manager: EntityManager, ctx: RequestContext, ticket: Ticket, input: AddMessageInput) {

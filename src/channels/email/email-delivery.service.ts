@@ -4,9 +4,8 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type PgBoss from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobQueue } from '../../common/jobs/job-queue';
-import { RequestContext, systemContext } from '../../common/request-context';
-import { insertTicketEvents, SYSTEM_ACTOR } from '../../tickets/ticket-events';
-import { AuthorType, Channel, DeliveryStatus, TicketEventType } from '../../tickets/ticket-enums';
+import type { RequestContext } from '../../common/request-context';
+import { AuthorType, Channel, DeliveryStatus } from '../../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { TicketsService } from '../../tickets/tickets.service';
 import { replySubject } from './email-text';
@@ -139,16 +138,8 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
 
   /** A permanent failure: on the message, in the audit timeline and as a note for the agents. */
   private async fail(tenantId: string, ticketId: string, messageId: string, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
-      await insertTicketEvents(manager, SYSTEM_ACTOR, [{ tenantId, ticketId, type: TicketEventType.DELIVERY_FAILED, data: { messageId, channel: Channel.EMAIL, reason } }]);
-    });
-    await this.tickets.addMessage(systemContext(tenantId), {
-      ticketId,
-      body: `تعذّر إرسال الرد بالبريد الإلكتروني إلى العميل: ${reason}`,
-      authorType: AuthorType.SYSTEM,
-      internal: true,
-    });
+    await this.dataSource.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
+    await this.tickets.recordDeliveryFailure(tenantId, { ticketId, messageId, channel: Channel.EMAIL, reason, note: `تعذّر إرسال الرد بالبريد الإلكتروني إلى العميل: ${reason}` });
     this.logger.warn({ tenantId, ticketId, messageId, reason }, 'Email reply failed permanently');
   }
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { JsonObject, RequestContext, systemContext } from '../../common/request-context';
+import type { JsonObject, RequestContext } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { isOpenAt } from '../../sla/business-hours';
 import { SlaSettingsService } from '../../sla/sla-settings.service';
@@ -19,6 +19,7 @@ import { AutoAcknowledge, Mailbox } from './entities/mailbox.entity';
 import { imapClientFor } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
 import { PeriodicTask } from '../../common/periodic-task';
+import { inboundContext } from '../inbound-context';
 
 export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED';
 
@@ -145,8 +146,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
       this.logger.info({ mailboxId: mailbox.id, reason: reason ?? 'no sender' }, 'Mail left alone');
       return 'IGNORED';
     }
-    const [tenant] = await this.dataSource.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [mailbox.tenantId]);
-    const ctx: RequestContext = { ...systemContext(mailbox.tenantId, tenant.timezone, tenant.default_country), actor: { type: 'CUSTOMER', id: null } };
+    const ctx = await inboundContext(this.dataSource, mailbox.tenantId);
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
 
     const stored = await this.storedMessageId(mailbox.tenantId, messageId);

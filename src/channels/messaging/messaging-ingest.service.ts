@@ -5,12 +5,11 @@ import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { DomainError } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
-import { RequestContext, systemContext } from '../../common/request-context';
+import type { RequestContext } from '../../common/request-context';
+import { inboundContext } from '../inbound-context';
 import { normaliseHandle, normalisePhone } from '../../tickets/customer-identity';
-import { insertTicketEvents, SYSTEM_ACTOR } from '../../tickets/ticket-events';
-import { AuthorType, Channel, IdentityKind, TicketEventType } from '../../tickets/ticket-enums';
+import { AuthorType, Channel, IdentityKind } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { DeliveryState, furthestDelivery } from './delivery-state';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
@@ -73,7 +72,7 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   }
 
   async receive(channel: MessagingChannel, batch: InboundBatch): Promise<InboundOutcome[]> {
-    const ctx = await this.contextOf(channel.tenantId);
+    const ctx = await inboundContext(this.dataSource, channel.tenantId);
     const outcomes: InboundOutcome[] = [];
     for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
     for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
@@ -243,18 +242,10 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   }
 
   async noteFailure(tenantId: string, ticketId: string, messageId: string, channel: Channel, reason: string) {
-    await this.dataSource.transaction((manager) =>
-      insertTicketEvents(manager, SYSTEM_ACTOR, [{ tenantId, ticketId, type: TicketEventType.DELIVERY_FAILED, data: { messageId, channel, reason } }]),
-    );
-    await this.tickets.addMessage(systemContext(tenantId), { ticketId, body: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}`, authorType: AuthorType.SYSTEM, internal: true });
+    await this.tickets.recordDeliveryFailure(tenantId, { ticketId, messageId, channel, reason, note: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}` });
     this.logger.warn({ tenantId, ticketId, messageId, channel, reason }, 'Outbound message failed');
   }
 
-  private async contextOf(tenantId: string): Promise<RequestContext> {
-    const [tenant] = await this.dataSource.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
-    if (!tenant) throw new DomainError('NOT_FOUND', 'Store not found');
-    return { ...systemContext(tenantId, tenant.timezone, tenant.default_country), actor: { type: 'CUSTOMER', id: null } };
-  }
 }
 
 /**
