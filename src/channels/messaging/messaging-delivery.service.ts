@@ -120,7 +120,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   }
 
   /** The account a reply goes out through: the one named, else the ticket's latest, else the store's first active one of the platform. */
-  private async accountFor(manager: EntityManager, tenantId: string, ticketId: string, channel: Channel, named: string | null): Promise<MessagingChannel | null> {
+  async accountFor(manager: EntityManager, tenantId: string, ticketId: string, channel: Channel, named: string | null): Promise<MessagingChannel | null> {
     const kind = KIND_OF[channel] ?? null; // null: a comment ticket, whatever platform it came from
     const [row] = await manager.query(
       `SELECT c.id FROM messaging_channels c

@@ -102,12 +102,13 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     if (inbound.reaction && !ticketId?.open) return 'IGNORED'; // a 👍 neither opens nor reopens a conversation
 
     let outcome: InboundOutcome;
+    let messageId: string | undefined;
     if (ticketId) {
-      await this.tickets.addMessage(
+      ({ message: { id: messageId } } = await this.tickets.addMessage(
         ctx,
         { ticketId: ticketId.id, body: inbound.body, authorType: AuthorType.CUSTOMER, authorName: inbound.name, internal: false, channel: ticketChannel, externalId: inbound.externalId },
         extras,
-      );
+      ));
       outcome = 'JOINED';
     } else {
       const { created } = await this.tickets.create(
@@ -127,8 +128,10 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       );
       outcome = created ? 'CREATED' : 'JOINED';
     }
-    const messageId = await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
-    if (messageId) await this.keepMedia(ctx.tenantId, channel, messageId, inbound);
+    if (inbound.media.length) {
+      messageId ??= await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
+      if (messageId) await this.keepMedia(ctx.tenantId, channel, messageId, inbound);
+    }
     return outcome;
   }
 
@@ -204,15 +207,9 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     if (!row || row.fetched || !channel) return;
     const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
     try {
-      let file: { content: Buffer | null; contentType: string; size: number };
-      if (row.provider_media_id) {
-        file = await this.api.fetchWhatsAppMedia(channel, this.channels.secretsOf(channel), row.provider_media_id, max);
-      } else {
-        const response = await fetch(row.source_url, { signal: AbortSignal.timeout(15_000) });
-        if (!response.ok) throw new PlatformError(`Media download answered ${response.status}`, response.status);
-        const content = Buffer.from(await response.arrayBuffer());
-        file = { content: content.length > max ? null : content, contentType: response.headers.get('content-type') ?? 'application/octet-stream', size: content.length };
-      }
+      const file = row.provider_media_id
+        ? await this.api.fetchWhatsAppMedia(channel, this.channels.secretsOf(channel), row.provider_media_id, max)
+        : await this.api.download(row.source_url, max);
       await this.dataSource.query(
         `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,
         [tenantId, attachmentId, file.content, file.contentType, file.size, file.content ? null : `Larger than ${max} bytes: not kept`],

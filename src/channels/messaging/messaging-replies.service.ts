@@ -5,6 +5,7 @@ import { AuthorType, Channel } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
+import { MessagingDeliveryService } from './messaging-delivery.service';
 import { DIRECT_CHANNEL } from './messaging-ingest.service';
 import { MessagingChannelsService } from './messaging-channels.service';
 import { PlatformApi, PlatformError, TemplateInfo } from './platform-api';
@@ -23,6 +24,7 @@ export class MessagingRepliesService {
     private readonly tickets: TicketsService,
     private readonly channels: MessagingChannelsService,
     private readonly api: PlatformApi,
+    private readonly delivery: MessagingDeliveryService,
   ) {}
 
   async templates(ctx: RequestContext, channelId: string): Promise<TemplateInfo[]> {
@@ -43,7 +45,7 @@ export class MessagingRepliesService {
   /** An approved template on a WhatsApp ticket: what may be sent after the 24-hour window closed. */
   async sendTemplate(ctx: RequestContext, ticketId: string, name: string, language: string, parameters: string[]) {
     const ticket = await this.tickets.get(ctx, ticketId);
-    const channel = await this.accountOf(ctx, ticket.id, MessagingChannelKind.WHATSAPP);
+    const channel = await this.db.read(ctx.tenantId, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket.id, Channel.WHATSAPP, null));
     if (!channel) throw badInput('The store has no active WhatsApp channel to send from', { ticketId: ['no WhatsApp channel'] });
     let body = `[${name}] ${parameters.join(' | ')}`.trim();
     if (channel.businessAccountId) {
@@ -102,17 +104,6 @@ export class MessagingRepliesService {
     if (!comment || !channel) throw notFound('The comment this ticket came from (or its channel)');
     if (!channel.active) throw badInput('The channel this comment came from is disconnected', { ticketId: ['channel disconnected'] });
     return { ticket, channel, comment: { externalId: comment.external_id, from: comment.from } };
-  }
-
-  private async accountOf(ctx: RequestContext, ticketId: string, kind: MessagingChannelKind): Promise<MessagingChannel | null> {
-    return this.db.read(ctx.tenantId, async (m) => {
-      const [row] = await m.query(
-        `SELECT c.id FROM messaging_channels c WHERE c.tenant_id = $1 AND c.kind = $3 AND c.active
-          ORDER BY EXISTS (SELECT 1 FROM messages x WHERE x.tenant_id = $1 AND x.ticket_id = $2 AND x.messaging_channel_id = c.id) DESC, c.created_at LIMIT 1`,
-        [ctx.tenantId, ticketId, kind],
-      );
-      return row ? m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id: row.id }) : null;
-    });
   }
 
   private agentOf(ctx: RequestContext): string | undefined {

@@ -2,9 +2,7 @@ import { Injectable, RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
-import { InboundBatch } from './inbound';
 import { MessagingChannelsService } from './messaging-channels.service';
-import { MessagingIngestService } from './messaging-ingest.service';
 import { metaSignatureValid, xCrcResponse, xSignatureValid } from './platform-signatures';
 
 /**
@@ -13,10 +11,7 @@ import { metaSignatureValid, xCrcResponse, xSignatureValid } from './platform-si
  */
 @Injectable()
 export class MessagingWebhooks {
-  constructor(
-    private readonly channels: MessagingChannelsService,
-    private readonly ingestService: MessagingIngestService,
-  ) {}
+  constructor(private readonly channels: MessagingChannelsService) {}
 
   /** Meta's GET handshake: the challenge back when the verify token matches, 403 otherwise. */
   async metaHandshake(channelId: string, kind: MessagingChannelKind | 'META', query: Record<string, string>): Promise<string> {
@@ -55,10 +50,6 @@ export class MessagingWebhooks {
   expectObject(payload: unknown, ...objects: string[]): void {
     const object = (payload as { object?: unknown } | null)?.object;
     if (typeof object !== 'string' || !objects.includes(object)) throw badInput(`Expected a webhook with object ${objects.join(' or ')}`, { object: [`one of ${objects.join(', ')}`] });
-  }
-
-  async ingest(channel: MessagingChannel, batch: InboundBatch) {
-    return this.ingestService.receive(channel, batch);
   }
 
   private async channelOf(channelId: string, kinds: MessagingChannelKind[]): Promise<MessagingChannel> {

@@ -25,6 +25,12 @@ export class PlatformError extends Error {
 /** What we send: free text, or an approved WhatsApp template with its body parameters. */
 export type OutboundContent = { text: string } | { template: { name: string; language: string; parameters: string[] } };
 
+export interface DownloadedFile {
+  content: Buffer | null;
+  contentType: string;
+  size: number;
+}
+
 export interface TemplateInfo {
   name: string;
   language: string;
@@ -113,15 +119,20 @@ export class PlatformApi {
   }
 
   /** WhatsApp media: the id from the webhook → a short-lived URL → the bytes (both calls need the token). */
-  async fetchWhatsAppMedia(channel: MessagingChannel, secrets: ChannelSecrets, mediaId: string, maxBytes: number): Promise<{ content: Buffer | null; contentType: string; size: number }> {
+  async fetchWhatsAppMedia(channel: MessagingChannel, secrets: ChannelSecrets, mediaId: string, maxBytes: number): Promise<DownloadedFile> {
     const info = await this.call('GET', `${this.graph(channel)}/${mediaId}`, secrets.accessToken);
     const size = Number(info.file_size ?? 0);
     const contentType = String(info.mime_type ?? 'application/octet-stream');
     if (size > maxBytes) return { content: null, contentType, size };
-    const response = await this.fetch(String(info.url), { headers: { authorization: `Bearer ${secrets.accessToken}` } });
+    return { ...(await this.download(String(info.url), maxBytes, secrets.accessToken)), contentType };
+  }
+
+  /** A file at a platform's link (with the token where the platform asks for it); content null when larger than maxBytes. */
+  async download(url: string, maxBytes: number, token?: string): Promise<DownloadedFile> {
+    const response = await this.fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     if (!response.ok) throw new PlatformError(`Media download answered ${response.status}`, response.status);
     const content = Buffer.from(await response.arrayBuffer());
-    return { content: content.length > maxBytes ? null : content, contentType, size: content.length };
+    return { content: content.length > maxBytes ? null : content, contentType: response.headers.get('content-type') ?? 'application/octet-stream', size: content.length };
   }
 
   async whatsAppTemplates(channel: MessagingChannel, secrets: ChannelSecrets): Promise<TemplateInfo[]> {

@@ -4,6 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/auth.decorators';
 import { MessagingChannelKind } from '../entities/messaging-channel.entity';
+import { MessagingIngestService } from '../messaging-ingest.service';
 import { MessagingWebhooks } from '../messaging-webhooks';
 import { MetaWebhook, readMetaWebhook } from './meta-webhook';
 
@@ -11,7 +12,10 @@ import { MetaWebhook, readMetaWebhook } from './meta-webhook';
 @ApiExcludeController()
 @Controller('webhooks/meta')
 export class MetaWebhookController {
-  constructor(private readonly webhooks: MessagingWebhooks) {}
+  constructor(
+    private readonly webhooks: MessagingWebhooks,
+    private readonly ingest: MessagingIngestService,
+  ) {}
 
   @Get(':channelId')
   @Public()
@@ -27,7 +31,7 @@ export class MetaWebhookController {
     const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.INSTAGRAM, MessagingChannelKind.MESSENGER], request);
     const payload = request.body as MetaWebhook;
     this.webhooks.expectObject(payload, channel.kind === MessagingChannelKind.INSTAGRAM ? 'instagram' : 'page');
-    await this.webhooks.ingest(channel, readMetaWebhook(payload));
+    await this.ingest.receive(channel, readMetaWebhook(payload));
     return 'EVENT_RECEIVED';
   }
 }

@@ -4,6 +4,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/auth.decorators';
 import { MessagingChannelKind } from '../entities/messaging-channel.entity';
+import { MessagingIngestService } from '../messaging-ingest.service';
 import { MessagingWebhooks } from '../messaging-webhooks';
 import { readWhatsAppWebhook, WhatsAppWebhook } from './whatsapp-webhook';
 
@@ -11,7 +12,10 @@ import { readWhatsAppWebhook, WhatsAppWebhook } from './whatsapp-webhook';
 @ApiExcludeController()
 @Controller('webhooks/whatsapp')
 export class WhatsAppWebhookController {
-  constructor(private readonly webhooks: MessagingWebhooks) {}
+  constructor(
+    private readonly webhooks: MessagingWebhooks,
+    private readonly ingest: MessagingIngestService,
+  ) {}
 
   @Get(':channelId')
   @Public()
@@ -27,7 +31,7 @@ export class WhatsAppWebhookController {
     const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.WHATSAPP], request);
     const payload = request.body as WhatsAppWebhook;
     this.webhooks.expectObject(payload, 'whatsapp_business_account');
-    await this.webhooks.ingest(channel, readWhatsAppWebhook(payload));
+    await this.ingest.receive(channel, readWhatsAppWebhook(payload));
     return 'EVENT_RECEIVED';
   }
 }

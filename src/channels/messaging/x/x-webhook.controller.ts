@@ -3,6 +3,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/auth.decorators';
+import { MessagingIngestService } from '../messaging-ingest.service';
 import { MessagingWebhooks } from '../messaging-webhooks';
 import { readXWebhook, XWebhook } from './x-webhook';
 
@@ -10,7 +11,10 @@ import { readXWebhook, XWebhook } from './x-webhook';
 @ApiExcludeController()
 @Controller('webhooks/x')
 export class XWebhookController {
-  constructor(private readonly webhooks: MessagingWebhooks) {}
+  constructor(
+    private readonly webhooks: MessagingWebhooks,
+    private readonly ingest: MessagingIngestService,
+  ) {}
 
   @Get(':channelId')
   @Public()
@@ -24,7 +28,7 @@ export class XWebhookController {
   async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
     const channel = await this.webhooks.signedXChannel(channelId, request);
     const payload = (request.body ?? {}) as XWebhook;
-    await this.webhooks.ingest(channel, readXWebhook(payload));
+    await this.ingest.receive(channel, readXWebhook(payload));
     return { ok: true };
   }
 }
