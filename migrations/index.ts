@@ -13,6 +13,7 @@ import { EmailChannel1764040000000 } from './1764040000000-email-channel';
 import { Webhooks1764041000000 } from './1764041000000-webhooks';
 import { StoreEvents1764042000000 } from './1764042000000-store-events';
 import { MessagingChannels1764043000000 } from './1764043000000-messaging-channels';
+import { TicketSearch1764044000000 } from './1764044000000-ticket-search';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Webhooks1764041000000,
   StoreEvents1764042000000,
   MessagingChannels1764043000000,
+  TicketSearch1764044000000,
 ];

@@ -10,20 +10,24 @@ import { TicketListeners } from './ticket-listeners';
 import { TicketEventStream } from './ticket-event-stream';
 import { TicketSubscriptionsResolver } from './ticket-subscriptions.resolver';
 import { TicketsService } from './tickets.service';
+import { TicketSearchService } from './ticket-search.service';
+import { TicketSearchResultConnection } from './dto/ticket-search.types';
 
 @Module({
   providers: [
     TicketsService,
+    TicketSearchService,
     TicketListeners,
     TicketEventStream,
     TicketSubscriptionsResolver,
     CustomersService,
     TicketsResolver,
     ConnectionCountResolver(TicketConnection),
+    ConnectionCountResolver(TicketSearchResultConnection),
     CustomersResolver,
     PortalResolver,
     ConnectionCountResolver(PortalTicketConnection),
   ],
-  exports: [TicketsService, CustomersService, TicketListeners, TicketEventStream],
+  exports: [TicketsService, TicketSearchService, CustomersService, TicketListeners, TicketEventStream],
 })
 export class TicketsModule {}

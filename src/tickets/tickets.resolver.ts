@@ -16,12 +16,15 @@ import { TicketEvent } from './entities/ticket-event.entity';
 import { Ticket } from './entities/ticket.entity';
 import { CustomersService } from './customers.service';
 import { TicketsService } from './tickets.service';
+import { TicketSearchService } from './ticket-search.service';
+import { TicketSearchResultConnection } from './dto/ticket-search.types';
 
 @Resolver(() => Ticket)
 export class TicketsResolver {
   constructor(
     private readonly ticketsService: TicketsService,
     private readonly customers: CustomersService,
+    private readonly search: TicketSearchService,
   ) {}
 
   @Query(() => Ticket, { description: 'One ticket by id.' })
@@ -46,6 +49,21 @@ export class TicketsResolver {
     @Args('after', { nullable: true }) after?: string,
   ) {
     return this.ticketsService.list(ctx, filter, sort, first, after);
+  }
+
+  @Query(() => TicketSearchResultConnection, {
+    description:
+      'Tickets matching every word of the query (the last also as a prefix) in number (#1042, ١٠٤٢), subject, messages, customer name/email/phone, order id and tags; Arabic spelling variants, diacritics and the article are ignored. Ranked, with highlighted snippets; combinable with the tickets filters.',
+  })
+  @RequirePermission('tickets:read')
+  searchTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('query', { description: 'What the agent typed: words, #number, order id, phone or email (at most 200 characters).' }) query: string,
+    @Args('filter', { nullable: true }) filter?: TicketsFilterInput,
+    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ) {
+    return this.search.search(ctx, query, filter, first, after);
   }
 
   @Mutation(() => Ticket, { description: 'Creates a ticket with the customer\'s first message; idempotent with idempotencyKey.' })

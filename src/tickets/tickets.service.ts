@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
 import { TenantTransactions } from '../common/database/tenant-transactions';
@@ -19,13 +19,13 @@ import { Message } from './entities/message.entity';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
+import { TicketSearchService } from './ticket-search.service';
+import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
 import { insertTicketEvents } from './ticket-events';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
-
-export const MAX_PAGE_SIZE = 100;
 
 /** Another transaction committed the same idempotency key or provider message id first. */
 class LostRace extends Error {}
@@ -42,6 +42,7 @@ export class TicketsService {
     private readonly customers: CustomersService,
     private readonly listeners: TicketListeners,
     private readonly metrics: OperationalMetrics,
+    private readonly search: TicketSearchService,
   ) {}
 
   // ── create ────────────────────────────────────────────────────────────────────────────────
@@ -246,6 +247,7 @@ export class TicketsService {
     // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
     const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
     if ((result.raw as unknown[]).length === 0) throw new LostRace();
+    await this.search.index(manager, ctx.tenantId, [id]);
     return { ticket, message };
   }
 
@@ -355,6 +357,7 @@ export class TicketsService {
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ): Promise<Message> {
     const message = await this.insertMessageRow(manager, ctx, ticket.id, fields);
+    await this.search.appendMessage(manager, ctx.tenantId, ticket.id, fields.body);
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
     await manager.query(
       `UPDATE tickets SET
@@ -481,6 +484,7 @@ export class TicketsService {
 
     if (events.length === 0) return ticket;
     await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, changes);
+    if (changes.subject !== undefined || changes.tags) await this.search.index(manager, ctx.tenantId, [ticket.id]);
     await this.recordEvents(manager, ctx, ticket.id, events);
     return this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
@@ -541,7 +545,7 @@ export class TicketsService {
       encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
 
     const rows = await this.db.read(ctx.tenantId, (manager) => {
-      const page = this.filtered(manager, ctx, filter);
+      const page = ticketsMatching(manager, ctx.tenantId, filter);
       if (after) {
         const values = decodeCursor(after, keys.length);
         const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
@@ -550,7 +554,7 @@ export class TicketsService {
       keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
       return page.limit(first + 1).getMany();
     });
-    const count = () => this.db.read(ctx.tenantId, (manager) => this.filtered(manager, ctx, filter).getCount());
+    const count = () => this.db.read(ctx.tenantId, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
     return toConnection(rows, first, cursorOf, Boolean(after), count);
   }
 
@@ -563,23 +567,6 @@ export class TicketsService {
       default:
         return ['t.created_at', 't.id'];
     }
-  }
-
-  private filtered(manager: EntityManager, ctx: RequestContext, filter: TicketsFilterInput): SelectQueryBuilder<Ticket> {
-    const qb = manager.createQueryBuilder(Ticket, 't').where('t.tenant_id = :tenantId', { tenantId: ctx.tenantId });
-    if (filter.status?.length) qb.andWhere('t.status IN (:...status)', { status: filter.status });
-    if (filter.priority?.length) qb.andWhere('t.priority IN (:...priority)', { priority: filter.priority.map((p) => PRIORITY_RANK[p]) });
-    if (filter.category?.length) qb.andWhere('t.category IN (:...category)', { category: filter.category });
-    if (filter.channel?.length) qb.andWhere('t.channel IN (:...channel)', { channel: filter.channel });
-    if (filter.assigneeId) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: filter.assigneeId });
-    if (filter.unassigned) qb.andWhere('t.assignee_id IS NULL');
-    if (filter.teamId) qb.andWhere('t.team_id = :teamId', { teamId: filter.teamId });
-    if (filter.customerId) qb.andWhere('t.customer_id = :customerId', { customerId: filter.customerId });
-    if (filter.tags?.length) qb.andWhere('t.tags @> :tags', { tags: normaliseTags(filter.tags) });
-    if (filter.slaStatus?.length) qb.andWhere('t.sla_health IN (:...slaStatus)', { slaStatus: filter.slaStatus });
-    if (filter.createdFrom) qb.andWhere('t.created_at >= :createdFrom', { createdFrom: filter.createdFrom });
-    if (filter.createdTo) qb.andWhere('t.created_at < :createdTo', { createdTo: filter.createdTo });
-    return qb;
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────

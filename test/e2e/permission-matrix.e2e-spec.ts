@@ -18,6 +18,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   tickets: { access: 'tickets:read', doc: () => `{ tickets { totalCount } }` },
   ticket: { access: 'tickets:read', doc: (ids) => `{ ticket(id: "${ids.ticket}") { id } }` },
   ticketByNumber: { access: 'tickets:read', doc: () => `{ ticketByNumber(number: 1001) { id } }` },
+  searchTickets: { access: 'tickets:read', doc: () => `{ searchTickets(query: "شحن") { totalCount } }` },
   customer: { access: 'tickets:read', doc: (ids) => `{ customer(id: "${ids.customer}") { id } }` },
   agents: { access: 'tickets:read', doc: () => `{ agents { id } }` },
   agent: { access: 'tickets:read', doc: (ids) => `{ agent(id: "${ids.agent}") { id } }` },

@@ -1,0 +1,21 @@
+import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../common/graphql/connection';
+import { Ticket } from '../entities/ticket.entity';
+
+@ObjectType({ description: 'A ticket found by searchTickets, with how well it matched and where.' })
+export class TicketSearchResult {
+  @Field(() => Ticket)
+  ticket: Ticket;
+
+  @Field(() => Float, { description: 'Relevance: higher is better; an exact ticket number scores above 1.' })
+  score: number;
+
+  @Field(() => String, { nullable: true, description: 'A snippet of the subject or a message around the match, HTML-escaped, matches in <mark>.' })
+  highlight: string | null;
+
+  /** Position in the ranked results, for the cursor. */
+  position: number;
+}
+
+@ObjectType()
+export class TicketSearchResultConnection extends ConnectionType(TicketSearchResult) {}

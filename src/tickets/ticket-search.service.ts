@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { TenantTransactions } from '../common/database/tenant-transactions';
+import { badInput } from '../common/errors/domain-error';
+import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
+import { RequestContext } from '../common/request-context';
+import { toAsciiDigits } from '../common/text/arabic-text';
+import { highlight, searchDocument, searchTerms, toTsQuery } from '../common/text/search-text';
+import { normalisePhone } from './customer-identity';
+import { TicketsFilterInput } from './dto/tickets-filter.input';
+import { TicketSearchResult } from './dto/ticket-search.types';
+import { Message } from './entities/message.entity';
+import { Ticket } from './entities/ticket.entity';
+import { TICKET_DOCUMENT_SQL, ticketSearchHead } from './ticket-search-document';
+import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
+
+/**
+ * Ranking looks at the newest matches only: a word in a third of all tickets ("شحن") must not
+ * make every search rank a third of the store. Exact matches (a ticket number, an order id, a
+ * phone) are rare and always inside this window.
+ */
+export const SEARCH_WINDOW = 1_000;
+
+/**
+ * Ticket search: one weighted full-text document per ticket, kept current as tickets and
+ * messages are written (in the same transaction), queried with the caller's ticket filters.
+ */
+@Injectable()
+export class TicketSearchService {
+  constructor(private readonly db: TenantTransactions) {}
+
+  /** (Re)builds the documents of tickets from what is stored: head fields, customer and every message. */
+  async index(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): Promise<void> {
+    if (ticketIds.length === 0) return;
+    const rows: Array<{ id: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }> =
+      await manager.query(
+        `SELECT t.id, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
+                (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
+                (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
+           FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+          WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
+        [tenantId, ticketIds],
+      );
+    const docs = rows.map((r) => ({
+      ticket_id: r.id,
+      head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
+      body: searchDocument(r.bodies.join('\n')),
+    }));
+    await manager.query(
+      `INSERT INTO ticket_search (tenant_id, ticket_id, document)
+       SELECT $1, d.ticket_id, ${TICKET_DOCUMENT_SQL('d.head', 'd.body')} FROM json_to_recordset($2) AS d(ticket_id uuid, head text, body text)
+       ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
+      [tenantId, JSON.stringify(docs)],
+    );
+  }
+
+  /** A new message extends its ticket's document without re-reading the conversation. */
+  async appendMessage(manager: EntityManager, tenantId: string, ticketId: string, body: string): Promise<void> {
+    await manager.query(
+      `UPDATE ticket_search SET document = document || setweight(to_tsvector('simple', $3), 'B') WHERE tenant_id = $1 AND ticket_id = $2`,
+      [tenantId, ticketId, searchDocument(body)],
+    );
+  }
+
+  /**
+   * Tickets matching every word of `query` (the last as a prefix) in number, subject, tags,
+   * order, product, customer name/email/phone and messages, ranked (head above conversation,
+   * an exact ticket number first), with a highlighted snippet. A phone number in any format is
+   * searched in E.164.
+   */
+  async search(ctx: RequestContext, query: string, filter: TicketsFilterInput = {}, first = 20, after?: string): Promise<Connection<TicketSearchResult>> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { first: [`between 1 and ${MAX_PAGE_SIZE}`] });
+    }
+    if (query.length > 200) throw badInput('The query is longer than 200 characters', { query: ['at most 200 characters'] });
+    const plan = searchPlan(query, ctx.tenantCountry);
+    if (!plan) throw badInput('The query has no words or numbers to search for', { query: ['give at least one word or number'] });
+    const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw badInput('Invalid cursor: pass a cursor returned by this search', { after: ['invalid cursor'] });
+
+    const matchingQuery = (manager: EntityManager) =>
+      ticketsMatching(manager, ctx.tenantId, filter)
+        .innerJoin('ticket_search', 's', 's.tenant_id = t.tenant_id AND s.ticket_id = t.id')
+        .andWhere(`s.document @@ to_tsquery('simple', :tsQuery)`, { tsQuery: plan.tsQuery });
+    const { rows } = await this.db.read(ctx.tenantId, async (manager) => {
+      const matching = matchingQuery(manager)
+        .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
+        .orderBy('t.created_at', 'DESC')
+        .limit(SEARCH_WINDOW);
+      const [candidates, params] = matching.getQueryAndParameters();
+      const n = params.length;
+      const ranked: Array<{ id: string; score: number }> = await manager.query(
+        `SELECT c.id, ts_rank_cd(s.document, to_tsquery('simple', $${n + 1}))::float8 + CASE WHEN c.number = $${n + 2} THEN 1 ELSE 0 END AS score
+           FROM (${candidates}) c JOIN ticket_search s ON s.tenant_id = $${n + 3} AND s.ticket_id = c.id
+          ORDER BY score DESC, c.created_at DESC, c.id DESC
+          OFFSET $${n + 4} LIMIT $${n + 5}`,
+        [...params, plan.tsQuery, plan.number ?? -1, ctx.tenantId, offset, first + 1],
+      );
+      // The exact ticket number leads the first page even when its document is outside the window.
+      if (plan.number !== undefined && offset === 0 && !ranked.some((r) => r.score >= 1)) {
+        const exact = await ticketsMatching(manager, ctx.tenantId, filter).andWhere('t.number = :number', { number: plan.number }).getOne();
+        if (exact) ranked.unshift({ id: exact.id, score: 1 });
+      }
+      const page = ranked.slice(0, first + 1);
+      const ids = page.map((r) => r.id);
+      const tickets = await manager.findBy(Ticket, ids.map((id) => ({ tenantId: ctx.tenantId, id })));
+      const messages = ids.length
+        ? await manager
+            .createQueryBuilder(Message, 'm')
+            .where('m.tenant_id = :tenantId AND m.ticket_id IN (:...ids)', { tenantId: ctx.tenantId, ids })
+            .orderBy('m.created_at', 'ASC')
+            .getMany()
+        : [];
+      const byId = new Map(tickets.map((t) => [t.id, t]));
+      return {
+        rows: page.flatMap((r, i) => {
+          const ticket = byId.get(r.id);
+          if (!ticket) return [];
+          const texts = [ticket.subject, ...messages.filter((m) => m.ticketId === r.id).map((m) => m.body)];
+          const snippet = texts.map((text) => highlight(text, plan.terms)).find((h) => h !== null) ?? null;
+          return [{ ticket, score: r.score, highlight: snippet, position: offset + i + 1 }];
+        }),
+      };
+    });
+    const count = () => this.db.read(ctx.tenantId, (manager) => matchingQuery(manager).getCount());
+    return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
+  }
+}
+
+export interface SearchPlan {
+  terms: string[];
+  tsQuery: string;
+  number?: number;
+}
+
+/** How a typed query is searched: its terms, the tsquery, and a ticket number when it is one ("#1042", "١٠٤٢"). */
+export function searchPlan(query: string, country: string): SearchPlan | null {
+  const trimmed = toAsciiDigits(query).trim();
+  const numberMatch = /^#?\s*(\d{1,9})$/.exec(trimmed);
+  const number = numberMatch ? Number(numberMatch[1]) : undefined;
+  const phoneLike = /^\+?[\d\s\-().]{8,}$/.test(trimmed) && !numberMatch?.[0].startsWith('#') ? normalisePhone(trimmed, country) : undefined;
+  const terms = phoneLike ? [phoneLike.slice(1)] : searchTerms(query);
+  const tsQuery = toTsQuery(terms);
+  return tsQuery ? { terms, tsQuery, number } : null;
+}
