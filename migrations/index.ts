@@ -14,6 +14,7 @@ import { Webhooks1764041000000 } from './1764041000000-webhooks';
 import { StoreEvents1764042000000 } from './1764042000000-store-events';
 import { MessagingChannels1764043000000 } from './1764043000000-messaging-channels';
 import { TicketSearch1764044000000 } from './1764044000000-ticket-search';
+import { CannedReplies1764045000000 } from './1764045000000-canned-replies';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   StoreEvents1764042000000,
   MessagingChannels1764043000000,
   TicketSearch1764044000000,
+  CannedReplies1764045000000,
 ];

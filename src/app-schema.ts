@@ -1,3 +1,4 @@
+import { CannedReply } from './tickets/canned-replies/canned-reply.entity';
 import { ApiKey } from './auth/entities/api-key.entity';
 import { Agent } from './auth/entities/agent.entity';
 import { Tenant } from './auth/entities/tenant.entity';
@@ -62,5 +63,6 @@ export const ENTITIES = [
   MessagingChannel,
   DeliveryReceipt,
   Call,
+  CannedReply,
 ];
 export { MIGRATIONS };

@@ -83,6 +83,7 @@ export enum TicketEventType {
   SLA_BREACHED = 'SLA_BREACHED',
   CSAT_RECEIVED = 'CSAT_RECEIVED',
   DELIVERY_FAILED = 'DELIVERY_FAILED',
+  MACRO_APPLIED = 'MACRO_APPLIED',
 }
 
 export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };

@@ -10,6 +10,8 @@ import { TicketListeners } from './ticket-listeners';
 import { TicketEventStream } from './ticket-event-stream';
 import { TicketSubscriptionsResolver } from './ticket-subscriptions.resolver';
 import { TicketsService } from './tickets.service';
+import { CannedRepliesResolver } from './canned-replies/canned-replies.resolver';
+import { CannedRepliesService } from './canned-replies/canned-replies.service';
 import { TicketSearchService } from './ticket-search.service';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
 
@@ -17,6 +19,8 @@ import { TicketSearchResultConnection } from './dto/ticket-search.types';
   providers: [
     TicketsService,
     TicketSearchService,
+    CannedRepliesService,
+    CannedRepliesResolver,
     TicketListeners,
     TicketEventStream,
     TicketSubscriptionsResolver,

@@ -308,6 +308,35 @@ export class TicketsService {
   }
 
   /**
+   * A canned reply applied as a macro: the rendered text as a public reply by the caller, then
+   * the macro's status/category/priority/tag changes, and a MACRO_APPLIED event — one transaction,
+   * one audited step.
+   */
+  async applyMacro(
+    ctx: RequestContext,
+    ticketId: string,
+    macro: { cannedReplyId: string; shortcut: string; body: string; changes: Pick<UpdateTicketInput, 'status' | 'category' | 'priority'> & { addTags?: string[] } },
+  ): Promise<{ message: Message; ticket: Ticket }> {
+    return this.db.run(ctx, async (manager) => {
+      const agent = ctx.actor.type === 'AGENT';
+      const { message, ticket } = await this.addMessageIn(manager, ctx, {
+        ticketId,
+        body: macro.body,
+        authorType: agent ? AuthorType.AGENT : AuthorType.SYSTEM,
+        authorId: agent ? (ctx.actor.id ?? undefined) : undefined,
+        internal: false,
+      });
+      const { addTags, ...changes } = macro.changes;
+      const update: UpdateTicketInput = { ...changes, ...(addTags?.length ? { tags: [...ticket.tags, ...addTags] } : {}) };
+      const after = Object.values(update).some((v) => v !== undefined) ? await this.applyUpdate(manager, ctx, ticket.id, update) : ticket;
+      await this.recordEvents(manager, ctx, ticket.id, [
+        { type: TicketEventType.MACRO_APPLIED, data: { cannedReplyId: macro.cannedReplyId, shortcut: macro.shortcut, messageId: message.id } },
+      ]);
+      return { message, ticket: after };
+    });
+  }
+
+  /**
    * A reply the channel could not deliver: a DELIVERY_FAILED event and an internal note for the
    * agents, in one transaction, by SYSTEM.
    */

@@ -1,0 +1,94 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import '../graphql-enums';
+import { TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
+
+/** What applying a canned reply as a macro also changes on the ticket. */
+export interface MacroActions {
+  status?: TicketStatus;
+  addTags?: string[];
+  category?: TicketCategory;
+  priority?: TicketPriority;
+}
+
+export enum ContentLocale {
+  ar = 'ar',
+  en = 'en',
+}
+registerEnumType(ContentLocale, { name: 'ContentLocale', description: 'Language of store-written content (canned replies, articles).' });
+
+@ObjectType({ description: 'A canned reply (macro): a logic-less template agents insert with its shortcut, optionally changing the ticket too.' })
+@Entity('canned_replies')
+@Index('canned_replies_tenant_shortcut_key', ['tenantId', 'shortcut'], { unique: true })
+@Check('canned_replies_locale_check', `locale IN ('ar','en')`)
+export class CannedReply {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field()
+  @Column('text')
+  title: string;
+
+  @Field({ description: 'What agents type to insert it, e.g. /تأخير-الشحن.' })
+  @Column('text')
+  shortcut: string;
+
+  @Field({ description: 'Mustache template with placeholders such as {{customer.name}}.' })
+  @Column('text')
+  body: string;
+
+  @Field(() => ContentLocale)
+  @Column('text')
+  locale: ContentLocale;
+
+  @Field(() => TicketCategory, { nullable: true })
+  @Column('text', { nullable: true })
+  category: TicketCategory | null;
+
+  @Column('jsonb', { default: () => "'{}'" })
+  actions: MacroActions;
+
+  @Field(() => TicketStatus, { nullable: true, description: 'Applying it as a macro sets this status.' })
+  get setsStatus(): TicketStatus | null {
+    return this.actions?.status ?? null;
+  }
+
+  @Field(() => [String], { description: 'Applying it as a macro adds these tags.' })
+  get addsTags(): string[] {
+    return this.actions?.addTags ?? [];
+  }
+
+  @Field(() => TicketCategory, { nullable: true, description: 'Applying it as a macro sets this category.' })
+  get setsCategory(): TicketCategory | null {
+    return this.actions?.category ?? null;
+  }
+
+  @Field(() => TicketPriority, { nullable: true, description: 'Applying it as a macro sets this priority.' })
+  get setsPriority(): TicketPriority | null {
+    return this.actions?.priority ?? null;
+  }
+
+  @Field()
+  @Column('boolean', { default: true })
+  active: boolean;
+
+  @Field(() => Int, { description: 'Times rendered or applied.' })
+  @Column('integer', { default: 0 })
+  usageCount: number;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastUsedAt: Date | null;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
