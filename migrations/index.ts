@@ -15,6 +15,7 @@ import { StoreEvents1764042000000 } from './1764042000000-store-events';
 import { MessagingChannels1764043000000 } from './1764043000000-messaging-channels';
 import { TicketSearch1764044000000 } from './1764044000000-ticket-search';
 import { CannedReplies1764045000000 } from './1764045000000-canned-replies';
+import { MergeAndCompensations1764046000000 } from './1764046000000-merge-and-compensations';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   MessagingChannels1764043000000,
   TicketSearch1764044000000,
   CannedReplies1764045000000,
+  MergeAndCompensations1764046000000,
 ];

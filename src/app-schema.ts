@@ -1,3 +1,4 @@
+import { Compensation } from './tickets/complaints/compensation.entity';
 import { CannedReply } from './tickets/canned-replies/canned-reply.entity';
 import { ApiKey } from './auth/entities/api-key.entity';
 import { Agent } from './auth/entities/agent.entity';
@@ -64,5 +65,6 @@ export const ENTITIES = [
   DeliveryReceipt,
   Call,
   CannedReply,
+  Compensation,
 ];
 export { MIGRATIONS };

@@ -30,7 +30,9 @@ export class CustomersService {
     }
 
     if (ref.id) {
-      const customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: ref.id });
+      let customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: ref.id });
+      // A merged customer's id still works: it leads to the customer it was merged into.
+      if (customer?.mergedIntoId) customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: customer.mergedIntoId });
       if (!customer) throw new DomainError('NOT_FOUND', `Customer ${ref.id} not found`, { 'customer.id': ['no such customer'] });
       await this.attachIdentities(manager, ctx, customer.id, identities);
       return customer;

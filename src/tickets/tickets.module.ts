@@ -13,12 +13,18 @@ import { TicketsService } from './tickets.service';
 import { CannedRepliesResolver } from './canned-replies/canned-replies.resolver';
 import { CannedRepliesService } from './canned-replies/canned-replies.service';
 import { TicketSearchService } from './ticket-search.service';
+import { TicketMergeService } from './ticket-merge.service';
+import { CompensationsService } from './complaints/compensations.service';
+import { CompensationsResolver } from './complaints/compensations.resolver';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
 
 @Module({
   providers: [
     TicketsService,
     TicketSearchService,
+    TicketMergeService,
+    CompensationsService,
+    CompensationsResolver,
     CannedRepliesService,
     CannedRepliesResolver,
     TicketListeners,

@@ -17,6 +17,7 @@ import { Ticket } from './entities/ticket.entity';
 import { CustomersService } from './customers.service';
 import { TicketsService } from './tickets.service';
 import { TicketSearchService } from './ticket-search.service';
+import { TicketMergeService } from './ticket-merge.service';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
 
 @Resolver(() => Ticket)
@@ -25,6 +26,7 @@ export class TicketsResolver {
     private readonly ticketsService: TicketsService,
     private readonly customers: CustomersService,
     private readonly search: TicketSearchService,
+    private readonly merge: TicketMergeService,
   ) {}
 
   @Query(() => Ticket, { description: 'One ticket by id.' })
@@ -122,6 +124,38 @@ export class TicketsResolver {
     return loaders
       .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketsService.eventsOf(ticket.tenantId, ids), (e) => e.ticketId))
       .load(ticket.id);
+  }
+
+  @Mutation(() => Ticket, {
+    description: 'Moves the source ticket\'s messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target\'s facts. Returns the target. CONFLICT when either is closed.',
+  })
+  @RequirePermission('tickets:write')
+  mergeTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string,
+    @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string,
+  ) {
+    return this.merge.mergeTickets(ctx, sourceId, targetId);
+  }
+
+  @Mutation(() => Customer, {
+    description: 'Moves the source customer\'s identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target.',
+  })
+  @RequirePermission('tickets:write')
+  mergeCustomers(
+    @Ctx() ctx: RequestContext,
+    @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string,
+    @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string,
+  ) {
+    return this.merge.mergeCustomers(ctx, sourceId, targetId);
+  }
+
+  @ResolveField(() => Ticket, { nullable: true, description: 'The ticket this one was merged into (it is then closed).' })
+  mergedInto(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    if (!ticket.mergedIntoId) return null;
+    return loaders
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(ticket.tenantId, ids), (t) => t.id))
+      .load(ticket.mergedIntoId);
   }
 
   @ResolveField(() => Ticket, { nullable: true, description: 'The closed ticket this one follows up.' })

@@ -36,6 +36,11 @@ export class Customer {
   @Column('int', { default: 0 })
   orderCount: number;
 
+  /** Set when this customer was merged into another: their identities, tickets and orders moved there. */
+  @Field(() => ID, { nullable: true, description: 'The customer this one was merged into.' })
+  @Column('uuid', { nullable: true })
+  mergedIntoId: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

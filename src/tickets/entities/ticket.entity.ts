@@ -106,6 +106,10 @@ export class Ticket {
   @Column('uuid', { nullable: true })
   followUpOfId: string | null;
 
+  /** Set when this ticket was merged into another (it is then closed). */
+  @Column('uuid', { nullable: true })
+  mergedIntoId: string | null;
+
   @Field(() => Int)
   @Column('integer', { default: 0 })
   messageCount: number;

@@ -1,0 +1,82 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export enum CompensationKind {
+  COUPON = 'COUPON',
+  REFUND = 'REFUND',
+  FREE_SHIPPING = 'FREE_SHIPPING',
+  GIFT = 'GIFT',
+  OTHER = 'OTHER',
+}
+registerEnumType(CompensationKind, { name: 'CompensationKind' });
+
+export enum FollowUpStatus {
+  NONE = 'NONE',
+  /** The check is due N days after the ticket is solved; it is not solved yet. */
+  AWAITING_SOLVE = 'AWAITING_SOLVE',
+  SCHEDULED = 'SCHEDULED',
+  DONE = 'DONE',
+  /** The ticket was closed (or merged away) before the check came due. */
+  SKIPPED = 'SKIPPED',
+}
+registerEnumType(FollowUpStatus, { name: 'FollowUpStatus', description: 'Where the complaint follow-up check stands.' });
+
+const amount = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
+
+@ObjectType({ description: 'What the store gave an unhappy customer (the complaint protocol: apologise, compensate, follow up).' })
+@Entity('compensations')
+@Index('compensations_tenant_ticket_idx', ['tenantId', 'ticketId'])
+@Index('compensations_tenant_created_idx', ['tenantId', 'createdAt'])
+@Check('compensations_kind_check', `kind IN ('COUPON','REFUND','FREE_SHIPPING','GIFT','OTHER')`)
+@Check('compensations_follow_up_status_check', `follow_up_status IN ('NONE','AWAITING_SOLVE','SCHEDULED','DONE','SKIPPED')`)
+@Check('compensations_amount_check', 'amount IS NULL OR amount >= 0')
+export class Compensation {
+  @PrimaryColumn('uuid')
+  tenantId: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  ticketId: string;
+
+  @Field(() => CompensationKind)
+  @Column('text')
+  kind: CompensationKind;
+
+  @Field(() => Float, { nullable: true })
+  @Column('numeric', { precision: 12, scale: 2, nullable: true, transformer: amount })
+  amount: number | null;
+
+  @Field({ description: 'ISO 4217; SAR unless given.' })
+  @Column('text', { default: 'SAR' })
+  currency: string;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  note: string | null;
+
+  @Column('text')
+  actorType: string;
+
+  @Column('uuid', { nullable: true })
+  actorId: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days after solving when the follow-up check reopens the ticket.' })
+  @Column('integer', { nullable: true })
+  followUpDays: number | null;
+
+  @Field(() => FollowUpStatus)
+  @Column('text', { default: FollowUpStatus.NONE })
+  followUpStatus: FollowUpStatus;
+
+  @Field(() => Date, { nullable: true, description: 'When the follow-up check runs (or ran).' })
+  @Column('timestamptz', { nullable: true })
+  followUpAt: Date | null;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

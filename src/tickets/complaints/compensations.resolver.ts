@@ -1,0 +1,51 @@
+import { Args, Context, Field, Float, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { GraphQLRequestContext, groupByKeys } from '../../common/graphql/loaders';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { Ticket } from '../entities/ticket.entity';
+import { Compensation } from './compensation.entity';
+import { CompensationGroupBy, CompensationTotalsFilter, RecordCompensationInput } from './compensation.input';
+import { CompensationsService } from './compensations.service';
+
+@ObjectType({ description: 'Compensations of one group (a category, a kind or a time bucket) in one currency.' })
+class CompensationTotal {
+  @Field({ description: 'The category, kind, or bucket start (YYYY-MM-DD, or YYYY-MM for months).' })
+  key: string;
+
+  @Field()
+  currency: string;
+
+  @Field(() => Int)
+  count: number;
+
+  @Field(() => Float)
+  amount: number;
+}
+
+@Resolver(() => Ticket)
+export class CompensationsResolver {
+  constructor(private readonly service: CompensationsService) {}
+
+  @Mutation(() => Compensation, { description: 'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving.' })
+  @RequirePermission('tickets:write')
+  recordCompensation(@Ctx() ctx: RequestContext, @Args('input') input: RecordCompensationInput) {
+    return this.service.record(ctx, input);
+  }
+
+  @Query(() => [CompensationTotal], { description: 'What complaints cost: count and sum of compensations recorded in a period, by category, kind or time bucket.' })
+  @RequirePermission('kpis:read')
+  compensationTotals(
+    @Ctx() ctx: RequestContext,
+    @Args('filter') filter: CompensationTotalsFilter,
+    @Args('groupBy', { type: () => CompensationGroupBy, defaultValue: CompensationGroupBy.CATEGORY }) groupBy: CompensationGroupBy,
+  ) {
+    return this.service.totals(ctx, filter, groupBy);
+  }
+
+  @ResolveField(() => [Compensation], { description: 'Oldest first.' })
+  compensations(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+    return loaders
+      .get<string, Compensation[]>('compensationsByTicket', async (ids) => groupByKeys(ids, await this.service.ofTickets(ticket.tenantId, ids), (c) => c.ticketId))
+      .load(ticket.id);
+  }
+}
