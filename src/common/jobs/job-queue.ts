@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
@@ -12,7 +12,7 @@ export type JobHandler<T> = (job: PgBoss.JobWithMetadata<T>) => Promise<void>;
  * transaction, so a job exists exactly when the change that asked for it was committed.
  */
 @Injectable()
-export class JobQueue implements OnApplicationShutdown {
+export class JobQueue implements BeforeApplicationShutdown {
   private readonly boss: PgBoss;
   private started?: Promise<unknown>;
   private readonly queues = new Set<string>();
@@ -86,7 +86,11 @@ export class JobQueue implements OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown() {
+  /**
+   * Before any module's shutdown: the workers share TypeORM's pool, which closes in its own
+   * shutdown hook, so running jobs must finish (or be released) while it is still open.
+   */
+  async beforeApplicationShutdown() {
     if (this.started) await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 }
