@@ -89,17 +89,18 @@ export class TicketSearchService {
         .limit(SEARCH_WINDOW);
       const [candidates, params] = matching.getQueryAndParameters();
       const n = params.length;
-      const ranked: Array<{ id: string; score: number }> = await manager.query(
-        `SELECT c.id, ts_rank_cd(s.document, to_tsquery('simple', $${n + 1}))::float8 + CASE WHEN c.number = $${n + 2} THEN 1 ELSE 0 END AS score
+      // An exact ticket number leads, then relevance, then the newest.
+      const ranked: Array<{ id: string; score: number; exact: boolean }> = await manager.query(
+        `SELECT c.id, ts_rank_cd(s.document, to_tsquery('simple', $${n + 1}))::float8 AS score, c.number = $${n + 2} AS exact
            FROM (${candidates}) c JOIN ticket_search s ON s.tenant_id = $${n + 3} AND s.ticket_id = c.id
-          ORDER BY score DESC, c.created_at DESC, c.id DESC
+          ORDER BY exact DESC, score DESC, c.created_at DESC, c.id DESC
           OFFSET $${n + 4} LIMIT $${n + 5}`,
         [...params, plan.tsQuery, plan.number ?? -1, ctx.tenantId, offset, first + 1],
       );
       // The exact ticket number leads the first page even when its document is outside the window.
-      if (plan.number !== undefined && offset === 0 && !ranked.some((r) => r.score >= 1)) {
+      if (plan.number !== undefined && offset === 0 && !ranked.some((r) => r.exact)) {
         const exact = await ticketsMatching(manager, ctx.tenantId, filter).andWhere('t.number = :number', { number: plan.number }).getOne();
-        if (exact) ranked.unshift({ id: exact.id, score: 1 });
+        if (exact) ranked.unshift({ id: exact.id, score: 0, exact: true });
       }
       const page = ranked.slice(0, first + 1);
       const ids = page.map((r) => r.id);
@@ -118,7 +119,7 @@ export class TicketSearchService {
           if (!ticket) return [];
           const texts = [ticket.subject, ...messages.filter((m) => m.ticketId === r.id).map((m) => m.body)];
           const snippet = texts.map((text) => highlight(text, plan.terms)).find((h) => h !== null) ?? null;
-          return [{ ticket, score: r.score, highlight: snippet, position: offset + i + 1 }];
+          return [{ ticket, score: r.exact ? r.score + 1 : r.score, highlight: snippet, position: offset + i + 1 }];
         }),
       };
     });

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { makeThrowawayDir } from '../../src/common/database/embedded-postgres';
+import { freePort } from './helpers/ports';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
@@ -16,7 +17,8 @@ const CLI = join(ROOT, 'dist/src/cli.js');
  */
 describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
   const dir = makeThrowawayDir('rida-quick-start-');
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // Ports the kernel just handed out as free (a random pick can land on another test's connection).
+  let port = 0;
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -24,8 +26,8 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
     SECRETS_KEY: Buffer.alloc(32, 3).toString('base64'),
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
-    PORT: String(port),
-    EMBEDDED_PG_PORT: String(port + 1),
+    PORT: '',
+    EMBEDDED_PG_PORT: '',
     EMBEDDED_PG_DATA_DIR: join(dir, 'postgres'),
   };
   let server: ChildProcess;
@@ -33,6 +35,9 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) throw new Error('dist/ is missing: run `npm run typecheck` (npm test does) before this suite');
+    port = await freePort();
+    env.PORT = String(port);
+    env.EMBEDDED_PG_PORT = String(await freePort());
     server = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));

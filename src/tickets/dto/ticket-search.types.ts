@@ -7,7 +7,7 @@ export class TicketSearchResult {
   @Field(() => Ticket)
   ticket: Ticket;
 
-  @Field(() => Float, { description: 'Relevance: higher is better; an exact ticket number scores above 1.' })
+  @Field(() => Float, { description: 'Relevance (higher is better); an exact ticket number match adds 1 and always comes first.' })
   score: number;
 
   @Field(() => String, { nullable: true, description: 'A snippet of the subject or a message around the match, HTML-escaped, matches in <mark>.' })
