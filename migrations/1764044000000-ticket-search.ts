@@ -1,6 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { searchDocument } from '../src/common/text/search-text';
-import { TICKET_DOCUMENT_SQL, ticketSearchHead } from '../src/tickets/ticket-search-document';
+import { writeTicketDocuments } from '../src/tickets/ticket-search-document';
 
 const BATCH = 500;
 
@@ -29,29 +28,17 @@ export class TicketSearch1764044000000 implements MigrationInterface {
   }
 
   private async indexExistingTickets(queryRunner: QueryRunner) {
+    const query = (sql: string, parameters: unknown[]) => queryRunner.query(sql, parameters);
     let after: [string, string] = ['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000'];
     for (;;) {
-      const rows: Array<{ tenant_id: string; id: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }> =
-        await queryRunner.query(
-          `SELECT t.tenant_id, t.id, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
-                  (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
-                  (SELECT coalesce(array_agg(m.body ORDER BY m.created_at), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
-             FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-            WHERE (t.tenant_id, t.id) > ($1, $2) ORDER BY t.tenant_id, t.id LIMIT ${BATCH}`,
-          after,
-        );
-      if (rows.length === 0) return;
-      const docs = rows.map((r) => ({
-        tenant_id: r.tenant_id,
-        ticket_id: r.id,
-        head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
-        body: searchDocument(r.bodies.join('\n')),
-      }));
-      await queryRunner.query(
-        `INSERT INTO ticket_search (tenant_id, ticket_id, document)
-         SELECT d.tenant_id, d.ticket_id, ${TICKET_DOCUMENT_SQL('d.head', 'd.body')} FROM json_to_recordset($1) AS d(tenant_id uuid, ticket_id uuid, head text, body text)`,
-        [JSON.stringify(docs)],
+      const rows: Array<{ tenant_id: string; id: string }> = await queryRunner.query(
+        `SELECT tenant_id, id FROM tickets WHERE (tenant_id, id) > ($1, $2) ORDER BY tenant_id, id LIMIT ${BATCH}`,
+        after,
       );
+      if (rows.length === 0) return;
+      const byTenant = new Map<string, string[]>();
+      for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row.id]);
+      for (const [tenantId, ids] of byTenant) await writeTicketDocuments(query, tenantId, ids);
       const last = rows[rows.length - 1];
       after = [last.tenant_id, last.id];
     }

@@ -1,7 +1,7 @@
 import { searchDocument } from '../common/text/search-text';
 
 /** What a ticket is found by, besides its messages: weighted above the conversation when ranking. */
-export interface TicketSearchHead {
+interface TicketSearchHead {
   number: number;
   subject: string;
   tags: readonly string[];
@@ -13,11 +13,40 @@ export interface TicketSearchHead {
 }
 
 /** The indexed text of a ticket's head: its number, subject, tags, order, product and customer. */
-export function ticketSearchHead(head: TicketSearchHead): string {
+function ticketSearchHead(head: TicketSearchHead): string {
   return searchDocument(
     [String(head.number), head.subject, ...head.tags, head.orderRef ?? '', head.productRef ?? '', head.customerName ?? '', ...head.identities].join(' '),
   );
 }
 
-/** SQL for the stored document from a head ($head) and a conversation ($body) text; the head ranks first. */
-export const TICKET_DOCUMENT_SQL = (head: string, body: string) => `setweight(to_tsvector('simple', ${head}), 'A') || setweight(to_tsvector('simple', ${body}), 'B')`;
+type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
+
+/**
+ * (Re)writes the stored documents of tickets of one store from what is stored: head fields,
+ * customer and every message, normalised here — the one place documents are built whole (the
+ * live path and the migration that indexed existing tickets both call it).
+ */
+export async function writeTicketDocuments(query: Query, tenantId: string, ticketIds: readonly string[]): Promise<void> {
+  if (ticketIds.length === 0) return;
+  const rows = (await query(
+    `SELECT t.id, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
+            (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
+            (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
+       FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+      WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
+    [tenantId, ticketIds],
+  )) as Array<{ id: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }>;
+  const docs = rows.map((r) => ({
+    ticket_id: r.id,
+    head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
+    body: searchDocument(r.bodies.join('\n')),
+  }));
+  // The head ranks above the conversation.
+  await query(
+    `INSERT INTO ticket_search (tenant_id, ticket_id, document)
+     SELECT $1, d.ticket_id, setweight(to_tsvector('simple', d.head), 'A') || setweight(to_tsvector('simple', d.body), 'B')
+       FROM json_to_recordset($2) AS d(ticket_id uuid, head text, body text)
+     ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
+    [tenantId, JSON.stringify(docs)],
+  );
+}

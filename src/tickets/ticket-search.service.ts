@@ -11,7 +11,7 @@ import { TicketsFilterInput } from './dto/tickets-filter.input';
 import { TicketSearchResult } from './dto/ticket-search.types';
 import { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
-import { TICKET_DOCUMENT_SQL, ticketSearchHead } from './ticket-search-document';
+import { writeTicketDocuments } from './ticket-search-document';
 import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 
 /**
@@ -30,28 +30,8 @@ export class TicketSearchService {
   constructor(private readonly db: TenantTransactions) {}
 
   /** (Re)builds the documents of tickets from what is stored: head fields, customer and every message. */
-  async index(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): Promise<void> {
-    if (ticketIds.length === 0) return;
-    const rows: Array<{ id: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }> =
-      await manager.query(
-        `SELECT t.id, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
-                (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
-                (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
-           FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-          WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
-        [tenantId, ticketIds],
-      );
-    const docs = rows.map((r) => ({
-      ticket_id: r.id,
-      head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
-      body: searchDocument(r.bodies.join('\n')),
-    }));
-    await manager.query(
-      `INSERT INTO ticket_search (tenant_id, ticket_id, document)
-       SELECT $1, d.ticket_id, ${TICKET_DOCUMENT_SQL('d.head', 'd.body')} FROM json_to_recordset($2) AS d(ticket_id uuid, head text, body text)
-       ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
-      [tenantId, JSON.stringify(docs)],
-    );
+  index(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): Promise<void> {
+    return writeTicketDocuments((sql, parameters) => manager.query(sql, parameters), tenantId, ticketIds);
   }
 
   /** A new message extends its ticket's document without re-reading the conversation. */
@@ -82,7 +62,7 @@ export class TicketSearchService {
       ticketsMatching(manager, ctx.tenantId, filter)
         .innerJoin('ticket_search', 's', 's.tenant_id = t.tenant_id AND s.ticket_id = t.id')
         .andWhere(`s.document @@ to_tsquery('simple', :tsQuery)`, { tsQuery: plan.tsQuery });
-    const { rows } = await this.db.read(ctx.tenantId, async (manager) => {
+    const rows = await this.db.read(ctx.tenantId, async (manager) => {
       const matching = matchingQuery(manager)
         .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
         .orderBy('t.created_at', 'DESC')
@@ -113,15 +93,13 @@ export class TicketSearchService {
             .getMany()
         : [];
       const byId = new Map(tickets.map((t) => [t.id, t]));
-      return {
-        rows: page.flatMap((r, i) => {
-          const ticket = byId.get(r.id);
-          if (!ticket) return [];
-          const texts = [ticket.subject, ...messages.filter((m) => m.ticketId === r.id).map((m) => m.body)];
-          const snippet = texts.map((text) => highlight(text, plan.terms)).find((h) => h !== null) ?? null;
-          return [{ ticket, score: r.exact ? r.score + 1 : r.score, highlight: snippet, position: offset + i + 1 }];
-        }),
-      };
+      return page.flatMap((r, i) => {
+        const ticket = byId.get(r.id);
+        if (!ticket) return [];
+        const texts = [ticket.subject, ...messages.filter((m) => m.ticketId === r.id).map((m) => m.body)];
+        const snippet = texts.map((text) => highlight(text, plan.terms)).find((h) => h !== null) ?? null;
+        return [{ ticket, score: r.exact ? r.score + 1 : r.score, highlight: snippet, position: offset + i + 1 }];
+      });
     });
     const count = () => this.db.read(ctx.tenantId, (manager) => matchingQuery(manager).getCount());
     return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
