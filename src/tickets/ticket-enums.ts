@@ -91,6 +91,8 @@ export enum TicketEventType {
   COMPLAINT_FOLLOW_UP = 'COMPLAINT_FOLLOW_UP',
 }
 
+export const TIER_RANK: Record<CustomerTier, number> = { STANDARD: 0, BRONZE: 1, SILVER: 2, GOLD: 3, VIP: 4 };
+
 export const PRIORITY_RANK: Record<TicketPriority, number> = { LOW: 0, NORMAL: 1, HIGH: 2, URGENT: 3 };
 export const PRIORITY_BY_RANK = Object.fromEntries(Object.entries(PRIORITY_RANK).map(([k, v]) => [v, k])) as Record<number, TicketPriority>;
 

@@ -7,13 +7,11 @@ import { RequestContext } from '../common/request-context';
 import { Customer } from './entities/customer.entity';
 import { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
-import { AuthorType, CustomerTier, TicketEventType, TicketStatus } from './ticket-enums';
+import { AuthorType, TIER_RANK, TicketEventType, TicketStatus } from './ticket-enums';
 import { insertTicketEvents } from './ticket-events';
 import { TicketListeners } from './ticket-listeners';
 import { TicketSearchService } from './ticket-search.service';
 import { normaliseTags } from './ticket-tags';
-
-const TIER_RANK: Record<CustomerTier, number> = { STANDARD: 0, BRONZE: 1, SILVER: 2, GOLD: 3, VIP: 4 };
 
 /** Tables whose rows belong to a ticket and follow it into a merge. */
 const TICKET_CHILDREN = ['messages', 'ticket_events', 'calls', 'csat_surveys', 'compensations', 'scheduled_automations'];
@@ -50,6 +48,19 @@ export class TicketMergeService {
       for (const table of TICKET_CHILDREN) {
         await m.query(`UPDATE ${table} SET ticket_id = $3 WHERE tenant_id = $1 AND ticket_id = $2`, [ctx.tenantId, source.id, target.id]);
       }
+      // The note is written first, so the recount below includes it.
+      await m.insert(Message, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        ticketId: target.id,
+        authorType: AuthorType.SYSTEM,
+        authorId: null,
+        authorName: null,
+        internal: true,
+        body: `دُمجت التذكرة #${source.number} («${source.subject}») في هذه التذكرة — Ticket #${source.number} was merged into this one.`,
+        channel: target.channel,
+        externalId: null,
+      });
       const now = new Date();
       await m.query(
         `UPDATE tickets t SET
@@ -73,19 +84,6 @@ export class TicketMergeService {
         messageCount: 0,
         publicAgentReplyCount: 0,
       });
-      await m.insert(Message, {
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        ticketId: target.id,
-        authorType: AuthorType.SYSTEM,
-        authorId: null,
-        authorName: null,
-        internal: true,
-        body: `دُمجت التذكرة #${source.number} («${source.subject}») في هذه التذكرة — Ticket #${source.number} was merged into this one.`,
-        channel: target.channel,
-        externalId: null,
-      });
-      await m.query(`UPDATE tickets SET message_count = message_count + 1 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, target.id]);
       await insertTicketEvents(m, ctx.actor, [
         { tenantId: ctx.tenantId, ticketId: target.id, type: TicketEventType.MERGED, data: { sourceId: source.id, sourceNumber: source.number } },
         { tenantId: ctx.tenantId, ticketId: source.id, type: TicketEventType.MERGED_INTO, data: { targetId: target.id, targetNumber: target.number } },

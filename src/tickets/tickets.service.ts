@@ -328,7 +328,8 @@ export class TicketsService {
       });
       const { addTags, ...changes } = macro.changes;
       const update: UpdateTicketInput = { ...changes, ...(addTags?.length ? { tags: [...ticket.tags, ...addTags] } : {}) };
-      const after = Object.values(update).some((v) => v !== undefined) ? await this.applyUpdate(manager, ctx, ticket.id, update) : ticket;
+      // applyUpdate leaves the ticket as it is when the macro changes nothing.
+      const after = await this.applyUpdate(manager, ctx, ticket.id, update);
       await this.recordEvents(manager, ctx, ticket.id, [
         { type: TicketEventType.MACRO_APPLIED, data: { cannedReplyId: macro.cannedReplyId, shortcut: macro.shortcut, messageId: message.id } },
       ]);

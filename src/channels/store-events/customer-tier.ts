@@ -1,4 +1,4 @@
-import { CustomerTier } from '../../tickets/ticket-enums';
+import { CustomerTier, TIER_RANK } from '../../tickets/ticket-enums';
 
 /** A tier earned by lifetime value or by number of orders (either is enough). */
 export interface TierRule {
@@ -6,8 +6,6 @@ export interface TierRule {
   minLifetimeValue?: number | null;
   minOrders?: number | null;
 }
-
-const RANK: Record<CustomerTier, number> = { STANDARD: 0, BRONZE: 1, SILVER: 2, GOLD: 3, VIP: 4 };
 
 /** The defaults for a Saudi store, in SAR. */
 export const DEFAULT_TIER_RULES: TierRule[] = [
@@ -23,7 +21,7 @@ export function tierFor(rules: readonly TierRule[], lifetimeValue: number, order
   for (const rule of rules) {
     const byValue = rule.minLifetimeValue != null && lifetimeValue >= rule.minLifetimeValue;
     const byOrders = rule.minOrders != null && orders >= rule.minOrders;
-    if ((byValue || byOrders) && RANK[rule.tier] > RANK[best]) best = rule.tier;
+    if ((byValue || byOrders) && TIER_RANK[rule.tier] > TIER_RANK[best]) best = rule.tier;
   }
   return best;
 }
