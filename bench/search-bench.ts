@@ -83,8 +83,8 @@ async function buildDocuments(dataSource: DataSource, tenantId: string) {
     const to = new Date(from.getTime() + BATCH_DAYS * 86_400_000);
     await dataSource.query(
       `WITH docs AS (SELECT x.k, x.d FROM json_to_recordset($4) AS x(k text, d text))
-       INSERT INTO ticket_search (tenant_id, ticket_id, document)
-       SELECT t.tenant_id, t.id,
+       INSERT INTO ticket_search (tenant_id, ticket_id, created_on, document)
+       SELECT t.tenant_id, t.id, (t.created_at AT TIME ZONE 'UTC')::date,
               setweight(to_tsvector('simple', concat_ws(' ', t.number, s.d, n.d, replace(lower(t.order_ref), '-', ' '))), 'A')
            || setweight(to_tsvector('simple', array_to_string(ARRAY(SELECT ($5::text[])[1 + floor(random() * array_length($5::text[], 1))::int] FROM generate_series(1, 5) WHERE t.id IS NOT NULL), ' ')), 'B')
          FROM tickets t

@@ -1,13 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { writeTicketDocuments } from '../src/tickets/ticket-search-document';
-
-const BATCH = 500;
 
 /**
  * Ticket search: one full-text document per ticket (number, subject, tags, order, customer
  * names and identities weighted above the conversation), normalised in the application by the
  * one Arabic normaliser and indexed with the tenant first (btree_gin). Existing tickets are
- * indexed here. pg_trgm serves fuzzy matching of knowledge-base titles.
+ * indexed by SearchByDay1764049000000. pg_trgm serves fuzzy matching of knowledge-base titles.
  */
 export class TicketSearch1764044000000 implements MigrationInterface {
   name = 'TicketSearch1764044000000';
@@ -24,24 +21,6 @@ export class TicketSearch1764044000000 implements MigrationInterface {
       `CREATE POLICY tenant_isolation ON "ticket_search" TO rida_app USING ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("tenant_id" = nullif(current_setting('app.tenant_id', true), '')::uuid)`,
     ];
     for (const statement of statements) await queryRunner.query(statement);
-    await this.indexExistingTickets(queryRunner);
-  }
-
-  private async indexExistingTickets(queryRunner: QueryRunner) {
-    const query = (sql: string, parameters: unknown[]) => queryRunner.query(sql, parameters);
-    let after: [string, string] = ['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000'];
-    for (;;) {
-      const rows: Array<{ tenant_id: string; id: string }> = await queryRunner.query(
-        `SELECT tenant_id, id FROM tickets WHERE (tenant_id, id) > ($1, $2) ORDER BY tenant_id, id LIMIT ${BATCH}`,
-        after,
-      );
-      if (rows.length === 0) return;
-      const byTenant = new Map<string, string[]>();
-      for (const row of rows) byTenant.set(row.tenant_id, [...(byTenant.get(row.tenant_id) ?? []), row.id]);
-      for (const [tenantId, ids] of byTenant) await writeTicketDocuments(query, tenantId, ids);
-      const last = rows[rows.length - 1];
-      after = [last.tenant_id, last.id];
-    }
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -16,6 +16,9 @@ import { MessagingChannels1764043000000 } from './1764043000000-messaging-channe
 import { TicketSearch1764044000000 } from './1764044000000-ticket-search';
 import { CannedReplies1764045000000 } from './1764045000000-canned-replies';
 import { MergeAndCompensations1764046000000 } from './1764046000000-merge-and-compensations';
+import { KnowledgeBase1764047000000 } from './1764047000000-knowledge-base';
+import { ImportJobs1764048000000 } from './1764048000000-import-jobs';
+import { SearchByDay1764049000000 } from './1764049000000-search-by-day';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -37,4 +40,7 @@ export const MIGRATIONS = [
   TicketSearch1764044000000,
   CannedReplies1764045000000,
   MergeAndCompensations1764046000000,
+  KnowledgeBase1764047000000,
+  ImportJobs1764048000000,
+  SearchByDay1764049000000,
 ];

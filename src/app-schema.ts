@@ -31,6 +31,10 @@ import { StoreSettings } from './channels/store-events/entities/store-settings.e
 import { MessagingChannel } from './channels/messaging/entities/messaging-channel.entity';
 import { DeliveryReceipt } from './channels/messaging/entities/delivery-receipt.entity';
 import { Call } from './channels/phone/entities/call.entity';
+import { KbArticle } from './knowledge-base/entities/kb-article.entity';
+import { KnowledgeBaseSettingsRow } from './knowledge-base/entities/kb-settings.entity';
+import { FaqAnswer } from './knowledge-base/entities/faq-answer.entity';
+import { ImportJob } from './tickets/import/import-job.entity';
 
 /** Every entity and migration, listed explicitly so the app, CLI and tests load the same schema. */
 export const ENTITIES = [
@@ -66,5 +70,9 @@ export const ENTITIES = [
   Call,
   CannedReply,
   Compensation,
+  KbArticle,
+  KnowledgeBaseSettingsRow,
+  FaqAnswer,
+  ImportJob,
 ];
 export { MIGRATIONS };

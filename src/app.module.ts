@@ -19,6 +19,7 @@ import { RoutingModule } from './routing/routing.module';
 import { SlaModule } from './sla/sla.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { KnowledgeBaseModule } from './knowledge-base/knowledge-base.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -66,6 +67,7 @@ export class AppModule {
         SlaModule,
         MetricsModule,
         ChannelsModule,
+        KnowledgeBaseModule,
       ],
       controllers: [HealthController],
     };

@@ -13,6 +13,8 @@ import type { Role } from './common/request-context';
 import { createApp } from './create-app';
 import { rebuildKpiRollups } from './metrics/kpi-rollup.service';
 import { seedTickets } from './metrics/seed-tickets';
+import { ImportFormat } from './tickets/import/import-reader';
+import { TicketImporter } from './tickets/import/ticket-importer';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -23,6 +25,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   seed [--tickets 10000] [--days 365] [--tenant <slug|id>]
       Loads realistic support history (Arabic subjects, Saudi channel mix) into a store for
       benchmarks and demos; creates a store and prints its admin key unless --tenant is given.
+  import <file> --tenant <slug|id> [--format jsonl|csv]
+      Imports a Zendesk-shaped export (JSON Lines of users and tickets with comments, or CSV
+      with one row per comment), streamed; a re-run skips tickets already imported. Shows a
+      progress bar and prints the job id (GraphQL: importJob(id)) and the rows refused.
   migration:run
       Applies pending database migrations (the server also does this on start).
   schema:print [--out schema.gql]
@@ -52,6 +58,31 @@ async function seedWithProgress(dataSource: DataSource, tenantId: string, ticket
   console.log(`Seeded ${tickets} tickets over ${days} days in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
+async function importWithProgress(dataSource: DataSource, tenantId: string, file: string, format?: ImportFormat) {
+  const bar = new SingleBar(
+    { format: 'Importing [{bar}] {percentage}% | {tickets} tickets | {rate} tickets/s | ETA {eta_formatted} | {errors} refused', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
+    Presets.shades_classic,
+  );
+  let started = false;
+  const job = await new TicketImporter(dataSource).run(tenantId, file, {
+    format,
+    onProgress: (job) => {
+      const payload = { tickets: job.ticketsImported + job.ticketsSkipped, rate: job.ticketsPerSecond ?? 0, errors: job.errorCount };
+      if (!started) {
+        bar.start(job.bytesTotal, 0, payload);
+        started = true;
+      }
+      bar.update(job.bytesRead, payload);
+    },
+  });
+  if (started) bar.stop();
+  console.log(`Import ${job.id}: ${job.status}. ${job.ticketsImported} tickets and ${job.messagesImported} messages imported, ${job.ticketsSkipped} already there, ${job.errorCount} rows refused.`);
+  for (const error of job.errors.slice(0, 20)) console.log(`  ${error}`);
+  if (job.errorCount > 20) console.log(`  … and ${job.errorCount - 20} more: GraphQL importJob(id: "${job.id}") { errors }`);
+  if (job.failure) console.log(`Stopped: ${job.failure}`);
+  return job;
+}
+
 async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -67,6 +98,7 @@ async function main(argv: string[]) {
       out: { type: 'string' },
       tickets: { type: 'string' },
       days: { type: 'string' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -112,6 +144,17 @@ async function main(argv: string[]) {
             console.log(`Created store "${tenant.name}" (slug ${tenant.slug}). Admin API key (shown once):\n\n  ${key}\n`);
           }
           await seedWithProgress(dataSource, tenant.id, tickets, days);
+        });
+        break;
+      }
+      case 'import': {
+        const file = rest[0];
+        if (!file || !values.tenant) throw new DomainError('BAD_USER_INPUT', 'import needs a file and --tenant <slug|id>');
+        if (values.format && !['jsonl', 'csv'].includes(values.format)) throw new DomainError('BAD_USER_INPUT', '--format must be jsonl or csv');
+        await withAuth(database.url, async (auth, dataSource) => {
+          const tenant = await auth.findTenant(values.tenant!);
+          const job = await importWithProgress(dataSource, tenant.id, file, values.format as ImportFormat | undefined);
+          if (job.status === 'FAILED') process.exitCode = 1;
         });
         break;
       }

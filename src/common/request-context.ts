@@ -54,3 +54,9 @@ export type JsonObject = Record<string, any>;
 export function systemContext(tenantId: string, tenantTimezone = 'UTC', tenantCountry = 'SA'): RequestContext {
   return { tenantId, tenantTimezone, tenantCountry, role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
 }
+
+/** SYSTEM acting for a store, in the store's own time zone and country; null when there is no such store. */
+export async function storeSystemContext(query: (sql: string, parameters: unknown[]) => Promise<unknown>, tenantId: string): Promise<RequestContext | null> {
+  const [tenant] = (await query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId])) as Array<{ timezone: string; default_country: string }>;
+  return tenant ? systemContext(tenantId, tenant.timezone, tenant.default_country) : null;
+}

@@ -68,6 +68,11 @@ export function prepareRules(rules: readonly CategoryRule[], policy: PriorityPol
   };
 }
 
+/** The store's urgent or angry phrase the text contains ("عاجل", "سأشتكي"), if any. */
+export function urgentPhraseIn(normalisedText: string, prepared: PreparedRules): string | null {
+  return prepared.urgent.find((u) => containsPhrase(normalisedText, u.normalised))?.phrase ?? null;
+}
+
 export function decideRouting(input: RoutingInput, prepared: PreparedRules, policy: PriorityPolicy, teams: readonly TeamForRouting[], defaultTeamId: string | null): RoutingDecision {
   const text = normaliseArabic(`${input.subject} ${input.body}`);
 
@@ -105,10 +110,10 @@ export function decideRouting(input: RoutingInput, prepared: PreparedRules, poli
       level++;
       priorityReasons.push(`${input.tier} customer`);
     }
-    const urgent = prepared.urgent.find((u) => containsPhrase(text, u.normalised));
+    const urgent = urgentPhraseIn(text, prepared);
     if (urgent) {
       level++;
-      priorityReasons.push(`urgent or angry wording: "${urgent.phrase}"`);
+      priorityReasons.push(`urgent or angry wording: "${urgent}"`);
     }
     if (input.orderRef && level < 1) {
       level = 1;

@@ -13,8 +13,9 @@ import { RoutingRuleRow } from './entities/routing-rule.entity';
 import { RoutingSettingsRow } from './entities/routing-settings.entity';
 import { Team } from './entities/team.entity';
 import { TeamsService } from './teams.service';
-import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules, PriorityPolicy, RoutingDecision, RoutingInput, TeamForRouting } from './routing-decision';
+import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules, PriorityPolicy, RoutingDecision, RoutingInput, TeamForRouting, urgentPhraseIn } from './routing-decision';
 import { definedFields } from '../common/defined-fields';
+import { normaliseArabic } from '../common/text/arabic-text';
 
 interface RoutingState {
   prepared: PreparedRules;
@@ -66,6 +67,11 @@ export class RoutingService implements OnModuleInit {
   async categorise(manager: EntityManager, ctx: RequestContext, message: { subject: string; body: string; channel: string; tier: string }) {
     const state = await this.stateFor(ctx, manager);
     return { category: this.decide(state, message).category, continuityWindowHours: state.continuityWindowHours };
+  }
+
+  /** The urgent or angry phrase of the store's routing settings the text contains, if any (automatic answers stay away from those). */
+  async urgentWording(manager: EntityManager, ctx: RequestContext, text: string): Promise<string | null> {
+    return urgentPhraseIn(normaliseArabic(text), (await this.stateFor(ctx, manager)).prepared);
   }
 
   async preview(ctx: RequestContext, input: RoutingPreviewInput): Promise<RoutingDecision> {

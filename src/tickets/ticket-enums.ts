@@ -89,6 +89,10 @@ export enum TicketEventType {
   CUSTOMER_CHANGED = 'CUSTOMER_CHANGED',
   COMPENSATION_RECORDED = 'COMPENSATION_RECORDED',
   COMPLAINT_FOLLOW_UP = 'COMPLAINT_FOLLOW_UP',
+  /** The FAQ auto-answer sent an article. */
+  FAQ_ANSWERED = 'FAQ_ANSWERED',
+  /** The customer's answer to "did this help?" (or a hand-over to agents). */
+  FAQ_FEEDBACK = 'FAQ_FEEDBACK',
 }
 
 export const TIER_RANK: Record<CustomerTier, number> = { STANDARD: 0, BRONZE: 1, SILVER: 2, GOLD: 3, VIP: 4 };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
@@ -20,6 +20,10 @@ import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
  * phone) are rare and always inside this window.
  */
 export const SEARCH_WINDOW = 1_000;
+/** Fewer matches than this in the whole store: read them all at once. */
+const RARE = 3_000;
+/** Day ranges a common word is read by, newest first (days back from today, UTC); null: everything older. */
+const DAY_RANGES: ReadonlyArray<number | null> = [1, 7, 35, null];
 
 /**
  * Ticket search: one weighted full-text document per ticket, kept current as tickets and
@@ -58,25 +62,28 @@ export class TicketSearchService {
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw badInput('Invalid cursor: pass a cursor returned by this search', { after: ['invalid cursor'] });
 
-    const matchingQuery = (manager: EntityManager) =>
-      ticketsMatching(manager, ctx.tenantId, filter)
-        .innerJoin('ticket_search', 's', 's.tenant_id = t.tenant_id AND s.ticket_id = t.id')
-        .andWhere(`s.document @@ to_tsquery('simple', :tsQuery)`, { tsQuery: plan.tsQuery });
     const rows = await this.db.read(ctx.tenantId, async (manager) => {
-      const matching = matchingQuery(manager)
-        .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
-        .orderBy('t.created_at', 'DESC')
-        .limit(SEARCH_WINDOW);
-      const [candidates, params] = matching.getQueryAndParameters();
-      const n = params.length;
+      const candidates = await this.newestMatches(manager, ctx.tenantId, filter, plan.tsQuery);
       // An exact ticket number leads, then relevance, then the newest.
-      const ranked: Array<{ id: string; score: number; exact: boolean }> = await manager.query(
-        `SELECT c.id, ts_rank_cd(s.document, to_tsquery('simple', $${n + 1}))::float8 AS score, c.number = $${n + 2} AS exact
-           FROM (${candidates}) c JOIN ticket_search s ON s.tenant_id = $${n + 3} AND s.ticket_id = c.id
-          ORDER BY exact DESC, score DESC, c.created_at DESC, c.id DESC
-          OFFSET $${n + 4} LIMIT $${n + 5}`,
-        [...params, plan.tsQuery, plan.number ?? -1, ctx.tenantId, offset, first + 1],
-      );
+      const ranked: Array<{ id: string; score: number; exact: boolean }> = candidates.length
+        ? await manager.query(
+            `SELECT c.id, ts_rank_cd(s.document, to_tsquery('simple', $2))::float8 AS score, c.number = $3 AS exact
+               FROM unnest($4::uuid[], $5::timestamptz[], $6::int[]) AS c(id, created_at, number)
+               JOIN ticket_search s ON s.tenant_id = $1 AND s.ticket_id = c.id
+              ORDER BY exact DESC, score DESC, c.created_at DESC, c.id DESC
+             OFFSET $7 LIMIT $8`,
+            [
+              ctx.tenantId,
+              plan.tsQuery,
+              plan.number ?? -1,
+              candidates.map((c) => c.id),
+              candidates.map((c) => c.created_at),
+              candidates.map((c) => c.number),
+              offset,
+              first + 1,
+            ],
+          )
+        : [];
       // The exact ticket number leads the first page even when its document is outside the window.
       if (plan.number !== undefined && offset === 0 && !ranked.some((r) => r.exact)) {
         const exact = await ticketsMatching(manager, ctx.tenantId, filter).andWhere('t.number = :number', { number: plan.number }).getOne();
@@ -84,7 +91,8 @@ export class TicketSearchService {
       }
       const page = ranked.slice(0, first + 1);
       const ids = page.map((r) => r.id);
-      const tickets = await manager.findBy(Ticket, ids.map((id) => ({ tenantId: ctx.tenantId, id })));
+      // Never findBy with an empty list: TypeORM reads no condition as "every ticket".
+      const tickets = ids.length ? await manager.findBy(Ticket, { tenantId: ctx.tenantId, id: In(ids) }) : [];
       const messages = ids.length
         ? await manager
             .createQueryBuilder(Message, 'm')
@@ -101,9 +109,62 @@ export class TicketSearchService {
         return [{ ticket, score: r.exact ? r.score + 1 : r.score, highlight: snippet, position: offset + i + 1 }];
       });
     });
-    const count = () => this.db.read(ctx.tenantId, (manager) => matchingQuery(manager).getCount());
+    const count = () =>
+      this.db.read(ctx.tenantId, async (manager) => {
+        const [sql, params] = ticketsMatching(manager, ctx.tenantId, filter).select('count(*)::int', 'count').innerJoin('matched', 'm', 'm.ticket_id = t.id').getQueryAndParameters();
+        const { cte, params: cteParams } = matched(params.length, plan.tsQuery);
+        const [{ count }] = await manager.query(`${cte} ${sql}`, [...params, ...cteParams]);
+        return count as number;
+      });
     return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
   }
+
+  /**
+   * The newest SEARCH_WINDOW tickets matching the filter and the query, exactly. A word with few
+   * matches (under RARE) is read whole from the index. A common one is read by day ranges, newest
+   * first (DAY_RANGES), until the window is full: a word in a quarter of the tickets costs a day
+   * of matches, not a quarter of the store.
+   */
+  private async newestMatches(manager: EntityManager, tenantId: string, filter: TicketsFilterInput, tsQuery: string): Promise<Array<{ id: string; created_at: Date; number: number }>> {
+    const newest = async (days: { since?: Date | null; before?: Date | null; max?: number }, limit: number) => {
+      const [sql, params] = ticketsMatching(manager, tenantId, filter)
+        .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
+        .innerJoin('matched', 'm', 'm.ticket_id = t.id')
+        .orderBy('t.created_at', 'DESC')
+        .limit(limit)
+        .getQueryAndParameters();
+      const { cte, params: cteParams } = matched(params.length, tsQuery, days);
+      return manager.query(`${cte} ${sql}`, [...params, ...cteParams]) as Promise<Array<{ id: string; created_at: Date; number: number }>>;
+    };
+    const [{ common }]: Array<{ common: boolean }> = await manager.query(
+      `SELECT count(*) >= ${RARE} AS common FROM ticket_search_matches($1::tsquery, NULL, NULL, ${RARE})`,
+      [tsQuery],
+    );
+    if (!common) return newest({}, SEARCH_WINDOW);
+    const found: Array<{ id: string; created_at: Date; number: number }> = [];
+    const today = new Date();
+    let before: Date | null = null;
+    for (const days of DAY_RANGES) {
+      const since = days === null ? null : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days));
+      found.push(...(await newest({ since, before }, SEARCH_WINDOW - found.length)));
+      if (found.length >= SEARCH_WINDOW || since === null) break;
+      before = since;
+    }
+    return found;
+  }
+}
+
+/**
+ * The caller's store's tickets whose document matches, created on or after `since` and before
+ * `before` (UTC days; null: no bound), through ticket_search_matches() — the way the GIN index is
+ * used under row-level security (see migration SearchByDay1764049000000). MATERIALIZED, so the
+ * planner cannot turn it into a walk over every ticket. Parameters n+1 to n+3.
+ */
+function matched(n: number, tsQuery: string, days: { since?: Date | null; before?: Date | null } = {}): { cte: string; params: unknown[] } {
+  return {
+    cte: `WITH matched AS MATERIALIZED (SELECT ticket_id FROM ticket_search_matches($${n + 1}::tsquery, $${n + 2}::date, $${n + 3}::date, NULL))`,
+    params: [tsQuery, days.since ?? null, days.before ?? null],
+  };
 }
 
 export interface SearchPlan {

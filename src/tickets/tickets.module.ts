@@ -17,6 +17,7 @@ import { TicketMergeService } from './ticket-merge.service';
 import { CompensationsService } from './complaints/compensations.service';
 import { CompensationsResolver } from './complaints/compensations.resolver';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
+import { ImportJobsResolver } from './import/import-jobs.resolver';
 
 @Module({
   providers: [
@@ -27,6 +28,7 @@ import { TicketSearchResultConnection } from './dto/ticket-search.types';
     CompensationsResolver,
     CannedRepliesService,
     CannedRepliesResolver,
+    ImportJobsResolver,
     TicketListeners,
     TicketEventStream,
     TicketSubscriptionsResolver,

@@ -253,11 +253,21 @@ export class TicketsService {
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────
 
-  async addMessage(ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {
+  /** `alsoIn` runs in the same transaction, after the message and its listeners: a record that must exist exactly when the message does. */
+  async addMessage(
+    ctx: RequestContext,
+    input: AddMessageInput,
+    extras: MessageExtras = {},
+    alsoIn?: (manager: EntityManager, added: { message: Message; ticket: Ticket }) => Promise<void>,
+  ): Promise<{ message: Message; ticket: Ticket }> {
     if (input.authorType === AuthorType.CUSTOMER && input.internal) {
       throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
     }
-    return this.db.run(ctx, (manager) => this.addMessageIn(manager, ctx, input, extras));
+    return this.db.run(ctx, async (manager) => {
+      const added = await this.addMessageIn(manager, ctx, input, extras);
+      await alsoIn?.(manager, added);
+      return added;
+    });
   }
 
   private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {
@@ -338,12 +348,17 @@ export class TicketsService {
   }
 
   /**
-   * A reply the channel could not deliver: a DELIVERY_FAILED event and an internal note for the
-   * agents, in one transaction, by SYSTEM.
+   * A reply the channel could not deliver: the message FAILED (unless a receipt already took it
+   * further), a DELIVERY_FAILED event and an internal note for the agents, in one transaction, by
+   * SYSTEM — an agent never sees the failure without the note.
    */
   async recordDeliveryFailure(tenantId: string, failure: { ticketId: string; messageId: string; channel: Channel; reason: string; note: string }): Promise<void> {
     const ctx = systemContext(tenantId);
     await this.db.run(ctx, async (manager) => {
+      await manager.query(
+        `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2 AND delivery_status IN ('QUEUED', 'SENT')`,
+        [tenantId, failure.messageId, failure.reason],
+      );
       await this.recordEvents(manager, ctx, failure.ticketId, [
         { type: TicketEventType.DELIVERY_FAILED, data: { messageId: failure.messageId, channel: failure.channel, reason: failure.reason } },
       ]);

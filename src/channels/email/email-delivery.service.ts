@@ -138,7 +138,6 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
 
   /** A permanent failure: on the message, in the audit timeline and as a note for the agents. */
   private async fail(tenantId: string, ticketId: string, messageId: string, reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
     await this.tickets.recordDeliveryFailure(tenantId, { ticketId, messageId, channel: Channel.EMAIL, reason, note: `تعذّر إرسال الرد بالبريد الإلكتروني إلى العميل: ${reason}` });
     this.logger.warn({ tenantId, ticketId, messageId, reason }, 'Email reply failed permanently');
   }

@@ -74,7 +74,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange) {
     const message = change.message;
-    if (!message || message.internal || (message.authorType !== AuthorType.AGENT && message.authorType !== AuthorType.SYSTEM)) return {};
+    if (!message || message.internal || message.authorType === AuthorType.CUSTOMER) return {};
     if (message.channel !== Channel.COMMENT && !KIND_OF[message.channel]) return {};
     const [row]: Array<{ content: JsonObject | null; messaging_channel_id: string | null }> = await manager.query(
       `SELECT content, messaging_channel_id FROM messages WHERE tenant_id = $1 AND id = $2`,
@@ -249,7 +249,6 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   }
 
   private async fail(tenantId: string, ticketId: string, message: QueuedMessage, reason: string, account: MessagingChannel | null) {
-    await this.dataSource.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, message.id, reason]);
     if (account) await this.dataSource.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, account.id, reason.slice(0, 500)]);
     await this.ingest.noteFailure(tenantId, ticketId, message.id, message.channel, reason);
   }

@@ -5,8 +5,8 @@ const STOPWORDS = new Set(
   (
     'من الي علي في عن مع هذا هذه ذلك تلك التي الذي الذين هو هي هم انا انت نحن كان كانت يكون لم لن لا ما ماذا متي كيف اين لماذا هل ' +
     'قد لقد ثم او ام بل لكن اذا ان انه انها كل بعض غير عند بعد قبل حتي منذ ايضا جدا فقط الان اليوم امس يا ياخي لو سمحت ' +
-    'السلام عليكم مرحبا اهلا شكرا ابي ابغي ودي عندي لدي ممكن عشان بس وش ليش حق the and for with this that from have has was are ' +
-    'you your our please hello thanks thank not but can could would what when where why how its'
+    'السلام عليكم مرحبا اهلا شكرا ابي ابغي ودي عندي لدي ممكن عشان بس وش ليش حق وين ايش شو لي the and for with this that from have has was are ' +
+    'you your our please hello hi thanks thank not but can could would what when where why how its is my me do does did'
   ).split(' '),
 );
 const CLITIC_PREFIXES = ['وال', 'بال', 'فال', 'كال', 'لل', 'ال'];
@@ -18,6 +18,11 @@ function stem(word: string): string {
     if (word.startsWith(prefix) && word.length - prefix.length >= 3) return word.slice(prefix.length);
   }
   return word;
+}
+
+/** Whether a normalised word says nothing about the matter (greetings, pronouns, question words …). */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
 }
 
 /**

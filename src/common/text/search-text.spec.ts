@@ -57,6 +57,7 @@ describe('search text', () => {
     expect(toTsQuery([])).toBeNull();
     expect(toTsQuery(searchTerms('!!! ؟؟'))).toBeNull();
     expect(toTsQuery(["o'neil"])).toBe("'o''neil':*");
+    expect(toTsQuery(['شحن', 'طلب'], 'any')).toBe("'شحن':* | 'طلب':*");
   });
 
   it('keeps any typed text a valid, bounded list of terms', () => {

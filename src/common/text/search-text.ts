@@ -50,11 +50,14 @@ export function searchTerms(query: string, max = 12): string[] {
 /**
  * A PostgreSQL tsquery (for the 'simple' configuration) matching documents that contain every
  * term; the last term also matches as a prefix, so results come while the agent is still typing.
+ * With `any`, documents containing any term, each as a prefix (candidates for ranking elsewhere).
  * Terms are quoted, so nothing the user types is read as tsquery syntax. Null when nothing is left.
  */
-export function toTsQuery(terms: readonly string[]): string | null {
+export function toTsQuery(terms: readonly string[], mode: 'all' | 'any' = 'all'): string | null {
   if (terms.length === 0) return null;
-  return terms.map((term, i) => `'${term.replace(/'/g, "''").replace(/\\/g, '\\\\')}'${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
+  const quoted = (term: string) => `'${term.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`;
+  if (mode === 'any') return terms.map((term) => `${quoted(term)}:*`).join(' | ');
+  return terms.map((term, i) => `${quoted(term)}${i === terms.length - 1 ? ':*' : ''}`).join(' & ');
 }
 
 const WORD_CHAR = /[\p{L}\p{N}\p{M}\u0640]/u;

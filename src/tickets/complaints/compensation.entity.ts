@@ -1,5 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { nullableNumberColumn } from '../../common/database/number-transformer';
 
 export enum CompensationKind {
   COUPON = 'COUPON',
@@ -20,8 +21,6 @@ export enum FollowUpStatus {
   SKIPPED = 'SKIPPED',
 }
 registerEnumType(FollowUpStatus, { name: 'FollowUpStatus', description: 'Where the complaint follow-up check stands.' });
-
-const amount = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
 
 @ObjectType({ description: 'What the store gave an unhappy customer (the complaint protocol: apologise, compensate, follow up).' })
 @Entity('compensations')
@@ -47,7 +46,7 @@ export class Compensation {
   kind: CompensationKind;
 
   @Field(() => Float, { nullable: true })
-  @Column('numeric', { precision: 12, scale: 2, nullable: true, transformer: amount })
+  @Column('numeric', { precision: 12, scale: 2, nullable: true, transformer: nullableNumberColumn })
   amount: number | null;
 
   @Field({ description: 'ISO 4217; SAR unless given.' })

@@ -2,8 +2,9 @@ import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { badInput, conflict, notFound } from '../../common/errors/domain-error';
+import { conflict, notFound } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
+import { checkReportPeriod } from '../../common/period';
 import { RequestContext, systemContext } from '../../common/request-context';
 import { Ticket } from '../entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../ticket-enums';
@@ -14,8 +15,6 @@ import { Compensation, FollowUpStatus } from './compensation.entity';
 import { CompensationGroupBy, CompensationTotalsFilter, RecordCompensationInput } from './compensation.input';
 
 const QUEUE = 'complaint-follow-up';
-const DAY_MS = 86_400_000;
-const MAX_RANGE_DAYS = 400;
 
 interface FollowUpJob {
   tenantId: string;
@@ -143,8 +142,7 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
 
   /** Count and sum of compensations recorded in a period, by ticket category, kind or time bucket (store zone), per currency. */
   async totals(ctx: RequestContext, filter: CompensationTotalsFilter, groupBy: CompensationGroupBy): Promise<CompensationTotal[]> {
-    if (!(filter.from < filter.to)) throw badInput('from must be before to', { from: ['must be before to'] });
-    if (filter.to.getTime() - filter.from.getTime() > MAX_RANGE_DAYS * DAY_MS) throw badInput(`At most ${MAX_RANGE_DAYS} days`, { to: [`at most ${MAX_RANGE_DAYS} days after from`] });
+    checkReportPeriod(filter);
     const local = `(c.created_at AT TIME ZONE $4)`;
     const key: Record<CompensationGroupBy, string> = {
       CATEGORY: 't.category',

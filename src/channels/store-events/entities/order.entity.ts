@@ -1,6 +1,7 @@
 import { Field, Float, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { nullableNumberColumn } from '../../../common/database/number-transformer';
 
 export enum OrderStatus {
   CREATED = 'CREATED',
@@ -19,8 +20,6 @@ export interface OrderItem {
   quantity: number;
   price?: number | null;
 }
-
-const amount = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
 
 @ObjectType({ description: "An order of the store, as its store events told us." })
 @Entity('orders')
@@ -48,7 +47,7 @@ export class Order {
   status: OrderStatus;
 
   @Field(() => Float, { nullable: true })
-  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: amount })
+  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: nullableNumberColumn })
   totalAmount: number | null;
 
   @Field()

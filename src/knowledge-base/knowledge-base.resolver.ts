@@ -1,0 +1,99 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { RequirePermission } from '../auth/auth.decorators';
+import { Ctx, RequestContext } from '../common/request-context';
+import { ArticleFilter, ArticleInput, FaqDeflectionFilter, KnowledgeBaseSettingsInput } from './dto/article.input';
+import { ArticleMatch, FaqDeflection, KnowledgeBaseSettings } from './dto/article.types';
+import { ArticleStatus, KbArticle } from './entities/kb-article.entity';
+import { FaqAutoAnswerService } from './faq-auto-answer.service';
+import { KnowledgeBaseService } from './knowledge-base.service';
+
+@Resolver(() => KbArticle)
+export class KnowledgeBaseResolver {
+  constructor(
+    private readonly kb: KnowledgeBaseService,
+    private readonly faq: FaqAutoAnswerService,
+  ) {}
+
+  @Query(() => [KbArticle], { description: 'Knowledge-base articles, drafts included, most recently changed first.' })
+  @RequirePermission('tickets:read')
+  articles(
+    @Ctx() ctx: RequestContext,
+    @Args('filter', { nullable: true }) filter?: ArticleFilter,
+    @Args('first', { type: () => Int, defaultValue: 50, description: 'At most 200.' }) first?: number,
+  ) {
+    return this.kb.list(ctx, filter, first);
+  }
+
+  @Query(() => KbArticle)
+  @RequirePermission('tickets:read')
+  article(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.kb.get(ctx, id);
+  }
+
+  @Query(() => [ArticleMatch], {
+    description: 'Articles for a question, best first: Arabic-aware (diacritics, hamza forms, ta marbuta, attached article), tolerant of typos. Drafts too unless status is given.',
+  })
+  @RequirePermission('tickets:read')
+  searchArticles(
+    @Ctx() ctx: RequestContext,
+    @Args('query') query: string,
+    @Args('filter', { nullable: true }) filter?: ArticleFilter,
+    @Args('first', { type: () => Int, defaultValue: 10, description: 'At most 50.' }) first?: number,
+  ) {
+    return this.kb.search(ctx.tenantId, query, { status: filter?.status, locale: filter?.locale, category: filter?.category }, first);
+  }
+
+  @Query(() => [ArticleMatch], { description: 'Published articles that may answer a ticket (its subject and latest customer message) or a text: give one of the two.' })
+  @RequirePermission('tickets:read')
+  suggestArticles(
+    @Ctx() ctx: RequestContext,
+    @Args('text', { nullable: true }) text?: string,
+    @Args('ticketId', { type: () => ID, nullable: true }, new ParseUUIDPipe({ optional: true })) ticketId?: string,
+    @Args('first', { type: () => Int, defaultValue: 5, description: 'At most 50.' }) first?: number,
+  ) {
+    return this.kb.suggest(ctx, { text, ticketId }, first);
+  }
+
+  @Mutation(() => KbArticle, { description: 'A new article, a DRAFT unless status says PUBLISHED; the slug is made from the title unless given.' })
+  @RequirePermission('admin')
+  createArticle(@Ctx() ctx: RequestContext, @Args('input') input: ArticleInput) {
+    return this.kb.create(ctx, input);
+  }
+
+  @Mutation(() => KbArticle, { description: 'Changes the fields given; status PUBLISHED publishes it, DRAFT takes it out of the help centre.' })
+  @RequirePermission('admin')
+  updateArticle(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: ArticleInput) {
+    return this.kb.update(ctx, id, input);
+  }
+
+  @Mutation(() => KbArticle)
+  @RequirePermission('admin')
+  publishArticle(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.kb.update(ctx, id, { status: ArticleStatus.PUBLISHED });
+  }
+
+  @Mutation(() => Boolean)
+  @RequirePermission('admin')
+  deleteArticle(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+    return this.kb.remove(ctx, id);
+  }
+
+  @Query(() => KnowledgeBaseSettings, { description: 'FAQ auto-answer channels and confidence, and the help-centre address for article links.' })
+  @RequirePermission('tickets:read')
+  knowledgeBaseSettings(@Ctx() ctx: RequestContext) {
+    return this.kb.settings(ctx);
+  }
+
+  @Mutation(() => KnowledgeBaseSettings)
+  @RequirePermission('admin')
+  updateKnowledgeBaseSettings(@Ctx() ctx: RequestContext, @Args('input') input: KnowledgeBaseSettingsInput) {
+    return this.kb.updateSettings(ctx, input);
+  }
+
+  @Query(() => FaqDeflection, { description: 'What the FAQ auto-answer did in a period: answered, solved as self-served (deflection rate), handed to agents.' })
+  @RequirePermission('kpis:read')
+  faqDeflection(@Ctx() ctx: RequestContext, @Args('filter') filter: FaqDeflectionFilter) {
+    return this.faq.deflection(ctx, filter);
+  }
+}
