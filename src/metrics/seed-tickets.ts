@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { insertRows } from '../common/database/insert-rows';
 import { extractKeywords } from '../common/text/keywords';
 import { businessTimeBetween, DEFAULT_CALENDAR } from '../sla/business-hours';
 
@@ -212,14 +213,5 @@ export async function seedTickets(dataSource: DataSource, options: SeedOptions):
   await dataSource.query(
     `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, $2)`,
     [tenantId, number],
-  );
-}
-
-/** Many rows in one statement: the server unpacks a JSON array into the table's row type; absent columns take their defaults. */
-async function insertRows(db: Pick<DataSource, 'query'>, table: string, rows: Array<Record<string, unknown>>, skipExisting = false) {
-  const columns = Object.keys(rows[0]).join(', ');
-  await db.query(
-    `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(null::${table}, $1)${skipExisting ? ' ON CONFLICT DO NOTHING' : ''}`,
-    [JSON.stringify(rows)],
   );
 }

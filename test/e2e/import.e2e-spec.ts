@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { TicketImporter } from '../../src/tickets/import/ticket-importer';
-import { TestApp, TestTenant } from './helpers/test-app';
+import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
 
 const FIXTURES = join(__dirname, '../fixtures/import');
 const JOB = `query($id: ID!) { importJob(id: $id) { id status format fileName progress ticketsImported ticketsSkipped messagesImported usersRead errorCount errors ticketsPerSecond etaSeconds finishedAt } }`;
@@ -87,6 +87,40 @@ describe('import from another help desk', () => {
     expect(again).toMatchObject({ status: 'COMPLETED', ticketsImported: 0, ticketsSkipped: 4, errorCount: 5 });
     const { tickets } = await t.gqlOk(store.key, `{ tickets { totalCount } }`);
     expect(tickets.totalCount).toBe(3);
+  });
+
+  it('a person the store already knows, or who is twice in the file, stays one customer', async () => {
+    const shop = await t.createTenant();
+    const known = (await t.gqlOk(shop.key, CREATE_TICKET, { input: arabicTicket(1, { channel: 'EMAIL', customer: { email: 'Noura@Example.sa' } }) })).createTicket.customer;
+    const dir = mkdtempSync(join(tmpdir(), 'rida-import-'));
+    const ticket = (id: number, requester: number) => ({ type: 'ticket', id, subject: 'وين طلبي؟', requester_id: requester, created_at: '2025-03-01T09:00:00Z', description: 'طلبي ما وصل' });
+    writeFileSync(
+      join(dir, 'people.jsonl'),
+      [
+        { type: 'user', id: 501, name: 'نورة القحطاني', email: 'noura@example.sa', phone: '0551112222' },
+        { type: 'user', id: 502, name: 'نورة', phone: '+966 55 111 2222' },
+        ticket(1, 501),
+        ticket(2, 502),
+        ticket(3, 503),
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    const job = await importer().run(shop.id, join(dir, 'people.jsonl'));
+    expect(job).toMatchObject({ status: 'COMPLETED', ticketsImported: 3, errorCount: 0 });
+    const { tickets } = await t.gqlOk(shop.key, `{ tickets(first: 10) { edges { node { customer { id name identities { kind value } } } } } }`);
+    const customers = new Map(tickets.edges.map((e: any) => [e.node.customer.id, e.node.customer]));
+    expect(customers.size).toBe(2);
+    const noura: any = customers.get(known.id);
+    expect(noura.name).toBe('نورة القحطاني');
+    expect(noura.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'EMAIL', value: 'noura@example.sa' },
+        { kind: 'PHONE', value: '+966551112222' },
+        { kind: 'EXTERNAL', value: 'zendesk:501' },
+        { kind: 'EXTERNAL', value: 'zendesk:502' },
+      ]),
+    );
   });
 
   it('imports CSV with one row per comment, multi-line quoted bodies included', async () => {

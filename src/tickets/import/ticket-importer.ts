@@ -2,10 +2,12 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { insertEntities } from '../../common/database/insert-rows';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { DomainError } from '../../common/errors/domain-error';
 import { RequestContext, storeSystemContext } from '../../common/request-context';
 import { CategoryRule, DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules } from '../../routing/routing-decision';
+import { identitiesOf, IdentityValue, InvalidIdentityError } from '../customer-identity';
 import { CustomersService } from '../customers.service';
 import { Message } from '../entities/message.entity';
 import { Ticket } from '../entities/ticket.entity';
@@ -20,8 +22,14 @@ import { checkedEmail, idOf, ImportedTicket, isAgent, mapTicket, RecordError, Ze
 const BATCH = 250;
 const KEY_PREFIX = 'import:';
 
-export interface ImportProgress {
-  job: ImportJob;
+type Report = (line: number, reason: string) => void;
+
+interface PendingUser {
+  line: number;
+  /** The Zendesk user id. */
+  id: string;
+  identities: IdentityValue[];
+  name: string | null;
 }
 
 /**
@@ -39,6 +47,8 @@ export class TicketImporter {
   private readonly customers = new Map<string, { id: string; name: string | null }>();
   /** Zendesk user id → name, for agents and admins. */
   private readonly agentNames = new Map<string, string>();
+  /** Users read but not yet written: they go in batches, ahead of the tickets that follow them. */
+  private readonly pendingUsers: PendingUser[] = [];
   private rules!: PreparedRules;
 
   constructor(private readonly dataSource: DataSource) {
@@ -82,11 +92,12 @@ export class TicketImporter {
 
     let bytesRead = 0;
     let batch: Array<{ line: number; ticket: ImportedTicket }> = [];
-    const report = (line: number, reason: string) => {
+    const report: Report = (line, reason) => {
       job.errorCount++;
       if (job.errors.length < MAX_KEPT_ERRORS) job.errors.push(`line ${line}: ${reason}`);
     };
     const flush = async () => {
+      await this.writeUsers(ctx, report);
       await this.writeBatch(ctx, job, batch, report);
       batch = [];
       job.bytesRead = bytesRead;
@@ -96,7 +107,10 @@ export class TicketImporter {
     try {
       for await (const item of readImportFile(path, format, (bytes) => (bytesRead = bytes))) {
         if (item.kind === 'error') report(item.line, item.reason);
-        else if (item.kind === 'user') await this.readUser(ctx, job, item.user, item.line, report);
+        else if (item.kind === 'user') {
+          this.readUser(ctx, job, item.user, item.line, report);
+          if (this.pendingUsers.length >= BATCH) await this.writeUsers(ctx, report);
+        }
         else {
           try {
             batch.push({ line: item.line, ticket: mapTicket(item.ticket, this.agentNames) });
@@ -120,8 +134,8 @@ export class TicketImporter {
     return job;
   }
 
-  /** An agent is remembered by name (for the messages they wrote); anyone else becomes (or enriches) a customer. */
-  private async readUser(ctx: RequestContext, job: ImportJob, user: ZendeskUser, line: number, report: (line: number, reason: string) => void) {
+  /** An agent is remembered by name (for the messages they wrote); anyone else waits to become (or enrich) a customer with the next batch. */
+  private readUser(ctx: RequestContext, job: ImportJob, user: ZendeskUser, line: number, report: Report) {
     job.usersRead++;
     const id = idOf(user.id)?.trim();
     if (!id) return report(line, 'user id is missing');
@@ -131,17 +145,36 @@ export class TicketImporter {
     }
     try {
       const email = checkedEmail(user.email, 'email') ?? undefined;
-      const customer = await this.db.run(ctx, (m) =>
-        this.customerService.resolve(m, ctx, { externalId: `zendesk:${id}`, name: user.name?.trim() || undefined, email, phone: user.phone || undefined }),
-      );
-      this.customers.set(id, { id: customer.id, name: customer.name });
+      const identities = identitiesOf({ externalId: `zendesk:${id}`, email, phone: user.phone || undefined }, ctx.tenantCountry);
+      this.pendingUsers.push({ line, id, identities, name: user.name?.trim() || null });
     } catch (error) {
-      if (!(error instanceof DomainError) && !(error instanceof RecordError)) throw error;
+      if (!(error instanceof InvalidIdentityError) && !(error instanceof RecordError)) throw error;
       report(line, `user ${id}: ${error.message}`);
     }
   }
 
-  private async writeBatch(ctx: RequestContext, job: ImportJob, batch: Array<{ line: number; ticket: ImportedTicket }>, report: (line: number, reason: string) => void) {
+  /** The waiting users in one transaction (or, when it fails, each on its own to find the one at fault). */
+  private async writeUsers(ctx: RequestContext, report: Report) {
+    const users = this.pendingUsers.splice(0);
+    const write = async (some: PendingUser[]) => {
+      const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, some));
+      some.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
+    };
+    if (users.length === 0) return;
+    try {
+      await write(users);
+    } catch {
+      for (const user of users) {
+        try {
+          await write([user]);
+        } catch (error) {
+          report(user.line, `user ${user.id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+  }
+
+  private async writeBatch(ctx: RequestContext, job: ImportJob, batch: Array<{ line: number; ticket: ImportedTicket }>, report: Report) {
     if (batch.length === 0) return;
     try {
       this.count(job, await this.write(ctx, job, batch.map((b) => b.ticket)));
@@ -184,11 +217,12 @@ export class TicketImporter {
        ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + $2 RETURNING last_number`,
       [ctx.tenantId, fresh.length],
     );
+    const customers = await this.customersFor(m, ctx, fresh, created);
     const rows: Array<Partial<Ticket>> = [];
     const messages: Array<Partial<Message>> = [];
     for (const [i, t] of fresh.entries()) {
       const id = uuidv7();
-      const customer = await this.customerFor(m, ctx, t, created);
+      const customer = customers[i];
       const firstCustomer = t.messages.find((msg) => msg.authorType === 'CUSTOMER') ?? t.messages[0];
       rows.push({
         tenantId: ctx.tenantId,
@@ -244,8 +278,8 @@ export class TicketImporter {
         });
       }
     }
-    await m.insert(Ticket, rows);
-    for (let i = 0; i < messages.length; i += 1000) await m.insert(Message, messages.slice(i, i + 1000));
+    await insertEntities(m, Ticket, rows);
+    await insertEntities(m, Message, messages);
     await insertTicketEvents(
       m,
       ctx.actor,
@@ -255,19 +289,24 @@ export class TicketImporter {
     return { imported: fresh.length, skipped: tickets.length - fresh.length, messages: messages.length };
   }
 
-  private async customerFor(m: EntityManager, ctx: RequestContext, t: ImportedTicket, created: Map<string, { id: string; name: string | null }>) {
-    const zendeskId = t.requester.externalId?.replace(/^zendesk:/, '');
-    const known = zendeskId ? (this.customers.get(zendeskId) ?? created.get(zendeskId)) : undefined;
-    if (known) return known;
-    const customer = await this.customerService.resolve(m, ctx, {
-      externalId: t.requester.externalId ?? undefined,
-      name: t.requester.name ?? undefined,
-      email: t.requester.email ?? undefined,
-      phone: t.requester.phone ?? undefined,
-    });
-    const found = { id: customer.id, name: customer.name };
-    if (zendeskId) created.set(zendeskId, found);
-    return found;
+  /** Each ticket's requester: known from this run, else found or created (all of the batch's at once). */
+  private async customersFor(m: EntityManager, ctx: RequestContext, tickets: ImportedTicket[], created: Map<string, { id: string; name: string | null }>) {
+    const zendeskIds = tickets.map((t) => t.requester.externalId?.replace(/^zendesk:/, ''));
+    const found = zendeskIds.map((id) => (id ? (this.customers.get(id) ?? created.get(id)) : undefined));
+    const missing = tickets.flatMap((_, i) => (found[i] ? [] : [i]));
+    if (missing.length) {
+      const people = missing.map((i) => {
+        const { requester } = tickets[i];
+        const identities = identitiesOf({ externalId: requester.externalId ?? undefined, email: requester.email ?? undefined, phone: requester.phone ?? undefined }, ctx.tenantCountry);
+        return { identities, name: requester.name };
+      });
+      const resolved = await this.customerService.resolveIdentified(m, ctx, people);
+      missing.forEach((i, k) => {
+        found[i] = { id: resolved[k].id, name: resolved[k].name };
+        if (zendeskIds[i]) created.set(zendeskIds[i], found[i]);
+      });
+    }
+    return found as Array<{ id: string; name: string | null }>;
   }
 
   private async saveProgress(ctx: RequestContext, job: ImportJob) {

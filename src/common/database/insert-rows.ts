@@ -1,0 +1,30 @@
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
+
+/**
+ * Many rows in one statement: the server unpacks a JSON array into the table's row type, so the
+ * statement has one parameter whatever the number of rows. Keys are column names; absent columns
+ * take their defaults. Row-level security and triggers apply as to any INSERT.
+ */
+export async function insertRows(db: { query(sql: string, parameters?: unknown[]): Promise<unknown> }, table: string, rows: ReadonlyArray<Record<string, unknown>>, skipExisting = false): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]).join(', ');
+  await db.query(
+    `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(null::${table}, $1)${skipExisting ? ' ON CONFLICT DO NOTHING' : ''}`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** insertRows for entities: property names become column names, values pass the columns' transformers; every row has the first row's properties. */
+export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: ReadonlyArray<Partial<T>>): Promise<void> {
+  const metadata = manager.connection.getMetadata(entity);
+  const named = rows.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const column of metadata.columns) {
+      const value = (row as Record<string, unknown>)[column.propertyName];
+      if (value !== undefined) out[column.databaseName] = column.transformer ? ApplyValueTransformers.transformTo(column.transformer, value) : value;
+    }
+    return out;
+  });
+  await insertRows(manager, metadata.tableName, named);
+}
