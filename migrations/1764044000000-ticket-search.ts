@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * Ticket search: one full-text document per ticket (number, subject, tags, order, customer
  * names and identities weighted above the conversation), normalised in the application by the
  * one Arabic normaliser and indexed with the tenant first (btree_gin). Existing tickets are
- * indexed by SearchByDay1764049000000. pg_trgm serves fuzzy matching of knowledge-base titles.
+ * indexed by SearchByWeek1764049000000. pg_trgm serves fuzzy matching of knowledge-base titles.
  */
 export class TicketSearch1764044000000 implements MigrationInterface {
   name = 'TicketSearch1764044000000';

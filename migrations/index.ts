@@ -18,7 +18,7 @@ import { CannedReplies1764045000000 } from './1764045000000-canned-replies';
 import { MergeAndCompensations1764046000000 } from './1764046000000-merge-and-compensations';
 import { KnowledgeBase1764047000000 } from './1764047000000-knowledge-base';
 import { ImportJobs1764048000000 } from './1764048000000-import-jobs';
-import { SearchByDay1764049000000 } from './1764049000000-search-by-day';
+import { SearchByWeek1764049000000 } from './1764049000000-search-by-week';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -42,5 +42,5 @@ export const MIGRATIONS = [
   MergeAndCompensations1764046000000,
   KnowledgeBase1764047000000,
   ImportJobs1764048000000,
-  SearchByDay1764049000000,
+  SearchByWeek1764049000000,
 ];

@@ -29,24 +29,24 @@ type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
 export async function writeTicketDocuments(query: Query, tenantId: string, ticketIds: readonly string[]): Promise<void> {
   if (ticketIds.length === 0) return;
   const rows = (await query(
-    `SELECT t.id, to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS created_on, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
+    `SELECT t.id, t.created_at::text AS created_at, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
             (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
             (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
        FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
       WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
     [tenantId, ticketIds],
-  )) as Array<{ id: string; created_on: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }>;
+  )) as Array<{ id: string; created_at: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }>;
   const docs = rows.map((r) => ({
     ticket_id: r.id,
-    created_on: r.created_on,
+    created_at: r.created_at,
     head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
     body: searchDocument(r.bodies.join('\n')),
   }));
   // The head ranks above the conversation.
   await query(
-    `INSERT INTO ticket_search (tenant_id, ticket_id, created_on, document)
-     SELECT $1, d.ticket_id, d.created_on, setweight(to_tsvector('simple', d.head), 'A') || setweight(to_tsvector('simple', d.body), 'B')
-       FROM json_to_recordset($2) AS d(ticket_id uuid, created_on date, head text, body text)
+    `INSERT INTO ticket_search (tenant_id, ticket_id, created_at, document)
+     SELECT $1, d.ticket_id, d.created_at, setweight(to_tsvector('simple', d.head), 'A') || setweight(to_tsvector('simple', d.body), 'B')
+       FROM json_to_recordset($2) AS d(ticket_id uuid, created_at timestamptz, head text, body text)
      ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
     [tenantId, JSON.stringify(docs)],
   );

@@ -20,10 +20,6 @@ import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
  * phone) are rare and always inside this window.
  */
 export const SEARCH_WINDOW = 1_000;
-/** Fewer matches than this in the whole store: read them all at once. */
-const RARE = 3_000;
-/** Day ranges a common word is read by, newest first (days back from today, UTC); null: everything older. */
-const DAY_RANGES: ReadonlyArray<number | null> = [1, 7, 35, null];
 
 /**
  * Ticket search: one weighted full-text document per ticket, kept current as tickets and
@@ -112,60 +108,55 @@ export class TicketSearchService {
     const count = () =>
       this.db.read(ctx.tenantId, async (manager) => {
         const [sql, params] = ticketsMatching(manager, ctx.tenantId, filter).select('count(*)::int', 'count').innerJoin('matched', 'm', 'm.ticket_id = t.id').getQueryAndParameters();
-        const { cte, params: cteParams } = matched(params.length, plan.tsQuery);
-        const [{ count }] = await manager.query(`${cte} ${sql}`, [...params, ...cteParams]);
+        // MATERIALIZED: the planner cannot turn the matches into a walk over every ticket.
+        const cte = `WITH matched AS MATERIALIZED (SELECT ticket_id FROM ticket_search_matches($${params.length + 1}::tsquery, NULL, NULL, NULL))`;
+        const [{ count }] = await manager.query(`${cte} ${sql}`, [...params, plan.tsQuery]);
         return count as number;
       });
     return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
   }
 
   /**
-   * The newest SEARCH_WINDOW tickets matching the filter and the query, exactly. A word with few
-   * matches (under RARE) is read whole from the index. A common one is read by day ranges, newest
-   * first (DAY_RANGES), until the window is full: a word in a quarter of the tickets costs a day
-   * of matches, not a quarter of the store.
+   * The newest SEARCH_WINDOW tickets matching the filter and the query, exactly. The index gives
+   * the newest matches week by week (ticket_search_matches); the ticket filters apply to those,
+   * and when they leave too few, more are asked for — as many as the filter's pass rate so far
+   * says are needed. A word in a quarter of the tickets costs its newest thousand matches, not a
+   * quarter of the store.
    */
   private async newestMatches(manager: EntityManager, tenantId: string, filter: TicketsFilterInput, tsQuery: string): Promise<Array<{ id: string; created_at: Date; number: number }>> {
-    const newest = async (days: { since?: Date | null; before?: Date | null; max?: number }, limit: number) => {
-      const [sql, params] = ticketsMatching(manager, tenantId, filter)
-        .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
-        .innerJoin('matched', 'm', 'm.ticket_id = t.id')
-        .orderBy('t.created_at', 'DESC')
-        .limit(limit)
-        .getQueryAndParameters();
-      const { cte, params: cteParams } = matched(params.length, tsQuery, days);
-      return manager.query(`${cte} ${sql}`, [...params, ...cteParams]) as Promise<Array<{ id: string; created_at: Date; number: number }>>;
-    };
-    const [{ common }]: Array<{ common: boolean }> = await manager.query(
-      `SELECT count(*) >= ${RARE} AS common FROM ticket_search_matches($1::tsquery, NULL, NULL, ${RARE})`,
-      [tsQuery],
-    );
-    if (!common) return newest({}, SEARCH_WINDOW);
     const found: Array<{ id: string; created_at: Date; number: number }> = [];
-    const today = new Date();
-    let before: Date | null = null;
-    for (const days of DAY_RANGES) {
-      const since = days === null ? null : new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - days));
-      found.push(...(await newest({ since, before }, SEARCH_WINDOW - found.length)));
-      if (found.length >= SEARCH_WINDOW || since === null) break;
-      before = since;
+    // Exact to the microsecond, as text: a JavaScript Date would cut the cursor to milliseconds.
+    let before: { created_at: string; ticket_id: string } | undefined;
+    let ask = SEARCH_WINDOW;
+    for (;;) {
+      const matches: Array<{ ticket_id: string; created_at: string }> = await manager.query(
+        `SELECT ticket_id, created_at::text AS created_at FROM ticket_search_matches($1::tsquery, $2::timestamptz, $3, $4)`,
+        [
+          tsQuery,
+          before?.created_at ?? null,
+          before?.ticket_id ?? null,
+          ask,
+        ],
+      );
+      if (matches.length === 0) return found;
+      const passed: typeof found = await ticketsMatching(manager, tenantId, filter)
+        .select(['t.id AS id', 't.created_at AS created_at', 't.number AS number'])
+        .andWhere('t.id = ANY(:matchIds)', { matchIds: matches.map((m) => m.ticket_id) })
+        .orderBy('t.created_at', 'DESC')
+        .limit(SEARCH_WINDOW - found.length)
+        .getRawMany();
+      found.push(...passed);
+      if (found.length >= SEARCH_WINDOW || matches.length < ask) return found;
+      // The filter's pass rate so far → how many more matches to read, with a margin (at most MAX_ASK at a time).
+      const rate = Math.max(passed.length / matches.length, 0.01);
+      ask = Math.min(MAX_ASK, Math.ceil(((SEARCH_WINDOW - found.length) / rate) * 1.25));
+      before = matches[matches.length - 1];
     }
-    return found;
   }
 }
 
-/**
- * The caller's store's tickets whose document matches, created on or after `since` and before
- * `before` (UTC days; null: no bound), through ticket_search_matches() — the way the GIN index is
- * used under row-level security (see migration SearchByDay1764049000000). MATERIALIZED, so the
- * planner cannot turn it into a walk over every ticket. Parameters n+1 to n+3.
- */
-function matched(n: number, tsQuery: string, days: { since?: Date | null; before?: Date | null } = {}): { cte: string; params: unknown[] } {
-  return {
-    cte: `WITH matched AS MATERIALIZED (SELECT ticket_id FROM ticket_search_matches($${n + 1}::tsquery, $${n + 2}::date, $${n + 3}::date, NULL))`,
-    params: [tsQuery, days.since ?? null, days.before ?? null],
-  };
-}
+/** The most matches read from the index in one step when the ticket filters pass few. */
+const MAX_ASK = 20_000;
 
 export interface SearchPlan {
   terms: string[];

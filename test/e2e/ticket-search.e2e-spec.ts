@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { TicketImporter } from '../../src/tickets/import/ticket-importer';
 import { ADD_MESSAGE, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
 const SEARCH = `query($query: String!, $filter: TicketsFilterInput, $first: Int, $after: String) {
@@ -97,6 +102,41 @@ describe('ticket search', () => {
     expect(await found('مشكله دفع')).toEqual([tickets.payment.id]);
     expect(await found('payment failed')).toEqual([]);
     expect(await found('دفع مكرر', { filter: { tags: ['دفع-مكرر'] } })).toEqual([tickets.payment.id]);
+  });
+
+  it('reads the history newest week first and fills a filtered page from as far back as it takes', async () => {
+    // 1 200 tickets over 40 weeks, three to a timestamp; every tenth one is still open.
+    const history = await t.createTenant();
+    const dir = mkdtempSync(join(tmpdir(), 'rida-search-'));
+    const newest = Date.now() - 3_600_000;
+    const lines = Array.from({ length: 1200 }, (_, i) =>
+      JSON.stringify({
+        type: 'ticket',
+        id: i + 1,
+        subject: `طلب مرتجع ${i + 1}`,
+        status: i % 10 === 0 ? 'open' : 'solved',
+        requester: { email: `c${i % 50}@example.sa` },
+        created_at: new Date(newest - Math.floor(i / 3) * 17_000_000).toISOString(),
+        description: 'أبغى أرجع المنتج',
+      }),
+    );
+    writeFileSync(join(dir, 'history.jsonl'), lines.join('\n'));
+    expect(await new TicketImporter(t.app.get(DataSource)).run(history.id, join(dir, 'history.jsonl'))).toMatchObject({ ticketsImported: 1200 });
+
+    const all = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', first: 20 })).searchTickets;
+    expect(all.totalCount).toBe(1200);
+    // Equal scores: the newest first.
+    expect(all.edges.slice(0, 3).map((e: any) => e.node.ticket.subject).sort()).toEqual(['طلب مرتجع 1', 'طلب مرتجع 2', 'طلب مرتجع 3']);
+
+    const open: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', filter: { status: ['OPEN'] }, first: 50, after })).searchTickets;
+      open.push(...page.edges.map((e: any) => e.node.ticket.subject));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
+    } while (after);
+    expect(new Set(open).size).toBe(120);
+    expect(open).toContain('طلب مرتجع 1191');
   });
 
   it('never returns another store\'s tickets', async () => {
