@@ -131,12 +131,7 @@ export class TicketSearchService {
     for (;;) {
       const matches: Array<{ ticket_id: string; created_at: string }> = await manager.query(
         `SELECT ticket_id, created_at::text AS created_at FROM ticket_search_matches($1::tsquery, $2::timestamptz, $3, $4)`,
-        [
-          tsQuery,
-          before?.created_at ?? null,
-          before?.ticket_id ?? null,
-          ask,
-        ],
+        [tsQuery, before?.created_at ?? null, before?.ticket_id ?? null, ask],
       );
       if (matches.length === 0) return found;
       const passed: typeof found = await ticketsMatching(manager, tenantId, filter)

@@ -156,11 +156,11 @@ export class TicketImporter {
   /** The waiting users in one transaction (or, when it fails, each on its own to find the one at fault). */
   private async writeUsers(ctx: RequestContext, report: Report) {
     const users = this.pendingUsers.splice(0);
+    if (users.length === 0) return;
     const write = async (some: PendingUser[]) => {
       const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, some));
       some.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
     };
-    if (users.length === 0) return;
     try {
       await write(users);
     } catch {
