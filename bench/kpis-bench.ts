@@ -19,6 +19,7 @@ import { systemContext } from '../src/common/request-context';
 import { KpiGroupBy } from '../src/metrics/dto/kpi.types';
 import { KpiRollupService } from '../src/metrics/kpi-rollup.service';
 import { KpisService } from '../src/metrics/kpis.service';
+import { latencies } from './latency';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 
@@ -37,17 +38,7 @@ const NAIVE = `
   WHERE t.tenant_id = $1 AND t.created_at >= $2 AND t.created_at < $3
   GROUP BY 1`;
 
-async function time(work: () => Promise<unknown>): Promise<{ p50: number; p90: number }> {
-  for (let i = 0; i < 3; i++) await work();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    await work();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(RUNS * 0.5)], p90: samples[Math.min(RUNS - 1, Math.floor(RUNS * 0.9))] };
-}
+const time = (work: () => Promise<unknown>) => latencies(work, RUNS, [50, 90]);
 
 async function main() {
   const { values } = parseArgs({ options: { tenant: { type: 'string' } } });

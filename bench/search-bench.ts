@@ -22,6 +22,7 @@ import { systemContext } from '../src/common/request-context';
 import { searchDocument } from '../src/common/text/search-text';
 import { TicketSearchService } from '../src/tickets/ticket-search.service';
 import { TicketStatus } from '../src/tickets/ticket-enums';
+import { latencies } from './latency';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const BATCH_DAYS = 15;
@@ -64,17 +65,7 @@ function required(captured: { query: string; parameters?: unknown[] }) {
   return { query: captured.query, parameters: captured.parameters ?? [] };
 }
 
-async function time(work: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 3; i++) await work();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    await work();
-    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: samples[Math.floor(RUNS * 0.5)], p95: samples[Math.min(RUNS - 1, Math.floor(RUNS * 0.95))] };
-}
+const time = (work: () => Promise<unknown>) => latencies(work, RUNS, [50, 95]);
 
 async function buildDocuments(dataSource: DataSource, tenantId: string) {
   const subjects: Array<{ subject: string }> = await dataSource.query(`SELECT DISTINCT subject FROM tickets WHERE tenant_id = $1`, [tenantId]);

@@ -153,41 +153,18 @@ export class TicketImporter {
     }
   }
 
-  /** The waiting users in one transaction (or, when it fails, each on its own to find the one at fault). */
+  /** The waiting users in one transaction. */
   private async writeUsers(ctx: RequestContext, report: Report) {
-    const users = this.pendingUsers.splice(0);
-    if (users.length === 0) return;
-    const write = async (some: PendingUser[]) => {
-      const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, some));
-      some.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
-    };
-    try {
-      await write(users);
-    } catch {
-      for (const user of users) {
-        try {
-          await write([user]);
-        } catch (error) {
-          report(user.line, `user ${user.id}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    }
+    await inBatchElseEach(this.pendingUsers.splice(0), report, (user) => `user ${user.id}`, async (users) => {
+      const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, users));
+      users.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
+    });
   }
 
   private async writeBatch(ctx: RequestContext, job: ImportJob, batch: Array<{ line: number; ticket: ImportedTicket }>, report: Report) {
-    if (batch.length === 0) return;
-    try {
-      this.count(job, await this.write(ctx, job, batch.map((b) => b.ticket)));
-    } catch {
-      // Find the ticket at fault: each on its own.
-      for (const { line, ticket } of batch) {
-        try {
-          this.count(job, await this.write(ctx, job, [ticket]));
-        } catch (error) {
-          report(line, `ticket ${ticket.externalId.replace(/^zendesk:/, '')}: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    }
+    await inBatchElseEach(batch, report, (b) => `ticket ${b.ticket.externalId.replace(/^zendesk:/, '')}`, async (some) =>
+      this.count(job, await this.write(ctx, job, some.map((b) => b.ticket))),
+    );
   }
 
   /** One transaction; the customers it created are remembered only once it has committed. */
@@ -338,5 +315,24 @@ export class TicketImporter {
     ]);
     const rules = rows.length ? rows : DEFAULT_CATEGORY_RULES.map((rule, i) => ({ ...rule, id: `default-${i}` }));
     return prepareRules(rules, DEFAULT_PRIORITY_POLICY);
+  }
+}
+
+/**
+ * Writes `items` in one go; when that fails, each on its own, so one bad record costs only itself
+ * and is reported with its line and the reason.
+ */
+async function inBatchElseEach<T extends { line: number }>(items: T[], report: Report, label: (item: T) => string, write: (some: T[]) => Promise<void>) {
+  if (items.length === 0) return;
+  try {
+    await write(items);
+  } catch {
+    for (const item of items) {
+      try {
+        await write([item]);
+      } catch (error) {
+        report(item.line, `${label(item)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 }
