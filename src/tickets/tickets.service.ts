@@ -35,6 +35,13 @@ type NewEvent = { type: TicketEventType; data?: JsonObject };
 /** What a channel adapter knows about a message beyond its text: the account it came through and its structured parts. */
 export type MessageExtras = Partial<Pick<Message, 'messagingChannelId' | 'content'>>;
 
+/** The ticket use cases bound to one transaction (see TicketsService.inOneTransaction). */
+export interface TicketSteps {
+  create(input: CreateTicketInput, extras?: MessageExtras): Promise<{ ticket: Ticket; created: boolean }>;
+  addMessage(input: AddMessageInput, extras?: MessageExtras): Promise<{ message: Message; ticket: Ticket }>;
+  update(id: string, input: UpdateTicketInput): Promise<Ticket>;
+}
+
 @Injectable()
 export class TicketsService {
   constructor(
@@ -58,42 +65,7 @@ export class TicketsService {
     if (replay) return { ticket: replay, created: false };
 
     try {
-      const result = await this.db.run(ctx, async (manager) => {
-        const customer = await this.customers.resolve(manager, ctx, input.customer);
-        const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
-        if (joinable) {
-          const { ticket } = await this.addMessageIn(manager, ctx, {
-            ticketId: joinable.id,
-            body: input.body,
-            authorType: AuthorType.CUSTOMER,
-            internal: false,
-            channel,
-            externalId: input.externalMessageId,
-          }, extras);
-          return { ticket, created: false };
-        }
-        const opened = await this.openTicket(
-          manager,
-          ctx,
-          {
-            subject: input.subject.trim(),
-            channel,
-            category: input.category ?? TicketCategory.GENERAL,
-            priority: input.priority ?? TicketPriority.NORMAL,
-            customerId: customer.id,
-            tags: normaliseTags(input.tags ?? []),
-            customFields: input.customFields ?? {},
-            orderRef: input.orderRef ?? null,
-            productRef: input.productRef ?? null,
-            idempotencyKey: idempotencyKey ?? null,
-            idempotencyFingerprint: fingerprint,
-          },
-          { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null, ...extras },
-          { customerId: customer.id },
-          { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
-        );
-        return { ticket: opened.ticket, created: true };
-      });
+      const result = await this.db.run(ctx, (manager) => this.createIn(manager, ctx, input, extras, fingerprint));
       if (result.created) this.metrics.ticketsCreated.inc({ channel });
       return result;
     } catch (error) {
@@ -102,6 +74,52 @@ export class TicketsService {
       if (!winner) throw error;
       return { ticket: winner, created: false };
     }
+  }
+
+  /** create() inside the caller's transaction (no replay lookup: a repeated provider id or idempotency key throws LostRace). */
+  private async createIn(
+    manager: EntityManager,
+    ctx: RequestContext,
+    input: CreateTicketInput,
+    extras: MessageExtras,
+    fingerprint: string | null,
+  ): Promise<{ ticket: Ticket; created: boolean }> {
+    const { idempotencyKey } = input;
+    const channel = input.channel ?? Channel.API;
+    const customer = await this.customers.resolve(manager, ctx, input.customer);
+    const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
+    if (joinable) {
+      const { ticket } = await this.addMessageIn(manager, ctx, {
+        ticketId: joinable.id,
+        body: input.body,
+        authorType: AuthorType.CUSTOMER,
+        internal: false,
+        channel,
+        externalId: input.externalMessageId,
+      }, extras);
+      return { ticket, created: false };
+    }
+    const opened = await this.openTicket(
+      manager,
+      ctx,
+      {
+        subject: input.subject.trim(),
+        channel,
+        category: input.category ?? TicketCategory.GENERAL,
+        priority: input.priority ?? TicketPriority.NORMAL,
+        customerId: customer.id,
+        tags: normaliseTags(input.tags ?? []),
+        customFields: input.customFields ?? {},
+        orderRef: input.orderRef ?? null,
+        productRef: input.productRef ?? null,
+        idempotencyKey: idempotencyKey ?? null,
+        idempotencyFingerprint: fingerprint,
+      },
+      { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null, ...extras },
+      { customerId: customer.id },
+      { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
+    );
+    return { ticket: opened.ticket, created: true };
   }
 
   /**
@@ -268,6 +286,36 @@ export class TicketsService {
       await alsoIn?.(manager, added);
       return added;
     });
+  }
+
+  /**
+   * Several ticket steps and the caller's own writes as one unit of work: all of them land or none
+   * does (a logged call's summary, the agent's note, the call-back tag and the call record). Unlike
+   * create(), a repeated idempotency key or provider message id is not replayed here: it fails the
+   * whole transaction, for the caller to look up what won.
+   */
+  async inOneTransaction<T>(ctx: RequestContext, work: (steps: TicketSteps, manager: EntityManager) => Promise<T>): Promise<T> {
+    const createdOn: Channel[] = [];
+    const result = await this.db.run(ctx, (manager) =>
+      work(
+        {
+          create: async (input, extras = {}) => {
+            const { idempotencyKey, ...request } = input;
+            const created = await this.createIn(manager, ctx, input, extras, idempotencyKey ? requestFingerprint(request) : null);
+            if (created.created) createdOn.push(input.channel ?? Channel.API);
+            return created;
+          },
+          addMessage: (input, extras) => {
+            if (input.authorType === AuthorType.CUSTOMER && input.internal) throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
+            return this.addMessageIn(manager, ctx, input, extras);
+          },
+          update: (id, input) => this.applyUpdate(manager, ctx, id, input),
+        },
+        manager,
+      ),
+    );
+    for (const channel of createdOn) this.metrics.ticketsCreated.inc({ channel });
+    return result;
   }
 
   private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {

@@ -40,6 +40,16 @@ describe('phone calls', () => {
     expect(ticket.messages[0].body).toBe('📞 مكالمة فائتة من العميل — يرجى معاودة الاتصال');
   });
 
+  it('the same call reported twice at the same moment is logged once, both requests succeed', async () => {
+    const report = { direction: 'INBOUND', outcome: 'MISSED', from: '0566667777', to: '0112345678', startedAt: new Date().toISOString(), provider: 'unifonic', providerCallId: 'race-1', note: 'اتصل مرتين' };
+    const answers = await Promise.all([call(report), call(report), call(report)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.call.id)).size).toBe(1);
+    const { ticket } = await t.gqlOk(store.key, TICKET, { id: answers[0].body.ticket.id });
+    expect(ticket.calls).toHaveLength(1);
+    expect(ticket.messages.map((m: { body: string }) => m.body)).toEqual(['📞 مكالمة فائتة من العميل — يرجى معاودة الاتصال', 'اتصل مرتين']);
+  });
+
   it('refuses a number that is not one, with the field named', async () => {
     const res = await call({ direction: 'INBOUND', outcome: 'MISSED', from: '12', to: '0112345678', startedAt: new Date().toISOString() });
     expect(res.status).toBe(400);

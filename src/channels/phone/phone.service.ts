@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { badInput } from '../../common/errors/domain-error';
@@ -24,7 +25,8 @@ export class PhoneService {
   /**
    * Logs a call on the customer's open ticket, or opens a PHONE ticket. A missed inbound call (or
    * a voicemail) is a promise to call back: the ticket gets the `call-back` tag, whose SLA policy
-   * gives it an hour, and HIGH priority.
+   * gives it an hour, and HIGH priority. The summary, the agent's note, the tag and the call record
+   * are one transaction; a call the phone system reports twice (even at the same moment) is logged once.
    */
   async logCall(ctx: RequestContext, input: LogCallInput): Promise<{ call: Call; ticket: Ticket; created: boolean }> {
     const from = this.phone(ctx, input.from, 'from');
@@ -32,34 +34,36 @@ export class PhoneService {
     const customerNumber = input.direction === CallDirection.INBOUND ? from : to;
     const provider = input.provider ?? 'api';
     if (input.endedAt && input.endedAt < input.startedAt) throw badInput('endedAt is before startedAt', { endedAt: ['not before startedAt'] });
-    if (input.providerCallId) {
-      const known = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Call, { tenantId: ctx.tenantId, provider, providerCallId: input.providerCallId }));
-      if (known) return { call: known, ticket: await this.tickets.get(ctx, known.ticketId), created: false };
-    }
     const duration = input.durationSeconds ?? (input.endedAt ? Math.round((input.endedAt.getTime() - input.startedAt.getTime()) / 1000) : 0);
     const missed = input.direction === CallDirection.INBOUND && input.outcome !== CallOutcome.ANSWERED;
     const summary = describeCall(input, duration);
 
-    const open = await this.openTicketOf(ctx, customerNumber);
-    let ticket: Ticket;
-    if (open) {
-      ticket = (await this.tickets.addMessage(ctx, { ticketId: open.id, body: summary, authorType: AuthorType.SYSTEM, internal: true, channel: Channel.PHONE })).ticket;
-      if (missed && !ticket.tags.includes(CALL_BACK_TAG)) ticket = await this.tickets.update(ctx, ticket.id, { tags: [...ticket.tags, CALL_BACK_TAG], priority: higher(ticket.priority) });
-    } else {
-      ({ ticket } = await this.tickets.create(ctx, {
-        subject: missed ? 'مكالمة فائتة — يرجى معاودة الاتصال' : input.direction === CallDirection.INBOUND ? 'مكالمة واردة' : 'مكالمة صادرة',
-        body: summary,
-        channel: Channel.PHONE,
-        customer: { phone: customerNumber },
-        tags: missed ? [CALL_BACK_TAG] : undefined,
-        priority: missed ? TicketPriority.HIGH : undefined,
-      }));
-    }
-    if (input.note) await this.tickets.addMessage(ctx, { ticketId: ticket.id, body: input.note, authorType: AuthorType.AGENT, authorId: input.agentId, internal: true, channel: Channel.PHONE });
+    return this.tickets.inOneTransaction(ctx, async (steps, manager) => {
+      if (input.providerCallId) {
+        // A repeat sent while the first is still being written waits here, then finds the call committed.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`call:${ctx.tenantId}:${provider}:${input.providerCallId}`]);
+        const known = await manager.findOneBy(Call, { tenantId: ctx.tenantId, provider, providerCallId: input.providerCallId });
+        if (known) return { call: known, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: known.ticketId }), created: false };
+      }
+      const open = await this.openTicketOf(manager, ctx.tenantId, customerNumber);
+      let ticket: Ticket;
+      if (open) {
+        ticket = (await steps.addMessage({ ticketId: open.id, body: summary, authorType: AuthorType.SYSTEM, internal: true, channel: Channel.PHONE })).ticket;
+        if (missed && !ticket.tags.includes(CALL_BACK_TAG)) ticket = await steps.update(ticket.id, { tags: [...ticket.tags, CALL_BACK_TAG], priority: higher(ticket.priority) });
+      } else {
+        ({ ticket } = await steps.create({
+          subject: missed ? 'مكالمة فائتة — يرجى معاودة الاتصال' : input.direction === CallDirection.INBOUND ? 'مكالمة واردة' : 'مكالمة صادرة',
+          body: summary,
+          channel: Channel.PHONE,
+          customer: { phone: customerNumber },
+          tags: missed ? [CALL_BACK_TAG] : undefined,
+          priority: missed ? TicketPriority.HIGH : undefined,
+        }));
+      }
+      if (input.note) await steps.addMessage({ ticketId: ticket.id, body: input.note, authorType: AuthorType.AGENT, authorId: input.agentId, internal: true, channel: Channel.PHONE });
 
-    const call = await this.db.run(ctx, (m) =>
-      m.save(
-        m.create(Call, {
+      const call = await manager.save(
+        manager.create(Call, {
           tenantId: ctx.tenantId,
           id: uuidv7(),
           ticketId: ticket.id,
@@ -76,9 +80,9 @@ export class PhoneService {
           provider,
           providerCallId: input.providerCallId ?? null,
         }),
-      ),
-    );
-    return { call, ticket: await this.tickets.get(ctx, ticket.id), created: true };
+      );
+      return { call, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }), created: true };
+    });
   }
 
   /** Screen pop: the customer with this number, in one indexed lookup. */
@@ -99,14 +103,12 @@ export class PhoneService {
     );
   }
 
-  private async openTicketOf(ctx: RequestContext, e164: string): Promise<{ id: string } | undefined> {
-    const [row] = await this.db.read(ctx.tenantId, (m) =>
-      m.query(
-        `SELECT t.id FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
-          WHERE ci.tenant_id = $1 AND ci.kind = 'PHONE' AND ci.value = $2 AND t.status IN ('NEW','OPEN','PENDING','ON_HOLD')
-          ORDER BY t.updated_at DESC LIMIT 1`,
-        [ctx.tenantId, e164],
-      ),
+  private async openTicketOf(manager: EntityManager, tenantId: string, e164: string): Promise<{ id: string } | undefined> {
+    const [row] = await manager.query(
+      `SELECT t.id FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+        WHERE ci.tenant_id = $1 AND ci.kind = 'PHONE' AND ci.value = $2 AND t.status IN ('NEW','OPEN','PENDING','ON_HOLD')
+        ORDER BY t.updated_at DESC LIMIT 1`,
+      [tenantId, e164],
     );
     return row;
   }
