@@ -19,6 +19,7 @@ import { MergeAndCompensations1764046000000 } from './1764046000000-merge-and-co
 import { KnowledgeBase1764047000000 } from './1764047000000-knowledge-base';
 import { ImportJobs1764048000000 } from './1764048000000-import-jobs';
 import { SearchByWeek1764049000000 } from './1764049000000-search-by-week';
+import { KpiTiersAndSlaTargets1764050000000 } from './1764050000000-kpi-tiers-and-sla-targets';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   KnowledgeBase1764047000000,
   ImportJobs1764048000000,
   SearchByWeek1764049000000,
+  KpiTiersAndSlaTargets1764050000000,
 ];

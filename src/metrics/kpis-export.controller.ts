@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { RequirePermission } from '../auth/auth.decorators';
 import { csvRow, UTF8_BOM } from '../common/csv';
 import { Ctx, RequestContext } from '../common/request-context';
-import { Channel, TicketCategory, TicketPriority } from '../tickets/ticket-enums';
+import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../tickets/ticket-enums';
 import { KpiGroup, KpiGroupBy } from './dto/kpi.types';
 import { KpisService } from './kpis.service';
 
@@ -63,6 +63,12 @@ export class KpiExportQuery {
   @IsString()
   @MaxLength(200)
   product?: string;
+
+  @IsOptional()
+  @Transform(list)
+  @IsArray()
+  @IsEnum(CustomerTier, { each: true })
+  customerTier?: CustomerTier[];
 }
 
 const COLUMNS: Array<[string, (g: KpiGroup) => string | number | boolean | null]> = [
@@ -83,13 +89,22 @@ const COLUMNS: Array<[string, (g: KpiGroup) => string | number | boolean | null]
   ['resolution_median_s', (g) => g.resolution.median],
   ['resolution_p90_s', (g) => g.resolution.p90],
   ['fcr_rate', (g) => g.firstContactResolution.rate],
-  ['first_reply_sla_met', (g) => g.firstReplySla.met],
-  ['first_reply_sla_breached', (g) => g.firstReplySla.breached],
-  ['first_reply_sla_rate', (g) => g.firstReplySla.rate],
+  ['fcr_goal_met', (g) => g.firstContactResolution.goalMet],
+  ...(['firstReplySla', 'nextReplySla', 'resolutionSla'] as const).flatMap((target) => {
+    const prefix = target.replace('Sla', '_sla').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    return [
+      [`${prefix}_met`, (g: KpiGroup) => g[target].met],
+      [`${prefix}_breached`, (g: KpiGroup) => g[target].breached],
+      [`${prefix}_rate`, (g: KpiGroup) => g[target].rate],
+      [`${prefix}_goal_met`, (g: KpiGroup) => g[target].goalMet],
+    ] as Array<[string, (g: KpiGroup) => number | boolean | null]>;
+  }),
   ['sla_breached', (g) => g.slaBreached],
   ['csat_sent', (g) => g.csat.sent],
   ['csat_responses', (g) => g.csat.responses],
+  ['csat_response_rate', (g) => g.csat.responseRate],
   ['csat_rate', (g) => g.csat.rate],
+  ['csat_goal_met', (g) => g.csat.goalMet],
   ['messages_per_ticket', (g) => g.messagesPerTicket],
   ['tickets_with_order', (g) => g.ticketsWithOrder],
   ['tickets_per_order', (g) => g.ticketsPerOrder],

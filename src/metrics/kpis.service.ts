@@ -12,11 +12,11 @@ import { addToHistogram, DurationHistograms, emptyCounts, emptyHistograms, growt
 const MAX_RANGE_DAYS = 400;
 
 /** The dimensions rollups are kept by (see the KpiRollups migration's kpi_dims). */
-type Dimension = 'CHANNEL' | 'CATEGORY' | 'PRIORITY' | 'TEAM' | 'AGENT' | 'TAG' | 'PRODUCT' | 'KEYWORD';
+type Dimension = 'CHANNEL' | 'CATEGORY' | 'PRIORITY' | 'TEAM' | 'AGENT' | 'TAG' | 'PRODUCT' | 'TIER' | 'KEYWORD';
 type Grouping = KpiGroupBy | 'KEYWORD';
 
 const GROUP_DIMENSIONS: Partial<Record<Grouping, Dimension>> = {
-  CHANNEL: 'CHANNEL', CATEGORY: 'CATEGORY', PRIORITY: 'PRIORITY', TEAM: 'TEAM', AGENT: 'AGENT', TAG: 'TAG', PRODUCT: 'PRODUCT', KEYWORD: 'KEYWORD',
+  CHANNEL: 'CHANNEL', CATEGORY: 'CATEGORY', PRIORITY: 'PRIORITY', TEAM: 'TEAM', AGENT: 'AGENT', TAG: 'TAG', PRODUCT: 'PRODUCT', CUSTOMER_TIER: 'TIER', KEYWORD: 'KEYWORD',
 };
 const TIME_GROUPS = new Set<Grouping>([KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH]);
 
@@ -31,7 +31,7 @@ const KEY_SQL: Record<Grouping, string> = {
   WEEK: "(date_trunc('week', (day + 1)::timestamp)::date - 1)::text",
   MONTH: "date_trunc('month', day::timestamp)::date::text",
   HOUR: 'value',
-  CHANNEL: 'value', CATEGORY: 'value', PRIORITY: 'value', TEAM: 'value', AGENT: 'value', TAG: 'value', PRODUCT: 'value', KEYWORD: 'value',
+  CHANNEL: 'value', CATEGORY: 'value', PRIORITY: 'value', TEAM: 'value', AGENT: 'value', TAG: 'value', PRODUCT: 'value', CUSTOMER_TIER: 'value', KEYWORD: 'value',
 };
 
 /** A ticket as a one-off delta, so the same SQL functions expand it as the rollups were expanded. */
@@ -167,6 +167,7 @@ export class KpisService {
     if (filter.assigneeId) filters.push(['AGENT', [filter.assigneeId]]);
     if (filter.tag) filters.push(['TAG', [filter.tag]]);
     if (filter.product) filters.push(['PRODUCT', [filter.product]]);
+    if (filter.customerTier?.length) filters.push(['TIER', filter.customerTier]);
     const groupDim = GROUP_DIMENSIONS[grouping];
     const dims = new Set([...filters.map(([d]) => d), ...(groupDim ? [groupDim] : [])]);
     if (dims.size > 1) return { kind: 'scan' };
@@ -234,6 +235,7 @@ export class KpisService {
       if (filter.assigneeId) where.push(`t.assignee_id = ${p.add(filter.assigneeId)}`);
       if (filter.tag) where.push(`t.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
       if (filter.product) where.push(`t.product_ref = ${p.add(filter.product)}`);
+      if (filter.customerTier?.length) where.push(`t.customer_tier = ANY(${p.add(filter.customerTier)})`);
       const value = grouping === KpiGroupBy.HOUR ? `to_char(date_trunc('hour', t.created_at AT TIME ZONE ${tz()}), 'YYYY-MM-DD HH24:MI:SS')` : 'e.value';
       parts.push(
         `SELECT e.day, ${value} AS value, ${this.prefixed('e', columns)} ${fromTickets('e', where.join(' AND '), p.add(GROUP_DIMENSIONS[grouping] ?? 'ALL'))}

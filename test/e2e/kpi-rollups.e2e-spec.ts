@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { systemContext } from '../../src/common/request-context';
 import { FrictionDimension, KpiFilterInput, KpiGroupBy } from '../../src/metrics/dto/kpi.types';
-import { Channel, TicketCategory } from '../../src/tickets/ticket-enums';
+import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../src/tickets/ticket-enums';
 import { KpiRollupService, rebuildKpiRollups } from '../../src/metrics/kpi-rollup.service';
 import { KpisService } from '../../src/metrics/kpis.service';
 import { seedTickets } from '../../src/metrics/seed-tickets';
@@ -38,6 +38,9 @@ describe('KPI rollups', () => {
       await ds.query(`UPDATE tickets SET category = 'RETURNS', tags = tags || '{مكرر}' WHERE tenant_id = $1 AND number % 11 = 0`, [store.id]);
       await ds.query(`UPDATE tickets SET created_at = created_at - interval '20 hours' WHERE tenant_id = $1 AND number % 29 = 0`, [store.id]);
       await ds.query(`UPDATE tickets SET csat_sent = true, csat_rating = 2 WHERE tenant_id = $1 AND number % 13 = 0`, [store.id]);
+      await ds.query(`UPDATE tickets SET customer_tier = 'VIP' WHERE tenant_id = $1 AND number % 7 = 0`, [store.id]);
+      // Merged away: closed without being solved.
+      await ds.query(`UPDATE tickets SET status = 'CLOSED', closed_at = created_at + interval '2 hours' WHERE tenant_id = $1 AND solved_at IS NULL AND number % 37 = 0`, [store.id]);
     };
     await change();
     await rollups.foldAll();
@@ -69,7 +72,7 @@ describe('KPI rollups', () => {
   const withoutBacklog = (groups: Array<{ backlog: number | null }>) => groups.map((g) => ({ ...g, backlog: null }));
 
   for (const [name, period] of Object.entries(periods)) {
-    it.each([KpiGroupBy.NONE, KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH, KpiGroupBy.CHANNEL, KpiGroupBy.CATEGORY, KpiGroupBy.PRIORITY, KpiGroupBy.TEAM, KpiGroupBy.AGENT, KpiGroupBy.TAG, KpiGroupBy.PRODUCT])(
+    it.each([KpiGroupBy.NONE, KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH, KpiGroupBy.CHANNEL, KpiGroupBy.CATEGORY, KpiGroupBy.PRIORITY, KpiGroupBy.TEAM, KpiGroupBy.AGENT, KpiGroupBy.TAG, KpiGroupBy.PRODUCT, KpiGroupBy.CUSTOMER_TIER])(
       `${name}: grouped by %s, rollups answer as a scan does`,
       async (groupBy) => {
         const fromRollups = await kpis.kpis(ctx(), period, groupBy);
@@ -82,7 +85,15 @@ describe('KPI rollups', () => {
 
   it('answers filtered questions from rollups as a scan does', async () => {
     const period = periods['ragged ends'];
-    const filters: Array<Partial<KpiFilterInput>> = [{ channel: [Channel.WHATSAPP, Channel.CHAT] }, { category: [TicketCategory.SHIPPING] }, { tag: 'مكرر' }, { product: 'SKU-1000' }];
+    const [{ team, agent }] = await ds.query(
+      `SELECT (array_agg(team_id) FILTER (WHERE team_id IS NOT NULL))[1] AS team, (array_agg(assignee_id) FILTER (WHERE assignee_id IS NOT NULL))[1] AS agent
+         FROM tickets WHERE tenant_id = $1`,
+      [store.id],
+    );
+    expect(team && agent).toBeTruthy();
+    const filters: Array<Partial<KpiFilterInput>> = [{ channel: [Channel.WHATSAPP, Channel.CHAT] }, { category: [TicketCategory.SHIPPING] }, { tag: 'مكرر' }, { product: 'SKU-1000' },
+      { priority: [TicketPriority.HIGH, TicketPriority.URGENT] }, { customerTier: [CustomerTier.VIP] }, { teamId: team }, { assigneeId: agent },
+    ];
     for (const filter of filters) {
       for (const groupBy of [KpiGroupBy.NONE, KpiGroupBy.WEEK]) {
         close(withoutBacklog(await kpis.kpis(ctx(), { ...period, ...filter }, groupBy)), await kpis.kpis(ctx(), { ...period, ...filter }, groupBy, { forceScan: true }));
@@ -95,7 +106,7 @@ describe('KPI rollups', () => {
     const days = await kpis.kpis(ctx(), period, KpiGroupBy.DAY);
     const lastDayEnd = new Date(period.to);
     const [{ open }] = await ds.query(
-      `SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND created_at < $2 AND (solved_at IS NULL OR solved_at >= $2)`,
+      `SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND created_at < $2 AND coalesce(solved_at, closed_at, 'infinity') >= $2`,
       [store.id, lastDayEnd],
     );
     expect(days[days.length - 1].backlog).toBe(open);

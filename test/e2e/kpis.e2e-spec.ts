@@ -84,12 +84,25 @@ describe('kpis', () => {
     expect(empty).toEqual([]);
   });
 
-  it('reports first replies within SLA against the 80% goal', async () => {
-    const { kpis } = await t.gqlOk(reporting, KPIS, { filter: PERIOD });
-    const sla = kpis[0].firstReplySla;
-    expect(sla.met + sla.breached).toBe(3);
-    expect(sla.goal).toBe(0.8);
-    expect(sla.rate).toBe(sla.met / 3);
+  it('reports each SLA target: met over met or breached, against its goal', async () => {
+    const ids: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY created_at`, [store.id]);
+    const state = (first: string, next: string | null, resolution: string) => ({
+      targets: { FIRST_RESPONSE: { status: first }, ...(next ? { NEXT_RESPONSE: { status: next } } : {}), RESOLUTION: { status: resolution } },
+    });
+    const states = [state('MET', 'MET', 'MET'), state('MET', 'BREACHED', 'MET'), state('BREACHED', null, 'ACTIVE'), state('ACTIVE', null, 'ACTIVE')];
+    for (const [i, { id }] of ids.entries()) await t.app.get(DataSource).query(`UPDATE tickets SET sla = $2 WHERE id = $1`, [id, states[i]]);
+    const { kpis } = await t.gqlOk(
+      reporting,
+      `query($f: KpiFilterInput!) { kpis(filter: $f) { slaBreached firstReplySla { met breached rate goal goalMet } nextReplySla { met breached rate goal goalMet }
+        resolutionSla { met breached rate goal goalMet } } }`,
+      { f: PERIOD },
+    );
+    expect(kpis[0]).toEqual({
+      slaBreached: 2,
+      firstReplySla: { met: 2, breached: 1, rate: 2 / 3, goal: 0.8, goalMet: false },
+      nextReplySla: { met: 1, breached: 1, rate: 0.5, goal: 0.8, goalMet: false },
+      resolutionSla: { met: 2, breached: 0, rate: 1, goal: 0.8, goalMet: true },
+    });
   });
 
   it('reports CSAT: the share of 4–5 ratings and the response rate, against the 90% goal', async () => {
@@ -155,5 +168,52 @@ describe('scorecards, products and business-time first response', () => {
     expect(frictionPoints[0]).toEqual({ key: 'تاخر', tickets: 2 });
     const bad = await t.gql(reporting, `query($f: KpiFilterInput!) { topProducts(filter: $f, first: 1000) { key } }`, { f: period() });
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('kpis by customer tier, and the backlog of merged tickets', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let reporting: string;
+  const KPI_TIERS = `query($f: KpiFilterInput!, $g: KpiGroupBy) { kpis(filter: $f, groupBy: $g) { key created solved backlog } }`;
+  // Whole days in Riyadh around now, so the rollups answer (not a scan).
+  const period = () => {
+    const day = new Date(Date.now() + 3 * 3_600_000).toISOString().slice(0, 10);
+    return { from: new Date(Date.parse(`${day}T00:00:00+03:00`) - 86_400_000).toISOString(), to: new Date(Date.parse(`${day}T00:00:00+03:00`) + 86_400_000).toISOString() };
+  };
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    store = await t.createTenant();
+    reporting = await t.createKey(store.id, 'reporting');
+  });
+  afterAll(() => t.close());
+
+  it('counts a ticket under the tier its customer had when it was created, filtered or grouped', async () => {
+    const create = async (email: string) => (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار', body: 'أين طلبي؟', customer: { email } } })).createTicket;
+    const first = await create('vip@example.sa');
+    await t.gqlOk(store.key, `mutation($c: ID!) { setCustomerTier(customerId: $c, tier: VIP) { id } }`, { c: first.customer.id });
+    await create('vip@example.sa');
+    await create('vip@example.sa');
+    await create('regular@example.sa');
+    const byTier = (await t.gqlOk(reporting, KPI_TIERS, { f: period(), g: 'CUSTOMER_TIER' })).kpis;
+    expect(byTier.map((g: { key: string; created: number }) => [g.key, g.created])).toEqual([
+      ['STANDARD', 2],
+      ['VIP', 2],
+    ]);
+    const vip = (await t.gqlOk(reporting, KPI_TIERS, { f: { ...period(), customerTier: ['VIP', 'GOLD'] } })).kpis;
+    expect(vip).toMatchObject([{ key: null, created: 2 }]);
+    // Two dimensions at once: answered by a scan, same numbers.
+    const vipEmail = (await t.gqlOk(reporting, KPI_TIERS, { f: { ...period(), customerTier: ['VIP'], channel: ['API'] }, g: 'CHANNEL' })).kpis;
+    expect(vipEmail).toMatchObject([{ key: 'API', created: 2 }]);
+  });
+
+  it('takes a ticket merged into another out of the backlog', async () => {
+    const before = (await t.gqlOk(reporting, KPI_TIERS, { f: period() })).kpis[0];
+    expect(before).toMatchObject({ created: 4, solved: 0, backlog: 4 });
+    const tickets: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY number`, [store.id]);
+    await t.gqlOk(store.key, `mutation($s: ID!, $t: ID!) { mergeTickets(sourceId: $s, targetId: $t) { id } }`, { s: tickets[2].id, t: tickets[1].id });
+    const after = (await t.gqlOk(reporting, KPI_TIERS, { f: period() })).kpis[0];
+    expect(after).toMatchObject({ created: 4, solved: 0, backlog: 3 });
   });
 });

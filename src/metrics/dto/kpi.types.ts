@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import '../../tickets/graphql-enums';
-import { Channel, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
+import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 
 export enum KpiGroupBy {
   NONE = 'NONE',
@@ -12,6 +12,7 @@ export enum KpiGroupBy {
   AGENT = 'AGENT',
   TAG = 'TAG',
   PRODUCT = 'PRODUCT',
+  CUSTOMER_TIER = 'CUSTOMER_TIER',
   HOUR = 'HOUR',
   DAY = 'DAY',
   WEEK = 'WEEK',
@@ -68,6 +69,12 @@ export class KpiFilterInput {
   @IsString()
   @MaxLength(200)
   product?: string;
+
+  @Field(() => [CustomerTier], { nullable: true, description: 'The tier the customer had when the ticket was created.' })
+  @IsOptional()
+  @IsArray()
+  @IsEnum(CustomerTier, { each: true })
+  customerTier?: CustomerTier[];
 }
 
 @ObjectType()
@@ -122,7 +129,7 @@ export class CsatKpi extends GoalRate {
 export class KpiGroup {
   @Field(() => String, {
     nullable: true,
-    description: 'The group: a channel, category, priority, team or agent id, tag or product, or a bucket start (ISO with offset); null for NONE or for "none" (no team, agent or product).',
+    description: 'The group: a channel, category, priority, team or agent id, tag, product or customer tier, or a bucket start (ISO with offset); null for NONE or for "none" (no team, agent or product).',
   })
   key: string | null;
 
@@ -155,6 +162,12 @@ export class KpiGroup {
 
   @Field(() => SlaCompliance, { description: 'First replies within their SLA target, over targets met or breached (goal 80%).' })
   firstReplySla: SlaCompliance;
+
+  @Field(() => SlaCompliance, { description: "Each ticket's latest next-reply target: met over met or breached (goal 80%)." })
+  nextReplySla: SlaCompliance;
+
+  @Field(() => SlaCompliance, { description: 'Resolution targets met over met or breached (goal 80%).' })
+  resolutionSla: SlaCompliance;
 
   @Field(() => CsatKpi, { description: 'Share of ratings 4–5 among all ratings of the latest survey per ticket (goal 90%).' })
   csat: CsatKpi;

@@ -141,6 +141,10 @@ export class Ticket {
   @Column({ type: 'boolean', default: false, update: false })
   opensOrder: boolean;
 
+  /** The customer's tier when the ticket was created (set by a trigger on insert), for KPIs by tier. */
+  @Column({ type: 'text', default: 'STANDARD', insert: false, update: false })
+  customerTier: string;
+
   /** Normalised content words of the first message, for friction reports. */
   @Column('text', { array: true, default: () => "'{}'" })
   keywords: string[];
