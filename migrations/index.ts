@@ -20,6 +20,7 @@ import { KnowledgeBase1764047000000 } from './1764047000000-knowledge-base';
 import { ImportJobs1764048000000 } from './1764048000000-import-jobs';
 import { SearchByWeek1764049000000 } from './1764049000000-search-by-week';
 import { KpiTiersAndSlaTargets1764050000000 } from './1764050000000-kpi-tiers-and-sla-targets';
+import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   ImportJobs1764048000000,
   SearchByWeek1764049000000,
   KpiTiersAndSlaTargets1764050000000,
+  EmailOauthAndLoops1764051000000,
 ];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { EmailDeliveryService } from '../../src/channels/email/email-delivery.service';
 import { EmailIngestService } from '../../src/channels/email/email-ingest.service';
 import { ADD_MESSAGE, eventuallyPasses, TestApp, TestTenant } from './helpers/test-app';
 import { TestImapServer, TestSmtpServer } from './helpers/mail-servers';
@@ -211,6 +212,98 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     } finally {
       await watching.close();
     }
+  });
+
+  describe('a mailbox that logs in with OAuth2 access tokens', () => {
+    let oauthStore: TestTenant;
+    let oauthMailboxId: string;
+    const MAILBOX_STATE = `{ mailboxes { imapAuthMethod smtpAuthMethod lastError lastSendError } }`;
+    const mail = (n: number) =>
+      `From: Nouf <nouf@customer.test>\r\nTo: oauth@alward.test\r\nSubject: oauth ${n}\r\nMessage-ID: <oauth-${n}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة عبر OAuth ${n}\r\n`;
+    const updateMailbox = async (input: Record<string, unknown>) =>
+      (await t.gqlOk(oauthStore.key, `mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { imapAuthMethod smtpAuthMethod } }`, { id: oauthMailboxId, input })).updateMailbox;
+    const messageOf = async (externalId: string) => (await ds.query(`SELECT id, ticket_id FROM messages WHERE tenant_id = $1 AND external_id = $2`, [oauthStore.id, externalId]))[0];
+
+    beforeAll(async () => {
+      oauthStore = await t.createTenant('متجر OAuth');
+      const { createMailbox } = await t.gqlOk(oauthStore.key, CREATE_MAILBOX, {
+        input: {
+          name: 'دعم OAuth',
+          address: imap.oauth.user,
+          imapHost: '127.0.0.1',
+          imapPort: imap.port,
+          imapSecurity: 'NONE',
+          imapUser: imap.oauth.user,
+          imapAccessToken: imap.oauth.accessToken,
+          smtpHost: '127.0.0.1',
+          smtpPort: smtp.port,
+          smtpSecurity: 'NONE',
+          smtpUser: imap.oauth.user,
+          smtpAccessToken: smtp.accessToken,
+          autoAcknowledge: 'OFF',
+        },
+      });
+      oauthMailboxId = createMailbox.id;
+    });
+
+    it('reads mail over IMAP (OAUTHBEARER) and sends the reply over SMTP (XOAUTH2), never returning or storing the tokens in the clear', async () => {
+      expect((await t.gqlOk(oauthStore.key, MAILBOX_STATE)).mailboxes).toEqual([{ imapAuthMethod: 'OAUTH2', smtpAuthMethod: 'OAUTH2', lastError: null, lastSendError: null }]);
+      expect((await t.gql(oauthStore.key, `{ mailboxes { imapAccessToken } }`)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT'); // no such field
+      const [row] = await ds.query(`SELECT imap_password, imap_access_token, smtp_password, smtp_access_token FROM mailboxes WHERE id = $1`, [oauthMailboxId]);
+      expect(row).toMatchObject({ imap_password: null, smtp_password: null });
+      expect(row.imap_access_token.includes(Buffer.from(imap.oauth.accessToken))).toBe(false);
+      expect(row.smtp_access_token.includes(Buffer.from(smtp.accessToken))).toBe(false);
+      const base = { name: 'x', address: 'other@alward.test', imapHost: 'h', imapUser: 'u', smtpHost: 'h' };
+      for (const input of [base, { ...base, imapPassword: 'p', imapAccessToken: 't' }, { ...base, imapPassword: 'p', smtpAccessToken: 't' }]) {
+        expect((await t.gql(oauthStore.key, CREATE_MAILBOX, { input })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      }
+
+      const asked = imap.introspected.length;
+      await imap.appendToOauthAccount(mail(1));
+      expect(await ingest.poll(oauthMailboxId)).toEqual(['CREATED']);
+      expect(imap.introspected.slice(asked)).toContain(imap.oauth.accessToken); // Dovecot really checked the token
+      const { ticket_id: ticketId } = await messageOf('<oauth-1@customer.test>');
+
+      const sentBefore = smtp.received.length;
+      await t.gqlOk(oauthStore.key, ADD_MESSAGE, { input: { ticketId, body: 'أهلاً نوف، وصلت رسالتك.', authorType: 'AGENT', internal: false } });
+      await eventuallyPasses(async () => expect(smtp.received.length).toBe(sentBefore + 1), 15_000);
+      expect(smtp.received[sentBefore].envelopeTo).toEqual(['nouf@customer.test']);
+      expect(smtp.logins).toContainEqual({ user: imap.oauth.user, accessToken: smtp.accessToken });
+    });
+
+    it('shows a refused IMAP token on the mailbox, and reads again once updateMailbox gives a new one', async () => {
+      expect(await updateMailbox({ imapAccessToken: 'revoked-imap-token' })).toEqual({ imapAuthMethod: 'OAUTH2', smtpAuthMethod: 'OAUTH2' });
+      await imap.appendToOauthAccount(mail(2));
+      expect(await ingest.poll(oauthMailboxId)).toEqual([]); // refused, nothing read, nothing thrown
+      const { mailboxes } = await t.gqlOk(oauthStore.key, MAILBOX_STATE);
+      expect(mailboxes[0].lastError).toMatch(/^IMAP login refused for oauth@alward\.test with its OAuth2 access token \(expired or revoked\?\): .*Authentication failed/);
+      expect(await messageOf('<oauth-2@customer.test>')).toBeUndefined();
+
+      await updateMailbox({ imapAccessToken: imap.oauth.accessToken });
+      expect(await ingest.poll(oauthMailboxId)).toEqual(['CREATED']);
+      expect((await t.gqlOk(oauthStore.key, MAILBOX_STATE)).mailboxes[0].lastError).toBeNull();
+    });
+
+    it('shows a refused SMTP token on the mailbox and the reply, keeps the reply queued, and sends it with the renewed token', async () => {
+      await updateMailbox({ smtpAccessToken: 'revoked-smtp-token' });
+      const { ticket_id: ticketId } = await messageOf('<oauth-2@customer.test>');
+      const { addMessage } = await t.gqlOk(oauthStore.key, `mutation($input: AddMessageInput!) { addMessage(input: $input) { message { id } } }`, {
+        input: { ticketId, body: 'ردنا عليك', authorType: 'AGENT', internal: false },
+      });
+      const replyId = addMessage.message.id;
+      const delivery = async () => (await ds.query(`SELECT delivery_status, delivery_error FROM messages WHERE id = $1`, [replyId]))[0];
+      await eventuallyPasses(async () => expect((await delivery()).delivery_error).toMatch(/^SMTP login refused for oauth@alward\.test with its OAuth2 access token.*535/), 15_000);
+      expect((await delivery()).delivery_status).toBe('QUEUED'); // waiting for a retry, not given up
+      expect((await t.gqlOk(oauthStore.key, MAILBOX_STATE)).mailboxes[0].lastSendError).toMatch(/^SMTP login refused/);
+
+      await updateMailbox({ smtpAccessToken: smtp.accessToken });
+      const sentBefore = smtp.received.length;
+      // The queued retry (30 s back-off in production), run now.
+      await t.app.get(EmailDeliveryService).deliver({ data: { tenantId: oauthStore.id, messageId: replyId }, retryCount: 1 } as never);
+      expect(smtp.received.length).toBe(sentBefore + 1);
+      expect(await delivery()).toEqual({ delivery_status: 'SENT', delivery_error: null });
+      expect((await t.gqlOk(oauthStore.key, MAILBOX_STATE)).mailboxes[0].lastSendError).toBeNull();
+    });
   });
 
   it('keeps each store’s mailboxes to itself', async () => {

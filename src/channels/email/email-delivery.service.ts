@@ -9,7 +9,7 @@ import { AuthorType, Channel, DeliveryStatus } from '../../tickets/ticket-enums'
 import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { TicketsService } from '../../tickets/tickets.service';
 import { replySubject } from './email-text';
-import { ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
+import { ConnectionSecurity, MailAuthMethod, Mailbox } from './entities/mailbox.entity';
 import { MailboxesService } from './mailboxes.service';
 
 export const EMAIL_SEND_QUEUE = 'email-send';
@@ -124,9 +124,13 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
         headers: row.author_type === AuthorType.SYSTEM ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { responseCode?: number }).responseCode;
-      if ((code !== undefined && code >= 500) || job.retryCount >= RETRY_LIMIT) return this.fail(tenantId, row.ticket_id, messageId, reason);
+      // A refused login is the mailbox's problem, not the message's: shown on the mailbox, and
+      // retried (a renewed password or token through updateMailbox lets the waiting replies go).
+      const refusedLogin = (error as { code?: string }).code === 'EAUTH';
+      const reason = refusedLogin ? smtpLoginError(mailbox, error) : error instanceof Error ? error.message : String(error);
+      if (refusedLogin) await this.dataSource.query(`UPDATE mailboxes SET last_send_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]);
+      if ((!refusedLogin && code !== undefined && code >= 500) || job.retryCount >= RETRY_LIMIT) return this.fail(tenantId, row.ticket_id, messageId, reason);
       await this.dataSource.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
       throw error; // retried with back-off
     }
@@ -134,6 +138,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       tenantId,
       messageId,
     ]);
+    if (mailbox.lastSendError) await this.dataSource.query(`UPDATE mailboxes SET last_send_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id]);
   }
 
   /** A permanent failure: on the message, in the audit timeline and as a note for the agents. */
@@ -146,18 +151,23 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
     const version = mailbox.updatedAt.getTime();
     const cached = this.transports.get(mailbox.id);
     if (cached?.version === version) return cached.transport;
-    const { smtpPassword } = this.mailboxes.secretsOf(mailbox);
+    const { smtp } = this.mailboxes.secretsOf(mailbox);
     const transport = nodemailer.createTransport({
       host: mailbox.smtpHost,
       port: mailbox.smtpPort,
       secure: mailbox.smtpSecurity === ConnectionSecurity.TLS,
       requireTLS: mailbox.smtpSecurity === ConnectionSecurity.STARTTLS,
       ignoreTLS: mailbox.smtpSecurity === ConnectionSecurity.NONE,
-      auth: mailbox.smtpUser ? { user: mailbox.smtpUser, pass: smtpPassword ?? '' } : undefined,
+      auth: !smtp || !mailbox.smtpUser ? undefined : 'accessToken' in smtp ? { type: 'OAuth2', user: mailbox.smtpUser, accessToken: smtp.accessToken } : { user: mailbox.smtpUser, pass: smtp.pass },
       connectionTimeout: 15_000,
     });
     cached?.transport.close();
     this.transports.set(mailbox.id, { version, transport });
     return transport;
   }
+}
+
+function smtpLoginError(mailbox: Mailbox, error: unknown): string {
+  const secret = mailbox.smtpAuthMethod === MailAuthMethod.OAUTH2 ? 'OAuth2 access token (expired or revoked?)' : 'password';
+  return `SMTP login refused for ${mailbox.smtpUser} with its ${secret}: ${error instanceof Error ? error.message : String(error)}`;
 }

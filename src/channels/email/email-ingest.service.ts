@@ -16,7 +16,7 @@ import { TicketsService } from '../../tickets/tickets.service';
 import { automatedMailReason } from './automated-mail';
 import { stripQuotedReply, ticketNumberInSubject } from './email-text';
 import { AutoAcknowledge, Mailbox } from './entities/mailbox.entity';
-import { imapClientFor } from './imap-client';
+import { imapClientFor, imapErrorText } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
 import { PeriodicTask } from '../../common/periodic-task';
 import { inboundContext } from '../inbound-context';
@@ -87,7 +87,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
   private async pollLocked(mailboxId: string, options: { afterCommit?: (uid: number) => void }): Promise<IngestOutcome[]> {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox?.active) return [];
-    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imapPassword);
+    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap);
     const outcomes: IngestOutcome[] = [];
     try {
       await client.connect();
@@ -128,7 +128,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = NULL WHERE id = $1`, [mailbox.id]);
     } catch (error) {
       client.close();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = imapErrorText(error, mailbox);
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $2 WHERE id = $1`, [mailbox.id, reason.slice(0, 500)]);
       this.logger.warn({ mailboxId: mailbox.id, err: error }, 'Mailbox poll stopped');
       if (options.afterCommit) throw error; // tests want to see it

@@ -100,7 +100,7 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
   private async connect(id: string, watch: Watch) {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
     if (!mailbox || watch.stopped) return;
-    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imapPassword);
+    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap);
     watch.client = client;
     let pending: NodeJS.Timeout | undefined;
     client.on('exists', () => {

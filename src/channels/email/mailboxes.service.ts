@@ -4,17 +4,22 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { DomainError, notFound } from '../../common/errors/domain-error';
+import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
 import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
 import { AutoAcknowledge, ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
 import { definedFields } from '../../common/defined-fields';
 
-/** The credentials of a mailbox, opened only where a connection is made. */
+/** How a connection logs in as the mailbox's user: a password, or an OAuth2 access token. */
+export type MailLogin = { pass: string } | { accessToken: string };
+
+/** The credentials of a mailbox, opened only where a connection is made; smtp is null for a relay that needs no login. */
 export interface MailboxSecrets {
-  imapPassword: string;
-  smtpPassword: string | null;
+  imap: MailLogin;
+  smtp: MailLogin | null;
 }
+
+type Secrets = Pick<CreateMailboxInput, 'imapPassword' | 'imapAccessToken' | 'smtpPassword' | 'smtpAccessToken'>;
 
 @Injectable()
 export class MailboxesService {
@@ -34,7 +39,8 @@ export class MailboxesService {
 
   async create(ctx: RequestContext, input: CreateMailboxInput): Promise<Mailbox> {
     const id = uuidv7();
-    const { imapPassword, smtpPassword, ...fields } = input;
+    const { imapPassword, imapAccessToken, smtpPassword, smtpAccessToken, ...fields } = input;
+    if (!imapPassword && !imapAccessToken) throw badInput('IMAP needs a password or an OAuth2 access token', { imapPassword: ['give imapPassword or imapAccessToken'] });
     return this.db.run(ctx, async (m) => {
       await this.refuseTakenAddress(m, ctx, input.address);
       const mailbox = m.create(Mailbox, {
@@ -49,9 +55,12 @@ export class MailboxesService {
         signature: fields.signature ?? null,
         tenantId: ctx.tenantId,
         id,
-        imapPassword: this.box.seal(imapPassword, `mailbox:${id}:imap`),
-        smtpPassword: smtpPassword ? this.box.seal(smtpPassword, `mailbox:${id}:smtp`) : null,
+        imapPassword: null,
+        imapAccessToken: null,
+        smtpPassword: null,
+        smtpAccessToken: null,
       });
+      this.sealSecrets(mailbox, { imapPassword, imapAccessToken, smtpPassword, smtpAccessToken });
       return m.save(mailbox);
     });
   }
@@ -60,15 +69,31 @@ export class MailboxesService {
     return this.db.run(ctx, async (m) => {
       const mailbox = await m.findOneBy(Mailbox, { tenantId: ctx.tenantId, id });
       if (!mailbox) throw notFound('Mailbox');
-      const { imapPassword, smtpPassword, ...fields } = input;
+      const { imapPassword, imapAccessToken, smtpPassword, smtpAccessToken, ...fields } = input;
       if (fields.address && fields.address.toLowerCase() !== mailbox.address.toLowerCase()) await this.refuseTakenAddress(m, ctx, fields.address);
       Object.assign(mailbox, definedFields(fields));
-      if (imapPassword) mailbox.imapPassword = this.box.seal(imapPassword, `mailbox:${id}:imap`);
-      if (smtpPassword !== undefined) mailbox.smtpPassword = smtpPassword ? this.box.seal(smtpPassword, `mailbox:${id}:smtp`) : null;
+      this.sealSecrets(mailbox, { imapPassword, imapAccessToken, smtpPassword, smtpAccessToken });
       // Another server or folder: its UIDs mean something else.
       if (fields.imapHost || fields.imapUser || fields.folder) Object.assign(mailbox, { uidValidity: null, lastUid: '0' });
       return m.save(mailbox);
     });
+  }
+
+  /**
+   * Seals the secrets an input gives. A password and a token for the same login are exclusive:
+   * giving one replaces the other (switching a mailbox to OAuth2 drops its password, and back).
+   * An empty smtpPassword removes the SMTP password.
+   */
+  private sealSecrets(mailbox: Mailbox, secrets: Secrets) {
+    if (secrets.imapPassword && secrets.imapAccessToken) throw badInput('Give an IMAP password or an access token, not both', { imapAccessToken: ['not with imapPassword'] });
+    if (secrets.smtpPassword && secrets.smtpAccessToken) throw badInput('Give an SMTP password or an access token, not both', { smtpAccessToken: ['not with smtpPassword'] });
+    const id = mailbox.id;
+    if (secrets.imapPassword) Object.assign(mailbox, { imapPassword: this.box.seal(secrets.imapPassword, `mailbox:${id}:imap`), imapAccessToken: null });
+    if (secrets.imapAccessToken) Object.assign(mailbox, { imapAccessToken: this.box.seal(secrets.imapAccessToken, `mailbox:${id}:imap-token`), imapPassword: null });
+    if (secrets.smtpPassword !== undefined) mailbox.smtpPassword = secrets.smtpPassword ? this.box.seal(secrets.smtpPassword, `mailbox:${id}:smtp`) : null;
+    if (secrets.smtpPassword) mailbox.smtpAccessToken = null;
+    if (secrets.smtpAccessToken) Object.assign(mailbox, { smtpAccessToken: this.box.seal(secrets.smtpAccessToken, `mailbox:${id}:smtp-token`), smtpPassword: null });
+    if (mailbox.smtpAccessToken && !mailbox.smtpUser) throw badInput('An SMTP access token needs the user it belongs to', { smtpUser: ['required with smtpAccessToken'] });
   }
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
@@ -80,10 +105,15 @@ export class MailboxesService {
   }
 
   secretsOf(mailbox: Mailbox): MailboxSecrets {
-    return {
-      imapPassword: this.box.open(mailbox.imapPassword, `mailbox:${mailbox.id}:imap`),
-      smtpPassword: mailbox.smtpPassword ? this.box.open(mailbox.smtpPassword, `mailbox:${mailbox.id}:smtp`) : null,
-    };
+    const id = mailbox.id;
+    const imap: MailLogin = mailbox.imapAccessToken
+      ? { accessToken: this.box.open(mailbox.imapAccessToken, `mailbox:${id}:imap-token`) }
+      : { pass: this.box.open(mailbox.imapPassword!, `mailbox:${id}:imap`) };
+    if (!mailbox.smtpUser) return { imap, smtp: null };
+    const smtp: MailLogin = mailbox.smtpAccessToken
+      ? { accessToken: this.box.open(mailbox.smtpAccessToken, `mailbox:${id}:smtp-token`) }
+      : { pass: mailbox.smtpPassword ? this.box.open(mailbox.smtpPassword, `mailbox:${id}:smtp`) : '' };
+    return { imap, smtp };
   }
 
   private async refuseTakenAddress(m: EntityManager, ctx: RequestContext, address: string) {

@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -11,17 +13,28 @@ const readLog = (dir: string) => (existsSync(join(dir, 'dovecot.log')) ? readFil
 
 const DOVECOT = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot'].find((path) => existsSync(path));
 
+const OAUTH_ACCOUNT = { user: 'oauth@alward.test', accessToken: 'imap-oauth-token-1' };
+
+type ImapLogin = { user: string; pass: string } | { user: string; accessToken: string };
+
 /**
- * A real Dovecot IMAP server on 127.0.0.1 with a throwaway user and maildir (Debian's
+ * A real Dovecot IMAP server on 127.0.0.1 with throwaway users and maildirs (Debian's
  * dovecot-imapd; `.ci/run` installs it). Fails loudly when it cannot start: email tests never
- * skip silently.
+ * skip silently. A second user logs in with OAuth2 (XOAUTH2/OAUTHBEARER): Dovecot's oauth2 passdb
+ * asks a local token introspection endpoint (RFC 7662), which knows one token.
  */
 export class TestImapServer {
+  /** The OAuth2 account: Dovecot accepts exactly this access token for it. */
+  readonly oauth = OAUTH_ACCOUNT;
+
   private constructor(
     readonly port: number,
     readonly user: string,
     readonly password: string,
     private readonly dir: string,
+    private readonly introspection: Server,
+    /** Tokens Dovecot asked the introspection endpoint about, in order. */
+    readonly introspected: string[],
   ) {}
 
   static async start(): Promise<TestImapServer> {
@@ -33,6 +46,28 @@ export class TestImapServer {
     for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub));
     chmodSync(join(dir, 'mail'), 0o777);
     writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
+    const introspected: string[] = [];
+    const introspection = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const token = new URLSearchParams(body).get('token') ?? '';
+        introspected.push(token);
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(token === OAUTH_ACCOUNT.accessToken ? { active: true, username: OAUTH_ACCOUNT.user } : { active: false }));
+      });
+    });
+    await new Promise<void>((resolve) => introspection.listen(0, '127.0.0.1', resolve));
+    writeFileSync(
+      join(dir, 'oauth2.conf'),
+      `introspection_mode = post
+introspection_url = http://127.0.0.1:${(introspection.address() as AddressInfo).port}/introspect
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+`,
+    );
     writeFileSync(
       join(dir, 'dovecot.conf'),
       `base_dir = ${dir}/run
@@ -42,12 +77,19 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
 first_valid_uid = 1
 mail_location = maildir:~/Maildir
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${dir}/users
+}
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
 }
 userdb {
   driver = static
@@ -73,8 +115,11 @@ service stats {
     );
     // Dovecot daemonises; its children would hold captured pipes open forever, so output goes to its log.
     const started = spawnSync(DOVECOT, ['-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
-    if (started.status !== 0) throw new Error(`Dovecot did not start (exit ${started.status}): ${readLog(dir)}`);
-    const server = new TestImapServer(port, user, password, dir);
+    if (started.status !== 0) {
+      introspection.close();
+      throw new Error(`Dovecot did not start (exit ${started.status}): ${readLog(dir)}`);
+    }
+    const server = new TestImapServer(port, user, password, dir, introspection, introspected);
     for (let i = 0; i < 50; i++) {
       try {
         const client = await server.client();
@@ -84,18 +129,28 @@ service stats {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    server.stop();
     throw new Error(`Dovecot is not answering on ${port}: ${readLog(dir)}`);
   }
 
-  async client(): Promise<ImapFlow> {
-    const client = new ImapFlow({ host: '127.0.0.1', port: this.port, secure: false, doSTARTTLS: false, auth: { user: this.user, pass: this.password }, logger: false });
+  async client(login: ImapLogin = { user: this.user, pass: this.password }): Promise<ImapFlow> {
+    const client = new ImapFlow({ host: '127.0.0.1', port: this.port, secure: false, doSTARTTLS: false, auth: login, logger: false });
     await client.connect();
     return client;
   }
 
   /** Delivers raw messages into INBOX, as a mail server would. */
-  async append(...messages: Array<string | Buffer>): Promise<void> {
-    const client = await this.client();
+  append(...messages: Array<string | Buffer>): Promise<void> {
+    return this.appendAs({ user: this.user, pass: this.password }, ...messages);
+  }
+
+  /** Delivers raw messages into the INBOX of the OAuth2 account. */
+  appendToOauthAccount(...messages: Array<string | Buffer>): Promise<void> {
+    return this.appendAs(this.oauth, ...messages);
+  }
+
+  private async appendAs(login: ImapLogin, ...messages: Array<string | Buffer>): Promise<void> {
+    const client = await this.client(login);
     try {
       for (const message of messages) await client.append('INBOX', message);
     } finally {
@@ -125,14 +180,20 @@ service stats {
         // already gone
       }
     }
+    this.introspection.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** An SMTP listener (the smtp-server package) that keeps what it receives, or refuses on demand. */
+/**
+ * An SMTP listener (the smtp-server package) that keeps what it receives, or refuses on demand.
+ * Logins: any password (recorded), or XOAUTH2 with the one access token it knows.
+ */
 export class TestSmtpServer {
   readonly received: Array<{ envelopeTo: string[]; raw: Buffer; mail: ParsedMail }> = [];
-  readonly logins: Array<{ user: string; password: string }> = [];
+  readonly logins: Array<{ user: string; password: string } | { user: string; accessToken: string }> = [];
+  /** The only OAuth2 access token XOAUTH2 logins succeed with. */
+  readonly accessToken = 'smtp-oauth-token-1';
   /** Set to answer the next DATA commands with an error: 4xx is temporary, 5xx permanent. */
   refuseWith?: { code: number; message: string };
 
@@ -148,8 +209,15 @@ export class TestSmtpServer {
       authOptional: true,
       allowInsecureAuth: true,
       disabledCommands: ['STARTTLS'],
+      authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
       logger: false,
       onAuth(auth, _session, callback) {
+        if (auth.method === 'XOAUTH2') {
+          self!.logins.push({ user: auth.username ?? '', accessToken: auth.accessToken ?? '' });
+          // A wrong token gets the XOAUTH2 error challenge, then 535.
+          if (auth.accessToken !== self!.accessToken) return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://mail.test/' } });
+          return callback(null, { user: auth.username });
+        }
         self!.logins.push({ user: auth.username ?? '', password: auth.password ?? '' });
         callback(null, { user: auth.username });
       },

@@ -41,11 +41,19 @@ export class CreateMailboxInput {
   @MaxLength(320)
   imapUser: string;
 
-  @Field({ description: 'Stored encrypted; never returned.' })
+  @Field({ nullable: true, description: 'Stored encrypted; never returned. Give this or imapAccessToken.' })
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(1000)
-  imapPassword: string;
+  imapPassword?: string;
+
+  @Field({ nullable: true, description: 'An OAuth2 access token for IMAP (XOAUTH2/OAUTHBEARER) instead of a password; stored encrypted, never returned. Not refreshed: update it before it expires.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  imapAccessToken?: string;
 
   @Field({ nullable: true, description: 'Default INBOX.' })
   @IsOptional()
@@ -83,6 +91,13 @@ export class CreateMailboxInput {
   @IsString()
   @MaxLength(1000)
   smtpPassword?: string;
+
+  @Field({ nullable: true, description: 'An OAuth2 access token for SMTP (XOAUTH2) instead of smtpPassword, with smtpUser; stored encrypted, never returned.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4000)
+  smtpAccessToken?: string;
 
   @Field({ nullable: true })
   @IsOptional()

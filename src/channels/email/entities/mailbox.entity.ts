@@ -15,12 +15,19 @@ export enum AutoAcknowledge {
 }
 registerEnumType(AutoAcknowledge, { name: 'AutoAcknowledge', description: 'When a new email conversation gets an automatic "we received it, expect a reply by …".' });
 
-/** A store's support mailbox: read by IMAP, answered by SMTP. Passwords are sealed and never leave the server. */
+export enum MailAuthMethod {
+  PASSWORD = 'PASSWORD',
+  OAUTH2 = 'OAUTH2',
+}
+registerEnumType(MailAuthMethod, { name: 'MailAuthMethod', description: 'How a mailbox logs in: a password, or an OAuth2 access token (XOAUTH2/OAUTHBEARER).' });
+
+/** A store's support mailbox: read by IMAP, answered by SMTP. Passwords and access tokens are sealed and never leave the server. */
 @ObjectType()
 @Entity('mailboxes')
 @Index('mailboxes_tenant_address_key', { synchronize: false }) // unique (tenant_id, lower(address)), in the migration
 @Check('mailboxes_imap_security_check', `imap_security IN ('TLS','STARTTLS','NONE')`)
 @Check('mailboxes_smtp_security_check', `smtp_security IN ('TLS','STARTTLS','NONE')`)
+@Check('mailboxes_imap_login_check', 'imap_password IS NOT NULL OR imap_access_token IS NOT NULL')
 @Check('mailboxes_auto_acknowledge_check', `auto_acknowledge IN ('OFF','OUT_OF_HOURS','ALWAYS')`)
 export class Mailbox {
   @PrimaryColumn('uuid')
@@ -54,8 +61,17 @@ export class Mailbox {
   @Column('text')
   imapUser: string;
 
-  @Column('bytea')
-  imapPassword: Buffer;
+  @Column('bytea', { nullable: true })
+  imapPassword: Buffer | null;
+
+  /** An OAuth2 access token used instead of the password (sealed). */
+  @Column('bytea', { nullable: true })
+  imapAccessToken: Buffer | null;
+
+  @Field(() => MailAuthMethod, { description: 'Which secret IMAP logs in with (the secret itself is never returned).' })
+  get imapAuthMethod(): MailAuthMethod {
+    return this.imapAccessToken ? MailAuthMethod.OAUTH2 : MailAuthMethod.PASSWORD;
+  }
 
   @Field()
   @Column('text', { default: 'INBOX' })
@@ -79,6 +95,15 @@ export class Mailbox {
 
   @Column('bytea', { nullable: true })
   smtpPassword: Buffer | null;
+
+  @Column('bytea', { nullable: true })
+  smtpAccessToken: Buffer | null;
+
+  @Field(() => MailAuthMethod, { nullable: true, description: 'Which secret SMTP logs in with; null when the relay needs no login.' })
+  get smtpAuthMethod(): MailAuthMethod | null {
+    if (!this.smtpUser) return null;
+    return this.smtpAccessToken ? MailAuthMethod.OAUTH2 : MailAuthMethod.PASSWORD;
+  }
 
   @Field(() => String, { nullable: true, description: 'Appended to every reply.' })
   @Column('text', { nullable: true })
@@ -106,6 +131,10 @@ export class Mailbox {
   @Field(() => String, { nullable: true, description: 'The last connection or login error, cleared by the next good poll.' })
   @Column('text', { nullable: true })
   lastError: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why SMTP refused to log in on the last attempt (replies wait and retry), cleared by the next reply sent.' })
+  @Column('text', { nullable: true })
+  lastSendError: string | null;
 
   @Field(() => Int, { description: 'Messages turned into tickets or replies.' })
   @Column('integer', { default: 0 })
