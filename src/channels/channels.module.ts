@@ -4,7 +4,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { LiveChatResolver } from './chat/live-chat.resolver';
 import { LiveChatService } from './chat/live-chat.service';
 import { StoreEventsController } from './store-events/store-events.controller';
-import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
+import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, StoreSettingsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
 import { StoreEventsService } from './store-events/store-events.service';
 import { TicketsModule } from '../tickets/tickets.module';
 import { TicketsIngestController } from './api/tickets-ingest.controller';
@@ -37,7 +37,7 @@ import { PhoneService } from './phone/phone.service';
   controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
-    StoreEventsService, StoreEventsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
+    StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
     LiveChatService, LiveChatResolver,
     MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi,
     PhoneService, PhoneResolver, TicketCallsResolver],

@@ -70,6 +70,8 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   },
   setCustomerTier: { access: 'tickets:write', doc: () => `mutation { setCustomerTier(customerId: "${NO_ID}", tier: VIP) { id } }` },
   cancelAutomation: { access: 'tickets:write', doc: () => `mutation { cancelAutomation(id: "${NO_ID}") { id } }` },
+  storeSettings: { access: 'tickets:read', doc: () => `{ storeSettings { delayNotices tierRules { tier } } }` },
+  updateStoreSettings: { access: 'admin', doc: () => `mutation { updateStoreSettings(input: { delayNotices: true }) { delayNotices } }` },
   webhookEndpoints: { access: 'admin', doc: () => `{ webhookEndpoints { id } }` },
   webhookDeliveries: { access: 'admin', doc: () => `{ webhookDeliveries(endpointId: "${NO_ID}") { totalCount } }` },
   createWebhookEndpoint: { access: 'admin', doc: () => `mutation { createWebhookEndpoint(input: { url: "https://erp.example.sa/${unique()}" }) { secret } }` },

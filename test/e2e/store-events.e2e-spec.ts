@@ -106,6 +106,59 @@ describe('store events', () => {
     const after = (await t.gqlOk(store.key, CUSTOMER, { id: delayed.customer.id })).customer;
     expect(after.orders[0].automations).toEqual([{ kind: 'DELAY_NOTICE', status: 'DONE', ticketId: ticket.id }]);
   });
+
+  it('sets nothing in motion for events that arrive after the order moved on', async () => {
+    const someone = { email: 'late@example.sa', name: 'سارة' };
+    await record({ type: 'ORDER_DELIVERED', orderId: '1006', customer: someone, totalAmount: 90 });
+    const lateDelay = await record({ type: 'ORDER_DELAYED', orderId: '1006', customer: someone, expectedDeliveryAt: '2026-12-01T12:00:00Z' });
+    expect(lateDelay.order.status).toBe('DELIVERED');
+    expect(lateDelay.automations.map((a: any) => a.kind)).toEqual(['DELIVERY_FOLLOW_UP', 'DELIVERY_CSAT']);
+
+    await record({ type: 'ORDER_RETURNED', orderId: '1007', customer: someone, totalAmount: 120 });
+    const lateDelivery = await record({ type: 'ORDER_DELIVERED', orderId: '1007', customer: someone, occurredAt: '2026-11-01T10:00:00Z' });
+    expect(lateDelivery.order.status).toBe('RETURNED');
+    expect(lateDelivery.automations).toEqual([]);
+  });
+
+  it('lets an admin change the automations and the tier rules, re-tiering customers at once', async () => {
+    const SETTINGS = `{ followUpAfterDeliveryHours csatAfterDeliveryDays delayNotices followUpMessage tierRules { tier minLifetimeValue minOrders } }`;
+    const defaults = (await t.gqlOk(store.key, `query { storeSettings ${SETTINGS} }`)).storeSettings;
+    expect(defaults).toMatchObject({ followUpAfterDeliveryHours: 48, csatAfterDeliveryDays: 7, delayNotices: true });
+    expect(defaults.tierRules.map((r: any) => r.tier)).toEqual(['BRONZE', 'SILVER', 'GOLD', 'VIP']);
+
+    const buyer = (await record({ type: 'ORDER_PAID', orderId: '1008', customer: { email: 'buyer@example.sa' }, totalAmount: 2000 })).customer;
+    const manual = (await record({ type: 'ORDER_PAID', orderId: '1009', customer: { email: 'manual@example.sa' }, totalAmount: 2000 })).customer;
+    await t.gqlOk(store.key, SET_TIER, { c: manual.id, tier: 'GOLD' });
+    expect(buyer.tier).toBe('BRONZE');
+
+    const UPDATE = `mutation($input: UpdateStoreSettingsInput!) { updateStoreSettings(input: $input) ${SETTINGS} }`;
+    const input = {
+      followUpAfterDeliveryHours: null,
+      followUpMessage: 'أهلاً {{customer.name}}، وصل طلبك {{order.id}}؟',
+      tierRules: [{ tier: 'SILVER', minLifetimeValue: 1500 }, { tier: 'VIP', minOrders: 50 }],
+    };
+    const updated = (await t.gqlOk(store.key, UPDATE, { input })).updateStoreSettings;
+    expect(updated).toMatchObject({ followUpAfterDeliveryHours: null, csatAfterDeliveryDays: 7, followUpMessage: input.followUpMessage });
+    expect(updated.tierRules).toEqual([{ tier: 'SILVER', minLifetimeValue: 1500, minOrders: null }, { tier: 'VIP', minLifetimeValue: null, minOrders: 50 }]);
+    expect((await t.gqlOk(store.key, CUSTOMER, { id: buyer.id })).customer).toMatchObject({ tier: 'SILVER', tierSource: 'RULES' });
+    expect((await t.gqlOk(store.key, CUSTOMER, { id: manual.id })).customer).toMatchObject({ tier: 'GOLD', tierSource: 'MANUAL' });
+
+    // With the follow-up off, a delivery schedules the survey only.
+    expect((await record({ type: 'ORDER_DELIVERED', orderId: '1010', customer: { email: 'buyer@example.sa' } })).automations.map((a: any) => a.kind)).toEqual(['DELIVERY_CSAT']);
+
+    const bad = await t.gql(store.key, UPDATE, { input: { csatMessage: 'قيّمنا يا {{customer.first_name}}', tierRules: [{ tier: 'GOLD' }], followUpMessage: null } });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const refused = JSON.stringify(bad.errors?.[0].extensions);
+    expect(refused).toContain('followUpMessage');
+    const semantic = await t.gql(store.key, UPDATE, { input: { csatMessage: 'قيّمنا يا {{customer.first_name}}', tierRules: [{ tier: 'GOLD' }] } });
+    expect(semantic.errors?.[0].extensions.fields).toEqual({
+      csatMessage: ['unknown placeholder {{customer.first_name}}; allowed: {{customer.name}}, {{order.id}}, {{survey.link}}'],
+      tierRules: ['the GOLD rule needs minLifetimeValue or minOrders'],
+    });
+    const agent = await t.createKey(store.id, 'agent');
+    expect((await t.gql(agent, UPDATE, { input: { delayNotices: false } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await t.gqlOk(other.key, `query { storeSettings { followUpAfterDeliveryHours } }`)).storeSettings.followUpAfterDeliveryHours).toBe(48);
+  });
 });
 
 describe('store automations survive a restart and run once across instances', () => {

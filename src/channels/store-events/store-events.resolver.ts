@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { byKeys, GraphQLRequestContext, groupByKeys } from '../../common/graphql/loaders';
 import { Ctx, RequestContext } from '../../common/request-context';
@@ -7,6 +7,8 @@ import { Customer } from '../../tickets/entities/customer.entity';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { CustomerTier } from '../../tickets/ticket-enums';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
+import { TierRuleView, UpdateStoreSettingsInput } from './dto/store-settings.input';
+import { StoreSettings } from './entities/store-settings.entity';
 import { Order } from './entities/order.entity';
 import { ScheduledAutomation } from './entities/scheduled-automation.entity';
 import { StoreEventsService } from './store-events.service';
@@ -31,10 +33,30 @@ export class StoreEventsResolver {
     return this.service.setCustomerTier(ctx, customerId, tier ?? null);
   }
 
+  @Query(() => StoreSettings, { description: 'What store events set in motion: follow-ups, surveys and delay notices after order events, and the tier rules.' })
+  @RequirePermission('tickets:read')
+  storeSettings(@Ctx() ctx: RequestContext) {
+    return this.service.settings(ctx);
+  }
+
+  @Mutation(() => StoreSettings)
+  @RequirePermission('admin')
+  updateStoreSettings(@Ctx() ctx: RequestContext, @Args('input') input: UpdateStoreSettingsInput) {
+    return this.service.updateSettings(ctx, input);
+  }
+
   @Mutation(() => ScheduledAutomation, { description: 'Cancels a scheduled automation (a follow-up or survey not sent yet).' })
   @RequirePermission('tickets:write')
   cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
     return this.service.cancelAutomation(ctx, id);
+  }
+}
+
+@Resolver(() => StoreSettings)
+export class StoreSettingsResolver {
+  @ResolveField(() => [TierRuleView], { description: 'The highest tier whose rule a customer meets; STANDARD when none. Manual tiers are kept.' })
+  tierRules(@Parent() settings: StoreSettings): TierRuleView[] {
+    return settings.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
   }
 }
 

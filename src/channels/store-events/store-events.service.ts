@@ -4,21 +4,24 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { conflict, DomainError, notFound } from '../../common/errors/domain-error';
+import { definedFields } from '../../common/defined-fields';
+import { badInput, conflict, DomainError, notFound } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { RequestContext, systemContext } from '../../common/request-context';
 import { CsatService } from '../../metrics/csat.service';
 import { CustomersService } from '../../tickets/customers.service';
 import { Customer } from '../../tickets/entities/customer.entity';
-import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
+import { Channel, CustomerTier, TIER_RANK, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
-import { DEFAULT_TIER_RULES, tierFor } from './customer-tier';
+import { DEFAULT_TIER_RULES, TierRule, tierFor } from './customer-tier';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
+import { UpdateStoreSettingsInput } from './dto/store-settings.input';
 import { Order, OrderStatus } from './entities/order.entity';
 import { AutomationKind, AutomationStatus, ScheduledAutomation } from './entities/scheduled-automation.entity';
 import { StoreEvent, StoreEventType } from './entities/store-event.entity';
 import { StoreSettings } from './entities/store-settings.entity';
 import { applyStoreEvent, fillPlaceholders } from './order-lifecycle';
+import { checkAutomationMessage, checkTierRules, MESSAGE_PLACEHOLDERS } from './store-settings-rules';
 
 const QUEUE = 'store-automation';
 
@@ -130,6 +133,33 @@ export class StoreEventsService implements OnApplicationBootstrap {
     });
   }
 
+  settings(ctx: RequestContext): Promise<StoreSettings> {
+    return this.db.run(ctx, (m) => this.settingsIn(m, ctx.tenantId));
+  }
+
+  /**
+   * Changes what store events set in motion. Automations already scheduled keep their time; new
+   * tier rules re-tier at once every customer whose tier the rules decide.
+   */
+  async updateSettings(ctx: RequestContext, input: UpdateStoreSettingsInput): Promise<StoreSettings> {
+    const problems: Record<string, string[]> = {};
+    for (const field of Object.keys(MESSAGE_PLACEHOLDERS) as Array<keyof typeof MESSAGE_PLACEHOLDERS>) {
+      const problem = input[field] === undefined ? null : checkAutomationMessage(field, input[field]!);
+      if (problem) problems[field] = [problem];
+    }
+    const tierProblem = input.tierRules ? checkTierRules(input.tierRules) : null;
+    if (tierProblem) problems.tierRules = [tierProblem];
+    if (Object.keys(problems).length) throw badInput('Invalid store settings', problems);
+    return this.db.run(ctx, async (m) => {
+      await this.settingsIn(m, ctx.tenantId);
+      const changes = definedFields(input) as Partial<StoreSettings>;
+      if (input.tierRules) changes.tierRules = input.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
+      if (Object.keys(changes).length) await m.update(StoreSettings, { tenantId: ctx.tenantId }, changes);
+      if (changes.tierRules) await this.retierAll(m, ctx.tenantId, changes.tierRules);
+      return m.findOneByOrFail(StoreSettings, { tenantId: ctx.tenantId });
+    });
+  }
+
   async cancelAutomation(ctx: RequestContext, id: string): Promise<ScheduledAutomation> {
     return this.db.run(ctx, async (m) => {
       const automation = await m.findOne(ScheduledAutomation, { where: { tenantId: ctx.tenantId, id }, lock: { mode: 'pessimistic_write' } });
@@ -200,8 +230,24 @@ export class StoreEventsService implements OnApplicationBootstrap {
     if (tier !== row.tier) await m.update(Customer, { tenantId, id: customerId }, { tier });
   }
 
+  /** tierFor() over every rules-tiered customer of the store, in one statement. */
+  private async retierAll(m: EntityManager, tenantId: string, rules: TierRule[]) {
+    const ranked = rules.map((r) => ({ ...r, rank: TIER_RANK[r.tier] }));
+    await m.query(
+      `UPDATE customers c SET tier = n.tier, updated_at = now()
+         FROM (SELECT c2.id, coalesce((
+                 SELECT r.tier FROM jsonb_to_recordset($2::jsonb) r(tier text, "minLifetimeValue" numeric, "minOrders" int, rank int)
+                  WHERE c2.lifetime_value >= r."minLifetimeValue" OR c2.order_count >= r."minOrders" ORDER BY r.rank DESC LIMIT 1), 'STANDARD') AS tier
+                 FROM customers c2 WHERE c2.tenant_id = $1 AND c2.tier_source = 'RULES') n
+        WHERE c.tenant_id = $1 AND c.id = n.id AND c.tier <> n.tier`,
+      [tenantId, JSON.stringify(ranked)],
+    );
+  }
+
   private async automate(m: EntityManager, ctx: RequestContext, order: Order, type: StoreEventType, settings: StoreSettings) {
-    if (type === StoreEventType.ORDER_DELIVERED && order.deliveredAt) {
+    // Events arrive late and out of order: a delivery reported after the return, or a delay after
+    // the delivery, no longer sets anything in motion (applyStoreEvent never moves status back).
+    if (type === StoreEventType.ORDER_DELIVERED && order.status === OrderStatus.DELIVERED && order.deliveredAt) {
       if (settings.followUpAfterDeliveryHours !== null) {
         await this.schedule(m, ctx.tenantId, order, AutomationKind.DELIVERY_FOLLOW_UP, new Date(order.deliveredAt.getTime() + settings.followUpAfterDeliveryHours * 3_600_000));
       }
@@ -209,7 +255,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
         await this.schedule(m, ctx.tenantId, order, AutomationKind.DELIVERY_CSAT, new Date(order.deliveredAt.getTime() + settings.csatAfterDeliveryDays * 86_400_000));
       }
     }
-    if (type === StoreEventType.ORDER_DELAYED && settings.delayNotices) {
+    if (type === StoreEventType.ORDER_DELAYED && order.status === OrderStatus.DELAYED && settings.delayNotices) {
       await this.schedule(m, ctx.tenantId, order, AutomationKind.DELAY_NOTICE, new Date());
     }
     if (type === StoreEventType.ORDER_RETURNED || type === StoreEventType.ORDER_CANCELLED) {

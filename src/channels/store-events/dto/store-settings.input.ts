@@ -1,0 +1,89 @@
+import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsNotBlank } from '../../../tickets/dto/validators';
+import { CustomerTier } from '../../../tickets/ticket-enums';
+
+/** Declared here rather than on the StoreSettings entity: test set-up loads entities outside jest's module registry. */
+@ObjectType({ description: 'A tier earned by lifetime value or by number of orders (either is enough).' })
+export class TierRuleView {
+  @Field(() => CustomerTier)
+  tier: CustomerTier;
+
+  @Field(() => Float, { nullable: true })
+  minLifetimeValue: number | null;
+
+  @Field(() => Int, { nullable: true })
+  minOrders: number | null;
+}
+
+@InputType()
+export class TierRuleInput {
+  @Field(() => CustomerTier)
+  @IsEnum(CustomerTier)
+  tier: CustomerTier;
+
+  @Field(() => Float, { nullable: true, description: 'Lifetime value (paid orders not returned or cancelled) that earns the tier.' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  minLifetimeValue?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Number of such orders that earns the tier (either threshold is enough).' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  minOrders?: number | null;
+}
+
+/** Only the fields given change; null switches an automation off (the delays), and is refused for the other fields. */
+@InputType()
+export class UpdateStoreSettingsInput {
+  @Field(() => Int, { nullable: true, description: 'Hours after delivery for the follow-up message (1–720); null: off.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  followUpAfterDeliveryHours?: number | null;
+
+  @Field({ nullable: true })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.followUpMessage !== undefined)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  followUpMessage?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Days after delivery for the CSAT survey (1–60); null: off.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  csatAfterDeliveryDays?: number | null;
+
+  @Field({ nullable: true })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.csatMessage !== undefined)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  csatMessage?: string;
+
+  @Field({ nullable: true })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.delayNotices !== undefined)
+  @IsBoolean()
+  delayNotices?: boolean;
+
+  @Field({ nullable: true })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.delayMessage !== undefined)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  delayMessage?: string;
+
+  @Field(() => [TierRuleInput], { nullable: true, description: "Replaces the tier rules; customers whose tier the rules decide are re-tiered at once." })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.tierRules !== undefined)
+  @IsArray()
+  @ArrayMaxSize(4)
+  @ValidateNested({ each: true })
+  @Type(() => TierRuleInput)
+  tierRules?: TierRuleInput[];
+}
