@@ -21,6 +21,7 @@ import { ImportJobs1764048000000 } from './1764048000000-import-jobs';
 import { SearchByWeek1764049000000 } from './1764049000000-search-by-week';
 import { KpiTiersAndSlaTargets1764050000000 } from './1764050000000-kpi-tiers-and-sla-targets';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
+import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
 /** In order of application. A new migration is added here as well as in this folder. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   SearchByWeek1764049000000,
   KpiTiersAndSlaTargets1764050000000,
   EmailOauthAndLoops1764051000000,
+  TwilioVoiceChannel1764052000000,
 ];

@@ -31,10 +31,11 @@ import { XWebhookController } from './messaging/x/x-webhook.controller';
 import { CallsController } from './phone/calls.controller';
 import { PhoneResolver, TicketCallsResolver } from './phone/phone.resolver';
 import { PhoneService } from './phone/phone.service';
+import { TwilioVoiceController } from './phone/twilio-voice.controller';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
-  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController],
+  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController, TwilioVoiceController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,

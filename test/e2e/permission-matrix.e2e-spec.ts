@@ -89,6 +89,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
     doc: () => `mutation { connectMetaChannel(input: { kind: INSTAGRAM, accountId: "${digits()}", accessToken: "EAAG-token-123", appSecret: "app-secret-1", verifyToken: "verify-token-1" }) { id } }`,
   },
   connectX: { access: 'admin', doc: () => `mutation { connectX(input: { userId: "${digits()}", accessToken: "x-user-token-123", consumerSecret: "consumer-secret" }) { id } }` },
+  connectTwilio: { access: 'admin', doc: () => `mutation { connectTwilio(input: { accountSid: "AC${digits().padStart(32, '0').slice(-32)}", authToken: "twilio-auth-token-0123" }) { id } }` },
   updateMessagingChannel: { access: 'admin', doc: () => `mutation { updateMessagingChannel(id: "${NO_ID}", input: { active: false }) { id } }` },
   deleteMessagingChannel: { access: 'admin', doc: () => `mutation { deleteMessagingChannel(id: "${NO_ID}") }` },
   whatsAppTemplates: { access: 'tickets:read', doc: () => `{ whatsAppTemplates(channelId: "${NO_ID}") { name } }` },

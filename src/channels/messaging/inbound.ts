@@ -49,6 +49,23 @@ export interface InboundBatch {
   receipts: InboundReceipt[];
 }
 
+/**
+ * A webhook's events for one account of the platform: a WhatsApp number (phone_number_id), an
+ * Instagram account or Page (entry.id), an X account (for_user_id). One app sends all of its
+ * accounts' events to one callback URL, so each is attributed to its own channel.
+ */
+export interface AccountBatch {
+  accountId: string | undefined;
+  batch: InboundBatch;
+}
+
+/** The batch of `accountId` in `groups`, added at the end the first time the account is seen. */
+export function batchOf(groups: AccountBatch[], accountId: string | undefined): InboundBatch {
+  let group = groups.find((g) => g.accountId === accountId);
+  if (!group) groups.push((group = { accountId, batch: { messages: [], receipts: [] } }));
+  return group.batch;
+}
+
 /** A new ticket's subject from its first message: the first line, at most 80 characters. */
 export function subjectFrom(body: string): string {
   const line = body.split('\n').map((l) => l.trim()).find(Boolean) ?? '';

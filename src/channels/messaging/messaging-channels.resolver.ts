@@ -6,7 +6,7 @@ import { RequirePermission } from '../../auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { AddMessagePayload } from '../../tickets/dto/ticket-payloads';
 import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
-import { ConnectMetaInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput, WhatsAppTemplate } from './dto/connect-channel.input';
+import { ConnectMetaInput, ConnectTwilioInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput, WhatsAppTemplate } from './dto/connect-channel.input';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import { MessagingChannelsService } from './messaging-channels.service';
 import { MessagingRepliesService } from './messaging-replies.service';
@@ -54,7 +54,7 @@ export class MessagingChannelsResolver {
     private readonly replies: MessagingRepliesService,
   ) {}
 
-  @Query(() => [MessagingChannel], { description: "The store's WhatsApp numbers, Instagram accounts, Pages and X accounts (secrets are never returned)." })
+  @Query(() => [MessagingChannel], { description: "The store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts (secrets are never returned)." })
   @RequirePermission('admin')
   messagingChannels(@Ctx() ctx: RequestContext, @Args('kind', { type: () => MessagingChannelKind, nullable: true }) kind?: MessagingChannelKind) {
     return this.channels.list(ctx, kind);
@@ -76,6 +76,14 @@ export class MessagingChannelsResolver {
   @RequirePermission('admin')
   connectX(@Ctx() ctx: RequestContext, @Args('input') input: ConnectXInput) {
     return this.channels.connectX(ctx, input);
+  }
+
+  @Mutation(() => MessagingChannel, {
+    description: "Connects a Twilio account for phone calls: paste the returned webhookUrl as the number's Voice \"Call status changes\" URL (HTTP POST).",
+  })
+  @RequirePermission('admin')
+  connectTwilio(@Ctx() ctx: RequestContext, @Args('input') input: ConnectTwilioInput) {
+    return this.channels.connectTwilio(ctx, input);
   }
 
   @Mutation(() => MessagingChannel, { description: 'Renames, disables/enables or gives new credentials to a channel.' })

@@ -7,21 +7,27 @@ import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
-import { ConnectMetaInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput } from './dto/connect-channel.input';
+import { ConnectMetaInput, ConnectTwilioInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput } from './dto/connect-channel.input';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 
 /** A channel's credentials, opened only where a platform is called or a webhook checked. */
 export interface ChannelSecrets {
   accessToken: string;
-  /** Meta app secret, or X consumer secret: what webhook signatures are keyed with. */
+  /** Meta app secret, X consumer secret or Twilio Auth Token: what webhook signatures are keyed with. */
   signingSecret: string;
   /** Meta's subscription handshake token (not used by X). */
   verifyToken?: string;
 }
 
-const WEBHOOK_SEGMENT: Record<MessagingChannelKind, string> = { WHATSAPP: 'whatsapp', INSTAGRAM: 'meta', MESSENGER: 'meta', X: 'x' };
+const WEBHOOK_PATH: Record<MessagingChannelKind, (id: string) => string> = {
+  WHATSAPP: (id) => `/webhooks/whatsapp/${id}`,
+  INSTAGRAM: (id) => `/webhooks/meta/${id}`,
+  MESSENGER: (id) => `/webhooks/meta/${id}`,
+  X: (id) => `/webhooks/x/${id}`,
+  TWILIO: (id) => `/webhooks/twilio/${id}/voice`,
+};
 
-/** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages and X accounts. */
+/** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts. */
 @Injectable()
 export class MessagingChannelsService {
   private readonly box: SecretBox;
@@ -36,11 +42,16 @@ export class MessagingChannelsService {
   }
 
   static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
-    return `/webhooks/${WEBHOOK_SEGMENT[channel.kind]}/${channel.id}`;
+    return WEBHOOK_PATH[channel.kind](channel.id);
   }
 
   webhookUrl(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
-    return `${this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`}${MessagingChannelsService.webhookPath(channel)}`;
+    return this.publicUrl(MessagingChannelsService.webhookPath(channel));
+  }
+
+  /** Our address as the platforms call it (PUBLIC_URL), followed by a path and query. */
+  publicUrl(pathAndQuery: string): string {
+    return `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/+$/, '')}${pathAndQuery}`;
   }
 
   list(ctx: RequestContext, kind?: MessagingChannelKind): Promise<MessagingChannel[]> {
@@ -91,18 +102,33 @@ export class MessagingChannelsService {
     });
   }
 
+  /** Twilio's Auth Token both signs its webhooks and authenticates calls to its API. */
+  connectTwilio(ctx: RequestContext, input: ConnectTwilioInput): Promise<MessagingChannel> {
+    return this.insert(ctx, {
+      kind: MessagingChannelKind.TWILIO,
+      accountId: input.accountSid,
+      displayName: input.phoneNumber?.trim() || null,
+      businessAccountId: null,
+      name: input.name?.trim() ?? `Twilio ${input.phoneNumber?.trim() || input.accountSid}`,
+      secrets: { accessToken: input.authToken, signingSecret: input.authToken },
+    });
+  }
+
   async update(ctx: RequestContext, id: string, input: UpdateMessagingChannelInput): Promise<MessagingChannel> {
     return this.db.run(ctx, async (m) => {
       const channel = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id });
       if (!channel) throw notFound('Messaging channel', id);
       const { accessToken, appSecret, verifyToken, ...fields } = input;
-      if (verifyToken && channel.kind === MessagingChannelKind.X) throw badInput('X channels have no verify token', { verifyToken: ['not used by X'] });
+      if (verifyToken && (channel.kind === MessagingChannelKind.X || channel.kind === MessagingChannelKind.TWILIO)) {
+        throw badInput(`${channel.kind} channels have no verify token`, { verifyToken: [`not used by ${channel.kind}`] });
+      }
       Object.assign(channel, definedFields(fields));
       if (accessToken || appSecret || verifyToken) {
         const secrets = this.secretsOf(channel);
+        const authToken = channel.kind === MessagingChannelKind.TWILIO ? (appSecret ?? accessToken) : undefined; // one token, both roles
         channel.secrets = this.seal(id, {
-          accessToken: accessToken ?? secrets.accessToken,
-          signingSecret: appSecret ?? secrets.signingSecret,
+          accessToken: authToken ?? accessToken ?? secrets.accessToken,
+          signingSecret: authToken ?? appSecret ?? secrets.signingSecret,
           verifyToken: verifyToken ?? secrets.verifyToken,
         });
         channel.lastError = null;
@@ -123,6 +149,11 @@ export class MessagingChannelsService {
   async forWebhook(id: string): Promise<MessagingChannel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     return this.dataSource.getRepository(MessagingChannel).findOneBy({ id });
+  }
+
+  /** The store's channel for a platform account named inside a webhook payload. */
+  forAccount(tenantId: string, kind: MessagingChannelKind, accountId: string): Promise<MessagingChannel | null> {
+    return this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, kind, accountId });
   }
 
   secretsOf(channel: MessagingChannel): ChannelSecrets {

@@ -124,7 +124,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     const kind = KIND_OF[channel] ?? null; // null: a comment ticket, whatever platform it came from
     const [row] = await manager.query(
       `SELECT c.id FROM messaging_channels c
-        WHERE c.tenant_id = $1 AND c.active AND ($4::text IS NULL OR c.kind = $4)
+        WHERE c.tenant_id = $1 AND c.active AND c.kind <> 'TWILIO' AND ($4::text IS NULL OR c.kind = $4)
         ORDER BY c.id = $3 DESC,
                  c.id = (SELECT m.messaging_channel_id FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id IS NOT NULL
                           AND ($4::text IS NULL OR m.channel = $5) ORDER BY m.created_at DESC LIMIT 1) DESC NULLS LAST,

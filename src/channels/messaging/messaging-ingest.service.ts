@@ -24,12 +24,13 @@ const MEDIA_NAMESPACE = '8c0f6f0e-3b7a-4d0c-9a55-1f2e6b7c9d10';
 /** A solved conversation the customer writes into again within this many hours is reopened, not replaced. */
 const REOPEN_SOLVED_WITHIN_HOURS = 72;
 
-/** The ticket channel of direct messages on each platform. */
+/** The ticket channel of direct messages on each platform (Twilio's are calls, logged by the phone module). */
 export const DIRECT_CHANNEL: Record<MessagingChannelKind, Channel> = {
   WHATSAPP: Channel.WHATSAPP,
   INSTAGRAM: Channel.INSTAGRAM,
   MESSENGER: Channel.FACEBOOK,
   X: Channel.X,
+  TWILIO: Channel.PHONE,
 };
 
 const IDENTITY: Record<MessagingChannelKind, IdentityKind> = {
@@ -37,6 +38,7 @@ const IDENTITY: Record<MessagingChannelKind, IdentityKind> = {
   INSTAGRAM: IdentityKind.INSTAGRAM,
   MESSENGER: IdentityKind.FACEBOOK,
   X: IdentityKind.X,
+  TWILIO: IdentityKind.PHONE,
 };
 
 interface MediaJob {

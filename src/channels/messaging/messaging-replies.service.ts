@@ -12,7 +12,7 @@ import { PlatformApi, PlatformError, TemplateInfo } from './platform-api';
 
 const TEMPLATE_CACHE_MS = 5 * 60_000;
 /** X posts are 280 characters; a public answer elsewhere should be as short ("answer in public, resolve in private"). */
-const PUBLIC_REPLY_LIMIT: Record<MessagingChannelKind, number> = { X: 280, INSTAGRAM: 1000, MESSENGER: 1000, WHATSAPP: 0 };
+const PUBLIC_REPLY_LIMIT: Record<MessagingChannelKind, number> = { X: 280, INSTAGRAM: 1000, MESSENGER: 1000, WHATSAPP: 0, TWILIO: 0 };
 
 /** Agent actions that go through a platform's rules: WhatsApp templates, public and private answers to comments. */
 @Injectable()

@@ -1,9 +1,11 @@
 import { Injectable, RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
 import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
+import type { AccountBatch, InboundBatch } from './inbound';
 import { MessagingChannelsService } from './messaging-channels.service';
-import { metaSignatureValid, xCrcResponse, xSignatureValid } from './platform-signatures';
+import { metaSignatureValid, twilioSignatureValid, xCrcResponse, xSignatureValid } from './platform-signatures';
 
 /**
  * What every platform webhook does before its payload is read: find the channel named in the
@@ -11,7 +13,40 @@ import { metaSignatureValid, xCrcResponse, xSignatureValid } from './platform-si
  */
 @Injectable()
 export class MessagingWebhooks {
-  constructor(private readonly channels: MessagingChannelsService) {}
+  constructor(
+    private readonly channels: MessagingChannelsService,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(MessagingWebhooks.name);
+  }
+
+  /**
+   * Each account's events go to that account's channel: Meta and X send every number, Page or
+   * account of an app to the one callback URL, so the channel in the path only says which store
+   * and which app signed. An account the store has not connected (through that same app), or has
+   * disconnected, is skipped and logged; the platform still hears 200 and does not retry forever.
+   */
+  async attribute(signedFor: MessagingChannel, kind: MessagingChannelKind, groups: AccountBatch[]): Promise<Array<{ channel: MessagingChannel; batch: InboundBatch }>> {
+    const attributed: Array<{ channel: MessagingChannel; batch: InboundBatch }> = [];
+    for (const { accountId, batch } of groups) {
+      const channel = !accountId
+        ? null
+        : signedFor.kind === kind && signedFor.accountId === accountId
+          ? signedFor
+          : await this.channels.forAccount(signedFor.tenantId, kind, accountId);
+      const sameApp = channel && (channel === signedFor || this.channels.secretsOf(channel).signingSecret === this.channels.secretsOf(signedFor).signingSecret);
+      if (channel?.active && sameApp) {
+        attributed.push({ channel, batch });
+      } else {
+        const reason = !channel ? 'no channel of the store has this account' : !sameApp ? 'the account is connected through another app' : 'the channel is disconnected';
+        this.logger.warn(
+          { tenantId: signedFor.tenantId, channelId: signedFor.id, kind, accountId: accountId ?? null, messages: batch.messages.length, receipts: batch.receipts.length, reason },
+          'Webhook events for an account not attributed to a channel; skipped',
+        );
+      }
+    }
+    return attributed;
+  }
 
   /** Meta's GET handshake: the challenge back when the verify token matches, 403 otherwise. */
   async metaHandshake(channelId: string, kind: MessagingChannelKind | 'META', query: Record<string, string>): Promise<string> {
@@ -45,6 +80,21 @@ export class MessagingWebhooks {
       throw unauthenticated('X-Twitter-Webhooks-Signature is missing or does not match the body');
     }
     return channel;
+  }
+
+  /**
+   * A Twilio form POST: its parameters when X-Twilio-Signature matches the URL Twilio called
+   * (PUBLIC_URL and the path and query as received) and the parameters, under the Auth Token.
+   */
+  async signedTwilioRequest(channelId: string, request: RawBodyRequest<FastifyRequest>): Promise<{ channel: MessagingChannel; params: URLSearchParams }> {
+    const channel = await this.channelOf(channelId, [MessagingChannelKind.TWILIO]);
+    const params = new URLSearchParams(request.rawBody?.toString('utf8') ?? '');
+    const header = request.headers['x-twilio-signature'];
+    const url = this.channels.publicUrl(request.url);
+    if (!twilioSignatureValid(url, params, Array.isArray(header) ? header[0] : header, this.channels.secretsOf(channel).signingSecret)) {
+      throw unauthenticated('X-Twilio-Signature is missing or does not match the URL and parameters');
+    }
+    return { channel, params };
   }
 
   expectObject(payload: unknown, ...objects: string[]): void {

@@ -90,6 +90,8 @@ export class PlatformApi {
         });
         return requireId((answer.data as { dm_event_id?: string } | undefined)?.dm_event_id);
       }
+      case MessagingChannelKind.TWILIO:
+        throw new PlatformError('A Twilio account logs calls; it sends no messages', 400);
     }
   }
 

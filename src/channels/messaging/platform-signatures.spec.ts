@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { metaSignature, metaSignatureValid, xCrcResponse, xSignature, xSignatureValid } from './platform-signatures';
+import { metaSignature, metaSignatureValid, twilioSignature, twilioSignatureValid, xCrcResponse, xSignature, xSignatureValid } from './platform-signatures';
 
 describe('platform webhook signatures', () => {
   const body = Buffer.from('{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"text":{"body":"السلام عليكم 👋"}}]}}]}]}');
@@ -38,5 +38,30 @@ describe('platform webhook signatures', () => {
     expect(xSignatureValid(body, signature, 'consumer-secret')).toBe(true);
     expect(xSignatureValid(body, signature, 'other')).toBe(false);
     expect(xSignatureValid(body, undefined, 'consumer-secret')).toBe(false);
+  });
+
+  describe('Twilio', () => {
+    // The example in Twilio's security guide (twilio.com/docs/usage/security#validating-requests).
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    const params = new URLSearchParams({ CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' });
+
+    it("matches Twilio's documented example: the URL, then each parameter's name and value sorted by name", () => {
+      expect(twilioSignature(url, params, '12345')).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+      expect(twilioSignatureValid(url, params, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=', '12345')).toBe(true);
+      const shuffled = new URLSearchParams([...params].reverse());
+      expect(twilioSignatureValid(url, shuffled, '0/KCTR6DLpKmkAf8muzZqo1nDgQ=', '12345')).toBe(true);
+    });
+
+    it('refuses another URL, token or parameter value, and a missing or malformed header', () => {
+      const good = twilioSignature(url, params, '12345');
+      expect(twilioSignatureValid(url.replace('https:', 'http:'), params, good, '12345')).toBe(false);
+      expect(twilioSignatureValid(url, params, good, '54321')).toBe(false);
+      const tampered = new URLSearchParams(params);
+      tampered.set('Digits', '9999');
+      expect(twilioSignatureValid(url, tampered, good, '12345')).toBe(false);
+      expect(twilioSignatureValid(url, params, undefined, '12345')).toBe(false);
+      expect(twilioSignatureValid(url, params, 'not-base64', '12345')).toBe(false);
+      expect(twilioSignatureValid(url, params, good.slice(1), '12345')).toBe(false);
+    });
   });
 });

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { badInput } from '../../common/errors/domain-error';
-import type { RequestContext } from '../../common/request-context';
+import { badInput, DomainError } from '../../common/errors/domain-error';
+import { storeSystemContext, type RequestContext } from '../../common/request-context';
 import { normalisePhone } from '../../tickets/customer-identity';
 import { Customer } from '../../tickets/entities/customer.entity';
 import { Ticket } from '../../tickets/entities/ticket.entity';
@@ -11,6 +12,8 @@ import { AuthorType, Channel, TicketPriority } from '../../tickets/ticket-enums'
 import { TicketsService } from '../../tickets/tickets.service';
 import { LogCallInput } from './dto/log-call.input';
 import { Call, CallDirection, CallOutcome } from './entities/call.entity';
+import type { MessagingChannel } from '../messaging/entities/messaging-channel.entity';
+import { readTwilioCallStatus } from './twilio-voice';
 
 const CALL_BACK_TAG = 'call-back';
 
@@ -19,8 +22,12 @@ const CALL_BACK_TAG = 'call-back';
 export class PhoneService {
   constructor(
     private readonly db: TenantTransactions,
+    private readonly dataSource: DataSource,
     private readonly tickets: TicketsService,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(PhoneService.name);
+  }
 
   /**
    * Logs a call on the customer's open ticket, or opens a PHONE ticket. A missed inbound call (or
@@ -83,6 +90,36 @@ export class PhoneService {
       );
       return { call, ticket: await manager.findOneByOrFail(Ticket, { tenantId: ctx.tenantId, id: ticket.id }), created: true };
     });
+  }
+
+  /**
+   * A Twilio Voice status callback on the store's connected account (its signature already
+   * checked): a finished call is logged as the store's system, once per CallSid. Anything else
+   * (a progress event, another account, a browser or SIP leg without a phone number) is left
+   * alone; Twilio still hears 200, as there is nothing for it to retry.
+   */
+  async receiveTwilioCallStatus(channel: MessagingChannel, params: URLSearchParams): Promise<'LOGGED' | 'DUPLICATE' | 'IGNORED'> {
+    const reading = readTwilioCallStatus(params, channel.accountId);
+    const log = { tenantId: channel.tenantId, channelId: channel.id, callSid: params.get('CallSid') };
+    if ('ignored' in reading) {
+      this.logger.info({ ...log, reason: reading.ignored }, 'Twilio callback not logged as a call');
+      return 'IGNORED';
+    }
+    const ctx = await storeSystemContext((sql, parameters) => this.dataSource.query(sql, parameters), channel.tenantId);
+    if (!ctx) throw new DomainError('NOT_FOUND', 'Store not found');
+    const { report } = reading;
+    if (!normalisePhone(report.from, ctx.tenantCountry) || !normalisePhone(report.to, ctx.tenantCountry)) {
+      this.logger.warn({ ...log, reason: 'From or To is not a phone number' }, 'Twilio callback not logged as a call');
+      return 'IGNORED';
+    }
+    const { created } = await this.logCall(ctx, report);
+    if (created) {
+      await this.dataSource.query(`UPDATE messaging_channels SET received_count = received_count + 1, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [
+        channel.tenantId,
+        channel.id,
+      ]);
+    }
+    return created ? 'LOGGED' : 'DUPLICATE';
   }
 
   /** Screen pop: the customer with this number, in one indexed lookup. */

@@ -122,6 +122,32 @@ export class ConnectXInput {
   name?: string;
 }
 
+@InputType({ description: 'A Twilio account whose Voice status callbacks log calls (Twilio Console → Account → API keys & tokens).' })
+export class ConnectTwilioInput {
+  @Field({ description: 'The Account SID, "AC" and 32 hexadecimal characters.' })
+  @Matches(/^AC[0-9a-f]{32}$/, { message: 'accountSid is "AC" followed by 32 lowercase hexadecimal characters' })
+  accountSid: string;
+
+  @Field({ description: "The account's Auth Token: Twilio signs its webhooks (X-Twilio-Signature) with it." })
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  authToken: string;
+
+  @Field({ nullable: true, description: 'The store number customers call, e.g. "+966 11 234 5678" (shown to agents).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  phoneNumber?: string;
+
+  @Field({ nullable: true, description: 'Shown to agents; defaults to "Twilio <number>".' })
+  @IsOptional()
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(200)
+  name?: string;
+}
+
 @InputType()
 export class UpdateMessagingChannelInput {
   @Field({ nullable: true })
@@ -154,7 +180,7 @@ export class UpdateMessagingChannelInput {
   @MaxLength(1000)
   accessToken?: string;
 
-  @Field({ nullable: true, description: 'Meta app secret or X consumer secret.' })
+  @Field({ nullable: true, description: 'Meta app secret, X consumer secret or Twilio Auth Token.' })
   @IsOptional()
   @IsString()
   @MinLength(8)

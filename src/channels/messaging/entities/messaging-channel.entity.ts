@@ -6,19 +6,21 @@ export enum MessagingChannelKind {
   INSTAGRAM = 'INSTAGRAM',
   MESSENGER = 'MESSENGER',
   X = 'X',
+  /** A Twilio account whose Voice status callbacks log calls (no messages go through it). */
+  TWILIO = 'TWILIO',
 }
 registerEnumType(MessagingChannelKind, { name: 'MessagingChannelKind' });
 
 /**
  * A store's account on a messaging platform: a WhatsApp Business phone number, an Instagram
- * professional account, a Facebook Page (Messenger and comments) or an X account. Its tokens and
- * secrets are sealed in one blob and never leave the server.
+ * professional account, a Facebook Page (Messenger and comments), an X account, or a Twilio account
+ * reporting phone calls. Its tokens and secrets are sealed in one blob and never leave the server.
  */
 @ObjectType()
 @Entity('messaging_channels')
 @Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
 @Index('messaging_channels_id_key', ['id'], { unique: true })
-@Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X')`)
+@Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X','TWILIO')`)
 export class MessagingChannel {
   @PrimaryColumn('uuid')
   tenantId: string;
@@ -35,7 +37,7 @@ export class MessagingChannel {
   @Column('text')
   name: string;
 
-  @Field({ description: "The platform's id of the account: WhatsApp phone number id, Instagram account id, Page id or X user id." })
+  @Field({ description: "The platform's id of the account: WhatsApp phone number id, Instagram account id, Page id, X user id or Twilio Account SID." })
   @Column('text')
   accountId: string;
 
