@@ -178,4 +178,25 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
       expect(fake.sent((r) => r.path === '/2/dm_conversations/with/3000000002/messages').map((r) => r.body)).toEqual([{ text: 'ممكن رقم الطلب؟' }]);
     });
   });
+
+  it("events for an account the store has not connected are answered 200 and not stored, whatever URL of the app they reach", async () => {
+    const before = Number((await db.query(`SELECT count(*) FROM messages WHERE tenant_id = $1`, [store.id]))[0].count);
+    const strangerPage = {
+      object: 'page',
+      entry: [{ id: '100000000000999', time: Date.now(), messaging: [{ sender: { id: '24000000000777' }, recipient: { id: '100000000000999' }, timestamp: Date.now(), message: { mid: 'm_not_ours_1', text: 'لصفحة أخرى' } }] }],
+    };
+    expect((await postMeta(messenger.webhookPath, strangerPage)).status).toBe(200);
+    const otherX = {
+      for_user_id: '1500000000000000999',
+      direct_message_events: [{ type: 'message_create', id: '1840000000000000999', created_timestamp: String(Date.now()), message_create: { target: { recipient_id: '1500000000000000999' }, sender_id: '3000000009', message_data: { text: 'لحساب آخر' } } }],
+    };
+    expect((await postX(otherX)).status).toBe(200);
+    expect(Number((await db.query(`SELECT count(*) FROM messages WHERE tenant_id = $1`, [store.id]))[0].count)).toBe(before);
+
+    // A Page entry at the Instagram account's URL (one URL for both objects of the app) reaches the Page's channel.
+    const toPage = { ...strangerPage, entry: [{ ...strangerPage.entry[0], id: PAGE, messaging: [{ ...strangerPage.entry[0].messaging[0], recipient: { id: PAGE }, message: { mid: 'm_page_via_ig_url', text: 'للصفحة' } }] }] };
+    expect((await postMeta(instagram.webhookPath, toPage)).status).toBe(200);
+    const [row] = await db.query(`SELECT channel, messaging_channel_id FROM messages WHERE external_id = 'm_page_via_ig_url'`);
+    expect(row).toEqual({ channel: 'FACEBOOK', messaging_channel_id: messenger.id });
+  });
 });

@@ -250,6 +250,44 @@ describe('WhatsApp Cloud API channel', () => {
     expect((await t.gql(other.key, `query($c: ID!) { whatsAppTemplates(channelId: $c) { name } }`, { c: channel.id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it("two numbers of one store under one callback URL: each number's messages go to its own channel and are answered from it; an unknown number is skipped", async () => {
+    const second = (
+      await t.gqlOk(store.key, CONNECT, {
+        input: { phoneNumberId: '106540352249999', displayPhoneNumber: '+966 12 345 6789', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+      })
+    ).connectWhatsApp;
+    const toSecond = wamid();
+    const toNobody = wamid();
+    const toFirst = wamid();
+    // One delivery to the first number's URL, as Meta sends it for every number of the app.
+    const payload = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            ...waWebhook({ phoneNumberId: '106540352249999' }, { contacts: [waContact('966509990001', 'ماجد')], messages: [waText('966509990001', 'أكتب للرقم الثاني', { id: toSecond })] }).entry[0].changes,
+            ...waWebhook({ phoneNumberId: '100000000000001' }, { contacts: [waContact('966509990002', 'غريب')], messages: [waText('966509990002', 'رقم لا يخص المتجر', { id: toNobody })] }).entry[0].changes,
+            ...waWebhook({ phoneNumberId: '106540352242922' }, { contacts: [waContact('966509990003', 'هند')], messages: [waText('966509990003', 'أكتب للرقم الأول', { id: toFirst })] }).entry[0].changes,
+          ],
+        },
+      ],
+    };
+    expect((await post(payload)).status).toBe(200);
+    const rows = await db.query(`SELECT external_id, messaging_channel_id FROM messages WHERE external_id = ANY($1) ORDER BY external_id`, [[toSecond, toNobody, toFirst]]);
+    expect(Object.fromEntries(rows.map((r: any) => [r.external_id, r.messaging_channel_id]))).toEqual({ [toSecond]: second.id, [toFirst]: channel.id });
+
+    const ticket = await ticketOf(toSecond);
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أهلاً ماجد، من الرقم الثاني', authorType: 'AGENT', internal: false } });
+    await eventuallyPasses(() => expect(fake.sent((r) => r.body?.text?.body === 'أهلاً ماجد، من الرقم الثاني').map((r) => [r.path, r.body.to])).toEqual([['/v21.0/106540352249999/messages', '966509990001']]));
+
+    // The second number's own URL works too, and a retry there is still one message.
+    const raw = JSON.stringify(payload);
+    const again = await t.http.post(second.webhookPath).set('content-type', 'application/json').set('x-hub-signature-256', metaSignature(raw, APP_SECRET)).send(raw);
+    expect(again.status).toBe(200);
+    expect((await db.query(`SELECT count(*) FROM messages WHERE external_id = ANY($1)`, [[toSecond, toNobody, toFirst]]))[0].count).toBe('2');
+  });
+
   it('queued replies survive a restart and are sent exactly once', async () => {
     const from = '966533334444';
     const inbound = wamid();

@@ -5,7 +5,7 @@ import { subjectFrom } from './inbound';
 
 describe('platform webhook readers', () => {
   it('WhatsApp: names senders from contacts, keeps statuses apart, ignores other fields and unknown statuses', () => {
-    const batch = readWhatsAppWebhook({
+    const [{ accountId, batch }, ...others] = readWhatsAppWebhook({
       object: 'whatsapp_business_account',
       entry: [
         {
@@ -15,6 +15,7 @@ describe('platform webhook readers', () => {
             {
               field: 'messages',
               value: {
+                metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
                 contacts: [{ profile: { name: 'سارة' }, wa_id: '966501234567' }],
                 messages: [{ from: '966501234567', id: 'wamid.A', timestamp: '1764000000', type: 'text', text: { body: 'مرحبا' }, context: { from: '966112345678', id: 'wamid.OURS', forwarded: true } }],
                 statuses: [
@@ -31,10 +32,23 @@ describe('platform webhook readers', () => {
       { externalId: 'wamid.A', from: '966501234567', name: 'سارة', at: new Date(1764000000 * 1000), replyTo: 'wamid.OURS', body: 'مرحبا', content: { type: 'text', from: '966501234567', forwarded: true }, media: [], reaction: undefined },
     ]);
     expect(batch.receipts).toEqual([{ externalId: 'wamid.OURS', status: 'READ', at: new Date(1764000001 * 1000), error: undefined }]);
+    expect([accountId, others]).toEqual(['106540352242922', []]);
+  });
+
+  it("WhatsApp: events are grouped by the business number they came to (metadata.phone_number_id), in Meta's order", () => {
+    const change = (phoneNumberId: string, id: string) => ({
+      field: 'messages',
+      value: { metadata: { display_phone_number: 'x', phone_number_id: phoneNumberId }, messages: [{ from: '966501234567', id, timestamp: '1764000000', type: 'text', text: { body: id } }] },
+    });
+    const groups = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [change('A', 'a1'), change('B', 'b1')] }, { id: 'WABA', changes: [change('A', 'a2')] }] });
+    expect(groups.map((g) => [g.accountId, g.batch.messages.map((m) => m.externalId)])).toEqual([
+      ['A', ['a1', 'a2']],
+      ['B', ['b1']],
+    ]);
   });
 
   it('Meta: skips our own echoes and comments, reads DMs, reactions, receipts and both comment shapes', () => {
-    const batch = readMetaWebhook({
+    const [{ accountId, batch }] = readMetaWebhook({
       object: 'instagram',
       entry: [
         {
@@ -60,10 +74,20 @@ describe('platform webhook readers', () => {
     ]);
     expect(batch.messages[0].media).toEqual([{ url: 'https://cdn/x.jpg', contentType: 'image/jpeg' }]);
     expect(batch.receipts).toEqual([{ externalId: 'm-ours', status: 'READ', at: new Date(3) }]);
+    expect(accountId).toBe('ME');
+  });
+
+  it('Meta: each entry belongs to its account (entry.id)', () => {
+    const dm = (account: string, mid: string) => ({ id: account, messaging: [{ sender: { id: 'U1' }, recipient: { id: account }, timestamp: 1, message: { mid, text: mid } }] });
+    const groups = readMetaWebhook({ object: 'page', entry: [dm('P1', 'm1'), dm('P2', 'm2'), dm('P1', 'm3')] });
+    expect(groups.map((g) => [g.accountId, g.batch.messages.map((m) => m.externalId)])).toEqual([
+      ['P1', ['m1', 'm3']],
+      ['P2', ['m2']],
+    ]);
   });
 
   it('X: skips the account\'s own DMs and posts', () => {
-    const batch = readXWebhook({
+    const [{ accountId, batch }] = readXWebhook({
       for_user_id: 'ME',
       direct_message_events: [
         { type: 'message_create', id: 'd-ours', created_timestamp: '1', message_create: { sender_id: 'ME', message_data: { text: 'ours' } } },
@@ -79,6 +103,7 @@ describe('platform webhook readers', () => {
       ['d-1', 'فهد', null],
       ['t-1', 'reem', 'X'],
     ]);
+    expect(accountId).toBe('ME');
   });
 
   it('makes a subject from the first line, at most 80 characters', () => {

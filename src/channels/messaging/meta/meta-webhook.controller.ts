@@ -8,7 +8,7 @@ import { MessagingIngestService } from '../messaging-ingest.service';
 import { MessagingWebhooks } from '../messaging-webhooks';
 import { MetaWebhook, readMetaWebhook } from './meta-webhook';
 
-/** Instagram and Messenger (Graph API webhooks) for one connected account: handshake, direct messages, comments. */
+/** Instagram and Messenger (Graph API webhooks) of one Meta app, at a connected account's URL: handshake, direct messages, comments. */
 @ApiExcludeController()
 @Controller('webhooks/meta')
 export class MetaWebhookController {
@@ -30,8 +30,10 @@ export class MetaWebhookController {
   async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
     const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.INSTAGRAM, MessagingChannelKind.MESSENGER], request);
     const payload = request.body as MetaWebhook;
-    this.webhooks.expectObject(payload, channel.kind === MessagingChannelKind.INSTAGRAM ? 'instagram' : 'page');
-    await this.ingest.receive(channel, readMetaWebhook(payload));
+    // One URL may be given for both of an app's objects: the object says which kind of account each entry is.
+    this.webhooks.expectObject(payload, 'instagram', 'page');
+    const kind = payload.object === 'instagram' ? MessagingChannelKind.INSTAGRAM : MessagingChannelKind.MESSENGER;
+    for (const events of await this.webhooks.attribute(channel, kind, readMetaWebhook(payload))) await this.ingest.receive(events.channel, events.batch);
     return 'EVENT_RECEIVED';
   }
 }

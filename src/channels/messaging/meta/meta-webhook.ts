@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../common/request-context';
-import { InboundBatch, InboundMedia } from '../inbound';
+import { AccountBatch, batchOf, InboundMedia } from '../inbound';
 
 /**
  * Instagram and Messenger webhooks (`object: instagram | page`): direct messages in
@@ -32,10 +32,12 @@ interface MetaMessaging {
 const ATTACHMENT_LABEL: Record<string, string> = { image: '📷 صورة', video: '🎬 فيديو', audio: '🎤 رسالة صوتية', file: '📄 ملف', share: '🔗 مشاركة', story_mention: 'إشارة في قصة', reel: '🎬 ريل' };
 const CONTENT_TYPE: Record<string, string> = { image: 'image/jpeg', video: 'video/mp4', audio: 'audio/mpeg', file: 'application/octet-stream' };
 
-export function readMetaWebhook(payload: MetaWebhook): InboundBatch {
-  const batch: InboundBatch = { messages: [], receipts: [] };
+/** Per account (entry.id: the Instagram account or the Page). */
+export function readMetaWebhook(payload: MetaWebhook): AccountBatch[] {
+  const groups: AccountBatch[] = [];
   const platform = payload.object === 'instagram' ? 'INSTAGRAM' : 'FACEBOOK';
   for (const entry of payload.entry ?? []) {
+    const batch = batchOf(groups, entry.id);
     for (const event of entry.messaging ?? []) {
       const at = new Date(event.timestamp || Date.now());
       const message = event.message;
@@ -76,7 +78,7 @@ export function readMetaWebhook(payload: MetaWebhook): InboundBatch {
       if (comment) batch.messages.push(comment);
     }
   }
-  return batch;
+  return groups;
 }
 
 function readComment(accountId: string, field: string, value: JsonObject, platform: 'INSTAGRAM' | 'FACEBOOK') {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../common/request-context';
-import { fromUnixSeconds, InboundBatch, InboundMessage, InboundReceipt, ReceiptStatus } from '../inbound';
+import { AccountBatch, batchOf, fromUnixSeconds, InboundMessage, InboundReceipt, ReceiptStatus } from '../inbound';
 
 /**
  * The WhatsApp Cloud API webhook (`object: whatsapp_business_account`), read into our inbound
@@ -75,12 +75,13 @@ export function describeWhatsAppError(error: WhatsAppError | undefined): string 
   return `${error.code}: ${error.title ?? error.message ?? 'error'}${details ? ` (${details})` : ''}`;
 }
 
-/** The messages and delivery receipts of one webhook delivery, in the order Meta sent them. */
-export function readWhatsAppWebhook(payload: WhatsAppWebhook): InboundBatch {
-  const batch: InboundBatch = { messages: [], receipts: [] };
+/** The messages and delivery receipts of one webhook delivery, per business number (metadata.phone_number_id), in the order Meta sent them. */
+export function readWhatsAppWebhook(payload: WhatsAppWebhook): AccountBatch[] {
+  const groups: AccountBatch[] = [];
   for (const entry of payload.entry ?? []) {
     for (const change of entry.changes ?? []) {
       if (change.field !== 'messages' || !change.value) continue;
+      const batch = batchOf(groups, change.value.metadata?.phone_number_id);
       const names = new Map((change.value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name]));
       for (const message of change.value.messages ?? []) batch.messages.push(readMessage(message, names.get(message.from)));
       for (const status of change.value.statuses ?? []) {
@@ -89,7 +90,7 @@ export function readWhatsAppWebhook(payload: WhatsAppWebhook): InboundBatch {
       }
     }
   }
-  return batch;
+  return groups;
 }
 
 function readStatus(status: WhatsAppStatus): InboundReceipt | undefined {

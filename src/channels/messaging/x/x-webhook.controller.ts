@@ -3,6 +3,7 @@ import type { RawBodyRequest } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/auth.decorators';
+import { MessagingChannelKind } from '../entities/messaging-channel.entity';
 import { MessagingIngestService } from '../messaging-ingest.service';
 import { MessagingWebhooks } from '../messaging-webhooks';
 import { readXWebhook, XWebhook } from './x-webhook';
@@ -28,7 +29,7 @@ export class XWebhookController {
   async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
     const channel = await this.webhooks.signedXChannel(channelId, request);
     const payload = (request.body ?? {}) as XWebhook;
-    await this.ingest.receive(channel, readXWebhook(payload));
+    for (const events of await this.webhooks.attribute(channel, MessagingChannelKind.X, readXWebhook(payload))) await this.ingest.receive(events.channel, events.batch);
     return { ok: true };
   }
 }

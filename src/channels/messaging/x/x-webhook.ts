@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../../common/request-context';
-import { InboundBatch } from '../inbound';
+import { AccountBatch, InboundBatch } from '../inbound';
 
 /**
  * X Account Activity API events for the subscribed account (`for_user_id`): direct messages
@@ -18,7 +18,8 @@ export interface XWebhook {
   tweet_create_events?: Array<{ id_str: string; text: string; created_at?: string; in_reply_to_status_id_str?: string | null; user: { id_str: string; name?: string; screen_name?: string } }>;
 }
 
-export function readXWebhook(payload: XWebhook): InboundBatch {
+/** One batch, for the subscribed account (for_user_id). */
+export function readXWebhook(payload: XWebhook): AccountBatch[] {
   const batch: InboundBatch = { messages: [], receipts: [] };
   const self = payload.for_user_id;
   for (const event of payload.direct_message_events ?? []) {
@@ -52,5 +53,5 @@ export function readXWebhook(payload: XWebhook): InboundBatch {
       comment: { platform: 'X', postId: tweet.in_reply_to_status_id_str ?? undefined },
     });
   }
-  return batch;
+  return [{ accountId: self, batch }];
 }
