@@ -172,6 +172,34 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     expect((await imap.seenState()).unseen).toEqual([]);
   });
 
+  it('keeps the mailbox, attachments and acknowledgement of a message whose poll died right after its commit, and acknowledges once', async () => {
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: ALWAYS }) { autoAcknowledge } }`, { id: mailboxId });
+    const sentBefore = smtp.received.length;
+    await imap.append(
+      `From: Majed <majed@customer.test>\r\nTo: support@alward.test\r\nSubject: receipt\r\nMessage-ID: <crash-ack@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nأرفقت الإيصال\r\n--b1\r\nContent-Type: text/plain; name="receipt.txt"\r\nContent-Disposition: attachment; filename="receipt.txt"\r\n\r\nreceipt 42\r\n--b1--\r\n`,
+    );
+    await expect(ingest.poll(mailboxId, { afterCommit: () => { throw new Error('killed right after the commit'); } })).rejects.toThrow('killed');
+
+    // Everything landed with the message: nothing was left for after the commit.
+    const [message] = await ds.query(`SELECT id, ticket_id, mailbox_id FROM messages WHERE tenant_id = $1 AND external_id = '<crash-ack@customer.test>'`, [store.id]);
+    expect(message.mailbox_id).toBe(mailboxId);
+    expect(await ds.query(`SELECT filename, convert_from(content, 'UTF8') AS content FROM message_attachments WHERE message_id = $1`, [message.id])).toEqual([
+      { filename: 'receipt.txt', content: 'receipt 42' },
+    ]);
+    await eventuallyPasses(async () => expect(smtp.received.length).toBe(sentBefore + 1), 15_000);
+    expect(smtp.received[sentBefore].envelopeTo).toEqual(['majed@customer.test']);
+    expect(smtp.received[sentBefore].mail.headers.get('auto-submitted')).toBe('auto-replied');
+
+    expect(await ingest.poll(mailboxId)).toEqual(['DUPLICATE']);
+    // The acknowledgement job run again (a retry after a crash) writes nothing more.
+    await ingest.acknowledge({ data: { tenantId: store.id, mailboxId, ticketId: message.ticket_id } } as never);
+    const acks = await ds.query(`SELECT count(*)::int AS n FROM messages WHERE ticket_id = $1 AND author_type = 'SYSTEM' AND NOT internal`, [message.ticket_id]);
+    expect(acks[0].n).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(smtp.received.length).toBe(sentBefore + 1);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: OFF }) { autoAcknowledge } }`, { id: mailboxId });
+  });
+
   it('acknowledges a new conversation in the customer’s language with the expected reply time', async () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: ALWAYS }) { autoAcknowledge } }`, { id: mailboxId });
     const sentBefore = smtp.received.length;
@@ -212,6 +240,58 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     } finally {
       await watching.close();
     }
+  });
+
+  describe('a second instance with tight limits (EMAIL_SENDER_CAP_PER_HOUR=3, EMAIL_MAX_ATTACHMENT_BYTES=20) on the same database', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await TestApp.start({ EMAIL_SENDER_CAP_PER_HOUR: '3', EMAIL_MAX_ATTACHMENT_BYTES: '20' }, undefined, t.databaseUrl);
+    }, 60_000);
+    afterAll(() => limited?.close());
+
+    it('stops a mail loop: beyond the cap a sender opens no ticket and gets no acknowledgement, and every message is kept', async () => {
+      await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: ALWAYS }) { autoAcknowledge } }`, { id: mailboxId });
+      const sentBefore = smtp.received.length;
+      const loop = (n: number) =>
+        `From: Robot <robot@loop.test>\r\nTo: support@alward.test\r\nSubject: ticket ${n} received\r\nMessage-ID: <loop-${n}@loop.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nWe received your message ${n}\r\n`;
+      // Two arrive through the first instance (cap 30) ...
+      await imap.append(loop(1), loop(2));
+      expect(await ingest.poll(mailboxId)).toEqual(['CREATED', 'CREATED']);
+      // ... and the capped instance counts them from the database: one more ticket, then none.
+      await imap.append(loop(3), loop(4), loop(5), loop(6));
+      expect(await limited.app.get(EmailIngestService).poll(mailboxId)).toEqual(['CREATED', 'REPLY', 'REPLY', 'REPLY']);
+
+      const tickets = await ds.query(
+        `SELECT t.id, t.tags, (SELECT count(*)::int FROM messages m WHERE m.ticket_id = t.id AND m.author_type = 'CUSTOMER') AS received
+           FROM tickets t JOIN customer_identities ci ON ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id
+          WHERE t.tenant_id = $1 AND ci.value = 'robot@loop.test' ORDER BY t.number`,
+        [store.id],
+      );
+      expect(tickets.map((row: { received: number }) => row.received)).toEqual([1, 1, 4]); // 6 messages kept on 3 tickets
+      expect(tickets.map((row: { tags: string[] }) => row.tags.includes('mail-loop'))).toEqual([false, false, true]);
+      await eventuallyPasses(async () => expect(smtp.received.length).toBe(sentBefore + 3), 15_000); // one acknowledgement per ticket
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(smtp.received.slice(sentBefore).map((m) => m.envelopeTo[0])).toEqual(['robot@loop.test', 'robot@loop.test', 'robot@loop.test']);
+      const { ticket } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { tags events { type } } }`, { id: tickets[2].id });
+      expect(ticket.tags.filter((tag: string) => tag === 'mail-loop')).toHaveLength(1);
+      await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: OFF }) { autoAcknowledge } }`, { id: mailboxId });
+    });
+
+    it('lists an attachment over EMAIL_MAX_ATTACHMENT_BYTES without its content, saying why', async () => {
+      await imap.append(
+        `From: Huda <huda@customer.test>\r\nTo: support@alward.test\r\nSubject: photos\r\nMessage-ID: <big-attachment@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b2"\r\n\r\n--b2\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nصور المنتج\r\n--b2\r\nContent-Type: text/plain; name="small.txt"\r\nContent-Disposition: attachment; filename="small.txt"\r\n\r\nsmall\r\n--b2\r\nContent-Type: text/plain; name="big.txt"\r\nContent-Disposition: attachment; filename="big.txt"\r\n\r\n${'x'.repeat(64)}\r\n--b2--\r\n`,
+      );
+      expect(await limited.app.get(EmailIngestService).poll(mailboxId)).toEqual(['CREATED']);
+      const { ticket } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { filename sizeBytes fetchError } } } }`, {
+        id: await ticketIdByExternal('<big-attachment@customer.test>'),
+      });
+      expect(ticket.messages[0].attachments).toEqual([
+        { filename: 'small.txt', sizeBytes: 5, fetchError: null },
+        { filename: 'big.txt', sizeBytes: 64, fetchError: 'Larger than EMAIL_MAX_ATTACHMENT_BYTES (64 > 20 bytes): listed, content not kept' },
+      ]);
+      const stored = await ds.query(`SELECT a.filename, a.content IS NOT NULL AS kept FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = '<big-attachment@customer.test>' ORDER BY filename`);
+      expect(stored).toEqual([{ filename: 'big.txt', kept: false }, { filename: 'small.txt', kept: true }]);
+    });
   });
 
   describe('a mailbox that logs in with OAuth2 access tokens', () => {

@@ -1,11 +1,13 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type PgBoss from 'pg-boss';
+import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
+import { JobQueue } from '../../common/jobs/job-queue';
 import type { JsonObject, RequestContext } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { isOpenAt } from '../../sla/business-hours';
@@ -23,9 +25,18 @@ import { inboundContext } from '../inbound-context';
 
 export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED';
 
+interface AcknowledgeJob {
+  tenantId: string;
+  mailboxId: string;
+  ticketId: string;
+}
+
 const FETCH_CHUNK = 25;
-/** Above this many new conversations from one sender in the window, mail joins their open ticket and gets no acknowledgement. */
-const SENDER_CAP = { messages: 10, windowMs: 10 * 60_000 };
+export const EMAIL_ACKNOWLEDGE_QUEUE = 'email-acknowledge';
+/** The tag on the ticket a runaway sender's mail was gathered into. */
+export const MAIL_LOOP_TAG = 'mail-loop';
+/** message.content.type of the automatic acknowledgement. */
+const ACKNOWLEDGEMENT = 'auto-acknowledgement';
 const ATTACHMENT_NAMESPACE = '3f0d8c52-7a11-4f8e-9b0e-6c1d2a7e5b44';
 
 /**
@@ -35,18 +46,18 @@ const ATTACHMENT_NAMESPACE = '3f0d8c52-7a11-4f8e-9b0e-6c1d2a7e5b44';
  * message already stored. One instance polls a mailbox at a time (advisory lock).
  */
 @Injectable()
-export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
+export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task = new PeriodicTask(
     () => this.pollAll(),
     (error) => this.logger.error({ err: error }, 'Mailbox polling failed'),
   );
-  private readonly recentBySender = new Map<string, number[]>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
     private readonly sla: SlaSettingsService,
+    private readonly jobs: JobQueue,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -55,6 +66,11 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit() {
     this.task.start(this.config.EMAIL_POLL_INTERVAL_SECONDS);
+  }
+
+  async onApplicationBootstrap() {
+    await this.jobs.queue(EMAIL_ACKNOWLEDGE_QUEUE, { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 });
+    await this.jobs.work<AcknowledgeJob>(EMAIL_ACKNOWLEDGE_QUEUE, (job) => this.acknowledge(job), { pollingIntervalSeconds: 1 });
   }
 
   onApplicationShutdown() {
@@ -136,7 +152,11 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
     return outcomes;
   }
 
-  /** One raw RFC 5322 message into the store's tickets. */
+  /**
+   * One raw RFC 5322 message into the store's tickets, in one transaction: the message with its
+   * mailbox, its attachments and (for a new conversation) the acknowledgement job. Once it is
+   * committed a replay finds it by Message-ID, so nothing may be left for after the commit.
+   */
   async ingest(mailbox: Mailbox, source: Buffer): Promise<IngestOutcome> {
     const parsed = await simpleParser(source, { skipImageLinks: true });
     const from = parsed.from?.value[0];
@@ -148,46 +168,39 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
     }
     const ctx = await inboundContext(this.dataSource, mailbox.tenantId);
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
+    if (await this.storedMessageId(mailbox.tenantId, messageId)) return 'DUPLICATE';
 
-    const stored = await this.storedMessageId(mailbox.tenantId, messageId);
-    if (stored) {
-      await this.storeAttachments(mailbox, stored, messageId, parsed); // a replay after a crash may have missed them
-      return 'DUPLICATE';
-    }
     const text = parsed.text?.trim() ? parsed.text : parsed.html ? htmlToText(parsed.html, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] }) : '';
     const body = stripQuotedReply(text) || (parsed.attachments.length ? '(مرفقات)' : '(رسالة فارغة)');
-    const ticketId = await this.threadOf(mailbox.tenantId, parsed, from.address);
-    let outcome: IngestOutcome;
-    let created = false;
-    let ticket;
-    if (ticketId) {
-      ({ ticket } = await this.tickets.addMessage(ctx, {
-        ticketId,
-        body,
-        authorType: AuthorType.CUSTOMER,
-        authorName: from.name || undefined,
-        internal: false,
-        channel: Channel.EMAIL,
-        externalId: messageId,
-      }));
-      outcome = 'REPLY';
-    } else {
-      const flooding = this.overSenderCap(`${mailbox.id}:${from.address.toLowerCase()}`);
-      ({ ticket, created } = await this.tickets.create(ctx, {
-        subject: (parsed.subject ?? '').trim() || '(بدون عنوان)',
-        body,
-        channel: Channel.EMAIL,
-        customer: { email: from.address, name: from.name || undefined },
-        externalMessageId: messageId,
-        joinOpenTicket: flooding,
-      }));
-      outcome = created ? 'CREATED' : 'REPLY';
-      if (created && !flooding) await this.acknowledge(ctx, mailbox, ticket.id, ticket.number, body, ticket.sla);
-    }
-    const messageRowId = (await this.storedMessageId(mailbox.tenantId, messageId))!;
-    await this.dataSource.query(`UPDATE messages SET mailbox_id = $3 WHERE tenant_id = $1 AND id = $2`, [mailbox.tenantId, messageRowId, mailbox.id]);
-    await this.storeAttachments(mailbox, messageRowId, messageId, parsed);
-    return outcome;
+    const thread = await this.threadOf(mailbox.tenantId, parsed, from.address);
+    // A runaway sender (two auto-responders mailing each other, a script) opens no more tickets and gets no acknowledgements.
+    const loopingInto = thread ? null : await this.ticketOfLoopingSender(mailbox.tenantId, from.address);
+    const acknowledge = !thread && !loopingInto && (await this.acknowledgesNow(ctx, mailbox));
+    const reply = { body, authorType: AuthorType.CUSTOMER, authorName: from.name || undefined, internal: false, channel: Channel.EMAIL, externalId: messageId };
+
+    return this.tickets.inOneTransaction(ctx, async (steps, manager) => {
+      let outcome: IngestOutcome = 'REPLY';
+      let messageRowId: string;
+      if (thread || loopingInto) {
+        const { message, ticket } = await steps.addMessage({ ...reply, ticketId: (thread ?? loopingInto)! });
+        messageRowId = message.id;
+        if (loopingInto && !ticket.tags.includes(MAIL_LOOP_TAG)) await steps.update(ticket.id, { tags: [...ticket.tags, MAIL_LOOP_TAG] });
+      } else {
+        const { ticket, created } = await steps.create({
+          subject: (parsed.subject ?? '').trim() || '(بدون عنوان)',
+          body,
+          channel: Channel.EMAIL,
+          customer: { email: from.address, name: from.name || undefined },
+          externalMessageId: messageId,
+        });
+        if (created) outcome = 'CREATED';
+        messageRowId = (await manager.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [mailbox.tenantId, messageId]))[0].id;
+        if (created && acknowledge) await this.jobs.send<AcknowledgeJob>(manager, EMAIL_ACKNOWLEDGE_QUEUE, { tenantId: mailbox.tenantId, mailboxId: mailbox.id, ticketId: ticket.id });
+      }
+      await manager.query(`UPDATE messages SET mailbox_id = $3 WHERE tenant_id = $1 AND id = $2`, [mailbox.tenantId, messageRowId, mailbox.id]);
+      await this.storeAttachments(manager, mailbox, messageRowId, messageId, parsed);
+      return outcome;
+    });
   }
 
   /** The row of an email already stored under this Message-ID. */
@@ -217,12 +230,14 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
     return row?.id ?? null;
   }
 
-  private async storeAttachments(mailbox: Mailbox, messageRowId: string, messageId: string, parsed: ParsedMail) {
+  private async storeAttachments(manager: EntityManager, mailbox: Mailbox, messageRowId: string, messageId: string, parsed: ParsedMail) {
+    const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
     for (const [index, attachment] of parsed.attachments.entries()) {
-      const keep = attachment.size <= this.config.EMAIL_MAX_ATTACHMENT_BYTES;
-      await this.dataSource.query(
-        `INSERT INTO message_attachments (tenant_id, id, message_id, filename, content_type, size_bytes, content_id, content)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      const keep = attachment.size <= max;
+      await manager.query(
+        // clock_timestamp(): one transaction's now() is the same for all, and created_at orders them as the mail did.
+        `INSERT INTO message_attachments (tenant_id, id, message_id, filename, content_type, size_bytes, content_id, content, fetch_error, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp()) ON CONFLICT DO NOTHING`,
         [
           mailbox.tenantId,
           uuidv5(`${mailbox.tenantId}:${messageId}:${index}`, ATTACHMENT_NAMESPACE),
@@ -232,32 +247,67 @@ export class EmailIngestService implements OnModuleInit, OnApplicationShutdown {
           attachment.size,
           attachment.cid ?? null,
           keep ? attachment.content : null,
+          keep ? null : `Larger than EMAIL_MAX_ATTACHMENT_BYTES (${attachment.size} > ${max} bytes): listed, content not kept`,
         ],
       );
     }
   }
 
-  /** "We received your message #n; expect a reply by …", in the customer's language, when the mailbox asks for it. */
-  private async acknowledge(ctx: RequestContext, mailbox: Mailbox, ticketId: string, number: number, body: string, sla: JsonObject | null) {
-    if (mailbox.autoAcknowledge === AutoAcknowledge.OFF) return;
+  /** Whether a new conversation arriving now gets an acknowledgement (the mailbox's setting, the store's hours). */
+  private async acknowledgesNow(ctx: RequestContext, mailbox: Mailbox): Promise<boolean> {
+    if (mailbox.autoAcknowledge === AutoAcknowledge.OFF) return false;
+    if (mailbox.autoAcknowledge === AutoAcknowledge.ALWAYS) return true;
     const { calendar } = await this.sla.readSettings(ctx);
-    if (mailbox.autoAcknowledge === AutoAcknowledge.OUT_OF_HOURS && isOpenAt(new Date(), calendar)) return;
-    const due = firstResponseDue(sla);
-    const language = detectLanguage(body);
-    const arabic = language === 'ar';
-    const when = due ? formatForCustomer(due, language, calendar.timeZone) : null;
-    const text = arabic
-      ? `شكراً لتواصلك مع ${mailbox.name}. استلمنا رسالتك برقم #${number}${when ? ` وسنرد عليك قبل ${when}` : ' وسنرد عليك في أقرب وقت'}.`
-      : `Thank you for contacting ${mailbox.name}. We received your message as #${number}${when ? ` and will reply by ${when}` : ' and will reply as soon as we can'}.`;
-    await this.tickets.addMessage(ctx, { ticketId, body: text, authorType: AuthorType.SYSTEM, authorName: mailbox.name, internal: false, channel: Channel.EMAIL });
+    return !isOpenAt(new Date(), calendar);
   }
 
-  private overSenderCap(key: string): boolean {
-    const now = Date.now();
-    const recent = (this.recentBySender.get(key) ?? []).filter((t) => now - t < SENDER_CAP.windowMs);
-    recent.push(now);
-    this.recentBySender.set(key, recent);
-    return recent.length > SENDER_CAP.messages;
+  /**
+   * The job: "We received your message #n; expect a reply by …", in the customer's language, as a
+   * public SYSTEM message that email delivery sends. Written once per ticket even if the job runs again.
+   */
+  async acknowledge(job: PgBoss.JobWithMetadata<AcknowledgeJob>): Promise<void> {
+    const { tenantId, mailboxId, ticketId } = job.data;
+    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ tenantId, id: mailboxId });
+    if (!mailbox) return;
+    const ctx = await inboundContext(this.dataSource, tenantId);
+    const { calendar } = await this.sla.readSettings(ctx);
+    await this.tickets.inOneTransaction({ ...ctx, actor: { type: 'SYSTEM', id: null } }, async (steps, manager) => {
+      const [ticket] = await manager.query(
+        `SELECT t.number, t.sla, (SELECT m.body FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id ORDER BY m.created_at LIMIT 1) AS body,
+                EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id AND m.content->>'type' = $3) AS acknowledged
+           FROM tickets t WHERE t.tenant_id = $1 AND t.id = $2 FOR UPDATE`,
+        [tenantId, ticketId, ACKNOWLEDGEMENT],
+      );
+      if (!ticket || ticket.acknowledged) return;
+      const due = firstResponseDue(ticket.sla as JsonObject | null);
+      const language = detectLanguage(ticket.body ?? '');
+      const when = due ? formatForCustomer(due, language, calendar.timeZone) : null;
+      const text =
+        language === 'ar'
+          ? `شكراً لتواصلك مع ${mailbox.name}. استلمنا رسالتك برقم #${ticket.number}${when ? ` وسنرد عليك قبل ${when}` : ' وسنرد عليك في أقرب وقت'}.`
+          : `Thank you for contacting ${mailbox.name}. We received your message as #${ticket.number}${when ? ` and will reply by ${when}` : ' and will reply as soon as we can'}.`;
+      await steps.addMessage({ ticketId, body: text, authorType: AuthorType.SYSTEM, authorName: mailbox.name, internal: false, channel: Channel.EMAIL }, { content: { type: ACKNOWLEDGEMENT } });
+    });
+  }
+
+  /**
+   * When the sender has already sent EMAIL_SENDER_CAP_PER_HOUR messages in the last hour (counted
+   * in the database, so it holds across instances and restarts): their most recent ticket, which
+   * the message joins instead of opening another. Their mail is kept, only the ticket flood stops.
+   */
+  private async ticketOfLoopingSender(tenantId: string, sender: string): Promise<string | null> {
+    const [row] = await this.dataSource.query(
+      `WITH sender_tickets AS (
+         SELECT t.id, t.status, t.updated_at FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+          WHERE ci.tenant_id = $1 AND ci.kind = 'EMAIL' AND ci.value = lower($2))
+       SELECT (SELECT id FROM sender_tickets ORDER BY status <> 'CLOSED' DESC, updated_at DESC LIMIT 1) AS ticket_id,
+              (SELECT count(*)::int FROM sender_tickets st JOIN messages m ON m.tenant_id = $1 AND m.ticket_id = st.id
+                WHERE m.channel = 'EMAIL' AND m.author_type = 'CUSTOMER' AND m.created_at > now() - interval '1 hour') AS last_hour`,
+      [tenantId, sender],
+    );
+    if (!row?.ticket_id || row.last_hour < this.config.EMAIL_SENDER_CAP_PER_HOUR) return null;
+    this.logger.warn({ tenantId, lastHour: row.last_hour, ticketId: row.ticket_id }, 'Sender over the per-hour cap: mail joins their latest ticket');
+    return row.ticket_id;
   }
 }
 

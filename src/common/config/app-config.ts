@@ -76,12 +76,19 @@ export class AppConfig {
   @IsBoolean()
   EMAIL_IDLE = true;
 
-  /** Largest attachment kept from incoming mail; larger ones are listed without content. */
+  /** Largest attachment kept from incoming mail; larger ones are listed without content, with the reason in fetchError. */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(100 * 1024 * 1024)
   EMAIL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+  /** Loop guard: a sender's mail beyond this many messages in the last hour opens no ticket and gets no acknowledgement; it joins their latest ticket (tagged mail-loop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  EMAIL_SENDER_CAP_PER_HOUR = 30;
 
   /** The API's public address, for links sent to customers (CSAT surveys); default http://localhost:PORT. */
   @IsOptional()
