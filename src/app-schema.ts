@@ -20,6 +20,7 @@ import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
 import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
 import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 import { CsatSurvey } from './metrics/entities/csat-survey.entity';
+import { KpiGoalsRow } from './metrics/entities/kpi-goals.entity';
 import { Mailbox } from './channels/email/entities/mailbox.entity';
 import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
 import { WebhookEndpoint } from './channels/webhooks/entities/webhook-endpoint.entity';
@@ -57,6 +58,7 @@ export const ENTITIES = [
   RoutingRuleRow,
   RoutingSettingsRow,
   CsatSurvey,
+  KpiGoalsRow,
   Mailbox,
   MessageAttachment,
   WebhookEndpoint,

@@ -1,4 +1,4 @@
-import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AgentsService } from '../auth/agents.service';
 import { RequirePermission } from '../auth/auth.decorators';
 import { Agent } from '../auth/entities/agent.entity';
@@ -7,7 +7,7 @@ import { badInput } from '../common/errors/domain-error';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
 import { TeamsService } from '../routing/teams.service';
-import { AgentScorecard, FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy, TeamScorecard } from './dto/kpi.types';
+import { AgentScorecard, FrictionDimension, FrictionPoint, KpiFilterInput, KpiGoals, KpiGroup, KpiGroupBy, TeamScorecard, UpdateKpiGoalsInput } from './dto/kpi.types';
 import { KpisService } from './kpis.service';
 
 const firstArg = (description: string) => ({ type: () => Int, defaultValue: 10, description });
@@ -27,6 +27,18 @@ export class KpisResolver {
     @Args('groupBy', { type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE }) groupBy: KpiGroupBy,
   ) {
     return this.kpisService.kpis(ctx, filter, groupBy);
+  }
+
+  @Query(() => KpiGoals)
+  @RequirePermission('kpis:read')
+  kpiGoals(@Ctx() ctx: RequestContext) {
+    return this.kpisService.goals(ctx);
+  }
+
+  @Mutation(() => KpiGoals, { description: "Sets the store's KPI goals." })
+  @RequirePermission('admin')
+  updateKpiGoals(@Ctx() ctx: RequestContext, @Args('input') input: UpdateKpiGoalsInput) {
+    return this.kpisService.updateGoals(ctx, input);
   }
 
   @Query(() => [FrictionPoint], { description: 'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period.' })
@@ -63,15 +75,16 @@ export class KpisResolver {
   }
 
   private async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM') {
-    const [groups, load] = await Promise.all([
+    const [groups, load, goals] = await Promise.all([
       this.kpisService.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
       this.kpisService.openLoad(ctx, by),
+      this.kpisService.goals(ctx),
     ]);
     const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));
     const loadById = new Map(load.map((l) => [l.id, l]));
     return [...new Set([...kpisById.keys(), ...loadById.keys()])].sort().map((id) => ({
       id,
-      kpis: kpisById.get(id) ?? this.kpisService.emptyGroup(id),
+      kpis: kpisById.get(id) ?? this.kpisService.emptyGroup(id, goals),
       openTickets: loadById.get(id)?.open ?? 0,
       openBreached: loadById.get(id)?.breached ?? 0,
     }));

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager } from 'typeorm';
 import { TenantTransactions } from '../common/database/tenant-transactions';
+import { definedFields } from '../common/defined-fields';
 import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
-import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy, UpdateKpiGoalsInput } from './dto/kpi.types';
 import { KPI_COUNT_COLUMNS as SQL_COUNTERS } from './kpi-rollup.service';
-import { addToHistogram, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, summariseKpis } from './kpi-formulas';
+import { addToHistogram, DEFAULT_KPI_GOALS, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, KpiGoals, summariseKpis } from './kpi-formulas';
+import { KpiGoalsRow } from './entities/kpi-goals.entity';
 
 const MAX_RANGE_DAYS = 400;
 
@@ -77,19 +79,32 @@ export class KpisService {
 
   async kpis(ctx: RequestContext, filter: KpiFilterInput, groupBy: KpiGroupBy, options: { forceScan?: boolean } = {}): Promise<KpiGroup[]> {
     this.checkPeriod(filter);
-    const aggregates = await this.aggregate(ctx, filter, groupBy, { histograms: true, forceScan: options.forceScan });
+    const [aggregates, goals] = await Promise.all([this.aggregate(ctx, filter, groupBy, { histograms: true, forceScan: options.forceScan }), this.goals(ctx)]);
     const groups: KpiGroup[] = [];
     for (const [key, counts] of aggregates.counts) {
       if (counts.created === 0) continue; // everything in it moved to other groups
       const histograms = aggregates.histograms.get(key) ?? emptyHistograms();
-      groups.push({ key: this.key(key, groupBy, ctx.tenantTimezone), ...summariseKpis(counts, histograms), backlog: aggregates.backlog?.get(key) ?? null });
+      groups.push({ key: this.key(key, groupBy, ctx.tenantTimezone), ...summariseKpis(counts, histograms, goals), backlog: aggregates.backlog?.get(key) ?? null });
     }
     return groups;
   }
 
   /** A group with no tickets in the period (an agent with open load only). */
-  emptyGroup(key: string): KpiGroup {
-    return { key, ...summariseKpis(emptyCounts(), emptyHistograms()), backlog: null };
+  emptyGroup(key: string, goals: KpiGoals): KpiGroup {
+    return { key, ...summariseKpis(emptyCounts(), emptyHistograms(), goals), backlog: null };
+  }
+
+  async goals(ctx: RequestContext): Promise<KpiGoals> {
+    const row = await this.db.read(ctx.tenantId, (m) => m.findOneBy(KpiGoalsRow, { tenantId: ctx.tenantId }));
+    if (!row) return DEFAULT_KPI_GOALS;
+    const { tenantId: _tenant, updatedAt: _updated, ...goals } = row;
+    return goals;
+  }
+
+  async updateGoals(ctx: RequestContext, input: UpdateKpiGoalsInput): Promise<KpiGoals> {
+    const goals = { ...(await this.goals(ctx)), ...definedFields(input) };
+    await this.db.run(ctx, (m) => m.upsert(KpiGoalsRow, { tenantId: ctx.tenantId, ...goals }, ['tenantId']));
+    return goals;
   }
 
   /** What generates tickets: the top values of a dimension by tickets created, with growth against the period before. */

@@ -121,6 +121,22 @@ describe('kpis', () => {
     const long = await t.gql(reporting, KPIS, { filter: { from: '2020-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
     expect(long.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  it("reports against the store's own goals, which only an admin sets", async () => {
+    const GOALS = `{ firstContactResolution firstReplySla nextReplySla resolutionSla csat }`;
+    const UPDATE = `mutation($input: UpdateKpiGoalsInput!) { updateKpiGoals(input: $input) ${GOALS} }`;
+    expect((await t.gqlOk(reporting, `{ kpiGoals ${GOALS} }`)).kpiGoals).toEqual({ firstContactResolution: 0.75, firstReplySla: 0.8, nextReplySla: 0.8, resolutionSla: 0.8, csat: 0.9 });
+    expect((await t.gql(reporting, UPDATE, { input: { firstReplySla: 0.6 } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await t.gql(store.key, UPDATE, { input: { firstReplySla: 1.5 } })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { firstReplySla: expect.any(Array) } });
+
+    const goals = (await t.gqlOk(store.key, UPDATE, { input: { firstReplySla: 0.6, firstContactResolution: 0.5 } })).updateKpiGoals;
+    expect(goals).toEqual({ firstContactResolution: 0.5, firstReplySla: 0.6, nextReplySla: 0.8, resolutionSla: 0.8, csat: 0.9 });
+    const { kpis } = await t.gqlOk(reporting, KPIS, { filter: PERIOD });
+    expect(kpis[0].firstContactResolution).toEqual({ rate: 0.5, goal: 0.5, goalMet: true });
+    expect(kpis[0].firstReplySla).toMatchObject({ rate: 2 / 3, goal: 0.6, goalMet: true });
+    const other = await t.createTenant('متجر ثالث');
+    expect((await t.gqlOk(other.key, `{ kpiGoals { firstReplySla } }`)).kpiGoals.firstReplySla).toBe(0.8);
+  });
 });
 
 describe('scorecards, products and business-time first response', () => {

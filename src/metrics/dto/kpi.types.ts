@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsArray, IsDate, IsEnum, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import '../../tickets/graphql-enums';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 
@@ -237,4 +237,60 @@ export class TeamScorecard {
 
   @Field(() => Int)
   openBreached: number;
+}
+
+@ObjectType({ description: "The store's goals, as shares in [0, 1]; every KPI group reports against them." })
+export class KpiGoals {
+  @Field(() => Float, { description: 'Default 0.75.' })
+  firstContactResolution: number;
+
+  @Field(() => Float, { description: 'Default 0.8 (80% of first replies within target).' })
+  firstReplySla: number;
+
+  @Field(() => Float, { description: 'Default 0.8.' })
+  nextReplySla: number;
+
+  @Field(() => Float, { description: 'Default 0.8.' })
+  resolutionSla: number;
+
+  @Field(() => Float, { description: 'Default 0.9.' })
+  csat: number;
+}
+
+@InputType({ description: 'Only the goals given change.' })
+export class UpdateKpiGoalsInput {
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  firstContactResolution?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  firstReplySla?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  nextReplySla?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  resolutionSla?: number;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  csat?: number;
 }
