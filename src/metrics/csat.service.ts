@@ -9,7 +9,7 @@ import { insertTicketEvents } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
-import { TicketsService } from '../tickets/tickets.service';
+import { TicketsService, TicketSteps } from '../tickets/tickets.service';
 import { CsatSurvey } from './entities/csat-survey.entity';
 
 export const SURVEY_LIFETIME_DAYS = 7;
@@ -92,17 +92,19 @@ export class CsatService implements OnModuleInit {
     return { ticketNumber: row.number, storeName: row.name, answered: Boolean(survey.answeredAt), expired: survey.expiresAt <= new Date() };
   }
 
-  /** Records the one answer; a low score flags the ticket for a follow-up. */
+  /** Records the one answer; a low score flags the ticket for a follow-up in the same transaction. */
   async answer(token: string, rating: number, comment?: string): Promise<void> {
     const survey = await this.surveyOf(token);
-    await this.dataSource.transaction(async (manager) => {
+    await this.tickets.inOneTransaction(systemContext(survey.tenantId), async (steps, manager) => {
       const [rows] = await manager.query(
         `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4
           WHERE tenant_id = $1 AND id = $2 AND answered_at IS NULL AND expires_at > now() RETURNING id`,
         [survey.tenantId, survey.id, rating, comment ?? null],
       );
       if (rows.length === 0) {
-        throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
+        // Read again: another answer may have committed since the survey was looked up.
+        const [{ answered_at: answeredAt }] = await manager.query(`SELECT answered_at FROM csat_surveys WHERE tenant_id = $1 AND id = $2`, [survey.tenantId, survey.id]);
+        throw new DomainError('CONFLICT', answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
       }
       // The ticket's KPI fact is its latest survey's rating.
       await manager.query(
@@ -114,21 +116,21 @@ export class CsatService implements OnModuleInit {
       await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
         { tenantId: survey.tenantId, ticketId: survey.ticketId, type: TicketEventType.CSAT_RECEIVED, data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } },
       ]);
+      if (rating <= 2) await this.followUp(steps, manager, survey, rating, comment);
     });
-    if (rating <= 2) await this.followUp(survey, rating, comment);
   }
 
-  private async followUp(survey: CsatSurvey, rating: number, comment?: string) {
-    const ctx = systemContext(survey.tenantId);
-    const ticket = await this.tickets.get(ctx, survey.ticketId);
+  /** A closed ticket cannot change: its low score stays visible in its CSAT_RECEIVED event and the KPIs. */
+  private async followUp(steps: TicketSteps, manager: EntityManager, survey: CsatSurvey, rating: number, comment?: string) {
+    const ticket = await manager.findOneByOrFail(Ticket, { tenantId: survey.tenantId, id: survey.ticketId });
     if (ticket.status === TicketStatus.CLOSED) return;
-    await this.tickets.addMessage(ctx, {
+    const { ticket: noted } = await steps.addMessage({
       ticketId: ticket.id,
       body: `تقييم منخفض (${rating}/5) — يحتاج متابعة مع العميل.${comment ? ` تعليق العميل: ${comment}` : ''}`,
       authorType: AuthorType.SYSTEM,
       internal: true,
     });
-    await this.tickets.update(ctx, ticket.id, { tags: [...ticket.tags, LOW_SCORE_TAG] });
+    await steps.update(ticket.id, { tags: [...noted.tags, LOW_SCORE_TAG] });
   }
 
   private async surveyOf(token: string): Promise<CsatSurvey> {
