@@ -288,6 +288,26 @@ describe('WhatsApp Cloud API channel', () => {
     expect((await db.query(`SELECT count(*) FROM messages WHERE external_id = ANY($1)`, [[toSecond, toNobody, toFirst]]))[0].count).toBe('2');
   });
 
+  it('the 24-hour window is per number: writing to the second number opens none on the first', async () => {
+    const customer = '966509990004';
+    const toFirst = wamid();
+    await post(wa({ contacts: [waContact(customer, 'عبير')], messages: [waText(customer, 'سؤال للرقم الأول', { id: toFirst })] }));
+    const first = await ticketOf(toFirst);
+    // A day later (and no longer fresh enough to continue), she writes to the second number: a ticket of its own.
+    await db.query(`UPDATE messages SET created_at = created_at - interval '25 hours' WHERE ticket_id = $1`, [first.id]);
+    await db.query(`UPDATE tickets SET updated_at = updated_at - interval '30 days' WHERE id = $1`, [first.id]);
+    const toSecond = wamid();
+    await post(waWebhook({ phoneNumberId: '106540352249999' }, { contacts: [waContact(customer, 'عبير')], messages: [waText(customer, 'سؤال للرقم الثاني', { id: toSecond })] }));
+    const second = await ticketOf(toSecond);
+    expect(second.id).not.toBe(first.id);
+
+    const refused = await t.gql(store.key, ADD_MESSAGE, { input: { ticketId: first.id, body: 'رد من الرقم الأول', authorType: 'AGENT', internal: false } });
+    expect(refused.errors?.[0].extensions.code).toBe('WHATSAPP_WINDOW_CLOSED');
+    await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: second.id, body: 'رد من الرقم الثاني', authorType: 'AGENT', internal: false } });
+    await eventuallyPasses(() => expect(fake.sent((r) => r.body?.text?.body === 'رد من الرقم الثاني').map((r) => r.path)).toEqual(['/v21.0/106540352249999/messages']));
+    expect(fake.sent((r) => r.body?.text?.body === 'رد من الرقم الأول')).toEqual([]);
+  });
+
   it('queued replies survive a restart and are sent exactly once', async () => {
     const from = '966533334444';
     const inbound = wamid();

@@ -90,11 +90,11 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
       if (!recipient) return this.refuse(manager, ctx, message.id, `The customer has no ${account.kind} id to write to`);
       content.to = recipient;
       if (content.type !== 'template' && account.kind !== MessagingChannelKind.X) {
-        const window = await this.checkWindow(manager, ctx.tenantId, change.ticket.customerId, message.channel, account.kind, message.at);
+        const window = await this.checkWindow(manager, ctx.tenantId, change.ticket.customerId, message.channel, account, message.at);
         if (window === 'CLOSED') {
           const reason =
             account.kind === MessagingChannelKind.WHATSAPP
-              ? 'The customer last wrote on WhatsApp more than 24 hours ago: only an approved template can be sent (sendWhatsAppTemplate)'
+              ? `The customer last wrote to ${account.displayName ?? account.name} on WhatsApp more than 24 hours ago: only an approved template can be sent from it (sendWhatsAppTemplate)`
               : `The customer last wrote on ${account.kind} more than 7 days ago: the platform allows no reply`;
           // An agent is told at once; an automatic message is recorded as failed for the agents to see.
           if (message.authorType === AuthorType.AGENT) {
@@ -161,15 +161,22 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     return phone ? String(phone.value).replace(/^\+/, '') : null;
   }
 
-  private async checkWindow(manager: EntityManager, tenantId: string, customerId: string, channel: Channel, kind: MessagingChannelKind, now: Date) {
+  /**
+   * The platforms' customer-service window is per business account: a customer who wrote to one
+   * WhatsApp number (or Page) has opened no window on another, so only their messages through the
+   * account the reply goes out from count (and those whose account is unknown: written through
+   * the API rather than a platform webhook).
+   */
+  private async checkWindow(manager: EntityManager, tenantId: string, customerId: string, channel: Channel, account: MessagingChannel, now: Date) {
     const [{ last }] = await manager.query(
       `SELECT max(m.created_at) AS last FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
-        WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3`,
-      [tenantId, customerId, channel],
+        WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3
+          AND (m.messaging_channel_id = $4 OR m.messaging_channel_id IS NULL)`,
+      [tenantId, customerId, channel, account.id],
     );
     const lastAt = last ? new Date(last) : null;
     if (windowOpen(lastAt, now)) return 'OPEN';
-    if (kind !== MessagingChannelKind.WHATSAPP && windowOpen(lastAt, now, HUMAN_AGENT_WINDOW_HOURS)) return 'HUMAN_AGENT';
+    if (account.kind !== MessagingChannelKind.WHATSAPP && windowOpen(lastAt, now, HUMAN_AGENT_WINDOW_HOURS)) return 'HUMAN_AGENT';
     return 'CLOSED';
   }
 
