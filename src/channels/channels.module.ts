@@ -14,6 +14,8 @@ import { MailboxWatcherService } from './email/mailbox-watcher.service';
 import { MailboxesResolver } from './email/mailboxes.resolver';
 import { MailboxesService } from './email/mailboxes.service';
 import { MessageAttachmentsResolver } from './email/message-attachments.resolver';
+import { MessageAttachmentsController } from './email/message-attachments.controller';
+import { MessageAttachmentsService } from './email/message-attachments.service';
 import { WebhooksResolver } from './webhooks/webhooks.resolver';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { ConnectionCountResolver } from '../common/graphql/connection';
@@ -35,8 +37,8 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
-  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController, TwilioVoiceController],
-  providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
+  controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController, TwilioVoiceController, MessageAttachmentsController],
+  providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, MessageAttachmentsService, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
     LiveChatService, LiveChatResolver,

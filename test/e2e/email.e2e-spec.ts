@@ -96,6 +96,30 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     expect(await ingest.poll(mailboxId)).toEqual([]); // nothing new
   });
 
+  it('lets staff download an attachment through GET /api/v1/attachments/:id, for their own store only', async () => {
+    const { ticket } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { id filename } } } }`, {
+      id: await ticketIdByExternal('<html-8859-6-0001@customer.test>'),
+    });
+    const [{ id }] = ticket.messages[0].attachments;
+    const download = (key?: string, attachmentId = id) => {
+      const req = t.http.get(`/api/v1/attachments/${attachmentId}`).responseType('blob');
+      return key ? req.set('authorization', `Bearer ${key}`) : req;
+    };
+    const res = await download(store.key);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="invoice.pdf"; filename*=UTF-8''invoice.pdf`);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(Buffer.from(res.body).toString()).toMatch(/^%PDF-1\.4/);
+    expect(Buffer.from(res.body)).toHaveLength(45);
+
+    const other = await t.createTenant('متجر آخر للمرفقات');
+    expect((await download(other.key)).status).toBe(404); // exists, but in another store
+    expect((await download(store.key, '0190a0f1-0000-7000-8000-000000000000')).status).toBe(404);
+    expect((await download(store.key, 'not-an-id')).status).toBe(400);
+    expect((await download()).status).toBe(401);
+  });
+
   it('leaves auto-replies and bounces alone: no ticket, no answer', async () => {
     const before = await ticketCount();
     await imap.append(fixture('auto-reply.eml'), fixture('bounce.eml'));
@@ -282,15 +306,19 @@ describe('email channel (real IMAP and SMTP servers)', () => {
         `From: Huda <huda@customer.test>\r\nTo: support@alward.test\r\nSubject: photos\r\nMessage-ID: <big-attachment@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b2"\r\n\r\n--b2\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nصور المنتج\r\n--b2\r\nContent-Type: text/plain; name="small.txt"\r\nContent-Disposition: attachment; filename="small.txt"\r\n\r\nsmall\r\n--b2\r\nContent-Type: text/plain; name="big.txt"\r\nContent-Disposition: attachment; filename="big.txt"\r\n\r\n${'x'.repeat(64)}\r\n--b2--\r\n`,
       );
       expect(await limited.app.get(EmailIngestService).poll(mailboxId)).toEqual(['CREATED']);
-      const { ticket } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { filename sizeBytes fetchError } } } }`, {
+      const { ticket } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { id filename sizeBytes fetchError } } } }`, {
         id: await ticketIdByExternal('<big-attachment@customer.test>'),
       });
       expect(ticket.messages[0].attachments).toEqual([
-        { filename: 'small.txt', sizeBytes: 5, fetchError: null },
-        { filename: 'big.txt', sizeBytes: 64, fetchError: 'Larger than EMAIL_MAX_ATTACHMENT_BYTES (64 > 20 bytes): listed, content not kept' },
+        { id: expect.any(String), filename: 'small.txt', sizeBytes: 5, fetchError: null },
+        { id: expect.any(String), filename: 'big.txt', sizeBytes: 64, fetchError: 'Larger than EMAIL_MAX_ATTACHMENT_BYTES (64 > 20 bytes): listed, content not kept' },
       ]);
       const stored = await ds.query(`SELECT a.filename, a.content IS NOT NULL AS kept FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = '<big-attachment@customer.test>' ORDER BY filename`);
       expect(stored).toEqual([{ filename: 'big.txt', kept: false }, { filename: 'small.txt', kept: true }]);
+      const [big] = ticket.messages[0].attachments.filter((a: { filename: string }) => a.filename === 'big.txt');
+      const refused = await t.http.get(`/api/v1/attachments/${big.id}`).set('authorization', `Bearer ${store.key}`);
+      expect(refused.status).toBe(404);
+      expect(JSON.stringify(refused.body)).toContain('Larger than EMAIL_MAX_ATTACHMENT_BYTES');
     });
   });
 
