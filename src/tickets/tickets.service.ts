@@ -130,6 +130,7 @@ export class TicketsService {
   async createProactive(
     ctx: RequestContext,
     input: Pick<Ticket, 'customerId' | 'subject' | 'channel' | 'category' | 'tags' | 'orderRef'> & { body: string; priority?: TicketPriority; idempotencyKey?: string },
+    extras: MessageExtras = {},
   ): Promise<Ticket> {
     return this.db.run(ctx, async (manager) => {
       if (input.idempotencyKey) {
@@ -153,7 +154,7 @@ export class TicketsService {
           productRef: null,
           idempotencyKey: input.idempotencyKey ?? null,
         },
-        { authorType: AuthorType.SYSTEM, authorId: null, authorName: null, body: input.body, channel: input.channel, externalId: null },
+        { authorType: AuthorType.SYSTEM, authorId: null, authorName: null, body: input.body, channel: input.channel, externalId: null, ...extras },
         { proactive: true },
         { customerTier: customer.tier, categoryGiven: true, priorityGiven: input.priority !== undefined },
       );

@@ -7,10 +7,10 @@ import { Customer } from '../../tickets/entities/customer.entity';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { CustomerTier } from '../../tickets/ticket-enums';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
-import { TierRuleView, UpdateStoreSettingsInput } from './dto/store-settings.input';
+import { AutomationTemplateView, TierRuleView, UpdateStoreSettingsInput } from './dto/store-settings.input';
 import { StoreSettings } from './entities/store-settings.entity';
 import { Order } from './entities/order.entity';
-import { ScheduledAutomation } from './entities/scheduled-automation.entity';
+import { AutomationKind, ScheduledAutomation } from './entities/scheduled-automation.entity';
 import { StoreEventsService } from './store-events.service';
 
 @Resolver()
@@ -57,6 +57,11 @@ export class StoreSettingsResolver {
   @ResolveField(() => [TierRuleView], { description: 'The highest tier whose rule a customer meets; STANDARD when none. Manual tiers are kept.' })
   tierRules(@Parent() settings: StoreSettings): TierRuleView[] {
     return settings.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
+  }
+
+  @ResolveField(() => [AutomationTemplateView])
+  whatsappTemplates(@Parent() settings: StoreSettings): AutomationTemplateView[] {
+    return settings.whatsappTemplates.map((t) => ({ ...t, kind: t.kind as AutomationKind }));
   }
 }
 

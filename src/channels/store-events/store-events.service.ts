@@ -21,7 +21,7 @@ import { AutomationKind, AutomationStatus, ScheduledAutomation } from './entitie
 import { StoreEvent, StoreEventType } from './entities/store-event.entity';
 import { StoreSettings } from './entities/store-settings.entity';
 import { applyStoreEvent, fillPlaceholders } from './order-lifecycle';
-import { checkAutomationMessage, checkTierRules, MESSAGE_PLACEHOLDERS } from './store-settings-rules';
+import { checkAutomationMessage, checkAutomationTemplates, checkTierRules, MESSAGE_PLACEHOLDERS } from './store-settings-rules';
 
 const QUEUE = 'store-automation';
 
@@ -149,11 +149,14 @@ export class StoreEventsService implements OnApplicationBootstrap {
     }
     const tierProblem = input.tierRules ? checkTierRules(input.tierRules) : null;
     if (tierProblem) problems.tierRules = [tierProblem];
+    const templateProblem = input.whatsappTemplates ? checkAutomationTemplates(input.whatsappTemplates) : null;
+    if (templateProblem) problems.whatsappTemplates = [templateProblem];
     if (Object.keys(problems).length) throw badInput('Invalid store settings', problems);
     return this.db.run(ctx, async (m) => {
       await this.settingsIn(m, ctx.tenantId);
       const changes = definedFields(input) as Partial<StoreSettings>;
       if (input.tierRules) changes.tierRules = input.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
+      if (input.whatsappTemplates) changes.whatsappTemplates = input.whatsappTemplates.map(({ kind, name, language, parameters }) => ({ kind, name, language, parameters }));
       if (Object.keys(changes).length) await m.update(StoreSettings, { tenantId: ctx.tenantId }, changes);
       if (changes.tierRules) await this.retierAll(m, ctx.tenantId, changes.tierRules);
       return m.findOneByOrFail(StoreSettings, { tenantId: ctx.tenantId });
@@ -314,6 +317,10 @@ export class StoreEventsService implements OnApplicationBootstrap {
     if (automation.kind === AutomationKind.DELIVERY_CSAT) {
       values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
     }
+    const template = channel === Channel.WHATSAPP ? settings.whatsappTemplates.find((t) => t.kind === automation.kind) : undefined;
+    const extras = template
+      ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } }
+      : {};
     const { id: ticketId } = await this.tickets.createProactive(ctx, {
       customerId: customer.id,
       subject: opens.subject(order.externalId),
@@ -324,7 +331,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
       orderRef: order.externalId,
       priority: opens.priority,
       idempotencyKey: `automation:${automation.id}`,
-    });
+    }, extras);
     if (automation.kind === AutomationKind.DELIVERY_CSAT) await this.csat.issue(tenantId, automation.id, ticketId, customer.id);
     await this.dataSource.query(
       `UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'SCHEDULED'`,

@@ -1,5 +1,5 @@
 import { CustomerTier } from '../../tickets/ticket-enums';
-import { checkAutomationMessage, checkTierRules } from './store-settings-rules';
+import { checkAutomationMessage, checkAutomationTemplates, checkTierRules } from './store-settings-rules';
 
 describe('checkAutomationMessage', () => {
   it('accepts the placeholders of its message, spaced or not', () => {
@@ -29,5 +29,22 @@ describe('checkTierRules', () => {
     expect(checkTierRules([{ tier: CustomerTier.STANDARD, minOrders: 1 }])).toMatch(/STANDARD/);
     expect(checkTierRules([{ tier: CustomerTier.GOLD, minOrders: 1 }, { tier: CustomerTier.GOLD, minOrders: 2 }])).toBe('one rule per tier: GOLD appears twice');
     expect(checkTierRules([{ tier: CustomerTier.VIP, minLifetimeValue: null, minOrders: null }])).toBe('the VIP rule needs minLifetimeValue or minOrders');
+  });
+});
+
+describe('checkAutomationTemplates', () => {
+  const followUp = { kind: 'DELIVERY_FOLLOW_UP' as const, name: 'order_followup', language: 'ar', parameters: ['customer.name', 'order.id'] };
+
+  it('accepts one template per automation with its message placeholders as parameters', () => {
+    expect(checkAutomationTemplates([followUp, { kind: 'DELIVERY_CSAT', name: 'csat_link', language: 'en_US', parameters: ['survey.link'] }])).toBeNull();
+  });
+
+  it('refuses a second template for an automation, a name or language Meta would not have, or a foreign placeholder', () => {
+    expect(checkAutomationTemplates([followUp, followUp])).toBe('one template per automation: DELIVERY_FOLLOW_UP appears twice');
+    expect(checkAutomationTemplates([{ ...followUp, name: 'Order Followup' }])).toMatch(/lower-case/);
+    expect(checkAutomationTemplates([{ ...followUp, language: 'arabic' }])).toMatch(/language/);
+    expect(checkAutomationTemplates([{ ...followUp, parameters: ['survey.link'] }])).toBe(
+      'DELIVERY_FOLLOW_UP: unknown parameter survey.link; allowed: customer.name, order.id',
+    );
   });
 });

@@ -33,3 +33,39 @@ export function checkTierRules(rules: readonly TierRule[]): string | null {
   }
   return null;
 }
+
+type AutomationKindName = 'DELIVERY_FOLLOW_UP' | 'DELIVERY_CSAT' | 'DELAY_NOTICE';
+
+/** The message each automation sends, whose placeholders its WhatsApp template may take as parameters. */
+export const MESSAGE_OF: Record<AutomationKindName, keyof typeof MESSAGE_PLACEHOLDERS> = {
+  DELIVERY_FOLLOW_UP: 'followUpMessage',
+  DELIVERY_CSAT: 'csatMessage',
+  DELAY_NOTICE: 'delayMessage',
+};
+
+/**
+ * The approved WhatsApp template an automation sends instead of its free-form message: days after
+ * a delivery the customer's 24-hour window is usually closed, and only templates may go out.
+ */
+export interface AutomationTemplate {
+  kind: AutomationKindName;
+  name: string;
+  language: string;
+  /** Placeholder names ({{1}}, {{2}} … in the template's body, in order). */
+  parameters: string[];
+}
+
+/** What is wrong with a set of automation templates, or null. */
+export function checkAutomationTemplates(templates: readonly AutomationTemplate[]): string | null {
+  const seen = new Set<string>();
+  for (const template of templates) {
+    if (seen.has(template.kind)) return `one template per automation: ${template.kind} appears twice`;
+    seen.add(template.kind);
+    if (!/^[a-z0-9_]{1,512}$/.test(template.name)) return `${template.kind}: a template name has lower-case letters, digits and underscores only`;
+    if (!/^[a-z]{2,3}(_[A-Z]{2})?$/.test(template.language)) return `${template.kind}: the language is a code such as ar or en_US`;
+    const allowed: readonly string[] = MESSAGE_PLACEHOLDERS[MESSAGE_OF[template.kind]];
+    const unknown = template.parameters.filter((p) => !allowed.includes(p));
+    if (unknown.length) return `${template.kind}: unknown parameter ${unknown.join(', ')}; allowed: ${allowed.join(', ')}`;
+  }
+  return null;
+}

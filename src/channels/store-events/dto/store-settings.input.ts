@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsNotBlank } from '../../../tickets/dto/validators';
 import { CustomerTier } from '../../../tickets/ticket-enums';
+import { AutomationKind } from '../entities/scheduled-automation.entity';
 
 /** Declared here rather than on the StoreSettings entity: test set-up loads entities outside jest's module registry. */
 @ObjectType({ description: 'A tier earned by lifetime value or by number of orders (either is enough).' })
@@ -15,6 +16,44 @@ export class TierRuleView {
 
   @Field(() => Int, { nullable: true })
   minOrders: number | null;
+}
+
+@ObjectType({ description: 'The approved WhatsApp template an automation sends on WhatsApp instead of its message.' })
+export class AutomationTemplateView {
+  @Field(() => AutomationKind)
+  kind: AutomationKind;
+
+  @Field()
+  name: string;
+
+  @Field()
+  language: string;
+
+  @Field(() => [String], { description: "Placeholder names of the automation's message, one per {{n}} of the template, in order." })
+  parameters: string[];
+}
+
+@InputType()
+export class AutomationTemplateInput {
+  @Field(() => AutomationKind)
+  @IsEnum(AutomationKind)
+  kind: AutomationKind;
+
+  @Field({ description: 'As approved in WhatsApp Manager, e.g. order_followup.' })
+  @IsString()
+  @MaxLength(512)
+  name: string;
+
+  @Field({ description: 'The template language code, e.g. ar or en_US.' })
+  @IsString()
+  @MaxLength(10)
+  language: string;
+
+  @Field(() => [String], { defaultValue: [] })
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  parameters: string[] = [];
 }
 
 @InputType()
@@ -86,4 +125,15 @@ export class UpdateStoreSettingsInput {
   @ValidateNested({ each: true })
   @Type(() => TierRuleInput)
   tierRules?: TierRuleInput[];
+
+  @Field(() => [AutomationTemplateInput], {
+    nullable: true,
+    description: 'Replaces the WhatsApp templates: an automation with one sends it on WhatsApp, where the 24-hour window is usually closed days after a delivery.',
+  })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.whatsappTemplates !== undefined)
+  @IsArray()
+  @ArrayMaxSize(3)
+  @ValidateNested({ each: true })
+  @Type(() => AutomationTemplateInput)
+  whatsappTemplates?: AutomationTemplateInput[];
 }

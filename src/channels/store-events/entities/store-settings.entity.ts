@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { TierRule } from '../customer-tier';
+import type { AutomationTemplate } from '../store-settings-rules';
 
 /** What store events set in motion, per store (created with the defaults on first use). */
 @ObjectType()
@@ -35,6 +36,9 @@ export class StoreSettings {
 
   @Column('jsonb')
   tierRules: TierRule[];
+
+  @Column('jsonb', { default: () => "'[]'" })
+  whatsappTemplates: AutomationTemplate[];
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
