@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { verifyWebhookSignature } from '../../src/channels/webhooks/webhook-signature';
 import { until } from './helpers/live';
 import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
@@ -35,6 +36,34 @@ describe('outbound webhooks', () => {
 
   const subscribe = async (events?: string[]) => (await t.gqlOk(store.key, CREATE, { input: { url: receiver.url, events, description: 'ERP' } })).createWebhookEndpoint;
   const deliveries = async (id: string, status?: string) => (await t.gqlOk(store.key, DELIVERIES, { id, status })).webhookDeliveries.edges.map((e: any) => e.node);
+
+  it('a slow receiver holds up neither other deliveries nor a database connection while it waits', async () => {
+    const slow = await WebhookReceiver.start();
+    slow.delayMs = 5000;
+    try {
+      await t.gqlOk(other.key, CREATE, { input: { url: slow.url, events: ['CREATED'] } });
+      await subscribe(['CREATED']);
+      await t.gqlOk(other.key, CREATE_TICKET, { input: arabicTicket(7) });
+      const ds = t.app.get(DataSource);
+      const claimed = async () => (await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1 AND next_attempt_at > now()`, [other.id]))[0].n;
+      for (const end = Date.now() + 5000; (await claimed()) === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      expect(await claimed()).toBe(1);
+      await new Promise((r) => setTimeout(r, 1500));
+      const [{ waiting }] = await ds.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND now() - state_change > interval '1 second'`,
+      );
+      expect(waiting).toBe(0);
+      await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(8) });
+      await until(() => receiver.accepted.length === 1);
+      expect(receiver.accepted).toHaveLength(1);
+      expect(slow.requests).toHaveLength(0); // still waiting for its answer
+      await until(() => slow.accepted.length === 1, 15_000);
+      expect(slow.accepted).toHaveLength(1);
+    } finally {
+      for (const e of (await t.gqlOk(other.key, ENDPOINTS)).webhookEndpoints) await t.gqlOk(other.key, `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: e.id });
+      await slow.stop();
+    }
+  });
 
   it('signs each event with the endpoint secret, in the order of the ticket timeline, with stable event ids', async () => {
     const { secret, endpoint } = await subscribe();

@@ -18,6 +18,8 @@ import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { nextAttemptAt, RetryPolicy, signWebhook } from './webhook-signature';
 
 const QUEUE = 'webhook-delivery';
+/** Beyond the receiver's time-out, how long a claimed delivery stays with its worker. */
+const LEASE_MARGIN_SECONDS = 30;
 const MAX_RESPONSE_NOTE = 300;
 
 interface DeliveryJob {
@@ -56,7 +58,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap() {
-    await this.jobs.work<DeliveryJob>(QUEUE, (job) => this.attempt(job.data), { pollingIntervalSeconds: 0.5 });
+    await this.jobs.work<DeliveryJob>(QUEUE, (job) => this.attempt(job.data), { pollingIntervalSeconds: 0.5, concurrency: this.config.WEBHOOK_CONCURRENCY });
   }
 
   // ── endpoints ─────────────────────────────────────────────────────────────────────────────
@@ -194,32 +196,55 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /**
-   * One attempt, holding the delivery's row lock (so no other worker sends it meanwhile). Returns
-   * quietly when there is nothing to do: already sent, endpoint disabled, an earlier delivery of the
-   * same ticket still pending (it hands over when done), or a retry that is not due yet.
+   * One attempt: claim the delivery, call the receiver outside any transaction (a slow receiver
+   * holds no database connection), record the outcome. Returns quietly when there is nothing to do.
    */
   async attempt({ tenantId, deliveryId }: DeliveryJob): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
+    const claimed = await this.claim(tenantId, deliveryId);
+    if (!claimed) return;
+    const secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
+    const outcome = await this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
+    await this.record(tenantId, deliveryId, outcome);
+  }
+
+  /**
+   * Takes a delivery for one attempt, unless it is already sent, its endpoint is disabled, an
+   * earlier delivery of the same ticket is still pending (it hands over when done) or its retry is
+   * not due. The claim is a lease: next_attempt_at moves past the attempt's time-out, so no other
+   * worker takes it meanwhile, and a job at the lease's end takes over if this process dies.
+   */
+  private claim(tenantId: string, deliveryId: string): Promise<Record<string, unknown> | null> {
+    return this.dataSource.transaction(async (m) => {
       const [row] = await m.query(
-        `SELECT d.id, d.endpoint_id, d.event_id, d.ticket_id, d.payload, d.attempts, d.created_at, d.next_attempt_at,
-                e.url, e.secret, e.enabled
+        `SELECT d.id, d.endpoint_id, d.event_id, d.ticket_id, d.payload, d.next_attempt_at, e.url, e.secret, e.enabled
            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
           WHERE d.tenant_id = $1 AND d.id = $2 AND d.status = 'PENDING'
           FOR UPDATE OF d SKIP LOCKED`,
         [tenantId, deliveryId],
       );
-      if (!row || !row.enabled) return;
-      if (row.next_attempt_at && (row.next_attempt_at as Date).getTime() > Date.now() + 1000) return;
+      if (!row || !row.enabled) return null;
+      if (row.next_attempt_at && (row.next_attempt_at as Date).getTime() > Date.now() + 1000) return null;
       if (row.ticket_id) {
         const [earlier] = await m.query(
           `SELECT 1 FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING' AND (event_id, id) < ($4, $5) LIMIT 1`,
           [tenantId, row.endpoint_id, row.ticket_id, row.event_id, row.id],
         );
-        if (earlier) return;
+        if (earlier) return null;
       }
+      const leaseEnd = new Date(Date.now() + (this.config.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN_SECONDS) * 1000);
+      await m.update(WebhookDelivery, { tenantId, id: deliveryId }, { nextAttemptAt: leaseEnd });
+      await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId }, { startAfter: leaseEnd });
+      return row as Record<string, unknown>;
+    });
+  }
 
-      const secret = this.box.open(row.secret as Buffer, secretLabel(row.endpoint_id as string));
-      const outcome = await this.post(row.url as string, secret, row.payload as JsonObject, deliveryId);
+  private record(tenantId: string, deliveryId: string, outcome: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
+    return this.dataSource.transaction(async (m) => {
+      const [row] = await m.query(
+        `SELECT id, endpoint_id, ticket_id, attempts, created_at FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' FOR UPDATE`,
+        [tenantId, deliveryId],
+      );
+      if (!row) return; // its endpoint was deleted meanwhile
       const attempts = (row.attempts as number) + 1;
       const now = new Date();
       if (outcome.ok) {

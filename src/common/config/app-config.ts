@@ -102,6 +102,13 @@ export class AppConfig {
   @Max(60)
   WEBHOOK_TIMEOUT_SECONDS = 10;
 
+  /** Webhook deliveries each instance sends at once (a slow receiver then holds up only its own share). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WEBHOOK_CONCURRENCY = 4;
+
   /** Delay before a failed webhook delivery is retried; doubled after each failure (±20% jitter), at most one hour. */
   @Transform(toInt)
   @IsInt()

@@ -71,19 +71,26 @@ export class JobQueue implements BeforeApplicationShutdown {
   }
 
   /** Runs `handler` for each job of `name` on this instance; a throw retries it per the queue's policy. */
-  async work<T extends object>(name: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
+  /** `concurrency` workers each fetch and run jobs one batch at a time (pg-boss 10 has one worker per work() call). */
+  async work<T extends object>(
+    name: string,
+    handler: JobHandler<T>,
+    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrency?: number } = {},
+  ): Promise<void> {
     await this.queue(name);
-    await this.boss.work<T>(name, { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-      for (const job of jobs) {
-        try {
-          await handler(job);
-        } catch (error) {
-          // pg-boss keeps the error on the job and retries it; say so where operators look.
-          this.logger.error(`Job ${name} ${job.id} failed (attempt ${job.retryCount + 1}): ${error instanceof Error ? error.message : String(error)}`);
-          throw error;
+    for (let i = 0; i < (options.concurrency ?? 1); i++) {
+      await this.boss.work<T>(name, { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
+        for (const job of jobs) {
+          try {
+            await handler(job);
+          } catch (error) {
+            // pg-boss keeps the error on the job and retries it; say so where operators look.
+            this.logger.error(`Job ${name} ${job.id} failed (attempt ${job.retryCount + 1}): ${error instanceof Error ? error.message : String(error)}`);
+            throw error;
+          }
         }
-      }
-    });
+      });
+    }
   }
 
   /**

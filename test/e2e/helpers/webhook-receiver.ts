@@ -12,6 +12,8 @@ export class WebhookReceiver {
   readonly requests: ReceivedWebhook[] = [];
   /** The status to answer with for the n-th request (0-based); 200 by default. */
   respond: (n: number, body: any) => number = () => 200;
+  /** How long to keep each request waiting before answering (and recording it). */
+  delayMs = 0;
 
   private constructor(private readonly server: Server) {}
 
@@ -20,7 +22,8 @@ export class WebhookReceiver {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (receiver.delayMs) await new Promise((resolve) => setTimeout(resolve, receiver.delayMs));
         const body = Buffer.concat(chunks).toString('utf8');
         const json = JSON.parse(body);
         const status = receiver.respond(receiver.requests.length, json);
