@@ -132,7 +132,8 @@ export class TicketsService {
     input: Pick<Ticket, 'customerId' | 'subject' | 'channel' | 'category' | 'tags' | 'orderRef'> & { body: string; priority?: TicketPriority; idempotencyKey?: string },
     extras: MessageExtras = {},
   ): Promise<Ticket> {
-    return this.db.run(ctx, async (manager) => {
+    let opened = false;
+    const result = await this.db.run(ctx, async (manager) => {
       if (input.idempotencyKey) {
         const done = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey });
         if (done) return done;
@@ -159,6 +160,7 @@ export class TicketsService {
         { customerTier: customer.tier, categoryGiven: true, priorityGiven: input.priority !== undefined },
       );
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { status: TicketStatus.PENDING, lastCustomerMessageAt: null });
+      opened = true;
       await this.recordEvents(manager, ctx, ticket.id, [
         { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: AuthorType.SYSTEM, internal: false } },
         { type: TicketEventType.STATUS_CHANGED, data: { from: TicketStatus.NEW, to: TicketStatus.PENDING, reason: 'proactive' } },
@@ -169,6 +171,8 @@ export class TicketsService {
         message: { id: message.id, channel: message.channel, authorType: AuthorType.SYSTEM, internal: false, at: message.createdAt },
       });
     });
+    if (opened) this.metrics.ticketsCreated.inc({ channel: input.channel });
+    return result;
   }
 
   /**

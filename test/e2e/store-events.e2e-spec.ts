@@ -105,6 +105,8 @@ describe('store events', () => {
     expect(ticket.messages[0].body).toContain('28 نوفمبر 2026'); // in the store's time zone, Gregorian, Arabic month name
     const after = (await t.gqlOk(store.key, CUSTOMER, { id: delayed.customer.id })).customer;
     expect(after.orders[0].automations).toEqual([{ kind: 'DELAY_NOTICE', status: 'DONE', ticketId: ticket.id }]);
+    // The store opened it: it counts among the tickets created.
+    expect((await t.http.get('/metrics')).text).toMatch(/^rida_tickets_created_total\{channel="EMAIL"\} 1$/m);
   });
 
   it('sets nothing in motion for events that arrive after the order moved on', async () => {
