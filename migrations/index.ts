@@ -22,6 +22,7 @@ import { SearchByWeek1764049000000 } from './1764049000000-search-by-week';
 import { KpiTiersAndSlaTargets1764050000000 } from './1764050000000-kpi-tiers-and-sla-targets';
 import { KpiGoals1764053000000 } from './1764053000000-kpi-goals';
 import { AutomationTemplates1764054000000 } from './1764054000000-automation-templates';
+import { EmailIngestFailures1764055000000 } from './1764055000000-email-ingest-failures';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   TwilioVoiceChannel1764052000000,
   KpiGoals1764053000000,
   AutomationTemplates1764054000000,
+  EmailIngestFailures1764055000000,
 ];

@@ -21,6 +21,7 @@ import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
 import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 import { CsatSurvey } from './metrics/entities/csat-survey.entity';
 import { KpiGoalsRow } from './metrics/entities/kpi-goals.entity';
+import { EmailIngestFailure } from './channels/email/entities/email-ingest-failure.entity';
 import { Mailbox } from './channels/email/entities/mailbox.entity';
 import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
 import { WebhookEndpoint } from './channels/webhooks/entities/webhook-endpoint.entity';
@@ -60,6 +61,7 @@ export const ENTITIES = [
   CsatSurvey,
   KpiGoalsRow,
   Mailbox,
+  EmailIngestFailure,
   MessageAttachment,
   WebhookEndpoint,
   WebhookDelivery,

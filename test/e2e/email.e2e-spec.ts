@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { EmailDeliveryService } from '../../src/channels/email/email-delivery.service';
-import { EmailIngestService } from '../../src/channels/email/email-ingest.service';
+import { EmailIngestService, MAX_INGEST_ATTEMPTS } from '../../src/channels/email/email-ingest.service';
 import { ADD_MESSAGE, eventuallyPasses, TestApp, TestTenant } from './helpers/test-app';
 import { TestImapServer, TestSmtpServer } from './helpers/mail-servers';
 
@@ -250,6 +251,29 @@ describe('email channel (real IMAP and SMTP servers)', () => {
       expect(ticket.messages.at(-1)).toMatchObject({ authorType: 'SYSTEM', internal: true });
     }, 15_000);
     smtp.refuseWith = undefined;
+  });
+
+  it('sets aside a message that fails on every try, keeps it whole and flagged, and reads on past it', async () => {
+    // A Message-ID too long for the database's index: the insert fails however often it is tried.
+    const huge = `<${randomBytes(2400).toString('base64')}@customer.test>`;
+    const poison = `From: Huda <huda@customer.test>\r\nTo: support@alward.test\r\nSubject: poison\r\nMessage-ID: ${huge}\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة لا تدخل\r\n`;
+    const after = `From: Huda <huda@customer.test>\r\nTo: support@alward.test\r\nSubject: after\r\nMessage-ID: <after-poison@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة بعدها\r\n`;
+    await imap.append(poison, after);
+    const MAILBOX = `{ mailboxes { id failedCount lastError } }`;
+    for (let attempt = 1; attempt < MAX_INGEST_ATTEMPTS; attempt++) {
+      expect(await ingest.poll(mailboxId)).toEqual([]); // the poll stops at it, to try again
+      expect((await t.gqlOk(store.key, MAILBOX)).mailboxes[0]).toMatchObject({ failedCount: 0, lastError: expect.stringMatching(/index row/) });
+    }
+    expect(await ingest.poll(mailboxId)).toEqual(['FAILED', 'CREATED']);
+    expect((await t.gqlOk(store.key, MAILBOX)).mailboxes[0]).toMatchObject({ failedCount: 1, lastError: null });
+    const { emailIngestFailures } = await t.gqlOk(store.key, `query($m: ID!) { emailIngestFailures(mailboxId: $m) { id uid subject messageId error } }`, { m: mailboxId });
+    expect(emailIngestFailures).toEqual([{ id: expect.any(String), uid: expect.any(String), subject: 'poison', messageId: huge, error: expect.stringMatching(/index row/) }]);
+    const [{ raw }] = await ds.query(`SELECT raw FROM email_ingest_failures WHERE id = $1`, [emailIngestFailures[0].id]);
+    expect(raw.toString('utf8')).toContain('رسالة لا تدخل');
+    expect((await imap.seenState()).unseen).toEqual([Number(emailIngestFailures[0].uid)]);
+    expect(await ingest.poll(mailboxId)).toEqual([]);
+    const other = await t.createTenant('متجر ثالث');
+    expect((await t.gql(other.key, `query($m: ID!) { emailIngestFailures(mailboxId: $m) { id } }`, { m: mailboxId })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
   it('reads new mail within a second over IMAP IDLE, without waiting for the poll', async () => {

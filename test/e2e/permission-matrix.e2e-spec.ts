@@ -58,6 +58,7 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   slaPolicies: { access: 'tickets:read', doc: () => `{ slaPolicies { id } }` },
   kpis: { access: 'kpis:read', doc: () => `{ kpis(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }) { created } }` },
   mailboxes: { access: 'admin', doc: () => `{ mailboxes { id } }` },
+  emailIngestFailures: { access: 'admin', doc: () => `{ emailIngestFailures(mailboxId: "${NO_ID}") { id } }` },
   createMailbox: {
     access: 'admin',
     doc: () => `mutation { createMailbox(input: { name: "د", address: "${unique()}@x.sa", imapHost: "127.0.0.1", imapUser: "u", imapPassword: "p", smtpHost: "127.0.0.1" }) { id } }`,

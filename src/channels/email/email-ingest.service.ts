@@ -5,7 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
-import { v5 as uuidv5 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { JobQueue } from '../../common/jobs/job-queue';
 import type { JsonObject, RequestContext } from '../../common/request-context';
@@ -17,13 +17,17 @@ import { AuthorType, Channel } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { automatedMailReason } from './automated-mail';
 import { stripQuotedReply, ticketNumberInSubject } from './email-text';
+import { EmailIngestFailure } from './entities/email-ingest-failure.entity';
 import { AutoAcknowledge, Mailbox } from './entities/mailbox.entity';
 import { imapClientFor, imapErrorText } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
 import { PeriodicTask } from '../../common/periodic-task';
 import { inboundContext } from '../inbound-context';
 
-export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED';
+export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED' | 'FAILED';
+
+/** Polls in a row a message may fail before it is set aside (a failure may be passing: the database restarting). */
+export const MAX_INGEST_ATTEMPTS = 3;
 
 interface AcknowledgeJob {
   tenantId: string;
@@ -127,10 +131,11 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
           }
           for (const uid of chunk) {
             const source = sources.get(uid);
-            const outcome = source ? await this.ingest(mailbox, source) : 'IGNORED';
+            const outcome = source ? await this.ingestOrSetAside(mailbox, uidValidity, uid, source) : 'IGNORED';
             outcomes.push(outcome);
             options.afterCommit?.(uid);
-            await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+            // A message set aside stays unread and flagged in the mailbox, for a person to look at.
+            await client.messageFlagsAdd(String(uid), [outcome === 'FAILED' ? '\\Flagged' : '\\Seen'], { uid: true });
             await this.dataSource.query(
               `UPDATE mailboxes SET last_uid = $2, ingested_count = ingested_count + $3, ignored_count = ignored_count + $4 WHERE id = $1`,
               [mailbox.id, uid, outcome === 'CREATED' || outcome === 'REPLY' ? 1 : 0, outcome === 'IGNORED' ? 1 : 0],
@@ -150,6 +155,41 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
       if (options.afterCommit) throw error; // tests want to see it
     }
     return outcomes;
+  }
+
+  /**
+   * ingest(), or — when the same message has now failed MAX_INGEST_ATTEMPTS polls in a row — the
+   * message kept whole in email_ingest_failures, so one bad message cannot hold its mailbox forever.
+   * Earlier failures are thrown: the poll stops and the next one tries again.
+   */
+  private async ingestOrSetAside(mailbox: Mailbox, uidValidity: string | null, uid: number, source: Buffer): Promise<IngestOutcome> {
+    try {
+      return await this.ingest(mailbox, source);
+    } catch (error) {
+      const [[{ failing_attempts: attempts }]] = await this.dataSource.query(
+        `UPDATE mailboxes SET failing_attempts = CASE WHEN failing_uid = $2 THEN failing_attempts + 1 ELSE 1 END, failing_uid = $2 WHERE id = $1 RETURNING failing_attempts`,
+        [mailbox.id, uid],
+      );
+      if (attempts < MAX_INGEST_ATTEMPTS) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      const parsed = await simpleParser(source, { skipImageLinks: true }).catch(() => null);
+      await this.dataSource.transaction(async (m) => {
+        await m.insert(EmailIngestFailure, {
+          tenantId: mailbox.tenantId,
+          id: uuidv7(),
+          mailboxId: mailbox.id,
+          uidValidity,
+          uid: String(uid),
+          messageId: parsed?.messageId?.slice(0, 10_000) ?? null,
+          subject: parsed?.subject?.slice(0, 10_000) ?? null,
+          raw: source,
+          error: reason.slice(0, 2000),
+        });
+        await m.query(`UPDATE mailboxes SET failed_count = failed_count + 1, failing_uid = NULL, failing_attempts = 0 WHERE id = $1`, [mailbox.id]);
+      });
+      this.logger.error({ mailboxId: mailbox.id, uid, reason }, `Mail set aside after ${attempts} failed tries`);
+      return 'FAILED';
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
+import { EmailIngestFailure } from './entities/email-ingest-failure.entity';
 import { Mailbox } from './entities/mailbox.entity';
 import { MailboxesService } from './mailboxes.service';
 
@@ -14,6 +15,12 @@ export class MailboxesResolver {
   @RequirePermission('admin')
   mailboxes(@Ctx() ctx: RequestContext) {
     return this.service.list(ctx);
+  }
+
+  @Query(() => [EmailIngestFailure], { description: 'The latest 100 messages of a mailbox set aside after failing to ingest on every try (kept whole, flagged in the mailbox).' })
+  @RequirePermission('admin')
+  emailIngestFailures(@Ctx() ctx: RequestContext, @Args('mailboxId', { type: () => ID }, ParseUUIDPipe) mailboxId: string) {
+    return this.service.failures(ctx, mailboxId);
   }
 
   @Mutation(() => Mailbox, { description: 'Connects a mailbox: mail to it becomes tickets, replies go out through its SMTP server.' })

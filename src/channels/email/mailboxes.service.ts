@@ -7,6 +7,7 @@ import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
 import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
+import { EmailIngestFailure } from './entities/email-ingest-failure.entity';
 import { AutoAcknowledge, ConnectionSecurity, Mailbox } from './entities/mailbox.entity';
 import { definedFields } from '../../common/defined-fields';
 
@@ -35,6 +36,14 @@ export class MailboxesService {
 
   list(ctx: RequestContext): Promise<Mailbox[]> {
     return this.db.read(ctx.tenantId, (m) => m.find(Mailbox, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
+  }
+
+  /** Messages of a mailbox set aside after failing to ingest, newest first (the raw message stays in the database). */
+  failures(ctx: RequestContext, mailboxId: string): Promise<EmailIngestFailure[]> {
+    return this.db.read(ctx.tenantId, async (m) => {
+      if (!(await m.existsBy(Mailbox, { tenantId: ctx.tenantId, id: mailboxId }))) throw notFound('Mailbox', mailboxId);
+      return m.find(EmailIngestFailure, { where: { tenantId: ctx.tenantId, mailboxId }, order: { createdAt: 'DESC' }, take: 100 });
+    });
   }
 
   async create(ctx: RequestContext, input: CreateMailboxInput): Promise<Mailbox> {

@@ -144,6 +144,17 @@ export class Mailbox {
   @Column('integer', { default: 0 })
   ignoredCount: number;
 
+  @Field(() => Int, { description: 'Messages that failed to ingest on every try, kept whole in `emailIngestFailures`.' })
+  @Column('integer', { default: 0 })
+  failedCount: number;
+
+  /** The UID that failed on the latest tries, and how many times in a row. */
+  @Column('bigint', { nullable: true })
+  failingUid: string | null;
+
+  @Column('integer', { default: 0 })
+  failingAttempts: number;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
