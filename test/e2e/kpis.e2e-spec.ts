@@ -232,4 +232,12 @@ describe('kpis by customer tier, and the backlog of merged tickets', () => {
     const after = (await t.gqlOk(reporting, KPI_TIERS, { f: period() })).kpis[0];
     expect(after).toMatchObject({ created: 4, solved: 0, backlog: 3 });
   });
+
+  it('counts tickets per order: tickets naming an order over the orders they name', async () => {
+    for (const [i, orderRef] of ['A-100', 'A-100', 'B-200'].entries()) {
+      await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلبي', body: 'وين طلبي؟', orderRef, customer: { email: `order${i}@example.sa` } } });
+    }
+    const [all] = (await t.gqlOk(reporting, `query($f: KpiFilterInput!) { kpis(filter: $f) { created ticketsWithOrder ticketsPerOrder } }`, { f: period() })).kpis;
+    expect(all).toEqual({ created: 7, ticketsWithOrder: 3, ticketsPerOrder: 1.5 });
+  });
 });
