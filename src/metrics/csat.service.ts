@@ -55,17 +55,15 @@ export class CsatService implements OnModuleInit {
    * A survey on a ticket opened for it (7 days after delivery): the id is chosen by the caller,
    * so it can put the link in the message first, and issuing twice is harmless.
    */
-  async issue(tenantId: string, surveyId: string, ticketId: string, customerId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(CsatSurvey)
-        .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000) })
-        .orIgnore()
-        .execute();
-      await manager.update(Ticket, { tenantId, id: ticketId }, { csatSent: true });
-    });
+  async issue(manager: EntityManager, tenantId: string, surveyId: string, ticketId: string, customerId: string): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CsatSurvey)
+      .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000) })
+      .orIgnore()
+      .execute();
+    await manager.update(Ticket, { tenantId, id: ticketId }, { csatSent: true });
   }
 
   tokenFor(surveyId: string): string {

@@ -35,9 +35,17 @@ type NewEvent = { type: TicketEventType; data?: JsonObject };
 /** What a channel adapter knows about a message beyond its text: the account it came through and its structured parts. */
 export type MessageExtras = Partial<Pick<Message, 'messagingChannelId' | 'content'>>;
 
+export type ProactiveTicketInput = Pick<Ticket, 'customerId' | 'subject' | 'channel' | 'category' | 'tags' | 'orderRef'> & {
+  body: string;
+  priority?: TicketPriority;
+  idempotencyKey?: string;
+};
+
 /** The ticket use cases bound to one transaction (see TicketsService.inOneTransaction). */
 export interface TicketSteps {
   create(input: CreateTicketInput, extras?: MessageExtras): Promise<{ ticket: Ticket; created: boolean }>;
+  /** A ticket the store starts (see createProactiveIn). */
+  createProactive(input: ProactiveTicketInput, extras?: MessageExtras): Promise<Ticket>;
   addMessage(input: AddMessageInput, extras?: MessageExtras): Promise<{ message: Message; ticket: Ticket }>;
   update(id: string, input: UpdateTicketInput): Promise<Ticket>;
 }
@@ -125,54 +133,46 @@ export class TicketsService {
   /**
    * A ticket the store starts (a delay notice, a follow-up after delivery): its first message is
    * ours — public, by SYSTEM, sent through the channel's delivery like an agent reply — and the
-   * ticket then waits on the customer (PENDING) until they answer.
+   * ticket then waits on the customer (PENDING) until they answer. `opened` is false when the
+   * idempotency key found the ticket of an earlier run.
    */
-  async createProactive(
-    ctx: RequestContext,
-    input: Pick<Ticket, 'customerId' | 'subject' | 'channel' | 'category' | 'tags' | 'orderRef'> & { body: string; priority?: TicketPriority; idempotencyKey?: string },
-    extras: MessageExtras = {},
-  ): Promise<Ticket> {
-    let opened = false;
-    const result = await this.db.run(ctx, async (manager) => {
-      if (input.idempotencyKey) {
-        const done = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey });
-        if (done) return done;
-      }
-      const customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: input.customerId });
-      if (!customer) throw notFound('Customer', input.customerId);
-      const { ticket, message } = await this.openTicket(
-        manager,
-        ctx,
-        {
-          subject: input.subject,
-          channel: input.channel,
-          category: input.category,
-          priority: input.priority ?? TicketPriority.NORMAL,
-          customerId: customer.id,
-          tags: normaliseTags(input.tags),
-          customFields: {},
-          orderRef: input.orderRef,
-          productRef: null,
-          idempotencyKey: input.idempotencyKey ?? null,
-        },
-        { authorType: AuthorType.SYSTEM, authorId: null, authorName: null, body: input.body, channel: input.channel, externalId: null, ...extras },
-        { proactive: true },
-        { customerTier: customer.tier, categoryGiven: true, priorityGiven: input.priority !== undefined },
-      );
-      await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { status: TicketStatus.PENDING, lastCustomerMessageAt: null });
-      opened = true;
-      await this.recordEvents(manager, ctx, ticket.id, [
-        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: AuthorType.SYSTEM, internal: false } },
-        { type: TicketEventType.STATUS_CHANGED, data: { from: TicketStatus.NEW, to: TicketStatus.PENDING, reason: 'proactive' } },
-      ]);
-      return this.listeners.afterChange(manager, ctx, {
-        ticket: await this.reload(manager, ctx, ticket.id),
-        statusChange: { from: TicketStatus.NEW, to: TicketStatus.PENDING, at: message.createdAt },
-        message: { id: message.id, channel: message.channel, authorType: AuthorType.SYSTEM, internal: false, at: message.createdAt },
-      });
+  private async createProactiveIn(manager: EntityManager, ctx: RequestContext, input: ProactiveTicketInput, extras: MessageExtras): Promise<{ ticket: Ticket; opened: boolean }> {
+    if (input.idempotencyKey) {
+      const done = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: input.idempotencyKey });
+      if (done) return { ticket: done, opened: false };
+    }
+    const customer = await manager.findOneBy(Customer, { tenantId: ctx.tenantId, id: input.customerId });
+    if (!customer) throw notFound('Customer', input.customerId);
+    const { ticket, message } = await this.openTicket(
+      manager,
+      ctx,
+      {
+        subject: input.subject,
+        channel: input.channel,
+        category: input.category,
+        priority: input.priority ?? TicketPriority.NORMAL,
+        customerId: customer.id,
+        tags: normaliseTags(input.tags),
+        customFields: {},
+        orderRef: input.orderRef,
+        productRef: null,
+        idempotencyKey: input.idempotencyKey ?? null,
+      },
+      { authorType: AuthorType.SYSTEM, authorId: null, authorName: null, body: input.body, channel: input.channel, externalId: null, ...extras },
+      { proactive: true },
+      { customerTier: customer.tier, categoryGiven: true, priorityGiven: input.priority !== undefined },
+    );
+    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { status: TicketStatus.PENDING, lastCustomerMessageAt: null });
+    await this.recordEvents(manager, ctx, ticket.id, [
+      { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: AuthorType.SYSTEM, internal: false } },
+      { type: TicketEventType.STATUS_CHANGED, data: { from: TicketStatus.NEW, to: TicketStatus.PENDING, reason: 'proactive' } },
+    ]);
+    const opened = await this.listeners.afterChange(manager, ctx, {
+      ticket: await this.reload(manager, ctx, ticket.id),
+      statusChange: { from: TicketStatus.NEW, to: TicketStatus.PENDING, at: message.createdAt },
+      message: { id: message.id, channel: message.channel, authorType: AuthorType.SYSTEM, internal: false, at: message.createdAt },
     });
-    if (opened) this.metrics.ticketsCreated.inc({ channel: input.channel });
-    return result;
+    return { ticket: opened, opened: true };
   }
 
   /**
@@ -309,6 +309,11 @@ export class TicketsService {
             const created = await this.createIn(manager, ctx, input, extras, idempotencyKey ? requestFingerprint(request) : null);
             if (created.created) createdOn.push(input.channel ?? Channel.API);
             return created;
+          },
+          createProactive: async (input, extras = {}) => {
+            const { ticket, opened } = await this.createProactiveIn(manager, ctx, input, extras);
+            if (opened) createdOn.push(input.channel);
+            return ticket;
           },
           addMessage: (input, extras) => {
             if (input.authorType === AuthorType.CUSTOMER && input.internal) throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });

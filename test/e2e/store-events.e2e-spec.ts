@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { StoreEventsService } from '../../src/channels/store-events/store-events.service';
 import { eventually, TestApp, TestTenant } from './helpers/test-app';
 
 const RECORD = `mutation($input: StoreEventInput!) {
@@ -120,6 +122,25 @@ describe('store events', () => {
     const lateDelivery = await record({ type: 'ORDER_DELIVERED', orderId: '1007', customer: someone, occurredAt: '2026-11-01T10:00:00Z' });
     expect(lateDelivery.order.status).toBe('RETURNED');
     expect(lateDelivery.automations).toEqual([]);
+  });
+
+  it('sends nothing when a cancel commits while the automation is about to run', async () => {
+    const someone = { email: 'cancel@example.sa', name: 'منى' };
+    const { automations } = await record({ type: 'ORDER_DELIVERED', orderId: '1011', customer: someone, totalAmount: 60 });
+    const followUp = automations.find((a: any) => a.kind === 'DELIVERY_FOLLOW_UP');
+    const ds = t.app.get(DataSource);
+    const cancelling = ds.createQueryRunner();
+    await cancelling.connect();
+    await cancelling.startTransaction();
+    await cancelling.query(`SELECT 1 FROM scheduled_automations WHERE id = $1 FOR UPDATE`, [followUp.id]);
+    const run = t.app.get(StoreEventsService).runAutomation({ tenantId: store.id, automationId: followUp.id });
+    await new Promise((r) => setTimeout(r, 500)); // it has read the automation as SCHEDULED and waits for the row
+    await cancelling.query(`UPDATE scheduled_automations SET status = 'CANCELLED', note = 'Cancelled by hand' WHERE id = $1`, [followUp.id]);
+    await cancelling.commitTransaction();
+    await cancelling.release();
+    await run;
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1 AND order_ref = '1011'`, [store.id]);
+    expect(n).toBe(0);
   });
 
   it('lets an admin change the automations and the tier rules, re-tiering customers at once', async () => {

@@ -281,8 +281,8 @@ export class StoreEventsService implements OnApplicationBootstrap {
   }
 
   /**
-   * Runs a due automation once: the ticket it opens carries the automation id as its idempotency
-   * key, so a retry after a crash finds that ticket instead of opening another.
+   * Runs a due automation once: its ticket and DONE commit together under the automation's row
+   * lock, so neither a second run nor a cancel racing it can make it send twice or after all.
    */
   async runAutomation({ tenantId, automationId }: AutomationJob): Promise<void> {
     const loaded = await this.dataSource.transaction(async (m) => {
@@ -321,22 +321,32 @@ export class StoreEventsService implements OnApplicationBootstrap {
     const extras = template
       ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } }
       : {};
-    const { id: ticketId } = await this.tickets.createProactive(ctx, {
-      customerId: customer.id,
-      subject: opens.subject(order.externalId),
-      body: fillPlaceholders(settings[opens.template], values),
-      channel,
-      category: opens.category,
-      tags: ['proactive', opens.tag],
-      orderRef: order.externalId,
-      priority: opens.priority,
-      idempotencyKey: `automation:${automation.id}`,
-    }, extras);
-    if (automation.kind === AutomationKind.DELIVERY_CSAT) await this.csat.issue(tenantId, automation.id, ticketId, customer.id);
-    await this.dataSource.query(
-      `UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'SCHEDULED'`,
-      [tenantId, automationId, ticketId],
-    );
-    this.logger.log(`Automation ${automation.kind} ran for order ${order.externalId} of tenant ${tenantId}`);
+    // The ticket, its survey and DONE commit together under the automation's row lock, which a
+    // cancel takes too: an automation cancelled meanwhile sends nothing.
+    const ran = await this.tickets.inOneTransaction(ctx, async (steps, m) => {
+      const [current]: Array<{ status: AutomationStatus }> = await m.query(
+        `SELECT status FROM scheduled_automations WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+        [tenantId, automationId],
+      );
+      if (current?.status !== AutomationStatus.SCHEDULED) return false;
+      const ticket = await steps.createProactive(
+        {
+          customerId: customer.id,
+          subject: opens.subject(order.externalId),
+          body: fillPlaceholders(settings[opens.template], values),
+          channel,
+          category: opens.category,
+          tags: ['proactive', opens.tag],
+          orderRef: order.externalId,
+          priority: opens.priority,
+          idempotencyKey: `automation:${automation.id}`,
+        },
+        extras,
+      );
+      if (automation.kind === AutomationKind.DELIVERY_CSAT) await this.csat.issue(m, tenantId, automation.id, ticket.id, customer.id);
+      await m.query(`UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, automationId, ticket.id]);
+      return true;
+    });
+    if (ran) this.logger.log(`Automation ${automation.kind} ran for order ${order.externalId} of tenant ${tenantId}`);
   }
 }
