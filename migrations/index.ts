@@ -23,6 +23,7 @@ import { KpiTiersAndSlaTargets1764050000000 } from './1764050000000-kpi-tiers-an
 import { KpiGoals1764053000000 } from './1764053000000-kpi-goals';
 import { AutomationTemplates1764054000000 } from './1764054000000-automation-templates';
 import { EmailIngestFailures1764055000000 } from './1764055000000-email-ingest-failures';
+import { StoreCurrency1764056000000 } from './1764056000000-store-currency';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   KpiGoals1764053000000,
   AutomationTemplates1764054000000,
   EmailIngestFailures1764055000000,
+  StoreCurrency1764056000000,
 ];

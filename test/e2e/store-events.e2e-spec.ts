@@ -182,6 +182,19 @@ describe('store events', () => {
     expect((await t.gql(agent, UPDATE, { input: { delayNotices: false } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect((await t.gqlOk(other.key, `query { storeSettings { followUpAfterDeliveryHours } }`)).storeSettings.followUpAfterDeliveryHours).toBe(48);
   });
+
+  it('counts lifetime value in the store currency only, and recounts every customer when it changes', async () => {
+    const who = { email: 'gulf@example.sa' };
+    await record({ type: 'ORDER_PAID', orderId: '2001', customer: who, totalAmount: 2000 });
+    const mixed = (await record({ type: 'ORDER_PAID', orderId: '2002', customer: who, totalAmount: 500, currency: 'AED' })).customer;
+    expect(mixed).toMatchObject({ lifetimeValue: 2000, orderCount: 1, tier: 'SILVER' }); // the rules of the previous test: SILVER from 1 500
+    const UPDATE = `mutation($input: UpdateStoreSettingsInput!) { updateStoreSettings(input: $input) { currency } }`;
+    expect((await t.gqlOk(store.key, UPDATE, { input: { currency: 'AED' } })).updateStoreSettings.currency).toBe('AED');
+    expect((await t.gqlOk(store.key, CUSTOMER, { id: mixed.id })).customer).toMatchObject({ lifetimeValue: 500, orderCount: 1, tier: 'STANDARD' });
+    expect((await t.gql(store.key, UPDATE, { input: { currency: 'riyal' } })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    await t.gqlOk(store.key, UPDATE, { input: { currency: 'SAR' } });
+    expect((await t.gqlOk(store.key, CUSTOMER, { id: mixed.id })).customer).toMatchObject({ lifetimeValue: 2000, orderCount: 1, tier: 'SILVER' });
+  });
 });
 
 describe('store automations survive a restart and run once across instances', () => {

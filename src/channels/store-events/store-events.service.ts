@@ -153,13 +153,15 @@ export class StoreEventsService implements OnApplicationBootstrap {
     if (templateProblem) problems.whatsappTemplates = [templateProblem];
     if (Object.keys(problems).length) throw badInput('Invalid store settings', problems);
     return this.db.run(ctx, async (m) => {
-      await this.settingsIn(m, ctx.tenantId);
+      const before = await this.settingsIn(m, ctx.tenantId);
       const changes = definedFields(input) as Partial<StoreSettings>;
       if (input.tierRules) changes.tierRules = input.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
       if (input.whatsappTemplates) changes.whatsappTemplates = input.whatsappTemplates.map(({ kind, name, language, parameters }) => ({ kind, name, language, parameters }));
       if (Object.keys(changes).length) await m.update(StoreSettings, { tenantId: ctx.tenantId }, changes);
-      if (changes.tierRules) await this.retierAll(m, ctx.tenantId, changes.tierRules);
-      return m.findOneByOrFail(StoreSettings, { tenantId: ctx.tenantId });
+      const after = await m.findOneByOrFail(StoreSettings, { tenantId: ctx.tenantId });
+      if (after.currency !== before.currency) await this.recountAll(m, ctx.tenantId, after.currency);
+      if (changes.tierRules || after.currency !== before.currency) await this.retierAll(m, ctx.tenantId, after.tierRules);
+      return after;
     });
   }
 
@@ -218,19 +220,32 @@ export class StoreEventsService implements OnApplicationBootstrap {
     return m.findOneByOrFail(StoreSettings, { tenantId });
   }
 
-  /** Lifetime value and order count from the customer's paid orders not returned or cancelled; the tier from the rules. */
+  /** Lifetime value and order count from the customer's paid orders in the store's currency, not returned or cancelled; the tier from the rules. */
   private async refreshCustomer(m: EntityManager, tenantId: string, customerId: string, settings: StoreSettings) {
     const [[row]]: [[{ lifetime_value: string; order_count: number; tier_source: string; tier: CustomerTier }]] = await m.query(
       `UPDATE customers c SET lifetime_value = t.value, order_count = t.orders, updated_at = now()
          FROM (SELECT coalesce(sum(total_amount), 0) AS value, count(*)::int AS orders FROM orders
-                WHERE tenant_id = $1 AND customer_id = $2 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')) t
+                WHERE tenant_id = $1 AND customer_id = $2 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED') AND currency = $3) t
         WHERE c.tenant_id = $1 AND c.id = $2
         RETURNING c.lifetime_value, c.order_count, c.tier_source, c.tier`,
-      [tenantId, customerId],
+      [tenantId, customerId, settings.currency],
     );
     if (row.tier_source !== 'RULES') return;
     const tier = tierFor(settings.tierRules, Number(row.lifetime_value), row.order_count);
     if (tier !== row.tier) await m.update(Customer, { tenantId, id: customerId }, { tier });
+  }
+
+  /** refreshCustomer()'s lifetime value and order count for every customer of the store, in one statement. */
+  private async recountAll(m: EntityManager, tenantId: string, currency: string) {
+    await m.query(
+      `UPDATE customers c SET lifetime_value = coalesce(o.value, 0), order_count = coalesce(o.orders, 0), updated_at = now()
+         FROM customers c2 LEFT JOIN (
+                SELECT customer_id, sum(total_amount) AS value, count(*)::int AS orders FROM orders
+                 WHERE tenant_id = $1 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED') AND currency = $2 GROUP BY 1) o ON o.customer_id = c2.id
+        WHERE c.tenant_id = $1 AND c2.tenant_id = $1 AND c2.id = c.id
+          AND (c.lifetime_value, c.order_count) IS DISTINCT FROM (coalesce(o.value, 0), coalesce(o.orders, 0))`,
+      [tenantId, currency],
+    );
   }
 
   /** tierFor() over every rules-tiered customer of the store, in one statement. */

@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsNotBlank } from '../../../tickets/dto/validators';
 import { CustomerTier } from '../../../tickets/ticket-enums';
 import { AutomationKind } from '../entities/scheduled-automation.entity';
@@ -117,6 +117,11 @@ export class UpdateStoreSettingsInput {
   @IsNotBlank()
   @MaxLength(2000)
   delayMessage?: string;
+
+  @Field({ nullable: true, description: 'ISO 4217, e.g. SAR; lifetime values are recounted in it at once.' })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.currency !== undefined)
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as SAR' })
+  currency?: string;
 
   @Field(() => [TierRuleInput], { nullable: true, description: "Replaces the tier rules; customers whose tier the rules decide are re-tiered at once." })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.tierRules !== undefined)

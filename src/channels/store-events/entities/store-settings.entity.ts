@@ -34,6 +34,10 @@ export class StoreSettings {
   @Column('text')
   delayMessage: string;
 
+  @Field({ description: 'ISO 4217; lifetime value and tier rules count orders in this currency only. Default SAR.' })
+  @Column('text', { default: 'SAR' })
+  currency: string;
+
   @Column('jsonb')
   tierRules: TierRule[];
 
