@@ -71,4 +71,13 @@ describe('live chat', () => {
     const blank = await t.gql(token, SEND, { t: started.ticket.id, body: '   ' });
     expect(blank.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it("joins the customer's open conversation on another channel, and says whether someone is online", async () => {
+    const email = (
+      await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'تأخر الشحنة', body: 'الشحنة متأخرة', channel: 'EMAIL', category: 'SHIPPING', customer: { email: 'joined@example.sa' } } })
+    ).createTicket;
+    const token = (await t.gqlOk(store.key, `mutation($c: ID!) { createCustomerToken(customerId: $c) { token } }`, { c: email.customer.id })).createCustomerToken.token;
+    const started = (await t.gqlOk(token, START, { input: { body: 'متى توصل الشحنة؟ الشحن متأخر' } })).startChat;
+    expect(started).toMatchObject({ staffed: true, ticket: { id: email.id, channel: 'EMAIL' } }); // the agent of the previous test is online
+  });
 });

@@ -28,7 +28,10 @@ export class ChatSession {
   @Field(() => PortalTicket, { description: 'Listen on ticketMessages(ticketId) for the answers.' })
   ticket: PortalTicket;
 
-  @Field({ description: 'false: nobody could chat now; the chat was left as a message (the customer was told when to expect the reply).' })
+  @Field({
+    description:
+      "Whether someone who could answer is online. false on a new chat: it was left as a message and the customer told when to expect the reply; a chat joined to the customer's open conversation on another channel goes on there.",
+  })
   staffed: boolean;
 
   @Field(() => Date, { nullable: true, description: 'When the first reply is due at the latest.' })

@@ -39,9 +39,9 @@ export class LiveChatService {
       customer: { id: ctx.customerId },
       joinOpenTicket: true,
     });
-    if (ticket.channel !== Channel.CHAT || (await this.staffed(ctx.tenantId, ticket.teamId))) {
-      return { ticket, staffed: ticket.channel === Channel.CHAT, expectedReplyAt: firstResponseDue(ticket.sla) };
-    }
+    const staffed = await this.staffed(ctx.tenantId, ticket.teamId);
+    // Joined to the customer's open conversation on another channel: it goes on there, as it is.
+    if (ticket.channel !== Channel.CHAT || staffed) return { ticket, staffed, expectedReplyAt: firstResponseDue(ticket.sla) };
     const staff = systemContext(ctx.tenantId, ctx.tenantTimezone, ctx.tenantCountry);
     const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
     const due = firstResponseDue(left.sla);
