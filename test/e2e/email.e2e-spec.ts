@@ -144,6 +144,7 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     expect(sent.mail.messageId).toBe(reply.externalId);
     expect(reply.externalId).toMatch(/^<[0-9a-f-]{36}@alward\.test>$/);
     expect(sent.mail.inReplyTo).toBe('<w1256-0001@customer.test>');
+    expect(sent.mail.references).toBe('<w1256-0001@customer.test>');
     expect(sent.mail.text).toContain('طلبك مع شركة الشحن');
     expect(sent.mail.text).toContain('فريق دعم متجر الورد');
     await eventuallyPasses(async () => {
