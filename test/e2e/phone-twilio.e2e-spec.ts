@@ -121,6 +121,16 @@ describe('Twilio Voice status callbacks', () => {
     expect(Number((await db.query(`SELECT count(*) FROM calls WHERE tenant_id = $1`, [store.id]))[0].count)).toBe(before);
   });
 
+  it('a rotated Auth Token is the only one accepted', async () => {
+    const rotated = 'b7e2d9c4a1f04e6f9a3c8b5d2e1f0a77';
+    await t.gqlOk(store.key, `mutation($id: ID!, $token: String!) { updateMessagingChannel(id: $id, input: { appSecret: $token }) { id } }`, { id: channel.id, token: rotated });
+    const params = twilioCallStatus(ACCOUNT, { From: '+966551234000', CallDuration: '20' });
+    expect((await post(params)).status).toBe(401);
+    expect((await post(params, { token: rotated })).status).toBe(200);
+    expect(await callsOf(params.CallSid)).toBe(1);
+    await t.gqlOk(store.key, `mutation($id: ID!, $token: String!) { updateMessagingChannel(id: $id, input: { appSecret: $token }) { id } }`, { id: channel.id, token: AUTH_TOKEN });
+  });
+
   it('the signed URL includes the query string Twilio was given; a disconnected account is refused', async () => {
     const path = `${channel.webhookPath}?store=rose`;
     const params = twilioCallStatus(ACCOUNT, { From: '+966559876543', CallDuration: '12' });
