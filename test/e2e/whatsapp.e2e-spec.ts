@@ -195,6 +195,17 @@ describe('WhatsApp Cloud API channel', () => {
       const note = (await ticketOf(inboundId)).messages.at(-1);
       expect(note).toMatchObject({ internal: true, authorType: 'SYSTEM' });
       expect(note.body).toContain('(#100) Invalid parameter');
+
+      // The documented throughput limit (130429) is retried; an expired token (190) is not, until the store reconnects.
+      fake.failures.push(GRAPH_ERRORS.rateLimit);
+      const throttled = await reply('سنعود إليك خلال دقائق');
+      await eventuallyPasses(async () => expect((await deliveryOf(throttled.id)).deliveryStatus).toBe('SENT'), 15_000);
+      expect(fake.requests.filter((r) => r.body?.text?.body === 'سنعود إليك خلال دقائق').map((r) => r.status)).toEqual([429, 200]);
+      fake.failures.push(GRAPH_ERRORS.expiredToken);
+      const expired = await reply('رسالة بمفتاح منتهي');
+      await eventuallyPasses(async () => expect((await deliveryOf(expired.id)).deliveryStatus).toBe('FAILED'));
+      expect((await deliveryOf(expired.id)).deliveryError).toMatch(/^190: Error validating access token/);
+      expect(fake.requests.filter((r) => r.body?.text?.body === 'رسالة بمفتاح منتهي')).toHaveLength(1);
     });
 
     it('a failed status (re-engagement, 131047) marks the message FAILED with the provider error', async () => {
