@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, emptyHistograms, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
-  percentile, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
+  percentile, rankFriction, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
 } from './kpi-formulas';
 
 describe('percentile (as PostgreSQL percentile_cont)', () => {
@@ -154,5 +154,23 @@ describe('summariseKpis', () => {
     expect(growth(15, 10)).toBe(0.5);
     expect(growth(5, 10)).toBe(-0.5);
     expect(growth(3, 0)).toBeNull();
+  });
+});
+
+describe('rankFriction', () => {
+  const p = (key: string, tickets: number, previousTickets: number) => ({ key, tickets, previousTickets, growth: growth(tickets, previousTickets) });
+  const points = [p('شحن', 150, 100), p('دفع', 6, 2), p('مقاس', 40, 0), p('ارجاع', 150, 160), p('لون', 6, 2)];
+
+  it('ranks by tickets, by the increase over the previous period, or by relative growth with new sources first', () => {
+    expect(rankFriction(points, 'TICKETS').map((x) => x.key)).toEqual(['ارجاع', 'شحن', 'مقاس', 'دفع', 'لون']);
+    expect(rankFriction(points, 'INCREASE').map((x) => x.key)).toEqual(['شحن', 'مقاس', 'دفع', 'لون', 'ارجاع']);
+    expect(rankFriction(points, 'GROWTH').map((x) => x.key)).toEqual(['مقاس', 'دفع', 'لون', 'شحن', 'ارجاع']);
+  });
+
+  it('leaves the input alone and gives an empty ranking for no sources', () => {
+    const before = [...points];
+    rankFriction(points, 'GROWTH');
+    expect(points).toEqual(before);
+    expect(rankFriction([], 'INCREASE')).toEqual([]);
   });
 });

@@ -262,3 +262,26 @@ export function summariseKpis(
 export function growth(current: number, previous: number): number | null {
   return previous === 0 ? null : (current - previous) / previous;
 }
+
+export interface FrictionCount {
+  key: string;
+  tickets: number;
+  previousTickets: number;
+  growth: number | null;
+}
+
+/**
+ * Orders friction points. TICKETS: most tickets first. INCREASE: most added tickets over the
+ * previous period first (a rise from 100 to 150 outranks one from 2 to 6). GROWTH: fastest relative
+ * growth first, sources new this period (no growth rate) ahead of all, by tickets. Ties go to the
+ * larger source, then by key.
+ */
+export function rankFriction<T extends FrictionCount>(points: readonly T[], by: 'TICKETS' | 'INCREASE' | 'GROWTH'): T[] {
+  const measure = (p: T): number =>
+    by === 'TICKETS' ? p.tickets : by === 'INCREASE' ? p.tickets - p.previousTickets : (p.growth ?? Number.POSITIVE_INFINITY);
+  return [...points].sort((a, b) => {
+    const ma = measure(a);
+    const mb = measure(b);
+    return (ma === mb ? 0 : mb > ma ? 1 : -1) || b.tickets - a.tickets || a.key.localeCompare(b.key);
+  });
+}

@@ -7,7 +7,7 @@ import { badInput } from '../common/errors/domain-error';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
 import { TeamsService } from '../routing/teams.service';
-import { AgentScorecard, FrictionDimension, FrictionPoint, KpiFilterInput, KpiGoals, KpiGroup, KpiGroupBy, TeamScorecard, UpdateKpiGoalsInput } from './dto/kpi.types';
+import { AgentScorecard, FrictionDimension, FrictionPoint, FrictionRank, KpiFilterInput, KpiGoals, KpiGroup, KpiGroupBy, TeamScorecard, UpdateKpiGoalsInput } from './dto/kpi.types';
 import { KpisService } from './kpis.service';
 
 const firstArg = (description: string) => ({ type: () => Int, defaultValue: 10, description });
@@ -48,16 +48,22 @@ export class KpisResolver {
     @Args('filter') filter: KpiFilterInput,
     @Args('dimension', { type: () => FrictionDimension }) dimension: FrictionDimension,
     @Args('first', firstArg('At most 100.')) first: number,
+    @Args('rankBy', { type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
   ) {
     checkFirst(first);
-    return this.kpisService.friction(ctx, filter, dimension, first);
+    return this.kpisService.friction(ctx, filter, dimension, first, rankBy);
   }
 
   @Query(() => [FrictionPoint], { description: 'The products that generate the most tickets (productRef), with growth.' })
   @RequirePermission('kpis:read')
-  topProducts(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput, @Args('first', firstArg('At most 100.')) first: number) {
+  topProducts(
+    @Ctx() ctx: RequestContext,
+    @Args('filter') filter: KpiFilterInput,
+    @Args('first', firstArg('At most 100.')) first: number,
+    @Args('rankBy', { type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
+  ) {
     checkFirst(first);
-    return this.kpisService.friction(ctx, filter, FrictionDimension.PRODUCT, first);
+    return this.kpisService.friction(ctx, filter, FrictionDimension.PRODUCT, first, rankBy);
   }
 
   @Query(() => [AgentScorecard], { description: 'KPIs per agent for the period, with the open load and SLA breaches now.' })

@@ -6,9 +6,9 @@ import { definedFields } from '../common/defined-fields';
 import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
-import { FrictionDimension, FrictionPoint, KpiFilterInput, KpiGroup, KpiGroupBy, UpdateKpiGoalsInput } from './dto/kpi.types';
+import { FrictionDimension, FrictionPoint, FrictionRank, KpiFilterInput, KpiGroup, KpiGroupBy, UpdateKpiGoalsInput } from './dto/kpi.types';
 import { KPI_COUNT_COLUMNS as SQL_COUNTERS } from './kpi-rollup.service';
-import { addToHistogram, DEFAULT_KPI_GOALS, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, KpiGoals, summariseKpis } from './kpi-formulas';
+import { addToHistogram, DEFAULT_KPI_GOALS, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, KpiGoals, rankFriction, summariseKpis } from './kpi-formulas';
 import { KpiGoalsRow } from './entities/kpi-goals.entity';
 
 const MAX_RANGE_DAYS = 400;
@@ -129,7 +129,7 @@ export class KpisService {
   }
 
   /** What generates tickets: the top values of a dimension by tickets created, with growth against the period before. */
-  async friction(ctx: RequestContext, filter: KpiFilterInput, dimension: FrictionDimension, first: number): Promise<FrictionPoint[]> {
+  async friction(ctx: RequestContext, filter: KpiFilterInput, dimension: FrictionDimension, first: number, rankBy: FrictionRank = FrictionRank.TICKETS): Promise<FrictionPoint[]> {
     this.checkPeriod(filter);
     const length = filter.to.getTime() - filter.from.getTime();
     const previousFilter = { ...filter, from: new Date(filter.from.getTime() - length), to: filter.from };
@@ -137,14 +137,13 @@ export class KpisService {
       this.aggregate(ctx, filter, dimension as Grouping, { histograms: false }),
       this.aggregate(ctx, previousFilter, dimension as Grouping, { histograms: false }),
     ]);
-    return [...current.counts]
+    const points = [...current.counts]
       .filter(([key, counts]) => key !== '' && counts.created > 0)
       .map(([key, counts]) => {
         const before = previous.counts.get(key)?.created ?? 0;
         return { key: this.key(key, dimension as Grouping, ctx.tenantTimezone)!, tickets: counts.created, previousTickets: before, growth: growth(counts.created, before) };
-      })
-      .sort((a, b) => b.tickets - a.tickets || (b.growth ?? Infinity) - (a.growth ?? Infinity) || a.key.localeCompare(b.key))
-      .slice(0, first);
+      });
+    return rankFriction(points, rankBy).slice(0, first);
   }
 
   /** Open tickets and how many of them breach an SLA now, per assignee or team. */

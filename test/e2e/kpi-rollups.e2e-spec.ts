@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { systemContext } from '../../src/common/request-context';
-import { FrictionDimension, KpiFilterInput, KpiGroupBy } from '../../src/metrics/dto/kpi.types';
+import { FrictionDimension, FrictionRank, KpiFilterInput, KpiGroupBy } from '../../src/metrics/dto/kpi.types';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../src/tickets/ticket-enums';
 import { KpiRollupService, rebuildKpiRollups } from '../../src/metrics/kpi-rollup.service';
 import { KpisService } from '../../src/metrics/kpis.service';
@@ -134,6 +134,11 @@ describe('KPI rollups', () => {
       [store.id, products[0].key, period.from, period.to],
     );
     expect(products[0]).toEqual({ key: products[0].key, tickets, previousTickets: previous, growth: previous ? (tickets - previous) / previous : null });
+    const rising = await kpis.friction(ctx(), period, FrictionDimension.PRODUCT, 5, FrictionRank.INCREASE);
+    const increases = rising.map((p) => p.tickets - p.previousTickets);
+    expect(increases).toEqual([...increases].sort((a, b) => b - a));
+    const all = await kpis.friction(ctx(), period, FrictionDimension.PRODUCT, 100, FrictionRank.TICKETS);
+    expect(increases[0]).toBe(Math.max(...all.map((p) => p.tickets - p.previousTickets)));
     const keywords = await kpis.friction(ctx(), period, FrictionDimension.KEYWORD, 3);
     const top: Array<{ key: string; tickets: number }> = await ds.query(
       `SELECT k AS key, count(*)::int AS tickets FROM tickets, unnest(keywords) k WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3

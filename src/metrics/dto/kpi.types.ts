@@ -194,6 +194,17 @@ export enum FrictionDimension {
 }
 registerEnumType(FrictionDimension, { name: 'FrictionDimension', description: 'KEYWORD: normalised content words of the first message.' });
 
+export enum FrictionRank {
+  TICKETS = 'TICKETS',
+  INCREASE = 'INCREASE',
+  GROWTH = 'GROWTH',
+}
+registerEnumType(FrictionRank, {
+  name: 'FrictionRank',
+  description:
+    'TICKETS: most tickets first. INCREASE: most tickets added over the previous period first. GROWTH: fastest relative growth first, sources new this period ahead.',
+});
+
 @ObjectType({ description: 'A source of tickets, compared with the period of the same length just before.' })
 export class FrictionPoint {
   @Field()
