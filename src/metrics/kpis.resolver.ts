@@ -83,7 +83,7 @@ export class KpisResolver {
   private async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM') {
     const [groups, load, goals] = await Promise.all([
       this.kpisService.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
-      this.kpisService.openLoad(ctx, by),
+      this.kpisService.openLoad(ctx, by, filter),
       this.kpisService.goals(ctx),
     ]);
     const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));

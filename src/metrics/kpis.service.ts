@@ -146,16 +146,32 @@ export class KpisService {
     return rankFriction(points, rankBy).slice(0, first);
   }
 
-  /** Open tickets and how many of them breach an SLA now, per assignee or team. */
-  openLoad(ctx: RequestContext, by: 'AGENT' | 'TEAM'): Promise<Array<{ id: string; open: number; breached: number }>> {
+  /** Open tickets and how many of them breach an SLA now, per assignee or team, among those the filter's dimensions select (its period aside). */
+  openLoad(ctx: RequestContext, by: 'AGENT' | 'TEAM', filter: KpiFilterInput): Promise<Array<{ id: string; open: number; breached: number }>> {
     const column = by === 'AGENT' ? 'assignee_id' : 'team_id';
+    const p = new Params();
+    const where = [`t.tenant_id = ${p.add(ctx.tenantId)}`, `t.status IN ('NEW','OPEN','PENDING','ON_HOLD')`, `t.${column} IS NOT NULL`, ...this.ticketFilters(filter, p)];
     return this.db.read(ctx.tenantId, (m) =>
       m.query(
-        `SELECT ${column} AS id, count(*)::int AS open, count(*) FILTER (WHERE sla_health = 'BREACHED')::int AS breached
-           FROM tickets WHERE tenant_id = $1 AND status IN ('NEW','OPEN','PENDING','ON_HOLD') AND ${column} IS NOT NULL GROUP BY 1`,
-        [ctx.tenantId],
+        `SELECT t.${column} AS id, count(*)::int AS open, count(*) FILTER (WHERE t.sla_health = 'BREACHED')::int AS breached
+           FROM tickets t WHERE ${where.join(' AND ')} GROUP BY 1`,
+        p.values,
       ),
     );
+  }
+
+  /** The filter's dimensions as conditions on tickets `t`. */
+  private ticketFilters(filter: KpiFilterInput, p: Params): string[] {
+    const where: string[] = [];
+    if (filter.channel?.length) where.push(`t.channel = ANY(${p.add(filter.channel)})`);
+    if (filter.category?.length) where.push(`t.category = ANY(${p.add(filter.category)})`);
+    if (filter.priority?.length) where.push(`t.priority = ANY(${p.add(filter.priority.map((x) => PRIORITY_RANK[x]))})`);
+    if (filter.teamId) where.push(`t.team_id = ${p.add(filter.teamId)}`);
+    if (filter.assigneeId) where.push(`t.assignee_id = ${p.add(filter.assigneeId)}`);
+    if (filter.tag) where.push(`t.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
+    if (filter.product) where.push(`t.product_ref = ${p.add(filter.product)}`);
+    if (filter.customerTier?.length) where.push(`t.customer_tier = ANY(${p.add(filter.customerTier)})`);
+    return where;
   }
 
   private checkPeriod(filter: KpiFilterInput) {
@@ -262,15 +278,7 @@ export class KpisService {
         );
       }
     } else {
-      const where = [`t.tenant_id = ${tenant}`, `t.created_at >= ${p.add(filter.from)}`, `t.created_at < ${p.add(filter.to)}`];
-      if (filter.channel?.length) where.push(`t.channel = ANY(${p.add(filter.channel)})`);
-      if (filter.category?.length) where.push(`t.category = ANY(${p.add(filter.category)})`);
-      if (filter.priority?.length) where.push(`t.priority = ANY(${p.add(filter.priority.map((x) => PRIORITY_RANK[x]))})`);
-      if (filter.teamId) where.push(`t.team_id = ${p.add(filter.teamId)}`);
-      if (filter.assigneeId) where.push(`t.assignee_id = ${p.add(filter.assigneeId)}`);
-      if (filter.tag) where.push(`t.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
-      if (filter.product) where.push(`t.product_ref = ${p.add(filter.product)}`);
-      if (filter.customerTier?.length) where.push(`t.customer_tier = ANY(${p.add(filter.customerTier)})`);
+      const where = [`t.tenant_id = ${tenant}`, `t.created_at >= ${p.add(filter.from)}`, `t.created_at < ${p.add(filter.to)}`, ...this.ticketFilters(filter, p)];
       // Each ticket's facts straight into its one group (one per tag or keyword): kpi_expand's
       // creation row without the function call per ticket, which made scans several times slower.
       const dim = GROUP_DIMENSIONS[grouping];

@@ -175,6 +175,9 @@ describe('scorecards, products and business-time first response', () => {
     expect(agentScorecards).toEqual([{ agentId: agent.id, agent: { name: 'ريم' }, openTickets: 1, openBreached: 0, kpis: { created: 2, solved: 1 } }]);
     const { teamScorecards } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { teamScorecards(filter: $f) { team { name } openTickets kpis { created } } }`, { f: period() });
     expect(teamScorecards).toEqual([{ team: { name: 'الشحن' }, openTickets: 1, kpis: { created: 2 } }]);
+    // The open load follows the filter's dimensions too: none of the agent's open tickets is about WhatsApp.
+    const { agentScorecards: whatsapp } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { agentScorecards(filter: $f) { agentId openTickets } }`, { f: { ...period(), channel: ['WHATSAPP'] } });
+    expect(whatsapp).toEqual([]);
   });
 
   it('ranks the products that generate tickets and the keywords customers use', async () => {

@@ -228,7 +228,7 @@ export class AgentScorecard {
   @Field(() => KpiGroup, { description: 'KPIs of the tickets created in the period and assigned to the agent.' })
   kpis: KpiGroup;
 
-  @Field(() => Int, { description: 'Open tickets assigned now.' })
+  @Field(() => Int, { description: 'Open tickets assigned now (of the channels, categories … the filter names; its period aside).' })
   openTickets: number;
 
   @Field(() => Int, { description: 'Of them, breaching an SLA now.' })
