@@ -338,9 +338,10 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   private async ticketOfLoopingSender(tenantId: string, sender: string): Promise<string | null> {
     const [row] = await this.dataSource.query(
       `WITH sender_tickets AS (
-         SELECT t.id, t.status, t.updated_at FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+         SELECT t.id, t.status, t.last_customer_message_at, t.created_at FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
           WHERE ci.tenant_id = $1 AND ci.kind = 'EMAIL' AND ci.value = lower($2))
-       SELECT (SELECT id FROM sender_tickets ORDER BY status <> 'CLOSED' DESC, updated_at DESC LIMIT 1) AS ticket_id,
+       -- The conversation they wrote to last (not the last one touched: our acknowledgements touch them too).
+       SELECT (SELECT id FROM sender_tickets ORDER BY status <> 'CLOSED' DESC, last_customer_message_at DESC NULLS LAST, created_at DESC LIMIT 1) AS ticket_id,
               (SELECT count(*)::int FROM sender_tickets st JOIN messages m ON m.tenant_id = $1 AND m.ticket_id = st.id
                 WHERE m.channel = 'EMAIL' AND m.author_type = 'CUSTOMER' AND m.created_at > now() - interval '1 hour') AS last_hour`,
       [tenantId, sender],
