@@ -19,13 +19,16 @@ const COUNTERS = `${OLD_COUNTERS}, ${NEW_COUNTERS.map((c) => `${c} bigint`).join
 const COUNTER_NAMES = COUNTERS.split(',').map((c) => c.trim().split(' ')[0]);
 
 const target = (kind: string, status: string) => `coalesce(t.sla -> 'targets' -> '${kind}' ->> 'status' = '${status}', false)::int`;
+/** Next reply runs in rounds: the running one plus the earlier ones the ticket's SLA state counted. */
+const rounds = (status: 'MET' | 'BREACHED') =>
+  `(${target('NEXT_RESPONSE', status)} + coalesce((t.sla -> 'targets' -> 'NEXT_RESPONSE' ->> '${status === 'MET' ? 'earlierMet' : 'earlierBreached'}')::int, 0))`;
 const DIMS = 'd.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref';
 
 /**
  * KPIs by customer tier and per SLA target. Tickets keep the tier their customer had when the
  * ticket was created (the service they were owed), set by a trigger on every insert path
  * (API, channels, import, seeding). Rollups gain a TIER dimension and met/breached counts for the
- * next-reply and resolution targets. A ticket leaves the backlog when solved or, if it never was
+ * next-reply rounds and the resolution target. A ticket leaves the backlog when solved or, if it never was
  * (merged into another), when closed. The rollups are rebuilt from the tickets.
  */
 export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
@@ -69,7 +72,7 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
           (t.order_ref IS NOT NULL)::int, t.opens_order::int,
           extract(epoch FROM t.first_response_at - t.created_at)::double precision, t.first_response_business_seconds::double precision,
           extract(epoch FROM t.solved_at - t.created_at)::double precision,
-          t.customer_tier, ${target('NEXT_RESPONSE', 'MET')}, ${target('NEXT_RESPONSE', 'BREACHED')},
+          t.customer_tier, ${rounds('MET')}, ${rounds('BREACHED')},
           ${target('RESOLUTION', 'MET')}, ${target('RESOLUTION', 'BREACHED')}
       $$`);
     await q(`

@@ -41,6 +41,22 @@ describe('SLA state of a ticket', () => {
     expect(state.targets.NEXT_RESPONSE?.status).toBe('MET');
   });
 
+  it('each round of next reply is counted: earlier rounds met or breached travel with the running one', () => {
+    let state = created('2026-11-29T10:00');
+    state = applySlaEvent(state, { type: 'AGENT_REPLY', at: at('2026-11-29T10:30') }, email, cal);
+    state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: at('2026-11-29T11:00') }, email, cal);
+    expect(state.targets.NEXT_RESPONSE?.status).toBe('ACTIVE');
+    expect(state.targets.NEXT_RESPONSE).not.toHaveProperty('earlierMet');
+    state = applySlaEvent(state, { type: 'AGENT_REPLY', at: at('2026-11-29T11:30') }, email, cal); // round 1 met
+    state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: at('2026-11-29T12:00') }, email, cal);
+    state = sweep(state, at('2026-11-29T17:00')).state; // round 2 breached (due 16:00)
+    state = applySlaEvent(state, { type: 'AGENT_REPLY', at: at('2026-11-29T17:30') }, email, cal);
+    state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: at('2026-11-30T09:00') }, email, cal); // round 3 runs
+    expect(state.targets.NEXT_RESPONSE).toMatchObject({ status: 'ACTIVE', earlierMet: 1, earlierBreached: 1 });
+    state = applySlaEvent(state, { type: 'AGENT_REPLY', at: at('2026-11-30T09:10') }, email, cal);
+    expect(state.targets.NEXT_RESPONSE).toMatchObject({ status: 'MET', earlierMet: 1, earlierBreached: 1 }); // 2 met, 1 breached in all
+  });
+
   it('customer messages before the first reply do not start next reply', () => {
     const state = applySlaEvent(created('2026-11-29T10:00'), { type: 'CUSTOMER_MESSAGE', at: at('2026-11-29T10:10') }, email, cal);
     expect(state.targets.NEXT_RESPONSE).toBeUndefined();

@@ -13,6 +13,9 @@ export interface TargetState {
   warned: boolean;
   breachedAt: string | null;
   metAt: string | null;
+  /** Next reply only: how the earlier rounds of this ticket ended (each customer message after an answer starts a round). */
+  earlierMet?: number;
+  earlierBreached?: number;
 }
 
 export interface SlaState {
@@ -83,7 +86,12 @@ export function applySlaEvent(state: SlaState, event: SlaEvent, policy: PolicyFo
       const waiting = state.targets.NEXT_RESPONSE;
       if (!policy.nextResponse || (first && first.status !== 'MET' && !first.metAt)) return state;
       if (waiting && (waiting.status === 'ACTIVE' || waiting.status === 'PAUSED' || (waiting.status === 'BREACHED' && !waiting.metAt))) return state;
-      return withTargets(state, { NEXT_RESPONSE: start(policy.nextResponse, event.at, policy, cal) });
+      const round = start(policy.nextResponse, event.at, policy, cal);
+      if (waiting) {
+        round.earlierMet = (waiting.earlierMet ?? 0) + (waiting.status === 'MET' ? 1 : 0);
+        round.earlierBreached = (waiting.earlierBreached ?? 0) + (waiting.status === 'BREACHED' ? 1 : 0);
+      }
+      return withTargets(state, { NEXT_RESPONSE: round });
     }
     case 'STATUS_CHANGED':
       return statusChanged(state, event.from, event.to, event.at, policy, cal);

@@ -86,10 +86,15 @@ describe('kpis', () => {
 
   it('reports each SLA target: met over met or breached, against its goal', async () => {
     const ids: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT id FROM tickets WHERE tenant_id = $1 ORDER BY created_at`, [store.id]);
-    const state = (first: string, next: string | null, resolution: string) => ({
-      targets: { FIRST_RESPONSE: { status: first }, ...(next ? { NEXT_RESPONSE: { status: next } } : {}), RESOLUTION: { status: resolution } },
+    const state = (first: string, next: Record<string, unknown> | null, resolution: string) => ({
+      targets: { FIRST_RESPONSE: { status: first }, ...(next ? { NEXT_RESPONSE: next } : {}), RESOLUTION: { status: resolution } },
     });
-    const states = [state('MET', 'MET', 'MET'), state('MET', 'BREACHED', 'MET'), state('BREACHED', null, 'ACTIVE'), state('ACTIVE', null, 'ACTIVE')];
+    const states = [
+      state('MET', { status: 'MET' }, 'MET'),
+      state('MET', { status: 'BREACHED', earlierMet: 1, earlierBreached: 1 }, 'MET'), // two earlier rounds: one in time, one late
+      state('BREACHED', null, 'ACTIVE'),
+      state('ACTIVE', null, 'ACTIVE'),
+    ];
     for (const [i, { id }] of ids.entries()) await t.app.get(DataSource).query(`UPDATE tickets SET sla = $2 WHERE id = $1`, [id, states[i]]);
     const { kpis } = await t.gqlOk(
       reporting,
@@ -100,7 +105,7 @@ describe('kpis', () => {
     expect(kpis[0]).toEqual({
       slaBreached: 2,
       firstReplySla: { met: 2, breached: 1, rate: 2 / 3, goal: 0.8, goalMet: false },
-      nextReplySla: { met: 1, breached: 1, rate: 0.5, goal: 0.8, goalMet: false },
+      nextReplySla: { met: 2, breached: 2, rate: 0.5, goal: 0.8, goalMet: false },
       resolutionSla: { met: 2, breached: 0, rate: 1, goal: 0.8, goalMet: true },
     });
   });

@@ -163,7 +163,7 @@ export class KpiGroup {
   @Field(() => SlaCompliance, { description: 'First replies within their SLA target, over targets met or breached (goal 80%).' })
   firstReplySla: SlaCompliance;
 
-  @Field(() => SlaCompliance, { description: "Each ticket's latest next-reply target: met over met or breached (goal 80%)." })
+  @Field(() => SlaCompliance, { description: 'Rounds of next reply (each customer message after an answer): met over met or breached (goal 80%).' })
   nextReplySla: SlaCompliance;
 
   @Field(() => SlaCompliance, { description: 'Resolution targets met over met or breached (goal 80%).' })
