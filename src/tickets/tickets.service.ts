@@ -293,6 +293,14 @@ export class TicketsService {
     });
   }
 
+  /** A customer's tier changed: each of their open tickets may now fall under another SLA policy. */
+  async customerTierChanged(manager: EntityManager, ctx: RequestContext, customerId: string): Promise<void> {
+    const open = await manager.find(Ticket, {
+      where: { tenantId: ctx.tenantId, customerId, status: In([TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.ON_HOLD]) },
+    });
+    for (const ticket of open) await this.listeners.afterChange(manager, ctx, { ticket, reclassified: true });
+  }
+
   /**
    * Several ticket steps and the caller's own writes as one unit of work: all of them land or none
    * does (a logged call's summary, the agent's note, the call-back tag and the call record). Unlike

@@ -112,7 +112,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
       if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
 
       const settings = await this.settingsIn(m, ctx.tenantId);
-      await this.refreshCustomer(m, ctx.tenantId, customer.id, settings);
+      await this.refreshCustomer(m, ctx, customer.id, settings);
       await this.automate(m, ctx, order, input.type, settings);
       return this.resultOf(m, ctx, event, false);
     });
@@ -125,9 +125,10 @@ export class StoreEventsService implements OnApplicationBootstrap {
       if (!customer) throw notFound('Customer', customerId);
       if (tier) {
         await m.update(Customer, { tenantId: ctx.tenantId, id: customerId }, { tier, tierSource: 'MANUAL' });
+        if (tier !== customer.tier) await this.tickets.customerTierChanged(m, ctx, customerId);
       } else {
         await m.update(Customer, { tenantId: ctx.tenantId, id: customerId }, { tierSource: 'RULES' });
-        await this.refreshCustomer(m, ctx.tenantId, customerId, await this.settingsIn(m, ctx.tenantId));
+        await this.refreshCustomer(m, ctx, customerId, await this.settingsIn(m, ctx.tenantId));
       }
       return m.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: customerId });
     });
@@ -221,7 +222,8 @@ export class StoreEventsService implements OnApplicationBootstrap {
   }
 
   /** Lifetime value and order count from the customer's paid orders in the store's currency, not returned or cancelled; the tier from the rules. */
-  private async refreshCustomer(m: EntityManager, tenantId: string, customerId: string, settings: StoreSettings) {
+  private async refreshCustomer(m: EntityManager, ctx: RequestContext, customerId: string, settings: StoreSettings) {
+    const { tenantId } = ctx;
     const [[row]]: [[{ lifetime_value: string; order_count: number; tier_source: string; tier: CustomerTier }]] = await m.query(
       `UPDATE customers c SET lifetime_value = t.value, order_count = t.orders, updated_at = now()
          FROM (SELECT coalesce(sum(total_amount), 0) AS value, count(*)::int AS orders FROM orders
@@ -232,7 +234,9 @@ export class StoreEventsService implements OnApplicationBootstrap {
     );
     if (row.tier_source !== 'RULES') return;
     const tier = tierFor(settings.tierRules, Number(row.lifetime_value), row.order_count);
-    if (tier !== row.tier) await m.update(Customer, { tenantId, id: customerId }, { tier });
+    if (tier === row.tier) return;
+    await m.update(Customer, { tenantId, id: customerId }, { tier });
+    await this.tickets.customerTierChanged(m, ctx, customerId);
   }
 
   /** refreshCustomer()'s lifetime value and order count for every customer of the store, in one statement. */
