@@ -98,6 +98,7 @@ describe('WhatsApp Cloud API channel', () => {
     const from = '966551112233';
     fake.media.set('1431128307437066', { mimeType: 'image/jpeg', bytes: Buffer.from('\xff\xd8\xff fake jpeg bytes', 'latin1') });
     fake.media.set('2046321805562144', { mimeType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 invoice') });
+    fake.media.set('7777', { mimeType: 'video/mp4', bytes: Buffer.from('....ftypmp42 fake video') });
     const messages = [
       waText(from, 'صورة المنتج التالف'),
       waMessage(from, 'image', { image: { caption: 'الكرتون مفتوح', mime_type: 'image/jpeg', sha256: 'abc', id: '1431128307437066' } }),
@@ -109,6 +110,7 @@ describe('WhatsApp Cloud API channel', () => {
       waMessage(from, 'interactive', { interactive: { type: 'list_reply', list_reply: { id: 'ret', title: 'إرجاع منتج', description: 'خلال ١٤ يوم' } } }),
       waMessage(from, 'button', { button: { payload: 'YES', text: 'نعم' } }),
       waMessage(from, 'sticker', { sticker: { mime_type: 'image/webp', sha256: 's', id: '8888', animated: false } }),
+      waMessage(from, 'video', { video: { mime_type: 'video/mp4', sha256: 'v', id: '7777' } }),
       waMessage(from, 'unsupported', { errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] }),
     ];
     expect((await post(wa({ contacts: [waContact(from, 'نورة')], messages }))).status).toBe(200);
@@ -126,6 +128,7 @@ describe('WhatsApp Cloud API channel', () => {
       'إرجاع منتج',
       'نعم',
       'ملصق',
+      '🎬 فيديو',
       '(نوع رسالة غير مدعوم في واتساب: 131051: Message type unknown (Message type is currently not supported.))',
     ]);
     expect(ticket.messages[4].content.location).toMatchObject({ latitude: 24.7136, longitude: 46.6753 });
