@@ -24,6 +24,7 @@ import { KpiGoals1764053000000 } from './1764053000000-kpi-goals';
 import { AutomationTemplates1764054000000 } from './1764054000000-automation-templates';
 import { EmailIngestFailures1764055000000 } from './1764055000000-email-ingest-failures';
 import { StoreCurrency1764056000000 } from './1764056000000-store-currency';
+import { RepeatedDelayNotices1764057000000 } from './1764057000000-repeated-delay-notices';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   AutomationTemplates1764054000000,
   EmailIngestFailures1764055000000,
   StoreCurrency1764056000000,
+  RepeatedDelayNotices1764057000000,
 ];

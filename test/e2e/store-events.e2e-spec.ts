@@ -126,6 +126,22 @@ describe('store events', () => {
     expect(await emailTicketsCreated()).toBe(createdBefore + 1);
   });
 
+  it('tells the customer again on the same conversation when the order is delayed to another date, once per date', async () => {
+    const reem = { email: 'reem@example.sa', name: 'ريم' };
+    const again = await record({ type: 'ORDER_DELAYED', orderId: '1005', customer: reem, expectedDeliveryAt: '2026-12-02T15:00:00Z', occurredAt: '2026-11-26T08:00:00Z' });
+    expect(again.automations.map((a: any) => a.kind)).toEqual(['DELAY_NOTICE', 'DELAY_NOTICE']);
+    const ticket = await eventually(async () => {
+      const node = (await t.gqlOk(store.key, TICKETS, { c: again.customer.id })).tickets.edges[0]?.node;
+      return node?.messages.length === 2 ? node : undefined;
+    }, 15_000);
+    expect((await t.gqlOk(store.key, TICKETS, { c: again.customer.id })).tickets.edges).toHaveLength(1); // no second ticket
+    expect(ticket.messages[1]).toMatchObject({ authorType: 'SYSTEM', internal: false });
+    expect(ticket.messages[1].body).toContain('ديسمبر 2026');
+    // The same delay reported once more (another event id) sets nothing new in motion.
+    const repeated = await record({ type: 'ORDER_DELAYED', orderId: '1005', customer: reem, expectedDeliveryAt: '2026-12-02T15:00:00Z', occurredAt: '2026-11-26T09:00:00Z' });
+    expect(repeated.automations).toHaveLength(2);
+  });
+
   it('sets nothing in motion for events that arrive after the order moved on', async () => {
     const someone = { email: 'late@example.sa', name: 'سارة' };
     await record({ type: 'ORDER_DELIVERED', orderId: '1006', customer: someone, totalAmount: 90 });

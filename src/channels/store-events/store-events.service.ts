@@ -11,7 +11,7 @@ import { RequestContext, systemContext } from '../../common/request-context';
 import { CsatService } from '../../metrics/csat.service';
 import { CustomersService } from '../../tickets/customers.service';
 import { Customer } from '../../tickets/entities/customer.entity';
-import { Channel, CustomerTier, TIER_RANK, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
+import { AuthorType, Channel, CustomerTier, TIER_RANK, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { DEFAULT_TIER_RULES, TierRule, tierFor } from './customer-tier';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
@@ -278,7 +278,8 @@ export class StoreEventsService implements OnApplicationBootstrap {
       }
     }
     if (type === StoreEventType.ORDER_DELAYED && order.status === OrderStatus.DELAYED && settings.delayNotices) {
-      await this.schedule(m, ctx.tenantId, order, AutomationKind.DELAY_NOTICE, new Date());
+      // Delayed again to a new date: another notice; the same delay reported twice: none.
+      await this.schedule(m, ctx.tenantId, order, AutomationKind.DELAY_NOTICE, new Date(), order.expectedDeliveryAt?.toISOString() ?? '');
     }
     if (type === StoreEventType.ORDER_RETURNED || type === StoreEventType.ORDER_CANCELLED) {
       await m.update(
@@ -289,12 +290,22 @@ export class StoreEventsService implements OnApplicationBootstrap {
     }
   }
 
-  /** One automation of a kind per order (a repeated DELIVERED does not schedule twice). */
-  private async schedule(m: EntityManager, tenantId: string, order: Order, kind: AutomationKind, runAt: Date) {
+  private async openTicketOfEarlierNotice(m: EntityManager, tenantId: string, automation: ScheduledAutomation): Promise<string | null> {
     const [row]: Array<{ id: string }> = await m.query(
-      `INSERT INTO scheduled_automations (tenant_id, id, kind, order_id, run_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant_id, order_id, kind) DO NOTHING RETURNING id`,
-      [tenantId, uuidv7(), kind, order.id, runAt],
+      `SELECT t.id FROM scheduled_automations a JOIN tickets t ON t.tenant_id = a.tenant_id AND t.id = a.ticket_id
+        WHERE a.tenant_id = $1 AND a.order_id = $2 AND a.kind = $3 AND a.status = 'DONE' AND a.id <> $4 AND t.status IN ('NEW','OPEN','PENDING','ON_HOLD')
+        ORDER BY a.done_at DESC LIMIT 1`,
+      [tenantId, automation.orderId, automation.kind, automation.id],
+    );
+    return row?.id ?? null;
+  }
+
+  /** One automation of a kind per order and occurrence (a repeated DELIVERED does not schedule twice). */
+  private async schedule(m: EntityManager, tenantId: string, order: Order, kind: AutomationKind, runAt: Date, occurrence = '') {
+    const [row]: Array<{ id: string }> = await m.query(
+      `INSERT INTO scheduled_automations (tenant_id, id, kind, order_id, run_at, occurrence) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant_id, order_id, kind, occurrence) DO NOTHING RETURNING id`,
+      [tenantId, uuidv7(), kind, order.id, runAt, occurrence],
     );
     if (row) await this.jobs.send<AutomationJob>(m, QUEUE, { tenantId, automationId: row.id }, { startAfter: runAt });
   }
@@ -348,20 +359,25 @@ export class StoreEventsService implements OnApplicationBootstrap {
         [tenantId, automationId],
       );
       if (current?.status !== AutomationStatus.SCHEDULED) return false;
-      const ticket = await steps.createProactive(
-        {
-          customerId: customer.id,
-          subject: opens.subject(order.externalId),
-          body: fillPlaceholders(settings[opens.template], values),
-          channel,
-          category: opens.category,
-          tags: ['proactive', opens.tag],
-          orderRef: order.externalId,
-          priority: opens.priority,
-          idempotencyKey: `automation:${automation.id}`,
-        },
-        extras,
-      );
+      const body = fillPlaceholders(settings[opens.template], values);
+      // A second delay of the order goes on the conversation of the first while it is open.
+      const earlier = automation.kind === AutomationKind.DELAY_NOTICE ? await this.openTicketOfEarlierNotice(m, tenantId, automation) : null;
+      const ticket = earlier
+        ? (await steps.addMessage({ ticketId: earlier, body, authorType: AuthorType.SYSTEM, internal: false }, extras)).ticket
+        : await steps.createProactive(
+            {
+              customerId: customer.id,
+              subject: opens.subject(order.externalId),
+              body,
+              channel,
+              category: opens.category,
+              tags: ['proactive', opens.tag],
+              orderRef: order.externalId,
+              priority: opens.priority,
+              idempotencyKey: `automation:${automation.id}`,
+            },
+            extras,
+          );
       if (automation.kind === AutomationKind.DELIVERY_CSAT) await this.csat.issue(m, tenantId, automation.id, ticket.id, customer.id);
       await m.query(`UPDATE scheduled_automations SET status = 'DONE', ticket_id = $3, done_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, automationId, ticket.id]);
       return true;

@@ -21,7 +21,7 @@ registerEnumType(AutomationStatus, { name: 'AutomationStatus' });
 /** A durable delayed action on an order (its pg-boss job carries only the id; this row decides). */
 @ObjectType()
 @Entity('scheduled_automations')
-@Index('scheduled_automations_order_kind_key', ['tenantId', 'orderId', 'kind'], { unique: true })
+@Index('scheduled_automations_order_kind_key', ['tenantId', 'orderId', 'kind', 'occurrence'], { unique: true })
 @Check('scheduled_automations_status_check', `status IN ('SCHEDULED','DONE','CANCELLED')`)
 export class ScheduledAutomation {
   @PrimaryColumn('uuid')
@@ -38,6 +38,10 @@ export class ScheduledAutomation {
   @Field(() => ID)
   @Column('uuid')
   orderId: string;
+
+  /** Which time of its kind for the order ('' for the one time; a delay notice: the new expected date). */
+  @Column('text', { default: '' })
+  occurrence: string;
 
   @Field()
   @Column('timestamptz')
