@@ -6,6 +6,15 @@ describe('stripQuotedReply', () => {
     expect(stripQuotedReply(text)).toBe('شكراً، وصل الطلب.');
   });
 
+  it('cuts a Gmail quote header its client wrapped onto two lines, and the rule Outlook draws above its header block', () => {
+    expect(stripQuotedReply('شكراً\n\nOn Tue, 24 Nov 2026 at 10:00, دعم متجر الورد <support@alward.test>\nwrote:\n> أهلاً')).toBe('شكراً');
+    // Outlook's HTML reply, as html-to-text renders it.
+    const outlook = 'تمام شكراً\n\n\n----------------------------------------\n\nFrom: دعم متجر الورد <support@alward.test>\nSent: Tuesday, November 24, 2026 10:00 AM\nTo: Sara\nSubject: Re: تأخر الشحن\nأهلاً سارة';
+    expect(stripQuotedReply(outlook)).toBe('تمام شكراً');
+    // A line that merely starts with "On" is the customer's own text.
+    expect(stripQuotedReply('On Sunday I will be home\nwrote: nothing')).toBe('On Sunday I will be home\nwrote: nothing');
+  });
+
   it('cuts Arabic clients’ and Outlook’s quote headers', () => {
     expect(stripQuotedReply('تمام\nفي ٢٤ نوفمبر ٢٠٢٦، كتب فريق الدعم:\n> نص قديم')).toBe('تمام');
     expect(stripQuotedReply('Fine thanks\n\nFrom: Support <s@x.sa>\nSent: Monday\nTo: me\n\nold text')).toBe('Fine thanks');

@@ -16,6 +16,12 @@ export function stripQuotedReply(text: string): string {
   let end = lines.length;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
+    // A client that wraps long lines splits "On … <address>" and "wrote:" in two.
+    const wrapped = `${line} ${lines[i + 1]?.trim() ?? ''}`;
+    if (/^(On|في) /i.test(line) && /^(wrote|كتب)\s*:\s*$/i.test(lines[i + 1]?.trim() ?? '') && CUT_MARKERS.some((marker) => marker.test(wrapped))) {
+      end = i;
+      break;
+    }
     if (CUT_MARKERS.some((marker) => marker.test(line))) {
       // "From:" cuts only as the head of a forwarded/quoted block (followed by Sent/Date/To).
       if (/^(From|من)\s*:/i.test(line) && !/^(Sent|Date|To|أرسل|التاريخ|إلى)\s*:/i.test(lines[i + 1]?.trim() ?? '')) continue;
@@ -24,7 +30,9 @@ export function stripQuotedReply(text: string): string {
     }
   }
   let kept = lines.slice(0, end);
-  while (kept.length && (kept[kept.length - 1].trim() === '' || kept[kept.length - 1].trimStart().startsWith('>'))) kept = kept.slice(0, -1);
+  // Below the new text: blank lines, quoted lines, and the rule Outlook draws above its header block.
+  const trailing = (line: string) => line.trim() === '' || line.trimStart().startsWith('>') || /^[-_—]{5,}$/.test(line.trim());
+  while (kept.length && trailing(kept[kept.length - 1])) kept = kept.slice(0, -1);
   const result = kept.join('\n').trim();
   return result || text.trim();
 }
