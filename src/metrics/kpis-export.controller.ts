@@ -1,21 +1,21 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsDate, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsArray, IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { RequirePermission } from '../auth/auth.decorators';
 import { csvRow, UTF8_BOM } from '../common/csv';
 import { Ctx, RequestContext } from '../common/request-context';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../tickets/ticket-enums';
-import { KpiGroup, KpiGroupBy } from './dto/kpi.types';
+import { FrictionDimension, FrictionRank, KpiGroup, KpiGroupBy } from './dto/kpi.types';
 import { KpisService } from './kpis.service';
 
 /** `a,b` or repeated parameters, as a list. */
 const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat().flatMap((v) => String(v).split(',')).filter(Boolean));
 
 /** The `kpis` filter as query parameters. */
-export class KpiExportQuery {
+export class KpiFilterQuery {
   @Type(() => Date)
   @IsDate()
   from: Date;
@@ -23,10 +23,6 @@ export class KpiExportQuery {
   @Type(() => Date)
   @IsDate()
   to: Date;
-
-  @IsOptional()
-  @IsEnum(KpiGroupBy)
-  groupBy?: KpiGroupBy;
 
   @IsOptional()
   @Transform(list)
@@ -71,7 +67,36 @@ export class KpiExportQuery {
   customerTier?: CustomerTier[];
 }
 
-const COLUMNS: Array<[string, (g: KpiGroup) => string | number | boolean | null]> = [
+export class KpiExportQuery extends KpiFilterQuery {
+  @IsOptional()
+  @IsEnum(KpiGroupBy)
+  groupBy?: KpiGroupBy;
+}
+
+export class FrictionExportQuery extends KpiFilterQuery {
+  @IsEnum(FrictionDimension)
+  dimension: FrictionDimension;
+
+  @IsOptional()
+  @IsEnum(FrictionRank)
+  rankBy?: FrictionRank;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first?: number;
+}
+
+export class ScorecardExportQuery extends KpiFilterQuery {
+  @IsIn(['AGENT', 'TEAM'])
+  by: 'AGENT' | 'TEAM';
+}
+
+type Cell = string | number | boolean | null;
+
+const COLUMNS: Array<[string, (g: KpiGroup) => Cell]> = [
   ['key', (g) => g.key],
   ['created', (g) => g.created],
   ['solved', (g) => g.solved],
@@ -110,6 +135,21 @@ const COLUMNS: Array<[string, (g: KpiGroup) => string | number | boolean | null]
   ['tickets_per_order', (g) => g.ticketsPerOrder],
 ];
 
+/** Sends rows as CSV: UTF-8 with a BOM (so Excel shows Arabic), a header row, streamed. */
+function sendCsv(reply: FastifyReply, name: string, header: string[], rows: Iterable<Cell[]>) {
+  const lines = function* () {
+    yield UTF8_BOM + csvRow(header);
+    for (const row of rows) yield csvRow(row);
+  };
+  return reply
+    .header('content-type', 'text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .header('cache-control', 'no-store')
+    .send(Readable.from(lines()));
+}
+
+const period = (q: KpiFilterQuery) => `${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}`;
+
 @ApiTags('kpis')
 @Controller('api/v1')
 export class KpisExportController {
@@ -123,15 +163,39 @@ export class KpisExportController {
   async exportCsv(@Ctx() ctx: RequestContext, @Query() query: KpiExportQuery, @Res() reply: FastifyReply) {
     const { groupBy = KpiGroupBy.NONE, ...filter } = query;
     const groups = await this.kpis.kpis(ctx, filter, groupBy);
-    const rows = function* () {
-      yield UTF8_BOM + csvRow(COLUMNS.map(([name]) => name));
-      for (const group of groups) yield csvRow(COLUMNS.map(([, value]) => value(group)));
-    };
-    const name = `kpis-${groupBy.toLowerCase()}-${query.from.toISOString().slice(0, 10)}-${query.to.toISOString().slice(0, 10)}.csv`;
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${name}"`)
-      .header('cache-control', 'no-store')
-      .send(Readable.from(rows()));
+    return sendCsv(reply, `kpis-${groupBy.toLowerCase()}-${period(query)}.csv`, COLUMNS.map(([name]) => name), groups.map((g) => COLUMNS.map(([, value]) => value(g))));
+  }
+
+  @Get('friction.csv')
+  @ApiBearerAuth()
+  @RequirePermission('kpis:read')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The frictionPoints query as CSV: what generates tickets, with the previous period and growth' })
+  async exportFriction(@Ctx() ctx: RequestContext, @Query() query: FrictionExportQuery, @Res() reply: FastifyReply) {
+    const { dimension, rankBy = FrictionRank.TICKETS, first = 100, ...filter } = query;
+    const points = await this.kpis.friction(ctx, filter, dimension, first, rankBy);
+    return sendCsv(
+      reply,
+      `friction-${dimension.toLowerCase()}-${period(query)}.csv`,
+      ['key', 'tickets', 'previous_tickets', 'growth'],
+      points.map((p) => [p.key, p.tickets, p.previousTickets, p.growth]),
+    );
+  }
+
+  @Get('scorecards.csv')
+  @ApiBearerAuth()
+  @RequirePermission('kpis:read')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'agentScorecards or teamScorecards (by=AGENT|TEAM) as CSV: open load now, then the kpis columns' })
+  async exportScorecards(@Ctx() ctx: RequestContext, @Query() query: ScorecardExportQuery, @Res() reply: FastifyReply) {
+    const { by, ...filter } = query;
+    const cards = await this.kpis.scorecards(ctx, filter, by);
+    const names = await this.kpis.namesOf(ctx, by, cards.map((c) => c.id));
+    return sendCsv(
+      reply,
+      `scorecards-${by.toLowerCase()}-${period(query)}.csv`,
+      ['id', 'name', 'open_tickets', 'open_breached', ...COLUMNS.slice(1).map(([name]) => name)],
+      cards.map((c) => [c.id, names.get(c.id) ?? null, c.openTickets, c.openBreached, ...COLUMNS.slice(1).map(([, value]) => value(c.kpis))]),
+    );
   }
 }

@@ -69,31 +69,15 @@ export class KpisResolver {
   @Query(() => [AgentScorecard], { description: 'KPIs per agent for the period, with the open load and SLA breaches now.' })
   @RequirePermission('kpis:read')
   async agentScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
-    const cards = await this.scorecards(ctx, filter, 'AGENT');
+    const cards = await this.kpisService.scorecards(ctx, filter, 'AGENT');
     return cards.map(({ id, ...card }) => ({ agentId: id, ...card }));
   }
 
   @Query(() => [TeamScorecard], { description: 'KPIs per team for the period, with the open load and SLA breaches now.' })
   @RequirePermission('kpis:read')
   async teamScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
-    const cards = await this.scorecards(ctx, filter, 'TEAM');
+    const cards = await this.kpisService.scorecards(ctx, filter, 'TEAM');
     return cards.map(({ id, ...card }) => ({ teamId: id, ...card }));
-  }
-
-  private async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM') {
-    const [groups, load, goals] = await Promise.all([
-      this.kpisService.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
-      this.kpisService.openLoad(ctx, by, filter),
-      this.kpisService.goals(ctx),
-    ]);
-    const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));
-    const loadById = new Map(load.map((l) => [l.id, l]));
-    return [...new Set([...kpisById.keys(), ...loadById.keys()])].sort().map((id) => ({
-      id,
-      kpis: kpisById.get(id) ?? this.kpisService.emptyGroup(id, goals),
-      openTickets: loadById.get(id)?.open ?? 0,
-      openBreached: loadById.get(id)?.breached ?? 0,
-    }));
   }
 }
 

@@ -110,9 +110,29 @@ export class KpisService {
     return groups;
   }
 
-  /** A group with no tickets in the period (an agent with open load only). */
-  emptyGroup(key: string, goals: KpiGoals): KpiGroup {
-    return { key, ...summariseKpis(emptyCounts(), emptyHistograms(), goals), backlog: null };
+  /** Each agent's or team's KPIs for the period beside their open load now, by id (also those with open load only). */
+  async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM'): Promise<Array<{ id: string; kpis: KpiGroup; openTickets: number; openBreached: number }>> {
+    const [groups, load, goals] = await Promise.all([
+      this.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
+      this.openLoad(ctx, by, filter),
+      this.goals(ctx),
+    ]);
+    const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));
+    const loadById = new Map(load.map((l) => [l.id, l]));
+    return [...new Set([...kpisById.keys(), ...loadById.keys()])].sort().map((id) => ({
+      id,
+      kpis: kpisById.get(id) ?? { key: id, ...summariseKpis(emptyCounts(), emptyHistograms(), goals), backlog: null },
+      openTickets: loadById.get(id)?.open ?? 0,
+      openBreached: loadById.get(id)?.breached ?? 0,
+    }));
+  }
+
+  /** Names of agents or teams by id, for exports (a removed one has none). */
+  async namesOf(ctx: RequestContext, by: 'AGENT' | 'TEAM', ids: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ id: string; name: string }> = await this.db.read(ctx.tenantId, (m) =>
+      m.query(`SELECT id, name FROM ${by === 'AGENT' ? 'agents' : 'teams'} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [ctx.tenantId, ids]),
+    );
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async goals(ctx: RequestContext): Promise<KpiGoals> {
@@ -147,7 +167,7 @@ export class KpisService {
   }
 
   /** Open tickets and how many of them breach an SLA now, per assignee or team, among those the filter's dimensions select (its period aside). */
-  openLoad(ctx: RequestContext, by: 'AGENT' | 'TEAM', filter: KpiFilterInput): Promise<Array<{ id: string; open: number; breached: number }>> {
+  private openLoad(ctx: RequestContext, by: 'AGENT' | 'TEAM', filter: KpiFilterInput): Promise<Array<{ id: string; open: number; breached: number }>> {
     const column = by === 'AGENT' ? 'assignee_id' : 'team_id';
     const p = new Params();
     const where = [`t.tenant_id = ${p.add(ctx.tenantId)}`, `t.status IN ('NEW','OPEN','PENDING','ON_HOLD')`, `t.${column} IS NOT NULL`, ...this.ticketFilters(filter, p)];

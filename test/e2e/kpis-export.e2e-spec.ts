@@ -51,6 +51,26 @@ describe('KPI CSV export and Prometheus metrics', () => {
     expect(forbidden.status).toBe(403);
   });
 
+  it('exports friction points and scorecards as CSV too', async () => {
+    const friction = await t.http.get('/api/v1/friction.csv').query({ from, to, dimension: 'CHANNEL', rankBy: 'TICKETS' }).set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(friction.status).toBe(200);
+    expect(friction.headers['content-disposition']).toMatch(/^attachment; filename="friction-channel-/);
+    expect(friction.text.slice(1).trim().split('\r\n')).toEqual(['key,tickets,previous_tickets,growth', 'WHATSAPP,2,0,', 'EMAIL,1,0,']);
+    const badDimension = await t.http.get('/api/v1/friction.csv').query({ from, to, dimension: 'COLOUR' }).set('authorization', `Bearer ${reporting}`);
+    expect(badDimension.status).toBe(400);
+
+    const agent = (await t.gqlOk(store.key, `mutation { createAgent(input: { name: "سلمى", email: "salma@x.sa" }) { id } }`)).createAgent;
+    const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'مقاس', body: 'المقاس صغير', channel: 'CHAT', customer: { email: 'size@x.sa' } } })).createTicket;
+    await t.gqlOk(store.key, `mutation($id: ID!, $a: ID!) { updateTicket(id: $id, input: { assigneeId: $a }) { id } }`, { id: ticket.id, a: agent.id });
+    const cards = await t.http.get('/api/v1/scorecards.csv').query({ from, to, by: 'AGENT' }).set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(cards.status).toBe(200);
+    const [header, row] = cards.text.slice(1).trim().split('\r\n');
+    expect(header.startsWith('id,name,open_tickets,open_breached,created,solved,')).toBe(true);
+    expect(row.startsWith(`${agent.id},سلمى,1,0,1,0,`)).toBe(true);
+    const agentKey = await t.createKey(store.id, 'agent');
+    expect((await t.http.get('/api/v1/scorecards.csv').query({ from, to, by: 'AGENT' }).set('authorization', `Bearer ${agentKey}`)).status).toBe(403);
+  });
+
   it('exposes counters, queue sizes and request latency in the Prometheus text format', async () => {
     expect((await t.http.get('/metrics')).status).toBe(401);
     const res = await t.http.get('/metrics').set('authorization', 'Bearer metrics-token-0123456789');
