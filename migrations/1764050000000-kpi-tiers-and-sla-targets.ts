@@ -6,7 +6,8 @@ const OLD_FACTS = `day date, solved_day date, channel text, category text, prior
   solved integer, reopened integer, fcr integer, frs_met integer, frs_breached integer, sla_breached integer, messages integer,
   csat_sent integer, csat_responses integer, csat_satisfied integer, with_order integer, opens_order integer,
   frt double precision, frt_business double precision, resolution double precision`;
-const NEW_FACTS = 'customer_tier text, next_met integer, next_breached integer, resolution_met integer, resolution_breached integer';
+const NEW_FACTS =
+  'customer_tier text, next_met integer, next_breached integer, resolution_met integer, resolution_breached integer, nps_responses integer, nps_promoters integer, nps_detractors integer';
 const FACTS = `${OLD_FACTS}, ${NEW_FACTS}`;
 const FACT_NAMES = FACTS.split(',').map((c) => c.trim().split(' ')[0]).join(', ');
 
@@ -14,7 +15,7 @@ const OLD_COUNTERS = `created bigint, solved_on bigint, solved bigint, reopened 
   sla_breached bigint, messages bigint, csat_sent bigint, csat_responses bigint, csat_satisfied bigint, with_order bigint,
   opens_order bigint, frt_count bigint, frt_sum double precision, frt_business_count bigint, frt_business_sum double precision,
   resolution_count bigint, resolution_sum double precision`;
-const NEW_COUNTERS = ['next_met', 'next_breached', 'resolution_met', 'resolution_breached'];
+const NEW_COUNTERS = ['next_met', 'next_breached', 'resolution_met', 'resolution_breached', 'nps_responses', 'nps_promoters', 'nps_detractors'];
 const COUNTERS = `${OLD_COUNTERS}, ${NEW_COUNTERS.map((c) => `${c} bigint`).join(', ')}`;
 const COUNTER_NAMES = COUNTERS.split(',').map((c) => c.trim().split(' ')[0]);
 
@@ -25,10 +26,11 @@ const rounds = (status: 'MET' | 'BREACHED') =>
 const DIMS = 'd.channel, d.category, d.priority, d.team_id, d.assignee_id, d.tags, d.product_ref';
 
 /**
- * KPIs by customer tier and per SLA target. Tickets keep the tier their customer had when the
+ * KPIs by customer tier, per SLA target, and NPS. Tickets keep the tier their customer had when the
  * ticket was created (the service they were owed), set by a trigger on every insert path
  * (API, channels, import, seeding). Rollups gain a TIER dimension and met/breached counts for the
- * next-reply rounds and the resolution target. A ticket leaves the backlog when solved or, if it never was
+ * next-reply rounds and the resolution target; surveys may carry a 0–10 "would you recommend us"
+ * answer, kept on the ticket (its latest survey's) for NPS. A ticket leaves the backlog when solved or, if it never was
  * (merged into another), when closed. The rollups are rebuilt from the tickets.
  */
 export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
@@ -44,7 +46,8 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
     await q(`DROP FUNCTION kpi_dims(text, text, smallint, uuid, uuid, text[], text, text[], text)`);
     await q(`DROP FUNCTION kpi_facts(tickets, text)`);
 
-    await q(`ALTER TABLE "tickets" ADD "customer_tier" text NOT NULL DEFAULT 'STANDARD'`);
+    await q(`ALTER TABLE "tickets" ADD "customer_tier" text NOT NULL DEFAULT 'STANDARD', ADD "nps_score" smallint`);
+    await q(`ALTER TABLE "csat_surveys" ADD "nps" smallint, ADD CONSTRAINT "csat_surveys_nps_check" CHECK (nps BETWEEN 0 AND 10)`);
     await q(
       `UPDATE tickets t SET customer_tier = c.tier FROM customers c WHERE c.tenant_id = t.tenant_id AND c.id = t.customer_id AND c.tier <> 'STANDARD'`,
     );
@@ -73,7 +76,8 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
           extract(epoch FROM t.first_response_at - t.created_at)::double precision, t.first_response_business_seconds::double precision,
           extract(epoch FROM t.solved_at - t.created_at)::double precision,
           t.customer_tier, ${rounds('MET')}, ${rounds('BREACHED')},
-          ${target('RESOLUTION', 'MET')}, ${target('RESOLUTION', 'BREACHED')}
+          ${target('RESOLUTION', 'MET')}, ${target('RESOLUTION', 'BREACHED')},
+          (t.nps_score IS NOT NULL)::int, coalesce(t.nps_score >= 9, false)::int, coalesce(t.nps_score <= 6, false)::int
       $$`);
     await q(`
       CREATE FUNCTION kpi_dims(channel text, category text, priority smallint, team_id uuid, assignee_id uuid, tags text[], product_ref text, keywords text[],
@@ -138,7 +142,7 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
     await q(
       `CREATE TRIGGER tickets_kpi_capture_update AFTER UPDATE OF tenant_id, created_at, solved_at, closed_at, channel, category, priority, team_id, assignee_id,
         tags, product_ref, keywords, reopen_count, public_agent_reply_count, sla, message_count, csat_sent, csat_rating, order_ref, opens_order,
-        first_response_at, first_response_business_seconds, customer_tier ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_kpi_capture()`,
+        first_response_at, first_response_business_seconds, customer_tier, nps_score ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_kpi_capture()`,
     );
 
     // Every store's rollups again, with the new dimension and counters.

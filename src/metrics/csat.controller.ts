@@ -20,9 +20,9 @@ export class CsatController {
   @Post(':token')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Answer a survey once: rating 1–5 and an optional comment' })
+  @ApiOperation({ summary: 'Answer a survey once: rating 1–5, an optional comment and an optional 0–10 recommendation (NPS)' })
   async answer(@Param('token') token: string, @Body() input: CsatAnswerInput) {
-    await this.csat.answer(token, input.rating, input.comment);
+    await this.csat.answer(token, input);
     return { ok: true };
   }
 }

@@ -26,7 +26,7 @@ export class CsatResolver {
   @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
   @Public()
   async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput) {
-    await this.csat.answer(token, input.rating, input.comment);
+    await this.csat.answer(token, input);
     return true;
   }
 }

@@ -10,6 +10,7 @@ import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService, TicketSteps } from '../tickets/tickets.service';
+import { CsatAnswerInput } from './dto/csat.types';
 import { CsatSurvey } from './entities/csat-survey.entity';
 
 export const SURVEY_LIFETIME_DAYS = 7;
@@ -74,7 +75,7 @@ export class CsatService implements OnModuleInit {
   latestFor(tenantId: string, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
     return this.dataSource.query(
       `SELECT DISTINCT ON (ticket_id) tenant_id AS "tenantId", id, ticket_id AS "ticketId", customer_id AS "customerId", created_at AS "createdAt",
-              expires_at AS "expiresAt", answered_at AS "answeredAt", rating, comment
+              expires_at AS "expiresAt", answered_at AS "answeredAt", rating, comment, nps
          FROM csat_surveys WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY ticket_id, created_at DESC`,
       [tenantId, ticketIds],
     );
@@ -91,28 +92,33 @@ export class CsatService implements OnModuleInit {
   }
 
   /** Records the one answer; a low score flags the ticket for a follow-up in the same transaction. */
-  async answer(token: string, rating: number, comment?: string): Promise<void> {
+  async answer(token: string, { rating, comment, nps }: CsatAnswerInput): Promise<void> {
     const survey = await this.surveyOf(token);
     await this.tickets.inOneTransaction(systemContext(survey.tenantId), async (steps, manager) => {
       const [rows] = await manager.query(
-        `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4
+        `UPDATE csat_surveys SET answered_at = now(), rating = $3, comment = $4, nps = $5
           WHERE tenant_id = $1 AND id = $2 AND answered_at IS NULL AND expires_at > now() RETURNING id`,
-        [survey.tenantId, survey.id, rating, comment ?? null],
+        [survey.tenantId, survey.id, rating, comment ?? null, nps ?? null],
       );
       if (rows.length === 0) {
         // Read again: another answer may have committed since the survey was looked up.
         const [{ answered_at: answeredAt }] = await manager.query(`SELECT answered_at FROM csat_surveys WHERE tenant_id = $1 AND id = $2`, [survey.tenantId, survey.id]);
         throw new DomainError('CONFLICT', answeredAt ? 'This survey was already answered, thank you' : 'This survey has expired');
       }
-      // The ticket's KPI fact is its latest survey's rating.
+      // The ticket's KPI facts are its latest survey's answers.
       await manager.query(
-        `UPDATE tickets SET csat_rating = $3 WHERE tenant_id = $1 AND id = $2
+        `UPDATE tickets SET csat_rating = $3, nps_score = $5 WHERE tenant_id = $1 AND id = $2
             AND NOT EXISTS (SELECT 1 FROM csat_surveys s, csat_surveys answered WHERE answered.tenant_id = $1 AND answered.id = $4
                               AND s.tenant_id = $1 AND s.ticket_id = $2 AND s.created_at > answered.created_at)`,
-        [survey.tenantId, survey.ticketId, rating, survey.id],
+        [survey.tenantId, survey.ticketId, rating, survey.id, nps ?? null],
       );
       await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
-        { tenantId: survey.tenantId, ticketId: survey.ticketId, type: TicketEventType.CSAT_RECEIVED, data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}) } },
+        {
+          tenantId: survey.tenantId,
+          ticketId: survey.ticketId,
+          type: TicketEventType.CSAT_RECEIVED,
+          data: { surveyId: survey.id, rating, ...(comment ? { comment } : {}), ...(nps !== undefined && nps !== null ? { nps } : {}) },
+        },
       ]);
       if (rating <= 2) await this.followUp(steps, manager, survey, rating, comment);
     });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
   addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, emptyHistograms, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
-  percentile, rankFriction, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
+  netPromoterScore, percentile, rankFriction, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
 } from './kpi-formulas';
 
 describe('percentile (as PostgreSQL percentile_cont)', () => {
@@ -172,5 +172,14 @@ describe('rankFriction', () => {
     rankFriction(points, 'GROWTH');
     expect(points).toEqual(before);
     expect(rankFriction([], 'INCREASE')).toEqual([]);
+  });
+});
+
+describe('netPromoterScore', () => {
+  it('is promoters minus detractors as a share of all answers, in points; passives count in neither', () => {
+    // 10 answers: 9, 10, 10, 9, 9 (5 promoters), 7, 8 (passives), 0, 6, 3 (3 detractors) → (5 − 3) / 10 = +20
+    expect(netPromoterScore(5, 3, 10)).toEqual({ score: 20, responses: 10, promoters: 5, detractors: 3 });
+    expect(netPromoterScore(0, 4, 4).score).toBe(-100);
+    expect(netPromoterScore(0, 0, 0).score).toBeNull();
   });
 });

@@ -170,12 +170,15 @@ export interface KpiCounts {
   nextBreached: number;
   resolutionMet: number;
   resolutionBreached: number;
+  npsResponses: number;
+  npsPromoters: number;
+  npsDetractors: number;
 }
 
 export const KPI_COUNT_KEYS: ReadonlyArray<keyof KpiCounts> = [
   'created', 'solved', 'reopened', 'fcr', 'frsMet', 'frsBreached', 'slaBreached', 'messages', 'csatSent', 'csatResponses',
   'csatSatisfied', 'withOrder', 'opensOrder', 'frtCount', 'frtSum', 'frtBusinessCount', 'frtBusinessSum', 'resolutionCount', 'resolutionSum',
-  'nextMet', 'nextBreached', 'resolutionMet', 'resolutionBreached',
+  'nextMet', 'nextBreached', 'resolutionMet', 'resolutionBreached', 'npsResponses', 'npsPromoters', 'npsDetractors',
 ];
 
 export const emptyCounts = (): KpiCounts => Object.fromEntries(KPI_COUNT_KEYS.map((k) => [k, 0])) as unknown as KpiCounts;
@@ -213,6 +216,7 @@ export interface KpiSummary {
   resolutionSla: SlaCompliance;
   slaBreached: number;
   csat: GoalRate & { sent: number; responses: number; responseRate: number | null };
+  nps: NetPromoterScore;
   messagesPerTicket: number | null;
   ticketsWithOrder: number;
   ticketsPerOrder: number | null;
@@ -252,6 +256,7 @@ export function summariseKpis(
     resolutionSla: slaCompliance(c.resolutionMet, c.resolutionBreached, goals.resolutionSla),
     slaBreached: c.slaBreached,
     csat: { ...goalRate(satisfaction, goals.csat), sent: c.csatSent, responses: c.csatResponses, responseRate: rate(c.csatResponses, c.csatSent) },
+    nps: netPromoterScore(c.npsPromoters, c.npsDetractors, c.npsResponses),
     messagesPerTicket: rate(c.messages, c.created),
     ticketsWithOrder: c.withOrder,
     ticketsPerOrder: rate(c.withOrder, c.opensOrder),
@@ -284,4 +289,17 @@ export function rankFriction<T extends FrictionCount>(points: readonly T[], by: 
     const mb = measure(b);
     return (ma === mb ? 0 : mb > ma ? 1 : -1) || b.tickets - a.tickets || a.key.localeCompare(b.key);
   });
+}
+
+export interface NetPromoterScore {
+  /** −100 … +100; null without answers. */
+  score: number | null;
+  responses: number;
+  promoters: number;
+  detractors: number;
+}
+
+/** NPS: the share of promoters (9–10) minus the share of detractors (0–6), in points; passives (7–8) count in neither. */
+export function netPromoterScore(promoters: number, detractors: number, responses: number): NetPromoterScore {
+  return { score: responses === 0 ? null : ((promoters - detractors) / responses) * 100, responses, promoters, detractors };
 }

@@ -130,6 +130,8 @@ const COLUMNS: Array<[string, (g: KpiGroup) => Cell]> = [
   ['csat_response_rate', (g) => g.csat.responseRate],
   ['csat_rate', (g) => g.csat.rate],
   ['csat_goal_met', (g) => g.csat.goalMet],
+  ['nps', (g) => g.nps.score],
+  ['nps_responses', (g) => g.nps.responses],
   ['messages_per_ticket', (g) => g.messagesPerTicket],
   ['tickets_with_order', (g) => g.ticketsWithOrder],
   ['tickets_per_order', (g) => g.ticketsPerOrder],

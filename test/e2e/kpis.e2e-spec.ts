@@ -110,14 +110,22 @@ describe('kpis', () => {
     });
   });
 
-  it('reports CSAT: the share of 4–5 ratings and the response rate, against the 90% goal', async () => {
+  it('reports CSAT: the share of 4–5 ratings and the response rate, against the 90% goal; NPS from the recommendation answers', async () => {
     const surveys: Array<{ id: string }> = await t.app.get(DataSource).query(`SELECT id FROM csat_surveys WHERE tenant_id = $1 ORDER BY created_at`, [store.id]);
     expect(surveys).toHaveLength(2);
     const csat = await import('../../src/metrics/csat.service');
     const service = t.app.get(csat.CsatService);
-    await service.answer(service.tokenFor(surveys[0].id), 5);
+    await service.answer(service.tokenFor(surveys[0].id), { rating: 5 });
     const { kpis } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { kpis(filter: $f) { csat { sent responses responseRate rate goal goalMet } } }`, { f: PERIOD });
     expect(kpis[0].csat).toEqual({ sent: 2, responses: 1, responseRate: 0.5, rate: 1, goal: 0.9, goalMet: true });
+
+    // The second survey is answered through the public REST endpoint, with a recommendation of 4 (a detractor).
+    const answered = await t.http.post(`/api/v1/csat/${service.tokenFor(surveys[1].id)}`).send({ rating: 4, nps: 4 });
+    expect(answered.status).toBe(200);
+    expect((await t.http.post(`/api/v1/csat/${service.tokenFor(surveys[1].id)}`).send({ rating: 4, nps: 11 })).status).toBe(400);
+    const after = (await t.gqlOk(reporting, `query($f: KpiFilterInput!) { kpis(filter: $f) { csat { responses rate } nps { score responses promoters detractors } } }`, { f: PERIOD })).kpis[0];
+    expect(after.csat).toEqual({ responses: 2, rate: 1 });
+    expect(after.nps).toEqual({ score: -100, responses: 1, promoters: 0, detractors: 1 }); // the first answer gave no recommendation
   });
 
   it('refuses a reversed or too long period', async () => {

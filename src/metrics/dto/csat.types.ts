@@ -21,6 +21,9 @@ export class CsatSurveyInfo {
 
   @Field(() => String, { nullable: true })
   comment: string | null;
+
+  @Field(() => Int, { nullable: true })
+  nps: number | null;
 }
 
 @InputType()
@@ -31,6 +34,14 @@ export class CsatAnswerInput {
   @Min(1)
   @Max(5)
   rating: number;
+
+  @Field(() => Int, { nullable: true, description: 'Optional: how likely, 0–10, the customer is to recommend the store (for NPS).' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, example: 9 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  nps?: number;
 
   @Field({ nullable: true })
   @ApiPropertyOptional({ example: 'خدمة ممتازة وسرعة في الرد' })

@@ -126,6 +126,21 @@ export class CsatKpi extends GoalRate {
 }
 
 @ObjectType()
+export class NpsKpi {
+  @Field(() => Float, { nullable: true, description: 'Net Promoter Score, −100 to +100: promoters (9–10) minus detractors (0–6), as shares of the answers.' })
+  score: number | null;
+
+  @Field(() => Int)
+  responses: number;
+
+  @Field(() => Int)
+  promoters: number;
+
+  @Field(() => Int)
+  detractors: number;
+}
+
+@ObjectType()
 export class KpiGroup {
   @Field(() => String, {
     nullable: true,
@@ -171,6 +186,9 @@ export class KpiGroup {
 
   @Field(() => CsatKpi, { description: 'Share of ratings 4–5 among all ratings of the latest survey per ticket (goal 90%).' })
   csat: CsatKpi;
+
+  @Field(() => NpsKpi, { description: 'From the surveys that asked "how likely are you to recommend us?" (0–10), latest per ticket.' })
+  nps: NpsKpi;
 
   @Field(() => Int, { description: 'Tickets with any SLA target breached.' })
   slaBreached: number;

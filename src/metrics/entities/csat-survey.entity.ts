@@ -4,6 +4,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 't
 @Entity('csat_surveys')
 @Index('csat_surveys_tenant_ticket_idx', ['tenantId', 'ticketId', 'createdAt'])
 @Check('csat_surveys_rating_check', 'rating BETWEEN 1 AND 5')
+@Check('csat_surveys_nps_check', 'nps BETWEEN 0 AND 10')
 export class CsatSurvey {
   @PrimaryColumn('uuid')
   tenantId: string;
@@ -31,4 +32,8 @@ export class CsatSurvey {
 
   @Column('text', { nullable: true })
   comment: string | null;
+
+  /** "How likely are you to recommend us?" 0–10, when the survey asked it. */
+  @Column('smallint', { nullable: true })
+  nps: number | null;
 }

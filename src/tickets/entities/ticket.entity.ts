@@ -137,6 +137,10 @@ export class Ticket {
   @Column('smallint', { nullable: true })
   csatRating: number | null;
 
+  /** The latest survey's 0–10 recommendation answer, for NPS. */
+  @Column('smallint', { nullable: true })
+  npsScore: number | null;
+
   /** The first ticket about its order (kept by a trigger): tickets per order = tickets with an order / these. */
   @Column({ type: 'boolean', default: false, update: false })
   opensOrder: boolean;
