@@ -25,6 +25,7 @@ import { AutomationTemplates1764054000000 } from './1764054000000-automation-tem
 import { EmailIngestFailures1764055000000 } from './1764055000000-email-ingest-failures';
 import { StoreCurrency1764056000000 } from './1764056000000-store-currency';
 import { RepeatedDelayNotices1764057000000 } from './1764057000000-repeated-delay-notices';
+import { ChatReadMarkers1764058000000 } from './1764058000000-chat-read-markers';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   EmailIngestFailures1764055000000,
   StoreCurrency1764056000000,
   RepeatedDelayNotices1764057000000,
+  ChatReadMarkers1764058000000,
 ];

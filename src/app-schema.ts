@@ -21,6 +21,7 @@ import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
 import { RoutingSettingsRow } from './routing/entities/routing-settings.entity';
 import { CsatSurvey } from './metrics/entities/csat-survey.entity';
 import { KpiGoalsRow } from './metrics/entities/kpi-goals.entity';
+import { ChatReadMarker } from './channels/chat/chat-read-marker.entity';
 import { EmailIngestFailure } from './channels/email/entities/email-ingest-failure.entity';
 import { Mailbox } from './channels/email/entities/mailbox.entity';
 import { MessageAttachment } from './channels/email/entities/message-attachment.entity';
@@ -62,6 +63,7 @@ export const ENTITIES = [
   KpiGoalsRow,
   Mailbox,
   EmailIngestFailure,
+  ChatReadMarker,
   MessageAttachment,
   WebhookEndpoint,
   WebhookDelivery,

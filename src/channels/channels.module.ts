@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { ChatActivityResolver } from './chat/chat-activity.resolver';
+import { ChatActivityService } from './chat/chat-activity.service';
 import { LiveChatResolver } from './chat/live-chat.resolver';
 import { LiveChatService } from './chat/live-chat.service';
 import { StoreEventsController } from './store-events/store-events.controller';
@@ -41,7 +43,7 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, MessageAttachmentsService, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
     WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
-    LiveChatService, LiveChatResolver,
+    LiveChatService, LiveChatResolver, ChatActivityService, ChatActivityResolver,
     MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi,
     PhoneService, PhoneResolver, TicketCallsResolver],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],

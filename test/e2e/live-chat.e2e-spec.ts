@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { listenForSockets, LiveSubscription, subscribe, until } from './helpers/live';
 import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, openAllWeek, TestApp, TestTenant } from './helpers/test-app';
 
@@ -79,5 +80,43 @@ describe('live chat', () => {
     const token = (await t.gqlOk(store.key, `mutation($c: ID!) { createCustomerToken(customerId: $c) { token } }`, { c: email.customer.id })).createCustomerToken.token;
     const started = (await t.gqlOk(token, START, { input: { body: 'متى توصل الشحنة؟ الشحن متأخر' } })).startChat;
     expect(started).toMatchObject({ staffed: true, ticket: { id: email.id, channel: 'EMAIL' } }); // the agent of the previous test is online
+  });
+
+  it('shows typing and read marks to the other side as they happen, and keeps how far each side has read', async () => {
+    const token = await customerToken(4);
+    const started = (await t.gqlOk(token, START, { input: { body: 'هل يوجد خصم على الطلب الثاني؟' } })).startChat;
+    const ticketId = started.ticket.id;
+    const ACTIVITY = `subscription($t: ID!) { chatActivity(ticketId: $t) { ticketId kind by messageId } }`;
+    const customerSide = subscribe(url, token, ACTIVITY, { t: ticketId });
+    const agentSide = subscribe(url, store.key, ACTIVITY, { t: ticketId });
+    const stranger = subscribe(url, await customerToken(5), ACTIVITY, { t: ticketId });
+    live.push(customerSide, agentSide, stranger);
+    await Promise.all([customerSide.ready, agentSide.ready, stranger.ready]);
+
+    expect((await t.gqlOk(store.key, `mutation($t: ID!) { chatTyping(ticketId: $t) }`, { t: ticketId })).chatTyping).toBe(true);
+    await until(() => customerSide.received.length >= 1);
+    expect(customerSide.received[0]).toEqual({ ticketId, kind: 'TYPING', by: 'AGENT', messageId: null });
+
+    const reply = (await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId, body: 'نعم، خصم ١٠٪ على الطلب الثاني', authorType: 'AGENT', internal: false } })).addMessage.message;
+    const READ = `mutation($t: ID!, $m: ID!) { markChatRead(ticketId: $t, messageId: $m) { reader messageId } }`;
+    expect((await t.gqlOk(token, READ, { t: ticketId, m: reply.id })).markChatRead).toEqual({ reader: 'CUSTOMER', messageId: reply.id });
+    await until(() => agentSide.received.some((a) => a.kind === 'READ'));
+    expect(agentSide.received.find((a) => a.kind === 'READ')).toEqual({ ticketId, kind: 'READ', by: 'CUSTOMER', messageId: reply.id });
+
+    // An older message does not move the mark back; the marks are there for a window opened later.
+    const first = (await t.gqlOk(token, PORTAL, { id: ticketId })).portalTicket.messages.length;
+    expect(first).toBeGreaterThan(1);
+    const [oldest] = await t.app.get(DataSource).query(`SELECT id FROM messages WHERE ticket_id = $1 ORDER BY created_at LIMIT 1`, [ticketId]);
+    expect((await t.gqlOk(token, READ, { t: ticketId, m: oldest.id })).markChatRead.messageId).toBe(reply.id);
+    expect((await t.gqlOk(store.key, `query($t: ID!) { chatReadMarks(ticketId: $t) { reader messageId } }`, { t: ticketId })).chatReadMarks).toEqual([
+      { reader: 'CUSTOMER', messageId: reply.id },
+    ]);
+
+    // Another customer neither hears this conversation nor can mark it.
+    expect(stranger.received).toEqual([]);
+    await until(() => stranger.errors.length > 0);
+    expect(JSON.stringify(stranger.errors)).toMatch(/NOT_FOUND/);
+    const other = await customerToken(6);
+    expect((await t.gql(other, `mutation($t: ID!) { chatTyping(ticketId: $t) }`, { t: ticketId })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 });

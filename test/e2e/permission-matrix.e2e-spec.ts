@@ -13,7 +13,7 @@ const digits = () => `${Date.now()}${n++}`;
  * Operation → what it needs, and a call that passes validation. The walk below checks every caller
  * kind against it; the first test fails when the schema has an operation this table lacks.
  */
-const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> = {
+const OPERATIONS: Record<string, { access: Access | Access[]; doc: (ids: Ids) => string }> = {
   // queries
   tickets: { access: 'tickets:read', doc: () => `{ tickets { totalCount } }` },
   ticket: { access: 'tickets:read', doc: (ids) => `{ ticket(id: "${ids.ticket}") { id } }` },
@@ -138,6 +138,9 @@ const OPERATIONS: Record<string, { access: Access; doc: (ids: Ids) => string }> 
   createCustomerToken: { access: 'customer-tokens:create', doc: (ids) => `mutation { createCustomerToken(customerId: "${ids.customer}") { token } }` },
   startChat: { access: 'portal', doc: () => `mutation { startChat(input: { body: "مرحبا" }) { staffed } }` },
   sendChatMessage: { access: 'portal', doc: () => `mutation { sendChatMessage(ticketId: "${NO_ID}", body: "مرحبا") { id } }` },
+  chatTyping: { access: ['tickets:write', 'portal'], doc: (ids) => `mutation { chatTyping(ticketId: "${ids.ticket}") }` },
+  markChatRead: { access: ['tickets:read', 'portal'], doc: (ids) => `mutation { markChatRead(ticketId: "${ids.ticket}", messageId: "${NO_ID}") { readAt } }` },
+  chatReadMarks: { access: ['tickets:read', 'portal'], doc: (ids) => `{ chatReadMarks(ticketId: "${ids.ticket}") { readAt } }` },
   portalCreateTicket: { access: 'portal', doc: () => `mutation { portalCreateTicket(input: { subject: "س", body: "ب" }) { id } }` },
   portalReply: { access: 'portal', doc: (ids) => `mutation { portalReply(input: { ticketId: "${ids.ticket}", body: "شكراً" }) { id } }` },
   changePassword: { access: 'signed-in agent', doc: () => `mutation { changePassword(input: { currentPassword: "wrong-wrong", newPassword: "new-password-123" }) }` },
@@ -163,7 +166,8 @@ interface Caller {
   agent?: boolean;
 }
 
-function allowed(access: Access, caller: Caller): boolean {
+function allowed(access: Access | Access[], caller: Caller): boolean {
+  if (Array.isArray(access)) return access.some((one) => allowed(one, caller));
   if (access === 'public') return true;
   if (access === 'signed-in agent') return Boolean(caller.agent);
   return caller.role ? grantsOf(caller.role).includes(access) : false;

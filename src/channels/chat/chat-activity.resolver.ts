@@ -1,0 +1,95 @@
+import { Inject, ParseUUIDPipe } from '@nestjs/common';
+import { Args, Field, ID, Mutation, ObjectType, Query, registerEnumType, Resolver, Subscription } from '@nestjs/graphql';
+import { RequirePermission } from '../../auth/auth.decorators';
+import { EventBus, PUB_SUB } from '../../common/events/event-bus';
+import type { GraphQLRequestContext } from '../../common/graphql/loaders';
+import { Ctx, RequestContext } from '../../common/request-context';
+import { CHAT_ACTIVITY, ChatActivityNotice, ChatActivityService } from './chat-activity.service';
+
+enum ChatSideEnum {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+}
+registerEnumType(ChatSideEnum, { name: 'ChatSide', description: "The customer, or the store's side (agents and staff keys)." });
+
+enum ChatActivityKind {
+  TYPING = 'TYPING',
+  READ = 'READ',
+}
+registerEnumType(ChatActivityKind, { name: 'ChatActivityKind', description: 'TYPING: show "typing…" for a few seconds. READ: that side has read up to messageId.' });
+
+@ObjectType()
+export class ChatActivity {
+  @Field(() => ID)
+  ticketId: string;
+
+  @Field(() => ChatActivityKind)
+  kind: ChatActivityKind;
+
+  @Field(() => ChatSideEnum)
+  by: ChatSideEnum;
+
+  @Field(() => ID, { nullable: true, description: 'The agent, when an agent signed in did it.' })
+  agentId: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'READ: the latest message read.' })
+  messageId: string | null;
+
+  @Field()
+  at: Date;
+}
+
+@ObjectType()
+export class ChatReadMark {
+  @Field(() => ChatSideEnum)
+  reader: ChatSideEnum;
+
+  @Field(() => ID)
+  messageId: string;
+
+  @Field()
+  readAt: Date;
+}
+
+/** Typing and read marks for chat windows, for customers (their own tickets) and staff alike. */
+@Resolver()
+export class ChatActivityResolver {
+  constructor(
+    private readonly activity: ChatActivityService,
+    @Inject(PUB_SUB) private readonly bus: EventBus,
+  ) {}
+
+  @Mutation(() => Boolean, { description: 'Tells the other side you are typing (send it every few seconds while typing; nothing is stored).' })
+  @RequirePermission('tickets:write', 'portal')
+  chatTyping(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
+    return this.activity.typing(ctx, ticketId);
+  }
+
+  @Mutation(() => ChatReadMark, { description: 'Your side has read the conversation up to this message (a mark never moves back).' })
+  @RequirePermission('tickets:read', 'portal')
+  markChatRead(
+    @Ctx() ctx: RequestContext,
+    @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string,
+    @Args('messageId', { type: () => ID }, ParseUUIDPipe) messageId: string,
+  ) {
+    return this.activity.markRead(ctx, ticketId, messageId);
+  }
+
+  @Query(() => [ChatReadMark], { description: 'How far each side has read the conversation.' })
+  @RequirePermission('tickets:read', 'portal')
+  chatReadMarks(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
+    return this.activity.markers(ctx, ticketId);
+  }
+
+  @Subscription(() => ChatActivity, {
+    description: 'Typing and read marks in one conversation, from both sides.',
+    filter: (notice: ChatActivityNotice, variables: { ticketId: string }, context: GraphQLRequestContext) =>
+      notice.tenantId === context.req.ctx?.tenantId && notice.ticketId === variables.ticketId,
+    resolve: (notice: ChatActivityNotice) => ({ ...notice, at: new Date(notice.at) }),
+  })
+  @RequirePermission('tickets:read', 'portal')
+  async chatActivity(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
+    await this.activity.ticketFor(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
+    return this.bus.asyncIterableIterator(CHAT_ACTIVITY);
+  }
+}
