@@ -130,19 +130,27 @@ describe('outbound webhooks', () => {
     expect(disabled.enabled).toBe(false);
     expect(disabled.disabledReason).toMatch(/failed/);
 
-    // Disabled: new events are not sent.
+    // Disabled for failing: new events wait for the endpoint instead of going out.
     const attemptsSoFar = receiver.requests.length;
-    await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(4) });
+    const later = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(4) })).createTicket;
     await new Promise((r) => setTimeout(r, 1200));
     expect(receiver.requests.length).toBe(attemptsSoFar);
+    const [waiting] = await deliveries(endpoint.id, 'PENDING');
+    expect(waiting).toMatchObject({ ticketId: later.id, attempts: 0 });
 
+    // Re-enabled: what waited goes out, and the failed event is replayed on request.
     receiver.respond = () => 200;
     await t.gqlOk(store.key, UPDATE, { id: endpoint.id, input: { enabled: true } });
     const replay = (await t.gqlOk(store.key, REPLAY, { id: failed.id })).replayWebhookDelivery;
     expect(replay).toMatchObject({ eventId: failed.eventId, status: 'PENDING', replayOfId: failed.id });
-    await until(() => receiver.accepted.length >= 1);
-    expect(receiver.accepted.map((r) => r.json.id)).toEqual([failed.eventId]);
-    expect(receiver.accepted[0].headers['rida-event-id']).toBe(failed.eventId);
+    await until(() => receiver.accepted.length >= 2);
+    expect(receiver.accepted.map((r) => r.json.id).sort()).toEqual([failed.eventId, waiting.eventId].sort());
+    expect(receiver.accepted.find((r) => r.json.id === failed.eventId)!.headers['rida-event-id']).toBe(failed.eventId);
+
+    // Switched off by an admin: nothing is collected.
+    await t.gqlOk(store.key, UPDATE, { id: endpoint.id, input: { enabled: false } });
+    await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(5) });
+    expect(await deliveries(endpoint.id, 'PENDING')).toEqual([]);
   });
 
   it("keeps stores apart and refuses bad input with clear codes", async () => {

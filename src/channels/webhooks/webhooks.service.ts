@@ -161,11 +161,15 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
 
   // ── outbox and dispatch ───────────────────────────────────────────────────────────────────
 
-  /** Inside the transaction of the change: one delivery per subscribed endpoint, and its job. */
+  /**
+   * Inside the transaction of the change: one delivery per subscribed endpoint, and its job. An
+   * endpoint disabled for failing keeps collecting deliveries (without jobs), sent in order once it
+   * is re-enabled; one an admin switched off collects nothing.
+   */
   private async writeOutbox(manager: EntityManager, notices: TicketEventNotice[]): Promise<void> {
     const tenants = [...new Set(notices.map((n) => n.tenantId))];
-    const endpoints: Array<{ tenant_id: string; id: string; events: string[] }> = await manager.query(
-      `SELECT tenant_id, id, events FROM webhook_endpoints WHERE tenant_id = ANY($1) AND enabled`,
+    const endpoints: Array<{ tenant_id: string; id: string; events: string[]; enabled: boolean }> = await manager.query(
+      `SELECT tenant_id, id, events, enabled FROM webhook_endpoints WHERE tenant_id = ANY($1) AND (enabled OR disabled_reason IS NOT NULL)`,
       [tenants],
     );
     if (endpoints.length === 0) return;
@@ -174,6 +178,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       endpoints
         .filter((e) => e.tenant_id === notice.tenantId && (e.events.length === 0 || e.events.includes(notice.type)))
         .map((e) => ({
+          enabled: e.enabled,
           tenantId: notice.tenantId,
           id: uuidv7(),
           endpointId: e.id,
@@ -187,11 +192,14 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
         })),
     );
     if (rows.length === 0) return;
-    await manager.insert(WebhookDelivery, rows);
+    await manager.insert(
+      WebhookDelivery,
+      rows.map(({ enabled: _enabled, ...row }) => row),
+    );
     await this.jobs.sendMany<DeliveryJob>(
       manager,
       QUEUE,
-      rows.map((r) => ({ data: { tenantId: r.tenantId, deliveryId: r.id } })),
+      rows.filter((r) => r.enabled).map((r) => ({ data: { tenantId: r.tenantId, deliveryId: r.id } })),
     );
   }
 
