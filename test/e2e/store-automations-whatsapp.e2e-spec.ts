@@ -63,4 +63,15 @@ describe('store automations on WhatsApp', () => {
     });
     expect(fake.sent()).toHaveLength(1);
   });
+
+  it('moves a customer who last called to WhatsApp, where the follow-up can reach them', async () => {
+    await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`, {
+      input: { subject: 'مكالمة', body: 'اتصل يسأل عن موعد التوصيل', channel: 'PHONE', customer: { phone: '0551113333', name: 'فيصل' } },
+    });
+    const delivered = (await t.gqlOk(store.key, RECORD, { input: { type: 'ORDER_DELIVERED', orderId: '7002', customer: { phone: '0551113333' }, totalAmount: 80 } })).recordStoreEvent;
+    const followUp = delivered.automations.find((a: { kind: string }) => a.kind === 'DELIVERY_FOLLOW_UP');
+    await t.app.get(StoreEventsService).runAutomation({ tenantId: store.id, automationId: followUp.id });
+    await eventuallyPasses(() => expect(fake.sent((r) => r.body?.to === '966551113333')).toHaveLength(1));
+    expect(fake.sent((r) => r.body?.to === '966551113333')[0].body.template.components[0].parameters[0].text).toBe('فيصل');
+  });
 });

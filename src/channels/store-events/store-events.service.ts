@@ -13,6 +13,7 @@ import { CustomersService } from '../../tickets/customers.service';
 import { Customer } from '../../tickets/entities/customer.entity';
 import { AuthorType, Channel, CustomerTier, TIER_RANK, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
+import { automationChannel, Reach } from './automation-channel';
 import { DEFAULT_TIER_RULES, TierRule, tierFor } from './customer-tier';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
 import { UpdateStoreSettingsInput } from './dto/store-settings.input';
@@ -325,12 +326,15 @@ export class StoreEventsService implements OnApplicationBootstrap {
         `SELECT channel FROM tickets WHERE tenant_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 1`,
         [tenantId, customer.id],
       );
-      const [identity]: Array<{ kind: string }> = await m.query(
-        `SELECT kind FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind IN ('PHONE','EMAIL') ORDER BY kind = 'PHONE' DESC LIMIT 1`,
+      const [reach]: Reach[] = await m.query(
+        `SELECT EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE') AS phone,
+                EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'EMAIL') AS email,
+                EXISTS (SELECT 1 FROM messaging_channels WHERE tenant_id = $1 AND kind = 'WHATSAPP' AND active) AS "whatsappConnected",
+                EXISTS (SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND active) AS "mailboxConnected"`,
         [tenantId, customer.id],
       );
       const settings = await this.settingsIn(m, tenantId);
-      return { automation, order, customer, tenant, settings, channel: last?.channel ?? (identity?.kind === 'PHONE' ? Channel.WHATSAPP : identity ? Channel.EMAIL : Channel.API) };
+      return { automation, order, customer, tenant, settings, channel: automationChannel(last?.channel ?? null, reach) };
     });
     if (!loaded) return;
     const { automation, order, customer, tenant, settings, channel } = loaded;
