@@ -3,7 +3,6 @@ import { Args, ID, Parent, ResolveField, Resolver, Subscription } from '@nestjs/
 import { RequirePermission } from '../auth/auth.decorators';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { GraphQLRequestContext } from '../common/graphql/loaders';
-import { notFound } from '../common/errors/domain-error';
 import { Ctx, RequestContext } from '../common/request-context';
 import { LiveMessage, TicketEventNotice, TicketEventsFilterInput } from './dto/ticket-event-notice.type';
 import { Ticket } from './entities/ticket.entity';
@@ -71,8 +70,7 @@ export class TicketSubscriptionsResolver {
   })
   @RequirePermission('tickets:read', 'portal')
   async ticketMessages(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
-    const ticket = await this.tickets.get(ctx, ticketId); // NOT_FOUND for another store's ticket
-    if (ctx.customerId !== undefined && ticket.customerId !== ctx.customerId) throw notFound('Ticket', ticketId);
+    await this.tickets.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }
 

@@ -613,6 +613,13 @@ export class TicketsService {
     return ticket;
   }
 
+  /** get() as the caller may see it: staff any of the store's tickets, a customer only their own (another's is as absent as none). */
+  async getForCaller(ctx: RequestContext, id: string): Promise<Ticket> {
+    const ticket = await this.get(ctx, id);
+    if (ctx.customerId !== undefined && ticket.customerId !== ctx.customerId) throw notFound('Ticket', id);
+    return ticket;
+  }
+
   async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
     const ticket = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
     if (!ticket) throw notFound('Ticket', `#${number}`);

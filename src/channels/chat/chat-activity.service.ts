@@ -3,7 +3,6 @@ import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { EventBus, PUB_SUB } from '../../common/events/event-bus';
 import { notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
-import { Ticket } from '../../tickets/entities/ticket.entity';
 import { TicketsService } from '../../tickets/tickets.service';
 import { ChatReadMarker } from './chat-read-marker.entity';
 
@@ -35,21 +34,14 @@ export class ChatActivityService {
     private readonly tickets: TicketsService,
   ) {}
 
-  /** The ticket, if the caller may take part in it: any of the store's for staff, their own for a customer. */
-  async ticketFor(ctx: RequestContext, ticketId: string): Promise<Ticket> {
-    const ticket = await this.tickets.get(ctx, ticketId);
-    if (ctx.customerId !== undefined && ticket.customerId !== ctx.customerId) throw notFound('Ticket', ticketId);
-    return ticket;
-  }
-
   async typing(ctx: RequestContext, ticketId: string): Promise<boolean> {
-    await this.ticketFor(ctx, ticketId);
+    await this.tickets.getForCaller(ctx, ticketId);
     await this.bus.publish(CHAT_ACTIVITY, this.notice(ctx, ticketId, 'TYPING', null));
     return true;
   }
 
   async markRead(ctx: RequestContext, ticketId: string, messageId: string): Promise<ChatReadMarker> {
-    await this.ticketFor(ctx, ticketId);
+    await this.tickets.getForCaller(ctx, ticketId);
     const reader = sideOf(ctx);
     const marker = await this.db.run(ctx, async (m) => {
       const [message]: Array<{ created_at: Date; internal: boolean }> = await m.query(
@@ -70,7 +62,7 @@ export class ChatActivityService {
   }
 
   async markers(ctx: RequestContext, ticketId: string): Promise<ChatReadMarker[]> {
-    await this.ticketFor(ctx, ticketId);
+    await this.tickets.getForCaller(ctx, ticketId);
     return this.db.read(ctx.tenantId, (m) => m.find(ChatReadMarker, { where: { tenantId: ctx.tenantId, ticketId }, order: { reader: 'ASC' } }));
   }
 

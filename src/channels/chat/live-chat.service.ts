@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { notFound } from '../../common/errors/domain-error';
 import { RequestContext, systemContext } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { firstResponseDue } from '../../sla/sla-state';
@@ -56,8 +55,7 @@ export class LiveChatService {
   }
 
   async send(ctx: RequestContext, ticketId: string, body: string): Promise<Ticket> {
-    const ticket = await this.tickets.get(ctx, ticketId);
-    if (ticket.customerId !== ctx.customerId) throw notFound('Ticket', ticketId);
+    const ticket = await this.tickets.getForCaller(ctx, ticketId);
     if (ticket.status === TicketStatus.CLOSED) return (await this.start(ctx, body, ticket.subject)).ticket;
     return (await this.tickets.addMessage(ctx, { ticketId, body, authorType: AuthorType.CUSTOMER, internal: false })).ticket;
   }
