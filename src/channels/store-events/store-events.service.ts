@@ -26,6 +26,9 @@ import { checkAutomationMessage, checkAutomationTemplates, checkTierRules, MESSA
 
 const QUEUE = 'store-automation';
 
+/** The orders lifetime value and order count add up (with the store's currency). */
+const COUNTED_ORDERS = `paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')`;
+
 const DEFAULT_SETTINGS = {
   followUpMessage:
     'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
@@ -228,7 +231,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
     const [[row]]: [[{ lifetime_value: string; order_count: number; tier_source: string; tier: CustomerTier }]] = await m.query(
       `UPDATE customers c SET lifetime_value = t.value, order_count = t.orders, updated_at = now()
          FROM (SELECT coalesce(sum(total_amount), 0) AS value, count(*)::int AS orders FROM orders
-                WHERE tenant_id = $1 AND customer_id = $2 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED') AND currency = $3) t
+                WHERE tenant_id = $1 AND customer_id = $2 AND ${COUNTED_ORDERS} AND currency = $3) t
         WHERE c.tenant_id = $1 AND c.id = $2
         RETURNING c.lifetime_value, c.order_count, c.tier_source, c.tier`,
       [tenantId, customerId, settings.currency],
@@ -246,7 +249,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
       `UPDATE customers c SET lifetime_value = coalesce(o.value, 0), order_count = coalesce(o.orders, 0), updated_at = now()
          FROM customers c2 LEFT JOIN (
                 SELECT customer_id, sum(total_amount) AS value, count(*)::int AS orders FROM orders
-                 WHERE tenant_id = $1 AND paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED') AND currency = $2 GROUP BY 1) o ON o.customer_id = c2.id
+                 WHERE tenant_id = $1 AND ${COUNTED_ORDERS} AND currency = $2 GROUP BY 1) o ON o.customer_id = c2.id
         WHERE c.tenant_id = $1 AND c2.tenant_id = $1 AND c2.id = c.id
           AND (c.lifetime_value, c.order_count) IS DISTINCT FROM (coalesce(o.value, 0), coalesce(o.orders, 0))`,
       [tenantId, currency],
