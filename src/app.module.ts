@@ -13,6 +13,8 @@ import { typeormOptions } from './common/database/typeorm-options';
 import { complexityLimitPlugin } from './common/graphql/complexity';
 import { formatGraphQLError } from './common/graphql/format-error';
 import { graphQLContext } from './common/graphql/context';
+import { unitOfWorkPlugin } from './common/graphql/unit-of-work.plugin';
+import { TenantTransactions } from './common/database/tenant-transactions';
 import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
@@ -43,8 +45,10 @@ export class AppModule {
         CommonModule.register(config),
         LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoOptions, logDestination] : pinoOptions }),
         TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.DATABASE_POOL_SIZE)),
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
+          inject: [TenantTransactions],
+          useFactory: (transactions: TenantTransactions) => ({
           path: '/graphql',
           autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
           sortSchema: true,
@@ -54,11 +58,12 @@ export class AppModule {
           introspection: config.GRAPHQL_INTROSPECTION,
           includeStacktraceInErrorResponses: false,
           validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
-          plugins: [complexityLimitPlugin(config.GRAPHQL_MAX_COMPLEXITY)],
+          plugins: [complexityLimitPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
           formatError: formatGraphQLError,
           context: graphQLContext,
           // graphql-ws on the same path; the credential comes in connection_init's payload.
           subscriptions: { 'graphql-ws': { path: '/graphql' } },
+          }),
         }),
         TerminusModule,
         AuthModule,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { CreateAgentInput, UpdateAgentInput } from './dto/create-agent.input';
@@ -57,21 +57,22 @@ export class AgentsService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<Agent> {
-    const agent = await this.db.read(ctx.tenantId, (manager) => manager.findOneBy(Agent, { tenantId: ctx.tenantId, id }));
+    const agent = await this.db.read(ctx, (manager) => manager.findOneBy(Agent, { tenantId: ctx.tenantId, id }));
     if (!agent) throw notFound('Agent', id);
     return agent;
   }
 
   list(ctx: RequestContext): Promise<Agent[]> {
-    return this.db.read(ctx.tenantId, (manager) => manager.find(Agent, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
+    return this.db.read(ctx, (manager) => manager.find(Agent, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
   }
 
-  byIds(tenantId: string, ids: readonly string[]): Promise<Agent[]> {
-    return this.db.read(tenantId, (manager) => manager.findBy(Agent, { tenantId, id: In([...ids]) }));
+  byIds(scope: TenantScope, ids: readonly string[]): Promise<Agent[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (manager) => manager.findBy(Agent, { tenantId, id: In([...ids]) }));
   }
 
   /** An agent by id within a GraphQL request: every agent the request asks for in one query. */
   loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Agent | null> {
-    return loaders.get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.byIds(tenantId, ids), (a) => a.id)).load(id);
+    return loaders.get<string, Agent | null>('agentById', async (ids) => byKeys(ids, await this.byIds(loaders.scope(tenantId), ids), (a) => a.id)).load(id);
   }
 }

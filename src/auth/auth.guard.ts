@@ -43,8 +43,10 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
 
     const request = requestFrom(context);
     if (!request.ctx) {
-      request.ctx = await this.authenticate(request.headers.authorization);
-      await this.applyRateLimit(request.ctx);
+      // Contexts are cached per credential; the request's own unit of work goes on a copy.
+      const ctx = await this.authenticate(request.headers.authorization);
+      await this.applyRateLimit(ctx);
+      request.ctx = request.unitOfWork ? { ...ctx, unitOfWork: request.unitOfWork } : ctx;
     }
     const ctx = request.ctx;
 

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
+import type { UnitOfWork } from './database/unit-of-work';
 import { unauthenticated } from './errors/domain-error';
 
 export type ActorType = 'API_KEY' | 'AGENT' | 'CUSTOMER' | 'SYSTEM';
@@ -19,6 +20,8 @@ export interface RequestContext {
   actor: { type: ActorType; id: string | null };
   /** Set for customer tokens: the only customer whose tickets this caller sees. */
   customerId?: string;
+  /** The GraphQL request's transaction, which every read and write of the request joins (see UnitOfWork). */
+  unitOfWork?: UnitOfWork;
 }
 
 /** The Fastify request as the auth guard leaves it. */
@@ -27,6 +30,8 @@ export interface AuthenticatedRequest {
   /** The client address (X-Forwarded-For only when TRUST_PROXY is on). */
   ip: string;
   ctx?: RequestContext;
+  /** Set by the GraphQL unit-of-work plugin before any resolver runs. */
+  unitOfWork?: UnitOfWork;
 }
 
 export function requestFrom(context: ExecutionContext): AuthenticatedRequest {
@@ -53,6 +58,14 @@ export type JsonObject = Record<string, any>;
 /** For work no caller asked for (sweeps, queues, survey answers): one store, acting as SYSTEM. */
 export function systemContext(tenantId: string, tenantTimezone = 'UTC', tenantCountry = 'SA'): RequestContext {
   return { tenantId, tenantTimezone, tenantCountry, role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
+}
+
+/**
+ * SYSTEM acting inside a caller's request (a chat left as a message, a note the caller's action
+ * adds): the same store, and the request's unit of work, so it sees what the request wrote.
+ */
+export function systemWithin(ctx: RequestContext): RequestContext {
+  return { ...systemContext(ctx.tenantId, ctx.tenantTimezone, ctx.tenantCountry), unitOfWork: ctx.unitOfWork };
 }
 
 /** SYSTEM acting for a store, in the store's own time zone and country; null when there is no such store. */

@@ -192,7 +192,7 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
 
   async deflection(ctx: RequestContext, filter: FaqDeflectionFilter): Promise<FaqDeflection> {
     checkReportPeriod(filter);
-    const [row]: Array<Omit<FaqDeflection, 'deflectionRate'>> = await this.db.read(ctx.tenantId, (m) =>
+    const [row]: Array<Omit<FaqDeflection, 'deflectionRate'>> = await this.db.read(ctx, (m) =>
       m.query(
         `SELECT count(*)::int AS answered,
                 count(*) FILTER (WHERE outcome = 'HELPED')::int AS helped,

@@ -53,7 +53,7 @@ export class KnowledgeBaseService {
   // ── settings ──────────────────────────────────────────────────────────────────────────────
 
   async settings(ctx: RequestContext): Promise<KnowledgeBaseSettings> {
-    return this.db.read(ctx.tenantId, (m) => this.settingsIn(m, ctx.tenantId));
+    return this.db.read(ctx, (m) => this.settingsIn(m, ctx.tenantId));
   }
 
   async settingsIn(m: EntityManager, tenantId: string): Promise<KnowledgeBaseSettings> {
@@ -80,7 +80,7 @@ export class KnowledgeBaseService {
   // ── articles ──────────────────────────────────────────────────────────────────────────────
 
   async list(ctx: RequestContext, filter: ArticleFilter = {}, first = 50): Promise<KbArticle[]> {
-    return this.db.read(ctx.tenantId, (m) => {
+    return this.db.read(ctx, (m) => {
       const query = m
         .createQueryBuilder(KbArticle, 'a')
         .where('a.tenant_id = :tenantId', { tenantId: ctx.tenantId })
@@ -96,7 +96,7 @@ export class KnowledgeBaseService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<KbArticle> {
-    const article = await this.db.read(ctx.tenantId, (m) => m.findOneBy(KbArticle, { tenantId: ctx.tenantId, id }));
+    const article = await this.db.read(ctx, (m) => m.findOneBy(KbArticle, { tenantId: ctx.tenantId, id }));
     if (!article) throw notFound('Article', id);
     return article;
   }
@@ -212,7 +212,7 @@ export class KnowledgeBaseService {
   /** The best articles for a ticket (its subject and latest customer message) or for a text. */
   async suggest(ctx: RequestContext, source: { text?: string; ticketId?: string }, first = 5): Promise<ArticleMatch[]> {
     if (!source.text === !source.ticketId) throw badInput('Give either text or ticketId', { text: ['give text or ticketId, not both'] });
-    return this.db.read(ctx.tenantId, async (m) => {
+    return this.db.read(ctx, async (m) => {
       let text = source.text ?? '';
       if (source.ticketId) {
         const [ticket]: Array<{ subject: string; body: string | null }> = await m.query(

@@ -13,7 +13,7 @@ export class TicketCsatResolver {
   @ResolveField(() => CsatSurveyInfo, { nullable: true, description: 'The latest satisfaction survey (sent when the ticket is solved).' })
   async csatSurvey(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext): Promise<CsatSurveyInfo | null> {
     const survey = await loaders
-      .get<string, CsatSurvey | null>('csatByTicket', async (ids) => byKeys(ids, await this.csat.latestFor(ticket.tenantId, ids), (s) => s.ticketId))
+      .get<string, CsatSurvey | null>('csatByTicket', async (ids) => byKeys(ids, await this.csat.latestFor(loaders.scope(ticket.tenantId), ids), (s) => s.ticketId))
       .load(ticket.id);
     return survey && { ...survey, answerToken: this.csat.tokenFor(survey.id) };
   }

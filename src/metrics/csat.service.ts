@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { RequestContext, systemContext } from '../common/request-context';
 import { insertTicketEvents } from '../tickets/ticket-events';
@@ -27,6 +28,7 @@ export class CsatService implements OnModuleInit {
     private readonly listeners: TicketListeners,
     private readonly tickets: TicketsService,
     private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
     private readonly config: AppConfig,
   ) {}
 
@@ -72,21 +74,21 @@ export class CsatService implements OnModuleInit {
   }
 
   /** The latest survey of each ticket. */
-  latestFor(tenantId: string, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
-    return this.dataSource.query(
+  latestFor(scope: TenantScope, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.query(
       `SELECT DISTINCT ON (ticket_id) tenant_id AS "tenantId", id, ticket_id AS "ticketId", customer_id AS "customerId", created_at AS "createdAt",
               expires_at AS "expiresAt", answered_at AS "answeredAt", rating, comment, nps
          FROM csat_surveys WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY ticket_id, created_at DESC`,
       [tenantId, ticketIds],
-    );
+    ));
   }
 
   /** What the public survey page shows. */
   async describe(token: string): Promise<{ ticketNumber: number; storeName: string; answered: boolean; expired: boolean }> {
     const survey = await this.surveyOf(token);
-    const [row] = await this.dataSource.query(
-      `SELECT t.number, n.name FROM tickets t JOIN tenants n ON n.id = t.tenant_id WHERE t.tenant_id = $1 AND t.id = $2`,
-      [survey.tenantId, survey.ticketId],
+    const [row] = await this.db.read(survey.tenantId, (m) =>
+      m.query(`SELECT t.number, n.name FROM tickets t JOIN tenants n ON n.id = t.tenant_id WHERE t.tenant_id = $1 AND t.id = $2`, [survey.tenantId, survey.ticketId]),
     );
     return { ticketNumber: row.number, storeName: row.name, answered: Boolean(survey.answeredAt), expired: survey.expiresAt <= new Date() };
   }

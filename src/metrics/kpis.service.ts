@@ -129,14 +129,14 @@ export class KpisService {
 
   /** Names of agents or teams by id, for exports (a removed one has none). */
   async namesOf(ctx: RequestContext, by: 'AGENT' | 'TEAM', ids: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ id: string; name: string }> = await this.db.read(ctx.tenantId, (m) =>
+    const rows: Array<{ id: string; name: string }> = await this.db.read(ctx, (m) =>
       m.query(`SELECT id, name FROM ${by === 'AGENT' ? 'agents' : 'teams'} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [ctx.tenantId, ids]),
     );
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async goals(ctx: RequestContext): Promise<KpiGoals> {
-    const row = await this.db.read(ctx.tenantId, (m) => m.findOneBy(KpiGoalsRow, { tenantId: ctx.tenantId }));
+    const row = await this.db.read(ctx, (m) => m.findOneBy(KpiGoalsRow, { tenantId: ctx.tenantId }));
     if (!row) return DEFAULT_KPI_GOALS;
     const { tenantId: _tenant, updatedAt: _updated, ...goals } = row;
     return goals;
@@ -171,7 +171,7 @@ export class KpisService {
     const column = by === 'AGENT' ? 'assignee_id' : 'team_id';
     const p = new Params();
     const where = [`t.tenant_id = ${p.add(ctx.tenantId)}`, `t.status IN ('NEW','OPEN','PENDING','ON_HOLD')`, `t.${column} IS NOT NULL`, ...this.ticketFilters(filter, p)];
-    return this.db.read(ctx.tenantId, (m) =>
+    return this.db.read(ctx, (m) =>
       m.query(
         `SELECT t.${column} AS id, count(*)::int AS open, count(*) FILTER (WHERE t.sla_health = 'BREACHED')::int AS breached
            FROM tickets t WHERE ${where.join(' AND ')} GROUP BY 1`,

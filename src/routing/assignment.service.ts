@@ -185,7 +185,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
 
   /** Open tickets of a team, the most urgent first: SLA due time, then priority, then age. */
   queue(ctx: RequestContext, teamId: string, onlyWaiting: boolean, first: number): Promise<Ticket[]> {
-    return this.db.read(ctx.tenantId, (m) => {
+    return this.db.read(ctx, (m) => {
       const qb = m
         .createQueryBuilder(Ticket, 't')
         .where('t.tenant_id = :tenantId AND t.team_id = :teamId AND t.status IN (:...statuses)', { tenantId: ctx.tenantId, teamId, statuses: OPEN_STATUSES });

@@ -88,7 +88,7 @@ export class TeamsResolver {
 
   private membersLoader(team: Team, loaders: GraphQLRequestContext['loaders']) {
     return loaders.get<string, Agent[]>('membersByTeam', async (ids) =>
-      groupByKeys(ids, await this.teamsService.membersOf(team.tenantId, ids), (m) => m.teamId).map((rows) => rows.map((m) => m.agent)),
+      groupByKeys(ids, await this.teamsService.membersOf(loaders.scope(team.tenantId), ids), (m) => m.teamId).map((rows) => rows.map((m) => m.agent)),
     );
   }
 }
@@ -102,7 +102,7 @@ export class AgentTeamsResolver {
   teams(@Parent() agent: Agent, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, Team[]>('teamsByAgent', async (ids) =>
-        groupByKeys(ids, await this.teamsService.teamsOfAgents(agent.tenantId, ids), (m) => m.agentId).map((rows) => rows.map((m) => m.team)),
+        groupByKeys(ids, await this.teamsService.teamsOfAgents(loaders.scope(agent.tenantId), ids), (m) => m.agentId).map((rows) => rows.map((m) => m.team)),
       )
       .load(agent.id);
   }

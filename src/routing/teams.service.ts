@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
-import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { conflict, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { CreateTeamInput, UpdateTeamInput } from './dto/create-team.input';
@@ -90,27 +90,29 @@ export class TeamsService {
   /** Within a caller's transaction when given one, else in a read of its own. */
   async get(ctx: RequestContext, id: string, manager?: EntityManager): Promise<Team> {
     const find = (m: EntityManager) => m.findOneBy(Team, { tenantId: ctx.tenantId, id });
-    const team = manager ? await find(manager) : await this.db.read(ctx.tenantId, find);
+    const team = manager ? await find(manager) : await this.db.read(ctx, find);
     if (!team) throw notFound('Team', id);
     return team;
   }
 
   list(ctx: RequestContext): Promise<Team[]> {
-    return this.db.read(ctx.tenantId, (m) => m.find(Team, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(Team, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
   }
 
-  byIds(tenantId: string, ids: readonly string[]): Promise<Team[]> {
-    return this.db.read(tenantId, (m) => m.findBy(Team, { tenantId, id: In([...ids]) }));
+  byIds(scope: TenantScope, ids: readonly string[]): Promise<Team[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.findBy(Team, { tenantId, id: In([...ids]) }));
   }
 
   /** A team by id within a GraphQL request: every team the request asks for in one query. */
   loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Team | null> {
-    return loaders.get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.byIds(tenantId, ids), (t) => t.id)).load(id);
+    return loaders.get<string, Team | null>('teamById', async (ids) => byKeys(ids, await this.byIds(loaders.scope(tenantId), ids), (t) => t.id)).load(id);
   }
 
-  membersOf(tenantId: string, teamIds: readonly string[]): Promise<Array<TeamMember & { agent: Agent }>> {
+  membersOf(scope: TenantScope, teamIds: readonly string[]): Promise<Array<TeamMember & { agent: Agent }>> {
+    const tenantId = tenantOf(scope);
     return this.db.read(
-      tenantId,
+      scope,
       (m) =>
         m
           .createQueryBuilder(TeamMember, 'm')
@@ -121,9 +123,10 @@ export class TeamsService {
     );
   }
 
-  teamsOfAgents(tenantId: string, agentIds: readonly string[]): Promise<Array<TeamMember & { team: Team }>> {
+  teamsOfAgents(scope: TenantScope, agentIds: readonly string[]): Promise<Array<TeamMember & { team: Team }>> {
+    const tenantId = tenantOf(scope);
     return this.db.read(
-      tenantId,
+      scope,
       (m) =>
         m
           .createQueryBuilder(TeamMember, 'm')

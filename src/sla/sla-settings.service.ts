@@ -43,12 +43,12 @@ export class SlaSettingsService {
   }
 
   async calendar(ctx: RequestContext): Promise<BusinessCalendarRow> {
-    return (await this.db.read(ctx.tenantId, (m) => m.findOneBy(BusinessCalendarRow, { tenantId: ctx.tenantId }))) ?? this.seed(ctx);
+    return (await this.db.read(ctx, (m) => m.findOneBy(BusinessCalendarRow, { tenantId: ctx.tenantId }))) ?? this.seed(ctx);
   }
 
   async policies(ctx: RequestContext): Promise<SlaPolicyRow[]> {
     await this.calendar(ctx);
-    return this.db.read(ctx.tenantId, (m) => m.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId }, order: { position: 'ASC', id: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId }, order: { position: 'ASC', id: 'ASC' } }));
   }
 
   /** The calendar and the active policies (what deadline computation needs), cached briefly. */

@@ -29,7 +29,7 @@ export class CustomersResolver {
   identities(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) =>
-        groupByKeys(ids, await this.customers.identitiesOf(customer.tenantId, ids), (i) => i.customerId),
+        groupByKeys(ids, await this.customers.identitiesOf(loaders.scope(customer.tenantId), ids), (i) => i.customerId),
       )
       .load(customer.id);
   }

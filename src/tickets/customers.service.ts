@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { identitiesOf, IdentityValue, InvalidIdentityError } from './customer-identity';
@@ -115,18 +115,20 @@ export class CustomersService {
       .execute();
   }
 
-  async byIds(tenantId: string, ids: readonly string[]): Promise<Customer[]> {
-    return this.db.read(tenantId, (m) => m.findBy(Customer, { tenantId, id: In([...ids]) }));
+  async byIds(scope: TenantScope, ids: readonly string[]): Promise<Customer[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.findBy(Customer, { tenantId, id: In([...ids]) }));
   }
 
   async get(ctx: RequestContext, id: string): Promise<Customer> {
-    const customer = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Customer, { tenantId: ctx.tenantId, id }));
+    const customer = await this.db.read(ctx, (m) => m.findOneBy(Customer, { tenantId: ctx.tenantId, id }));
     if (!customer) throw notFound('Customer', id);
     return customer;
   }
 
-  async identitiesOf(tenantId: string, customerIds: readonly string[]): Promise<CustomerIdentity[]> {
-    return this.db.read(tenantId, (m) =>
+  async identitiesOf(scope: TenantScope, customerIds: readonly string[]): Promise<CustomerIdentity[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) =>
       m.find(CustomerIdentity, { where: { tenantId, customerId: In([...customerIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }),
     );
   }

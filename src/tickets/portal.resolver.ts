@@ -54,7 +54,7 @@ export class PortalResolver {
   messages(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, PortalMessage[]>('messagesByTicket:false', async (ids) =>
-        groupByKeys(ids, await this.ticketsService.messagesOf(ticket.tenantId, ids, false), (m) => m.ticketId),
+        groupByKeys(ids, await this.ticketsService.messagesOf(loaders.scope(ticket.tenantId), ids, false), (m) => m.ticketId),
       )
       .load(ticket.id);
   }

@@ -58,7 +58,7 @@ export class TicketSearchService {
     const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw badInput('Invalid cursor: pass a cursor returned by this search', { after: ['invalid cursor'] });
 
-    const rows = await this.db.read(ctx.tenantId, async (manager) => {
+    const rows = await this.db.read(ctx, async (manager) => {
       const candidates = await this.newestMatches(manager, ctx.tenantId, filter, plan.tsQuery);
       // An exact ticket number leads, then relevance, then the newest.
       const ranked: Array<{ id: string; score: number; exact: boolean }> = candidates.length
@@ -106,7 +106,7 @@ export class TicketSearchService {
       });
     });
     const count = () =>
-      this.db.read(ctx.tenantId, async (manager) => {
+      this.db.read(ctx, async (manager) => {
         const [sql, params] = ticketsMatching(manager, ctx.tenantId, filter).select('count(*)::int', 'count').innerJoin('matched', 'm', 'm.ticket_id = t.id').getQueryAndParameters();
         // MATERIALIZED: the planner cannot turn the matches into a walk over every ticket.
         const cte = `WITH matched AS MATERIALIZED (SELECT ticket_id FROM ticket_search_matches($${params.length + 1}::tsquery, NULL, NULL, NULL))`;

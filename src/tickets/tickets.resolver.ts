@@ -101,7 +101,7 @@ export class TicketsResolver {
   customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, Customer | null>('customerById', async (ids) =>
-        byKeys(ids, await this.customers.byIds(ticket.tenantId, ids), (c) => c.id),
+        byKeys(ids, await this.customers.byIds(loaders.scope(ticket.tenantId), ids), (c) => c.id),
       )
       .load(ticket.customerId);
   }
@@ -114,7 +114,7 @@ export class TicketsResolver {
   ) {
     return loaders
       .get<string, Message[]>(`messagesByTicket:${includeInternal}`, async (ids) =>
-        groupByKeys(ids, await this.ticketsService.messagesOf(ticket.tenantId, ids, includeInternal), (m) => m.ticketId),
+        groupByKeys(ids, await this.ticketsService.messagesOf(loaders.scope(ticket.tenantId), ids, includeInternal), (m) => m.ticketId),
       )
       .load(ticket.id);
   }
@@ -122,7 +122,7 @@ export class TicketsResolver {
   @ResolveField(() => [TicketEvent], { description: 'The audit timeline, oldest first.' })
   events(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketsService.eventsOf(ticket.tenantId, ids), (e) => e.ticketId))
+      .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketsService.eventsOf(loaders.scope(ticket.tenantId), ids), (e) => e.ticketId))
       .load(ticket.id);
   }
 
@@ -154,7 +154,7 @@ export class TicketsResolver {
   mergedInto(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.mergedIntoId) return null;
     return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(ticket.tenantId, ids), (t) => t.id))
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
       .load(ticket.mergedIntoId);
   }
 
@@ -162,7 +162,7 @@ export class TicketsResolver {
   followUpOf(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.followUpOfId) return null;
     return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(ticket.tenantId, ids), (t) => t.id))
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
       .load(ticket.followUpOfId);
   }
 }

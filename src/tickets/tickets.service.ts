@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
-import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
@@ -194,7 +194,7 @@ export class TicketsService {
   /** The ticket an earlier identical request created, if any (idempotency key, else provider message id). */
   private async findReplay(ctx: RequestContext, key: string | undefined, fingerprint: string | null, channel: Channel, externalMessageId?: string) {
     if (!key && !externalMessageId) return undefined;
-    const existing = await this.db.read(ctx.tenantId, async (manager) => {
+    const existing = await this.db.read(ctx, async (manager) => {
       if (key) {
         const byKey = await manager.findOneBy(Ticket, { tenantId: ctx.tenantId, idempotencyKey: key });
         if (byKey) return byKey;
@@ -608,7 +608,7 @@ export class TicketsService {
   // ── reads ─────────────────────────────────────────────────────────────────────────────────
 
   async get(ctx: RequestContext, id: string): Promise<Ticket> {
-    const ticket = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, id }));
+    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, id }));
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
   }
@@ -621,18 +621,20 @@ export class TicketsService {
   }
 
   async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
-    const ticket = await this.db.read(ctx.tenantId, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
+    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
     if (!ticket) throw notFound('Ticket', `#${number}`);
     return ticket;
   }
 
-  async byIds(tenantId: string, ids: readonly string[]): Promise<Ticket[]> {
-    return this.db.read(tenantId, (m) => m.findBy(Ticket, { tenantId, id: In([...ids]) }));
+  async byIds(scope: TenantScope, ids: readonly string[]): Promise<Ticket[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.findBy(Ticket, { tenantId, id: In([...ids]) }));
   }
 
   /** Messages of several tickets in one query, oldest first; internal notes only when asked for. */
-  async messagesOf(tenantId: string, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
-    return this.db.read(tenantId, (m) =>
+  async messagesOf(scope: TenantScope, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) =>
       m.find(Message, {
         where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
         order: { createdAt: 'ASC', id: 'ASC' },
@@ -640,12 +642,14 @@ export class TicketsService {
     );
   }
 
-  async messagesByIds(tenantId: string, ids: readonly string[]): Promise<Message[]> {
-    return this.db.read(tenantId, (m) => m.findBy(Message, { tenantId, id: In([...ids]) }));
+  async messagesByIds(scope: TenantScope, ids: readonly string[]): Promise<Message[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.findBy(Message, { tenantId, id: In([...ids]) }));
   }
 
-  async eventsOf(tenantId: string, ticketIds: readonly string[]): Promise<TicketEvent[]> {
-    return this.db.read(tenantId, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
+  async eventsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<TicketEvent[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
   /**
@@ -662,7 +666,7 @@ export class TicketsService {
     const cursorOf = (t: Ticket) =>
       encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
 
-    const rows = await this.db.read(ctx.tenantId, (manager) => {
+    const rows = await this.db.read(ctx, (manager) => {
       const page = ticketsMatching(manager, ctx.tenantId, filter);
       if (after) {
         const values = decodeCursor(after, keys.length);
@@ -672,7 +676,7 @@ export class TicketsService {
       keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
       return page.limit(first + 1).getMany();
     });
-    const count = () => this.db.read(ctx.tenantId, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
+    const count = () => this.db.read(ctx, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
     return toConnection(rows, first, cursorOf, Boolean(after), count);
   }
 

@@ -63,7 +63,7 @@ export class ChatActivityService {
 
   async markers(ctx: RequestContext, ticketId: string): Promise<ChatReadMarker[]> {
     await this.tickets.getForCaller(ctx, ticketId);
-    return this.db.read(ctx.tenantId, (m) => m.find(ChatReadMarker, { where: { tenantId: ctx.tenantId, ticketId }, order: { reader: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(ChatReadMarker, { where: { tenantId: ctx.tenantId, ticketId }, order: { reader: 'ASC' } }));
   }
 
   private notice(ctx: RequestContext, ticketId: string, kind: ChatActivityNotice['kind'], messageId: string | null): ChatActivityNotice {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { RequestContext, systemContext } from '../../common/request-context';
+import { RequestContext, systemWithin } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { firstResponseDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
@@ -38,10 +38,10 @@ export class LiveChatService {
       customer: { id: ctx.customerId },
       joinOpenTicket: true,
     });
-    const staffed = await this.staffed(ctx.tenantId, ticket.teamId);
+    const staffed = await this.staffed(ctx, ticket.teamId);
     // Joined to the customer's open conversation on another channel: it goes on there, as it is.
     if (ticket.channel !== Channel.CHAT || staffed) return { ticket, staffed, expectedReplyAt: firstResponseDue(ticket.sla) };
-    const staff = systemContext(ctx.tenantId, ctx.tenantTimezone, ctx.tenantCountry);
+    const staff = systemWithin(ctx);
     const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
     const due = firstResponseDue(left.sla);
     const language = detectLanguage(body);
@@ -60,12 +60,12 @@ export class LiveChatService {
     return (await this.tickets.addMessage(ctx, { ticketId, body, authorType: AuthorType.CUSTOMER, internal: false })).ticket;
   }
 
-  private async staffed(tenantId: string, teamId: string | null): Promise<boolean> {
-    const [row]: Array<{ staffed: boolean }> = await this.db.read(tenantId, (m) =>
+  private async staffed(ctx: RequestContext, teamId: string | null): Promise<boolean> {
+    const [row]: Array<{ staffed: boolean }> = await this.db.read(ctx, (m) =>
       m.query(
         `SELECT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = $1 AND a.active AND a.availability = 'ONLINE'
                           AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members tm WHERE tm.tenant_id = $1 AND tm.team_id = $2 AND tm.agent_id = a.id))) AS staffed`,
-        [tenantId, teamId],
+        [ctx.tenantId, teamId],
       ),
     );
     return row.staffed;

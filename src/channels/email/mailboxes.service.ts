@@ -35,12 +35,12 @@ export class MailboxesService {
   }
 
   list(ctx: RequestContext): Promise<Mailbox[]> {
-    return this.db.read(ctx.tenantId, (m) => m.find(Mailbox, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(Mailbox, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
   }
 
   /** Messages of a mailbox set aside after failing to ingest, newest first (the raw message stays in the database). */
   failures(ctx: RequestContext, mailboxId: string): Promise<EmailIngestFailure[]> {
-    return this.db.read(ctx.tenantId, async (m) => {
+    return this.db.read(ctx, async (m) => {
       if (!(await m.existsBy(Mailbox, { tenantId: ctx.tenantId, id: mailboxId }))) throw notFound('Mailbox', mailboxId);
       return m.find(EmailIngestFailure, { where: { tenantId: ctx.tenantId, mailboxId }, order: { createdAt: 'DESC' }, take: 100 });
     });

@@ -15,7 +15,7 @@ export class MessageAttachmentsResolver {
       .get<string, MessageAttachment[]>('attachmentsByMessage', async (ids) =>
         groupByKeys(
           ids,
-          await this.db.read(message.tenantId, (m) =>
+          await this.db.read(loaders.scope(message.tenantId), (m) =>
             m.createQueryBuilder(MessageAttachment, 'a')
               .where('a.tenant_id = :tenantId AND a.message_id IN (:...ids)', { tenantId: message.tenantId, ids })
               .orderBy('a.created_at')

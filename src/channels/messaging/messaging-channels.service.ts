@@ -55,11 +55,11 @@ export class MessagingChannelsService {
   }
 
   list(ctx: RequestContext, kind?: MessagingChannelKind): Promise<MessagingChannel[]> {
-    return this.db.read(ctx.tenantId, (m) => m.find(MessagingChannel, { where: { tenantId: ctx.tenantId, ...(kind ? { kind } : {}) }, order: { createdAt: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(MessagingChannel, { where: { tenantId: ctx.tenantId, ...(kind ? { kind } : {}) }, order: { createdAt: 'ASC' } }));
   }
 
   get(ctx: RequestContext, id: string): Promise<MessagingChannel> {
-    return this.db.read(ctx.tenantId, async (m) => {
+    return this.db.read(ctx, async (m) => {
       const channel = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id });
       if (!channel) throw notFound('Messaging channel', id);
       return channel;

@@ -45,7 +45,7 @@ export class MessagingRepliesService {
   /** An approved template on a WhatsApp ticket: what may be sent after the 24-hour window closed. */
   async sendTemplate(ctx: RequestContext, ticketId: string, name: string, language: string, parameters: string[]) {
     const ticket = await this.tickets.get(ctx, ticketId);
-    const channel = await this.db.read(ctx.tenantId, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket.id, Channel.WHATSAPP, null));
+    const channel = await this.db.read(ctx, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket.id, Channel.WHATSAPP, null));
     if (!channel) throw badInput('The store has no active WhatsApp channel to send from', { ticketId: ['no WhatsApp channel'] });
     let body = `[${name}] ${parameters.join(' | ')}`.trim();
     if (channel.businessAccountId) {
@@ -92,7 +92,7 @@ export class MessagingRepliesService {
   private async commentTicket(ctx: RequestContext, ticketId: string) {
     const ticket = await this.tickets.get(ctx, ticketId);
     if (ticket.channel !== Channel.COMMENT) throw badInput('Only tickets from public comments can be answered publicly', { ticketId: ['not a COMMENT ticket'] });
-    const [comment]: Array<{ external_id: string; messaging_channel_id: string; from: string }> = await this.db.read(ctx.tenantId, (m) =>
+    const [comment]: Array<{ external_id: string; messaging_channel_id: string; from: string }> = await this.db.read(ctx, (m) =>
       m.query(
         `SELECT external_id, messaging_channel_id, content->>'from' AS "from" FROM messages
           WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' AND channel = 'COMMENT' AND messaging_channel_id IS NOT NULL
@@ -100,7 +100,7 @@ export class MessagingRepliesService {
         [ctx.tenantId, ticket.id],
       ),
     );
-    const channel: MessagingChannel | null = comment && (await this.db.read(ctx.tenantId, (m) => m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id: comment.messaging_channel_id })));
+    const channel: MessagingChannel | null = comment && (await this.db.read(ctx, (m) => m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, id: comment.messaging_channel_id })));
     if (!comment || !channel) throw notFound('The comment this ticket came from (or its channel)');
     if (!channel.active) throw badInput('The channel this comment came from is disconnected', { ticketId: ['channel disconnected'] });
     return { ticket, channel, comment: { externalId: comment.external_id, from: comment.from } };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { badInput, DomainError } from '../../common/errors/domain-error';
 import { storeSystemContext, type RequestContext } from '../../common/request-context';
 import { normalisePhone } from '../../tickets/customer-identity';
@@ -125,7 +125,7 @@ export class PhoneService {
   /** Screen pop: the customer with this number, in one indexed lookup. */
   async customerByPhone(ctx: RequestContext, raw: string): Promise<Customer | null> {
     const e164 = this.phone(ctx, raw, 'phone');
-    return this.db.read(ctx.tenantId, (m) =>
+    return this.db.read(ctx, (m) =>
       m
         .createQueryBuilder(Customer, 'c')
         .innerJoin('customer_identities', 'ci', `ci.tenant_id = c.tenant_id AND ci.customer_id = c.id AND ci.kind = 'PHONE' AND ci.value = :e164`, { e164 })
@@ -134,8 +134,9 @@ export class PhoneService {
     );
   }
 
-  callsOf(tenantId: string, ticketIds: readonly string[]): Promise<Call[]> {
-    return this.db.read(tenantId, (m) =>
+  callsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<Call[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) =>
       m.createQueryBuilder(Call, 'c').where('c.tenant_id = :tenantId AND c.ticket_id IN (:...ids)', { tenantId, ids: ticketIds }).orderBy('c.started_at').getMany(),
     );
   }

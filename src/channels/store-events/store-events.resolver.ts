@@ -72,7 +72,7 @@ export class CustomerOrdersResolver {
   @ResolveField(() => [Order], { description: 'The latest 20 orders, newest first.' })
   orders(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, Order[]>('ordersByCustomer', async (ids) => groupByKeys(ids, await this.service.ordersOf(customer.tenantId, ids), (o) => o.customerId))
+      .get<string, Order[]>('ordersByCustomer', async (ids) => groupByKeys(ids, await this.service.ordersOf(loaders.scope(customer.tenantId), ids), (o) => o.customerId))
       .load(customer.id);
   }
 }
@@ -85,7 +85,7 @@ export class TicketOrderResolver {
   order(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.orderRef) return null;
     return loaders
-      .get<string, Order | null>('orderByExternalId', async (refs) => byKeys(refs, await this.service.ordersByExternalIds(ticket.tenantId, refs), (o) => o.externalId))
+      .get<string, Order | null>('orderByExternalId', async (refs) => byKeys(refs, await this.service.ordersByExternalIds(loaders.scope(ticket.tenantId), refs), (o) => o.externalId))
       .load(ticket.orderRef);
   }
 }
@@ -97,7 +97,7 @@ export class OrderAutomationsResolver {
   @ResolveField(() => [ScheduledAutomation], { description: 'Follow-ups, surveys and notices set for this order, by time.' })
   automations(@Parent() order: Order, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, ScheduledAutomation[]>('automationsByOrder', async (ids) => groupByKeys(ids, await this.service.automationsOf(order.tenantId, ids), (a) => a.orderId))
+      .get<string, ScheduledAutomation[]>('automationsByOrder', async (ids) => groupByKeys(ids, await this.service.automationsOf(loaders.scope(order.tenantId), ids), (a) => a.orderId))
       .load(order.id);
   }
 }

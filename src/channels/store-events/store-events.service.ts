@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, conflict, DomainError, notFound } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
@@ -181,8 +181,9 @@ export class StoreEventsService implements OnApplicationBootstrap {
   }
 
   /** The 20 latest orders of each customer, newest first. */
-  ordersOf(tenantId: string, customerIds: readonly string[]): Promise<Order[]> {
-    return this.db.read(tenantId, async (m) => {
+  ordersOf(scope: TenantScope, customerIds: readonly string[]): Promise<Order[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, async (m) => {
       const latest: Array<{ id: string }> = await m.query(
         `SELECT o.id FROM unnest($2::uuid[]) c(id) CROSS JOIN LATERAL (
            SELECT id FROM orders WHERE tenant_id = $1 AND customer_id = c.id ORDER BY placed_at DESC LIMIT 20) o`,
@@ -192,12 +193,14 @@ export class StoreEventsService implements OnApplicationBootstrap {
     });
   }
 
-  ordersByExternalIds(tenantId: string, externalIds: readonly string[]): Promise<Order[]> {
-    return this.db.read(tenantId, (m) => m.createQueryBuilder(Order, 'o').where('o.tenant_id = :tenantId AND o.external_id = ANY(:ids)', { tenantId, ids: externalIds }).getMany());
+  ordersByExternalIds(scope: TenantScope, externalIds: readonly string[]): Promise<Order[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.createQueryBuilder(Order, 'o').where('o.tenant_id = :tenantId AND o.external_id = ANY(:ids)', { tenantId, ids: externalIds }).getMany());
   }
 
-  automationsOf(tenantId: string, orderIds: readonly string[]): Promise<ScheduledAutomation[]> {
-    return this.db.read(tenantId, (m) => m.createQueryBuilder(ScheduledAutomation, 'a').where('a.tenant_id = :tenantId AND a.order_id = ANY(:ids)', { tenantId, ids: orderIds }).orderBy('a.run_at').getMany());
+  automationsOf(scope: TenantScope, orderIds: readonly string[]): Promise<ScheduledAutomation[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) => m.createQueryBuilder(ScheduledAutomation, 'a').where('a.tenant_id = :tenantId AND a.order_id = ANY(:ids)', { tenantId, ids: orderIds }).orderBy('a.run_at').getMany());
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────

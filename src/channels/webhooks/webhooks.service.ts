@@ -64,7 +64,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   // ── endpoints ─────────────────────────────────────────────────────────────────────────────
 
   list(ctx: RequestContext): Promise<WebhookEndpoint[]> {
-    return this.db.read(ctx.tenantId, (m) => m.find(WebhookEndpoint, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
+    return this.db.read(ctx, (m) => m.find(WebhookEndpoint, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
   }
 
   async create(ctx: RequestContext, input: CreateWebhookEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
@@ -131,12 +131,12 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       if (status) q.andWhere('d.status = :status', { status });
       return q;
     };
-    return this.db.read(ctx.tenantId, async (m) => {
+    return this.db.read(ctx, async (m) => {
       if (!(await m.existsBy(WebhookEndpoint, { tenantId: ctx.tenantId, id: endpointId }))) throw notFound('Webhook endpoint', endpointId);
       const q = where(m).orderBy('d.id', 'DESC').take(first + 1);
       if (afterId) q.andWhere('d.id < :afterId', { afterId });
       const rows = await q.getMany();
-      return toConnection(rows, first, (d) => encodeCursor([d.id]), Boolean(after), () => this.db.read(ctx.tenantId, (r) => where(r).getCount()));
+      return toConnection(rows, first, (d) => encodeCursor([d.id]), Boolean(after), () => this.db.read(ctx, (r) => where(r).getCount()));
     });
   }
 

@@ -20,5 +20,6 @@ export function graphQLContext(requestOrSocket: unknown): GraphQLRequestContext 
       loaders: new LoaderRegistry(),
     };
   }
-  return { req: requestOrSocket as GraphQLRequestContext['req'], loaders: new LoaderRegistry() };
+  const req = requestOrSocket as GraphQLRequestContext['req'];
+  return { req, loaders: new LoaderRegistry(req) };
 }

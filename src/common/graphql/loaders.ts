@@ -1,3 +1,5 @@
+import type { TenantScope } from '../database/tenant-transactions';
+import type { UnitOfWork } from '../database/unit-of-work';
 import DataLoader from 'dataloader';
 
 /**
@@ -6,6 +8,13 @@ import DataLoader from 'dataloader';
  */
 export class LoaderRegistry {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(private readonly request?: { unitOfWork?: UnitOfWork }) {}
+
+  /** A store's data as this request reads it: within the request's unit of work, when it has one. */
+  scope(tenantId: string): TenantScope {
+    return { tenantId, unitOfWork: this.request?.unitOfWork };
+  }
 
   get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
     let loader = this.loaders.get(name);

@@ -39,7 +39,7 @@ export class CannedRepliesService {
 
   async list(ctx: RequestContext, filter: { category?: TicketCategory; locale?: ContentLocale; activeOnly?: boolean } = {}): Promise<CannedReply[]> {
     await this.ensureSeeded(ctx);
-    return this.db.read(ctx.tenantId, (m) =>
+    return this.db.read(ctx, (m) =>
       m.find(CannedReply, {
         where: { tenantId: ctx.tenantId, ...definedFields({ category: filter.category, locale: filter.locale }), ...(filter.activeOnly ? { active: true } : {}) },
         order: { usageCount: 'DESC', shortcut: 'ASC' },
@@ -48,7 +48,7 @@ export class CannedRepliesService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<CannedReply> {
-    const reply = await this.db.read(ctx.tenantId, (m) => m.findOneBy(CannedReply, { tenantId: ctx.tenantId, id }));
+    const reply = await this.db.read(ctx, (m) => m.findOneBy(CannedReply, { tenantId: ctx.tenantId, id }));
     if (!reply) throw notFound('Canned reply', id);
     return reply;
   }
@@ -100,7 +100,7 @@ export class CannedRepliesService {
 
   /** The reply's text for a ticket, placeholders filled in (dates in the store's zone, in the reply's language). Counts as a use. */
   async render(ctx: RequestContext, id: string, ticketId: string): Promise<RenderedCannedReply> {
-    const { reply, values } = await this.db.read(ctx.tenantId, async (m) => {
+    const { reply, values } = await this.db.read(ctx, async (m) => {
       const reply = await m.findOneBy(CannedReply, { tenantId: ctx.tenantId, id });
       if (!reply) throw notFound('Canned reply', id);
       return { reply, values: await this.valuesFor(m, ctx, ticketId, reply.locale) };

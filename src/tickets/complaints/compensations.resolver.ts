@@ -45,7 +45,7 @@ export class CompensationsResolver {
   @ResolveField(() => [Compensation], { description: 'Oldest first.' })
   compensations(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, Compensation[]>('compensationsByTicket', async (ids) => groupByKeys(ids, await this.service.ofTickets(ticket.tenantId, ids), (c) => c.ticketId))
+      .get<string, Compensation[]>('compensationsByTicket', async (ids) => groupByKeys(ids, await this.service.ofTickets(loaders.scope(ticket.tenantId), ids), (c) => c.ticketId))
       .load(ticket.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { conflict, notFound } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { checkReportPeriod } from '../../common/period';
@@ -85,8 +85,9 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
     });
   }
 
-  async ofTickets(tenantId: string, ticketIds: readonly string[]): Promise<Compensation[]> {
-    return this.db.read(tenantId, (m) =>
+  async ofTickets(scope: TenantScope, ticketIds: readonly string[]): Promise<Compensation[]> {
+    const tenantId = tenantOf(scope);
+    return this.db.read(scope, (m) =>
       m.createQueryBuilder(Compensation, 'c').where('c.tenant_id = :tenantId AND c.ticket_id IN (:...ids)', { tenantId, ids: ticketIds }).orderBy('c.created_at', 'ASC').getMany(),
     );
   }
@@ -152,7 +153,7 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
       WEEK: `to_char(date_trunc('week', ${local} + interval '1 day') - interval '1 day', 'YYYY-MM-DD')`,
       MONTH: `to_char(${local}, 'YYYY-MM')`,
     };
-    const rows: Array<{ key: string; currency: string; count: number; amount: number }> = await this.db.read(ctx.tenantId, (m) =>
+    const rows: Array<{ key: string; currency: string; count: number; amount: number }> = await this.db.read(ctx, (m) =>
       m.query(
         `SELECT ${key[groupBy]} AS key, c.currency, count(*)::int AS count, coalesce(sum(c.amount), 0)::float8 AS amount
            FROM compensations c JOIN tickets t ON t.tenant_id = c.tenant_id AND t.id = c.ticket_id

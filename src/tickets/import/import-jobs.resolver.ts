@@ -13,7 +13,7 @@ export class ImportJobsResolver {
   @Query(() => ImportJob, { description: 'An import and its progress (rate, ETA, rows refused with their line numbers); poll it while the CLI runs.' })
   @RequirePermission('admin')
   async importJob(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<ImportJob> {
-    const job = await this.db.read(ctx.tenantId, (m) => m.findOneBy(ImportJob, { tenantId: ctx.tenantId, id }));
+    const job = await this.db.read(ctx, (m) => m.findOneBy(ImportJob, { tenantId: ctx.tenantId, id }));
     if (!job) throw notFound('Import job', id);
     return job;
   }
@@ -21,6 +21,6 @@ export class ImportJobsResolver {
   @Query(() => [ImportJob], { description: 'Imports, latest first.' })
   @RequirePermission('admin')
   importJobs(@Ctx() ctx: RequestContext, @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first: number): Promise<ImportJob[]> {
-    return this.db.read(ctx.tenantId, (m) => m.find(ImportJob, { where: { tenantId: ctx.tenantId }, order: { startedAt: 'DESC' }, take: Math.min(Math.max(first, 1), 100) }));
+    return this.db.read(ctx, (m) => m.find(ImportJob, { where: { tenantId: ctx.tenantId }, order: { startedAt: 'DESC' }, take: Math.min(Math.max(first, 1), 100) }));
   }
 }

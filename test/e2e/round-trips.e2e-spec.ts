@@ -1,0 +1,90 @@
+import { metaSignature } from '../../src/channels/messaging/platform-signatures';
+import { FakeGraphApi } from '../fakes/meta-graph-api';
+import { waContact, waText, waWebhook } from '../fakes/whatsapp-payloads';
+import { createTestDatabase } from '../test-database';
+import { PgRoundTripCounter } from './helpers/pg-round-trips';
+import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
+
+/**
+ * Round trips to PostgreSQL of the hot operations, counted on the wire. Each limit is what the
+ * operation needs today: a change that adds a statement to a hot path fails here, and the message
+ * lists every statement the operation sent.
+ */
+describe('Round trips to PostgreSQL per hot operation', () => {
+  let pg: PgRoundTripCounter;
+  let t: TestApp;
+  let fake: FakeGraphApi;
+  let store: TestTenant;
+  let webhookPath: string;
+  let n = 0;
+
+  const APP_SECRET = 'round-trips-app-secret';
+  const TOKEN = 'EAAG-round-trips-token';
+  const PHONE_NUMBER_ID = '106540352240001';
+
+  beforeAll(async () => {
+    fake = await FakeGraphApi.start();
+    fake.tokens.add(TOKEN);
+    pg = await PgRoundTripCounter.start(await createTestDatabase());
+    t = await TestApp.start({ WHATSAPP_API_BASE_URL: fake.baseUrl }, undefined, pg.url);
+    store = await t.createTenant();
+    webhookPath = (
+      await t.gqlOk(store.key, `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { webhookPath } }`, {
+        input: { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+966 11 234 0001', businessAccountId: '102290129340001', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-round-trips' },
+      })
+    ).connectWhatsApp.webhookPath;
+    // Warm the instance as production traffic would: key cache, store settings, queues.
+    for (let i = 0; i < 2; i++) await createTicket();
+    await postWhatsApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    await pg.close();
+    await fake.stop();
+  });
+
+  async function createTicket() {
+    n++;
+    return (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(n) })).createTicket as { id: string; customer: { id: string } };
+  }
+
+  async function postWhatsApp() {
+    n++;
+    const from = `9665${String(30000000 + n).padStart(8, '0')}`;
+    const raw = JSON.stringify(waWebhook({ phoneNumberId: PHONE_NUMBER_ID }, { contacts: [waContact(from, 'ريم')], messages: [waText(from, `السلام عليكم، وين طلبي رقم ${n}؟`)] }));
+    const response = await t.http.post(webhookPath).set('content-type', 'application/json').set('x-hub-signature-256', metaSignature(raw, APP_SECRET)).send(raw);
+    expect(response.status).toBe(200);
+  }
+
+  function expectAtMost(measured: { trips: number; statements: readonly string[] }, limit: number) {
+    if (measured.trips > limit) throw new Error(`${measured.trips} round trips (limit ${limit}):\n${measured.statements.map((s, i) => `${i + 1}. ${s.slice(0, 160)}`).join('\n')}`);
+  }
+
+  it('createTicket with a new customer', async () => {
+    expectAtMost(await pg.measure(createTicket), 18);
+  });
+
+  it('addMessage', async () => {
+    const ticket = await createTicket();
+    const measured = await pg.measure(() => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }));
+    expectAtMost(measured, 27);
+  });
+
+  it('tickets(first: 20) with customer, assignee and team', async () => {
+    while (n < 22) await createTicket();
+    const measured = await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount edges { node { id number subject status customer { id name } assignee { id name } team { id name } } } } }`));
+    expect(measured.result.tickets.edges).toHaveLength(20);
+    expectAtMost(measured, 5);
+  });
+
+  it('ticket(id) with messages and events', async () => {
+    const ticket = await createTicket();
+    const measured = await pg.measure(() => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { id subject messages { id body authorType } events { id type } } }`, { id: ticket.id }));
+    expect(measured.result.ticket.messages).toHaveLength(1);
+    expectAtMost(measured, 5);
+  });
+
+  it('a signed WhatsApp webhook for a new conversation', async () => {
+    expectAtMost(await pg.measure(postWhatsApp), 25);
+  });
+});
