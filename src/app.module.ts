@@ -3,18 +3,19 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import depthLimit from 'graphql-depth-limit';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { AppConfig } from './common/config/app-config';
 import { typeormOptions } from './common/database/typeorm-options';
-import { complexityLimitPlugin } from './common/graphql/complexity';
+import { depthLimitRule } from './common/graphql/depth-limit';
 import { formatGraphQLError } from './common/graphql/format-error';
 import { graphQLContext } from './common/graphql/context';
 import { unitOfWorkPlugin } from './common/graphql/unit-of-work.plugin';
 import { TenantTransactions } from './common/database/tenant-transactions';
+import { StrictDateTime } from './common/graphql/date-time.scalar';
+import { operationLimitsPlugin } from './common/graphql/operation-limits';
 import { HealthController } from './common/http/health.controller';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
@@ -52,13 +53,16 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
           sortSchema: true,
+          buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
           // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
           playground: false,
           graphiql: config.GRAPHQL_GRAPHIQL,
           introspection: config.GRAPHQL_INTROSPECTION,
           includeStacktraceInErrorResponses: false,
-          validationRules: [depthLimit(config.GRAPHQL_MAX_DEPTH)],
-          plugins: [complexityLimitPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
+          // "Did you mean …" would name schema fields that introspection keeps to itself.
+          hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
+          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+          plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
           formatError: formatGraphQLError,
           context: graphQLContext,
           // graphql-ws on the same path; the credential comes in connection_init's payload.

@@ -7,6 +7,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
 import { OperationalMetrics } from './common/observability/operational-metrics';
+import { cleanInboundValue } from './common/text/inbound-text';
 
 /** Builds the HTTP application exactly as production runs it; tests and benchmarks use it too. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -23,14 +24,21 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     }),
   );
   app.useGlobalFilters(new AllExceptionsFilter(logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Storable text before any handler reads it: REST and webhook bodies, GraphQL variables, query
+  // strings and path parameters (the rule: src/common/text/inbound-text.ts). Signatures are checked
+  // on the raw body, which stays as it came.
+  fastify.addHook('preValidation', async (request) => {
+    if (typeof request.body === 'string') request.body = cleanInboundValue(request.body);
+    else cleanInboundValue(request.body);
+    cleanInboundValue(request.query);
+    cleanInboundValue(request.params);
+  });
   const metrics = app.get(OperationalMetrics);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', async (request, reply) => {
-      // The route pattern, not the URL: ids in paths would make every request its own series.
-      metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
-    });
+  fastify.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids in paths would make every request its own series.
+    metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { ThrottlerStorageService } from '@nestjs/throttler';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AppConfig } from '../common/config/app-config';
 import { DomainError, forbidden, unauthenticated } from '../common/errors/domain-error';
 import type { ActorType, RequestContext } from '../common/request-context';
@@ -13,6 +15,10 @@ import { PrincipalsService } from './principals.service';
 import { TokensService } from './tokens.service';
 
 const MINUTE_MS = 60_000;
+
+function isMutationField(context: ExecutionContext): boolean {
+  return context.getType<GqlContextType>() === 'graphql' && GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().parentType.name === 'Mutation';
+}
 
 /**
  * Global guard. Resolves `Authorization: Bearer <credential>` — an API key (`rida_…`), an agent's
@@ -47,6 +53,9 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
       const ctx = await this.authenticate(request.headers.authorization);
       await this.applyRateLimit(ctx);
       request.ctx = request.unitOfWork ? { ...ctx, unitOfWork: request.unitOfWork } : ctx;
+    } else if (isMutationField(context)) {
+      // Each further mutation of one document (aliases included) is a write of its own.
+      await this.applyRateLimit(request.ctx);
     }
     const ctx = request.ctx;
 
@@ -62,7 +71,7 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
     return true;
   }
 
-  /** Counted once per HTTP request (a GraphQL document with several fields is one request). */
+  /** Counted once per HTTP request, and once more per further mutation field of a GraphQL document. */
   private async applyRateLimit(ctx: RequestContext) {
     const limit = this.config.RATE_LIMIT_PER_MINUTE;
     if (limit === 0) return;

@@ -17,9 +17,11 @@ export class PrometheusController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Operational metrics in the Prometheus text format (Bearer METRICS_TOKEN when configured)' })
+  @ApiOperation({ summary: 'Operational metrics in the Prometheus text format (Bearer METRICS_TOKEN; open without one only outside production)' })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply) {
     const token = this.config.METRICS_TOKEN;
+    // Store names, queue sizes and traffic are not for the public internet.
+    if (!token && this.config.NODE_ENV === 'production') throw new DomainError('FORBIDDEN', 'Metrics are served in production only with METRICS_TOKEN set');
     if (token) {
       const given = Buffer.from(authorization ?? '');
       const expected = Buffer.from(`Bearer ${token}`);

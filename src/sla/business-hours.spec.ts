@@ -12,6 +12,7 @@ import {
   nextOpening,
   TimeRange,
   validateCalendar,
+  hasOpenTimeAfter,
   Weekday,
   WEEKDAYS,
 } from './business-hours';
@@ -130,6 +131,15 @@ describe('validation and impossible calendars', () => {
       'overrides[0].hours[0]: start and end are equal',
     ]);
     expect(validateCalendar(DEFAULT_CALENDAR)).toEqual([]);
+  });
+
+  it('refuses a week without open hours, and tells when holidays close everything ahead', () => {
+    const closedWeek: BusinessCalendar = { ...DEFAULT_CALENDAR, weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, []])) };
+    expect(validateCalendar(closedWeek)).toEqual(['weekly: the week has no open hours; open at least one day']);
+    expect(validateCalendar({ ...DEFAULT_CALENDAR, weekly: {} })).toEqual(['weekly: the week has no open hours; open at least one day']);
+    const closedForYears: BusinessCalendar = { ...DEFAULT_CALENDAR, holidays: [{ from: '2026-01-01', to: '2030-12-31' }] };
+    expect(hasOpenTimeAfter(at('2026-01-01T00:00'), closedForYears)).toBe(false);
+    expect(hasOpenTimeAfter(at('2026-01-01T00:00'), DEFAULT_CALENDAR)).toBe(true);
   });
 
   it('refuses to search forever in a calendar that is never open', () => {

@@ -77,7 +77,20 @@ export function validateCalendar(calendar: BusinessCalendar): string[] {
     checkDates(o, `overrides[${i}]`);
     checkRanges(o.hours, `overrides[${i}].hours`);
   });
+  // Every business-time deadline needs open time ahead; a closed week would stop all intake.
+  if (!Object.values(calendar.weekly).some((ranges) => ranges?.length)) problems.push('weekly: the week has no open hours; open at least one day');
   return problems;
+}
+
+/** Whether any open time follows `at` within the search limit (holidays and overrides may close it all). */
+export function hasOpenTimeAfter(at: Date, calendar: BusinessCalendar): boolean {
+  try {
+    addBusinessTime(at, 1, calendar);
+    return true;
+  } catch (error) {
+    if (error instanceof CalendarError) return false;
+    throw error;
+  }
 }
 
 const covers = (range: DateRange, isoDate: string) => range.from <= isoDate && isoDate <= (range.to ?? range.from);

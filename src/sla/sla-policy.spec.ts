@@ -84,3 +84,11 @@ describe('remaining time and pauses', () => {
     );
   });
 });
+
+describe('a stored calendar without open time', () => {
+  it('counts calendar time instead of failing the deadline', () => {
+    const closed = { ...DEFAULT_CALENDAR, weekly: {} };
+    const start = new Date('2026-11-26T10:00:00Z');
+    expect(dueAt(start, { seconds: 3600, clock: 'BUSINESS' }, closed)).toEqual(new Date('2026-11-26T11:00:00Z'));
+  });
+});

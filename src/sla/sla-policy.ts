@@ -1,4 +1,4 @@
-import { addBusinessTime, BusinessCalendar, businessTimeBetween } from './business-hours';
+import { addBusinessTime, BusinessCalendar, businessTimeBetween, CalendarError } from './business-hours';
 
 /**
  * SLA policies and deadline arithmetic. Pure: the service stores what these functions decide.
@@ -135,9 +135,18 @@ export function matchPolicy<P extends Pick<SlaPolicySpec, 'conditions' | 'positi
   return [...policies].sort((a, b) => a.position - b.position).find((policy) => policyMatches(policy, ticket));
 }
 
-/** When a target started at `start` is due. */
+/**
+ * When a target started at `start` is due. A stored calendar without enough open time (saved before
+ * such calendars were refused) counts calendar time instead: a deadline must never stop intake.
+ */
 export function dueAt(start: Date, target: TargetSpec, cal: BusinessCalendar): Date {
-  return target.clock === 'CALENDAR' ? new Date(start.getTime() + target.seconds * 1000) : addBusinessTime(start, target.seconds, cal);
+  if (target.clock === 'CALENDAR') return new Date(start.getTime() + target.seconds * 1000);
+  try {
+    return addBusinessTime(start, target.seconds, cal);
+  } catch (error) {
+    if (error instanceof CalendarError) return new Date(start.getTime() + target.seconds * 1000);
+    throw error;
+  }
 }
 
 /** When the warning for a target started at `start` fires (warnAtPercent of its time). */

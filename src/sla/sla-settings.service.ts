@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
@@ -6,7 +7,7 @@ import { TenantTransactions } from '../common/database/tenant-transactions';
 import { TtlCache } from '../common/ttl-cache';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
-import { BusinessCalendar, DateRange, DEFAULT_CALENDAR, HoursOverride, validateCalendar, Weekday } from './business-hours';
+import { BusinessCalendar, DateRange, DEFAULT_CALENDAR, hasOpenTimeAfter, HoursOverride, validateCalendar, Weekday } from './business-hours';
 import { HijriDateInput, HolidayInput, SlaPolicyInput, UpdateBusinessCalendarInput } from './dto/sla.types';
 import { BusinessCalendarRow } from './entities/business-calendar.entity';
 import { SlaPolicyRow } from './entities/sla-policy.entity';
@@ -38,6 +39,7 @@ export class SlaSettingsService {
   constructor(
     private readonly db: TenantTransactions,
     config: AppConfig,
+    private readonly logger: PinoLogger,
   ) {
     this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
   }
@@ -59,6 +61,9 @@ export class SlaSettingsService {
     if (!row) row = await this.seedWith(manager, ctx);
     const policies = await manager.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId, active: true }, order: { position: 'ASC', id: 'ASC' } });
     const settings = { calendar: toCalendar(row), policies };
+    if (!hasOpenTimeAfter(new Date(), settings.calendar)) {
+      this.logger.warn({ tenantId: ctx.tenantId }, 'Business calendar has no open time ahead; business-time deadlines count calendar time until it is fixed');
+    }
     this.cache.set(ctx.tenantId, settings);
     return settings;
   }
@@ -77,6 +82,7 @@ export class SlaSettingsService {
       overrides: input.overrides ? input.overrides.map((o, i) => ({ ...this.dateRange(o, `overrides[${i}]`), hours: o.hours }) as HoursOverride) : current.overrides,
     };
     const problems = validateCalendar(next);
+    if (!problems.length && !hasOpenTimeAfter(new Date(), next)) problems.push('holidays: holidays and overrides leave no open time in the next 800 days');
     if (problems.length) throw badInput(`Invalid calendar — ${problems.join('; ')}`, Object.fromEntries(problems.map((p) => [p.split(':')[0], [p]])));
     this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, async (m) => {

@@ -1,4 +1,5 @@
-import { TestApp, TestTenant } from './helpers/test-app';
+import { DataSource } from 'typeorm';
+import { arabicTicket, TestApp, TestTenant } from './helpers/test-app';
 
 describe('GraphQL hardening', () => {
   describe('limits', () => {
@@ -44,6 +45,51 @@ describe('GraphQL hardening', () => {
       expect((await t.gql(other, `{ currentTenant { id } }`)).errors).toBeUndefined();
       const rest = await t.http.post('/api/v1/tickets').set('authorization', `Bearer ${key}`).send({});
       expect(rest.status).toBe(429);
+    });
+  });
+
+  describe('aliases', () => {
+    let t: TestApp;
+    let store: TestTenant;
+
+    beforeAll(async () => {
+      t = await TestApp.start({ RATE_LIMIT_PER_MINUTE: '8' });
+      store = await t.createTenant();
+    });
+    afterAll(() => t.close());
+
+    it('counts each aliased mutation against the rate limit', async () => {
+      const key = await t.createKey(store.id, 'agent');
+      const inputs = Array.from({ length: 20 }, (_, i) => `$i${i}: CreateTicketInput!`).join(', ');
+      const fields = Array.from({ length: 20 }, (_, i) => `t${i}: createTicket(input: $i${i}) { id }`).join(' ');
+      const variables = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`i${i}`, arabicTicket(i)]));
+      const res = await t.gql(key, `mutation(${inputs}) { ${fields} }`, variables);
+      expect(res.errors?.[0].extensions.code).toBe('RATE_LIMITED');
+      const [{ count }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS count FROM tickets WHERE tenant_id = $1`, [store.id]);
+      expect(count).toBe(8);
+    });
+
+    it('counts lists in the cost estimate, so hundreds of aliased lists are refused', async () => {
+      const fields = Array.from({ length: 600 }, (_, i) => `a${i}: agents { id }`).join(' ');
+      const res = await t.gql(store.key, `{ ${fields} }`);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 2000 });
+    });
+  });
+
+  describe('readiness while the database is down', () => {
+    let t: TestApp;
+
+    beforeAll(async () => {
+      t = await TestApp.start({ NODE_ENV: 'production' });
+    });
+    afterAll(() => t.close().catch(() => undefined));
+
+    it('answers 503 with the report, as documented', async () => {
+      expect((await t.http.get('/health')).status).toBe(200);
+      await t.app.get(DataSource).destroy();
+      const res = await t.http.get('/health');
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
     });
   });
 

@@ -47,6 +47,19 @@ describe('platform webhook readers', () => {
     ]);
   });
 
+  it('WhatsApp: a text body or caption that is not a string is still read as text', () => {
+    const message = (extra: object) => ({ from: '966501234567', id: 'm', timestamp: '1764000000', ...extra });
+    const [{ batch }] = readWhatsAppWebhook({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { metadata: { display_phone_number: 'x', phone_number_id: 'A' }, messages: [
+        message({ type: 'text', text: { body: 4521 } }),
+        message({ type: 'text', text: { body: { nested: true } } }),
+        message({ type: 'image', image: { id: 'media-1', caption: 7 } }),
+      ] } }] }],
+    } as never);
+    expect(batch.messages.map((m) => m.body)).toEqual(['4521', '', '7']);
+  });
+
   it('Meta: skips our own echoes and comments, reads DMs, reactions, receipts and both comment shapes', () => {
     const [{ accountId, batch }] = readMetaWebhook({
       object: 'instagram',

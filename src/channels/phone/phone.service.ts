@@ -3,7 +3,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
-import { badInput, DomainError } from '../../common/errors/domain-error';
+import { Agent } from '../../auth/entities/agent.entity';
+import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
 import { storeSystemContext, type RequestContext } from '../../common/request-context';
 import { normalisePhone } from '../../tickets/customer-identity';
 import { Customer } from '../../tickets/entities/customer.entity';
@@ -18,6 +19,8 @@ import { readTwilioCallStatus } from './twilio-voice';
 const CALL_BACK_TAG = 'call-back';
 
 /** Phone calls on the caller's tickets, and the screen pop (who is calling). */
+const MAX_CALL_SECONDS = 86_400;
+
 @Injectable()
 export class PhoneService {
   constructor(
@@ -42,10 +45,13 @@ export class PhoneService {
     const provider = input.provider ?? 'api';
     if (input.endedAt && input.endedAt < input.startedAt) throw badInput('endedAt is before startedAt', { endedAt: ['not before startedAt'] });
     const duration = input.durationSeconds ?? (input.endedAt ? Math.round((input.endedAt.getTime() - input.startedAt.getTime()) / 1000) : 0);
+    // The same bound as durationSeconds: a stored duration is a 32-bit integer.
+    if (duration > MAX_CALL_SECONDS) throw badInput('A call lasts at most 24 hours: endedAt is too long after startedAt', { endedAt: ['at most 24 hours after startedAt'] });
     const missed = input.direction === CallDirection.INBOUND && input.outcome !== CallOutcome.ANSWERED;
     const summary = describeCall(input, duration);
 
     return this.tickets.inOneTransaction(ctx, async (steps, manager) => {
+      if (input.agentId && !(await manager.existsBy(Agent, { tenantId: ctx.tenantId, id: input.agentId }))) throw notFound('Agent', input.agentId);
       if (input.providerCallId) {
         // A repeat sent while the first is still being written waits here, then finds the call committed.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`call:${ctx.tenantId}:${provider}:${input.providerCallId}`]);

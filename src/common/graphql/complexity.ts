@@ -1,42 +1,33 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, GraphQLSchema, isListType, DocumentNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
-/** A list field costs its children once per requested item (`first`). */
-const pageSizeEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
-  const first = typeof args.first === 'number' ? args.first : undefined;
-  return first === undefined ? undefined : 1 + childComplexity * first;
-};
+/** What a list without `first` is assumed to hold (agents, teams, a ticket's messages …). */
+export const DEFAULT_LIST_SIZE = 10;
 
 /**
- * Refuses operations whose estimated cost exceeds `maximum`, before they run. A plugin rather
- * than a validation rule because the cost depends on variables (`first: $n`).
+ * A list field costs its children once per item: `first` items when asked for, else
+ * DEFAULT_LIST_SIZE. A connection's `edges` count once: their number is the connection's `first`.
  */
-export function complexityLimitPlugin(maximum: number): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, document, schema }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName,
-              variables: request.variables,
-              estimators: [pageSizeEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch {
-            // Variables that do not fit the operation: execution reports them as BAD_USER_INPUT.
-            return;
-          }
-          if (cost > maximum) {
-            throw new GraphQLError(`Query is too complex: estimated cost ${cost} exceeds the limit of ${maximum}; ask for fewer items or fields`, {
-              extensions: { code: 'BAD_USER_INPUT', limit: maximum, cost, http: { status: 400 } },
-            });
-          }
-        },
-      };
-    },
-  };
+const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(args.first, 0);
+  if (!isListType(getNullableType(field.type))) return undefined;
+  if (getNamedType(type).name.endsWith('Connection')) return 1 + childComplexity;
+  return 1 + childComplexity * DEFAULT_LIST_SIZE;
+};
+
+/** The estimated cost of an operation; throws when the variables do not fit it. */
+export function estimateComplexity(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName: operationName ?? undefined,
+    variables,
+    estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}
+
+export function tooComplex(cost: number, maximum: number): GraphQLError {
+  return new GraphQLError(`Query is too complex: estimated cost ${cost} exceeds the limit of ${maximum}; ask for fewer items or fields`, {
+    extensions: { code: 'BAD_USER_INPUT', limit: maximum, cost, http: { status: 400 } },
+  });
 }

@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../auth/auth.decorators';
@@ -11,12 +12,19 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
   ) {}
 
-  /** Readiness: the process is up and PostgreSQL answers (503 otherwise). */
+  /** Readiness: the process is up and PostgreSQL answers (503 otherwise, with Terminus' report). */
   @Get()
   @Public()
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    } catch (error) {
+      // The error vocabulary has no "unavailable"; a probe wants the status and the report, not a 500.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return error.getResponse();
+    }
   }
 
   /** Liveness: the process answers; no dependency is checked. */

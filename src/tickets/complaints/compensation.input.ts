@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
-import { IsDate, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsMoneyAmount } from '../dto/validators';
 import { CompensationKind } from './compensation.entity';
 
 @InputType()
@@ -14,9 +15,7 @@ export class RecordCompensationInput {
 
   @Field(() => Float, { nullable: true, description: 'Value given, e.g. the coupon value or refunded amount.' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
-  @Min(0)
-  @Max(10_000_000)
+  @IsMoneyAmount(10_000_000)
   amount?: number;
 
   @Field({ nullable: true, description: 'ISO 4217 code; default SAR.' })

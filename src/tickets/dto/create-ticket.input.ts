@@ -101,6 +101,7 @@ export class CreateTicketInput {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @IsNotBlank()
   @MaxLength(LIMITS.ref)
   externalMessageId?: string;
 }

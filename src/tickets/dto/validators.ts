@@ -17,6 +17,25 @@ export function IsJsonObject(maxBytes: number, options?: ValidationOptions) {
     });
 }
 
+/**
+ * A sum of money as stored (numeric with 2 decimal places): finite, from 0 to `max`, in whole
+ * hundredths. Refuses what class-validator's maxDecimalPlaces lets through in exponent form
+ * (5e-324) and what overflows the column (1e20).
+ */
+export function IsMoneyAmount(max: number, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isMoneyAmount',
+      target: target.constructor,
+      propertyName,
+      options: { message: `$property must be an amount from 0 to ${max} with at most 2 decimal places`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max && Math.round(value * 100) / 100 === value,
+      },
+    });
+}
+
 /** Text that is not only whitespace (an Arabic subject of spaces is as empty as an English one). */
 export function IsNotBlank(options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

@@ -111,7 +111,7 @@ function readMessage(message: WhatsAppMessage, name: string | undefined): Inboun
     content.media = { id: media.id, mimeType: media.mime_type ?? null, sha256: media.sha256 ?? null, filename: media.filename ?? null, voice: media.voice ?? undefined };
     return {
       ...base,
-      body: media.caption?.trim() || describeMedia(mediaType, media),
+      body: asText(media.caption).trim() || describeMedia(mediaType, media),
       content,
       media: [{ providerMediaId: media.id, contentType: media.mime_type ?? 'application/octet-stream', filename: media.filename }],
     };
@@ -134,11 +134,18 @@ function describeMedia(type: (typeof MEDIA_TYPES)[number], media: Media): string
   }
 }
 
+/** A payload is only as typed as its sender made it: a number where text belongs is still the customer's words. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+}
+
 /** The body agents read for a non-media message; its parts go into `content`. */
 function describe(message: WhatsAppMessage, content: JsonObject): string {
   switch (message.type) {
     case 'text':
-      return message.text?.body ?? '';
+      return asText(message.text?.body);
     case 'location': {
       const l = message.location!;
       content.location = l;

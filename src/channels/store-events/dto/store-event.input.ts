@@ -1,9 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CustomerRefInput } from '../../../tickets/dto/customer-ref.input';
-import { IsNotBlank } from '../../../tickets/dto/validators';
+import { IsMoneyAmount, IsNotBlank } from '../../../tickets/dto/validators';
+
+/** Below numeric(14,2)'s ceiling, with room for a customer's lifetime sum. */
+const MAX_ORDER_AMOUNT = 1_000_000_000;
 import { Customer } from '../../../tickets/entities/customer.entity';
 import { Order } from '../entities/order.entity';
 import { ScheduledAutomation } from '../entities/scheduled-automation.entity';
@@ -35,8 +38,7 @@ export class OrderItemInput {
   @Field(() => Float, { nullable: true })
   @ApiPropertyOptional({ example: 349 })
   @IsOptional()
-  @IsNumber()
-  @Min(0)
+  @IsMoneyAmount(MAX_ORDER_AMOUNT)
   price?: number;
 }
 
@@ -78,8 +80,7 @@ export class StoreEventInput {
   @Field(() => Float, { nullable: true })
   @ApiPropertyOptional({ example: 698 })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
-  @Min(0)
+  @IsMoneyAmount(MAX_ORDER_AMOUNT)
   totalAmount?: number;
 
   @Field({ nullable: true, description: 'ISO 4217; default SAR.' })
