@@ -86,9 +86,11 @@ describe('outbound webhooks', () => {
     expect(receiver.requests[0].json).toMatchObject({
       type: 'CREATED',
       actor: { type: 'API_KEY' },
-      ticket: { id: ticket.id, number: ticket.number, status: 'NEW', channel: ticket.channel, customerId: ticket.customer.id },
+      ticket: { id: ticket.id, number: ticket.number, status: 'NEW', priority: ticket.priority, channel: ticket.channel, customerId: ticket.customer.id },
     });
     expect(receiver.requests[2].json).toMatchObject({ type: 'STATUS_CHANGED', ticket: { status: 'OPEN' }, data: { from: 'NEW', to: 'OPEN' } });
+    // The priority is its name, as in GraphQL and in data.priority, not the stored sort rank.
+    expect(ticket.priority).toMatch(/^[A-Z]+$/);
     await eventuallyPasses(async () => {
       const log = await deliveries(endpoint.id);
       expect(log.map((d: any) => [d.eventType, d.status, d.attempts, d.responseStatus])).toEqual([
