@@ -6,9 +6,11 @@ import { AppConfig } from './config/app-config';
 import { TenantTransactions } from './database/tenant-transactions';
 import { createEventBus, PUB_SUB } from './events/event-bus';
 import { JobQueue } from './jobs/job-queue';
+import { OutboundGuard } from './net/outbound-guard';
+import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
 
-/** Config, tenant transactions, the subscription event bus, durable jobs and operational metrics, available everywhere. */
+/** Config, tenant transactions, the subscription event bus, durable jobs, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -19,8 +21,8 @@ export class CommonModule {
           provide: PUB_SUB,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => createEventBus(config.REDIS_URL, (dataSource.driver as PostgresDriver).master as Pool),
-        }, OperationalMetrics, JobQueue],
-      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue],
+        }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp],
+      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp],
     };
   }
 }

@@ -3,7 +3,7 @@ import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommit
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
-import { Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
@@ -125,7 +125,8 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
             teamId: t.team_id as string | null,
             assigneeId: t.assignee_id as string | null,
             status: t.status as TicketStatus,
-            priority: t.priority as TicketPriority,
+            // The column stores the rank (for sorting); receivers get the name, as GraphQL gives it.
+            priority: PRIORITY_BY_RANK[t.priority as number],
             channel: t.channel as Channel,
             category: t.category as TicketCategory,
           },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { AddressInfo, createServer as createNetServer, Server } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { EmailDeliveryService } from '../../src/channels/email/email-delivery.service';
@@ -446,5 +447,89 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     expect(update.errors?.[0].extensions.code).toBe('NOT_FOUND');
     const remove = await t.gql(other.key, `mutation($id: ID!) { deleteMailbox(id: $id) }`, { id: mailboxId });
     expect(remove.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('mail servers outside the public internet (ALLOW_PRIVATE_NETWORK_TARGETS off)', () => {
+  let inside: Server;
+  let connections: number;
+  let port: number;
+  let databaseUrl: string;
+  let store: TestTenant;
+  let storedMailboxId: string;
+  const mailbox = (imapHost: string, smtpHost: string, address = 'support@alward.test') => ({
+    name: 'دعم متجر الورد',
+    address,
+    imapHost,
+    imapPort: port,
+    imapSecurity: 'NONE',
+    imapUser: 'support',
+    imapPassword: 'imap-password-1',
+    smtpHost,
+    smtpPort: port,
+    smtpSecurity: 'NONE',
+    autoAcknowledge: 'OFF',
+  });
+
+  beforeAll(async () => {
+    // Stands for an internal service: it must never see a connection.
+    connections = 0;
+    inside = createNetServer((socket) => {
+      connections++;
+      socket.end('* OK internal service\r\n');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.1', resolve));
+    port = (inside.address() as AddressInfo).port;
+    // A mailbox stored while private targets were allowed (as before this rule).
+    const allowed = await TestApp.start();
+    databaseUrl = allowed.databaseUrl;
+    store = await allowed.createTenant();
+    storedMailboxId = (await allowed.gqlOk(store.key, CREATE_MAILBOX, { input: mailbox('localhost', '127.0.0.1') })).createMailbox.id;
+    await allowed.close();
+  });
+  afterAll(() => new Promise((resolve) => inside.close(resolve)));
+
+  it('refuses loopback, link-local and local names for IMAP and SMTP hosts when a mailbox is created or changed', async () => {
+    const t = await TestApp.start({ ALLOW_PRIVATE_NETWORK_TARGETS: 'false' }, undefined, databaseUrl);
+    try {
+      for (const host of ['127.0.0.1', '169.254.169.254', '::1', '[::1]', 'localhost', '::ffff:127.0.0.1', '10.1.2.3']) {
+        const refused = await t.gql(store.key, CREATE_MAILBOX, { input: mailbox(host, host, 'other@alward.test') });
+        expect([host, refused.errors?.[0].extensions.code]).toEqual([host, 'BAD_USER_INPUT']);
+        expect(Object.keys(refused.errors?.[0].extensions.fields ?? {})).toEqual(['imapHost', 'smtpHost']);
+      }
+      const smtpOnly = await t.gql(store.key, CREATE_MAILBOX, { input: mailbox('imap.alward.test', '169.254.169.254', 'other@alward.test') });
+      expect(smtpOnly.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { smtpHost: ['Refused to connect to 169.254.169.254: not on the public internet (link-local)'] },
+      });
+      const update = await t.gql(store.key, `mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { id } }`, {
+        id: storedMailboxId,
+        input: { imapHost: '::1' },
+      });
+      expect(update.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { imapHost: ['Refused to connect to ::1: not on the public internet (loopback)'] } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('neither polls nor sends through a mailbox stored earlier that points inside, and says why', async () => {
+    const t = await TestApp.start({ ALLOW_PRIVATE_NETWORK_TARGETS: 'false' }, undefined, databaseUrl);
+    try {
+      await t.app.get(EmailIngestService).poll(storedMailboxId);
+      const { mailboxes } = await t.gqlOk(store.key, `{ mailboxes { id lastError } }`);
+      expect(mailboxes).toEqual([{ id: storedMailboxId, lastError: 'Refused to connect to localhost: a name for this machine or a local network' }]);
+
+      const ticket = (await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`, {
+        input: { subject: 'استفسار عن الطلب', body: 'أين طلبي؟', channel: 'EMAIL', customer: { email: 'noura@example.sa', name: 'نورة' } },
+      })).createTicket;
+      await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'طلبك في الطريق', authorType: 'AGENT', internal: false } });
+      await eventuallyPasses(async () => {
+        const { messages } = (await t.gqlOk(store.key, TICKET, { id: ticket.id })).ticket;
+        expect(messages[1].deliveryError).toBe('Refused to connect to 127.0.0.1: not on the public internet (loopback)');
+      });
+      expect(connections).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { metaSignature, xSignature } from '../../src/channels/messaging/platform-signatures';
 import { FakeGraphApi } from '../fakes/meta-graph-api';
@@ -198,5 +200,72 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
     expect((await postMeta(instagram.webhookPath, toPage)).status).toBe(200);
     const [row] = await db.query(`SELECT channel, messaging_channel_id FROM messages WHERE external_id = 'm_page_via_ig_url'`);
     expect(row).toEqual({ channel: 'FACEBOOK', messaging_channel_id: messenger.id });
+  });
+});
+
+describe('media links in Instagram and Messenger webhooks (ALLOW_PRIVATE_NETWORK_TARGETS off)', () => {
+  let t: TestApp;
+  let store: TestTenant;
+  let db: DataSource;
+  let inside: Server;
+  let insideRequests: string[];
+  let insideUrl: string;
+  let channels: Record<'INSTAGRAM' | 'MESSENGER', { webhookPath: string }>;
+
+  beforeAll(async () => {
+    // Stands for anything on the server's network: an admin page, a metadata service.
+    insideRequests = [];
+    inside = createServer((req, res) => {
+      insideRequests.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end('internal secret');
+    });
+    await new Promise<void>((resolve) => inside.listen(0, '127.0.0.1', resolve));
+    insideUrl = `127.0.0.1:${(inside.address() as AddressInfo).port}`;
+    t = await TestApp.start({ ALLOW_PRIVATE_NETWORK_TARGETS: 'false' });
+    db = t.app.get(DataSource);
+    store = await t.createTenant();
+    const META = `mutation($input: ConnectMetaInput!) { connectMetaChannel(input: $input) { id kind webhookPath } }`;
+    channels = {
+      INSTAGRAM: (await t.gqlOk(store.key, META, { input: { kind: 'INSTAGRAM', accountId: IG_ACCOUNT, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'ig-verify-token' } })).connectMetaChannel,
+      MESSENGER: (await t.gqlOk(store.key, META, { input: { kind: 'MESSENGER', accountId: PAGE, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'fb-verify-token' } })).connectMetaChannel,
+    };
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => inside.close(resolve));
+  });
+
+  const withImage = (object: 'instagram' | 'page', account: string, mid: string, url: string) => ({
+    object,
+    entry: [{ id: account, time: Date.now(), messaging: [{ sender: { id: '6543210900000001' }, recipient: { id: account }, timestamp: Date.now(), message: { mid, attachments: [{ type: 'image', payload: { url } }] } }] }],
+  });
+
+  it('are not fetched when they point inside: the attachment records why, and there is nothing to download', async () => {
+    const sent: Array<[keyof typeof channels, string, string, string]> = [
+      ['INSTAGRAM', IG_ACCOUNT, 'ig_media_loopback', `http://${insideUrl}/admin/secret.jpg`],
+      ['MESSENGER', PAGE, 'fb_media_localhost', `http://localhost:${insideUrl.split(':')[1]}/admin/secret.jpg`],
+      ['MESSENGER', PAGE, 'fb_media_mapped', `http://[::ffff:${insideUrl.split(':')[0]}]:${insideUrl.split(':')[1]}/admin/secret.jpg`],
+      ['INSTAGRAM', IG_ACCOUNT, 'ig_media_metadata', 'http://169.254.169.254/latest/meta-data/iam/security-credentials/'],
+    ];
+    for (const [kind, account, mid, url] of sent) {
+      const raw = JSON.stringify(withImage(kind === 'INSTAGRAM' ? 'instagram' : 'page', account, mid, url));
+      const answer = await t.http.post(channels[kind].webhookPath).set('content-type', 'application/json').set('x-hub-signature-256', metaSignature(raw, 'meta-app-secret')).send(raw);
+      expect(answer.status).toBe(200);
+    }
+    const attachmentOf = async (mid: string) =>
+      (await db.query(`SELECT a.id, a.fetch_error, a.content FROM message_attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id WHERE m.external_id = $1`, [mid]))[0];
+    await eventuallyPasses(async () => {
+      expect((await attachmentOf('ig_media_loopback')).fetch_error).toBe('Refused to connect to 127.0.0.1: not on the public internet (loopback)');
+      expect((await attachmentOf('fb_media_localhost')).fetch_error).toBe('Refused to connect to localhost: a name for this machine or a local network');
+      expect((await attachmentOf('fb_media_mapped')).fetch_error).toBe('Refused to connect to [::ffff:7f00:1]: not on the public internet (loopback, as IPv4 inside IPv6)');
+      expect((await attachmentOf('ig_media_metadata')).fetch_error).toBe('Refused to connect to 169.254.169.254: not on the public internet (link-local)');
+    });
+    expect(insideRequests).toEqual([]);
+
+    const refused = await attachmentOf('ig_media_loopback');
+    expect(refused.content).toBeNull();
+    const download = await t.http.get(`/api/v1/attachments/${refused.id}`).set('authorization', `Bearer ${store.key}`);
+    expect(download.status).toBe(404);
+    expect(download.text).not.toContain('internal secret');
   });
 });

@@ -86,9 +86,11 @@ describe('outbound webhooks', () => {
     expect(receiver.requests[0].json).toMatchObject({
       type: 'CREATED',
       actor: { type: 'API_KEY' },
-      ticket: { id: ticket.id, number: ticket.number, status: 'NEW', channel: ticket.channel, customerId: ticket.customer.id },
+      ticket: { id: ticket.id, number: ticket.number, status: 'NEW', priority: ticket.priority, channel: ticket.channel, customerId: ticket.customer.id },
     });
     expect(receiver.requests[2].json).toMatchObject({ type: 'STATUS_CHANGED', ticket: { status: 'OPEN' }, data: { from: 'NEW', to: 'OPEN' } });
+    // The priority is its name, as in GraphQL and in data.priority, not the stored sort rank.
+    expect(ticket.priority).toMatch(/^[A-Z]+$/);
     await eventuallyPasses(async () => {
       const log = await deliveries(endpoint.id);
       expect(log.map((d: any) => [d.eventType, d.status, d.attempts, d.responseStatus])).toEqual([
@@ -130,7 +132,8 @@ describe('outbound webhooks', () => {
     const [failed] = await deliveries(endpoint.id, 'FAILED');
     expect(failed).toMatchObject({ eventType: 'CREATED', ticketId: ticket.id, status: 'FAILED', responseStatus: 503 });
     expect(failed.attempts).toBeGreaterThanOrEqual(3);
-    expect(failed.lastError).toMatch(/^HTTP 503/);
+    // The status and its standard reason only: the receiver's body ('receiver is down') is not kept.
+    expect(failed.lastError).toBe('HTTP 503 Service Unavailable');
     const [disabled] = (await t.gqlOk(store.key, ENDPOINTS)).webhookEndpoints;
     expect(disabled.enabled).toBe(false);
     expect(disabled.disabledReason).toMatch(/failed/);
@@ -172,5 +175,77 @@ describe('outbound webhooks', () => {
     expect(badUrl.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const badEvent = await t.gql(store.key, CREATE, { input: { url: receiver.url, events: ['NOPE'] } });
     expect(badEvent.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('outbound webhooks to addresses outside the public internet (ALLOW_PRIVATE_NETWORK_TARGETS off)', () => {
+  let receiver: WebhookReceiver;
+  let databaseUrl: string;
+  let key: string;
+  const stored: Record<string, string> = {};
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    receiver.respond = () => 500;
+    const port = new URL(receiver.url).port;
+    // Endpoints stored while private targets were allowed (as before this rule, or by a misconfiguration).
+    const allowed = await TestApp.start();
+    databaseUrl = allowed.databaseUrl;
+    const store = await allowed.createTenant();
+    key = store.key;
+    for (const [name, url] of Object.entries({ loopback: receiver.url, localhost: `http://localhost:${port}/hooks`, mapped: `http://[::ffff:127.0.0.1]:${port}/hooks` })) {
+      stored[name] = (await allowed.gqlOk(key, CREATE, { input: { url, events: ['CREATED'] } })).createWebhookEndpoint.endpoint.id;
+    }
+    await allowed.close();
+  });
+  afterAll(() => receiver.stop());
+
+  it('refuses loopback, private, NAT64 and IPv4-in-IPv6 URLs and names resolving inside when an endpoint is created or changed', async () => {
+    const t = await TestApp.start({ ALLOW_PRIVATE_NETWORK_TARGETS: 'false' }, undefined, databaseUrl);
+    try {
+      const port = new URL(receiver.url).port;
+      for (const url of [
+        receiver.url,
+        `http://localhost:${port}/hooks`,
+        `http://[::ffff:127.0.0.1]:${port}/hooks`,
+        'http://[64:ff9b::7f00:1]/hooks',
+        'http://[::127.0.0.1]/hooks',
+        'http://[::1]/hooks',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.5/hooks',
+        'http://metadata.google.internal/hooks',
+      ]) {
+        const refused = await t.gql(key, CREATE, { input: { url } });
+        expect([url, refused.errors?.[0].extensions.code]).toEqual([url, 'BAD_USER_INPUT']);
+        expect(refused.errors?.[0].extensions.fields?.url?.[0]).toMatch(/^Refused to connect to /);
+      }
+      const update = await t.gql(key, UPDATE, { id: stored.loopback, input: { url: `http://localhost:${port}/other` } });
+      expect(update.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { url: ['Refused to connect to localhost: a name for this machine or a local network'] } });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('does not connect to an endpoint stored earlier that points inside, and records why (never a receiver body)', async () => {
+    const t = await TestApp.start({ ALLOW_PRIVATE_NETWORK_TARGETS: 'false', WEBHOOK_RETRY_BASE_MS: '60000' }, undefined, databaseUrl);
+    try {
+      await t.gqlOk(key, CREATE_TICKET, { input: arabicTicket(40) });
+      const attempted = async (endpointId: string) => {
+        const [delivery] = (await t.gqlOk(key, DELIVERIES, { id: endpointId })).webhookDeliveries.edges.map((e: any) => e.node);
+        expect(delivery.attempts).toBe(1);
+        return delivery;
+      };
+      await eventuallyPasses(async () => {
+        expect(await attempted(stored.loopback)).toMatchObject({ status: 'PENDING', responseStatus: null, lastError: 'Refused to connect to 127.0.0.1: not on the public internet (loopback)' });
+        expect(await attempted(stored.localhost)).toMatchObject({ responseStatus: null, lastError: 'Refused to connect to localhost: a name for this machine or a local network' });
+        expect(await attempted(stored.mapped)).toMatchObject({
+          responseStatus: null,
+          lastError: 'Refused to connect to [::ffff:7f00:1]: not on the public internet (loopback, as IPv4 inside IPv6)', // the URL's own spelling of it
+        });
+      });
+      expect(receiver.requests).toHaveLength(0);
+    } finally {
+      await t.close();
+    }
   });
 });

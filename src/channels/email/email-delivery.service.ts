@@ -4,6 +4,7 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type PgBoss from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
 import { JobQueue } from '../../common/jobs/job-queue';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
 import { AuthorType, Channel, DeliveryStatus } from '../../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
@@ -37,6 +38,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
     private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
     private readonly logger: PinoLogger,
+    private readonly guard: OutboundGuard,
   ) {
     this.logger.setContext(EmailDeliveryService.name);
   }
@@ -160,6 +162,12 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       ignoreTLS: mailbox.smtpSecurity === ConnectionSecurity.NONE,
       auth: !smtp || !mailbox.smtpUser ? undefined : 'accessToken' in smtp ? { type: 'OAuth2', user: mailbox.smtpUser, accessToken: smtp.accessToken } : { user: mailbox.smtpUser, pass: smtp.pass },
       connectionTimeout: 15_000,
+      // The store's SMTP host, reached over a socket the outbound guard opened (nodemailer would resolve it itself).
+      getSocket: (_options, callback) =>
+        void this.guard.openSocket(mailbox.smtpHost, mailbox.smtpPort, 15_000).then(
+          (connection) => callback(null, { connection }),
+          (error: Error) => callback(error),
+        ),
     });
     cached?.transport.close();
     this.transports.set(mailbox.id, { version, transport });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { convert as htmlToText } from 'html-to-text';
+import type { ImapFlow } from 'imapflow';
 import { simpleParser, ParsedMail } from 'mailparser';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
@@ -8,6 +9,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { JobQueue } from '../../common/jobs/job-queue';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { JsonObject, RequestContext } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
 import { isOpenAt } from '../../sla/business-hours';
@@ -64,6 +66,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
     private readonly jobs: JobQueue,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
+    private readonly guard: OutboundGuard,
   ) {
     this.logger.setContext(EmailIngestService.name);
   }
@@ -107,9 +110,10 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   private async pollLocked(mailboxId: string, options: { afterCommit?: (uid: number) => void }): Promise<IngestOutcome[]> {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox?.active) return [];
-    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap);
     const outcomes: IngestOutcome[] = [];
+    let client: ImapFlow | undefined;
     try {
+      client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap, this.guard);
       await client.connect();
       const lock = await client.getMailboxLock(mailbox.folder);
       try {
@@ -148,7 +152,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
       await client.logout();
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = NULL WHERE id = $1`, [mailbox.id]);
     } catch (error) {
-      client.close();
+      client?.close();
       const reason = imapErrorText(error, mailbox);
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $2 WHERE id = $1`, [mailbox.id, reason.slice(0, 500)]);
       this.logger.warn({ mailboxId: mailbox.id, err: error }, 'Mailbox poll stopped');

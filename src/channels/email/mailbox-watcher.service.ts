@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { PinoLogger } from 'nestjs-pino';
 import { DataSource, QueryRunner } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config';
+import { OutboundGuard } from '../../common/net/outbound-guard';
 import { EmailIngestService } from './email-ingest.service';
 import { Mailbox } from './entities/mailbox.entity';
 import { imapClientFor } from './imap-client';
@@ -38,6 +39,7 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
     private readonly ingest: EmailIngestService,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
+    private readonly guard: OutboundGuard,
   ) {
     this.logger.setContext(MailboxWatcherService.name);
   }
@@ -100,7 +102,14 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
   private async connect(id: string, watch: Watch) {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
     if (!mailbox || watch.stopped) return;
-    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap);
+    let client: ImapFlow;
+    try {
+      client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap, this.guard);
+    } catch (error) {
+      // A refused host: the periodic poll records why on the mailbox; nothing to watch until it changes.
+      this.logger.warn({ err: error, mailboxId: id }, 'Mailbox not watched');
+      return;
+    }
     watch.client = client;
     let pending: NodeJS.Timeout | undefined;
     client.on('exists', () => {

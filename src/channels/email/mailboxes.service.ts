@@ -4,7 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
-import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
+import { badInput, DomainError, FieldErrors, notFound } from '../../common/errors/domain-error';
+import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
 import { CreateMailboxInput, UpdateMailboxInput } from './dto/mailbox.input';
 import { EmailIngestFailure } from './entities/email-ingest-failure.entity';
@@ -29,6 +30,7 @@ export class MailboxesService {
   constructor(
     private readonly db: TenantTransactions,
     config: AppConfig,
+    private readonly guard: OutboundGuard,
   ) {
     if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
     this.box = new SecretBox(config.SECRETS_KEY);
@@ -50,6 +52,7 @@ export class MailboxesService {
     const id = uuidv7();
     const { imapPassword, imapAccessToken, smtpPassword, smtpAccessToken, ...fields } = input;
     if (!imapPassword && !imapAccessToken) throw badInput('IMAP needs a password or an OAuth2 access token', { imapPassword: ['give imapPassword or imapAccessToken'] });
+    await this.checkHosts(input);
     return this.db.run(ctx, async (m) => {
       await this.refuseTakenAddress(m, ctx, input.address);
       const mailbox = m.create(Mailbox, {
@@ -75,6 +78,7 @@ export class MailboxesService {
   }
 
   async update(ctx: RequestContext, id: string, input: UpdateMailboxInput): Promise<Mailbox> {
+    await this.checkHosts(input);
     return this.db.run(ctx, async (m) => {
       const mailbox = await m.findOneBy(Mailbox, { tenantId: ctx.tenantId, id });
       if (!mailbox) throw notFound('Mailbox');
@@ -123,6 +127,22 @@ export class MailboxesService {
       ? { accessToken: this.box.open(mailbox.smtpAccessToken, `mailbox:${id}:smtp-token`) }
       : { pass: mailbox.smtpPassword ? this.box.open(mailbox.smtpPassword, `mailbox:${id}:smtp`) : '' };
     return { imap, smtp };
+  }
+
+  /** Mail servers are reached from our network: unless private targets are allowed, they must be on the public internet. */
+  private async checkHosts(input: { imapHost?: string; smtpHost?: string }) {
+    const fields: FieldErrors = {};
+    for (const field of ['imapHost', 'smtpHost'] as const) {
+      const host = input[field];
+      if (!host) continue;
+      try {
+        await this.guard.checkHost(host);
+      } catch (error) {
+        if (!(error instanceof OutboundTargetRefused)) throw error;
+        fields[field] = [error.message];
+      }
+    }
+    if (Object.keys(fields).length) throw badInput('Mail servers must be reachable on the public internet', fields);
   }
 
   private async refuseTakenAddress(m: EntityManager, ctx: RequestContext, address: string) {

@@ -6,6 +6,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
+import { OutboundTargetRefused } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
 import { inboundContext } from '../inbound-context';
 import { normaliseHandle, normalisePhone } from '../../tickets/customer-identity';
@@ -218,7 +219,8 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const retry = !(error instanceof PlatformError) || error.retryable;
+      // A link to an inside address stays refused however often it is tried.
+      const retry = !(error instanceof OutboundTargetRefused) && (!(error instanceof PlatformError) || error.retryable);
       if (retry && job.retryCount < 8) throw error;
       await this.dataSource.query(`UPDATE message_attachments SET fetch_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId, reason.slice(0, 500)]);
     }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app-config';
+import { OutboundTargetRefused } from '../../common/net/outbound-guard';
+import { OutboundHttp, OutboundResponse } from '../../common/net/outbound-http';
 import type { JsonObject } from '../../common/request-context';
 import { isRetryable } from './delivery-state';
 import type { ChannelSecrets } from './messaging-channels.service';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 
 const TIMEOUT_MS = 15_000;
+const MEDIA_REDIRECTS = 3;
 
 /** A platform refused or could not be reached; `retryable` says whether trying later may help. */
 export class PlatformError extends Error {
@@ -46,7 +49,10 @@ export interface TemplateInfo {
  */
 @Injectable()
 export class PlatformApi {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly outbound: OutboundHttp,
+  ) {}
 
   /** A direct message to `recipient` (wa_id, Instagram/Page-scoped id, X user id). */
   async sendDirect(channel: MessagingChannel, secrets: ChannelSecrets, recipient: string, content: OutboundContent, options: { humanAgentTag?: boolean } = {}): Promise<string> {
@@ -129,12 +135,21 @@ export class PlatformApi {
     return { ...(await this.download(String(info.url), maxBytes, secrets.accessToken)), contentType };
   }
 
-  /** A file at a platform's link (with the token where the platform asks for it); content null when larger than maxBytes. */
+  /**
+   * A file at a link a webhook or the platform gave (with the token where the platform asks for
+   * it); content null when larger than maxBytes. The link comes from outside, so the connection
+   * goes through the outbound guard: an inside address throws OutboundTargetRefused.
+   */
   async download(url: string, maxBytes: number, token?: string): Promise<DownloadedFile> {
-    const response = await this.fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    if (!response.ok) throw new PlatformError(`Media download answered ${response.status}`, response.status);
-    const content = Buffer.from(await response.arrayBuffer());
-    return { content: content.length > maxBytes ? null : content, contentType: response.headers.get('content-type') ?? 'application/octet-stream', size: content.length };
+    let response: OutboundResponse;
+    try {
+      response = await this.outbound.request(url, { headers: token ? { authorization: `Bearer ${token}` } : {}, timeoutMs: TIMEOUT_MS, maxBytes, followRedirects: MEDIA_REDIRECTS });
+    } catch (error) {
+      if (error instanceof OutboundTargetRefused) throw error;
+      throw new PlatformError(`Could not reach ${new URL(url).host}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (response.status < 200 || response.status >= 300) throw new PlatformError(`Media download answered ${response.status}`, response.status);
+    return { content: response.body, contentType: response.headers['content-type'] ?? 'application/octet-stream', size: response.size };
   }
 
   async whatsAppTemplates(channel: MessagingChannel, secrets: ChannelSecrets): Promise<TemplateInfo[]> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'crypto';
-import { isIP } from 'net';
+import { STATUS_CODES } from 'http';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
@@ -10,6 +10,8 @@ import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../../common/graphql/connection';
 import { JobQueue } from '../../common/jobs/job-queue';
+import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
+import { OutboundHttp, OutboundTimeout } from '../../common/net/outbound-http';
 import type { JsonObject, RequestContext } from '../../common/request-context';
 import { TicketEventNotice, TicketEventStream } from '../../tickets/ticket-event-stream';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook-endpoint.input';
@@ -20,7 +22,6 @@ import { nextAttemptAt, RetryPolicy, signWebhook } from './webhook-signature';
 const QUEUE = 'webhook-delivery';
 /** Beyond the receiver's time-out, how long a claimed delivery stays with its worker. */
 const LEASE_MARGIN_SECONDS = 30;
-const MAX_RESPONSE_NOTE = 300;
 
 interface DeliveryJob {
   tenantId: string;
@@ -47,6 +48,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     private readonly jobs: JobQueue,
     private readonly stream: TicketEventStream,
     private readonly config: AppConfig,
+    private readonly guard: OutboundGuard,
+    private readonly http: OutboundHttp,
   ) {
     if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
     this.box = new SecretBox(config.SECRETS_KEY);
@@ -68,7 +71,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async create(ctx: RequestContext, input: CreateWebhookEndpointInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-    this.checkUrl(input.url);
+    await this.checkUrl(input.url);
     const id = uuidv7();
     const secret = newSecret();
     const endpoint = await this.db.run(ctx, (m) =>
@@ -90,7 +93,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
 
   /** Re-enabling an endpoint sends what waited while it was disabled, in order. */
   async update(ctx: RequestContext, id: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
-    if (input.url) this.checkUrl(input.url);
+    if (input.url) await this.checkUrl(input.url);
     return this.db.run(ctx, async (m) => {
       const endpoint = await this.lockEndpoint(m, ctx, id);
       const reenabled = input.enabled === true && !endpoint.enabled;
@@ -280,10 +283,15 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     });
   }
 
+  /**
+   * What the delivery log keeps of an attempt: the status code and its standard reason, or our own
+   * account of a connection that failed or was refused. Never the receiver's body or reason phrase:
+   * admins read the log, and an answer from some other server must not be readable through it.
+   */
   private async post(url: string, secret: string, payload: JsonObject, deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
     const body = JSON.stringify(payload);
     try {
-      const response = await fetch(url, {
+      const response = await this.http.request(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
@@ -294,15 +302,15 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
           'rida-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_SECONDS * 1000),
+        timeoutMs: this.config.WEBHOOK_TIMEOUT_SECONDS * 1000,
+        maxBytes: 0, // the answer's status is all we need
       });
-      const text = await response.text().catch(() => '');
-      if (response.ok) return { ok: true, status: response.status, error: null };
-      return { ok: false, status: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, MAX_RESPONSE_NOTE)}` : ''}` };
+      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status, error: null };
+      return { ok: false, status: response.status, error: `HTTP ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ''}` };
     } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause;
-      return { ok: false, status: null, error: (error as Error).name === 'TimeoutError' ? 'Timed out' : (cause?.message ?? (error as Error).message) };
+      if (error instanceof OutboundTimeout) return { ok: false, status: null, error: 'Timed out' };
+      // Refusals and Node's network errors ("connect ECONNREFUSED …") are our own words, safe to keep.
+      return { ok: false, status: null, error: (error as Error).message };
     }
   }
 
@@ -334,12 +342,16 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     return endpoint;
   }
 
-  /** No credentials in the URL, and — in production unless allowed — not a loopback or private address. */
-  private checkUrl(raw: string) {
+  /** No credentials in the URL, and — unless private targets are allowed — a host on the public internet. */
+  private async checkUrl(raw: string) {
     const url = new URL(raw); // the input's @IsUrl already refused anything but an absolute http(s) URL
     if (url.username || url.password) throw badInput('Webhook URLs carry no credentials; verify our signature instead', { url: ['must not contain a user or password'] });
-    const allowPrivate = this.config.WEBHOOK_ALLOW_PRIVATE_URLS ?? this.config.NODE_ENV !== 'production';
-    if (!allowPrivate && isPrivateHost(url.hostname)) throw badInput('Webhook URLs must be reachable on the public internet', { url: ['loopback and private addresses are refused'] });
+    try {
+      await this.guard.checkHost(url.hostname);
+    } catch (error) {
+      if (error instanceof OutboundTargetRefused) throw badInput('Webhook URLs must be reachable on the public internet', { url: [error.message] });
+      throw error;
+    }
   }
 }
 
@@ -363,15 +375,4 @@ const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
 
 function pick<T, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
-}
-
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
-  if (isIP(host) === 4) {
-    const [a, b] = host.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (isIP(host) === 6) return host === '::1' || host === '::' || host.startsWith('fc') || host.startsWith('fd') || host.startsWith('fe80') || host.startsWith('::ffff:');
-  return false;
 }

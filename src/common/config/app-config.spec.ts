@@ -49,4 +49,13 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(/LOG_LEVEL=/);
     }
   });
+
+  it('allows private network targets outside production only, unless told otherwise, and names the renamed switch', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: KEY };
+    expect(loadConfig(production).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(false);
+    expect(loadConfig({ ...production, ALLOW_PRIVATE_NETWORK_TARGETS: 'true' }).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', ALLOW_PRIVATE_NETWORK_TARGETS: 'false' }).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(false);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_URLS is now ALLOW_PRIVATE_NETWORK_TARGETS/);
+  });
 });

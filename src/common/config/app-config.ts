@@ -123,11 +123,15 @@ export class AppConfig {
   @Max(30 * 86_400)
   WEBHOOK_RETRY_FOR_SECONDS = 3 * 86_400;
 
-  /** Whether webhook URLs may point at loopback or private networks (on outside production, so local receivers work). */
+  /**
+   * Whether hosts that come from outside (webhook URLs, mailbox servers, media links in platform
+   * webhooks) may be loopback, private or otherwise non-public addresses. Default on outside
+   * production (local fakes and test servers), off in production.
+   */
   @Transform(toBool)
   @IsOptional()
   @IsBoolean()
-  WEBHOOK_ALLOW_PRIVATE_URLS?: boolean;
+  ALLOW_PRIVATE_NETWORK_TARGETS?: boolean;
 
   /** WhatsApp Cloud API (Graph API) base URL; tests point it at a local fake. */
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -276,6 +280,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (config.NODE_ENV === 'production' && !config.SECRETS_KEY) {
     throw new ConfigError('Invalid configuration:\n  SECRETS_KEY is required in production (openssl rand -base64 32)');
   }
+  if (present.WEBHOOK_ALLOW_PRIVATE_URLS !== undefined) {
+    // Renamed when the same rule came to cover mailboxes and media: say so rather than ignore it.
+    throw new ConfigError('Invalid configuration:\n  WEBHOOK_ALLOW_PRIVATE_URLS is now ALLOW_PRIVATE_NETWORK_TARGETS (it covers webhooks, mailboxes and media links)');
+  }
+  config.ALLOW_PRIVATE_NETWORK_TARGETS ??= config.NODE_ENV !== 'production';
   config.GRAPHQL_INTROSPECTION ??= config.NODE_ENV !== 'production';
   config.GRAPHQL_GRAPHIQL ??= config.NODE_ENV !== 'production';
   if (config.GRAPHQL_SCHEMA_FILE === undefined && config.NODE_ENV === 'development') {
