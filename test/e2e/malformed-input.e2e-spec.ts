@@ -171,7 +171,7 @@ describe('WhatsApp text that is not plain storable text', () => {
   beforeAll(async () => {
     fake = await FakeGraphApi.start();
     fake.tokens.add(TOKEN);
-    t = await TestApp.start({ NODE_ENV: 'production', WHATSAPP_API_BASE_URL: fake.baseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
+    t = await TestApp.start({ NODE_ENV: 'production', WHATSAPP_API_BASE_URL: fake.baseUrl, ALLOW_PRIVATE_NETWORK_TARGETS: 'true' });
     db = t.app.get(DataSource);
     const store = await t.createTenant();
     channel = (
