@@ -4,13 +4,15 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from './config/app-config';
 import { TenantTransactions } from './database/tenant-transactions';
+import { TransactionHooks } from './database/transaction-hooks';
+import { StoreSettingsCache } from './cache/store-settings-cache';
 import { createEventBus, PUB_SUB } from './events/event-bus';
 import { JobQueue } from './jobs/job-queue';
 import { OutboundGuard } from './net/outbound-guard';
 import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
 
-/** Config, tenant transactions, the subscription event bus, durable jobs, operational metrics and the outbound connection guard, available everywhere. */
+/** Config, tenant transactions, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
@@ -21,8 +23,8 @@ export class CommonModule {
           provide: PUB_SUB,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => createEventBus(config.REDIS_URL, (dataSource.driver as PostgresDriver).master as Pool),
-        }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp],
-      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp],
+        }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
+      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
     };
   }
 }

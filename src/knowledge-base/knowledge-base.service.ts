@@ -7,6 +7,7 @@ import { badInput, conflict, notFound } from '../common/errors/domain-error';
 import { RequestContext, systemContext } from '../common/request-context';
 import { highlight, searchDocument, toTsQuery } from '../common/text/search-text';
 import { TtlCache } from '../common/ttl-cache';
+import { SettingsRegion, StoreSettingsCache } from '../common/cache/store-settings-cache';
 import { ContentLocale } from '../tickets/canned-replies/canned-reply.entity';
 import { Channel, TicketCategory } from '../tickets/ticket-enums';
 import { normaliseTags } from '../tickets/ticket-tags';
@@ -45,10 +46,15 @@ export interface ArticleQuery {
 export class KnowledgeBaseService {
   private readonly tenants = new TtlCache<string, { id: string; timezone: string; country: string }>(60_000);
 
+  private readonly cachedSettings: SettingsRegion<KnowledgeBaseSettings>;
+
   constructor(
     private readonly db: TenantTransactions,
     private readonly dataSource: DataSource,
-  ) {}
+    cache: StoreSettingsCache,
+  ) {
+    this.cachedSettings = cache.region('knowledge-base-settings');
+  }
 
   // ── settings ──────────────────────────────────────────────────────────────────────────────
 
@@ -56,7 +62,12 @@ export class KnowledgeBaseService {
     return this.db.read(ctx, (m) => this.settingsIn(m, ctx.tenantId));
   }
 
-  async settingsIn(m: EntityManager, tenantId: string): Promise<KnowledgeBaseSettings> {
+  /** The store's settings, from this instance's cache (every auto-answer decision needs them). */
+  settingsIn(m: EntityManager, tenantId: string): Promise<KnowledgeBaseSettings> {
+    return this.cachedSettings.get(tenantId, () => this.storedSettings(m, tenantId));
+  }
+
+  private async storedSettings(m: EntityManager, tenantId: string): Promise<KnowledgeBaseSettings> {
     const row = await m.findOneBy(KnowledgeBaseSettingsRow, { tenantId });
     return row ? { autoAnswerChannels: row.autoAnswerChannels, autoAnswerMinConfidence: row.autoAnswerMinConfidence, helpCentreUrl: row.helpCentreUrl } : { ...DEFAULT_SETTINGS };
   }
@@ -69,10 +80,11 @@ export class KnowledgeBaseService {
       });
     }
     return this.db.run(ctx, async (m) => {
-      const next = { ...(await this.settingsIn(m, ctx.tenantId)), ...definedFields(input) };
+      const next = { ...(await this.storedSettings(m, ctx.tenantId)), ...definedFields(input) };
       next.autoAnswerChannels = [...new Set(next.autoAnswerChannels)];
       next.helpCentreUrl = next.helpCentreUrl?.replace(/\/+$/, '') || null;
       await m.upsert(KnowledgeBaseSettingsRow, { tenantId: ctx.tenantId, ...next }, ['tenantId']);
+      await this.cachedSettings.changedIn(m, ctx.tenantId);
       return next;
     });
   }

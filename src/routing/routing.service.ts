@@ -1,11 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../common/config/app-config';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
-import { TtlCache } from '../common/ttl-cache';
+import { SettingsRegion, StoreSettingsCache } from '../common/cache/store-settings-cache';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { NewTicketDetails, TicketListeners } from '../tickets/ticket-listeners';
 import { RoutingPreviewInput, RoutingRuleInput, UpdateRoutingSettingsInput } from './dto/routing.types';
@@ -28,20 +27,21 @@ interface RoutingState {
 /**
  * Decides category, priority and team of new tickets from the store's rules, inside the creating
  * transaction (a ticket listener that runs before SLA). Rules are seeded with Arabic and English
- * defaults the first time they are needed, and cached per store for a few seconds.
+ * defaults the first time they are needed. What routing needs (settings, active rules, teams'
+ * categories) is kept per store on every instance until a change to any of them commits.
  */
 @Injectable()
 export class RoutingService implements OnModuleInit {
-  private readonly cache: TtlCache<string, RoutingState>;
+  private readonly states: SettingsRegion<RoutingState>;
 
   constructor(
     private readonly db: TenantTransactions,
     private readonly listeners: TicketListeners,
     teams: TeamsService,
-    config: AppConfig,
+    cache: StoreSettingsCache,
   ) {
-    this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
-    teams.notifyTeamChanges((tenantId) => this.forget(tenantId));
+    this.states = cache.region('routing');
+    teams.notifyTeamChanges((manager, tenantId) => this.states.changedIn(manager, tenantId));
   }
 
   onModuleInit() {
@@ -144,23 +144,23 @@ export class RoutingService implements OnModuleInit {
     });
   }
 
-  /** Teams' categories feed routing: their changes must be seen at once on this instance. */
-  forget(tenantId: string): void {
-    this.cache.delete(tenantId);
-  }
-
   private decide(state: RoutingState, input: RoutingInput): RoutingDecision {
     return decideRouting(input, state.prepared, state.policy, state.teams, state.defaultTeamId);
   }
 
-  private async write<T>(ctx: RequestContext, work: (m: EntityManager) => Promise<T>): Promise<T> {
-    this.forget(ctx.tenantId);
-    return this.db.run(ctx, work);
+  private write<T>(ctx: RequestContext, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.run(ctx, async (m) => {
+      const result = await work(m);
+      await this.states.changedIn(m, ctx.tenantId);
+      return result;
+    });
   }
 
-  private async stateFor(ctx: RequestContext, m: EntityManager): Promise<RoutingState> {
-    const cached = this.cache.get(ctx.tenantId);
-    if (cached) return cached;
+  private stateFor(ctx: RequestContext, m: EntityManager): Promise<RoutingState> {
+    return this.states.get(ctx.tenantId, () => this.loadState(ctx, m));
+  }
+
+  private async loadState(ctx: RequestContext, m: EntityManager): Promise<RoutingState> {
     const settings = await this.ensureSeeded(ctx, m);
     const rules = await m.find(RoutingRuleRow, { where: { tenantId: ctx.tenantId, active: true }, order: { position: 'ASC', id: 'ASC' } });
     const teams = await m.find(Team, { where: { tenantId: ctx.tenantId }, select: { tenantId: true, id: true, categories: true }, order: { name: 'ASC' } });
@@ -171,7 +171,6 @@ export class RoutingService implements OnModuleInit {
       defaultTeamId: settings.defaultTeamId,
       continuityWindowHours: settings.continuityWindowHours,
     };
-    this.cache.set(ctx.tenantId, state);
     return state;
   }
 

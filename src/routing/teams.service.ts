@@ -13,16 +13,16 @@ import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
 @Injectable()
 export class TeamsService {
   /** Routing caches which team owns which category; a change here must reach it at once. */
-  private onTeamsChanged: (tenantId: string) => void = () => undefined;
+  private onTeamsChanged: (manager: EntityManager, tenantId: string) => Promise<void> = async () => undefined;
 
   constructor(private readonly db: TenantTransactions) {}
 
-  notifyTeamChanges(listener: (tenantId: string) => void): void {
+  /** `listener` runs inside the transaction of each change to a team's categories (or the set of teams). */
+  notifyTeamChanges(listener: (manager: EntityManager, tenantId: string) => Promise<void>): void {
     this.onTeamsChanged = listener;
   }
 
   async create(ctx: RequestContext, input: CreateTeamInput): Promise<Team> {
-    this.onTeamsChanged(ctx.tenantId);
     const name = input.name.trim();
     return this.db.run(ctx, async (manager) => {
       if (await manager.existsBy(Team, { tenantId: ctx.tenantId, name })) throw conflict(`A team named "${name}" already exists`);
@@ -41,6 +41,7 @@ export class TeamsService {
       });
       await manager.save(team);
       if (memberIds.length) await manager.insert(TeamMember, memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })));
+      await this.onTeamsChanged(manager, ctx.tenantId);
       return team;
     });
   }
@@ -65,6 +66,7 @@ export class TeamsService {
         throw conflict(`A team named "${changes.name}" already exists`);
       }
       if (Object.keys(changes).length) await manager.update(Team, { tenantId: ctx.tenantId, id }, changes);
+      if (changes.categories || changes.name) await this.onTeamsChanged(manager, ctx.tenantId); // routing picks among teams by name
       return Object.assign(team, changes);
     });
   }

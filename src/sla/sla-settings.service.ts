@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../common/config/app-config';
 import { TenantTransactions } from '../common/database/tenant-transactions';
-import { TtlCache } from '../common/ttl-cache';
+import { SettingsRegion, StoreSettingsCache } from '../common/cache/store-settings-cache';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { BusinessCalendar, DateRange, DEFAULT_CALENDAR, hasOpenTimeAfter, HoursOverride, validateCalendar, Weekday } from './business-hours';
@@ -33,15 +32,15 @@ export interface SlaSettings {
 
 @Injectable()
 export class SlaSettingsService {
-  /** Settings per store for a few seconds: every ticket write needs them. Changes here evict at once. */
-  private readonly cache: TtlCache<string, SlaSettings>;
+  /** Every ticket write needs them: kept per store on every instance until a change to them commits. */
+  private readonly cached: SettingsRegion<SlaSettings>;
 
   constructor(
     private readonly db: TenantTransactions,
-    config: AppConfig,
+    cache: StoreSettingsCache,
     private readonly logger: PinoLogger,
   ) {
-    this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
+    this.cached = cache.region('sla');
   }
 
   async calendar(ctx: RequestContext): Promise<BusinessCalendarRow> {
@@ -53,10 +52,17 @@ export class SlaSettingsService {
     return this.db.read(ctx, (m) => m.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId }, order: { position: 'ASC', id: 'ASC' } }));
   }
 
-  /** The calendar and the active policies (what deadline computation needs), cached briefly. */
-  async settingsFor(ctx: RequestContext, manager: EntityManager): Promise<SlaSettings> {
-    const cached = this.cache.get(ctx.tenantId);
-    if (cached) return cached;
+  /** The calendar and the active policies (what deadline computation needs). */
+  settingsFor(ctx: RequestContext, manager: EntityManager): Promise<SlaSettings> {
+    return this.cached.get(ctx.tenantId, () => this.storedSettings(ctx, manager));
+  }
+
+  /** For reads outside a write (GraphQL fields, expectations); a store's first use seeds its defaults. */
+  readSettings(ctx: RequestContext): Promise<SlaSettings> {
+    return this.cached.get(ctx.tenantId, () => this.db.run(ctx, (m) => this.storedSettings(ctx, m)));
+  }
+
+  private async storedSettings(ctx: RequestContext, manager: EntityManager): Promise<SlaSettings> {
     let row = await manager.findOneBy(BusinessCalendarRow, { tenantId: ctx.tenantId });
     if (!row) row = await this.seedWith(manager, ctx);
     const policies = await manager.find(SlaPolicyRow, { where: { tenantId: ctx.tenantId, active: true }, order: { position: 'ASC', id: 'ASC' } });
@@ -64,13 +70,7 @@ export class SlaSettingsService {
     if (!hasOpenTimeAfter(new Date(), settings.calendar)) {
       this.logger.warn({ tenantId: ctx.tenantId }, 'Business calendar has no open time ahead; business-time deadlines count calendar time until it is fixed');
     }
-    this.cache.set(ctx.tenantId, settings);
     return settings;
-  }
-
-  /** For reads outside a write (GraphQL fields, expectations). */
-  async readSettings(ctx: RequestContext): Promise<SlaSettings> {
-    return this.cache.get(ctx.tenantId) ?? this.db.run(ctx, (m) => this.settingsFor(ctx, m));
   }
 
   async updateCalendar(ctx: RequestContext, input: UpdateBusinessCalendarInput): Promise<BusinessCalendarRow> {
@@ -84,9 +84,9 @@ export class SlaSettingsService {
     const problems = validateCalendar(next);
     if (!problems.length && !hasOpenTimeAfter(new Date(), next)) problems.push('holidays: holidays and overrides leave no open time in the next 800 days');
     if (problems.length) throw badInput(`Invalid calendar — ${problems.join('; ')}`, Object.fromEntries(problems.map((p) => [p.split(':')[0], [p]])));
-    this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, async (m) => {
       await m.update(BusinessCalendarRow, { tenantId: ctx.tenantId, id: current.id }, next);
+      await this.cached.changedIn(m, ctx.tenantId);
       return m.findOneByOrFail(BusinessCalendarRow, { tenantId: ctx.tenantId, id: current.id });
     });
   }
@@ -97,9 +97,9 @@ export class SlaSettingsService {
       throw badInput('A policy needs at least one target', { firstResponse: ['give firstResponse, nextResponse or resolution'] });
     }
     await this.calendar(ctx);
-    this.cache.delete(ctx.tenantId);
-    return this.db.run(ctx, (m) =>
-      m.save(
+    return this.db.run(ctx, async (m) => {
+      await this.cached.changedIn(m, ctx.tenantId);
+      return m.save(
         m.create(SlaPolicyRow, {
           tenantId: ctx.tenantId,
           id: uuidv7(),
@@ -114,15 +114,15 @@ export class SlaSettingsService {
           escalation: input.escalation ?? NO_ESCALATION,
           active: input.active ?? true,
         }),
-      ),
-    );
+      );
+    });
   }
 
   async updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput): Promise<SlaPolicyRow> {
-    this.cache.delete(ctx.tenantId);
     return this.db.run(ctx, async (m) => {
       const policy = await m.findOneBy(SlaPolicyRow, { tenantId: ctx.tenantId, id });
       if (!policy) throw notFound('SLA policy', id);
+      await this.cached.changedIn(m, ctx.tenantId);
       Object.assign(policy, definedFields(input));
       if (!policy.firstResponse && !policy.nextResponse && !policy.resolution) throw badInput('A policy needs at least one target');
       return m.save(policy);
@@ -130,8 +130,10 @@ export class SlaSettingsService {
   }
 
   async deletePolicy(ctx: RequestContext, id: string): Promise<void> {
-    this.cache.delete(ctx.tenantId);
-    const result = await this.db.run(ctx, (m) => m.delete(SlaPolicyRow, { tenantId: ctx.tenantId, id }));
+    const result = await this.db.run(ctx, async (m) => {
+      await this.cached.changedIn(m, ctx.tenantId);
+      return m.delete(SlaPolicyRow, { tenantId: ctx.tenantId, id });
+    });
     if (!result.affected) throw notFound('SLA policy', id);
   }
 

@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
+import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-settings-cache';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
@@ -41,6 +42,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   private readonly box: SecretBox;
   private readonly policy: RetryPolicy;
   private readonly logger = new Logger(WebhooksService.name);
+  /** Each store's endpoints that collect deliveries: every committed ticket change reads them. */
+  private readonly collectingEndpoints: SettingsRegion<CollectingEndpoint[]>;
 
   constructor(
     private readonly db: TenantTransactions,
@@ -50,7 +53,9 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly guard: OutboundGuard,
     private readonly http: OutboundHttp,
+    cache: StoreSettingsCache,
   ) {
+    this.collectingEndpoints = cache.region('webhook-endpoints');
     if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
     this.box = new SecretBox(config.SECRETS_KEY);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxDelayMs: 3_600_000, retryForMs: config.WEBHOOK_RETRY_FOR_SECONDS * 1000 };
@@ -74,8 +79,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     await this.checkUrl(input.url);
     const id = uuidv7();
     const secret = newSecret();
-    const endpoint = await this.db.run(ctx, (m) =>
-      m.save(
+    const endpoint = await this.db.run(ctx, async (m) => {
+      const saved = await m.save(
         m.create(WebhookEndpoint, {
           tenantId: ctx.tenantId,
           id,
@@ -86,8 +91,10 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
           enabled: true,
           disabledReason: null,
         }),
-      ),
-    );
+      );
+      await this.collectingEndpoints.changedIn(m, ctx.tenantId);
+      return saved;
+    });
     return { endpoint, secret };
   }
 
@@ -100,6 +107,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       Object.assign(endpoint, definedFields({ ...input, events: input.events && [...new Set(input.events)] }));
       if (input.enabled !== undefined) endpoint.disabledReason = null;
       await m.save(endpoint);
+      await this.collectingEndpoints.changedIn(m, ctx.tenantId);
       if (reenabled) await this.kickWaiting(m, ctx.tenantId, id);
       return endpoint;
     });
@@ -119,6 +127,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     return this.db.run(ctx, async (m) => {
       await this.lockEndpoint(m, ctx, id);
       await m.delete(WebhookEndpoint, { tenantId: ctx.tenantId, id });
+      await this.collectingEndpoints.changedIn(m, ctx.tenantId);
       return true;
     });
   }
@@ -171,10 +180,15 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
    */
   private async writeOutbox(manager: EntityManager, notices: TicketEventNotice[]): Promise<void> {
     const tenants = [...new Set(notices.map((n) => n.tenantId))];
-    const endpoints: Array<{ tenant_id: string; id: string; events: string[]; enabled: boolean }> = await manager.query(
-      `SELECT tenant_id, id, events, enabled FROM webhook_endpoints WHERE tenant_id = ANY($1) AND (enabled OR disabled_reason IS NOT NULL)`,
-      [tenants],
-    );
+    const endpoints = (
+      await Promise.all(
+        tenants.map((tenantId) =>
+          this.collectingEndpoints.get(tenantId, () =>
+            manager.query(`SELECT tenant_id, id, events, enabled FROM webhook_endpoints WHERE tenant_id = $1 AND (enabled OR disabled_reason IS NOT NULL)`, [tenantId]),
+          ),
+        ),
+      )
+    ).flat();
     if (endpoints.length === 0) return;
     const now = new Date();
     const rows = notices.flatMap((notice) =>
@@ -279,6 +293,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       }
       const reason = `Deliveries failed for ${Math.round(this.policy.retryForMs / 3_600_000)} h (last: ${outcome.error}); re-enable the endpoint to send what is waiting`;
       await m.update(WebhookEndpoint, { tenantId, id: row.endpoint_id }, { enabled: false, disabledReason: reason });
+      await this.collectingEndpoints.changedIn(m, tenantId);
       this.logger.warn(`Webhook endpoint ${row.endpoint_id} of tenant ${tenantId} disabled: ${reason}`);
     });
   }
@@ -353,6 +368,14 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       throw error;
     }
   }
+}
+
+/** An endpoint that collects deliveries: enabled, or disabled for failing (it sends them once re-enabled). */
+interface CollectingEndpoint {
+  tenant_id: string;
+  id: string;
+  events: string[];
+  enabled: boolean;
 }
 
 /** The body receivers get: the event, the ticket as committed, and who acted. */
