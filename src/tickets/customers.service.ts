@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { batch, Statement } from '../common/database/batch';
+import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
@@ -59,21 +61,21 @@ export class CustomersService {
   async resolveIdentified(manager: EntityManager, ctx: RequestContext, people: ReadonlyArray<{ identities: IdentityValue[]; name: string | null; tier?: CustomerTier }>): Promise<Customer[]> {
     const keyOf = (i: IdentityValue) => `${i.kind}:${i.value}`;
     const all = [...new Map(people.flatMap((p) => p.identities).map((i) => [keyOf(i), i])).values()];
-    // Sorted, so two writers wanting some of the same identities cannot deadlock.
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', [all.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort()]);
-    const known: Array<{ kind: string; value: string; id: string; name: string | null; tier: CustomerTier; created_at: Date; updated_at: Date }> = all.length
-      ? await manager.query(
-          `SELECT i.kind, i.value, c.id, c.name, c.tier, c.created_at, c.updated_at
-             FROM customer_identities i
-             JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-            WHERE i.tenant_id = $1 AND (i.kind, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-          [ctx.tenantId, all.map((i) => i.kind), all.map((i) => i.value)],
-        )
-      : [];
+    // The lock and the look-up travel together; the look-up is a statement of its own, so it sees
+    // what a concurrent first contact committed while the lock waited for it. Sorted, so two
+    // writers wanting some of the same identities cannot deadlock.
+    const [, known] = await batch(manager, [
+      { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', parameters: [all.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort()] },
+      {
+        sql: `SELECT i.kind, i.value, ${CUSTOMER_COLUMNS}
+                FROM customer_identities i
+                JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+               WHERE i.tenant_id = $1 AND (i.kind, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+        parameters: [ctx.tenantId, all.map((i) => i.kind), all.map((i) => i.value)],
+      },
+    ]);
     const owner = new Map<string, Customer>();
-    for (const k of known) {
-      owner.set(`${k.kind}:${k.value}`, manager.create(Customer, { tenantId: ctx.tenantId, id: k.id, name: k.name, tier: k.tier, createdAt: k.created_at, updatedAt: k.updated_at }));
-    }
+    for (const row of known) owner.set(`${row.kind}:${row.value}`, customerFromRow(manager, row));
     const created: Customer[] = [];
     const named = new Set<Customer>();
     const attach: Array<{ customerId: string; identity: IdentityValue }> = [];
@@ -93,26 +95,49 @@ export class CustomersService {
       }
       return customer;
     });
+    // The new customers, the names learnt and the new identities: one round trip.
+    const writes: Statement[] = [];
     if (created.length) {
-      const inserted = await manager.insert(Customer, created);
-      created.forEach((customer, i) => Object.assign(customer, inserted.generatedMaps[i]));
-      for (const customer of created) named.delete(customer);
+      writes.push({
+        sql: `INSERT INTO customers (tenant_id, id, name, tier) SELECT tenant_id, id, name, tier FROM json_populate_recordset(null::customers, $1) RETURNING ${CUSTOMER_COLUMNS.replace(/c\./g, '')}`,
+        parameters: [JSON.stringify(created.map((c) => ({ tenant_id: c.tenantId, id: c.id, name: c.name, tier: c.tier })))],
+      });
     }
-    for (const customer of named) await manager.update(Customer, { tenantId: ctx.tenantId, id: customer.id }, { name: customer.name });
-    await this.attachIdentities(manager, ctx, attach);
+    for (const customer of named) writes.push({ sql: 'UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2', parameters: [ctx.tenantId, customer.id, customer.name] });
+    if (attach.length) writes.push(this.attachStatement(ctx, attach));
+    const results = await batch(manager, writes);
+    if (created.length) {
+      const stored = new Map(results[0].map((row) => [row.id as string, row]));
+      for (const customer of created) Object.assign(customer, customerFromRow(manager, stored.get(customer.id)!));
+    }
     return customers;
   }
 
   /** Adds identities not yet known; one already belonging to another customer stays with it. */
   private async attachIdentities(manager: EntityManager, ctx: RequestContext, attach: Array<{ customerId: string; identity: IdentityValue }>) {
-    if (attach.length === 0) return;
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerIdentity)
-      .values(attach.map(({ customerId, identity }) => ({ tenantId: ctx.tenantId, id: uuidv7(), customerId, kind: identity.kind, value: identity.value })))
-      .orIgnore()
-      .execute();
+    if (attach.length) await batch(manager, [this.attachStatement(ctx, attach)]);
+  }
+
+  private attachStatement(ctx: RequestContext, attach: Array<{ customerId: string; identity: IdentityValue }>): Statement {
+    return {
+      sql: `INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value)
+            SELECT tenant_id, id, customer_id, kind, value FROM json_populate_recordset(null::customer_identities, $1) ON CONFLICT DO NOTHING`,
+      parameters: [JSON.stringify(attach.map(({ customerId, identity }) => ({ tenant_id: ctx.tenantId, id: uuidv7(), customer_id: customerId, kind: identity.kind, value: identity.value })))],
+    };
+  }
+
+  /** A customer by id within a GraphQL request: every customer the request asks for in one query. */
+  loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Customer | null> {
+    return this.loader(loaders, tenantId).load(id);
+  }
+
+  /** Hands the request's loader a customer the request has just written, so resolving it costs no query. */
+  remember(loaders: LoaderRegistry, customer: Customer): void {
+    this.loader(loaders, customer.tenantId).prime(customer.id, customer);
+  }
+
+  private loader(loaders: LoaderRegistry, tenantId: string) {
+    return loaders.get<string, Customer | null>('customerById', async (ids) => byKeys(ids, await this.byIds(loaders.scope(tenantId), ids), (c) => c.id));
   }
 
   async byIds(scope: TenantScope, ids: readonly string[]): Promise<Customer[]> {
@@ -132,4 +157,22 @@ export class CustomersService {
       m.find(CustomerIdentity, { where: { tenantId, customerId: In([...customerIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }),
     );
   }
+}
+
+/** Every column of a customer, as `customerFromRow` reads them. */
+const CUSTOMER_COLUMNS = 'c.tenant_id, c.id, c.name, c.tier, c.tier_source, c.lifetime_value, c.order_count, c.merged_into_id, c.created_at, c.updated_at';
+
+function customerFromRow(manager: EntityManager, row: Record<string, unknown>): Customer {
+  return manager.create(Customer, {
+    tenantId: row.tenant_id as string,
+    id: row.id as string,
+    name: row.name as string | null,
+    tier: row.tier as CustomerTier,
+    tierSource: row.tier_source as Customer['tierSource'],
+    lifetimeValue: Number(row.lifetime_value),
+    orderCount: row.order_count as number,
+    mergedIntoId: row.merged_into_id as string | null,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  });
 }

@@ -1,5 +1,6 @@
 import { EntityManager, QueryRunner } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { batch, Statement } from '../common/database/batch';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { TicketEventType } from './ticket-enums';
@@ -22,12 +23,32 @@ const UNCOMMITTED = 'rida.uncommittedTicketEvents';
  */
 export async function insertTicketEvents(manager: EntityManager, actor: RequestContext['actor'], events: NewTicketEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const { statement, written } = ticketEventsStatement(manager, actor, events);
+  const [rows] = await batch(manager, [statement]);
+  written(rows);
+}
+
+/**
+ * insertTicketEvents as a statement to send together with others (see batch): pass its result
+ * rows to `written`, which remembers the events on the transaction as insertTicketEvents does.
+ */
+export function ticketEventsStatement(manager: EntityManager, actor: RequestContext['actor'], events: NewTicketEvent[]): { statement: Statement; written(rows: Array<Record<string, unknown>>): void } {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error('Ticket events are written inside a transaction');
   const rows = events.map((e) => ({ tenantId: e.tenantId, id: uuidv7(), ticketId: e.ticketId, type: e.type, actorType: actor.type, actorId: actor.id, data: e.data ?? {} }));
-  const result = await manager.insert(TicketEvent, rows);
-  const pending = ((runner.data as Record<string, unknown>)[UNCOMMITTED] ??= []) as UncommittedEvent[];
-  rows.forEach((row, i) => pending.push({ depth: transactionDepth(runner), event: { ...row, createdAt: result.generatedMaps[i].createdAt as Date } }));
+  return {
+    statement: {
+      sql: `INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, actor_id, data)
+            SELECT tenant_id, id, ticket_id, type, actor_type, actor_id, data FROM json_populate_recordset(null::ticket_events, $1) RETURNING id, created_at`,
+      parameters: [JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, id: r.id, ticket_id: r.ticketId, type: r.type, actor_type: r.actorType, actor_id: r.actorId, data: r.data })))],
+    },
+    written(result) {
+      const createdAt = new Map(result.map((row) => [row.id as string, row.created_at as Date]));
+      const pending = ((runner.data as Record<string, unknown>)[UNCOMMITTED] ??= []) as UncommittedEvent[];
+      const depth = transactionDepth(runner);
+      for (const row of rows) pending.push({ depth, event: Object.assign(new TicketEvent(), row, { createdAt: createdAt.get(row.id)! }) });
+    },
+  };
 }
 
 /** How deep the runner's transaction is (1: outermost; more inside savepoints). TypeORM keeps it protected. */

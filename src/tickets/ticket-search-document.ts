@@ -1,3 +1,4 @@
+import type { Statement } from '../common/database/batch';
 import { searchDocument } from '../common/text/search-text';
 
 /** What a ticket is found by, besides its messages: weighted above the conversation when ranking. */
@@ -21,6 +22,8 @@ function ticketSearchHead(head: TicketSearchHead): string {
 
 type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
 
+type SourceRow = { id: string; created_at: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] };
+
 /**
  * (Re)writes the stored documents of tickets of one store from what is stored: head fields,
  * customer and every message, normalised here — the one place documents are built whole (the
@@ -28,14 +31,27 @@ type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
  */
 export async function writeTicketDocuments(query: Query, tenantId: string, ticketIds: readonly string[]): Promise<void> {
   if (ticketIds.length === 0) return;
-  const rows = (await query(
-    `SELECT t.id, t.created_at::text AS created_at, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
-            (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
-            (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
-       FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-      WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
-    [tenantId, ticketIds],
-  )) as Array<{ id: string; created_at: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] }>;
+  const sources = ticketDocumentSources(tenantId, ticketIds);
+  const write = ticketDocumentsWrite(tenantId, (await query(sources.sql, [...sources.parameters!])) as Array<Record<string, unknown>>);
+  if (write) await query(write.sql, [...write.parameters!]);
+}
+
+/** What the documents of tickets are made of (the first half of writeTicketDocuments, to send with other statements). */
+export function ticketDocumentSources(tenantId: string, ticketIds: readonly string[]): Statement {
+  return {
+    sql: `SELECT t.id, t.created_at::text AS created_at, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
+                 (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
+                 (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
+            FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+           WHERE t.tenant_id = $1 AND t.id = ANY($2)`,
+    parameters: [tenantId, ticketIds],
+  };
+}
+
+/** The documents written from ticketDocumentSources' rows (the second half of writeTicketDocuments); null when there is none. */
+export function ticketDocumentsWrite(tenantId: string, sourceRows: Array<Record<string, unknown>>): Statement | null {
+  const rows = sourceRows as SourceRow[];
+  if (rows.length === 0) return null;
   const docs = rows.map((r) => ({
     ticket_id: r.id,
     created_at: r.created_at,
@@ -43,11 +59,11 @@ export async function writeTicketDocuments(query: Query, tenantId: string, ticke
     body: searchDocument(r.bodies.join('\n')),
   }));
   // The head ranks above the conversation.
-  await query(
-    `INSERT INTO ticket_search (tenant_id, ticket_id, created_at, document)
-     SELECT $1, d.ticket_id, d.created_at, setweight(to_tsvector('simple', d.head), 'A') || setweight(to_tsvector('simple', d.body), 'B')
-       FROM json_to_recordset($2) AS d(ticket_id uuid, created_at timestamptz, head text, body text)
-     ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
-    [tenantId, JSON.stringify(docs)],
-  );
+  return {
+    sql: `INSERT INTO ticket_search (tenant_id, ticket_id, created_at, document)
+          SELECT $1, d.ticket_id, d.created_at, setweight(to_tsvector('simple', d.head), 'A') || setweight(to_tsvector('simple', d.body), 'B')
+            FROM json_to_recordset($2) AS d(ticket_id uuid, created_at timestamptz, head text, body text)
+          ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET document = excluded.document`,
+    parameters: [tenantId, JSON.stringify(docs)],
+  };
 }

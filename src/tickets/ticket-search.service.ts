@@ -11,7 +11,7 @@ import { TicketsFilterInput } from './dto/tickets-filter.input';
 import { TicketSearchResult } from './dto/ticket-search.types';
 import { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
-import { writeTicketDocuments } from './ticket-search-document';
+import { ticketDocumentsWrite, writeTicketDocuments } from './ticket-search-document';
 import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 
 /**
@@ -32,6 +32,12 @@ export class TicketSearchService {
   /** (Re)builds the documents of tickets from what is stored: head fields, customer and every message. */
   index(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): Promise<void> {
     return writeTicketDocuments((sql, parameters) => manager.query(sql, parameters), tenantId, ticketIds);
+  }
+
+  /** Writes documents from ticketDocumentSources' rows (read together with other statements). */
+  async writeDocuments(manager: EntityManager, tenantId: string, sourceRows: Array<Record<string, unknown>>): Promise<void> {
+    const write = ticketDocumentsWrite(tenantId, sourceRows);
+    if (write) await manager.query(write.sql, [...write.parameters!]);
   }
 
   /** A new message extends its ticket's document without re-reading the conversation. */

@@ -70,8 +70,10 @@ export class TicketsResolver {
 
   @Mutation(() => Ticket, { description: 'Creates a ticket with the customer\'s first message; idempotent with idempotencyKey.' })
   @RequirePermission('tickets:write')
-  async createTicket(@Ctx() ctx: RequestContext, @Args('input') input: CreateTicketInput) {
-    return (await this.ticketsService.create(ctx, input)).ticket;
+  async createTicket(@Ctx() ctx: RequestContext, @Args('input') input: CreateTicketInput, @Context() { loaders }: GraphQLRequestContext) {
+    const { ticket, customer } = await this.ticketsService.create(ctx, input);
+    if (customer) this.customers.remember(loaders, customer);
+    return ticket;
   }
 
   @Mutation(() => AddMessagePayload, { description: 'A customer message, a public agent reply or an internal note.' })
@@ -99,11 +101,7 @@ export class TicketsResolver {
 
   @ResolveField(() => Customer)
   customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, Customer | null>('customerById', async (ids) =>
-        byKeys(ids, await this.customers.byIds(loaders.scope(ticket.tenantId), ids), (c) => c.id),
-      )
-      .load(ticket.customerId);
+    return this.customers.loadById(loaders, ticket.tenantId, ticket.customerId);
   }
 
   @ResolveField(() => [Message], { description: 'Oldest first.' })

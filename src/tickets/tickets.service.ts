@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
+import { batch, Statement } from '../common/database/batch';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
@@ -23,7 +24,8 @@ import { TicketSearchService } from './ticket-search.service';
 import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
-import { insertTicketEvents } from './ticket-events';
+import { insertTicketEvents, ticketEventsStatement } from './ticket-events';
+import { ticketDocumentSources } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
 
@@ -41,9 +43,16 @@ export type ProactiveTicketInput = Pick<Ticket, 'customerId' | 'subject' | 'chan
   idempotencyKey?: string;
 };
 
+/** A create's outcome: `created` is false for an idempotent replay or a message joined to an open ticket; `customer` as the transaction left it (absent for a replay). */
+export interface CreatedTicket {
+  ticket: Ticket;
+  created: boolean;
+  customer?: Customer;
+}
+
 /** The ticket use cases bound to one transaction (see TicketsService.inOneTransaction). */
 export interface TicketSteps {
-  create(input: CreateTicketInput, extras?: MessageExtras): Promise<{ ticket: Ticket; created: boolean }>;
+  create(input: CreateTicketInput, extras?: MessageExtras): Promise<CreatedTicket>;
   /** A ticket the store starts (see createProactiveIn). */
   createProactive(input: ProactiveTicketInput, extras?: MessageExtras): Promise<Ticket>;
   addMessage(input: AddMessageInput, extras?: MessageExtras): Promise<{ message: Message; ticket: Ticket }>;
@@ -64,7 +73,7 @@ export class TicketsService {
 
   /** Creates a ticket with its first (customer) message; `created` is false for an idempotent replay. */
   /** `extras` are what a channel adapter knows about the first message beyond its text (never from API callers). */
-  async create(ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras = {}): Promise<{ ticket: Ticket; created: boolean }> {
+  async create(ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras = {}): Promise<CreatedTicket> {
     const { idempotencyKey, ...request } = input;
     const fingerprint = idempotencyKey ? requestFingerprint(request) : null;
     const channel = input.channel ?? Channel.API;
@@ -91,7 +100,7 @@ export class TicketsService {
     input: CreateTicketInput,
     extras: MessageExtras,
     fingerprint: string | null,
-  ): Promise<{ ticket: Ticket; created: boolean }> {
+  ): Promise<CreatedTicket> {
     const { idempotencyKey } = input;
     const channel = input.channel ?? Channel.API;
     const customer = await this.customers.resolve(manager, ctx, input.customer);
@@ -105,7 +114,7 @@ export class TicketsService {
         channel,
         externalId: input.externalMessageId,
       }, extras);
-      return { ticket, created: false };
+      return { ticket, created: false, customer };
     }
     const opened = await this.openTicket(
       manager,
@@ -127,7 +136,7 @@ export class TicketsService {
       { customerId: customer.id },
       { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
     );
-    return { ticket: opened.ticket, created: true };
+    return { ticket: opened.ticket, created: true, customer };
   }
 
   /**
@@ -210,10 +219,9 @@ export class TicketsService {
   }
 
   /**
-   * Inserts a ticket with its first customer message and CREATED event. The per-store counter row
-   * is locked last, just before commit: messages and events reference the ticket through deferred
-   * foreign keys, so they are written first and concurrent creates wait on the counter only for
-   * two statements. Numbers stay gap-free (a rolled-back create rolls back its number too).
+   * Inserts a ticket with its first customer message and CREATED event. The message references
+   * the ticket through a deferred foreign key, so it is written first; the listeners (routing,
+   * SLA) then fill the ticket in, and the rest goes in one round trip.
    */
   private async openTicket(
     manager: EntityManager,
@@ -226,13 +234,6 @@ export class TicketsService {
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
     const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
-
-    const [{ last_number: number }] = await manager.query(
-      `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001)
-       ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
-       RETURNING last_number`,
-      [ctx.tenantId],
-    );
     const ticket = manager.create(Ticket, {
       idempotencyKey: null,
       idempotencyFingerprint: null,
@@ -240,7 +241,6 @@ export class TicketsService {
       ...fields,
       tenantId: ctx.tenantId,
       id,
-      number,
       status: TicketStatus.NEW,
       assigneeId: null,
       teamId: null,
@@ -264,13 +264,19 @@ export class TicketsService {
       slaHealth: null,
     });
     const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, body: first.body });
-    await this.recordEvents(manager, ctx, id, [
-      { type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
+    const created = ticketEventsStatement(manager, ctx.actor, [
+      { tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
     ]);
-    // ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
-    const result = await manager.createQueryBuilder().insert().into(Ticket).values(ticket).orIgnore().execute();
-    if ((result.raw as unknown[]).length === 0) throw new LostRace();
-    await this.search.index(manager, ctx.tenantId, [id]);
+    // The event, the ticket with its number, and what its search document is made of, in one round
+    // trip. The store's counter row is locked only here, near the end of the transaction, so
+    // concurrent creates queue on it briefly; numbers stay gap-free (a rolled-back create rolls
+    // back its number too). ON CONFLICT DO NOTHING: a concurrent create with the same idempotency
+    // key won the race.
+    const [events, inserted, sources] = await batch(manager, [created.statement, numberedTicketInsert(manager, ticket), ticketDocumentSources(ctx.tenantId, [id])]);
+    if (inserted.length === 0) throw new LostRace();
+    created.written(events);
+    ticket.number = inserted[0].number as number;
+    await this.search.writeDocuments(manager, ctx.tenantId, sources);
     return { ticket, message };
   }
 
@@ -707,4 +713,28 @@ export class TicketsService {
   private recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {
     return insertTicketEvents(manager, ctx.actor, events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId })));
   }
+}
+
+/**
+ * The INSERT of a new ticket that takes the store's next number as it inserts (the counter row is
+ * upserted in the same statement), returning the number; no row when the insert was ignored.
+ */
+function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement {
+  const [sql, parameters] = manager
+    .createQueryBuilder()
+    .insert()
+    .into(Ticket)
+    .values({ ...ticket, number: () => '(SELECT last_number FROM next_number)' })
+    .orIgnore()
+    .returning(['number'])
+    .getQueryAndParameters();
+  const tenant = `$${parameters.length + 1}`;
+  return {
+    sql: `WITH next_number AS (
+            INSERT INTO ticket_counters (tenant_id, last_number) VALUES (${tenant}::uuid, 1001)
+            ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
+            RETURNING last_number)
+          ${sql}`,
+    parameters: [...parameters, ticket.tenantId],
+  };
 }

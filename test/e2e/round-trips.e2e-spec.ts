@@ -64,13 +64,13 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await pg.measure(createTicket), 18);
+    expectAtMost(await pg.measure(createTicket), 10);
   });
 
   it('addMessage', async () => {
     const ticket = await createTicket();
     const measured = await pg.measure(() => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }));
-    expectAtMost(measured, 27);
+    expectAtMost(measured, 26);
   });
 
   it('tickets(first: 20) with customer, assignee and team', async () => {
@@ -88,6 +88,6 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await pg.measure(postWhatsApp), 25);
+    expectAtMost(await pg.measure(postWhatsApp), 18);
   });
 });

@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+// pg's own conversions: what it would send for a parameter, and how it quotes a literal.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiteral(value: string): string; prepareValue(value: unknown): unknown };
+
+export interface Statement {
+  /** `$1`, `$2` … stand for `parameters`; they must not appear inside the statement's own string literals. */
+  sql: string;
+  parameters?: readonly unknown[];
+}
+
+/**
+ * Sends several statements in ONE round trip and returns each one's rows, in order.
+ *
+ * PostgreSQL's extended protocol (what `pg` uses for parameters) costs a round trip per
+ * statement, and `pg` cannot pipeline it; a simple query may carry many statements but no
+ * parameters. So each parameter is written into the text as the literal `pg` itself would have
+ * sent — the same text, quoted by pg's escapeLiteral, of unknown type, so the server infers its
+ * type from the context exactly as it does for a parameter. Each statement still takes its own
+ * snapshot (a statement after a lock sees what the lock waited for), and the first error aborts
+ * the rest and the transaction, as separate statements would.
+ */
+export async function batch(manager: EntityManager, statements: readonly Statement[]): Promise<Array<Array<Record<string, unknown>>>> {
+  if (statements.length === 0) return [];
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('Batched statements run inside a transaction');
+  const text = statements.map((s) => `${inlineParameters(s.sql, s.parameters ?? [])};`).join('\n');
+  const connection = (await runner.connect()) as { query(text: string): Promise<unknown> };
+  const results = await connection.query(text);
+  const list = (Array.isArray(results) ? results : [results]) as Array<{ rows: Array<Record<string, unknown>> }>;
+  return list.map((result) => result.rows);
+}
+
+export function inlineParameters(sql: string, parameters: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)\b/g, (_, index: string) => {
+    const position = Number(index) - 1;
+    if (position >= parameters.length) throw new Error(`Statement refers to $${index} but has ${parameters.length} parameters`);
+    return literal(parameters[position]);
+  });
+}
+
+function literal(value: unknown): string {
+  const prepared = prepareValue(value);
+  if (prepared === null || prepared === undefined) return 'NULL';
+  if (Buffer.isBuffer(prepared)) return escapeLiteral(`\\x${prepared.toString('hex')}`);
+  return escapeLiteral(String(prepared));
+}
