@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       throw new Error('expected a ConfigError');
     };
     expect(messageOf({ JWT_SECRET: 'hunter2-hunter2' })).not.toContain('hunter2');
+    expect(messageOf({ SECRETS_KEY_PREVIOUS: `${KEY},hunter2-hunter2` })).not.toContain('hunter2');
     const dbMessage = messageOf({ DATABASE_URL: 'postgres://rida:s3cr3t-pw@db:5432/rida x', PORT: '-1' });
     expect(dbMessage).not.toContain('s3cr3t-pw');
     expect(dbMessage).toContain('rida:***@db');
@@ -48,5 +49,12 @@ describe('loadConfig', () => {
       expect((error as Error).message).toMatch(/DATABASE_URL must look like postgres:\/\//);
       expect((error as Error).message).toMatch(/LOG_LEVEL=/);
     }
+  });
+
+  it('reads previous secrets keys as a comma-separated list and refuses malformed ones', () => {
+    const other = Buffer.alloc(32, 8).toString('base64');
+    expect(loadConfig({}).SECRETS_KEY_PREVIOUS).toEqual([]);
+    expect(loadConfig({ SECRETS_KEY_PREVIOUS: ` ${KEY} , ${other},` }).SECRETS_KEY_PREVIOUS).toEqual([KEY, other]);
+    expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: `${KEY},c2hvcnQ=` })).toThrow(/SECRETS_KEY_PREVIOUS key must be 32 bytes/);
   });
 });
