@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { convert as htmlToText } from 'html-to-text';
 import { simpleParser, ParsedMail } from 'mailparser';
+import type { ImapFlow } from 'imapflow';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
@@ -107,9 +108,10 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   private async pollLocked(mailboxId: string, options: { afterCommit?: (uid: number) => void }): Promise<IngestOutcome[]> {
     const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
     if (!mailbox?.active) return [];
-    const client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap);
     const outcomes: IngestOutcome[] = [];
+    let client: ImapFlow | undefined;
     try {
+      client = imapClientFor(mailbox, this.mailboxes.imapLoginOf(mailbox)); // an unreadable password fails this mailbox only
       await client.connect();
       const lock = await client.getMailboxLock(mailbox.folder);
       try {
@@ -148,7 +150,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
       await client.logout();
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = NULL WHERE id = $1`, [mailbox.id]);
     } catch (error) {
-      client.close();
+      client?.close();
       const reason = imapErrorText(error, mailbox);
       await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $2 WHERE id = $1`, [mailbox.id, reason.slice(0, 500)]);
       this.logger.warn({ mailboxId: mailbox.id, err: error }, 'Mailbox poll stopped');

@@ -4,7 +4,7 @@ import { isIP } from 'net';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { SecretBox } from '../../common/crypto/secret-box';
+import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
@@ -37,7 +37,6 @@ interface DeliveryJob {
  */
 @Injectable()
 export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
-  private readonly box: SecretBox;
   private readonly policy: RetryPolicy;
   private readonly logger = new Logger(WebhooksService.name);
 
@@ -47,9 +46,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     private readonly jobs: JobQueue,
     private readonly stream: TicketEventStream,
     private readonly config: AppConfig,
+    private readonly box: SecretBox,
   ) {
-    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
-    this.box = new SecretBox(config.SECRETS_KEY);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxDelayMs: 3_600_000, retryForMs: config.WEBHOOK_RETRY_FOR_SECONDS * 1000 };
   }
 
@@ -210,9 +208,20 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   async attempt({ tenantId, deliveryId }: DeliveryJob): Promise<void> {
     const claimed = await this.claim(tenantId, deliveryId);
     if (!claimed) return;
-    const secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
-    const outcome = await this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
+    const outcome = await this.postSigned(claimed, deliveryId);
     await this.record(tenantId, deliveryId, outcome);
+  }
+
+  /** A signing secret no configured key opens fails the attempt (retried with back-off), not the worker. */
+  private async postSigned(claimed: Record<string, unknown>, deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+    let secret: string;
+    try {
+      secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      return { ok: false, status: null, error: `Signing secret: ${error.message}` };
+    }
+    return this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
   }
 
   /**
@@ -359,7 +368,7 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
+export const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
 
 function pick<T, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;
