@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { EmailIngestService } from '../../src/channels/email/email-ingest.service';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
+import { resealSecrets } from '../../src/channels/reseal-secrets';
+import { SecretBox } from '../../src/common/crypto/secret-box';
 import { waContact, waText, waWebhook, wamid } from '../fakes/whatsapp-payloads';
 import { TestImapServer } from './helpers/mail-servers';
 import { arabicTicket, CREATE_TICKET, eventuallyPasses, TestApp, TestTenant } from './helpers/test-app';
@@ -103,5 +105,18 @@ describe('rotating SECRETS_KEY', () => {
     expect(await t.app.get(EmailIngestService).poll(mailboxId)).toEqual(['CREATED']);
     expect((await postWhatsApp(t, 'السلام عليكم، وين طلبي؟')).status).toBe(200);
     expect(await t.gqlOk(store.key, STATUS)).toEqual({ mailboxes: [{ id: mailboxId, lastError: null }], messagingChannels: [{ id: expect.any(String), lastError: null }] });
+  });
+
+  it('re-seals every secret under the new key, once, so the old key can be dropped', async () => {
+    const t = running!;
+    const box = t.app.get(SecretBox);
+    expect(await resealSecrets(t.app.get(DataSource), box)).toEqual({ resealed: 2, current: 0, unreadable: [] });
+    expect(await resealSecrets(t.app.get(DataSource), box)).toEqual({ resealed: 0, current: 2, unreadable: [] });
+
+    const after = await start({ SECRETS_KEY: NEW_KEY });
+    await imap.append(fixture('html-iso-8859-6-attachment.eml'));
+    expect(await after.app.get(EmailIngestService).poll(mailboxId)).toEqual(['CREATED']);
+    expect((await postWhatsApp(after, 'شكراً وصل الطلب')).status).toBe(200);
+    expect((await after.gqlOk(store.key, STATUS)).mailboxes[0].lastError).toBeNull();
   });
 });
