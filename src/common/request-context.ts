@@ -21,12 +21,20 @@ export interface RequestContext {
   customerId?: string;
 }
 
+/** The WebSocket a graphql-ws operation arrived on: what is closed when its credential lapses. */
+export interface LiveSocket {
+  close(code: number, reason: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
 /** The Fastify request as the auth guard leaves it. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The client address (X-Forwarded-For only when TRUST_PROXY is on). */
   ip: string;
   ctx?: RequestContext;
+  /** Set for operations over graphql-ws. */
+  liveSocket?: LiveSocket;
 }
 
 export function requestFrom(context: ExecutionContext): AuthenticatedRequest {
