@@ -3,9 +3,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AuthService } from './auth/auth.service';
+import { resealSecrets } from './channels/reseal-secrets';
 import { KEY_ROLES } from './auth/permissions';
 import { ConfigError, loadConfig } from './common/config/app-config';
 import { withDevelopmentSecrets } from './common/config/dev-secrets';
+import { secretBoxFrom } from './common/crypto/secret-box';
 import { resolveDatabase } from './common/database/database-bootstrap';
 import { runMigrations, typeormOptions } from './common/database/typeorm-options';
 import { DomainError } from './common/errors/domain-error';
@@ -29,6 +31,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       Imports a Zendesk-shaped export (JSON Lines of users and tickets with comments, or CSV
       with one row per comment), streamed; a re-run skips tickets already imported. Shows a
       progress bar and prints the job id (GraphQL: importJob(id)) and the rows refused.
+  secrets:reseal
+      After a SECRETS_KEY rotation (the old key in SECRETS_KEY_PREVIOUS): seals every stored
+      secret again under SECRETS_KEY, one row per transaction; safe to run again. Lists secrets no
+      configured key opens (exit code 1): they must be entered again.
   migration:run
       Applies pending database migrations (the server also does this on start).
   schema:print [--out schema.gql]
@@ -155,6 +161,20 @@ async function main(argv: string[]) {
           const tenant = await auth.findTenant(values.tenant!);
           const job = await importWithProgress(dataSource, tenant.id, file, values.format as ImportFormat | undefined);
           if (job.status === 'FAILED') process.exitCode = 1;
+        });
+        break;
+      }
+      case 'secrets:reseal': {
+        await withAuth(database.url, async (_auth, dataSource) => {
+          const report = await resealSecrets(dataSource, secretBoxFrom(config));
+          console.log(`Re-sealed the secrets of ${report.resealed} rows under SECRETS_KEY; ${report.current} were already.`);
+          for (const { table, column, tenantId, id } of report.unreadable) console.log(`  Cannot open ${table}.${column} of ${id} (store ${tenantId}): enter it again`);
+          if (report.unreadable.length) {
+            console.log(`${report.unreadable.length} secrets no configured key opens; keep SECRETS_KEY_PREVIOUS until they are entered again.`);
+            process.exitCode = 1;
+          } else {
+            console.log('Every secret is under SECRETS_KEY: SECRETS_KEY_PREVIOUS can be removed.');
+          }
         });
         break;
       }

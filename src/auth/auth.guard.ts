@@ -7,12 +7,10 @@ import { AppConfig } from '../common/config/app-config';
 import { DomainError, forbidden, unauthenticated } from '../common/errors/domain-error';
 import type { ActorType, RequestContext } from '../common/request-context';
 import { requestFrom } from '../common/request-context';
-import { parseApiKey } from './api-key-format';
 import { ACTOR_KEY, PERMISSION_KEY, PUBLIC_KEY } from './auth.decorators';
-import { AuthService } from './auth.service';
+import { AccessRule, accessRefusal, CredentialsService, isRefusal } from './credentials.service';
+import { LiveConnectionsService } from './live-connections.service';
 import { Permission } from './permissions';
-import { PrincipalsService } from './principals.service';
-import { TokensService } from './tokens.service';
 
 const MINUTE_MS = 60_000;
 
@@ -33,9 +31,8 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
-    private readonly tokens: TokensService,
-    private readonly principals: PrincipalsService,
+    private readonly credentials: CredentialsService,
+    private readonly live: LiveConnectionsService,
     private readonly config: AppConfig,
   ) {}
 
@@ -59,15 +56,14 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
     }
     const ctx = request.ctx;
 
-    const actor = this.reflector.getAllAndOverride<ActorType | undefined>(ACTOR_KEY, targets);
-    if (actor) {
-      if (ctx.actor.type !== actor) throw forbidden(`Only a signed-in ${actor.toLowerCase()} can do this`);
-      return true;
-    }
-    const permissions = this.reflector.getAllAndOverride<Permission[] | undefined>(PERMISSION_KEY, targets);
-    if (!permissions || !permissions.some((p) => ctx.scopes.includes(p))) {
-      throw forbidden(`This ${ctx.role} credential may not do this${permissions ? ` (needs ${permissions.join(' or ')})` : ''}`);
-    }
+    const rule: AccessRule = {
+      actor: this.reflector.getAllAndOverride<ActorType | undefined>(ACTOR_KEY, targets),
+      permissions: this.reflector.getAllAndOverride<Permission[] | undefined>(PERMISSION_KEY, targets),
+    };
+    const refusal = accessRefusal(ctx, rule);
+    if (refusal) throw forbidden(refusal);
+    // A subscription outlives this check: its socket is re-checked until it closes.
+    if (request.liveSocket) this.live.track(request.liveSocket, firstHeader(request.headers.authorization), rule);
     return true;
   }
 
@@ -83,18 +79,10 @@ export class AuthGuard implements CanActivate, OnModuleDestroy {
   }
 
   private async authenticate(header: string | string[] | undefined): Promise<RequestContext> {
-    const value = Array.isArray(header) ? header[0] : header;
-    const match = value ? /^Bearer\s+(\S+)$/i.exec(value) : null;
-    if (!match) throw unauthenticated('Credentials are required: Authorization: Bearer <API key or access token>');
-    const credential = match[1];
-    if (parseApiKey(credential)) {
-      const ctx = await this.auth.authenticate(credential);
-      if (!ctx) throw unauthenticated('The API key is unknown or revoked');
-      return ctx;
-    }
-    const claims = this.tokens.verify(credential);
-    const ctx = claims && (await this.principals.resolve(claims));
-    if (!ctx) throw unauthenticated('The token is invalid or expired, or its account is no longer active');
-    return ctx;
+    const resolved = await this.credentials.resolve(header);
+    if (isRefusal(resolved)) throw unauthenticated(resolved.message);
+    return resolved;
   }
 }
+
+const firstHeader = (header: string | string[] | undefined) => (Array.isArray(header) ? header[0] : header);

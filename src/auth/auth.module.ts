@@ -8,6 +8,8 @@ import { AgentsService } from './agents.service';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CredentialsService } from './credentials.service';
+import { LiveConnectionsService } from './live-connections.service';
 import { PrincipalsService } from './principals.service';
 import { SessionsResolver } from './sessions.resolver';
 import { SessionsService } from './sessions.service';
@@ -32,6 +34,8 @@ import { TokensService } from './tokens.service';
     },
     TokensService,
     PrincipalsService,
+    CredentialsService,
+    LiveConnectionsService,
     SessionsService,
     AgentsService,
     AgentsResolver,

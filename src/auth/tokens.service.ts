@@ -29,6 +29,12 @@ export class TokensService {
     return { token, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
   }
 
+  /** When a token this service signed expires (read without verifying: only for scheduling). */
+  expiryOf(token: string): Date | undefined {
+    const decoded = this.jwt.decode<{ exp?: unknown } | null>(token);
+    return typeof decoded?.exp === 'number' ? new Date(decoded.exp * 1000) : undefined;
+  }
+
   /** The claims of a valid token, or undefined for anything expired, forged or malformed. */
   verify(token: string): TokenClaims | undefined {
     try {

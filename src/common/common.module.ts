@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from './config/app-config';
+import { SecretBox, secretBoxFrom } from './crypto/secret-box';
 import { TenantTransactions } from './database/tenant-transactions';
 import { TransactionHooks } from './database/transaction-hooks';
 import { StoreSettingsCache } from './cache/store-settings-cache';
@@ -12,19 +13,19 @@ import { OutboundGuard } from './net/outbound-guard';
 import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
 
-/** Config, tenant transactions, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
+/** Config, the secret box, tenant transactions, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: AppConfig, useValue: config }, TenantTransactions, {
+      providers: [{ provide: AppConfig, useValue: config }, { provide: SecretBox, useFactory: () => secretBoxFrom(config) }, TenantTransactions, {
           provide: PUB_SUB,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => createEventBus(config.REDIS_URL, (dataSource.driver as PostgresDriver).master as Pool),
         }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
-      exports: [AppConfig, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
+      exports: [AppConfig, SecretBox, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
     };
   }
 }

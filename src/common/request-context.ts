@@ -24,6 +24,12 @@ export interface RequestContext {
   unitOfWork?: UnitOfWork;
 }
 
+/** The WebSocket a graphql-ws operation arrived on: what is closed when its credential lapses. */
+export interface LiveSocket {
+  close(code: number, reason: string): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
 /** The Fastify request as the auth guard leaves it. */
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -32,6 +38,8 @@ export interface AuthenticatedRequest {
   ctx?: RequestContext;
   /** Set by the GraphQL unit-of-work plugin before any resolver runs. */
   unitOfWork?: UnitOfWork;
+  /** Set for operations over graphql-ws. */
+  liveSocket?: LiveSocket;
 }
 
 export function requestFrom(context: ExecutionContext): AuthenticatedRequest {

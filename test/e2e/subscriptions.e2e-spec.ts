@@ -1,5 +1,7 @@
 import { listenForSockets, LiveSubscription, subscribe, until } from './helpers/live';
 import { redisAvailable, TestRedisServer } from './helpers/redis-server';
+import { AuthService } from '../../src/auth/auth.service';
+import { TokensService } from '../../src/auth/tokens.service';
 import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
 
 const EVENTS = `subscription($filter: TicketEventsFilterInput) {
@@ -107,5 +109,83 @@ describe.each(transports)('ticket subscriptions across instances (%s)', (transpo
     await until(() => anonymous.errors.length > 0 && reporting.errors.length > 0);
     expect(JSON.stringify(anonymous.errors)).toMatch(/UNAUTHENTICATED|Credentials are required/);
     expect(JSON.stringify(reporting.errors)).toMatch(/FORBIDDEN/);
+  });
+});
+
+/**
+ * A subscription is authorised once but lives on: it must end when its credential does, within
+ * the credential cache delay (1 s here), even when the change is made on another instance.
+ */
+describe('subscriptions end with their credential', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let urlB: string;
+  let store: TestTenant;
+  const live: LiveSubscription<any>[] = [];
+  const watch = (credential: string) => {
+    const s = subscribe(urlB, credential, EVENTS);
+    live.push(s);
+    return s;
+  };
+  /** The subscription works: a new ticket reaches it. */
+  const receivesEvents = async (s: LiveSubscription<any>) => {
+    await s.ready;
+    const before = s.received.length;
+    await a.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(40 + live.length) });
+    await until(() => s.received.length > before, 10_000);
+    expect(s.received.length).toBeGreaterThan(before);
+  };
+  /** Closed with `code`, and a later ticket (with its subject) no longer reaches it. */
+  const endsWith = async (s: LiveSubscription<any>, code: number) => {
+    await until(() => s.closed !== undefined, 15_000);
+    expect(s.closed?.code).toBe(code);
+    const before = s.received.length;
+    await a.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(60 + live.length) });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(s.received.length).toBe(before);
+  };
+
+  beforeAll(async () => {
+    const env = { API_KEY_CACHE_SECONDS: '1' };
+    a = await TestApp.start(env);
+    b = await TestApp.start(env, undefined, a.databaseUrl);
+    urlB = await listenForSockets(b);
+    store = await a.createTenant();
+  });
+  afterAll(async () => {
+    await Promise.all(live.map((s) => s.client.dispose()));
+    await b?.close();
+    await a?.close();
+  });
+
+  it('closes with 4401 once the API key is revoked', async () => {
+    const { apiKey, key } = await a.app.get(AuthService).createApiKey(store.id, 'agent', 'dashboard');
+    const events = watch(key);
+    await receivesEvents(events);
+    await a.gqlOk(store.key, `mutation($id: ID!) { revokeApiKey(id: $id) }`, { id: apiKey.id });
+    await endsWith(events, 4401);
+  });
+
+  it('closes with 4403 once the agent is deactivated', async () => {
+    const password = 'كلمة-سر-قوية-2026';
+    const agent = (await a.gqlOk(store.key, `mutation($p: String!) { createAgent(input: { name: "ريم", email: "reem@store.sa", password: $p }) { id } }`, { p: password })).createAgent;
+    const session = (await a.gql(undefined, `mutation($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: { tenant: store.slug, email: 'reem@store.sa', password } })).data.login;
+    const events = watch(session.accessToken);
+    await receivesEvents(events);
+    await a.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { active: false }) { active } }`, { id: agent.id });
+    await endsWith(events, 4403);
+  });
+
+  it('closes with 4401 when the token expires', async () => {
+    const ticket = (await a.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(80, { customer: { email: 'huda@example.sa' } }) })).createTicket;
+    const { token, expiresAt } = a.app.get(TokensService).signCustomer(store.id, ticket.customer.id, 4);
+    const events = watch(token);
+    await events.ready;
+    await a.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أهلاً هدى، طلبك في الطريق', authorType: 'AGENT', internal: false } });
+    await until(() => events.received.length > 0, 10_000);
+    expect(events.received[0]).toMatchObject({ type: 'MESSAGE_ADDED', ticketId: ticket.id });
+    await until(() => events.closed !== undefined, 15_000);
+    expect(events.closed?.code).toBe(4401);
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt.getTime() - 1000); // not before its time
   });
 });

@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import nodemailer, { Transporter } from 'nodemailer';
 import type PgBoss from 'pg-boss';
 import { DataSource, EntityManager } from 'typeorm';
+import { SecretUnreadable } from '../../common/crypto/secret-box';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
@@ -127,10 +128,12 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       });
     } catch (error) {
       const code = (error as { responseCode?: number }).responseCode;
-      // A refused login is the mailbox's problem, not the message's: shown on the mailbox, and
-      // retried (a renewed password or token through updateMailbox lets the waiting replies go).
-      const refusedLogin = (error as { code?: string }).code === 'EAUTH';
-      const reason = refusedLogin ? smtpLoginError(mailbox, error) : error instanceof Error ? error.message : String(error);
+      // A refused login, or a password no configured key opens, is the mailbox's problem, not the
+      // message's: shown on the mailbox, and retried (a renewed password or token through
+      // updateMailbox, or the old key back in SECRETS_KEY_PREVIOUS, lets the waiting replies go).
+      const unreadable = error instanceof SecretUnreadable;
+      const refusedLogin = unreadable || (error as { code?: string }).code === 'EAUTH';
+      const reason = unreadable ? error.message : refusedLogin ? smtpLoginError(mailbox, error) : error instanceof Error ? error.message : String(error);
       if (refusedLogin) await this.dataSource.query(`UPDATE mailboxes SET last_send_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]);
       if ((!refusedLogin && code !== undefined && code >= 500) || job.retryCount >= RETRY_LIMIT) return this.fail(tenantId, row.ticket_id, messageId, reason);
       await this.dataSource.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
@@ -153,7 +156,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
     const version = mailbox.updatedAt.getTime();
     const cached = this.transports.get(mailbox.id);
     if (cached?.version === version) return cached.transport;
-    const { smtp } = this.mailboxes.secretsOf(mailbox);
+    const smtp = this.mailboxes.smtpLoginOf(mailbox);
     const transport = nodemailer.createTransport({
       host: mailbox.smtpHost,
       port: mailbox.smtpPort,

@@ -113,7 +113,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
     const outcomes: IngestOutcome[] = [];
     let client: ImapFlow | undefined;
     try {
-      client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap, this.guard);
+      client = imapClientFor(mailbox, this.mailboxes.imapLoginOf(mailbox), this.guard); // an unreadable password fails this mailbox only
       await client.connect();
       const lock = await client.getMailboxLock(mailbox.folder);
       try {

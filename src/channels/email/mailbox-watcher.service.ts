@@ -7,7 +7,8 @@ import { OutboundGuard } from '../../common/net/outbound-guard';
 import { EmailIngestService } from './email-ingest.service';
 import { Mailbox } from './entities/mailbox.entity';
 import { imapClientFor } from './imap-client';
-import { MailboxesService } from './mailboxes.service';
+import { MailboxesService, type MailLogin } from './mailboxes.service';
+import { SecretUnreadable } from '../../common/crypto/secret-box';
 
 const RECONCILE_MS = 30_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -99,12 +100,28 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
     this.watches.delete(id);
   }
 
+  /** Never rejects: it runs unawaited, and one mailbox's failure must not reach the process. */
   private async connect(id: string, watch: Watch) {
-    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
-    if (!mailbox || watch.stopped) return;
+    let mailbox: Mailbox | null;
+    let login: MailLogin;
+    try {
+      mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
+      if (!mailbox || watch.stopped) return;
+      login = this.mailboxes.imapLoginOf(mailbox);
+    } catch (error) {
+      if (error instanceof SecretUnreadable) {
+        // Not retried: only another key (a restart) or a new password (which re-watches) helps.
+        this.logger.warn({ mailboxId: id, reason: error.message }, 'Mailbox not watched: its password cannot be opened');
+        await this.dataSource.query(`UPDATE mailboxes SET last_error = $2 WHERE id = $1`, [id, error.message.slice(0, 500)]).catch(() => undefined);
+        return;
+      }
+      this.logger.warn({ err: error, mailboxId: id }, 'Mailbox watch could not start');
+      if (!watch.stopped) watch.retry = setTimeout(() => void this.connect(id, watch), Math.min(MAX_BACKOFF_MS, 1000 * 2 ** watch.failures++));
+      return;
+    }
     let client: ImapFlow;
     try {
-      client = imapClientFor(mailbox, this.mailboxes.secretsOf(mailbox).imap, this.guard);
+      client = imapClientFor(mailbox, login, this.guard);
     } catch (error) {
       // A refused host: the periodic poll records why on the mailbox; nothing to watch until it changes.
       this.logger.warn({ err: error, mailboxId: id }, 'Mailbox not watched');

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../../common/config/app-config';
-import { SecretBox } from '../../common/crypto/secret-box';
+import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { badInput, DomainError, FieldErrors, notFound } from '../../common/errors/domain-error';
 import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
@@ -15,26 +14,20 @@ import { definedFields } from '../../common/defined-fields';
 /** How a connection logs in as the mailbox's user: a password, or an OAuth2 access token. */
 export type MailLogin = { pass: string } | { accessToken: string };
 
-/** The credentials of a mailbox, opened only where a connection is made; smtp is null for a relay that needs no login. */
-export interface MailboxSecrets {
-  imap: MailLogin;
-  smtp: MailLogin | null;
-}
+/** Which of a mailbox's secrets a sealed value is: part of what it is bound to. */
+export type MailboxSecretKind = 'imap' | 'imap-token' | 'smtp' | 'smtp-token';
+export const mailboxSecretLabel = (mailboxId: string, kind: MailboxSecretKind) => `mailbox:${mailboxId}:${kind}`;
 
 type Secrets = Pick<CreateMailboxInput, 'imapPassword' | 'imapAccessToken' | 'smtpPassword' | 'smtpAccessToken'>;
 
 @Injectable()
 export class MailboxesService {
-  private readonly box: SecretBox;
 
   constructor(
     private readonly db: TenantTransactions,
-    config: AppConfig,
+    private readonly box: SecretBox,
     private readonly guard: OutboundGuard,
-  ) {
-    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
-    this.box = new SecretBox(config.SECRETS_KEY);
-  }
+  ) {}
 
   list(ctx: RequestContext): Promise<Mailbox[]> {
     return this.db.read(ctx, (m) => m.find(Mailbox, { where: { tenantId: ctx.tenantId }, order: { createdAt: 'ASC' } }));
@@ -101,11 +94,11 @@ export class MailboxesService {
     if (secrets.imapPassword && secrets.imapAccessToken) throw badInput('Give an IMAP password or an access token, not both', { imapAccessToken: ['not with imapPassword'] });
     if (secrets.smtpPassword && secrets.smtpAccessToken) throw badInput('Give an SMTP password or an access token, not both', { smtpAccessToken: ['not with smtpPassword'] });
     const id = mailbox.id;
-    if (secrets.imapPassword) Object.assign(mailbox, { imapPassword: this.box.seal(secrets.imapPassword, `mailbox:${id}:imap`), imapAccessToken: null });
-    if (secrets.imapAccessToken) Object.assign(mailbox, { imapAccessToken: this.box.seal(secrets.imapAccessToken, `mailbox:${id}:imap-token`), imapPassword: null });
-    if (secrets.smtpPassword !== undefined) mailbox.smtpPassword = secrets.smtpPassword ? this.box.seal(secrets.smtpPassword, `mailbox:${id}:smtp`) : null;
+    if (secrets.imapPassword) Object.assign(mailbox, { imapPassword: this.box.seal(secrets.imapPassword, mailboxSecretLabel(id, 'imap')), imapAccessToken: null });
+    if (secrets.imapAccessToken) Object.assign(mailbox, { imapAccessToken: this.box.seal(secrets.imapAccessToken, mailboxSecretLabel(id, 'imap-token')), imapPassword: null });
+    if (secrets.smtpPassword !== undefined) mailbox.smtpPassword = secrets.smtpPassword ? this.box.seal(secrets.smtpPassword, mailboxSecretLabel(id, 'smtp')) : null;
     if (secrets.smtpPassword) mailbox.smtpAccessToken = null;
-    if (secrets.smtpAccessToken) Object.assign(mailbox, { smtpAccessToken: this.box.seal(secrets.smtpAccessToken, `mailbox:${id}:smtp-token`), smtpPassword: null });
+    if (secrets.smtpAccessToken) Object.assign(mailbox, { smtpAccessToken: this.box.seal(secrets.smtpAccessToken, mailboxSecretLabel(id, 'smtp-token')), smtpPassword: null });
     if (mailbox.smtpAccessToken && !mailbox.smtpUser) throw badInput('An SMTP access token needs the user it belongs to', { smtpUser: ['required with smtpAccessToken'] });
   }
 
@@ -117,16 +110,31 @@ export class MailboxesService {
     });
   }
 
-  secretsOf(mailbox: Mailbox): MailboxSecrets {
-    const id = mailbox.id;
-    const imap: MailLogin = mailbox.imapAccessToken
-      ? { accessToken: this.box.open(mailbox.imapAccessToken, `mailbox:${id}:imap-token`) }
-      : { pass: this.box.open(mailbox.imapPassword!, `mailbox:${id}:imap`) };
-    if (!mailbox.smtpUser) return { imap, smtp: null };
-    const smtp: MailLogin = mailbox.smtpAccessToken
-      ? { accessToken: this.box.open(mailbox.smtpAccessToken, `mailbox:${id}:smtp-token`) }
-      : { pass: mailbox.smtpPassword ? this.box.open(mailbox.smtpPassword, `mailbox:${id}:smtp`) : '' };
-    return { imap, smtp };
+  /**
+   * The mailbox's IMAP login, opened for a connection. A secret no configured key opens throws
+   * SecretUnreadable naming which one, so only this mailbox fails (its lastError says why).
+   */
+  imapLoginOf(mailbox: Mailbox): MailLogin {
+    return mailbox.imapAccessToken
+      ? { accessToken: this.openSecret(mailbox, mailbox.imapAccessToken, 'imap-token', 'IMAP access token') }
+      : { pass: this.openSecret(mailbox, mailbox.imapPassword!, 'imap', 'IMAP password') };
+  }
+
+  /** The SMTP login, or null for a relay that needs none; SecretUnreadable as for IMAP. */
+  smtpLoginOf(mailbox: Mailbox): MailLogin | null {
+    if (!mailbox.smtpUser) return null;
+    return mailbox.smtpAccessToken
+      ? { accessToken: this.openSecret(mailbox, mailbox.smtpAccessToken, 'smtp-token', 'SMTP access token') }
+      : { pass: mailbox.smtpPassword ? this.openSecret(mailbox, mailbox.smtpPassword, 'smtp', 'SMTP password') : '' };
+  }
+
+  private openSecret(mailbox: Mailbox, sealed: Buffer, kind: MailboxSecretKind, what: string): string {
+    try {
+      return this.box.open(sealed, mailboxSecretLabel(mailbox.id, kind));
+    } catch (error) {
+      if (error instanceof SecretUnreadable) throw new SecretUnreadable(`${what}: ${error.message}`);
+      throw error;
+    }
   }
 
   /** Mail servers are reached from our network: unless private targets are allowed, they must be on the public internet. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { SecretBox } from '../../common/crypto/secret-box';
+import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
@@ -19,6 +19,19 @@ export interface ChannelSecrets {
   verifyToken?: string;
 }
 
+export const channelSecretLabel = (channelId: string) => `messaging-channel:${channelId}`;
+
+/** What a channel's lastError starts with when its secrets cannot be opened. */
+const UNREADABLE_PREFIX = 'Channel secrets: ';
+
+/** The channel's secrets were sealed under a key no longer configured: this channel only is out of service. */
+export class ChannelSecretsUnreadable extends DomainError {
+  constructor(reason: string) {
+    super('CHANNEL_ERROR', reason, undefined, 503);
+    this.name = 'ChannelSecretsUnreadable';
+  }
+}
+
 const WEBHOOK_PATH: Record<MessagingChannelKind, (id: string) => string> = {
   WHATSAPP: (id) => `/webhooks/whatsapp/${id}`,
   INSTAGRAM: (id) => `/webhooks/meta/${id}`,
@@ -30,16 +43,13 @@ const WEBHOOK_PATH: Record<MessagingChannelKind, (id: string) => string> = {
 /** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts. */
 @Injectable()
 export class MessagingChannelsService {
-  private readonly box: SecretBox;
 
   constructor(
     private readonly db: TenantTransactions,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {
-    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
-    this.box = new SecretBox(config.SECRETS_KEY);
-  }
+    private readonly box: SecretBox,
+  ) {}
 
   static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
     return WEBHOOK_PATH[channel.kind](channel.id);
@@ -124,7 +134,7 @@ export class MessagingChannelsService {
       }
       Object.assign(channel, definedFields(fields));
       if (accessToken || appSecret || verifyToken) {
-        const secrets = this.secretsOf(channel);
+        const secrets = this.storedSecretsForUpdate(channel, input);
         const authToken = channel.kind === MessagingChannelKind.TWILIO ? (appSecret ?? accessToken) : undefined; // one token, both roles
         channel.secrets = this.seal(id, {
           accessToken: authToken ?? accessToken ?? secrets.accessToken,
@@ -135,6 +145,24 @@ export class MessagingChannelsService {
       }
       return m.save(channel);
     });
+  }
+
+  /**
+   * What an update keeps of the stored secrets. When they cannot be opened (sealed under a key no
+   * longer configured) an update giving every secret anew still goes through: that is the way out.
+   */
+  private storedSecretsForUpdate(channel: MessagingChannel, input: UpdateMessagingChannelInput): ChannelSecrets {
+    try {
+      return this.openSecrets(channel);
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      const twilioToken = channel.kind === MessagingChannelKind.TWILIO ? (input.appSecret ?? input.accessToken) : undefined;
+      if (twilioToken) return { accessToken: twilioToken, signingSecret: twilioToken };
+      if (input.accessToken && input.appSecret) return { accessToken: input.accessToken, signingSecret: input.appSecret, verifyToken: input.verifyToken };
+      throw badInput(`The channel's stored secrets cannot be opened (${error.message}); give accessToken and appSecret together`, {
+        appSecret: ['required with accessToken: the stored secrets cannot be opened'],
+      });
+    }
   }
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
@@ -156,12 +184,41 @@ export class MessagingChannelsService {
     return this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, kind, accountId });
   }
 
-  secretsOf(channel: MessagingChannel): ChannelSecrets {
-    return JSON.parse(this.box.open(channel.secrets, `messaging-channel:${channel.id}`)) as ChannelSecrets;
+  /**
+   * The channel's tokens and secrets. When no configured key opens them only this channel fails:
+   * its lastError says why, and the caller gets ChannelSecretsUnreadable (503 to a platform, which
+   * retries later; a send job retries too). The next successful opening clears that lastError.
+   */
+  async secretsOf(channel: MessagingChannel): Promise<ChannelSecrets> {
+    let secrets: ChannelSecrets;
+    try {
+      secrets = this.openSecrets(channel);
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      const reason = `${UNREADABLE_PREFIX}${error.message}`;
+      if (channel.lastError !== reason) {
+        await this.dataSource.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]);
+        channel.lastError = reason;
+      }
+      throw new ChannelSecretsUnreadable(reason);
+    }
+    if (channel.lastError?.startsWith(UNREADABLE_PREFIX)) {
+      await this.dataSource.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [
+        channel.tenantId,
+        channel.id,
+        `${UNREADABLE_PREFIX}%`,
+      ]);
+      channel.lastError = null;
+    }
+    return secrets;
+  }
+
+  private openSecrets(channel: MessagingChannel): ChannelSecrets {
+    return JSON.parse(this.box.open(channel.secrets, channelSecretLabel(channel.id))) as ChannelSecrets;
   }
 
   private seal(id: string, secrets: ChannelSecrets): Buffer {
-    return this.box.seal(JSON.stringify(secrets), `messaging-channel:${id}`);
+    return this.box.seal(JSON.stringify(secrets), channelSecretLabel(id));
   }
 
   private async insert(

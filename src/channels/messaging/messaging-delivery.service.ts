@@ -11,7 +11,7 @@ import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { HUMAN_AGENT_WINDOW_HOURS, windowOpen } from './delivery-state';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import { applyReceipts, MessagingIngestService } from './messaging-ingest.service';
-import { MessagingChannelsService } from './messaging-channels.service';
+import { ChannelSecretsUnreadable, MessagingChannelsService } from './messaging-channels.service';
 import { OutboundContent, PlatformApi, PlatformError } from './platform-api';
 
 export const CHANNEL_SEND_QUEUE = 'channel-send';
@@ -223,7 +223,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     let externalId: string;
     let recipient: string | null = null;
     try {
-      const secrets = this.channels.secretsOf(account);
+      const secrets = await this.channels.secretsOf(account);
       const content = message.content;
       if (content.action === 'PUBLIC_REPLY') {
         externalId = await this.api.replyToComment(account, secrets, content.commentId, message.body);
@@ -235,7 +235,9 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      if (error instanceof PlatformError && error.retryable && job.retryCount < RETRY_LIMIT) {
+      // Secrets no configured key opens wait for the old key to come back (SECRETS_KEY_PREVIOUS) or new ones.
+      const retryable = (error instanceof PlatformError && error.retryable) || error instanceof ChannelSecretsUnreadable;
+      if (retryable && job.retryCount < RETRY_LIMIT) {
         await this.dataSource.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, message.id, reason]);
         throw error; // retried with back-off; later messages of the ticket wait for this one
       }

@@ -211,7 +211,7 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
     try {
       const file = row.provider_media_id
-        ? await this.api.fetchWhatsAppMedia(channel, this.channels.secretsOf(channel), row.provider_media_id, max)
+        ? await this.api.fetchWhatsAppMedia(channel, await this.channels.secretsOf(channel), row.provider_media_id, max)
         : await this.api.download(row.source_url, max);
       await this.dataSource.query(
         `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,

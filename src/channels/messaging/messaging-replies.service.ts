@@ -34,7 +34,7 @@ export class MessagingRepliesService {
     const cached = this.templateCache.get(channel.id);
     if (cached && cached.version === channel.updatedAt.getTime() && Date.now() - cached.at < TEMPLATE_CACHE_MS) return cached.templates;
     try {
-      const templates = await this.api.whatsAppTemplates(channel, this.channels.secretsOf(channel));
+      const templates = await this.api.whatsAppTemplates(channel, await this.channels.secretsOf(channel));
       this.templateCache.set(channel.id, { at: Date.now(), version: channel.updatedAt.getTime(), templates });
       return templates;
     } catch (error) {

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import type { AccountBatch, InboundBatch } from './inbound';
-import { MessagingChannelsService } from './messaging-channels.service';
+import { ChannelSecretsUnreadable, MessagingChannelsService } from './messaging-channels.service';
 import { metaSignatureValid, twilioSignatureValid, xCrcResponse, xSignatureValid } from './platform-signatures';
 
 /**
@@ -34,7 +34,7 @@ export class MessagingWebhooks {
         : signedFor.kind === kind && signedFor.accountId === accountId
           ? signedFor
           : await this.channels.forAccount(signedFor.tenantId, kind, accountId);
-      const sameApp = channel && (channel === signedFor || this.channels.secretsOf(channel).signingSecret === this.channels.secretsOf(signedFor).signingSecret);
+      const sameApp = channel && (channel === signedFor || (await this.signingSecretOrNull(channel)) === (await this.channels.secretsOf(signedFor)).signingSecret);
       if (channel?.active && sameApp) {
         attributed.push({ channel, batch });
       } else {
@@ -48,10 +48,20 @@ export class MessagingWebhooks {
     return attributed;
   }
 
+  /** Another account's channel whose secrets cannot be opened is not attributed; the others' events still are. */
+  private async signingSecretOrNull(channel: MessagingChannel): Promise<string | null> {
+    try {
+      return (await this.channels.secretsOf(channel)).signingSecret;
+    } catch (error) {
+      if (error instanceof ChannelSecretsUnreadable) return null;
+      throw error;
+    }
+  }
+
   /** Meta's GET handshake: the challenge back when the verify token matches, 403 otherwise. */
   async metaHandshake(channelId: string, kind: MessagingChannelKind | 'META', query: Record<string, string>): Promise<string> {
     const channel = await this.channelOf(channelId, kind === 'META' ? [MessagingChannelKind.INSTAGRAM, MessagingChannelKind.MESSENGER] : [kind]);
-    const { verifyToken } = this.channels.secretsOf(channel);
+    const { verifyToken } = await this.channels.secretsOf(channel);
     if (query['hub.mode'] !== 'subscribe' || !verifyToken || query['hub.verify_token'] !== verifyToken || !query['hub.challenge']) {
       throw forbidden('The verify token does not match');
     }
@@ -61,7 +71,7 @@ export class MessagingWebhooks {
   async signedMetaChannel(channelId: string, kinds: MessagingChannelKind[], request: RawBodyRequest<FastifyRequest>): Promise<MessagingChannel> {
     const channel = await this.channelOf(channelId, kinds);
     const header = request.headers['x-hub-signature-256'];
-    if (!request.rawBody || !metaSignatureValid(request.rawBody, Array.isArray(header) ? header[0] : header, this.channels.secretsOf(channel).signingSecret)) {
+    if (!request.rawBody || !metaSignatureValid(request.rawBody, Array.isArray(header) ? header[0] : header, (await this.channels.secretsOf(channel)).signingSecret)) {
       throw unauthenticated('X-Hub-Signature-256 is missing or does not match the body');
     }
     return channel;
@@ -70,13 +80,13 @@ export class MessagingWebhooks {
   async xCrc(channelId: string, crcToken: string | undefined) {
     const channel = await this.channelOf(channelId, [MessagingChannelKind.X]);
     if (!crcToken) throw badInput('crc_token is required', { crc_token: ['required'] });
-    return xCrcResponse(crcToken, this.channels.secretsOf(channel).signingSecret);
+    return xCrcResponse(crcToken, (await this.channels.secretsOf(channel)).signingSecret);
   }
 
   async signedXChannel(channelId: string, request: RawBodyRequest<FastifyRequest>): Promise<MessagingChannel> {
     const channel = await this.channelOf(channelId, [MessagingChannelKind.X]);
     const header = request.headers['x-twitter-webhooks-signature'];
-    if (!request.rawBody || !xSignatureValid(request.rawBody, Array.isArray(header) ? header[0] : header, this.channels.secretsOf(channel).signingSecret)) {
+    if (!request.rawBody || !xSignatureValid(request.rawBody, Array.isArray(header) ? header[0] : header, (await this.channels.secretsOf(channel)).signingSecret)) {
       throw unauthenticated('X-Twitter-Webhooks-Signature is missing or does not match the body');
     }
     return channel;
@@ -91,7 +101,7 @@ export class MessagingWebhooks {
     const params = new URLSearchParams(request.rawBody?.toString('utf8') ?? '');
     const header = request.headers['x-twilio-signature'];
     const url = this.channels.publicUrl(request.url);
-    if (!twilioSignatureValid(url, params, Array.isArray(header) ? header[0] : header, this.channels.secretsOf(channel).signingSecret)) {
+    if (!twilioSignatureValid(url, params, Array.isArray(header) ? header[0] : header, (await this.channels.secretsOf(channel)).signingSecret)) {
       throw unauthenticated('X-Twilio-Signature is missing or does not match the URL and parameters');
     }
     return { channel, params };

@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'http';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { SecretBox } from '../../common/crypto/secret-box';
+import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-settings-cache';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
@@ -39,7 +39,6 @@ interface DeliveryJob {
  */
 @Injectable()
 export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
-  private readonly box: SecretBox;
   private readonly policy: RetryPolicy;
   private readonly logger = new Logger(WebhooksService.name);
   /** Each store's endpoints that collect deliveries: every committed ticket change reads them. */
@@ -53,11 +52,10 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly guard: OutboundGuard,
     private readonly http: OutboundHttp,
+    private readonly box: SecretBox,
     cache: StoreSettingsCache,
   ) {
     this.collectingEndpoints = cache.region('webhook-endpoints');
-    if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
-    this.box = new SecretBox(config.SECRETS_KEY);
     this.policy = { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxDelayMs: 3_600_000, retryForMs: config.WEBHOOK_RETRY_FOR_SECONDS * 1000 };
   }
 
@@ -227,9 +225,20 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   async attempt({ tenantId, deliveryId }: DeliveryJob): Promise<void> {
     const claimed = await this.claim(tenantId, deliveryId);
     if (!claimed) return;
-    const secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
-    const outcome = await this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
+    const outcome = await this.postSigned(claimed, deliveryId);
     await this.record(tenantId, deliveryId, outcome);
+  }
+
+  /** A signing secret no configured key opens fails the attempt (retried with back-off), not the worker. */
+  private async postSigned(claimed: Record<string, unknown>, deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+    let secret: string;
+    try {
+      secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      return { ok: false, status: null, error: `Signing secret: ${error.message}` };
+    }
+    return this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
   }
 
   /**
@@ -394,7 +403,7 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
+export const secretLabel = (endpointId: string) => `webhook:${endpointId}`;
 
 function pick<T, K extends keyof T>(value: T, keys: K[]): Pick<T, K> {
   return Object.fromEntries(keys.map((k) => [k, value[k]])) as Pick<T, K>;

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       throw new Error('expected a ConfigError');
     };
     expect(messageOf({ JWT_SECRET: 'hunter2-hunter2' })).not.toContain('hunter2');
+    expect(messageOf({ SECRETS_KEY_PREVIOUS: `${KEY},hunter2-hunter2` })).not.toContain('hunter2');
     const dbMessage = messageOf({ DATABASE_URL: 'postgres://rida:s3cr3t-pw@db:5432/rida x', PORT: '-1' });
     expect(dbMessage).not.toContain('s3cr3t-pw');
     expect(dbMessage).toContain('rida:***@db');
@@ -57,5 +58,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test', ALLOW_PRIVATE_NETWORK_TARGETS: 'false' }).ALLOW_PRIVATE_NETWORK_TARGETS).toBe(false);
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_URLS is now ALLOW_PRIVATE_NETWORK_TARGETS/);
+  });
+
+  it('reads previous secrets keys as a comma-separated list and refuses malformed ones', () => {
+    const other = Buffer.alloc(32, 8).toString('base64');
+    expect(loadConfig({}).SECRETS_KEY_PREVIOUS).toEqual([]);
+    expect(loadConfig({ SECRETS_KEY_PREVIOUS: ` ${KEY} , ${other},` }).SECRETS_KEY_PREVIOUS).toEqual([KEY, other]);
+    expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: `${KEY},c2hvcnQ=` })).toThrow(/SECRETS_KEY_PREVIOUS key must be 32 bytes/);
   });
 });

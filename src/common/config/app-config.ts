@@ -1,7 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBase64, IsBoolean, IsUrl, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsArray, IsBase64, IsBoolean, IsUrl, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : String(value).split(',').map((item) => item.trim()).filter((item) => item !== '');
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 
@@ -63,6 +65,16 @@ export class AppConfig {
   @IsBase64()
   @Length(44, 44, { message: 'SECRETS_KEY must be 32 bytes in base64 (44 characters)' })
   SECRETS_KEY?: string;
+
+  /**
+   * Keys SECRETS_KEY replaced, comma-separated: they still open what they sealed, never seal. Keep
+   * them until `npm run cli -- secrets:reseal` has re-sealed everything under SECRETS_KEY.
+   */
+  @Transform(toList)
+  @IsArray()
+  @IsBase64(undefined, { each: true, message: 'each SECRETS_KEY_PREVIOUS key must be base64' })
+  @Length(44, 44, { each: true, message: 'each SECRETS_KEY_PREVIOUS key must be 32 bytes in base64 (44 characters)' })
+  SECRETS_KEY_PREVIOUS: string[] = [];
 
   /** How often each instance polls the stores' mailboxes (IMAP); 0 = off. */
   @Transform(toInt)
@@ -257,7 +269,7 @@ export class ConfigError extends Error {}
 
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {
-  if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN' || key === 'SECRETS_KEY') return '(hidden)';
+  if (key === 'JWT_SECRET' || key === 'METRICS_TOKEN' || key === 'SECRETS_KEY' || key === 'SECRETS_KEY_PREVIOUS') return '(hidden)';
   if ((key === 'DATABASE_URL' || key === 'REDIS_URL') && typeof value === 'string') return JSON.stringify(value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@'));
   return JSON.stringify(value);
 }

@@ -14,6 +14,8 @@ export interface LiveSubscription<T> {
   client: Client;
   /** Resolves once the server has acknowledged the connection and the operation is running. */
   ready: Promise<void>;
+  /** How the server closed the socket, once it has. */
+  closed?: { code: number; reason: string };
 }
 
 /** A real graphql-ws client subscribed to `query`; collects the first field of each result. */
@@ -25,7 +27,10 @@ export function subscribe<T = any>(url: string, credential: string | undefined, 
     webSocketImpl: WebSocket,
     connectionParams: credential ? { authorization: `Bearer ${credential}` } : {},
     retryAttempts: 0,
-    on: { connected: () => setTimeout(acknowledged, 150) }, // the subscribe frame follows the ack
+    on: {
+      connected: () => setTimeout(acknowledged, 150), // the subscribe frame follows the ack
+      closed: (event) => (live.closed = event as { code: number; reason: string }),
+    },
   });
   const live: LiveSubscription<T> = { received: [], errors: [], client, ready };
   client.subscribe<Record<string, T>>(
