@@ -78,7 +78,7 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
   ) {}
 
   onModuleInit() {
-    this.listeners.register(this, 70);
+    this.listeners.register(this, 'faq-auto-answer');
   }
 
   async onApplicationBootstrap() {

@@ -33,7 +33,7 @@ export class CsatService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.listeners.register(this, 30);
+    this.listeners.register(this, 'csat');
   }
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange) {

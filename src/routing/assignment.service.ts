@@ -39,7 +39,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
 
   onModuleInit() {
     // After routing has chosen the team (10), before SLA (20).
-    this.listeners.register(this, 15);
+    this.listeners.register(this, 'assignment');
   }
 
   onApplicationBootstrap() {

@@ -45,7 +45,7 @@ export class RoutingService implements OnModuleInit {
   }
 
   onModuleInit() {
-    this.listeners.register(this, 10);
+    this.listeners.register(this, 'routing');
   }
 
   async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
+import { SettingsRegion, StoreSettingsCache } from '../common/cache/store-settings-cache';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { conflict, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
@@ -15,9 +16,17 @@ export class TeamsService {
   /** Routing caches which team owns which category; a change here must reach it at once. */
   private onTeamsChanged: (manager: EntityManager, tenantId: string) => Promise<void> = async () => undefined;
 
-  constructor(private readonly db: TenantTransactions) {}
+  /** Each store's teams as every ticket's `team` field shows them (names, categories, lead). */
+  private readonly shownTeams: SettingsRegion<Team[]>;
 
-  /** `listener` runs inside the transaction of each change to a team's categories (or the set of teams). */
+  constructor(
+    private readonly db: TenantTransactions,
+    cache: StoreSettingsCache,
+  ) {
+    this.shownTeams = cache.region('teams');
+  }
+
+  /** `listener` runs inside the transaction of each change to a team (or the set of teams). */
   notifyTeamChanges(listener: (manager: EntityManager, tenantId: string) => Promise<void>): void {
     this.onTeamsChanged = listener;
   }
@@ -41,7 +50,7 @@ export class TeamsService {
       });
       await manager.save(team);
       if (memberIds.length) await manager.insert(TeamMember, memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })));
-      await this.onTeamsChanged(manager, ctx.tenantId);
+      await this.teamsChanged(manager, ctx.tenantId);
       return team;
     });
   }
@@ -66,7 +75,7 @@ export class TeamsService {
         throw conflict(`A team named "${changes.name}" already exists`);
       }
       if (Object.keys(changes).length) await manager.update(Team, { tenantId: ctx.tenantId, id }, changes);
-      if (changes.categories || changes.name) await this.onTeamsChanged(manager, ctx.tenantId); // routing picks among teams by name
+      if (Object.keys(changes).length) await this.teamsChanged(manager, ctx.tenantId);
       return Object.assign(team, changes);
     });
   }
@@ -101,9 +110,22 @@ export class TeamsService {
     return this.db.read(ctx, (m) => m.find(Team, { where: { tenantId: ctx.tenantId }, order: { name: 'ASC', id: 'ASC' } }));
   }
 
-  byIds(scope: TenantScope, ids: readonly string[]): Promise<Team[]> {
+  /**
+   * Teams by id, from this instance's copy of the store's teams. For showing a ticket's team only:
+   * the round-robin pointer (lastAssignedAgentId) moves with every assignment and is read fresh
+   * by assignment itself.
+   */
+  async byIds(scope: TenantScope, ids: readonly string[]): Promise<Team[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Team, { tenantId, id: In([...ids]) }));
+    const wanted = new Set(ids);
+    const teams = await this.shownTeams.get(tenantId, () => this.db.read(scope, (m) => m.findBy(Team, { tenantId })));
+    return teams.filter((team) => wanted.has(team.id));
+  }
+
+  /** Inside the transaction of a change to a team: every instance forgets the store's teams once it commits. */
+  private async teamsChanged(manager: EntityManager, tenantId: string): Promise<void> {
+    await this.shownTeams.changedIn(manager, tenantId);
+    await this.onTeamsChanged(manager, tenantId);
   }
 
   /** A team by id within a GraphQL request: every team the request asks for in one query. */

@@ -46,7 +46,7 @@ export class TicketSlaService implements OnModuleInit {
 
   onModuleInit() {
     // After routing: the policy depends on the category and priority routing decides.
-    this.listeners.register(this, 20);
+    this.listeners.register(this, 'sla');
   }
 
   async fieldsForNewTicket(manager: EntityManager, ctx: RequestContext, ticket: Ticket, details: NewTicketDetails): Promise<{ fields: SlaColumns }> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { Ticket } from './entities/ticket.entity';
@@ -28,9 +28,35 @@ export interface NewTicketDetails {
 }
 
 /**
- * Other modules (routing, SLA; webhooks later) react to ticket changes inside the same transaction
- * through this registry, so the tickets module never imports them. Listeners run by `order`
- * (routing decides category and priority before SLA picks a policy from them).
+ * What happens when a ticket is created, gets a message or is updated — in this order, inside the
+ * transaction of the change. Each step is done by the module named beside it, which registers
+ * itself under the step's name (so tickets never imports those modules); the order is decided
+ * here, in one place, and nowhere else.
+ *
+ *   create:   the customer is found or created, the first message stored (tickets), then
+ *             fieldsForNewTicket of each step below, then the CREATED event, the ticket with its
+ *             number and its search document (tickets)
+ *   message:  the message, the search document and the ticket's counts, the status it causes and
+ *             its events (tickets), then afterChange of each step below
+ *   update:   the changed fields and their events (tickets), then afterChange of each step below
+ *   at COMMIT (every change): the webhook outbox rows and the subscription events, from the
+ *             ticket as committed (TicketEventStream)
+ */
+export const TICKET_PIPELINE = [
+  'routing', //          categorise, prioritise, choose the team; joinable open ticket (src/routing)
+  'assignment', //       an agent of the team, by its strategy (src/routing)
+  'sla', //              policy, deadlines, pause and resume (src/sla)
+  'csat', //             the survey when a ticket is solved (src/metrics)
+  'email-delivery', //   an agent's public reply sent by SMTP (src/channels/email)
+  'messaging-delivery', // … or on WhatsApp, Instagram, Messenger, X (src/channels/messaging)
+  'compensations', //    follow-up of a compensation promised on the ticket (src/tickets/complaints)
+  'faq-auto-answer', //  an FAQ answer from the knowledge base (src/knowledge-base)
+] as const;
+
+export type TicketPipelineStep = (typeof TICKET_PIPELINE)[number];
+
+/**
+ * A step of the ticket pipeline: what a module does when a ticket changes (see TICKET_PIPELINE).
  */
 export interface TicketListener {
   /** Fields for a ticket about to be inserted (applied before the next listener runs), and data for its CREATED event. */
@@ -45,12 +71,21 @@ export interface TicketListener {
 }
 
 @Injectable()
-export class TicketListeners {
-  private readonly listeners: Array<{ listener: TicketListener; order: number }> = [];
+export class TicketListeners implements OnApplicationBootstrap {
+  private readonly steps = new Map<TicketPipelineStep, TicketListener>();
+  private listeners: Array<{ listener: TicketListener }> = [];
 
-  register(listener: TicketListener, order: number): void {
-    this.listeners.push({ listener, order });
-    this.listeners.sort((a, b) => a.order - b.order);
+  /** A module takes its step of the pipeline; the order is TICKET_PIPELINE's. */
+  register(listener: TicketListener, step: TicketPipelineStep): void {
+    if (this.steps.has(step)) throw new Error(`The ticket pipeline step ${step} is taken already`);
+    this.steps.set(step, listener);
+    this.listeners = TICKET_PIPELINE.flatMap((name) => (this.steps.has(name) ? [{ listener: this.steps.get(name)! }] : []));
+  }
+
+  /** Every step of the pipeline is done by some module: a missing one is a wiring mistake. */
+  onApplicationBootstrap() {
+    const missing = TICKET_PIPELINE.filter((step) => !this.steps.has(step));
+    if (missing.length) throw new Error(`No module does the ticket pipeline step(s) ${missing.join(', ')}`);
   }
 
   /** Fills the ticket in place; returns the data the listeners add to its CREATED event. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import type { Statement } from '../common/database/batch';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
@@ -40,12 +41,12 @@ export class TicketSearchService {
     if (write) await manager.query(write.sql, [...write.parameters!]);
   }
 
-  /** A new message extends its ticket's document without re-reading the conversation. */
-  async appendMessage(manager: EntityManager, tenantId: string, ticketId: string, body: string): Promise<void> {
-    await manager.query(
-      `UPDATE ticket_search SET document = document || setweight(to_tsvector('simple', $3), 'B') WHERE tenant_id = $1 AND ticket_id = $2`,
-      [tenantId, ticketId, searchDocument(body)],
-    );
+  /** A new message extends its ticket's document without re-reading the conversation (a statement to send with others). */
+  appendMessageStatement(tenantId: string, ticketId: string, body: string): Statement {
+    return {
+      sql: `UPDATE ticket_search SET document = document || setweight(to_tsvector('simple', $3), 'B') WHERE tenant_id = $1 AND ticket_id = $2`,
+      parameters: [tenantId, ticketId, searchDocument(body)],
+    };
   }
 
   /**

@@ -373,13 +373,18 @@ export class TicketsService {
         type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
         data: { from: ticket.status, to: effect.status, reason: 'message' },
       });
-      await manager.query(
-        `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
-          WHERE tenant_id = $1 AND id = $2`,
-        [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
-      );
     }
-    await this.recordEvents(manager, ctx, ticket.id, events);
+    // The status change and the events travel together.
+    const recorded = ticketEventsStatement(manager, ctx.actor, events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: ticket.id })));
+    const statusChange: Statement[] = effect.status && effect.status !== ticket.status
+      ? [{
+          sql: `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
+                 WHERE tenant_id = $1 AND id = $2`,
+          parameters: [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
+        }]
+      : [];
+    const written = await batch(manager, [...statusChange, recorded.statement]);
+    recorded.written(written[written.length - 1]);
     const after = await this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
@@ -466,27 +471,38 @@ export class TicketsService {
     return Object.assign(message, result.generatedMaps[0]);
   }
 
-  /** Inserts a message on an existing ticket and updates its denormalised facts (counts, first response, last contact). */
+  /**
+   * Inserts a message on an existing ticket, extends its search document and updates its
+   * denormalised facts (counts, first response, last contact) — one round trip. The facts use
+   * now(), the transaction's time, which is also the message's created_at.
+   */
   private async insertMessage(
     manager: EntityManager,
     ctx: RequestContext,
     ticket: Ticket,
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ): Promise<Message> {
-    const message = await this.insertMessageRow(manager, ctx, ticket.id, fields);
-    await this.search.appendMessage(manager, ctx.tenantId, ticket.id, fields.body);
+    const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId: ticket.id });
+    const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
-    await manager.query(
-      `UPDATE tickets SET
-         message_count = message_count + 1,
-         public_agent_reply_count = public_agent_reply_count + $3,
-         first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, $4) ELSE first_response_at END,
-         last_agent_reply_at = CASE WHEN $3 = 1 THEN $4 ELSE last_agent_reply_at END,
-         last_customer_message_at = CASE WHEN $5 THEN $4 ELSE last_customer_message_at END,
-         updated_at = $4
-       WHERE tenant_id = $1 AND id = $2`,
-      [ctx.tenantId, ticket.id, publicAgentReply ? 1 : 0, message.createdAt, fields.authorType === AuthorType.CUSTOMER],
-    );
+    const [inserted] = await batch(manager, [
+      { sql, parameters },
+      this.search.appendMessageStatement(ctx.tenantId, ticket.id, fields.body),
+      {
+        sql: `UPDATE tickets SET
+                message_count = message_count + 1,
+                public_agent_reply_count = public_agent_reply_count + $3,
+                first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, now()) ELSE first_response_at END,
+                last_agent_reply_at = CASE WHEN $3 = 1 THEN now() ELSE last_agent_reply_at END,
+                last_customer_message_at = CASE WHEN $4 THEN now() ELSE last_customer_message_at END,
+                updated_at = now()
+              WHERE tenant_id = $1 AND id = $2`,
+        parameters: [ctx.tenantId, ticket.id, publicAgentReply ? 1 : 0, fields.authorType === AuthorType.CUSTOMER],
+      },
+    ]);
+    // A repeated provider message id (a concurrent webhook retry) is a lost race.
+    if (inserted.length === 0) throw new LostRace();
+    message.createdAt = inserted[0].created_at as Date;
     return message;
   }
 

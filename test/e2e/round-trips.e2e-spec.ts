@@ -64,30 +64,42 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await pg.measure(createTicket), 10);
+    expectAtMost(await pg.measure(createTicket), 9);
   });
 
   it('addMessage', async () => {
     const ticket = await createTicket();
     const measured = await pg.measure(() => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }));
-    expectAtMost(measured, 26);
+    expectAtMost(measured, 22);
   });
 
   it('tickets(first: 20) with customer, assignee and team', async () => {
+    const { createAgent: agent } = await t.gqlOk(store.key, `mutation { createAgent(input: { name: "سارة", email: "sara.rt@example.sa", role: AGENT }) { id } }`);
+    const { createTeam: team } = await t.gqlOk(store.key, `mutation($agent: ID!) { createTeam(input: { name: "الشحن", categories: [SHIPPING], memberIds: [$agent] }) { id } }`, { agent: agent.id });
     while (n < 22) await createTicket();
-    const measured = await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount edges { node { id number subject status customer { id name } assignee { id name } team { id name } } } } }`));
-    expect(measured.result.tickets.edges).toHaveLength(20);
-    expectAtMost(measured, 5);
+    const { tickets } = await t.gqlOk(store.key, `{ tickets(first: 20) { edges { node { id } } } }`);
+    for (const { node } of tickets.edges.slice(0, 10)) {
+      await t.gqlOk(store.key, `mutation($id: ID!, $input: TransferTicketInput!) { transferTicket(id: $id, input: $input) { id } }`, { id: node.id, input: { teamId: team.id, assigneeId: agent.id, note: "للمتابعة" } });
+    }
+    const page = `edges { node { id number subject status customer { id name } assignee { id name } team { id name } } }`;
+    await t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`); // the store's teams are now cached, as in steady traffic
+    const measured = await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`));
+    const nodes = measured.result.tickets.edges.map((e: { node: { assignee: unknown; team: unknown } }) => e.node);
+    expect(nodes).toHaveLength(20);
+    expect(nodes.filter((node: { assignee: unknown; team: unknown }) => node.assignee && node.team)).toHaveLength(10);
+    expectAtMost(measured, 4);
+    // totalCount is a question of its own: one more statement.
+    expectAtMost(await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount ${page} } }`)), 5);
   });
 
   it('ticket(id) with messages and events', async () => {
     const ticket = await createTicket();
     const measured = await pg.measure(() => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { id subject messages { id body authorType } events { id type } } }`, { id: ticket.id }));
     expect(measured.result.ticket.messages).toHaveLength(1);
-    expectAtMost(measured, 5);
+    expectAtMost(measured, 4);
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await pg.measure(postWhatsApp), 18);
+    expectAtMost(await pg.measure(postWhatsApp), 16);
   });
 });

@@ -45,7 +45,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
   }
 
   onModuleInit() {
-    this.listeners.register(this, 40);
+    this.listeners.register(this, 'email-delivery');
   }
 
   async onApplicationBootstrap() {

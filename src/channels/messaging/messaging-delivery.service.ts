@@ -64,7 +64,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   }
 
   onModuleInit() {
-    this.listeners.register(this, 41);
+    this.listeners.register(this, 'messaging-delivery');
   }
 
   async onApplicationBootstrap() {

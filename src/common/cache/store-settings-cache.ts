@@ -29,11 +29,14 @@ interface ChangeNotice {
 export class SettingsRegion<V> {
   private readonly entries = new Map<string, { value: V; loadedAt: number }>();
   private readonly loading = new Map<string, Promise<V>>();
+  /** Stores with a change under way in some transaction: what is read now may be uncommitted. */
+  private readonly changing = new Map<string, number>();
   private generation = 0;
 
   constructor(
     readonly name: string,
     private readonly announce: (manager: EntityManager, notice: ChangeNotice) => Promise<void>,
+    private readonly afterEnd: (manager: EntityManager, hook: () => void) => Promise<void>,
   ) {}
 
   /** The store's settings, loaded by `load` on a miss (concurrent misses share one load). */
@@ -45,7 +48,7 @@ export class SettingsRegion<V> {
       const generation = this.generation;
       pending = load().then(
         (value) => {
-          if (this.generation === generation) this.entries.set(tenantId, { value, loadedAt: Date.now() });
+          if (this.generation === generation && !this.changing.has(tenantId)) this.entries.set(tenantId, { value, loadedAt: Date.now() });
           return value;
         },
       ).finally(() => this.loading.delete(tenantId));
@@ -57,6 +60,15 @@ export class SettingsRegion<V> {
   /** Called inside the transaction that changes the settings: every instance drops them once it commits. */
   async changedIn(manager: EntityManager, tenantId: string): Promise<void> {
     this.drop(tenantId);
+    // Until that transaction ends nothing of this store is kept here: a read inside it (or racing
+    // it) may see the change before it commits — or a change that then rolls back.
+    this.changing.set(tenantId, (this.changing.get(tenantId) ?? 0) + 1);
+    await this.afterEnd(manager, () => {
+      const left = (this.changing.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.changing.set(tenantId, left);
+      else this.changing.delete(tenantId);
+      this.drop(tenantId);
+    });
     await this.announce(manager, { region: this.name, tenantId });
   }
 
@@ -87,7 +99,11 @@ export class StoreSettingsCache implements OnModuleInit {
 
   region<V>(name: string): SettingsRegion<V> {
     if (this.regions.has(name)) throw new Error(`Settings region ${name} exists already`);
-    const region = new SettingsRegion<V>(name, (manager, notice) => this.announce(manager, notice));
+    const region = new SettingsRegion<V>(
+      name,
+      (manager, notice) => this.announce(manager, notice),
+      (manager, hook) => this.hooks.afterEnd(manager, hook),
+    );
     this.regions.set(name, region as SettingsRegion<unknown>);
     return region;
   }

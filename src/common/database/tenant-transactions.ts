@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { inlineParameters } from './batch';
 import { UnitOfWork } from './unit-of-work';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -7,31 +8,70 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whose data a unit of work touches: a request's context (which may carry its unit of work), or a bare store id for work no request asked for. */
 export type TenantScope = string | { tenantId: string; unitOfWork?: UnitOfWork };
 
-/**
- * Opens a transaction for one store on `runner` in ONE round trip: BEGIN, the `rida_app` role and
- * `app.tenant_id` travel as one multi-statement simple query (the store id is a checked UUID, so it
- * can be inlined). TypeORM's own startTransaction would spend two more round trips (BEGIN, then
- * the settings); its bookkeeping (depth, commit/rollback events that the ticket event stream
- * listens to) is kept exactly as startTransaction leaves it, so commitTransaction,
- * rollbackTransaction and savepoints work unchanged.
- */
-export async function beginTenantTransaction(runner: QueryRunner, tenantId: string, options: { readOnly?: boolean; snapshot?: boolean } = {}): Promise<void> {
+interface RunnerInternals {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+  broadcaster: { broadcast(event: string): Promise<void> };
+}
+
+type PgResult = { rows: unknown[] };
+type PgClient = { query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> };
+
+function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }): string {
   if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  const internals = runner as unknown as { isTransactionActive: boolean; transactionDepth: number; broadcaster: { broadcast(event: string): Promise<void> } };
+  return (
+    `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
+    `SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`
+  );
+}
+
+/**
+ * Opens a transaction for one store on `runner` with no round trip of its own: BEGIN, the
+ * `rida_app` role and `app.tenant_id` (a checked UUID, so it can be inlined) ride in front of the
+ * transaction's first statement, as one simple query whose parameters are written as the literals
+ * pg would send (see batch). TypeORM's own startTransaction would spend two round trips (BEGIN,
+ * then the settings) before any work. Its bookkeeping (depth, the commit and rollback events the
+ * ticket event stream listens to) is kept exactly as startTransaction leaves it, so
+ * commitTransaction, rollbackTransaction and savepoints work unchanged.
+ *
+ * End it with endTransaction, which knows whether anything reached the server (when nothing did,
+ * there is nothing to commit or roll back, and the connection must go back to the pool as pg made
+ * it, not still carrying our opening statements for its next user).
+ */
+export async function beginTenantTransaction(runner: QueryRunner, tenantId: string, options: { readOnly?: boolean; snapshot?: boolean } = {}): Promise<OpenTransaction> {
+  const opening = openingStatements(tenantId, options);
+  const internals = runner as unknown as RunnerInternals;
   if (runner.isTransactionActive) throw new Error('A tenant transaction is already open on this connection');
+  const client = (await runner.connect()) as PgClient;
+  const send = client.query;
+  let sent = false;
+  client.query = function firstStatement(this: PgClient, text: string, values?: unknown[]) {
+    client.query = send; // from the second statement on, the connection is as pg made it
+    sent = true;
+    return send.call(client, `${opening};\n${values ? inlineParameters(text, values) : text}`).then((results) => {
+      const own = (results as PgResult[]).slice(2); // after BEGIN and the settings
+      return own.length === 1 ? own[0] : own;
+    });
+  } as PgClient['query'];
   internals.isTransactionActive = true;
   try {
     await internals.broadcaster.broadcast('BeforeTransactionStart');
-    await runner.query(
-      `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
-        `SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`,
-    );
   } catch (error) {
+    client.query = send;
     internals.isTransactionActive = false;
     throw error;
   }
   internals.transactionDepth = 1;
   await internals.broadcaster.broadcast('AfterTransactionStart');
+  return { runner, reachedServer: () => sent, forget: () => void (client.query = send) };
+}
+
+/** A transaction begun by beginTenantTransaction. */
+export interface OpenTransaction {
+  runner: QueryRunner;
+  reachedServer(): boolean;
+  /** Takes the opening statements off the connection (nothing was sent). */
+  forget(): void;
 }
 
 /**
@@ -73,13 +113,13 @@ export class TenantTransactions {
   private async transaction<T>(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      await beginTenantTransaction(runner, tenantId, options);
+      const transaction = await beginTenantTransaction(runner, tenantId, options);
       try {
         const result = await work(runner.manager);
-        await runner.commitTransaction();
+        await endTransaction(transaction, 'commit');
         return result;
       } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await endTransaction(transaction, 'rollback');
         throw error;
       }
     } finally {
@@ -95,4 +135,19 @@ function scopeOf(scope: TenantScope): { tenantId: string; unitOfWork?: UnitOfWor
 /** The store a scope is for. */
 export function tenantOf(scope: TenantScope): string {
   return typeof scope === 'string' ? scope : scope.tenantId;
+}
+
+/** Commits or rolls back; a transaction that never reached the server only has its bookkeeping closed. */
+export async function endTransaction({ runner, reachedServer, forget }: OpenTransaction, outcome: 'commit' | 'rollback'): Promise<void> {
+  if (!reachedServer()) {
+    forget();
+    if (!runner.isTransactionActive) return;
+    const internals = runner as unknown as RunnerInternals;
+    internals.isTransactionActive = false;
+    internals.transactionDepth = 0;
+    return;
+  }
+  if (!runner.isTransactionActive) return;
+  if (outcome === 'commit') await runner.commitTransaction();
+  else await runner.rollbackTransaction();
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 
 const AFTER_COMMIT = 'rida.afterCommit';
+const AFTER_END = 'rida.afterEnd';
 
 type Hook = () => Promise<void> | void;
 
@@ -27,15 +28,30 @@ export class TransactionHooks implements EntitySubscriberInterface, OnModuleInit
     (((runner.data as Record<string, unknown>)[AFTER_COMMIT] ??= []) as Hook[]).push(hook);
   }
 
+  /** Runs `hook` once the transaction of `manager` has ended, committed or rolled back (at once when there is none). */
+  async afterEnd(manager: EntityManager, hook: Hook): Promise<void> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) return void (await hook());
+    (((runner.data as Record<string, unknown>)[AFTER_END] ??= []) as Hook[]).push(hook);
+  }
+
   afterTransactionCommit({ queryRunner }: TransactionCommitEvent): void {
     if (queryRunner.isTransactionActive) return; // a savepoint was released; the outer transaction decides
-    const data = queryRunner.data as Record<string, unknown>;
-    const hooks = (data[AFTER_COMMIT] ?? []) as Hook[];
-    delete data[AFTER_COMMIT];
-    for (const hook of hooks) void Promise.resolve().then(hook).catch((error: Error) => this.logger.error(`After-commit work failed: ${error.message}`));
+    this.run(queryRunner.data as Record<string, unknown>, [AFTER_COMMIT, AFTER_END]);
   }
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
-    if (!queryRunner.isTransactionActive) delete (queryRunner.data as Record<string, unknown>)[AFTER_COMMIT];
+    if (queryRunner.isTransactionActive) return; // back to a savepoint; the outer transaction decides
+    const data = queryRunner.data as Record<string, unknown>;
+    delete data[AFTER_COMMIT];
+    this.run(data, [AFTER_END]);
+  }
+
+  private run(data: Record<string, unknown>, keys: string[]): void {
+    for (const key of keys) {
+      const hooks = (data[key] ?? []) as Hook[];
+      delete data[key];
+      for (const hook of hooks) void Promise.resolve().then(hook).catch((error: Error) => this.logger.error(`After-transaction work failed: ${error.message}`));
+    }
   }
 }

@@ -1,9 +1,9 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { beginTenantTransaction } from './tenant-transactions';
+import { beginTenantTransaction, endTransaction, OpenTransaction } from './tenant-transactions';
 
 /**
- * One GraphQL request's transaction: opened on the request's first statement (BEGIN and the store
- * settings in one round trip), shared by every resolver and DataLoader batch of the request, and
+ * One GraphQL request's transaction: opened with the request's first statement (BEGIN and the
+ * store settings ride in front of it), shared by every resolver and DataLoader batch of the request, and
  * committed once before the response leaves (see unitOfWorkPlugin).
  *
  * A query's unit is READ ONLY; a write inside it (a lazily seeded settings row) runs in a
@@ -14,6 +14,7 @@ import { beginTenantTransaction } from './tenant-transactions';
  */
 export class UnitOfWork {
   private runner?: QueryRunner;
+  private transaction?: OpenTransaction;
   private opening?: Promise<QueryRunner>;
   private tenantId?: string;
   /** A write has succeeded in the open transaction: the next one needs a savepoint. */
@@ -62,7 +63,7 @@ export class UnitOfWork {
     this.opening ??= (async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
-        await beginTenantTransaction(runner, tenantId, { readOnly: !this.writable });
+        this.transaction = await beginTenantTransaction(runner, tenantId, { readOnly: !this.writable });
       } catch (error) {
         await runner.release();
         throw error;
@@ -77,14 +78,13 @@ export class UnitOfWork {
     const opening = this.opening;
     if (opening) await opening.catch(() => undefined);
     const runner = this.runner;
+    const transaction = this.transaction;
     this.runner = undefined;
+    this.transaction = undefined;
     this.holdsWrites = false;
-    if (!runner) return;
+    if (!runner || !transaction) return;
     try {
-      if (runner.isTransactionActive) {
-        if (commit) await runner.commitTransaction();
-        else await runner.rollbackTransaction();
-      }
+      await endTransaction(transaction, commit ? 'commit' : 'rollback');
     } finally {
       await runner.release();
     }

@@ -43,7 +43,7 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
   ) {}
 
   onModuleInit() {
-    this.listeners.register(this, 60);
+    this.listeners.register(this, 'compensations');
   }
 
   async onApplicationBootstrap() {
