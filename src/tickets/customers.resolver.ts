@@ -10,13 +10,13 @@ import { TicketSortInput } from './dto/tickets-filter.input';
 import { CustomerIdentity } from './entities/customer-identity.entity';
 import { Customer } from './entities/customer.entity';
 import { CustomersService } from './customers.service';
-import { TicketsService } from './tickets.service';
+import { TicketReadsService } from './ticket-reads.service';
 
 @Resolver(() => Customer)
 export class CustomersResolver {
   constructor(
     private readonly customers: CustomersService,
-    private readonly ticketsService: TicketsService,
+    private readonly ticketReads: TicketReadsService,
   ) {}
 
   @Query(() => Customer, { description: 'A customer with identities and tickets from every channel.' })
@@ -43,6 +43,6 @@ export class CustomersResolver {
     @Args('after', { nullable: true }) after?: string,
     @Args('status', { type: () => [TicketStatus], nullable: true, description: 'Only tickets in these statuses (e.g. the open ones for a screen pop).' }) status?: TicketStatus[],
   ) {
-    return this.ticketsService.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, first, after);
+    return this.ticketReads.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, first, after);
   }
 }

@@ -8,11 +8,15 @@ import { PortalCreateTicketInput, PortalMessage, PortalReplyInput, PortalTicket,
 import { Ticket } from './entities/ticket.entity';
 import { AuthorType, Channel } from './ticket-enums';
 import { TicketsService } from './tickets.service';
+import { TicketReadsService } from './ticket-reads.service';
 
 /** The customer portal / chat widget API, for customer tokens: own tickets only, public messages only. */
 @Resolver(() => PortalTicket)
 export class PortalResolver {
-  constructor(private readonly ticketsService: TicketsService) {}
+  constructor(
+    private readonly ticketsService: TicketsService,
+    private readonly ticketReads: TicketReadsService,
+  ) {}
 
   @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
   @RequirePermission('portal')
@@ -21,13 +25,13 @@ export class PortalResolver {
     @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<Connection<Ticket>> {
-    return this.ticketsService.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
+    return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
   }
 
   @Query(() => PortalTicket)
   @RequirePermission('portal')
   portalTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
-    return this.ticketsService.getForCaller(ctx, id);
+    return this.ticketReads.getForCaller(ctx, id);
   }
 
   @Mutation(() => PortalTicket)
@@ -45,7 +49,7 @@ export class PortalResolver {
   @Mutation(() => PortalTicket, { description: 'The customer answers one of their tickets (reopens it when solved).' })
   @RequirePermission('portal')
   async portalReply(@Ctx() ctx: RequestContext, @Args('input') input: PortalReplyInput) {
-    await this.ticketsService.getForCaller(ctx, input.ticketId);
+    await this.ticketReads.getForCaller(ctx, input.ticketId);
     const { ticket } = await this.ticketsService.addMessage(ctx, { ticketId: input.ticketId, body: input.body, authorType: AuthorType.CUSTOMER, internal: false });
     return ticket;
   }
@@ -54,7 +58,7 @@ export class PortalResolver {
   messages(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, PortalMessage[]>('messagesByTicket:false', async (ids) =>
-        groupByKeys(ids, await this.ticketsService.messagesOf(loaders.scope(ticket.tenantId), ids, false), (m) => m.ticketId),
+        groupByKeys(ids, await this.ticketReads.messagesOf(loaders.scope(ticket.tenantId), ids, false), (m) => m.ticketId),
       )
       .load(ticket.id);
   }

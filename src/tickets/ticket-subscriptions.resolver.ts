@@ -8,7 +8,7 @@ import { LiveMessage, TicketEventNotice, TicketEventsFilterInput } from './dto/t
 import { Ticket } from './entities/ticket.entity';
 import { TicketEventType } from './ticket-enums';
 import { TICKET_EVENTS, type TicketEventNotice as Notice } from './ticket-event-stream';
-import { TicketsService } from './tickets.service';
+import { TicketReadsService } from './ticket-reads.service';
 
 /** What a customer may hear about their own ticket. */
 const CUSTOMER_EVENTS = new Set<TicketEventType>([
@@ -46,7 +46,7 @@ const callerOf = (context: GraphQLRequestContext) => context.req.ctx;
 export class TicketSubscriptionsResolver {
   constructor(
     @Inject(PUB_SUB) private readonly bus: EventBus,
-    private readonly tickets: TicketsService,
+    private readonly ticketReads: TicketReadsService,
   ) {}
 
   @Subscription(() => TicketEventNotice, {
@@ -70,14 +70,14 @@ export class TicketSubscriptionsResolver {
   })
   @RequirePermission('tickets:read', 'portal')
   async ticketMessages(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
-    await this.tickets.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
+    await this.ticketReads.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }
 
   @ResolveField(() => Ticket, { nullable: true, description: 'The ticket now (staff only).' })
   async ticket(@Parent() notice: TicketEventNotice): Promise<Ticket | null> {
     if (notice.forCustomer) return null;
-    const [ticket] = await this.tickets.byIds(notice.tenantId, [notice.ticketId]);
+    const [ticket] = await this.ticketReads.byIds(notice.tenantId, [notice.ticketId]);
     return ticket ?? null;
   }
 
@@ -87,7 +87,7 @@ export class TicketSubscriptionsResolver {
   }
 
   private async messageOf(tenantId: string, id: string): Promise<LiveMessage | null> {
-    return (await this.tickets.messagesByIds(tenantId, [id]))[0] ?? null;
+    return (await this.ticketReads.messagesByIds(tenantId, [id]))[0] ?? null;
   }
 }
 

@@ -10,6 +10,7 @@ import { TicketListeners } from './ticket-listeners';
 import { TicketEventStream } from './ticket-event-stream';
 import { TicketSubscriptionsResolver } from './ticket-subscriptions.resolver';
 import { TicketsService } from './tickets.service';
+import { TicketReadsService } from './ticket-reads.service';
 import { CannedRepliesResolver } from './canned-replies/canned-replies.resolver';
 import { CannedRepliesService } from './canned-replies/canned-replies.service';
 import { TicketSearchService } from './ticket-search.service';
@@ -22,6 +23,7 @@ import { ImportJobsResolver } from './import/import-jobs.resolver';
 @Module({
   providers: [
     TicketsService,
+    TicketReadsService,
     TicketSearchService,
     TicketMergeService,
     CompensationsService,
@@ -40,6 +42,6 @@ import { ImportJobsResolver } from './import/import-jobs.resolver';
     PortalResolver,
     ConnectionCountResolver(PortalTicketConnection),
   ],
-  exports: [TicketsService, TicketSearchService, CustomersService, TicketListeners, TicketEventStream],
+  exports: [TicketsService, TicketReadsService, TicketSearchService, CustomersService, TicketListeners, TicketEventStream],
 })
 export class TicketsModule {}

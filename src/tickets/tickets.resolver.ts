@@ -16,6 +16,7 @@ import { TicketEvent } from './entities/ticket-event.entity';
 import { Ticket } from './entities/ticket.entity';
 import { CustomersService } from './customers.service';
 import { TicketsService } from './tickets.service';
+import { TicketReadsService } from './ticket-reads.service';
 import { TicketSearchService } from './ticket-search.service';
 import { TicketMergeService } from './ticket-merge.service';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
@@ -24,6 +25,7 @@ import { TicketSearchResultConnection } from './dto/ticket-search.types';
 export class TicketsResolver {
   constructor(
     private readonly ticketsService: TicketsService,
+    private readonly ticketReads: TicketReadsService,
     private readonly customers: CustomersService,
     private readonly search: TicketSearchService,
     private readonly merge: TicketMergeService,
@@ -32,13 +34,13 @@ export class TicketsResolver {
   @Query(() => Ticket, { description: 'One ticket by id.' })
   @RequirePermission('tickets:read')
   ticket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
-    return this.ticketsService.get(ctx, id);
+    return this.ticketReads.get(ctx, id);
   }
 
   @Query(() => Ticket, { description: 'One ticket by its per-store number (#1001).' })
   @RequirePermission('tickets:read')
   ticketByNumber(@Ctx() ctx: RequestContext, @Args('number', { type: () => Int }) number: number) {
-    return this.ticketsService.getByNumber(ctx, number);
+    return this.ticketReads.getByNumber(ctx, number);
   }
 
   @Query(() => TicketConnection)
@@ -50,7 +52,7 @@ export class TicketsResolver {
     @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
     @Args('after', { nullable: true }) after?: string,
   ) {
-    return this.ticketsService.list(ctx, filter, sort, first, after);
+    return this.ticketReads.list(ctx, filter, sort, first, after);
   }
 
   @Query(() => TicketSearchResultConnection, {
@@ -112,7 +114,7 @@ export class TicketsResolver {
   ) {
     return loaders
       .get<string, Message[]>(`messagesByTicket:${includeInternal}`, async (ids) =>
-        groupByKeys(ids, await this.ticketsService.messagesOf(loaders.scope(ticket.tenantId), ids, includeInternal), (m) => m.ticketId),
+        groupByKeys(ids, await this.ticketReads.messagesOf(loaders.scope(ticket.tenantId), ids, includeInternal), (m) => m.ticketId),
       )
       .load(ticket.id);
   }
@@ -120,7 +122,7 @@ export class TicketsResolver {
   @ResolveField(() => [TicketEvent], { description: 'The audit timeline, oldest first.' })
   events(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketsService.eventsOf(loaders.scope(ticket.tenantId), ids), (e) => e.ticketId))
+      .get<string, TicketEvent[]>('eventsByTicket', async (ids) => groupByKeys(ids, await this.ticketReads.eventsOf(loaders.scope(ticket.tenantId), ids), (e) => e.ticketId))
       .load(ticket.id);
   }
 
@@ -152,7 +154,7 @@ export class TicketsResolver {
   mergedInto(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.mergedIntoId) return null;
     return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
       .load(ticket.mergedIntoId);
   }
 
@@ -160,7 +162,7 @@ export class TicketsResolver {
   followUpOf(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.followUpOfId) return null;
     return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketsService.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
+      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
       .load(ticket.followUpOfId);
   }
 }

@@ -3,9 +3,8 @@ import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
 import { batch, Statement } from '../common/database/batch';
-import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { JsonObject, RequestContext, systemContext } from '../common/request-context';
 import { extractKeywords } from '../common/text/keywords';
@@ -13,16 +12,13 @@ import { Team } from '../routing/entities/team.entity';
 import { CustomersService } from './customers.service';
 import { AddMessageInput } from './dto/add-message.input';
 import { CreateTicketInput } from './dto/create-ticket.input';
-import { SortDirection, TicketSortField, TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
 import { UpdateTicketInput } from './dto/update-ticket.input';
 import { Customer } from './entities/customer.entity';
 import { Message } from './entities/message.entity';
-import { TicketEvent } from './entities/ticket-event.entity';
 import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
 import { TicketSearchService } from './ticket-search.service';
-import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
-import { AuthorType, Channel, PRIORITY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { AuthorType, Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
 import { insertTicketEvents, ticketEventsStatement } from './ticket-events';
 import { ticketDocumentSources } from './ticket-search-document';
@@ -625,92 +621,6 @@ export class TicketsService {
       reclassified: Boolean(changes.priority || changes.category || changes.tags || changes.channel),
       unassigned: changes.assigneeId === null && ticket.assigneeId !== null,
     });
-  }
-
-  // ── reads ─────────────────────────────────────────────────────────────────────────────────
-
-  async get(ctx: RequestContext, id: string): Promise<Ticket> {
-    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, id }));
-    if (!ticket) throw notFound('Ticket', id);
-    return ticket;
-  }
-
-  /** get() as the caller may see it: staff any of the store's tickets, a customer only their own (another's is as absent as none). */
-  async getForCaller(ctx: RequestContext, id: string): Promise<Ticket> {
-    const ticket = await this.get(ctx, id);
-    if (ctx.customerId !== undefined && ticket.customerId !== ctx.customerId) throw notFound('Ticket', id);
-    return ticket;
-  }
-
-  async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
-    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
-    if (!ticket) throw notFound('Ticket', `#${number}`);
-    return ticket;
-  }
-
-  async byIds(scope: TenantScope, ids: readonly string[]): Promise<Ticket[]> {
-    const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Ticket, { tenantId, id: In([...ids]) }));
-  }
-
-  /** Messages of several tickets in one query, oldest first; internal notes only when asked for. */
-  async messagesOf(scope: TenantScope, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
-    const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) =>
-      m.find(Message, {
-        where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
-    );
-  }
-
-  async messagesByIds(scope: TenantScope, ids: readonly string[]): Promise<Message[]> {
-    const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Message, { tenantId, id: In([...ids]) }));
-  }
-
-  async eventsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<TicketEvent[]> {
-    const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
-  }
-
-  /**
-   * Keyset pagination: the cursor holds the sort key of the last row, so page 1000 costs what page
-   * 1 costs, and rows inserted meanwhile neither repeat nor vanish.
-   */
-  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, first = 20, after?: string): Promise<Connection<Ticket>> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { first: [`between 1 and ${MAX_PAGE_SIZE}`] });
-    }
-    const field = sort?.field ?? TicketSortField.CREATED_AT;
-    const direction = sort?.direction ?? SortDirection.DESC;
-    const keys = this.sortKeys(field);
-    const cursorOf = (t: Ticket) =>
-      encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
-
-    const rows = await this.db.read(ctx, (manager) => {
-      const page = ticketsMatching(manager, ctx.tenantId, filter);
-      if (after) {
-        const values = decodeCursor(after, keys.length);
-        const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
-        page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
-      }
-      keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
-      return page.limit(first + 1).getMany();
-    });
-    const count = () => this.db.read(ctx, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
-    return toConnection(rows, first, cursorOf, Boolean(after), count);
-  }
-
-  private sortKeys(field: TicketSortField): string[] {
-    switch (field) {
-      case TicketSortField.UPDATED_AT:
-        return ['t.updated_at', 't.id'];
-      case TicketSortField.PRIORITY:
-        return ['t.priority', 't.created_at', 't.id'];
-      default:
-        return ['t.created_at', 't.id'];
-    }
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────

@@ -4,7 +4,7 @@ import { RequirePermission } from '../../auth/auth.decorators';
 import { EventBus, PUB_SUB } from '../../common/events/event-bus';
 import type { GraphQLRequestContext } from '../../common/graphql/loaders';
 import { Ctx, RequestContext } from '../../common/request-context';
-import { TicketsService } from '../../tickets/tickets.service';
+import { TicketReadsService } from '../../tickets/ticket-reads.service';
 import { CHAT_ACTIVITY, ChatActivityNotice, ChatActivityService } from './chat-activity.service';
 
 enum ChatSideEnum {
@@ -57,7 +57,7 @@ export class ChatReadMark {
 export class ChatActivityResolver {
   constructor(
     private readonly activity: ChatActivityService,
-    private readonly tickets: TicketsService,
+    private readonly ticketReads: TicketReadsService,
     @Inject(PUB_SUB) private readonly bus: EventBus,
   ) {}
 
@@ -91,7 +91,7 @@ export class ChatActivityResolver {
   })
   @RequirePermission('tickets:read', 'portal')
   async chatActivity(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
-    await this.tickets.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
+    await this.ticketReads.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
     return this.bus.asyncIterableIterator(CHAT_ACTIVITY);
   }
 }

@@ -3,7 +3,7 @@ import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { EventBus, PUB_SUB } from '../../common/events/event-bus';
 import { notFound } from '../../common/errors/domain-error';
 import type { RequestContext } from '../../common/request-context';
-import { TicketsService } from '../../tickets/tickets.service';
+import { TicketReadsService } from '../../tickets/ticket-reads.service';
 import { ChatReadMarker } from './chat-read-marker.entity';
 
 export const CHAT_ACTIVITY = 'chat-activity';
@@ -31,17 +31,17 @@ export class ChatActivityService {
   constructor(
     @Inject(PUB_SUB) private readonly bus: EventBus,
     private readonly db: TenantTransactions,
-    private readonly tickets: TicketsService,
+    private readonly ticketReads: TicketReadsService,
   ) {}
 
   async typing(ctx: RequestContext, ticketId: string): Promise<boolean> {
-    await this.tickets.getForCaller(ctx, ticketId);
+    await this.ticketReads.getForCaller(ctx, ticketId);
     await this.bus.publish(CHAT_ACTIVITY, this.notice(ctx, ticketId, 'TYPING', null));
     return true;
   }
 
   async markRead(ctx: RequestContext, ticketId: string, messageId: string): Promise<ChatReadMarker> {
-    await this.tickets.getForCaller(ctx, ticketId);
+    await this.ticketReads.getForCaller(ctx, ticketId);
     const reader = sideOf(ctx);
     const marker = await this.db.run(ctx, async (m) => {
       const [message]: Array<{ created_at: Date; internal: boolean }> = await m.query(
@@ -62,7 +62,7 @@ export class ChatActivityService {
   }
 
   async markers(ctx: RequestContext, ticketId: string): Promise<ChatReadMarker[]> {
-    await this.tickets.getForCaller(ctx, ticketId);
+    await this.ticketReads.getForCaller(ctx, ticketId);
     return this.db.read(ctx, (m) => m.find(ChatReadMarker, { where: { tenantId: ctx.tenantId, ticketId }, order: { reader: 'ASC' } }));
   }
 

@@ -6,6 +6,7 @@ import { firstResponseDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
+import { TicketReadsService } from '../../tickets/ticket-reads.service';
 
 export const LEAVE_A_MESSAGE_TAG = 'leave-a-message';
 
@@ -27,6 +28,7 @@ export interface ChatStart {
 export class LiveChatService {
   constructor(
     private readonly tickets: TicketsService,
+    private readonly ticketReads: TicketReadsService,
     private readonly db: TenantTransactions,
   ) {}
 
@@ -55,7 +57,7 @@ export class LiveChatService {
   }
 
   async send(ctx: RequestContext, ticketId: string, body: string): Promise<Ticket> {
-    const ticket = await this.tickets.getForCaller(ctx, ticketId);
+    const ticket = await this.ticketReads.getForCaller(ctx, ticketId);
     if (ticket.status === TicketStatus.CLOSED) return (await this.start(ctx, body, ticket.subject)).ticket;
     return (await this.tickets.addMessage(ctx, { ticketId, body, authorType: AuthorType.CUSTOMER, internal: false })).ticket;
   }

@@ -3,6 +3,7 @@ import { badInput, DomainError, notFound } from '../../common/errors/domain-erro
 import type { RequestContext } from '../../common/request-context';
 import { AuthorType, Channel } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
+import { TicketReadsService } from '../../tickets/ticket-reads.service';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import { MessagingDeliveryService } from './messaging-delivery.service';
@@ -22,6 +23,7 @@ export class MessagingRepliesService {
   constructor(
     private readonly db: TenantTransactions,
     private readonly tickets: TicketsService,
+    private readonly ticketReads: TicketReadsService,
     private readonly channels: MessagingChannelsService,
     private readonly api: PlatformApi,
     private readonly delivery: MessagingDeliveryService,
@@ -44,7 +46,7 @@ export class MessagingRepliesService {
 
   /** An approved template on a WhatsApp ticket: what may be sent after the 24-hour window closed. */
   async sendTemplate(ctx: RequestContext, ticketId: string, name: string, language: string, parameters: string[]) {
-    const ticket = await this.tickets.get(ctx, ticketId);
+    const ticket = await this.ticketReads.get(ctx, ticketId);
     const channel = await this.db.read(ctx, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket.id, Channel.WHATSAPP, null));
     if (!channel) throw badInput('The store has no active WhatsApp channel to send from', { ticketId: ['no WhatsApp channel'] });
     let body = `[${name}] ${parameters.join(' | ')}`.trim();
@@ -90,7 +92,7 @@ export class MessagingRepliesService {
   }
 
   private async commentTicket(ctx: RequestContext, ticketId: string) {
-    const ticket = await this.tickets.get(ctx, ticketId);
+    const ticket = await this.ticketReads.get(ctx, ticketId);
     if (ticket.channel !== Channel.COMMENT) throw badInput('Only tickets from public comments can be answered publicly', { ticketId: ['not a COMMENT ticket'] });
     const [comment]: Array<{ external_id: string; messaging_channel_id: string; from: string }> = await this.db.read(ctx, (m) =>
       m.query(
