@@ -1,4 +1,4 @@
-import { EntityManager, QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
@@ -14,6 +14,9 @@ export interface NewTicketEvent {
 }
 
 const UNCOMMITTED = 'rida.uncommittedTicketEvents';
+
+/** A manager's open transaction, as TypeORM tracks it: where the events wait for its end. */
+type Transaction = NonNullable<EntityManager['queryRunner']>;
 
 /**
  * The one way audit events are written, by tickets and by the modules acting on tickets (SLA,
@@ -31,7 +34,7 @@ export async function insertTicketEvents(manager: EntityManager, actor: RequestC
 }
 
 /** How deep the runner's transaction is (1: outermost; more inside savepoints). TypeORM keeps it protected. */
-export function transactionDepth(runner: QueryRunner): number {
+export function transactionDepth(runner: Transaction): number {
   return (runner as unknown as { transactionDepth: number }).transactionDepth;
 }
 
@@ -41,12 +44,12 @@ interface UncommittedEvent {
 }
 
 /** The events written in this transaction so far, oldest first (for TicketEventStream). */
-export function uncommittedTicketEvents(runner: QueryRunner): TicketEvent[] {
+export function uncommittedTicketEvents(runner: Transaction): TicketEvent[] {
   return (((runner.data as Record<string, unknown>)[UNCOMMITTED] ?? []) as UncommittedEvent[]).map((e) => e.event);
 }
 
 /** Forgets what a rolled-back transaction (or savepoint) wrote; returns what a committed one wrote. */
-export function takeTicketEvents(runner: QueryRunner, outcome: 'committed' | 'rolled back'): TicketEvent[] {
+export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'rolled back'): TicketEvent[] {
   const data = runner.data as Record<string, unknown>;
   const pending = (data[UNCOMMITTED] ?? []) as UncommittedEvent[];
   if (outcome === 'rolled back') {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox } from '../../common/crypto/secret-box';
+import { AllStores } from '../../common/database/all-stores';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
@@ -34,7 +34,7 @@ export class MessagingChannelsService {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     private readonly config: AppConfig,
   ) {
     if (!config.SECRETS_KEY) throw new Error('SECRETS_KEY is not configured');
@@ -148,12 +148,13 @@ export class MessagingChannelsService {
   /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
   async forWebhook(id: string): Promise<MessagingChannel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return this.dataSource.getRepository(MessagingChannel).findOneBy({ id });
+    // Across stores: the webhook's path is all that names the channel (and so its store).
+    return this.allStores.read((m) => m.findOneBy(MessagingChannel, { id }));
   }
 
   /** The store's channel for a platform account named inside a webhook payload. */
   forAccount(tenantId: string, kind: MessagingChannelKind, accountId: string): Promise<MessagingChannel | null> {
-    return this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, kind, accountId });
+    return this.db.read(tenantId, (m) => m.findOneBy(MessagingChannel, { tenantId, kind, accountId }));
   }
 
   secretsOf(channel: MessagingChannel): ChannelSecrets {
