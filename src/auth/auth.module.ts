@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { AppConfig } from '../common/config/app-config';
-import { AgentsResolver, TicketAssigneeResolver } from './agents.resolver';
+import { AgentsResolver } from './agents.resolver';
 import { AgentsService } from './agents.service';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { AuthGuard } from './auth.guard';
@@ -36,7 +36,6 @@ import { TokensService } from './tokens.service';
     SessionsService,
     AgentsService,
     AgentsResolver,
-    TicketAssigneeResolver,
     SessionsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
