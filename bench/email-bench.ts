@@ -7,8 +7,8 @@
 import 'reflect-metadata';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { TestImapServer } from '../test/e2e/helpers/mail-servers';
+import { APP_SCHEMA } from '../src/app-schema';
 import { AuthService } from '../src/auth/auth.service';
 import { EmailIngestService } from '../src/channels/email/email-ingest.service';
 import { MailboxesService } from '../src/channels/email/mailboxes.service';
@@ -27,7 +27,7 @@ async function main() {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   const imap = await TestImapServer.start();
   try {
-    await runMigrations(databaseUrl);
+    await runMigrations(databaseUrl, APP_SCHEMA);
     console.log(`Appending ${COUNT} messages to a Dovecot mailbox…`);
     const messages = Array.from({ length: COUNT }, (_, i) =>
       [
@@ -55,7 +55,7 @@ async function main() {
     const app = await createApp({ config, databaseUrl });
     await app.init();
     try {
-      const tenant = await new AuthService(app.get(DataSource)).createTenant({ name: 'متجر البريد', slug: `email-${Date.now()}` });
+      const tenant = await app.get(AuthService).createTenant({ name: 'متجر البريد', slug: `email-${Date.now()}` });
       const mailbox = await app.get(MailboxesService).create(systemContext(tenant.id, 'Asia/Riyadh'), {
         name: 'دعم متجر البريد',
         address: 'support@alward.test',

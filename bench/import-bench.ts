@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { APP_SCHEMA } from '../src/app-schema';
+import { AllStores } from '../src/common/database/all-stores';
+import { TenantTransactions } from '../src/common/database/tenant-transactions';
 import { AuthService } from '../src/auth/auth.service';
 import { loadConfig } from '../src/common/config/app-config';
 import { resolveDatabase } from '../src/common/database/database-bootstrap';
@@ -59,16 +62,16 @@ async function main() {
   const database = await resolveDatabase(config, () => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'rida-import-bench-'));
   try {
-    await runMigrations(database.url);
-    const dataSource = await new DataSource(typeormOptions(database.url, 4)).initialize();
+    await runMigrations(database.url, APP_SCHEMA);
+    const dataSource = await new DataSource(typeormOptions(database.url, APP_SCHEMA, 4)).initialize();
     try {
       const file = join(dir, 'export.jsonl');
       await writeExport(file, tickets);
-      const tenant = await new AuthService(dataSource).createTenant({ name: 'متجر الاستيراد', slug: `import-${Date.now().toString(36)}` });
+      const tenant = await new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource)).createTenant({ name: 'متجر الاستيراد', slug: `import-${Date.now().toString(36)}` });
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
       const started = Date.now();
-      const job = await new TicketImporter(dataSource).run(tenant.id, file);
+      const job = await new TicketImporter(new TenantTransactions(dataSource)).run(tenant.id, file);
       const seconds = (Date.now() - started) / 1000;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);

@@ -11,7 +11,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { APP_SCHEMA } from '../src/app-schema';
 import { loadConfig } from '../src/common/config/app-config';
+import { AllStores } from '../src/common/database/all-stores';
 import { resolveDatabase } from '../src/common/database/database-bootstrap';
 import { TenantTransactions } from '../src/common/database/tenant-transactions';
 import { typeormOptions } from '../src/common/database/typeorm-options';
@@ -44,7 +46,7 @@ async function main() {
   const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const database = await resolveDatabase(config, () => undefined);
-  const dataSource = await new DataSource(typeormOptions(database.url, 4)).initialize();
+  const dataSource = await new DataSource(typeormOptions(database.url, APP_SCHEMA, 4)).initialize();
   try {
     const [tenant]: Array<{ id: string; slug: string; timezone: string; tickets: number }> = await dataSource.query(
       values.tenant
@@ -62,7 +64,7 @@ async function main() {
       filter.from,
       filter.to,
     ]);
-    const fold = new KpiRollupService(dataSource, config, { setContext() {}, error() {} } as never);
+    const fold = new KpiRollupService(new AllStores(dataSource), new TenantTransactions(dataSource), config, { setContext() {}, error() {} } as never);
     await fold.foldAll();
     // As autovacuum leaves them in steady state: histogram reads are index-only scans over all-visible pages.
     await dataSource.query(`VACUUM ANALYZE tickets, kpi_daily, kpi_daily_histograms`);

@@ -12,6 +12,9 @@ import { Pool, PoolClient } from 'pg';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
+import { APP_SCHEMA } from '../src/app-schema';
+import { AllStores } from '../src/common/database/all-stores';
+import { TenantTransactions } from '../src/common/database/tenant-transactions';
 import { AuthService } from '../src/auth/auth.service';
 import { metaSignature } from '../src/channels/messaging/platform-signatures';
 import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
@@ -139,7 +142,7 @@ async function benchSweep(databaseUrl: string) {
   await app.init();
   try {
     const dataSource = app.get(DataSource);
-    const tenant = await new AuthService(dataSource).createTenant({ name: 'متجر المسح', slug: `sweep-${Date.now()}` });
+    const tenant = await new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource)).createTenant({ name: 'متجر المسح', slug: `sweep-${Date.now()}` });
     const ctx: RequestContext = { tenantId: tenant.id, tenantTimezone: 'Asia/Riyadh', tenantCountry: 'SA', role: 'admin', scopes: [], actor: { type: 'SYSTEM', id: null } };
     const [policy] = await app.get(SlaSettingsService).policies(ctx);
     console.log(`Seeding ${SWEEP_TICKETS} open tickets with running SLA clocks (1% due)…`);
@@ -271,9 +274,9 @@ async function main() {
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  await runMigrations(databaseUrl);
-  const dataSource = await new DataSource(typeormOptions(databaseUrl, 2)).initialize();
-  const auth = new AuthService(dataSource);
+  await runMigrations(databaseUrl, APP_SCHEMA);
+  const dataSource = await new DataSource(typeormOptions(databaseUrl, APP_SCHEMA, 2)).initialize();
+  const auth = new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource));
   const tenant = await auth.createTenant({ name: 'متجر القياس', slug: `bench-${Date.now()}` });
   const { key } = await auth.createApiKey(tenant.id, 'admin', 'bench');
   console.log(`Seeding ${SEED} tickets…`);

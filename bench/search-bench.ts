@@ -14,6 +14,7 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource, Logger } from 'typeorm';
+import { APP_SCHEMA } from '../src/app-schema';
 import { loadConfig } from '../src/common/config/app-config';
 import { resolveDatabase } from '../src/common/database/database-bootstrap';
 import { TenantTransactions } from '../src/common/database/tenant-transactions';
@@ -100,7 +101,7 @@ async function main() {
   const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
   const database = await resolveDatabase(config, () => undefined);
-  const dataSource = await new DataSource({ ...typeormOptions(database.url, 4), logging: ['query'], logger: captureLogger }).initialize();
+  const dataSource = await new DataSource({ ...typeormOptions(database.url, APP_SCHEMA, 4), logging: ['query'], logger: captureLogger }).initialize();
   try {
     const [tenant]: Array<{ id: string; slug: string; tickets: number }> = await dataSource.query(
       values.tenant

@@ -15,6 +15,7 @@ import { TicketCounter } from './tickets/entities/ticket-counter.entity';
 import { TicketEvent } from './tickets/entities/ticket-event.entity';
 import { Ticket } from './tickets/entities/ticket.entity';
 import { MIGRATIONS } from '../migrations';
+import type { DatabaseSchema } from './common/database/typeorm-options';
 import { BusinessCalendarRow } from './sla/entities/business-calendar.entity';
 import { SlaPolicyRow } from './sla/entities/sla-policy.entity';
 import { RoutingRuleRow } from './routing/entities/routing-rule.entity';
@@ -82,3 +83,6 @@ export const ENTITIES = [
   ImportJob,
 ];
 export { MIGRATIONS };
+
+/** The app's schema, handed to src/common/database by the app, the CLI and the tests. */
+export const APP_SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
 import { AppConfig } from './common/config/app-config';
 import { typeormOptions } from './common/database/typeorm-options';
+import { APP_SCHEMA } from './app-schema';
 import { depthLimitRule } from './common/graphql/depth-limit';
 import { formatGraphQLError } from './common/graphql/format-error';
 import { graphQLContext } from './common/graphql/context';
@@ -45,7 +46,7 @@ export class AppModule {
       imports: [
         CommonModule.register(config),
         LoggerModule.forRoot({ pinoHttp: logDestination ? [pinoOptions, logDestination] : pinoOptions }),
-        TypeOrmModule.forRoot(typeormOptions(databaseUrl, config.DATABASE_POOL_SIZE)),
+        TypeOrmModule.forRoot(typeormOptions(databaseUrl, APP_SCHEMA, config.DATABASE_POOL_SIZE)),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [TenantTransactions],

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
+import { APP_SCHEMA } from './app-schema';
 import { AuthService } from './auth/auth.service';
 import { resealSecrets } from './channels/reseal-secrets';
 import { KEY_ROLES } from './auth/permissions';
@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './common/config/app-config';
 import { withDevelopmentSecrets } from './common/config/dev-secrets';
 import { secretBoxFrom } from './common/crypto/secret-box';
 import { resolveDatabase } from './common/database/database-bootstrap';
-import { runMigrations, typeormOptions } from './common/database/typeorm-options';
+import { OpenDatabase, openDatabase, runMigrations } from './common/database/typeorm-options';
 import { DomainError } from './common/errors/domain-error';
 import type { Role } from './common/request-context';
 import { createApp } from './create-app';
@@ -41,36 +41,37 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       Writes the GraphQL schema (SDL) generated from the code.
 `;
 
-async function withAuth<T>(url: string, work: (auth: AuthService, dataSource: DataSource) => Promise<T>): Promise<T> {
-  await runMigrations(url);
-  const dataSource = await new DataSource(typeormOptions(url, 2)).initialize();
+async function withAuth<T>(url: string, work: (auth: AuthService, database: OpenDatabase) => Promise<T>): Promise<T> {
+  await runMigrations(url, APP_SCHEMA);
+  const database = await openDatabase(url, APP_SCHEMA);
   try {
-    return await work(new AuthService(dataSource), dataSource);
+    return await work(new AuthService(database.allStores, database.tenants), database);
   } finally {
-    await dataSource.destroy();
+    await database.close();
   }
 }
 
-async function seedWithProgress(dataSource: DataSource, tenantId: string, tickets: number, days: number) {
+async function seedWithProgress({ allStores, tenants }: OpenDatabase, tenantId: string, tickets: number, days: number) {
   const started = Date.now();
   const bar = new SingleBar({ format: 'Seeding tickets [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 }, Presets.shades_classic);
   bar.start(tickets, 0);
-  await seedTickets(dataSource, { tenantId, tickets, days, seed: Date.now(), onProgress: (done) => bar.update(done) });
+  await seedTickets(allStores, { tenantId, tickets, days, seed: Date.now(), onProgress: (done) => bar.update(done) });
   bar.stop();
   console.log(`Rolling up KPIs …`);
-  await rebuildKpiRollups(dataSource, tenantId);
+  await rebuildKpiRollups(tenants, tenantId);
   // Statistics and visibility maps for the new rows, so the first queries use index-only scans.
-  await dataSource.query(`VACUUM ANALYZE tickets, kpi_daily, kpi_daily_histograms`);
+  // Across stores: VACUUM and statistics are the table's, not one store's.
+  await allStores.query(`VACUUM ANALYZE tickets, kpi_daily, kpi_daily_histograms`);
   console.log(`Seeded ${tickets} tickets over ${days} days in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-async function importWithProgress(dataSource: DataSource, tenantId: string, file: string, format?: ImportFormat) {
+async function importWithProgress({ tenants }: OpenDatabase, tenantId: string, file: string, format?: ImportFormat) {
   const bar = new SingleBar(
     { format: 'Importing [{bar}] {percentage}% | {tickets} tickets | {rate} tickets/s | ETA {eta_formatted} | {errors} refused', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
     Presets.shades_classic,
   );
   let started = false;
-  const job = await new TicketImporter(dataSource).run(tenantId, file, {
+  const job = await new TicketImporter(tenants).run(tenantId, file, {
     format,
     onProgress: (job) => {
       const payload = { tickets: job.ticketsImported + job.ticketsSkipped, rate: job.ticketsPerSecond ?? 0, errors: job.errorCount };
@@ -143,13 +144,13 @@ async function main(argv: string[]) {
         const days = Number(values.days ?? 365);
         if (!Number.isInteger(tickets) || tickets < 1 || tickets > 10_000_000) throw new DomainError('BAD_USER_INPUT', '--tickets must be a whole number from 1 to 10000000');
         if (!Number.isInteger(days) || days < 1 || days > 3650) throw new DomainError('BAD_USER_INPUT', '--days must be a whole number from 1 to 3650');
-        await withAuth(database.url, async (auth, dataSource) => {
+        await withAuth(database.url, async (auth, db) => {
           const tenant = values.tenant ? await auth.findTenant(values.tenant) : await auth.createTenant({ name: 'متجر تجريبي', slug: `demo-${Date.now().toString(36)}` });
           if (!values.tenant) {
             const { key } = await auth.createApiKey(tenant.id, 'admin', 'seed admin key');
             console.log(`Created store "${tenant.name}" (slug ${tenant.slug}). Admin API key (shown once):\n\n  ${key}\n`);
           }
-          await seedWithProgress(dataSource, tenant.id, tickets, days);
+          await seedWithProgress(db, tenant.id, tickets, days);
         });
         break;
       }
@@ -157,16 +158,16 @@ async function main(argv: string[]) {
         const file = rest[0];
         if (!file || !values.tenant) throw new DomainError('BAD_USER_INPUT', 'import needs a file and --tenant <slug|id>');
         if (values.format && !['jsonl', 'csv'].includes(values.format)) throw new DomainError('BAD_USER_INPUT', '--format must be jsonl or csv');
-        await withAuth(database.url, async (auth, dataSource) => {
+        await withAuth(database.url, async (auth, db) => {
           const tenant = await auth.findTenant(values.tenant!);
-          const job = await importWithProgress(dataSource, tenant.id, file, values.format as ImportFormat | undefined);
+          const job = await importWithProgress(db, tenant.id, file, values.format as ImportFormat | undefined);
           if (job.status === 'FAILED') process.exitCode = 1;
         });
         break;
       }
       case 'secrets:reseal': {
-        await withAuth(database.url, async (_auth, dataSource) => {
-          const report = await resealSecrets(dataSource, secretBoxFrom(config));
+        await withAuth(database.url, async (_auth, db) => {
+          const report = await resealSecrets(db, secretBoxFrom(config));
           console.log(`Re-sealed the secrets of ${report.resealed} rows under SECRETS_KEY; ${report.current} were already.`);
           for (const { table, column, tenantId, id } of report.unreadable) console.log(`  Cannot open ${table}.${column} of ${id} (store ${tenantId}): enter it again`);
           if (report.unreadable.length) {
@@ -179,13 +180,13 @@ async function main(argv: string[]) {
         break;
       }
       case 'migration:run': {
-        const applied = await runMigrations(database.url);
+        const applied = await runMigrations(database.url, APP_SCHEMA);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
         break;
       }
       case 'schema:print': {
         const out = values.out ?? 'schema.gql';
-        await runMigrations(database.url); // the app's jobs and watchers expect the schema
+        await runMigrations(database.url, APP_SCHEMA); // the app's jobs and watchers expect the schema
         const app = await createApp({ config: { ...config, GRAPHQL_SCHEMA_FILE: out, LOG_LEVEL: 'warn' }, databaseUrl: database.url });
         await app.init();
         await app.close();

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { AuthService } from './auth/auth.service';
 import { ConfigError, loadConfig } from './common/config/app-config';
 import { withDevelopmentSecrets } from './common/config/dev-secrets';
+import { APP_SCHEMA } from './app-schema';
 import { resolveDatabase } from './common/database/database-bootstrap';
 import { runMigrations } from './common/database/typeorm-options';
 import { createApp } from './create-app';
@@ -9,7 +10,7 @@ import { createApp } from './create-app';
 async function main() {
   const config = withDevelopmentSecrets(loadConfig(process.env));
   const database = await resolveDatabase(config, (line) => console.log(line));
-  const applied = await runMigrations(database.url);
+  const applied = await runMigrations(database.url, APP_SCHEMA);
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
 
   const app = await createApp({ config, databaseUrl: database.url });

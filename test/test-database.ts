@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { makeThrowawayDir, startEmbeddedPostgres } from '../src/common/database/embedded-postgres';
+import { APP_SCHEMA } from '../src/app-schema';
 import { runMigrations } from '../src/common/database/typeorm-options';
 
 /**
@@ -45,7 +46,7 @@ export async function setUpTestDatabase(): Promise<void> {
   await admin.connect();
   await admin.query(`CREATE DATABASE "${template}"`);
   await admin.end();
-  await runMigrations(withDatabase(serverUrl, template));
+  await runMigrations(withDatabase(serverUrl, template), APP_SCHEMA);
 
   const state: TestDatabaseState = { serverUrl, template, dataDir, prefix };
   writeFileSync(STATE_FILE, JSON.stringify(state));

@@ -1,8 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { GraphQLRequestContext } from '../common/graphql/loaders';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Ctx, RequestContext } from '../common/request-context';
-import { Ticket } from '../tickets/entities/ticket.entity';
 import { AgentsService } from './agents.service';
 import { RequirePermission } from './auth.decorators';
 import { CreateAgentInput, UpdateAgentInput } from './dto/create-agent.input';
@@ -45,17 +43,5 @@ export class AgentsResolver {
   @RequirePermission('tickets:read')
   currentTenant(@Ctx() ctx: RequestContext) {
     return this.auth.findTenant(ctx.tenantId);
-  }
-}
-
-/** Adds `Ticket.assignee`; tickets knows agents only by id. */
-@Resolver(() => Ticket)
-export class TicketAssigneeResolver {
-  constructor(private readonly agentsService: AgentsService) {}
-
-  @ResolveField(() => Agent, { nullable: true })
-  assignee(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
-    if (!ticket.assigneeId) return null;
-    return this.agentsService.loadById(loaders, ticket.tenantId, ticket.assigneeId);
   }
 }

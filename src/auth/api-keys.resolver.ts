@@ -1,9 +1,8 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { DataSource } from 'typeorm';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { notFound } from '../common/errors/domain-error';
 import { Ctx, RequestContext, Role } from '../common/request-context';
-import { Customer } from '../tickets/entities/customer.entity';
 import { RequirePermission } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { CreateApiKeyInput, CreatedApiKey, CustomerToken, CustomerTokenOptions } from './dto/api-key.types';
@@ -15,7 +14,7 @@ export class ApiKeysResolver {
   constructor(
     private readonly auth: AuthService,
     private readonly tokens: TokensService,
-    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
   ) {}
 
   @Query(() => [ApiKey], { description: "The store's keys (prefix only, never the secret)." })
@@ -50,7 +49,8 @@ export class ApiKeysResolver {
     @Args('customerId', { type: () => ID }, ParseUUIDPipe) customerId: string,
     @Args('options', { nullable: true }) options?: CustomerTokenOptions,
   ) {
-    if (!(await this.dataSource.getRepository(Customer).existsBy({ tenantId: ctx.tenantId, id: customerId }))) throw notFound('Customer', customerId);
+    const [customer] = await this.db.read(ctx, (m) => m.query(`SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, customerId]));
+    if (!customer) throw notFound('Customer', customerId);
     return this.tokens.signCustomer(ctx.tenantId, customerId, options?.ttlSeconds ?? 3600);
   }
 }

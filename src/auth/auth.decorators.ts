@@ -2,12 +2,10 @@ import { SetMetadata } from '@nestjs/common';
 import type { ActorType } from '../common/request-context';
 import type { Permission } from './permissions';
 
-export const PUBLIC_KEY = 'rida:public';
 export const PERMISSION_KEY = 'rida:permission';
 export const ACTOR_KEY = 'rida:actor';
 
-/** Reachable without credentials (health, docs, login). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export { PUBLIC_KEY, Public } from '../common/http/public';
 
 /** The permission (scope) a resolver or route needs — any one of several, when given several. Every other handler is closed. */
 export const RequirePermission = (...permissions: [Permission, ...Permission[]]) => SetMetadata(PERMISSION_KEY, permissions);

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { DataSource } from 'typeorm';
+import { AllStores } from '../common/database/all-stores';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { AppConfig } from '../common/config/app-config';
-import { AgentsResolver, TicketAssigneeResolver } from './agents.resolver';
+import { AgentsResolver } from './agents.resolver';
 import { AgentsService } from './agents.service';
 import { ApiKeysResolver } from './api-keys.resolver';
 import { AuthGuard } from './auth.guard';
@@ -29,8 +30,8 @@ import { TokensService } from './tokens.service';
   providers: [
     {
       provide: AuthService,
-      inject: [DataSource, AppConfig],
-      useFactory: (dataSource: DataSource, config: AppConfig) => new AuthService(dataSource, config.API_KEY_CACHE_SECONDS * 1000),
+      inject: [AllStores, TenantTransactions, AppConfig],
+      useFactory: (allStores: AllStores, db: TenantTransactions, config: AppConfig) => new AuthService(allStores, db, config.API_KEY_CACHE_SECONDS * 1000),
     },
     TokensService,
     PrincipalsService,
@@ -39,7 +40,6 @@ import { TokensService } from './tokens.service';
     SessionsService,
     AgentsService,
     AgentsResolver,
-    TicketAssigneeResolver,
     SessionsResolver,
     ApiKeysResolver,
     { provide: APP_GUARD, useClass: AuthGuard },

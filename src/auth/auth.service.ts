@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { AllStores } from '../common/database/all-stores';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { TtlCache } from '../common/ttl-cache';
 import { badInput, conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext, Role } from '../common/request-context';
@@ -57,7 +58,8 @@ export class AuthService {
   private readonly keyCache: TtlCache<string, CachedKey>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
+    private readonly db: TenantTransactions,
     keyCacheMs = 5_000,
   ) {
     this.keyCache = new TtlCache(keyCacheMs);
@@ -68,29 +70,29 @@ export class AuthService {
     if (!isValidTimeZone(timezone)) throw badInput(`Unknown time zone "${timezone}"; use an IANA name such as Asia/Riyadh`, { timezone: ['unknown time zone'] });
     const slug = params.slug ?? slugify(params.name);
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw badInput(`Invalid slug "${slug}": use a-z, 0-9 and -`, { slug: ['invalid slug'] });
-    const repo = this.dataSource.getRepository(Tenant);
-    if (await repo.existsBy({ slug })) throw conflict(`A tenant with slug "${slug}" already exists`);
-    const tenant = repo.create({
-      id: uuidv7(),
-      name: params.name,
-      slug,
-      timezone,
-      defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(),
-      locale: params.locale ?? 'ar',
-    });
-    return repo.save(tenant);
+    // Across stores: a slug names one store among all of them.
+    if (await this.allStores.read((m) => m.existsBy(Tenant, { slug }))) throw conflict(`A tenant with slug "${slug}" already exists`);
+    const id = uuidv7();
+    return this.db.run(id, (m) =>
+      m.save(
+        m.create(Tenant, { id, name: params.name, slug, timezone, defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(), locale: params.locale ?? 'ar' }),
+      ),
+    );
   }
 
   async findTenant(idOrSlug: string): Promise<Tenant> {
-    const repo = this.dataSource.getRepository(Tenant);
-    const isUuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
-    const tenant = await repo.findOneBy(isUuid ? { id: idOrSlug } : { slug: idOrSlug });
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrSlug);
+    const tenant = isUuid
+      ? await this.db.read(idOrSlug, (m) => m.findOneBy(Tenant, { id: idOrSlug }))
+      : // Across stores: a slug is how an operator names a store before it is known.
+        await this.allStores.read((m) => m.findOneBy(Tenant, { slug: idOrSlug }));
     if (!tenant) throw notFound('Tenant', idOrSlug);
     return tenant;
   }
 
   async countTenants(): Promise<number> {
-    return this.dataSource.getRepository(Tenant).count();
+    // Across stores: how many stores there are.
+    return this.allStores.read((m) => m.count(Tenant));
   }
 
   /**
@@ -106,20 +108,19 @@ export class AuthService {
       throw badInput(`The ${role} role cannot grant ${refused.join(', ')}; it grants ${granted.join(', ') || 'nothing'}`, { scopes: refused });
     }
     const generated = generateApiKey();
-    const repo = this.dataSource.getRepository(ApiKey);
-    const apiKey = await repo.save(
-      repo.create({ id: uuidv7(), tenantId, name, role, scopes: [...new Set(chosen)], prefix: generated.prefix, secretHash: generated.secretHash }),
+    const apiKey = await this.db.run(tenantId, (m) =>
+      m.save(m.create(ApiKey, { id: uuidv7(), tenantId, name, role, scopes: [...new Set(chosen)], prefix: generated.prefix, secretHash: generated.secretHash })),
     );
     return { apiKey, key: generated.key };
   }
 
   listApiKeys(tenantId: string): Promise<ApiKey[]> {
-    return this.dataSource.getRepository(ApiKey).find({ where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.db.read(tenantId, (m) => m.find(ApiKey, { where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } }));
   }
 
   /** A new secret with the same name, role and scopes; the old key stops working now. */
   async rotateApiKey(tenantId: string, keyId: string): Promise<{ apiKey: ApiKey; key: string }> {
-    const old = await this.dataSource.getRepository(ApiKey).findOneBy({ tenantId, id: keyId });
+    const old = await this.db.read(tenantId, (m) => m.findOneBy(ApiKey, { tenantId, id: keyId }));
     if (!old || old.revokedAt) throw notFound('API key', keyId);
     await this.revokeApiKey(tenantId, keyId);
     return this.createApiKey(tenantId, old.role, old.name, old.scopes);
@@ -137,7 +138,8 @@ export class AuthService {
     }
 
     const rows: Array<{ id: string; tenant_id: string; role: Role; scopes: string[]; secret_hash: Buffer; timezone: string; default_country: string }> =
-      await this.dataSource.query(
+      // Across stores: a bearer key names its store only through its row, found by the key's prefix.
+      await this.allStores.query(
         `SELECT k.id, k.tenant_id, k.role, k.scopes, k.secret_hash, t.timezone, t.default_country
            FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
           WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
@@ -160,9 +162,8 @@ export class AuthService {
 
   /** Revokes a key; it stops working at once on this instance. */
   async revokeApiKey(tenantId: string, keyId: string): Promise<void> {
-    const result = await this.dataSource.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id',
-      [tenantId, keyId],
+    const result = await this.db.run(tenantId, (m) =>
+      m.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [tenantId, keyId]),
     );
     // TypeORM answers an UPDATE with [rows, rowCount].
     if (result[0].length === 0) throw notFound('API key', keyId);
@@ -174,8 +175,8 @@ export class AuthService {
     const now = Date.now();
     if (now - (this.lastUsedWrites.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWrites.set(keyId, now);
-    void this.dataSource
-      .query('UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId])
+    void this.db
+      .run(tenantId, (m) => m.query('UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId]))
       .catch(() => this.lastUsedWrites.delete(keyId));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import type { RequestContext, Role } from '../common/request-context';
 import { TtlCache } from '../common/ttl-cache';
 import { grantsOf } from './permissions';
@@ -15,7 +15,7 @@ export class PrincipalsService {
   private readonly cache: TtlCache<string, RequestContext | null>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
     config: AppConfig,
   ) {
     this.cache = new TtlCache(config.API_KEY_CACHE_SECONDS * 1000);
@@ -36,10 +36,12 @@ export class PrincipalsService {
   }
 
   private async agentContext(tenantId: string, agentId: string): Promise<RequestContext | undefined> {
-    const [row]: Array<{ role: Role; timezone: string; default_country: string }> = await this.dataSource.query(
-      `SELECT a.role, t.timezone, t.default_country FROM agents a JOIN tenants t ON t.id = a.tenant_id
-        WHERE a.tenant_id = $1 AND a.id = $2 AND a.active`,
-      [tenantId, agentId],
+    const [row]: Array<{ role: Role; timezone: string; default_country: string }> = await this.db.read(tenantId, (m) =>
+      m.query(
+        `SELECT a.role, t.timezone, t.default_country FROM agents a JOIN tenants t ON t.id = a.tenant_id
+          WHERE a.tenant_id = $1 AND a.id = $2 AND a.active`,
+        [tenantId, agentId],
+      ),
     );
     if (!row) return undefined;
     return {
@@ -53,9 +55,8 @@ export class PrincipalsService {
   }
 
   private async customerContext(tenantId: string, customerId: string): Promise<RequestContext | undefined> {
-    const [row]: Array<{ timezone: string; default_country: string }> = await this.dataSource.query(
-      `SELECT t.timezone, t.default_country FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2`,
-      [tenantId, customerId],
+    const [row]: Array<{ timezone: string; default_country: string }> = await this.db.read(tenantId, (m) =>
+      m.query(`SELECT t.timezone, t.default_country FROM customers c JOIN tenants t ON t.id = c.tenant_id WHERE c.tenant_id = $1 AND c.id = $2`, [tenantId, customerId]),
     );
     if (!row) return undefined;
     return {

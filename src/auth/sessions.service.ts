@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
+import { AllStores } from '../common/database/all-stores';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { DomainError, notFound, unauthenticated } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { hashKey } from './api-key-format';
@@ -29,7 +31,8 @@ const opaqueToken = () => randomBytes(32).toString('base64url');
 @Injectable()
 export class SessionsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
+    private readonly db: TenantTransactions,
     private readonly tokens: TokensService,
     private readonly principals: PrincipalsService,
     private readonly config: AppConfig,
@@ -42,7 +45,8 @@ export class SessionsService {
   async login(tenantSlug: string, email: string, password: string, clientIp: string): Promise<Session> {
     const normalisedEmail = email.trim().toLowerCase();
     const subjects = [`account:${tenantSlug}:${normalisedEmail}`, `ip:${clientIp}`];
-    const [{ failures }]: Array<{ failures: number }> = await this.dataSource.query(
+    // Across stores: failures are counted by store slug and client address, before any store is known.
+    const [{ failures }]: Array<{ failures: number }> = await this.allStores.query(
       `SELECT coalesce(max(n), 0)::int AS failures FROM (
          SELECT count(*) AS n FROM login_failures WHERE subject = ANY($1) AND at > now() - interval '1 minute' GROUP BY subject) per_subject`,
       [subjects],
@@ -51,19 +55,23 @@ export class SessionsService {
       throw new DomainError('RATE_LIMITED', 'Too many failed sign-ins; wait a minute and try again');
     }
 
-    const tenant = await this.dataSource.getRepository(Tenant).findOneBy({ slug: tenantSlug });
-    const agent = tenant ? await this.dataSource.getRepository(Agent).findOneBy({ tenantId: tenant.id, email: normalisedEmail, active: true }) : null;
+    // Across stores: signing in names the store by its slug.
+    const tenant = await this.allStores.read((m) => m.findOneBy(Tenant, { slug: tenantSlug }));
+    const agent = tenant ? await this.db.read(tenant.id, (m) => m.findOneBy(Agent, { tenantId: tenant.id, email: normalisedEmail, active: true })) : null;
     if (!(await verifyPassword(agent?.passwordHash ?? null, password)) || !agent) {
-      await this.dataSource.query(`INSERT INTO login_failures (subject) SELECT unnest($1::text[])`, [subjects]);
+      // Across stores: see the count above.
+      await this.allStores.query(`INSERT INTO login_failures (subject) SELECT unnest($1::text[])`, [subjects]);
       throw unauthenticated('Wrong store, email or password');
     }
-    return this.dataSource.transaction((manager) => this.issue(manager, agent, uuidv7()));
+    return this.db.run(agent.tenantId, (manager) => this.issue(manager, agent, uuidv7()));
   }
 
   /** Rotates a refresh token. Presenting one that was already used revokes its whole family. */
   async refresh(refreshToken: string): Promise<Session> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const stored = await manager.findOne(RefreshToken, { where: { tokenHash: hashKey(refreshToken) }, lock: { mode: 'pessimistic_write' } });
+    const tenantId = await this.storeOfRefreshToken(refreshToken);
+    if (!tenantId) throw unauthenticated('The refresh token is invalid or expired');
+    const outcome = await this.db.run(tenantId, async (manager) => {
+      const stored = await manager.findOne(RefreshToken, { where: { tenantId, tokenHash: hashKey(refreshToken) }, lock: { mode: 'pessimistic_write' } });
       if (!stored || stored.revokedAt || stored.expiresAt <= new Date()) return { error: 'The refresh token is invalid or expired' };
       if (stored.usedAt) {
         // Committed, not rolled back with an error: a replayed token means it leaked.
@@ -81,30 +89,39 @@ export class SessionsService {
 
   /** Ends the session the refresh token belongs to. Unknown tokens are ignored (nothing to end). */
   async logout(refreshToken: string): Promise<void> {
-    const stored = await this.dataSource.getRepository(RefreshToken).findOneBy({ tokenHash: hashKey(refreshToken) });
-    if (stored) await this.revokeFamily(this.dataSource.manager, stored.tenantId, stored.familyId);
+    const tenantId = await this.storeOfRefreshToken(refreshToken);
+    if (!tenantId) return;
+    await this.db.run(tenantId, async (manager) => {
+      const stored = await manager.findOneBy(RefreshToken, { tenantId, tokenHash: hashKey(refreshToken) });
+      if (stored) await this.revokeFamily(manager, tenantId, stored.familyId);
+    });
   }
 
   async changePassword(ctx: RequestContext, currentPassword: string, newPassword: string): Promise<void> {
-    const agent = await this.dataSource.getRepository(Agent).findOneByOrFail({ tenantId: ctx.tenantId, id: ctx.actor.id! });
+    const agent = await this.db.read(ctx, (m) => m.findOneByOrFail(Agent, { tenantId: ctx.tenantId, id: ctx.actor.id! }));
     if (!(await verifyPassword(agent.passwordHash, currentPassword))) {
       throw new DomainError('BAD_USER_INPUT', 'The current password is wrong', { currentPassword: ['wrong password'] });
     }
-    await this.setPassword(agent, newPassword);
+    await this.db.run(ctx, (manager) => this.setPassword(agent, newPassword, manager));
   }
 
   /** An admin issues a single-use reset token and gives it to the agent (email delivery comes with the email channel). */
   async createPasswordReset(ctx: RequestContext, agentId: string): Promise<{ token: string; expiresAt: Date }> {
-    if (!(await this.dataSource.getRepository(Agent).existsBy({ tenantId: ctx.tenantId, id: agentId }))) throw notFound('Agent', agentId);
     const token = opaqueToken();
     const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_MS);
-    await this.dataSource.getRepository(PasswordReset).insert({ tenantId: ctx.tenantId, id: uuidv7(), agentId, tokenHash: hashKey(token), expiresAt });
+    await this.db.run(ctx, async (m) => {
+      if (!(await m.existsBy(Agent, { tenantId: ctx.tenantId, id: agentId }))) throw notFound('Agent', agentId);
+      await m.insert(PasswordReset, { tenantId: ctx.tenantId, id: uuidv7(), agentId, tokenHash: hashKey(token), expiresAt });
+    });
     return { token, expiresAt };
   }
 
   async resetPassword(token: string, newPassword: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const reset = await manager.findOne(PasswordReset, { where: { tokenHash: hashKey(token), usedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+    // Across stores: a reset token names its store only through its row, found by the token's hash.
+    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM password_resets WHERE token_hash = $1`, [hashKey(token)]);
+    if (!found) throw unauthenticated('The reset token is invalid, used or expired');
+    await this.db.run(found.tenant_id, async (manager) => {
+      const reset = await manager.findOne(PasswordReset, { where: { tenantId: found.tenant_id, tokenHash: hashKey(token), usedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!reset || reset.expiresAt <= new Date()) throw unauthenticated('The reset token is invalid, used or expired');
       await manager.update(PasswordReset, { tenantId: reset.tenantId, id: reset.id }, { usedAt: new Date() });
       const agent = await manager.findOneByOrFail(Agent, { tenantId: reset.tenantId, id: reset.agentId });
@@ -113,7 +130,7 @@ export class SessionsService {
   }
 
   /** Sets a password and signs the agent out everywhere else. */
-  async setPassword(agent: Agent, password: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async setPassword(agent: Agent, password: string, manager: EntityManager): Promise<void> {
     await manager.update(Agent, { tenantId: agent.tenantId, id: agent.id }, { passwordHash: await hashPassword(password) });
     await manager.update(RefreshToken, { tenantId: agent.tenantId, agentId: agent.id, revokedAt: IsNull() }, { revokedAt: new Date() });
     this.principals.forgetAgent(agent.tenantId, agent.id);
@@ -131,6 +148,12 @@ export class SessionsService {
     });
     const access = this.tokens.signAgentAccess(agent.tenantId, agent.id, agent.role);
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, agent };
+  }
+
+  /** Across stores: a refresh token names its store only through its row, found by the token's hash. */
+  private async storeOfRefreshToken(refreshToken: string): Promise<string | undefined> {
+    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM refresh_tokens WHERE token_hash = $1`, [hashKey(refreshToken)]);
+    return found?.tenant_id;
   }
 
   private async revokeFamily(manager: EntityManager, tenantId: string, familyId: string) {

@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
 import { SecretBox, SecretUnreadable } from '../common/crypto/secret-box';
+import type { AllStores } from '../common/database/all-stores';
+import type { TenantTransactions } from '../common/database/tenant-transactions';
 import { mailboxSecretLabel } from './email/mailboxes.service';
 import { channelSecretLabel } from './messaging/messaging-channels.service';
 import { secretLabel as webhookSecretLabel } from './webhooks/webhooks.service';
@@ -30,14 +31,14 @@ export interface ResealReport {
  * Cross-store by nature (an operator's command): the rows are listed over all stores, then each is
  * changed as the app role inside its own store.
  */
-export async function resealSecrets(dataSource: DataSource, box: SecretBox): Promise<ResealReport> {
+export async function resealSecrets({ allStores, tenants }: { allStores: AllStores; tenants: TenantTransactions }, box: SecretBox): Promise<ResealReport> {
   const report: ResealReport = { resealed: 0, current: 0, unreadable: [] };
   for (const table of [...new Set(SEALED_COLUMNS.map((c) => c.table))]) {
     const columns = SEALED_COLUMNS.filter((c) => c.table === table);
-    const rows: Array<{ tenant_id: string; id: string }> = await dataSource.query(`SELECT tenant_id, id FROM ${table} ORDER BY tenant_id, id`);
+    // Across stores: an operator's command lists every store's rows, then changes each as its store.
+    const rows: Array<{ tenant_id: string; id: string }> = await allStores.query(`SELECT tenant_id, id FROM ${table} ORDER BY tenant_id, id`);
     for (const { tenant_id: tenantId, id } of rows) {
-      await dataSource.transaction(async (m) => {
-        await m.query(`SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+      await tenants.run(tenantId, async (m) => {
         const [row] = await m.query(`SELECT ${columns.map((c) => c.column).join(', ')} FROM ${table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id]);
         if (!row) return; // removed meanwhile
         const changed: Array<[string, Buffer]> = [];

@@ -1,9 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppConfig } from './config/app-config';
 import { SecretBox, secretBoxFrom } from './crypto/secret-box';
+import { AllStores } from './database/all-stores';
 import { TenantTransactions } from './database/tenant-transactions';
 import { TransactionHooks } from './database/transaction-hooks';
 import { StoreSettingsCache } from './cache/store-settings-cache';
@@ -13,19 +11,20 @@ import { OutboundGuard } from './net/outbound-guard';
 import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
 
-/** Config, the secret box, tenant transactions, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
+/** Config, the secret box, tenant transactions and the cross-store door, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
 @Module({})
 export class CommonModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: AppConfig, useValue: config }, { provide: SecretBox, useFactory: () => secretBoxFrom(config) }, TenantTransactions, {
+      providers: [{ provide: AppConfig, useValue: config }, { provide: SecretBox, useFactory: () => secretBoxFrom(config) }, TenantTransactions, AllStores, {
           provide: PUB_SUB,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => createEventBus(config.REDIS_URL, (dataSource.driver as PostgresDriver).master as Pool),
+          inject: [AllStores],
+          // The event bus listens on a connection of its own (LISTEN/NOTIFY), configured as the pool's.
+          useFactory: (allStores: AllStores) => createEventBus(config.REDIS_URL, allStores.pool()),
         }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
-      exports: [AppConfig, SecretBox, TenantTransactions, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
+      exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
     };
   }
 }

@@ -60,7 +60,6 @@ export const Ctx = createParamDecorator((_data: unknown, context: ExecutionConte
  * A JSON object stored in a jsonb column. `any` values because TypeORM's insert typing rejects
  * `unknown` inside jsonb; GraphQL's JSON scalar and class-validator bound what arrives.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type JsonObject = Record<string, any>;
 
 /** For work no caller asked for (sweeps, queues, survey answers): one store, acting as SYSTEM. */

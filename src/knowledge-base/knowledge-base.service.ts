@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { definedFields } from '../common/defined-fields';
 import { badInput, conflict, notFound } from '../common/errors/domain-error';
@@ -50,7 +51,7 @@ export class KnowledgeBaseService {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     cache: StoreSettingsCache,
   ) {
     this.cachedSettings = cache.region('knowledge-base-settings');
@@ -246,7 +247,8 @@ export class KnowledgeBaseService {
   async tenantBySlug(slug: string): Promise<{ id: string; timezone: string; country: string }> {
     const cached = this.tenants.get(slug);
     if (cached) return cached;
-    const [row]: Array<{ id: string; timezone: string; country: string }> = await this.dataSource.query(
+    // Across stores: a help centre's public address names its store by slug.
+    const [row]: Array<{ id: string; timezone: string; country: string }> = await this.allStores.query(
       `SELECT id, timezone, default_country AS country FROM tenants WHERE slug = $1`,
       [slug],
     );

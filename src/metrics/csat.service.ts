@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager, IsNull, MoreThan } from 'typeorm';
+import { EntityManager, IsNull, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
+import { AllStores } from '../common/database/all-stores';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { RequestContext, systemContext } from '../common/request-context';
@@ -27,7 +28,7 @@ export class CsatService implements OnModuleInit {
   constructor(
     private readonly listeners: TicketListeners,
     private readonly tickets: TicketsService,
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     private readonly db: TenantTransactions,
     private readonly config: AppConfig,
   ) {}
@@ -145,8 +146,9 @@ export class CsatService implements OnModuleInit {
     if (!id || !signature || signature.length !== expected.length || !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))) {
       throw notFound('Survey');
     }
-    // Public and cross-store by nature: found by its signed id with the owner connection.
-    const survey = await this.dataSource.getRepository(CsatSurvey).findOneBy({ id });
+    // Across stores: a public link names its survey by the signed id alone; the survey then says its store.
+    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM csat_surveys WHERE id = $1`, [id]);
+    const survey = found && (await this.db.read(found.tenant_id, (m) => m.findOneBy(CsatSurvey, { tenantId: found.tenant_id, id })));
     if (!survey) throw notFound('Survey');
     return survey;
   }

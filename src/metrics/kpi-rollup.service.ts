@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
+import { AllStores } from '../common/database/all-stores';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { PeriodicTask } from '../common/periodic-task';
 import { KPI_COUNT_KEYS } from './kpi-formulas';
 
@@ -28,7 +29,8 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
+    private readonly db: TenantTransactions,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -54,7 +56,8 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private foldBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    // Across stores: the deltas of every store wait in one queue, folded in batches by one instance at a time.
+    return this.allStores.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked`, [FOLD_LOCK]);
       if (!locked) return 0;
       const [{ folded }] = await manager.query(
@@ -78,7 +81,7 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
   }
 
   rebuild(tenantId: string): Promise<void> {
-    return rebuildKpiRollups(this.dataSource, tenantId);
+    return rebuildKpiRollups(this.db, tenantId);
   }
 }
 
@@ -86,8 +89,8 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
  * Recomputes one store's rollups from its tickets (after a bulk load with capture off, or if the
  * store's time zone ever changes). Takes the fold lock so no batch interleaves.
  */
-export async function rebuildKpiRollups(dataSource: DataSource, tenantId: string): Promise<void> {
-  await dataSource.transaction(async (manager) => {
+export async function rebuildKpiRollups(db: TenantTransactions, tenantId: string): Promise<void> {
+  await db.run(tenantId, async (manager) => {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [FOLD_LOCK]);
     for (const table of ['kpi_deltas', 'kpi_daily', 'kpi_daily_histograms']) await manager.query(`DELETE FROM ${table} WHERE tenant_id = $1`, [tenantId]);
     const facts = `SELECT ROW(t.tenant_id, 0::bigint, 1::smallint, f.*)::kpi_deltas AS d

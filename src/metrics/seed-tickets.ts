@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { AllStores } from '../common/database/all-stores';
 import { v7 as uuidv7 } from 'uuid';
 import { insertRows } from '../common/database/insert-rows';
 import { extractKeywords } from '../common/text/keywords';
@@ -85,7 +85,11 @@ function randomSource(seed: number) {
   };
 }
 
-export async function seedTickets(dataSource: DataSource, options: SeedOptions): Promise<void> {
+/**
+ * Demo and benchmark history for one store, written through the cross-store door: bulk loading
+ * (KPI capture off, ANALYZE as the table grows) is owner work, like migrations.
+ */
+export async function seedTickets(allStores: AllStores, options: SeedOptions): Promise<void> {
   const random = randomSource(options.seed ?? 42);
   const now = (options.now ?? new Date()).getTime();
   const start = now - options.days * 86_400_000;
@@ -93,17 +97,17 @@ export async function seedTickets(dataSource: DataSource, options: SeedOptions):
 
   // The same teams and agents on every run into a store (inserted once, then looked up).
   await insertRows(
-    dataSource,
+    allStores,
     'teams',
     TEAMS.map(([name, categories]) => ({ tenant_id: tenantId, id: uuidv7(), name, categories, assignment_strategy: 'LEAST_LOADED' })),
     true,
   );
-  const teams: Array<{ id: string; categories: string[] }> = await dataSource.query(`SELECT id, categories FROM teams WHERE tenant_id = $1 AND name = ANY($2)`, [
+  const teams: Array<{ id: string; categories: string[] }> = await allStores.query(`SELECT id, categories FROM teams WHERE tenant_id = $1 AND name = ANY($2)`, [
     tenantId,
     TEAMS.map(([name]) => name),
   ]);
   await insertRows(
-    dataSource,
+    allStores,
     'agents',
     Array.from({ length: 30 }, (_, i) => ({
       tenant_id: tenantId,
@@ -115,7 +119,7 @@ export async function seedTickets(dataSource: DataSource, options: SeedOptions):
     })),
     true,
   );
-  const agents: Array<{ id: string; skills: string[] }> = await dataSource.query(`SELECT id, skills FROM agents WHERE tenant_id = $1 AND email LIKE '%@seed.rida.test'`, [tenantId]);
+  const agents: Array<{ id: string; skills: string[] }> = await allStores.query(`SELECT id, skills FROM agents WHERE tenant_id = $1 AND email LIKE '%@seed.rida.test'`, [tenantId]);
   const teamOf = (category: string) => teams.find((t) => t.categories.includes(category))!;
   const agentsByCategory = new Map<string, typeof agents>();
   for (const agent of agents) for (const c of agent.skills) agentsByCategory.set(c, [...(agentsByCategory.get(c) ?? []), agent]);
@@ -129,11 +133,11 @@ export async function seedTickets(dataSource: DataSource, options: SeedOptions):
       name: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`,
       tier: random.weighted([['STANDARD', 80], ['SILVER', 10], ['GOLD', 7], ['VIP', 3]] as const)[0],
     }));
-    await insertRows(dataSource, 'customers', rows);
+    await insertRows(allStores, 'customers', rows);
     for (const row of rows) customerIds.push(row.id);
   }
 
-  const [{ last }] = await dataSource.query(`SELECT coalesce(max(number), 1000) AS last FROM tickets WHERE tenant_id = $1`, [tenantId]);
+  const [{ last }] = await allStores.query(`SELECT coalesce(max(number), 1000) AS last FROM tickets WHERE tenant_id = $1`, [tenantId]);
   let number = Number(last);
   let orders = 0;
   for (let offset = 0; offset < options.tickets; offset += BATCH) {
@@ -202,15 +206,15 @@ export async function seedTickets(dataSource: DataSource, options: SeedOptions):
         updated_at: new Date(solvedAt ?? createdAt).toISOString(),
       });
     }
-    await dataSource.transaction(async (manager) => {
+    await allStores.transaction(async (manager) => {
       await manager.query(`SELECT set_config('rida.kpi_capture', 'off', true)`);
       await insertRows(manager, 'tickets', rows);
     });
     // Fresh statistics as the table grows, so cached plans (the order trigger's lookup) use indexes.
-    if (offset % (BATCH * 20) === 0) await dataSource.query(`ANALYZE tickets`);
+    if (offset % (BATCH * 20) === 0) await allStores.query(`ANALYZE tickets`);
     options.onProgress?.(offset + count);
   }
-  await dataSource.query(
+  await allStores.query(
     `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, $2)`,
     [tenantId, number],
   );

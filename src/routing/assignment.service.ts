@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../common/config/app-config';
+import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { RequestContext, systemContext } from '../common/request-context';
 import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';
@@ -33,7 +34,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
   constructor(
     private readonly listeners: TicketListeners,
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     private readonly config: AppConfig,
   ) {}
 
@@ -145,23 +146,38 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
 
   /**
    * Teams that ask for it take back the NEW and OPEN tickets of agents who went OFFLINE; the drain
-   * below then hands them to colleagues. Cross-store system work, as the owner role.
+   * below then hands them to colleagues.
    */
   async releaseOffline(): Promise<number> {
-    // One transaction: the release and its audit events (and their webhooks) commit together.
-    return this.dataSource.transaction(async (manager) => {
-      const [released]: [Array<{ tenant_id: string; id: string; agent_id: string }>, number] = await manager.query(
+    // Across stores: the sweep finds which stores have tickets to take back; each store's release is its own.
+    const stores: Array<{ tenant_id: string }> = await this.allStores.query(
+      `SELECT DISTINCT t.tenant_id FROM tickets t
+         JOIN teams tm ON tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
+         JOIN agents a ON a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
+        WHERE t.status IN ('NEW','OPEN')`,
+    );
+    let total = 0;
+    for (const { tenant_id: tenantId } of stores) total += await this.releaseOfflineOf(tenantId);
+    return total;
+  }
+
+  /** One transaction: the release and its audit events (and their webhooks) commit together; a concurrent sweep finds the tickets already released. */
+  private releaseOfflineOf(tenantId: string): Promise<number> {
+    return this.db.run(tenantId, async (manager) => {
+      const [released]: [Array<{ id: string; agent_id: string }>, number] = await manager.query(
         `UPDATE tickets t SET assignee_id = NULL, updated_at = now()
            FROM teams tm, agents a
-          WHERE tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
+          WHERE t.tenant_id = $1
+            AND tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
             AND a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
             AND t.status IN ('NEW','OPEN')
-          RETURNING t.tenant_id, t.id, a.id AS agent_id`,
+          RETURNING t.id, a.id AS agent_id`,
+        [tenantId],
       );
       await insertTicketEvents(
         manager,
         SYSTEM_ACTOR,
-        released.map((r) => ({ tenantId: r.tenant_id, ticketId: r.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } })),
+        released.map((r) => ({ tenantId, ticketId: r.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: r.agent_id, to: null, reason: 'AGENT_OFFLINE' } })),
       );
       return released.length;
     });
@@ -170,7 +186,8 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
   /** Every team with waiting tickets and an automatic strategy gets a turn (agents who came online). */
   async drainAll(): Promise<number> {
     await this.releaseOffline();
-    const teams: Array<{ tenant_id: string; team_id: string }> = await this.dataSource.query(
+    // Across stores: the sweep finds the teams with waiting tickets in every store; each team is drained as its store.
+    const teams: Array<{ tenant_id: string; team_id: string }> = await this.allStores.query(
       `SELECT DISTINCT w.tenant_id, w.team_id FROM tickets w
          JOIN teams t ON t.tenant_id = w.tenant_id AND t.id = w.team_id AND t.assignment_strategy <> 'MANUAL'
         WHERE w.assignee_id IS NULL AND w.team_id IS NOT NULL AND w.status IN ('NEW','OPEN')`,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { AllStores } from '../common/database/all-stores';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { AppConfig } from '../common/config/app-config';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
@@ -43,7 +44,7 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     private readonly settings: SlaSettingsService,
     private readonly config: AppConfig,
     @Inject(PUB_SUB) private readonly events: EventBus,
@@ -63,7 +64,10 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
     const totals: SweepTotals = { checked: 0, warned: 0, breached: 0 };
     for (;;) {
       const alerts: SlaAlert[] = [];
-      const claimed = await this.dataSource.transaction(async (manager) => {
+      // Across stores: the most overdue tickets of every store are claimed together (FOR UPDATE SKIP
+      // LOCKED, so instances share the work and each warning or breach fires once); each store's
+      // tickets are then processed as that store, in the claim's transaction.
+      const claimed = await this.allStores.transaction(async (manager, asStore) => {
         const tickets = await manager
           .createQueryBuilder(Ticket, 't')
           .where('t.sla_next_check_at <= :now', { now })
@@ -72,7 +76,11 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .getMany();
-        for (const ticket of tickets) await this.process(manager, ticket, now, totals, alerts);
+        for (const [tenantId, ofStore] of byStore(tickets)) {
+          await asStore(tenantId, async (storeManager) => {
+            for (const ticket of ofStore) await this.process(storeManager, ticket, now, totals, alerts);
+          });
+        }
         return tickets.length;
       });
       // Published and counted only once the events are committed.
@@ -129,4 +137,15 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
     }
     return events;
   }
+}
+
+/** The tickets of each store, in claim order. */
+function byStore(tickets: Ticket[]): Map<string, Ticket[]> {
+  const stores = new Map<string, Ticket[]>();
+  for (const ticket of tickets) {
+    const ofStore = stores.get(ticket.tenantId);
+    if (ofStore) ofStore.push(ticket);
+    else stores.set(ticket.tenantId, [ticket]);
+  }
+  return stores;
 }

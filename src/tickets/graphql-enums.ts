@@ -1,10 +1,10 @@
 import { registerEnumType } from '@nestjs/graphql';
-import { AuthorType, Channel, CustomerTier, DeliveryStatus, IdentityKind, SlaHealth, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import '../common/graphql/shared-enums';
+import { AuthorType, Channel, CustomerTier, DeliveryStatus, IdentityKind, SlaHealth, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 
 registerEnumType(TicketStatus, { name: 'TicketStatus', description: 'NEW → OPEN ⇄ PENDING/ON_HOLD → SOLVED → CLOSED' });
 registerEnumType(TicketPriority, { name: 'TicketPriority' });
 registerEnumType(Channel, { name: 'Channel' });
-registerEnumType(TicketCategory, { name: 'TicketCategory' });
 registerEnumType(AuthorType, { name: 'AuthorType' });
 registerEnumType(IdentityKind, { name: 'IdentityKind' });
 registerEnumType(CustomerTier, { name: 'CustomerTier' });

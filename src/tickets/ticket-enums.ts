@@ -29,16 +29,7 @@ export enum Channel {
   COMMENT = 'COMMENT',
 }
 
-export enum TicketCategory {
-  PAYMENT = 'PAYMENT',
-  SHIPPING = 'SHIPPING',
-  TECHNICAL = 'TECHNICAL',
-  RETURNS = 'RETURNS',
-  PRE_SALES = 'PRE_SALES',
-  PRODUCT = 'PRODUCT',
-  ACCOUNT = 'ACCOUNT',
-  GENERAL = 'GENERAL',
-}
+export { TicketCategory } from '../common/ticket-category';
 
 export enum AuthorType {
   CUSTOMER = 'CUSTOMER',

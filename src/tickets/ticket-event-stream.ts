@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { AllStores } from '../common/database/all-stores';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
@@ -52,12 +53,13 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
   private readonly logger = new Logger(TicketEventStream.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     @Inject(PUB_SUB) private readonly bus: EventBus,
   ) {}
 
   onModuleInit() {
-    this.dataSource.subscribers.push(this);
+    // Across stores: every transaction's commit, whichever store it wrote for, carries its events out.
+    this.allStores.watchTransactions(this);
   }
 
   onCommitting(hook: CommittingHook): void {

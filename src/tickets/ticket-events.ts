@@ -1,4 +1,4 @@
-import { EntityManager, QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
 import type { JsonObject, RequestContext } from '../common/request-context';
@@ -15,6 +15,9 @@ export interface NewTicketEvent {
 }
 
 const UNCOMMITTED = 'rida.uncommittedTicketEvents';
+
+/** A manager's open transaction, as TypeORM tracks it: where the events wait for its end. */
+type Transaction = NonNullable<EntityManager['queryRunner']>;
 
 /**
  * The one way audit events are written, by tickets and by the modules acting on tickets (SLA,
@@ -52,7 +55,7 @@ export function ticketEventsStatement(manager: EntityManager, actor: RequestCont
 }
 
 /** How deep the runner's transaction is (1: outermost; more inside savepoints). TypeORM keeps it protected. */
-export function transactionDepth(runner: QueryRunner): number {
+export function transactionDepth(runner: Transaction): number {
   return (runner as unknown as { transactionDepth: number }).transactionDepth;
 }
 
@@ -62,12 +65,12 @@ interface UncommittedEvent {
 }
 
 /** The events written in this transaction so far, oldest first (for TicketEventStream). */
-export function uncommittedTicketEvents(runner: QueryRunner): TicketEvent[] {
+export function uncommittedTicketEvents(runner: Transaction): TicketEvent[] {
   return (((runner.data as Record<string, unknown>)[UNCOMMITTED] ?? []) as UncommittedEvent[]).map((e) => e.event);
 }
 
 /** Forgets what a rolled-back transaction (or savepoint) wrote; returns what a committed one wrote. */
-export function takeTicketEvents(runner: QueryRunner, outcome: 'committed' | 'rolled back'): TicketEvent[] {
+export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'rolled back'): TicketEvent[] {
   const data = runner.data as Record<string, unknown>;
   const pending = (data[UNCOMMITTED] ?? []) as UncommittedEvent[];
   if (outcome === 'rolled back') {

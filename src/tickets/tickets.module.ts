@@ -6,6 +6,7 @@ import { PortalTicketConnection } from './dto/portal.types';
 import { TicketConnection } from './dto/ticket-payloads';
 import { PortalResolver } from './portal.resolver';
 import { TicketsResolver } from './tickets.resolver';
+import { TicketAssigneeResolver } from './ticket-assignee.resolver';
 import { TicketListeners } from './ticket-listeners';
 import { TicketEventStream } from './ticket-event-stream';
 import { TicketSubscriptionsResolver } from './ticket-subscriptions.resolver';
@@ -36,6 +37,7 @@ import { ImportJobsResolver } from './import/import-jobs.resolver';
     TicketSubscriptionsResolver,
     CustomersService,
     TicketsResolver,
+    TicketAssigneeResolver,
     ConnectionCountResolver(TicketConnection),
     ConnectionCountResolver(TicketSearchResultConnection),
     CustomersResolver,

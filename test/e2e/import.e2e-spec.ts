@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { TenantTransactions } from '../../src/common/database/tenant-transactions';
 import { TicketImporter } from '../../src/tickets/import/ticket-importer';
 import { arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
 
@@ -20,7 +21,7 @@ describe('import from another help desk', () => {
     t = await TestApp.start();
     store = await t.createTenant('متجر الأناقة');
     other = await t.createTenant();
-    importer = () => new TicketImporter(t.app.get(DataSource));
+    importer = () => new TicketImporter(t.app.get(TenantTransactions));
   });
   afterAll(() => t.close());
 

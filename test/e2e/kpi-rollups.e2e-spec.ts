@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { AllStores } from '../../src/common/database/all-stores';
+import { TenantTransactions } from '../../src/common/database/tenant-transactions';
 import { systemContext } from '../../src/common/request-context';
 import { FrictionDimension, FrictionRank, KpiFilterInput, KpiGroupBy } from '../../src/metrics/dto/kpi.types';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../src/tickets/ticket-enums';
@@ -27,8 +29,8 @@ describe('KPI rollups', () => {
     ds = t.app.get(DataSource);
     kpis = t.app.get(KpisService);
     rollups = t.app.get(KpiRollupService);
-    await seedTickets(ds, { tenantId: store.id, tickets: 3000, days: 60, now: NOW, seed: 7 });
-    await rebuildKpiRollups(ds, store.id);
+    await seedTickets(t.app.get(AllStores), { tenantId: store.id, tickets: 3000, days: 60, now: NOW, seed: 7 });
+    await rebuildKpiRollups(t.app.get(TenantTransactions), store.id);
     // Life goes on after the rollup: reassignments, solves, reopens, recategorised and retagged
     // tickets, a changed creation time, CSAT answers, deleted tickets. Half of it gets folded.
     const change = async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { TenantTransactions } from '../../src/common/database/tenant-transactions';
 import { TicketImporter } from '../../src/tickets/import/ticket-importer';
 import { ADD_MESSAGE, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
@@ -121,7 +121,7 @@ describe('ticket search', () => {
       }),
     );
     writeFileSync(join(dir, 'history.jsonl'), lines.join('\n'));
-    expect(await new TicketImporter(t.app.get(DataSource)).run(history.id, join(dir, 'history.jsonl'))).toMatchObject({ ticketsImported: 1200 });
+    expect(await new TicketImporter(t.app.get(TenantTransactions)).run(history.id, join(dir, 'history.jsonl'))).toMatchObject({ ticketsImported: 1200 });
 
     const all = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', first: 20 })).searchTickets;
     expect(all.totalCount).toBe(1200);

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsNotBlank } from '../../tickets/dto/validators';
+import { IsNotBlank } from '../../common/validators';
 import { ApiKey } from '../entities/api-key.entity';
 import { KEY_ROLES, SCOPES } from '../permissions';
 

@@ -1,8 +1,8 @@
 import { Field, InputType, Int, PartialType, OmitType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import '../../tickets/graphql-enums';
-import { TicketCategory } from '../../tickets/ticket-enums';
-import { IsNotBlank } from '../../tickets/dto/validators';
+import '../../common/graphql/shared-enums';
+import { TicketCategory } from '../../common/ticket-category';
+import { IsNotBlank } from '../../common/validators';
 import { AgentRole, Availability } from '../entities/agent.entity';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 

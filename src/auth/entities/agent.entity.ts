@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import '../../tickets/graphql-enums';
-import { TicketCategory } from '../../tickets/ticket-enums';
+import '../../common/graphql/shared-enums';
+import { TicketCategory } from '../../common/ticket-category';
 
 export enum AgentRole {
   ADMIN = 'admin',

@@ -5,7 +5,7 @@ import { RequirePermission } from '../../auth/auth.decorators';
 import { badInput } from '../../common/errors/domain-error';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { PortalTicket } from '../../tickets/dto/portal.types';
-import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 import { LiveChatService } from './live-chat.service';
 
 @InputType()

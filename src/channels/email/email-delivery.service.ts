@@ -2,8 +2,9 @@ import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common
 import { PinoLogger } from 'nestjs-pino';
 import nodemailer, { Transporter } from 'nodemailer';
 import type PgBoss from 'pg-boss';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SecretUnreadable } from '../../common/crypto/secret-box';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
@@ -33,7 +34,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
   private readonly transports = new Map<string, { version: number; transport: Transporter }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
     private readonly listeners: TicketListeners,
     private readonly jobs: JobQueue,
     private readonly mailboxes: MailboxesService,
@@ -92,24 +93,26 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
   /** The job: one attempt to hand the message to the mailbox's SMTP server. */
   async deliver(job: PgBoss.JobWithMetadata<SendJob>): Promise<void> {
     const { tenantId, messageId } = job.data;
-    const [row] = await this.dataSource.query(
+    const [row] = await this.db.read(tenantId, (m) => m.query(
       `SELECT m.body, m.author_type, m.external_id, m.delivery_status, m.mailbox_id, m.created_at, t.id AS ticket_id, t.number, t.subject,
               (SELECT ci.value FROM customer_identities ci WHERE ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id AND ci.kind = 'EMAIL'
                 ORDER BY ci.created_at LIMIT 1) AS customer_email, c.name AS customer_name
          FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
         WHERE m.tenant_id = $1 AND m.id = $2`,
       [tenantId, messageId],
-    );
+    ));
     if (!row || row.delivery_status !== DeliveryStatus.QUEUED) return; // already settled (a repeated job)
-    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ tenantId, id: row.mailbox_id });
+    const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: row.mailbox_id }));
     if (!mailbox) return this.fail(tenantId, row.ticket_id, messageId, 'The mailbox was removed');
     if (!row.customer_email) return this.fail(tenantId, row.ticket_id, messageId, 'The customer has no email address');
 
     // The thread so far, oldest first: what the customer's mail client threads on.
-    const earlier: Array<{ external_id: string; author_type: string }> = await this.dataSource.query(
-      `SELECT external_id, author_type FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND channel = 'EMAIL' AND external_id IS NOT NULL
-          AND created_at < $3 AND id <> $4 ORDER BY created_at`,
-      [tenantId, row.ticket_id, row.created_at, messageId],
+    const earlier: Array<{ external_id: string; author_type: string }> = await this.db.read(tenantId, (m) =>
+      m.query(
+        `SELECT external_id, author_type FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND channel = 'EMAIL' AND external_id IS NOT NULL
+            AND created_at < $3 AND id <> $4 ORDER BY created_at`,
+        [tenantId, row.ticket_id, row.created_at, messageId],
+      ),
     );
     const references = earlier.map((m) => m.external_id).slice(-20);
     const inReplyTo = [...earlier].reverse().find((m) => m.author_type === AuthorType.CUSTOMER)?.external_id ?? references[references.length - 1];
@@ -134,16 +137,17 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       const unreadable = error instanceof SecretUnreadable;
       const refusedLogin = unreadable || (error as { code?: string }).code === 'EAUTH';
       const reason = unreadable ? error.message : refusedLogin ? smtpLoginError(mailbox, error) : error instanceof Error ? error.message : String(error);
-      if (refusedLogin) await this.dataSource.query(`UPDATE mailboxes SET last_send_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]);
+      if (refusedLogin) {
+        await this.db.run(tenantId, (m) => m.query(`UPDATE mailboxes SET last_send_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]));
+      }
       if ((!refusedLogin && code !== undefined && code >= 500) || job.retryCount >= RETRY_LIMIT) return this.fail(tenantId, row.ticket_id, messageId, reason);
-      await this.dataSource.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
+      await this.db.run(tenantId, (m) => m.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]));
       throw error; // retried with back-off
     }
-    await this.dataSource.query(`UPDATE messages SET delivery_status = 'SENT', delivered_at = now(), delivery_error = NULL WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      messageId,
-    ]);
-    if (mailbox.lastSendError) await this.dataSource.query(`UPDATE mailboxes SET last_send_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id]);
+    await this.db.run(tenantId, async (m) => {
+      await m.query(`UPDATE messages SET delivery_status = 'SENT', delivered_at = now(), delivery_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId]);
+      if (mailbox.lastSendError) await m.query(`UPDATE mailboxes SET last_send_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id]);
+    });
   }
 
   /** A permanent failure: on the message, in the audit timeline and as a note for the agents. */

@@ -5,9 +5,11 @@ import { simpleParser, ParsedMail } from 'mailparser';
 import { PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
+import { AllStores } from '../../common/database/all-stores';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { JsonObject, RequestContext } from '../../common/request-context';
@@ -59,7 +61,8 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   );
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
+    private readonly allStores: AllStores,
     private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
     private readonly sla: SlaSettingsService,
@@ -86,29 +89,29 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
 
   /** Polls every active mailbox of every store once. */
   async pollAll(): Promise<void> {
-    const active: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM mailboxes WHERE active ORDER BY last_polled_at NULLS FIRST`);
+    // Across stores: one poller serves every store's mailboxes; each poll then works for its mailbox's store.
+    const active: Array<{ id: string }> = await this.allStores.query(`SELECT id FROM mailboxes WHERE active ORDER BY last_polled_at NULLS FIRST`);
     for (const { id } of active) await this.poll(id);
   }
 
   /** One pass over a mailbox's new mail; returns what happened to each message (nothing if another instance holds it). */
   async poll(mailboxId: string, options: { afterCommit?: (uid: number) => void } = {}): Promise<IngestOutcome[]> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    // Across instances: one of them polls a mailbox at a time.
+    const lock = await this.allStores.tryLock(`mailbox:${mailboxId}`);
+    if (!lock) return [];
     try {
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('mailbox:' || $1)) AS locked`, [mailboxId]);
-      if (!locked) return [];
-      try {
-        return await this.pollLocked(mailboxId, options);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('mailbox:' || $1))`, [mailboxId]);
-      }
+      return await this.pollLocked(mailboxId, options);
     } finally {
-      await runner.release();
+      await lock.release();
     }
   }
 
   private async pollLocked(mailboxId: string, options: { afterCommit?: (uid: number) => void }): Promise<IngestOutcome[]> {
-    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id: mailboxId });
+    // Across stores: a mailbox is named by its id alone (the poller's list, an IDLE watch); from here on its store is known.
+    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM mailboxes WHERE id = $1`, [mailboxId]);
+    if (!found) return [];
+    const tenantId = found.tenant_id;
+    const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: mailboxId }));
     if (!mailbox?.active) return [];
     const outcomes: IngestOutcome[] = [];
     let client: ImapFlow | undefined;
@@ -123,7 +126,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
         if (uidValidity !== mailbox.uidValidity) {
           // A new UIDVALIDITY renumbers the folder: start over; Message-IDs keep what is stored from repeating.
           lastUid = 0;
-          await this.dataSource.query(`UPDATE mailboxes SET uid_validity = $2, last_uid = 0 WHERE id = $1`, [mailbox.id, uidValidity]);
+          await this.db.run(tenantId, (m) => m.query(`UPDATE mailboxes SET uid_validity = $3, last_uid = 0 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, uidValidity]));
         }
         const found = (await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || [];
         const uids = found.filter((uid) => uid > lastUid).sort((a, b) => a - b);
@@ -140,9 +143,11 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
             options.afterCommit?.(uid);
             // A message set aside stays unread and flagged in the mailbox, for a person to look at.
             await client.messageFlagsAdd(String(uid), [outcome === 'FAILED' ? '\\Flagged' : '\\Seen'], { uid: true });
-            await this.dataSource.query(
-              `UPDATE mailboxes SET last_uid = $2, ingested_count = ingested_count + $3, ignored_count = ignored_count + $4 WHERE id = $1`,
-              [mailbox.id, uid, outcome === 'CREATED' || outcome === 'REPLY' ? 1 : 0, outcome === 'IGNORED' ? 1 : 0],
+            await this.db.run(tenantId, (m) =>
+              m.query(
+                `UPDATE mailboxes SET last_uid = $3, ingested_count = ingested_count + $4, ignored_count = ignored_count + $5 WHERE tenant_id = $1 AND id = $2`,
+                [tenantId, mailbox.id, uid, outcome === 'CREATED' || outcome === 'REPLY' ? 1 : 0, outcome === 'IGNORED' ? 1 : 0],
+              ),
             );
           }
         }
@@ -150,11 +155,13 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
         lock.release();
       }
       await client.logout();
-      await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = NULL WHERE id = $1`, [mailbox.id]);
+      await this.db.run(tenantId, (m) => m.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id]));
     } catch (error) {
       client?.close();
       const reason = imapErrorText(error, mailbox);
-      await this.dataSource.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $2 WHERE id = $1`, [mailbox.id, reason.slice(0, 500)]);
+      await this.db.run(tenantId, (m) =>
+        m.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]),
+      );
       this.logger.warn({ mailboxId: mailbox.id, err: error }, 'Mailbox poll stopped');
       if (options.afterCommit) throw error; // tests want to see it
     }
@@ -170,14 +177,17 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
     try {
       return await this.ingest(mailbox, source);
     } catch (error) {
-      const [[{ failing_attempts: attempts }]] = await this.dataSource.query(
-        `UPDATE mailboxes SET failing_attempts = CASE WHEN failing_uid = $2 THEN failing_attempts + 1 ELSE 1 END, failing_uid = $2 WHERE id = $1 RETURNING failing_attempts`,
-        [mailbox.id, uid],
+      const [[{ failing_attempts: attempts }]] = await this.db.run(mailbox.tenantId, (m) =>
+        m.query(
+          `UPDATE mailboxes SET failing_attempts = CASE WHEN failing_uid = $3 THEN failing_attempts + 1 ELSE 1 END, failing_uid = $3
+            WHERE tenant_id = $1 AND id = $2 RETURNING failing_attempts`,
+          [mailbox.tenantId, mailbox.id, uid],
+        ),
       );
       if (attempts < MAX_INGEST_ATTEMPTS) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       const parsed = await simpleParser(source, { skipImageLinks: true }).catch(() => null);
-      await this.dataSource.transaction(async (m) => {
+      await this.db.run(mailbox.tenantId, async (m) => {
         await m.insert(EmailIngestFailure, {
           tenantId: mailbox.tenantId,
           id: uuidv7(),
@@ -189,7 +199,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
           raw: source,
           error: reason.slice(0, 2000),
         });
-        await m.query(`UPDATE mailboxes SET failed_count = failed_count + 1, failing_uid = NULL, failing_attempts = 0 WHERE id = $1`, [mailbox.id]);
+        await m.query(`UPDATE mailboxes SET failed_count = failed_count + 1, failing_uid = NULL, failing_attempts = 0 WHERE tenant_id = $1 AND id = $2`, [mailbox.tenantId, mailbox.id]);
       });
       this.logger.error({ mailboxId: mailbox.id, uid, reason }, `Mail set aside after ${attempts} failed tries`);
       return 'FAILED';
@@ -210,7 +220,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
       this.logger.info({ mailboxId: mailbox.id, reason: reason ?? 'no sender' }, 'Mail left alone');
       return 'IGNORED';
     }
-    const ctx = await inboundContext(this.dataSource, mailbox.tenantId);
+    const ctx = await inboundContext(this.db, mailbox.tenantId);
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
     if (await this.storedMessageId(mailbox.tenantId, messageId)) return 'DUPLICATE';
 
@@ -249,7 +259,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
 
   /** The row of an email already stored under this Message-ID. */
   private async storedMessageId(tenantId: string, messageId: string): Promise<string | undefined> {
-    const [row] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [tenantId, messageId]);
+    const [row] = await this.db.read(tenantId, (m) => m.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = $2`, [tenantId, messageId]));
     return row?.id;
   }
 
@@ -257,20 +267,20 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   private async threadOf(tenantId: string, parsed: ParsedMail, sender: string): Promise<string | null> {
     const references = [parsed.inReplyTo, ...[parsed.references ?? []].flat()].filter((r): r is string => Boolean(r));
     if (references.length) {
-      const [row] = await this.dataSource.query(
+      const [row] = await this.db.read(tenantId, (m) => m.query(
         `SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = ANY($2) ORDER BY created_at DESC LIMIT 1`,
         [tenantId, references],
-      );
+      ));
       if (row) return row.ticket_id;
     }
     const number = ticketNumberInSubject(parsed.subject);
     if (number === null) return null;
     // Only the ticket's own customer can reply into it by number (numbers are guessable).
-    const [row] = await this.dataSource.query(
+    const [row] = await this.db.read(tenantId, (m) => m.query(
       `SELECT t.id FROM tickets t JOIN customer_identities ci ON ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id
         WHERE t.tenant_id = $1 AND t.number = $2 AND ci.kind = 'EMAIL' AND ci.value = lower($3)`,
       [tenantId, number, sender],
-    );
+    ));
     return row?.id ?? null;
   }
 
@@ -311,9 +321,9 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
    */
   async acknowledge(job: PgBoss.JobWithMetadata<AcknowledgeJob>): Promise<void> {
     const { tenantId, mailboxId, ticketId } = job.data;
-    const mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ tenantId, id: mailboxId });
+    const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: mailboxId }));
     if (!mailbox) return;
-    const ctx = await inboundContext(this.dataSource, tenantId);
+    const ctx = await inboundContext(this.db, tenantId);
     const { calendar } = await this.sla.readSettings(ctx);
     await this.tickets.inOneTransaction({ ...ctx, actor: { type: 'SYSTEM', id: null } }, async (steps, manager) => {
       const [ticket] = await manager.query(
@@ -340,7 +350,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
    * the message joins instead of opening another. Their mail is kept, only the ticket flood stops.
    */
   private async ticketOfLoopingSender(tenantId: string, sender: string): Promise<string | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.db.read(tenantId, (m) => m.query(
       `WITH sender_tickets AS (
          SELECT t.id, t.status, t.last_customer_message_at, t.created_at FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
           WHERE ci.tenant_id = $1 AND ci.kind = 'EMAIL' AND ci.value = lower($2))
@@ -349,7 +359,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
               (SELECT count(*)::int FROM sender_tickets st JOIN messages m ON m.tenant_id = $1 AND m.ticket_id = st.id
                 WHERE m.channel = 'EMAIL' AND m.author_type = 'CUSTOMER' AND m.created_at > now() - interval '1 hour') AS last_hour`,
       [tenantId, sender],
-    );
+    ));
     if (!row?.ticket_id || row.last_hour < this.config.EMAIL_SENDER_CAP_PER_HOUR) return null;
     this.logger.warn({ tenantId, lastHour: row.last_hour, ticketId: row.ticket_id }, 'Sender over the per-hour cap: mail joins their latest ticket');
     return row.ticket_id;

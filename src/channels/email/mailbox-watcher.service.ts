@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource, QueryRunner } from 'typeorm';
+import { AllStores, HeldLock } from '../../common/database/all-stores';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { AppConfig } from '../../common/config/app-config';
 import { OutboundGuard } from '../../common/net/outbound-guard';
 import { EmailIngestService } from './email-ingest.service';
@@ -30,12 +31,13 @@ interface Watch {
 @Injectable()
 export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly watches = new Map<string, Watch>();
-  private leader?: QueryRunner;
+  private leader?: HeldLock;
   private timer?: NodeJS.Timeout;
   private reconciling?: Promise<void>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
+    private readonly db: TenantTransactions,
     private readonly mailboxes: MailboxesService,
     private readonly ingest: EmailIngestService,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -55,24 +57,18 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
     clearInterval(this.timer);
     await this.reconciling;
     for (const id of [...this.watches.keys()]) this.unwatch(id);
-    if (this.leader) {
-      await this.leader.query(`SELECT pg_advisory_unlock(hashtext('mailbox-watcher'))`).catch(() => undefined);
-      await this.leader.release();
-    }
+    await this.leader?.release().catch(() => undefined);
   }
 
   /** Becomes the watching instance if none is, then watches exactly the active mailboxes. */
   reconcile(): Promise<void> {
     this.reconciling ??= (async () => {
       try {
-        if (!this.leader) {
-          const runner = this.dataSource.createQueryRunner();
-          await runner.connect();
-          const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(hashtext('mailbox-watcher')) AS locked`);
-          if (!locked) return void (await runner.release());
-          this.leader = runner;
-        }
-        const active: Array<{ id: string; version: Date }> = await this.dataSource.query(`SELECT id, updated_at AS version FROM mailboxes WHERE active`);
+        // Across instances: one of them watches.
+        this.leader ??= (await this.allStores.tryLock('mailbox-watcher')) ?? undefined;
+        if (!this.leader) return;
+        // Across stores: one watcher serves every store's mailboxes.
+        const active: Array<{ id: string; version: Date }> = await this.allStores.query(`SELECT id, updated_at AS version FROM mailboxes WHERE active`);
         const wanted = new Map(active.map((m) => [m.id, m.version.getTime()]));
         for (const [id, watch] of this.watches) if (wanted.get(id) !== watch.version) this.unwatch(id);
         for (const [id, version] of wanted) if (!this.watches.has(id)) this.watch(id, version);
@@ -105,14 +101,16 @@ export class MailboxWatcherService implements OnApplicationBootstrap, OnApplicat
     let mailbox: Mailbox | null;
     let login: MailLogin;
     try {
-      mailbox = await this.dataSource.getRepository(Mailbox).findOneBy({ id });
+      mailbox = await this.allStores.read((m) => m.findOneBy(Mailbox, { id })); // across stores: a watch knows its mailbox by id alone
       if (!mailbox || watch.stopped) return;
       login = this.mailboxes.imapLoginOf(mailbox);
     } catch (error) {
       if (error instanceof SecretUnreadable) {
         // Not retried: only another key (a restart) or a new password (which re-watches) helps.
         this.logger.warn({ mailboxId: id, reason: error.message }, 'Mailbox not watched: its password cannot be opened');
-        await this.dataSource.query(`UPDATE mailboxes SET last_error = $2 WHERE id = $1`, [id, error.message.slice(0, 500)]).catch(() => undefined);
+        await this.db
+          .run(mailbox!.tenantId, (m) => m.query(`UPDATE mailboxes SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [mailbox!.tenantId, id, error.message.slice(0, 500)]))
+          .catch(() => undefined);
         return;
       }
       this.logger.warn({ err: error, mailboxId: id }, 'Mailbox watch could not start');

@@ -5,7 +5,7 @@ import { ArgsType, Field } from '@nestjs/graphql';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { AddMessagePayload } from '../../tickets/dto/ticket-payloads';
-import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 import { ConnectMetaInput, ConnectTwilioInput, ConnectWhatsAppInput, ConnectXInput, UpdateMessagingChannelInput, WhatsAppTemplate } from './dto/connect-channel.input';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import { MessagingChannelsService } from './messaging-channels.service';

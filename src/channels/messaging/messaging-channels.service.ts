@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
+import { AllStores } from '../../common/database/all-stores';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
@@ -46,7 +46,7 @@ export class MessagingChannelsService {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
+    private readonly allStores: AllStores,
     private readonly config: AppConfig,
     private readonly box: SecretBox,
   ) {}
@@ -176,12 +176,13 @@ export class MessagingChannelsService {
   /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
   async forWebhook(id: string): Promise<MessagingChannel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    return this.dataSource.getRepository(MessagingChannel).findOneBy({ id });
+    // Across stores: the webhook's path is all that names the channel (and so its store).
+    return this.allStores.read((m) => m.findOneBy(MessagingChannel, { id }));
   }
 
   /** The store's channel for a platform account named inside a webhook payload. */
   forAccount(tenantId: string, kind: MessagingChannelKind, accountId: string): Promise<MessagingChannel | null> {
-    return this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, kind, accountId });
+    return this.db.read(tenantId, (m) => m.findOneBy(MessagingChannel, { tenantId, kind, accountId }));
   }
 
   /**
@@ -197,17 +198,15 @@ export class MessagingChannelsService {
       if (!(error instanceof SecretUnreadable)) throw error;
       const reason = `${UNREADABLE_PREFIX}${error.message}`;
       if (channel.lastError !== reason) {
-        await this.dataSource.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]);
+        await this.db.run(channel.tenantId, (m) => m.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]));
         channel.lastError = reason;
       }
       throw new ChannelSecretsUnreadable(reason);
     }
     if (channel.lastError?.startsWith(UNREADABLE_PREFIX)) {
-      await this.dataSource.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [
-        channel.tenantId,
-        channel.id,
-        `${UNREADABLE_PREFIX}%`,
-      ]);
+      await this.db.run(channel.tenantId, (m) =>
+        m.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [channel.tenantId, channel.id, `${UNREADABLE_PREFIX}%`]),
+      );
       channel.lastError = null;
     }
     return secrets;

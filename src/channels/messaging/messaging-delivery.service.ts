@@ -1,8 +1,10 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type PgBoss from 'pg-boss';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config';
+import { AllStores } from '../../common/database/all-stores';
+import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { DomainError } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
 import type { JsonObject, RequestContext } from '../../common/request-context';
@@ -51,7 +53,8 @@ interface QueuedMessage {
 @Injectable()
 export class MessagingDeliveryService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly db: TenantTransactions,
+    private readonly allStores: AllStores,
     private readonly listeners: TicketListeners,
     private readonly jobs: JobQueue,
     private readonly channels: MessagingChannelsService,
@@ -198,27 +201,24 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   /** The job: send the ticket's queued messages, oldest first. */
   async deliver(job: PgBoss.JobWithMetadata<SendJob>): Promise<void> {
     const { tenantId, ticketId } = job.data;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    // Across instances: one of them sends a ticket's messages at a time, in order.
+    const lock = await this.allStores.lock(`channel-send:${ticketId}`);
     try {
-      await runner.query(`SELECT pg_advisory_lock(hashtext('channel-send:' || $1))`, [ticketId]);
-      try {
-        const queued: QueuedMessage[] = await this.dataSource.query(
+      const queued: QueuedMessage[] = await this.db.read(tenantId, (m) =>
+        m.query(
           `SELECT id, body, channel, content, messaging_channel_id FROM messages
             WHERE tenant_id = $1 AND ticket_id = $2 AND delivery_status = 'QUEUED' AND messaging_channel_id IS NOT NULL ORDER BY created_at, id`,
           [tenantId, ticketId],
-        );
-        for (const message of queued) await this.sendOne(job, tenantId, ticketId, message);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('channel-send:' || $1))`, [ticketId]);
-      }
+        ),
+      );
+      for (const message of queued) await this.sendOne(job, tenantId, ticketId, message);
     } finally {
-      await runner.release();
+      await lock.release();
     }
   }
 
   private async sendOne(job: PgBoss.JobWithMetadata<SendJob>, tenantId: string, ticketId: string, message: QueuedMessage) {
-    const account = await this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, id: message.messaging_channel_id });
+    const account = await this.db.read(tenantId, (m) => m.findOneBy(MessagingChannel, { tenantId, id: message.messaging_channel_id }));
     if (!account?.active) return this.fail(tenantId, ticketId, message, 'The channel was disconnected', account);
     let externalId: string;
     let recipient: string | null = null;
@@ -238,12 +238,12 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
       // Secrets no configured key opens wait for the old key to come back (SECRETS_KEY_PREVIOUS) or new ones.
       const retryable = (error instanceof PlatformError && error.retryable) || error instanceof ChannelSecretsUnreadable;
       if (retryable && job.retryCount < RETRY_LIMIT) {
-        await this.dataSource.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, message.id, reason]);
+        await this.db.run(tenantId, (m) => m.query(`UPDATE messages SET delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, message.id, reason]));
         throw error; // retried with back-off; later messages of the ticket wait for this one
       }
       return this.fail(tenantId, ticketId, message, reason, account);
     }
-    const overtaken = await this.dataSource.transaction(async (manager) => {
+    const overtaken = await this.db.run(tenantId, async (manager) => {
       await manager.query(
         `UPDATE messages SET delivery_status = 'SENT', external_id = $3, delivery_error = NULL,
                 content = CASE WHEN $4::text IS NULL THEN content ELSE content || jsonb_build_object('to', $4::text) END
@@ -258,7 +258,9 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   }
 
   private async fail(tenantId: string, ticketId: string, message: QueuedMessage, reason: string, account: MessagingChannel | null) {
-    if (account) await this.dataSource.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, account.id, reason.slice(0, 500)]);
+    if (account) {
+      await this.db.run(tenantId, (m) => m.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, account.id, reason.slice(0, 500)]));
+    }
     await this.ingest.noteFailure(tenantId, ticketId, message.id, message.channel, reason);
   }
 }

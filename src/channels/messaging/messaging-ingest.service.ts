@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
@@ -57,7 +57,6 @@ interface MediaJob {
 @Injectable()
 export class MessagingIngestService implements OnApplicationBootstrap {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly db: TenantTransactions,
     private readonly tickets: TicketsService,
     private readonly channels: MessagingChannelsService,
@@ -75,32 +74,33 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   }
 
   async receive(channel: MessagingChannel, batch: InboundBatch): Promise<InboundOutcome[]> {
-    const ctx = await inboundContext(this.dataSource, channel.tenantId);
+    const ctx = await inboundContext(this.db, channel.tenantId);
     const outcomes: InboundOutcome[] = [];
     for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
     for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
     const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
-    await this.dataSource.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [
-      channel.tenantId,
-      channel.id,
-      received,
-    ]);
+    await this.db.run(channel.tenantId, (m) =>
+      m.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, received]),
+    );
     return outcomes;
   }
 
   private async receiveMessage(ctx: RequestContext, channel: MessagingChannel, inbound: InboundMessage): Promise<InboundOutcome> {
     const ticketChannel = inbound.comment ? Channel.COMMENT : DIRECT_CHANNEL[channel.kind];
-    const stored = await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
+    const customerRef = this.customerRef(ctx, channel, inbound);
+    // The duplicate check and the conversation look-up, in one read of the store.
+    const { stored, ticketId } = await this.db.read(ctx.tenantId, async (m) => {
+      const stored = await storedMessageIn(m, ctx.tenantId, ticketChannel, inbound.externalId);
+      return { stored, ticketId: stored || !customerRef ? null : await this.conversationOf(m, ctx.tenantId, channel, inbound, customerRef.identity) };
+    });
     if (stored) {
       await this.keepMedia(ctx.tenantId, channel, stored, inbound); // a retry after a crash may have missed them
       return 'DUPLICATE';
     }
-    const customerRef = this.customerRef(ctx, channel, inbound);
     if (!customerRef) {
       this.logger.warn({ channelId: channel.id, from: inbound.from }, 'Message from a sender id that is not a valid identity; left alone');
       return 'IGNORED';
     }
-    const ticketId = await this.conversationOf(ctx.tenantId, channel, inbound, customerRef.identity);
     const extras = { messagingChannelId: channel.id, content: { ...inbound.content, ...(inbound.username ? { username: inbound.username } : {}) } };
     if (inbound.reaction && !ticketId?.open) return 'IGNORED'; // a 👍 neither opens nor reopens a conversation
 
@@ -156,16 +156,16 @@ export class MessagingIngestService implements OnApplicationBootstrap {
    * latest conversation through this account (comments only join comment tickets), if it is open
    * or was solved recently. Closed tickets are left to the tickets module (a follow-up).
    */
-  private async conversationOf(tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }) {
+  private async conversationOf(m: EntityManager, tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }) {
     if (inbound.replyTo) {
-      const [row] = await this.dataSource.query(
+      const [row] = await m.query(
         `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
           WHERE m.tenant_id = $1 AND m.messaging_channel_id = $2 AND m.external_id = $3 AND t.status <> 'CLOSED'`,
         [tenantId, channel.id, inbound.replyTo],
       );
       if (row) return row as { id: string; open: boolean };
     }
-    const [row] = await this.dataSource.query(
+    const [row] = await m.query(
       `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open
          FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
         WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
@@ -178,15 +178,14 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     return (row as { id: string; open: boolean } | undefined) ?? null;
   }
 
-  private async storedMessage(tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
-    const [row] = await this.dataSource.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, [tenantId, channel, externalId]);
-    return row?.id;
+  private storedMessage(tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
+    return this.db.read(tenantId, (m) => storedMessageIn(m, tenantId, channel, externalId));
   }
 
   /** Lists the message's files and enqueues their download (idempotent: ids are derived from the platform's). */
   private async keepMedia(tenantId: string, channel: MessagingChannel, messageRowId: string, inbound: InboundMessage) {
     if (!inbound.media.length) return;
-    await this.dataSource.transaction(async (manager) => {
+    await this.db.run(tenantId, async (manager) => {
       for (const [index, media] of inbound.media.entries()) {
         const id = uuidv5(`${tenantId}:${channel.id}:${inbound.externalId}:${index}`, MEDIA_NAMESPACE);
         const inserted: unknown[] = await manager.query(
@@ -202,27 +201,28 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   /** The job: fetch one file from the platform into the attachment store. */
   async fetchMedia(job: PgBoss.JobWithMetadata<MediaJob>): Promise<void> {
     const { tenantId, attachmentId, channelId } = job.data;
-    const [row] = await this.dataSource.query(
-      `SELECT provider_media_id, source_url, content IS NOT NULL AS fetched FROM message_attachments WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, attachmentId],
-    );
-    const channel = await this.dataSource.getRepository(MessagingChannel).findOneBy({ tenantId, id: channelId });
+    const [row, channel] = await this.db.read(tenantId, async (m) => [
+      (await m.query(`SELECT provider_media_id, source_url, content IS NOT NULL AS fetched FROM message_attachments WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId]))[0],
+      await m.findOneBy(MessagingChannel, { tenantId, id: channelId }),
+    ] as const);
     if (!row || row.fetched || !channel) return;
     const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
     try {
       const file = row.provider_media_id
         ? await this.api.fetchWhatsAppMedia(channel, await this.channels.secretsOf(channel), row.provider_media_id, max)
         : await this.api.download(row.source_url, max);
-      await this.dataSource.query(
-        `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, attachmentId, file.content, file.contentType, file.size, file.content ? null : `Larger than ${max} bytes: not kept`],
+      await this.db.run(tenantId, (m) =>
+        m.query(
+          `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, attachmentId, file.content, file.contentType, file.size, file.content ? null : `Larger than ${max} bytes: not kept`],
+        ),
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       // A link to an inside address stays refused however often it is tried.
       const retry = !(error instanceof OutboundTargetRefused) && (!(error instanceof PlatformError) || error.retryable);
       if (retry && job.retryCount < 8) throw error;
-      await this.dataSource.query(`UPDATE message_attachments SET fetch_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId, reason.slice(0, 500)]);
+      await this.db.run(tenantId, (m) => m.query(`UPDATE message_attachments SET fetch_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId, reason.slice(0, 500)]));
     }
   }
 
@@ -249,12 +249,17 @@ export class MessagingIngestService implements OnApplicationBootstrap {
 
 }
 
+async function storedMessageIn(m: EntityManager, tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
+  const [row] = await m.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, [tenantId, channel, externalId]);
+  return row?.id;
+}
+
 /**
  * Brings a message's deliveryStatus to the furthest of its receipts, in the caller's transaction.
  * Returns the failure to report when this application made it FAILED.
  */
 export async function applyReceipts(
-  manager: import('typeorm').EntityManager,
+  manager: EntityManager,
   tenantId: string,
   channel: Channel,
   externalId: string,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { Agent } from '../../auth/entities/agent.entity';
@@ -25,7 +25,6 @@ const MAX_CALL_SECONDS = 86_400;
 export class PhoneService {
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
     private readonly tickets: TicketsService,
     private readonly logger: PinoLogger,
   ) {
@@ -111,7 +110,7 @@ export class PhoneService {
       this.logger.info({ ...log, reason: reading.ignored }, 'Twilio callback not logged as a call');
       return 'IGNORED';
     }
-    const ctx = await storeSystemContext((sql, parameters) => this.dataSource.query(sql, parameters), channel.tenantId);
+    const ctx = await storeSystemContext((sql, parameters) => this.db.read(channel.tenantId, (m) => m.query(sql, parameters)), channel.tenantId);
     if (!ctx) throw new DomainError('NOT_FOUND', 'Store not found');
     const { report } = reading;
     if (!normalisePhone(report.from, ctx.tenantCountry) || !normalisePhone(report.to, ctx.tenantCountry)) {
@@ -120,10 +119,9 @@ export class PhoneService {
     }
     const { created } = await this.logCall(ctx, report);
     if (created) {
-      await this.dataSource.query(`UPDATE messaging_channels SET received_count = received_count + 1, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [
-        channel.tenantId,
-        channel.id,
-      ]);
+      await this.db.run(ctx, (m) =>
+        m.query(`UPDATE messaging_channels SET received_count = received_count + 1, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id]),
+      );
     }
     return created ? 'LOGGED' : 'DUPLICATE';
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
@@ -64,7 +64,6 @@ export class StoreEventsService implements OnApplicationBootstrap {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly tickets: TicketsService,
     private readonly csat: CsatService,
@@ -322,7 +321,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
    * lock, so neither a second run nor a cancel racing it can make it send twice or after all.
    */
   async runAutomation({ tenantId, automationId }: AutomationJob): Promise<void> {
-    const loaded = await this.dataSource.transaction(async (m) => {
+    const loaded = await this.db.run(tenantId, async (m) => {
       const automation = await m.findOneBy(ScheduledAutomation, { tenantId, id: automationId, status: AutomationStatus.SCHEDULED });
       if (!automation) return null;
       const order = await m.findOneByOrFail(Order, { tenantId, id: automation.orderId });

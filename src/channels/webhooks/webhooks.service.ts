@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'crypto';
 import { STATUS_CODES } from 'http';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
@@ -46,7 +46,6 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     private readonly stream: TicketEventStream,
     private readonly config: AppConfig,
@@ -248,7 +247,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
    * worker takes it meanwhile, and a job at the lease's end takes over if this process dies.
    */
   private claim(tenantId: string, deliveryId: string): Promise<Record<string, unknown> | null> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.run(tenantId, async (m) => {
       const [row] = await m.query(
         `SELECT d.id, d.endpoint_id, d.event_id, d.ticket_id, d.payload, d.next_attempt_at, e.url, e.secret, e.enabled
            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
@@ -273,7 +272,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private record(tenantId: string, deliveryId: string, outcome: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
-    return this.dataSource.transaction(async (m) => {
+    return this.db.run(tenantId, async (m) => {
       const [row] = await m.query(
         `SELECT id, endpoint_id, ticket_id, attempts, created_at FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' FOR UPDATE`,
         [tenantId, deliveryId],

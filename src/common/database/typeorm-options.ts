@@ -1,13 +1,20 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { ENTITIES, MIGRATIONS } from '../../app-schema';
+import { AllStores } from './all-stores';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { TenantTransactions } from './tenant-transactions';
 
-export function typeormOptions(url: string, poolSize = 20): DataSourceOptions {
+/** What the database holds, handed in by the composition root (src/app-schema.ts): common knows no feature's tables. */
+export interface DatabaseSchema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
+export function typeormOptions(url: string, schema: DatabaseSchema, poolSize = 20): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     migrationsTableName: 'schema_migrations',
     // The schema is owned by migrations/ only.
     namingStrategy: new SnakeNamingStrategy(),
@@ -23,8 +30,8 @@ export function typeormOptions(url: string, poolSize = 20): DataSourceOptions {
 const MIGRATION_LOCK_KEY = 727_001;
 
 /** Applies pending migrations under an advisory lock, so instances starting together do not race. */
-export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource({ ...typeormOptions(url, 2) });
+export async function runMigrations(url: string, schema: DatabaseSchema): Promise<string[]> {
+  const dataSource = new DataSource({ ...typeormOptions(url, schema, 2) });
   await dataSource.initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -37,4 +44,16 @@ export async function runMigrations(url: string): Promise<string[]> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The database outside the app (the CLI): its two doors, and closing it. */
+export interface OpenDatabase {
+  allStores: AllStores;
+  tenants: TenantTransactions;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string, schema: DatabaseSchema, poolSize = 2): Promise<OpenDatabase> {
+  const dataSource = await new DataSource(typeormOptions(url, schema, poolSize)).initialize();
+  return { allStores: new AllStores(dataSource), tenants: new TenantTransactions(dataSource), close: () => dataSource.destroy() };
 }

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import type { Pool, PoolClient } from 'pg';
-import { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
+import { AllStores } from '../database/all-stores';
 
 export type JobHandler<T> = (job: PgBoss.JobWithMetadata<T>) => Promise<void>;
 
@@ -19,8 +19,9 @@ export class JobQueue implements BeforeApplicationShutdown {
   private creating: Promise<unknown> = Promise.resolve();
   private readonly logger = new Logger(JobQueue.name);
 
-  constructor(dataSource: DataSource) {
-    const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  constructor(allStores: AllStores) {
+    // Across stores: one queue serves every store; jobs carry their store and their handlers work through the door.
+    const pool = allStores.pool();
     this.boss = new PgBoss({ db: { executeSql: (text, values) => pool.query(text, values) }, schema: 'pgboss', migrate: false, schedule: false });
     this.boss.on('error', (error) => this.logger.error(error instanceof Error ? error.stack : String(error)));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { AllStores } from '../database/all-stores';
 
 /**
  * Operational counters for Prometheus (`GET /metrics`): per instance, so a scrape of every
@@ -28,14 +28,15 @@ export class OperationalMetrics {
     registers: [this.registry],
   });
 
-  constructor(dataSource: DataSource) {
+  constructor(allStores: AllStores) {
     collectDefaultMetrics({ register: this.registry, prefix: 'rida_' });
     new Gauge({
       name: 'rida_tickets_waiting',
       help: 'Open tickets in a team queue with no agent yet, all stores.',
       registers: [this.registry],
       async collect() {
-        const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM tickets WHERE assignee_id IS NULL AND team_id IS NOT NULL AND status IN ('NEW','OPEN')`);
+        // Across stores: one gauge for the service, every store summed.
+        const [{ count }] = await allStores.query(`SELECT count(*)::int AS count FROM tickets WHERE assignee_id IS NULL AND team_id IS NOT NULL AND status IN ('NEW','OPEN')`);
         this.set(count);
       },
     });
@@ -44,7 +45,8 @@ export class OperationalMetrics {
       help: 'Open tickets breaching an SLA target now, all stores.',
       registers: [this.registry],
       async collect() {
-        const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM tickets WHERE sla_health = 'BREACHED' AND status IN ('NEW','OPEN','PENDING','ON_HOLD')`);
+        // Across stores: one gauge for the service, every store summed.
+        const [{ count }] = await allStores.query(`SELECT count(*)::int AS count FROM tickets WHERE sla_health = 'BREACHED' AND status IN ('NEW','OPEN','PENDING','ON_HOLD')`);
         this.set(count);
       },
     });
@@ -53,7 +55,8 @@ export class OperationalMetrics {
       help: 'KPI changes not yet folded into the rollups.',
       registers: [this.registry],
       async collect() {
-        const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM kpi_deltas`);
+        // Across stores: the fold's backlog is one queue for all stores.
+        const [{ count }] = await allStores.query(`SELECT count(*)::int AS count FROM kpi_deltas`);
         this.set(count);
       },
     });

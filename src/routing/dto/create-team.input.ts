@@ -3,7 +3,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsOptional, IsString, IsUUID,
 import { AssignmentStrategyEnum } from '../entities/team.entity';
 import '../../tickets/graphql-enums';
 import { TicketCategory } from '../../tickets/ticket-enums';
-import { IsNotBlank } from '../../tickets/dto/validators';
+import { IsNotBlank } from '../../common/validators';
 
 /** How a team hands out tickets; shared by create and update. */
 @InputType({ isAbstract: true })

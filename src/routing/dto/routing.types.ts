@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import '../../tickets/graphql-enums';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
-import { IsNotBlank, LIMITS } from '../../tickets/dto/validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 import { Team } from '../entities/team.entity';
 
 @ObjectType()

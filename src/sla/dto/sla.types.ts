@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import '../../tickets/graphql-enums';
 import { Channel, CustomerTier, TicketCategory, TicketPriority, TicketStatus } from '../../tickets/ticket-enums';
-import { IsNotBlank } from '../../tickets/dto/validators';
+import { IsNotBlank } from '../../common/validators';
 
 export enum WeekdayEnum {
   SUN = 'SUN',

@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsMoneyAmount } from '../dto/validators';
+import { IsMoneyAmount } from '../../common/validators';
 import { CompensationKind } from './compensation.entity';
 
 @InputType()

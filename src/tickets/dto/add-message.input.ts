@@ -2,7 +2,7 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import '../graphql-enums';
 import { AuthorType, Channel } from '../ticket-enums';
-import { IsNotBlank, LIMITS } from './validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 
 @InputType()
 export class AddMessageInput {

@@ -6,7 +6,7 @@ import GraphQLJSON from 'graphql-type-json';
 import '../graphql-enums';
 import { Channel, TicketCategory, TicketPriority } from '../ticket-enums';
 import { CustomerRefInput } from './customer-ref.input';
-import { IsJsonObject, IsNotBlank, LIMITS } from './validators';
+import { IsJsonObject, IsNotBlank, LIMITS } from '../../common/validators';
 
 @InputType()
 export class CreateTicketInput {

@@ -3,7 +3,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import '../graphql-enums';
 import { CustomerTier } from '../ticket-enums';
-import { LIMITS } from './validators';
+import { LIMITS } from '../../common/validators';
 
 @InputType({ description: 'Who the ticket is from: an existing customer id, or identities that find or create one.' })
 export class CustomerRefInput {

@@ -3,7 +3,7 @@ import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator
 import { ConnectionType } from '../../common/graphql/connection';
 import '../graphql-enums';
 import { AuthorType, Channel, TicketStatus } from '../ticket-enums';
-import { IsNotBlank, LIMITS } from './validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 
 /**
  * What a customer sees of a ticket: its own types, so staff-only fields (internal notes, audit

@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { IsNotBlank, LIMITS } from './validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 
 @InputType()
 export class TransferTicketInput {

@@ -2,7 +2,7 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsEnum, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import '../graphql-enums';
 import { Channel, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
-import { IsNotBlank, LIMITS } from './validators';
+import { IsNotBlank, LIMITS } from '../../common/validators';
 
 /** Only the fields given change; `assigneeId: null` / `teamId: null` clear them. */
 @InputType()

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { insertEntities } from '../../common/database/insert-rows';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
@@ -41,7 +41,6 @@ interface PendingUser {
  * re-run (after a crash, or of a file that grew) imports nothing twice.
  */
 export class TicketImporter {
-  private readonly db: TenantTransactions;
   private readonly customerService: CustomersService;
   /** Zendesk user id → customer, for requesters committed in this run. */
   private readonly customers = new Map<string, { id: string; name: string | null }>();
@@ -51,13 +50,12 @@ export class TicketImporter {
   private readonly pendingUsers: PendingUser[] = [];
   private rules!: PreparedRules;
 
-  constructor(private readonly dataSource: DataSource) {
-    this.db = new TenantTransactions(dataSource);
+  constructor(private readonly db: TenantTransactions) {
     this.customerService = new CustomersService(this.db);
   }
 
   async run(tenantId: string, path: string, options: { format?: ImportFormat; onProgress?: (job: ImportJob) => void } = {}): Promise<ImportJob> {
-    const ctx = await storeSystemContext((sql, parameters) => this.dataSource.query(sql, parameters), tenantId);
+    const ctx = await storeSystemContext((sql, parameters) => this.db.read(tenantId, (m) => m.query(sql, parameters)), tenantId);
     if (!ctx) throw new DomainError('NOT_FOUND', `Store ${tenantId} not found`);
     let size: number;
     try {
@@ -310,9 +308,9 @@ export class TicketImporter {
 
   /** The store's category rules (its defaults until it has edited none). */
   private async loadRules(tenantId: string): Promise<PreparedRules> {
-    const rows: CategoryRule[] = await this.dataSource.query(`SELECT id, name, position, category, phrases, channels, tiers FROM routing_rules WHERE tenant_id = $1 AND active`, [
-      tenantId,
-    ]);
+    const rows: CategoryRule[] = await this.db.read(tenantId, (m) =>
+      m.query(`SELECT id, name, position, category, phrases, channels, tiers FROM routing_rules WHERE tenant_id = $1 AND active`, [tenantId]),
+    );
     const rules = rows.length ? rows : DEFAULT_CATEGORY_RULES.map((rule, i) => ({ ...rule, id: `default-${i}` }));
     return prepareRules(rules, DEFAULT_PRIORITY_POLICY);
   }

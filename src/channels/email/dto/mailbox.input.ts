@@ -1,6 +1,6 @@
 import { Field, InputType, Int, PartialType } from '@nestjs/graphql';
 import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsNotBlank } from '../../../tickets/dto/validators';
+import { IsNotBlank } from '../../../common/validators';
 import { AutoAcknowledge, ConnectionSecurity } from '../entities/mailbox.entity';
 
 /** Defaults (ports, security, folder, acknowledgement) apply on create only, so an update changes only what it names. */

@@ -1,6 +1,6 @@
 import { Field, InputType, ObjectType } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsNotBlank } from '../../../tickets/dto/validators';
+import { IsNotBlank } from '../../../common/validators';
 import { MessagingChannelKind } from '../entities/messaging-channel.entity';
 
 const PLATFORM_ID = /^[0-9]{1,30}$/;

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { Ticket } from '../../../tickets/entities/ticket.entity';
-import { IsNotBlank, LIMITS } from '../../../tickets/dto/validators';
+import { IsNotBlank, LIMITS } from '../../../common/validators';
 import { Call, CallDirection, CallOutcome } from '../entities/call.entity';
 
 @InputType({ description: 'A call as the phone system reports it when it ends.' })

@@ -3,7 +3,7 @@ import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDate, IsEnum, IsInt, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CustomerRefInput } from '../../../tickets/dto/customer-ref.input';
-import { IsMoneyAmount, IsNotBlank } from '../../../tickets/dto/validators';
+import { IsMoneyAmount, IsNotBlank } from '../../../common/validators';
 
 /** Below numeric(14,2)'s ceiling, with room for a customer's lifetime sum. */
 const MAX_ORDER_AMOUNT = 1_000_000_000;

@@ -1,7 +1,7 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { IsNotBlank } from '../../../tickets/dto/validators';
+import { IsNotBlank } from '../../../common/validators';
 import { CustomerTier } from '../../../tickets/ticket-enums';
 import { AutomationKind } from '../entities/scheduled-automation.entity';
 
