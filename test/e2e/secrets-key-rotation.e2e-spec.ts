@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { EmailIngestService } from '../../src/channels/email/email-ingest.service';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
 import { resealSecrets } from '../../src/channels/reseal-secrets';
+import { AllStores } from '../../src/common/database/all-stores';
+import { TenantTransactions } from '../../src/common/database/tenant-transactions';
 import { SecretBox } from '../../src/common/crypto/secret-box';
 import { waContact, waText, waWebhook, wamid } from '../fakes/whatsapp-payloads';
 import { TestImapServer } from './helpers/mail-servers';
@@ -110,8 +112,8 @@ describe('rotating SECRETS_KEY', () => {
   it('re-seals every secret under the new key, once, so the old key can be dropped', async () => {
     const t = running!;
     const box = t.app.get(SecretBox);
-    expect(await resealSecrets(t.app.get(DataSource), box)).toEqual({ resealed: 2, current: 0, unreadable: [] });
-    expect(await resealSecrets(t.app.get(DataSource), box)).toEqual({ resealed: 0, current: 2, unreadable: [] });
+    expect(await resealSecrets({ allStores: t.app.get(AllStores), tenants: t.app.get(TenantTransactions) }, box)).toEqual({ resealed: 2, current: 0, unreadable: [] });
+    expect(await resealSecrets({ allStores: t.app.get(AllStores), tenants: t.app.get(TenantTransactions) }, box)).toEqual({ resealed: 0, current: 2, unreadable: [] });
 
     const after = await start({ SECRETS_KEY: NEW_KEY });
     await imap.append(fixture('html-iso-8859-6-attachment.eml'));
