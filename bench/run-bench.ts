@@ -1,16 +1,27 @@
 /**
  * `npm run bench`: starts the compiled server in its own process (NODE_ENV=production, on an
- * embedded throwaway PostgreSQL unless BENCH_DATABASE_URL is set), then drives it with autocannon
- * from this process and prints a table. Numbers on a 2-core machine share the cores with
- * PostgreSQL and the load generator: compare runs on the same machine, not across machines.
+ * embedded throwaway PostgreSQL with fsync on, unless BENCH_DATABASE_URL is set), drives it with
+ * autocannon from this process, and measures beside each scenario its floor: the same rows written
+ * or read with plain SQL through `pg`, with as many clients, for as long, in the same run. Speed is
+ * reported as the ratio to that floor, with the round trips to PostgreSQL each request makes
+ * (counted on the wire, one request at a time, by a second server behind a counting proxy).
+ *
+ * Server, PostgreSQL and load generator share one machine: compare ratios, and runs on the same
+ * machine, not absolute numbers across machines.
+ *
+ *   BENCH_DURATION=10          seconds per scenario and per floor
+ *   BENCH_ONLY=create,list     a subset (names below; `whatsapp` = wa-new,wa-reply; `in-process` = routing,deadlines,sweep)
+ *   BENCH_CPU_PROF=dir         the measured server runs under `node --cpu-prof`, profile written to dir on exit
+ *   BENCH_SHOW_STATEMENTS=1    print the statements of each counted request
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
-import { rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client, ClientBase, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_SCHEMA } from '../src/app-schema';
 import { AllStores } from '../src/common/database/all-stores';
@@ -26,30 +37,114 @@ import { addBusinessTime, BusinessCalendar, DEFAULT_CALENDAR } from '../src/sla/
 import { SlaSettingsService } from '../src/sla/sla-settings.service';
 import { SlaSweepService } from '../src/sla/sla-sweep.service';
 import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, prepareRules } from '../src/routing/routing-decision';
+import { PgRoundTripCounter } from './round-trips';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SEED = Number(process.env.BENCH_SEED_TICKETS ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
+const COUNTING_PORT = PORT + 2;
 const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
-const BASE = `http://127.0.0.1:${PORT}`;
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+const WA_APP_SECRET = 'bench-whatsapp-app-secret';
 
-interface Row {
-  scenario: string;
-  'req/s': number;
-  'p50 ms': number;
-  'p90 ms': number;
-  'p99 ms': number;
-  'non-2xx': number;
-  errors: number;
+const HTTP_SCENARIOS = ['create', 'rest', 'list', 'detail', 'health', 'wa-new', 'wa-reply', 'screen-pop'] as const;
+const IN_PROCESS = ['routing', 'deadlines', 'sweep'] as const;
+type ScenarioKey = (typeof HTTP_SCENARIOS)[number] | (typeof IN_PROCESS)[number];
+const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', 'wa-reply'], 'in-process': IN_PROCESS };
+
+function selectedScenarios(): Set<ScenarioKey> {
+  const all: readonly ScenarioKey[] = [...HTTP_SCENARIOS, ...IN_PROCESS];
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!only?.length) return new Set(all);
+  const chosen = new Set<ScenarioKey>();
+  for (const name of only) {
+    if (ALIASES[name]) ALIASES[name].forEach((key) => chosen.add(key));
+    else if ((all as readonly string[]).includes(name)) chosen.add(name as ScenarioKey);
+    else throw new Error(`BENCH_ONLY: unknown scenario "${name}" (known: ${[...all, ...Object.keys(ALIASES)].join(', ')})`);
+  }
+  return chosen;
 }
 
-async function waitForHealth(server: ChildProcess) {
-  for (let i = 0; i < 200; i++) {
+/** One request as autocannon's setupRequest and a plain fetch both take it. */
+interface BenchRequest {
+  path: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** Plain SQL doing one operation's reads or writes; `i` numbers the operations of a run. */
+type FloorOperation = (client: ClientBase, i: number) => Promise<void>;
+
+interface Target {
+  ratio: number;
+  p99?: number;
+}
+
+interface Scenario {
+  key: (typeof HTTP_SCENARIOS)[number];
+  label: string;
+  next: () => BenchRequest;
+  connections?: number;
+  floor?: { describe: string; operation: FloorOperation };
+  target?: Target;
+}
+
+interface Measured {
+  scenario: Scenario;
+  rps: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  floorPerSecond?: number;
+  trips?: number;
+  floorTrips?: number;
+}
+
+const benchStarted = Date.now();
+/** Progress on stderr, with the seconds since the start. */
+const progress = (line: string) => console.error(`[${((Date.now() - benchStarted) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const stopping = new WeakSet<ChildProcess>();
+
+function spawnServer(port: number, databaseUrl: string, profileDir?: string, extraEnv: Record<string, string> = {}): ChildProcess {
+  const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const server = spawn(process.execPath, [...flags, resolve(__dirname, '../src/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      RATE_LIMIT_PER_MINUTE: '0',
+      JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123',
+      SECRETS_KEY: process.env.SECRETS_KEY ?? BENCH_SECRETS_KEY,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  server.once('exit', (code, signal) => {
+    if (!stopping.has(server)) console.error(`server on port ${port} exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
+  return server;
+}
+
+async function stopServer(server: ChildProcess) {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  stopping.add(server);
+  server.kill('SIGTERM');
+  await exited;
+}
+
+async function waitForHealth(server: ChildProcess, base: string) {
+  for (let i = 0; i < 300; i++) {
     if (server.exitCode !== null) throw new Error('server exited during start');
     try {
-      if ((await fetch(`${BASE}/health`)).ok) return;
+      if ((await fetch(`${base}/health`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -58,29 +153,88 @@ async function waitForHealth(server: ChildProcess) {
   throw new Error('server did not become healthy');
 }
 
-async function graphql(key: string, query: string, variables?: object) {
-  const res = await fetch(`${BASE}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
+async function send(base: string, request: BenchRequest) {
+  const go = () => fetch(`${base}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+  // A kept-alive connection the server closed meanwhile fails before the request is read: send it again once.
+  const res = await go().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code === 'UND_ERR_SOCKET') return go();
+    throw error;
   });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-  return body.data;
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${request.method} ${request.path}: ${res.status} ${text.slice(0, 300)}`);
+  if (request.path === '/graphql' && (JSON.parse(text) as { errors?: unknown }).errors) throw new Error(`GraphQL errors: ${text.slice(0, 500)}`);
+  return text;
 }
 
-async function run(scenario: string, options: autocannon.Options): Promise<Row> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
-  return {
-    scenario,
-    'req/s': Math.round(result.requests.average),
-    'p50 ms': result.latency.p50,
-    'p90 ms': result.latency.p90,
-    'p99 ms': result.latency.p99,
-    'non-2xx': result.non2xx,
-    errors: result.errors,
+async function graphql(base: string, key: string, query: string, variables?: object) {
+  const text = await send(base, { path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  return (JSON.parse(text) as { data: any }).data;
+}
+
+async function load(base: string, scenario: Scenario): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed'>> {
+  const result = await autocannon({
+    url: base,
+    connections: scenario.connections ?? CONNECTIONS,
+    duration: DURATION,
+    requests: [{ setupRequest: (req) => ({ ...req, ...scenario.next() }) }],
+  });
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
+}
+
+/** The floor: `operation` on CONNECTIONS clients in a loop for DURATION seconds; operations per second. */
+async function floorRate(databaseUrl: string, operation: FloorOperation): Promise<number> {
+  const pool = new Pool({ connectionString: databaseUrl, max: CONNECTIONS, application_name: 'rida-bench-floor' });
+  pool.on('error', () => undefined);
+  let done = 0;
+  const started = Date.now();
+  const until = started + DURATION * 1000;
+  try {
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const client = await pool.connect();
+        try {
+          while (Date.now() < until) await operation(client, done++);
+        } finally {
+          client.release();
+        }
+      }),
+    );
+  } finally {
+    await pool.end();
+  }
+  return Math.round(done / ((Date.now() - started) / 1000));
+}
+
+/** A write floor's transaction: BEGIN, the statements, COMMIT (each its own round trip, as `pg` sends them). */
+function inTransaction(work: FloorOperation): FloorOperation {
+  return async (client, i) => {
+    await client.query('BEGIN');
+    try {
+      await work(client, i);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
   };
 }
+
+/** The fewest round trips of three tries (a background job landing in a window only adds). */
+async function fewestTrips(counter: PgRoundTripCounter, work: () => Promise<unknown>) {
+  let best: { trips: number; statements: readonly string[] } | undefined;
+  for (let i = 0; i < 3; i++) {
+    const measured = await counter.measure(work);
+    if (!best || measured.trips < best.trips) best = measured;
+  }
+  return best!;
+}
+
+function showStatements(label: string, statements: readonly string[]) {
+  if (!process.env.BENCH_SHOW_STATEMENTS) return;
+  console.log(`\n${label}: ${statements.length} round trips`);
+  statements.forEach((s, i) => console.log(`  ${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 200)}`));
+}
+
 
 /** Bulk-inserts tickets with SQL so list queries run over a realistic table. */
 async function seed(dataSource: DataSource, tenantId: string, count: number) {
@@ -102,6 +256,12 @@ async function seed(dataSource: DataSource, tenantId: string, count: number) {
     `INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, created_at)
      SELECT tenant_id, gen_random_uuid(), id, 'CUSTOMER', 'السلام عليكم، متى يصل طلبي؟', channel, created_at FROM tickets WHERE tenant_id = $1`,
     [tenantId],
+  );
+  // Created tickets take their numbers from the store's counter: start it past the seeded ones.
+  await dataSource.query(
+    `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 100000 + $2)
+     ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, 100000 + $2)`,
+    [tenantId, count],
   );
   await dataSource.query('ANALYZE');
 }
@@ -179,164 +339,346 @@ async function benchSweep(databaseUrl: string) {
   }
 }
 
-const WA_APP_SECRET = 'bench-whatsapp-app-secret';
-
-/**
- * Signed WhatsApp Cloud API webhooks as Meta sends them: one text message each, from new numbers
- * (a customer and ticket created, routed, given an SLA) and from 200 customers with open tickets
- * (a message joined to the conversation); then the screen pop.
- */
-async function benchWhatsApp(key: string, headers: Record<string, string>): Promise<Row[]> {
-  const { connectWhatsApp: channel } = await graphql(
-    key,
-    `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { id webhookPath } }`,
-    { input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', accessToken: 'bench-access-token', appSecret: WA_APP_SECRET, verifyToken: 'bench-verify-token' } },
-  );
-  let n = 0;
-  const webhook = (waId: string) => {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
-        contacts: [{ profile: { name: 'عميل' }, wa_id: waId }],
-        messages: [{ from: waId, id: `wamid.bench${process.pid}x${n++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'السلام عليكم، وين طلبي؟ 📦' } }] } }] }],
-    });
-    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
-  };
-  const url = `${BASE}${channel.webhookPath}`;
-  const rows: Row[] = [];
-  rows.push(await run('WhatsApp webhook: new conversations (signed)', { url, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...webhook(`96650${String(n).padStart(7, '0')}`) }) }] }));
-  const regulars = Array.from({ length: 200 }, (_, i) => `9665${String(30_000_000 + i).padStart(8, '0')}`);
-  for (const waId of regulars) await fetch(url, { method: 'POST', ...webhook(waId) });
-  rows.push(await run('WhatsApp webhook: replies on open tickets', { url, method: 'POST', requests: [{ setupRequest: (req) => ({ ...req, ...webhook(regulars[n % regulars.length]) }) }] }));
-  const screenPop = JSON.stringify({ query: `{ customerByPhone(phone: "05${String(30_000_000 + 7).padStart(8, '0')}") { id name tickets(status: [NEW, OPEN]) { edges { node { id number } } } orders { externalId } } }` });
-  // One agent's phone rings: the latency one request sees, not a queue of 32.
-  rows.push(await run('customerByPhone (screen pop, 1 connection)', { connections: 1, url: `${BASE}/graphql`, method: 'POST', headers, body: screenPop }));
-  return rows;
+/** What the scenarios need from the seeded store. */
+interface World {
+  tenantId: string;
+  key: string;
+  detailTicketId: string;
+  webhookPath?: string;
+  /** WhatsApp numbers with an open ticket each (replies join it). */
+  regulars: string[];
+  /** Open tickets the reply floor writes to, as many as there are regulars. */
+  replyTicketIds: string[];
 }
 
-/** The rows those webhooks write, inserted directly: customer, identity, ticket and message (new), or message and ticket update (reply). */
-async function rawSqlWrites(databaseUrl: string, tenantId: string) {
-  const pool = new Pool({ connectionString: databaseUrl, max: CONNECTIONS });
-  pool.on('error', () => undefined); // idle clients closed by a stopping server
-  const seconds = Math.min(DURATION, 5);
-  let number = 900_000_000;
-  const measure = async (write: (client: PoolClient, i: number) => Promise<void>) => {
-    let done = 0;
-    const until = Date.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        const client = await pool.connect();
-        try {
-          while (Date.now() < until) {
-            await client.query('BEGIN');
-            await write(client, done++);
-            await client.query('COMMIT');
-          }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    return Math.round(done / seconds);
-  };
-  const newWrites = await measure(async (client, i) => {
+const CREATE_QUERY = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }`;
+const LIST_QUERY = `{ tickets(first: 20, filter: { status: [OPEN, NEW] }) { edges { node { id number subject status priority customer { id name } } } pageInfo { endCursor } } }`;
+const detailQuery = (id: string) => `{ ticket(id: "${id}") { id number subject status priority messages { id body authorType createdAt } events { type createdAt } } }`;
+
+let sequence = 0;
+/** A number no earlier request or floor operation of this run used (per prefix). */
+const fresh = (prefix: string) => `${prefix}${String(10_000_000 + sequence++).padStart(8, '0')}`;
+
+let waMessage = 0;
+function whatsAppWebhook(path: string, waId: string): BenchRequest {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
+      contacts: [{ profile: { name: 'عميل' }, wa_id: waId }],
+      messages: [{ from: waId, id: `wamid.bench${process.pid}x${waMessage++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'السلام عليكم، وين طلبي؟ 📦' } }] } }] }],
+  });
+  return { path, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
+}
+
+/**
+ * The floor of a new conversation: what the app writes for a ticket opened with a new customer —
+ * customer, identity, first message, CREATED event, the store's counter (upsert returning the
+ * number, taken late as the app does) and the ticket — in one transaction.
+ */
+function newConversationFloor(tenantId: string, prefix: string, externalId: boolean): FloorOperation {
+  return inTransaction(async (client) => {
     const customer = randomUUID();
     const ticket = randomUUID();
     await client.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, $2, 'عميل')`, [tenantId, customer]);
-    await client.query(`INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value) VALUES ($1, $2, $3, 'PHONE', $4)`, [tenantId, randomUUID(), customer, `+9665${process.pid}${i}`]);
+    await client.query(`INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value) VALUES ($1, $2, $3, 'PHONE', $4)`, [tenantId, randomUUID(), customer, `+${fresh(prefix)}`]);
     await client.query(
-      `INSERT INTO tickets (tenant_id, id, number, subject, channel, category, priority, customer_id, status) VALUES ($1, $2, $3, 'وين طلبي؟', 'WHATSAPP', 'SHIPPING', 1, $4, 'NEW')`,
-      [tenantId, ticket, number++, customer],
+      `INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'السلام عليكم، طلبي تأخر', 'WHATSAPP', $4)`,
+      [tenantId, randomUUID(), ticket, externalId ? `wamid.floor-${randomUUID()}` : null],
     );
-    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'وين طلبي؟', 'WHATSAPP', $4)`, [tenantId, randomUUID(), ticket, `raw-${process.pid}-${i}`]);
+    await client.query(`INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, data) VALUES ($1, $2, $3, 'CREATED', 'SYSTEM', $4)`, [
+      tenantId,
+      randomUUID(),
+      ticket,
+      JSON.stringify({ channel: 'WHATSAPP', category: 'SHIPPING', priority: 1 }),
+    ]);
+    const { rows } = await client.query<{ last_number: number }>(
+      `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001) ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number`,
+      [tenantId],
+    );
+    await client.query(
+      `INSERT INTO tickets (tenant_id, id, number, subject, status, priority, category, channel, customer_id, message_count, last_customer_message_at)
+       VALUES ($1, $2, $3, 'تأخر توصيل الطلب', 'NEW', 1, 'SHIPPING', 'WHATSAPP', $4, 1, now())`,
+      [tenantId, ticket, rows[0].last_number, customer],
+    );
   });
-  const [{ id: ticketId }] = (await pool.query(`SELECT id FROM tickets WHERE tenant_id = $1 AND channel = 'WHATSAPP' LIMIT 1`, [tenantId])).rows;
-  const replyWrites = await measure(async (client, i) => {
-    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'شكراً', 'WHATSAPP', $4)`, [tenantId, randomUUID(), ticketId, `raw-reply-${process.pid}-${i}`]);
-    await client.query(`UPDATE tickets SET message_count = message_count + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, ticketId]);
-  });
-  await pool.end();
-  return [
-    { writes: 'new conversation (4 inserts)', 'transactions/s': newWrites },
-    { writes: 'reply (1 insert, 1 update of the same ticket)', 'transactions/s': replyWrites },
+}
+
+function defineScenarios(world: World): Scenario[] {
+  const { tenantId } = world;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${world.key}` };
+  const gql = (query: string, variables?: object): BenchRequest => ({ path: '/graphql', method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  let n = 0;
+  let reply = 0;
+  const scenarios: Scenario[] = [
+    {
+      key: 'create',
+      label: 'createTicket (GraphQL, new customer)',
+      next: () => gql(CREATE_QUERY, { input: { subject: 'تأخر توصيل الطلب', body: 'السلام عليكم، طلبي تأخر', channel: 'WHATSAPP', customer: { whatsapp: fresh('9665') } } }),
+      floor: { describe: 'BEGIN; customer, identity, message, event, counter upsert, ticket; COMMIT', operation: newConversationFloor(tenantId, '9667', false) },
+      target: { ratio: 0.5, p99: 100 },
+    },
+    {
+      key: 'rest',
+      label: 'POST /api/v1/tickets (REST)',
+      next: () => ({ path: '/api/v1/tickets', method: 'POST', headers, body: JSON.stringify({ subject: 'سؤال', body: 'هل يتوفر المقاس؟', customer: { email: `c${n++ % 5000}@example.sa` } }) }),
+    },
+    {
+      key: 'list',
+      label: `tickets(first: 20) + customer, over ${SEED}+ tickets`,
+      next: () => gql(LIST_QUERY),
+      floor: {
+        describe: 'one SELECT of the 21 rows (page + 1) joined to their customers',
+        operation: async (client) => {
+          await client.query(
+            `SELECT t.id, t.number, t.subject, t.status, t.priority, t.created_at, c.id AS customer_id, c.name AS customer_name
+               FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+              WHERE t.tenant_id = $1 AND t.status IN ('OPEN', 'NEW')
+              ORDER BY t.created_at DESC, t.id DESC LIMIT 21`,
+            [tenantId],
+          );
+        },
+      },
+      target: { ratio: 0.4, p99: 100 },
+    },
+    {
+      key: 'detail',
+      label: 'ticket(id) with messages and events',
+      next: () => gql(detailQuery(world.detailTicketId)),
+      floor: {
+        describe: 'three SELECTs: the ticket, its messages, its events',
+        operation: async (client) => {
+          const id = world.detailTicketId;
+          await client.query(`SELECT id, number, subject, status, priority FROM tickets WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+          await client.query(`SELECT id, body, author_type, created_at FROM messages WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id`, [tenantId, id]);
+          await client.query(`SELECT type, created_at FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id`, [tenantId, id]);
+        },
+      },
+      target: { ratio: 0.4, p99: 100 },
+    },
+    { key: 'health', label: 'GET /health (database ping)', next: () => ({ path: '/health', method: 'GET' }) },
   ];
+  if (world.webhookPath) {
+    const path = world.webhookPath;
+    scenarios.push(
+      {
+        key: 'wa-new',
+        label: 'WhatsApp webhook: new conversation (signed)',
+        next: () => whatsAppWebhook(path, fresh('9665')),
+        floor: { describe: 'as createTicket, the message with its provider id', operation: newConversationFloor(tenantId, '9668', true) },
+        target: { ratio: 0.5 },
+      },
+      {
+        key: 'wa-reply',
+        label: `WhatsApp webhook: reply on an open ticket (${world.regulars.length} customers)`,
+        next: () => whatsAppWebhook(path, world.regulars[reply++ % world.regulars.length]),
+        floor: {
+          describe: `BEGIN; message, MESSAGE_ADDED event, ticket update; COMMIT (over ${world.replyTicketIds.length} open tickets)`,
+          operation: inTransaction(async (client, i) => {
+            const ticket = world.replyTicketIds[i % world.replyTicketIds.length];
+            const message = randomUUID();
+            await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'شكراً', 'WHATSAPP', $4)`, [
+              tenantId,
+              message,
+              ticket,
+              `wamid.floor-${randomUUID()}`,
+            ]);
+            await client.query(`INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, data) VALUES ($1, $2, $3, 'MESSAGE_ADDED', 'CUSTOMER', $4)`, [
+              tenantId,
+              randomUUID(),
+              ticket,
+              JSON.stringify({ messageId: message, authorType: 'CUSTOMER', internal: false }),
+            ]);
+            await client.query(`UPDATE tickets SET message_count = message_count + 1, last_customer_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, ticket]);
+          }),
+        },
+        target: { ratio: 0.5 },
+      },
+    );
+  }
+  const screenPop = `{ customerByPhone(phone: "05${String(30_000_000 + 7).padStart(8, '0')}") { id name tickets(status: [NEW, OPEN]) { edges { node { id number } } } orders { externalId } } }`;
+  // One agent's phone rings: the latency one request sees, not a queue of 32.
+  scenarios.push({ key: 'screen-pop', label: 'customerByPhone (screen pop, 1 connection)', next: () => gql(screenPop), connections: 1 });
+  return scenarios;
+}
+
+/** The detail ticket, and for the WhatsApp scenarios a connected number and 200 customers with an open ticket each. */
+async function prepare(base: string, key: string, tenantId: string, databaseUrl: string, chosen: Set<ScenarioKey>): Promise<World> {
+  const { createTicket } = await graphql(base, key, CREATE_QUERY, { input: { subject: 'تجربة', body: 'مرحبا', customer: { phone: '0500000001' } } });
+  await graphql(base, key, LIST_QUERY);
+  await graphql(base, key, detailQuery(createTicket.id));
+  const world: World = { tenantId, key, detailTicketId: createTicket.id, regulars: [], replyTicketIds: [] };
+  if (chosen.has('wa-new') || chosen.has('wa-reply') || chosen.has('screen-pop')) {
+    const { connectWhatsApp } = await graphql(base, key, `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { id webhookPath } }`, {
+      input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', accessToken: 'bench-access-token', appSecret: WA_APP_SECRET, verifyToken: 'bench-verify-token' },
+    });
+    world.webhookPath = connectWhatsApp.webhookPath as string;
+    world.regulars = Array.from({ length: 200 }, (_, i) => `9665${String(30_000_000 + i).padStart(8, '0')}`);
+    progress('WhatsApp: 200 customers with an open ticket each…');
+    for (const waId of world.regulars) await send(base, whatsAppWebhook(world.webhookPath, waId));
+    const client = new Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM tickets WHERE tenant_id = $1 AND status IN ('NEW', 'OPEN') AND number > 100000 ORDER BY created_at DESC LIMIT $2`,
+        [tenantId, world.regulars.length],
+      );
+      world.replyTicketIds = rows.map((r) => r.id);
+    } finally {
+      await client.end();
+    }
+  }
+  return world;
+}
+
+/**
+ * Round trips per request, counted on the wire: a server whose pool sits behind a counting proxy
+ * serves one request of each scenario at a time (fewest of three); the floors' operations go
+ * through the same proxy. Done before the load, on a server of its own, so the measured server
+ * runs without the proxy.
+ */
+async function countRoundTrips(base: string, counter: PgRoundTripCounter, scenarios: Scenario[]) {
+  const counted = new Map<Scenario, { trips: number; floorTrips?: number }>();
+  const floorClient = new Client({ connectionString: counter.url, application_name: 'rida' });
+  await floorClient.connect();
+  try {
+    for (const scenario of scenarios) {
+      progress(`  ${scenario.label}`);
+      await send(base, scenario.next());
+      const app = await fewestTrips(counter, () => send(base, scenario.next()));
+      showStatements(scenario.label, app.statements);
+      const floor = scenario.floor;
+      let floorTrips: number | undefined;
+      if (floor) {
+        const raw = await fewestTrips(counter, () => floor.operation(floorClient, sequence++));
+        floorTrips = raw.trips;
+        showStatements(`floor of ${scenario.label}`, raw.statements);
+      }
+      counted.set(scenario, { trips: app.trips, floorTrips });
+    }
+  } finally {
+    await floorClient.end().catch(() => undefined);
+  }
+  return counted;
+}
+
+const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+function tableRows(measured: Measured[]) {
+  return measured.map((m) => {
+    const { floorPerSecond: floor, scenario } = m;
+    const ratio = floor ? m.rps / floor : undefined;
+    const target = scenario.target;
+    const met = target && ratio !== undefined ? ratio >= target.ratio && (target.p99 === undefined || m.p99 <= target.p99) : undefined;
+    return {
+      scenario: scenario.label,
+      'req/s': m.rps,
+      'p50 ms': fmt(m.p50),
+      'p99 ms': fmt(m.p99),
+      'floor/s': floor ?? '',
+      ratio: ratio === undefined ? '' : ratio.toFixed(2),
+      target: target ? `≥ ${target.ratio.toFixed(2)}${target.p99 ? `, p99 ≤ ${target.p99} ms` : ''}` : '',
+      met: met === undefined ? '' : met ? '✓' : '✗',
+      'stmts/op': m.trips ?? '',
+      'floor stmts/op': m.floorTrips ?? '',
+      failed: m.failed,
+    };
+  });
+}
+
+function printResults(measured: Measured[], fsyncOn: boolean) {
+  const rows = tableRows(measured);
+  console.log(
+    `\nRida benchmark — ${CONNECTIONS} connections, ${DURATION} s per scenario and per floor, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}` +
+      `, PostgreSQL ${fsyncOn ? 'with fsync on' : 'at BENCH_DATABASE_URL'}; server, PostgreSQL and load generator on this machine\n`,
+  );
+  console.table(rows);
+  console.log('ratio = req/s ÷ floor/s, the floor being the same rows in plain SQL through `pg` (32 clients, same run, owner role: no row-level security).');
+  console.log('stmts/op = round trips to PostgreSQL per request, counted on the wire one request at a time (fewest of three).');
+  for (const m of measured) if (m.scenario.floor) console.log(`  floor of ${m.scenario.label}: ${m.scenario.floor.describe}`);
+  // The same table in Markdown, for docs/performance.md and the README.
+  const columns = Object.keys(rows[0]) as (keyof (typeof rows)[number])[];
+  console.log(`\n| ${columns.join(' | ')} |\n|${columns.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${columns.map((c) => String(row[c])).join(' | ')} |`);
 }
 
 async function main() {
+  const chosen = selectedScenarios();
   let databaseUrl = process.env.BENCH_DATABASE_URL;
+  const fsyncOn = !databaseUrl;
   let cleanup = async () => undefined as void;
   if (!databaseUrl) {
     const dir = makeThrowawayDir('rida-bench-');
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: PORT + 1, ephemeral: true });
+    // Not ephemeral: fsync, synchronous_commit and full_page_writes stay on, as in production.
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: PORT + 1 });
     databaseUrl = pg.url;
     cleanup = async () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
     };
   }
-  await runMigrations(databaseUrl, APP_SCHEMA);
-  const dataSource = await new DataSource(typeormOptions(databaseUrl, APP_SCHEMA, 2)).initialize();
-  const auth = new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource));
-  const tenant = await auth.createTenant({ name: 'متجر القياس', slug: `bench-${Date.now()}` });
-  const { key } = await auth.createApiKey(tenant.id, 'admin', 'bench');
-  console.log(`Seeding ${SEED} tickets…`);
-  await seed(dataSource, tenant.id, SEED);
-  await dataSource.destroy();
-
-  const server = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
-    env: { ...process.env, NODE_ENV: 'production', RATE_LIMIT_PER_MINUTE: '0', JWT_SECRET: process.env.JWT_SECRET ?? 'bench-secret-bench-secret-bench-secret-0123', SECRETS_KEY: process.env.SECRETS_KEY ?? BENCH_SECRETS_KEY, LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, PORT: String(PORT), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   try {
-    await waitForHealth(server);
-    const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-    const createQuery = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }`;
-    const listQuery = `{ tickets(first: 20, filter: { status: [OPEN, NEW] }) { edges { node { id number subject status priority customer { id name } } } pageInfo { endCursor } } }`;
-    const { createTicket } = await graphql(key, createQuery, {
-      input: { subject: 'تجربة', body: 'مرحبا', customer: { phone: '0500000001' } },
-    });
-    await graphql(key, listQuery);
-    const detailQuery = `{ ticket(id: "${createTicket.id}") { id subject customer { name identities { kind value } } messages { body authorType } events { type } } }`;
-    await graphql(key, detailQuery);
+    await runMigrations(databaseUrl, APP_SCHEMA);
+    const dataSource = await new DataSource(typeormOptions(databaseUrl, APP_SCHEMA, 2)).initialize();
+    const auth = new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource));
+    const tenant = await auth.createTenant({ name: 'متجر القياس', slug: `bench-${Date.now()}` });
+    const { key } = await auth.createApiKey(tenant.id, 'admin', 'bench');
+    progress(`Seeding ${SEED} tickets…`);
+    await seed(dataSource, tenant.id, SEED);
+    await dataSource.destroy();
 
-    let n = 0;
-    const createBody = () =>
-      JSON.stringify({
-        query: createQuery,
-        variables: { input: { subject: 'تأخر توصيل الطلب', body: 'السلام عليكم، طلبي تأخر', channel: 'WHATSAPP', customer: { whatsapp: `9665${String(10_000_000 + (n++ % 5000)).padStart(8, '0')}` } } },
-      });
+    if (HTTP_SCENARIOS.some((k) => chosen.has(k))) {
+      // First the counting server: it also prepares what the scenarios need.
+      progress('Counting round trips per request…');
+      const counter = await PgRoundTripCounter.start(databaseUrl, 'rida');
+      const countingBase = `http://127.0.0.1:${COUNTING_PORT}`;
+      const countingServer = spawnServer(COUNTING_PORT, counter.url, undefined, { SLA_SWEEP_INTERVAL_SECONDS: '0' });
+      let scenarios: Scenario[];
+      let counted: Map<Scenario, { trips: number; floorTrips?: number }>;
+      try {
+        await waitForHealth(countingServer, countingBase);
+        const world = await prepare(countingBase, key, tenant.id, databaseUrl, chosen);
+        scenarios = defineScenarios(world).filter((s) => chosen.has(s.key));
+        counted = await countRoundTrips(countingBase, counter, scenarios);
+      } finally {
+        await stopServer(countingServer);
+        await counter.close();
+      }
 
-    const rows: Row[] = [];
-    rows.push(await run('createTicket (GraphQL mutation)', { url: `${BASE}/graphql`, method: 'POST', headers, requests: [{ setupRequest: (req) => ({ ...req, body: createBody() }) }] }));
-    rows.push(
-      await run('POST /api/v1/tickets (REST)', {
-        url: `${BASE}/api/v1/tickets`,
-        method: 'POST',
-        headers,
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ subject: 'سؤال', body: 'هل يتوفر المقاس؟', customer: { email: `c${n++ % 5000}@example.sa` } }) }) }],
-      }),
-    );
-    rows.push(await run(`tickets(first: 20) + customer, over ${SEED}+ tickets`, { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: listQuery }) }));
-    rows.push(await run('ticket(id) with messages and events', { url: `${BASE}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: detailQuery }) }));
-    rows.push(await run('GET /health (database ping)', { url: `${BASE}/health` }));
-    rows.push(...(await benchWhatsApp(key, headers)));
+      const base = `http://127.0.0.1:${PORT}`;
+      if (CPU_PROF_DIR) mkdirSync(CPU_PROF_DIR, { recursive: true });
+      const server = spawnServer(PORT, databaseUrl, CPU_PROF_DIR);
+      const measured: Measured[] = [];
+      try {
+        await waitForHealth(server, base);
+        for (const scenario of scenarios) {
+          progress(`${scenario.label}: ${DURATION} s…`);
+          const m: Measured = { scenario, ...(await load(base, scenario)), ...counted.get(scenario) };
+          if (scenario.floor) {
+            progress(`  its floor: ${DURATION} s…`);
+            m.floorPerSecond = await floorRate(databaseUrl, scenario.floor.operation);
+          }
+          measured.push(m);
+        }
+      } finally {
+        await stopServer(server);
+      }
+      if (CPU_PROF_DIR) console.log(`CPU profile of the measured server: ${readdirSync(CPU_PROF_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(CPU_PROF_DIR, f)).join(', ')}`);
+      printResults(measured, fsyncOn);
+      if (measured.some((m) => m.failed > 0)) process.exitCode = 1;
+    }
 
-    console.log(`\nRida benchmark — ${CONNECTIONS} connections, ${DURATION}s per scenario, Node ${process.version}\n`);
-    console.table(rows);
-    if (rows.some((r) => r['non-2xx'] > 0 || r.errors > 0)) process.exitCode = 1;
-  } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
-  try {
-    console.log('\nRouting decisions (in-process, Arabic texts, 20 000 decisions):');
-    console.table([benchRouting()]);
-    console.log('SLA deadline arithmetic (in-process, 20 000 deadlines):');
-    console.table([benchDeadlines()]);
-    console.log(`SLA sweep (default interval 10 s; a breach is noticed at most interval + sweep time late):`);
-    console.table([await benchSweep(databaseUrl)]);
-    console.log(`Baseline: the same writes as the WhatsApp webhook scenarios in raw SQL (${CONNECTIONS} connections, no routing, SLA, events or checks):`);
-    console.table(await rawSqlWrites(databaseUrl, tenant.id));
+    if (chosen.has('routing')) {
+      console.log('\nRouting decisions (in-process, Arabic texts, 20 000 decisions):');
+      console.table([benchRouting()]);
+    }
+    if (chosen.has('deadlines')) {
+      console.log('SLA deadline arithmetic (in-process, 20 000 deadlines):');
+      console.table([benchDeadlines()]);
+    }
+    if (chosen.has('sweep')) {
+      console.log(`SLA sweep (default interval 10 s; a breach is noticed at most interval + sweep time late):`);
+      console.table([await benchSweep(databaseUrl)]);
+    }
   } finally {
     await cleanup();
   }
