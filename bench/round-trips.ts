@@ -5,8 +5,8 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 
 /**
- * (The same counter as test/e2e/helpers/pg-round-trips.ts, kept here because the build compiles
- * src, migrations and bench but not test.)
+ * Used by the benchmark and by test/e2e/round-trips (it lives here because the build compiles src,
+ * migrations and bench, not test).
  *
  * A TCP proxy in front of PostgreSQL that counts round trips the way the server sees them: each
  * simple query (`Q`) and each extended-protocol `Sync` (`S`, which closes a
@@ -28,14 +28,14 @@ export class PgRoundTripCounter {
 
   static async start(databaseUrl: string, applicationName = 'rida'): Promise<PgRoundTripCounter> {
     const target = new URL(databaseUrl);
-    let counter: PgRoundTripCounter | undefined;
-    const server = createServer((client) => counter?.proxy(client, target, applicationName));
+    const created: { counter?: PgRoundTripCounter } = {}; // the server's handler needs the counter made after it
+    const server = createServer((client) => created.counter?.proxy(client, target, applicationName));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const proxied = new URL(databaseUrl);
     proxied.hostname = '127.0.0.1';
     proxied.port = String((server.address() as AddressInfo).port);
-    counter = new PgRoundTripCounter(server, proxied.toString());
-    return counter;
+    created.counter = new PgRoundTripCounter(server, proxied.toString());
+    return created.counter;
   }
 
   reset(): void {

@@ -2,7 +2,7 @@ import { metaSignature } from '../../src/channels/messaging/platform-signatures'
 import { FakeGraphApi } from '../fakes/meta-graph-api';
 import { waContact, waText, waWebhook } from '../fakes/whatsapp-payloads';
 import { createTestDatabase } from '../test-database';
-import { PgRoundTripCounter } from './helpers/pg-round-trips';
+import { PgRoundTripCounter } from '../../bench/round-trips';
 import { ADD_MESSAGE, arabicTicket, CREATE_TICKET, TestApp, TestTenant } from './helpers/test-app';
 
 /**
@@ -56,6 +56,20 @@ describe('Round trips to PostgreSQL per hot operation', () => {
     expect(response.status).toBe(200);
   }
 
+  /**
+   * The fewest round trips of three runs of `work`: background work of the instance (a key's
+   * last-used stamp, a job) can land inside one window and only ever adds, while a statement added
+   * to the operation shows in every run.
+   */
+  async function fewest<T, P>(work: (prepared: P) => Promise<T>, prepare: () => Promise<P> = async () => undefined as P) {
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const prepared = await prepare();
+      runs.push(await pg.measure(() => work(prepared)));
+    }
+    return runs.reduce((best, run) => (run.trips < best.trips ? run : best));
+  }
+
   /** SHOW_ROUND_TRIPS=1 prints every operation's statements, to see where a limit can come down. */
   function expectAtMost(measured: { trips: number; statements: readonly string[] }, limit: number) {
     const listing = `${measured.trips} round trips (limit ${limit}):\n${measured.statements.map((s, i) => `${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 160)}`).join('\n')}`;
@@ -64,12 +78,14 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await pg.measure(createTicket), 9);
+    expectAtMost(await fewest(createTicket), 9);
   });
 
-  it('addMessage', async () => {
-    const ticket = await createTicket();
-    const measured = await pg.measure(() => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }));
+  it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
+    const measured = await fewest(
+      (ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }),
+      createTicket,
+    );
     expectAtMost(measured, 22);
   });
 
@@ -83,23 +99,23 @@ describe('Round trips to PostgreSQL per hot operation', () => {
     }
     const page = `edges { node { id number subject status customer { id name } assignee { id name } team { id name } } }`;
     await t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`); // the store's teams are now cached, as in steady traffic
-    const measured = await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`));
+    const measured = await fewest(() => t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`));
     const nodes = measured.result.tickets.edges.map((e: { node: { assignee: unknown; team: unknown } }) => e.node);
     expect(nodes).toHaveLength(20);
     expect(nodes.filter((node: { assignee: unknown; team: unknown }) => node.assignee && node.team)).toHaveLength(10);
     expectAtMost(measured, 4);
     // totalCount is a question of its own: one more statement.
-    expectAtMost(await pg.measure(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount ${page} } }`)), 5);
+    expectAtMost(await fewest(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount ${page} } }`)), 5);
   });
 
   it('ticket(id) with messages and events', async () => {
     const ticket = await createTicket();
-    const measured = await pg.measure(() => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { id subject messages { id body authorType } events { id type } } }`, { id: ticket.id }));
+    const measured = await fewest(() => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { id subject messages { id body authorType } events { id type } } }`, { id: ticket.id }));
     expect(measured.result.ticket.messages).toHaveLength(1);
     expectAtMost(measured, 4);
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await pg.measure(postWhatsApp), 29);
+    expectAtMost(await fewest(postWhatsApp), 19);
   });
 });
