@@ -1,3 +1,4 @@
+import { InboundContexts } from './inbound-context';
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -45,7 +46,7 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
     LiveChatService, LiveChatResolver, ChatActivityService, ChatActivityResolver,
     MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi,
-    PhoneService, PhoneResolver, TicketCallsResolver],
+    PhoneService, PhoneResolver, TicketCallsResolver, InboundContexts],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
 })
 export class ChannelsModule {}

@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
 import { batch, Statement } from '../common/database/batch';
-import { TenantTransactions } from '../common/database/tenant-transactions';
+import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { JsonObject, RequestContext, systemContext } from '../common/request-context';
@@ -69,12 +69,16 @@ export class TicketsService {
 
   /** Creates a ticket with its first (customer) message; `created` is false for an idempotent replay. */
   /** `extras` are what a channel adapter knows about the first message beyond its text (never from API callers). */
-  async create(ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras = {}): Promise<CreatedTicket> {
+  /**
+   * `duplicateChecked`: the channel adapter has just looked the provider message id up in the same
+   * transaction, so it is not looked up again (a concurrent copy still loses the race at the insert).
+   */
+  async create(ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras = {}, { duplicateChecked = false } = {}): Promise<CreatedTicket> {
     const { idempotencyKey, ...request } = input;
     const fingerprint = idempotencyKey ? requestFingerprint(request) : null;
     const channel = input.channel ?? Channel.API;
 
-    const replay = await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);
+    const replay = duplicateChecked && !idempotencyKey ? undefined : await this.findReplay(ctx, idempotencyKey, fingerprint, channel, input.externalMessageId);
     if (replay) return { ticket: replay, created: false };
 
     try {
@@ -425,8 +429,11 @@ export class TicketsService {
    * further), a DELIVERY_FAILED event and an internal note for the agents, in one transaction, by
    * SYSTEM — an agent never sees the failure without the note.
    */
-  async recordDeliveryFailure(tenantId: string, failure: { ticketId: string; messageId: string; channel: Channel; reason: string; note: string }): Promise<void> {
-    const ctx = systemContext(tenantId);
+  async recordDeliveryFailure(scope: TenantScope, failure: { ticketId: string; messageId: string; channel: Channel; reason: string; note: string }): Promise<void> {
+    // Within the caller's unit of work when it has one (a receipt in a webhook's batch): a
+    // transaction of its own would wait forever for the message row that unit has locked.
+    const tenantId = tenantOf(scope);
+    const ctx = { ...systemContext(tenantId), unitOfWork: typeof scope === 'string' ? undefined : scope.unitOfWork };
     await this.db.run(ctx, async (manager) => {
       await manager.query(
         `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2 AND delivery_status IN ('QUEUED', 'SENT')`,

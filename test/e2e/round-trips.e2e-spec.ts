@@ -116,6 +116,6 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(postWhatsApp), 19);
+    expectAtMost(await fewest(postWhatsApp), 12);
   });
 });

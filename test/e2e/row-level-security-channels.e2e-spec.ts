@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
 import { AllStores } from '../../src/common/database/all-stores';
 import { TenantTransactions } from '../../src/common/database/tenant-transactions';
@@ -62,9 +62,17 @@ describe('row-level security on the channel paths', () => {
     return counts as { tickets: number; messages: number };
   };
 
-  /** The ingest's SQL with every store filter (tenant and account) replaced by a test that always holds. */
+  /**
+   * The ingest's SQL with every store filter (tenant and account) replaced by a test that always
+   * holds — as a parameter, or as the literal a batch of statements carries it in.
+   */
+  const UUID_LITERAL = `'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'`;
   const withoutStoreFilters = (sql: string) =>
-    sql.replace(/\b(\w+\.)?tenant_id = \$1\b/g, () => '$1::uuid IS NOT NULL').replace(/\bm\.messaging_channel_id = \$(2|4)\b/g, (_, n: string) => `$${n}::uuid IS NOT NULL`);
+    sql
+      .replace(/\b(\w+\.)?tenant_id = \$1\b/g, () => '$1::uuid IS NOT NULL')
+      .replace(/\bm\.messaging_channel_id = \$(2|4)\b/g, (_, n: string) => `$${n}::uuid IS NOT NULL`)
+      .replace(new RegExp(`\\b(\\w+\\.)?tenant_id = (${UUID_LITERAL})`, 'g'), (_, _alias, literal: string) => `${literal}::uuid IS NOT NULL`)
+      .replace(new RegExp(`\\bm\\.messaging_channel_id = (${UUID_LITERAL})`, 'g'), (_, literal: string) => `${literal}::uuid IS NOT NULL`);
 
   it('a look-up without store filters, run as the owner, does find the other store (the filters are really gone)', async () => {
     const sharedId = wamid();
@@ -85,6 +93,24 @@ describe('row-level security on the channel paths', () => {
     const db = t.app.get(TenantTransactions);
     const read = db.read.bind(db);
     const unfiltered: string[] = [];
+    const rewrite = (sql: string) => {
+      const rewritten = withoutStoreFilters(sql);
+      if (rewritten !== sql) unfiltered.push(rewritten);
+      return rewritten;
+    };
+    // Statements sent together (batch) go straight to the runner's connection: rewrite them there too.
+    const withoutFiltersOnItsConnection = (runner: QueryRunner) =>
+      new Proxy(runner, {
+        get: (target, property, receiver) =>
+          property === 'connect'
+            ? async () => {
+                const connection = (await target.connect()) as { query(text: string, values?: unknown[]): Promise<unknown> };
+                return new Proxy(connection, {
+                  get: (c, p, r) => (p === 'query' ? (text: string, values?: unknown[]) => c.query(rewrite(text), values) : Reflect.get(c, p, r)),
+                });
+              }
+            : Reflect.get(target, property, receiver),
+      });
     const spy = jest.spyOn(db, 'read').mockImplementation((scope, work, options) =>
       read(
         scope,
@@ -93,12 +119,10 @@ describe('row-level security on the channel paths', () => {
             new Proxy(manager, {
               get: (target, property, receiver) =>
                 property === 'query'
-                  ? (sql: string, parameters?: unknown[]) => {
-                      const rewritten = withoutStoreFilters(sql);
-                      if (rewritten !== sql) unfiltered.push(rewritten);
-                      return target.query(rewritten, parameters);
-                    }
-                  : Reflect.get(target, property, receiver),
+                  ? (sql: string, parameters?: unknown[]) => target.query(rewrite(sql), parameters)
+                  : property === 'queryRunner'
+                    ? withoutFiltersOnItsConnection(target.queryRunner!)
+                    : Reflect.get(target, property, receiver),
             }) as EntityManager,
           ),
         options,
@@ -111,7 +135,7 @@ describe('row-level security on the channel paths', () => {
       spy.mockRestore();
     }
 
-    expect(unfiltered.some((sql) => sql.includes('FROM messages WHERE $1::uuid IS NOT NULL AND channel = $2 AND external_id = $3'))).toBe(true);
+    expect(unfiltered.some((sql) => /FROM messages WHERE \S+::uuid IS NOT NULL AND channel = \S+ AND external_id = /.test(sql))).toBe(true);
     expect(unfiltered.some((sql) => sql.includes('FROM customer_identities ci JOIN tickets t'))).toBe(true);
     // Not a duplicate of B's message, not a reply in B's ticket: a conversation of A's own.
     expect(await rowsOf(a)).toEqual({ tickets: aBefore.tickets + 1, messages: aBefore.messages + 1 });

@@ -26,7 +26,7 @@ import { AutoAcknowledge, Mailbox } from './entities/mailbox.entity';
 import { imapClientFor, imapErrorText } from './imap-client';
 import { MailboxesService } from './mailboxes.service';
 import { PeriodicTask } from '../../common/periodic-task';
-import { inboundContext } from '../inbound-context';
+import { InboundContexts } from '../inbound-context';
 
 export type IngestOutcome = 'CREATED' | 'REPLY' | 'DUPLICATE' | 'IGNORED' | 'FAILED';
 
@@ -62,6 +62,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
 
   constructor(
     private readonly db: TenantTransactions,
+    private readonly inbound: InboundContexts,
     private readonly allStores: AllStores,
     private readonly mailboxes: MailboxesService,
     private readonly tickets: TicketsService,
@@ -220,7 +221,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
       this.logger.info({ mailboxId: mailbox.id, reason: reason ?? 'no sender' }, 'Mail left alone');
       return 'IGNORED';
     }
-    const ctx = await inboundContext(this.db, mailbox.tenantId);
+    const ctx = await this.inbound.of(this.db, mailbox.tenantId);
     const messageId = parsed.messageId ?? `<${createHash('sha256').update(source).digest('hex')}@content-hash.rida>`;
     if (await this.storedMessageId(mailbox.tenantId, messageId)) return 'DUPLICATE';
 
@@ -323,7 +324,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
     const { tenantId, mailboxId, ticketId } = job.data;
     const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: mailboxId }));
     if (!mailbox) return;
-    const ctx = await inboundContext(this.db, tenantId);
+    const ctx = await this.inbound.of(this.db, tenantId);
     const { calendar } = await this.sla.readSettings(ctx);
     await this.tickets.inOneTransaction({ ...ctx, actor: { type: 'SYSTEM', id: null } }, async (steps, manager) => {
       const [ticket] = await manager.query(

@@ -4,11 +4,12 @@ import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { batch, Statement } from '../../common/database/batch';
+import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundTargetRefused } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
-import { inboundContext } from '../inbound-context';
+import { InboundContexts } from '../inbound-context';
 import { normaliseHandle, normalisePhone } from '../../tickets/customer-identity';
 import { AuthorType, Channel, IdentityKind } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
@@ -58,6 +59,7 @@ interface MediaJob {
 export class MessagingIngestService implements OnApplicationBootstrap {
   constructor(
     private readonly db: TenantTransactions,
+    private readonly inbound: InboundContexts,
     private readonly tickets: TicketsService,
     private readonly channels: MessagingChannelsService,
     private readonly api: PlatformApi,
@@ -73,28 +75,47 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     await this.jobs.work<MediaJob>(CHANNEL_MEDIA_QUEUE, (job) => this.fetchMedia(job), { pollingIntervalSeconds: 1 });
   }
 
+  /**
+   * One webhook's messages and receipts, in one unit of work: committed together before the
+   * platform is answered (a failure rolls all of it back and the platform's retry brings it again;
+   * every message is de-duplicated by its platform id).
+   */
   async receive(channel: MessagingChannel, batch: InboundBatch): Promise<InboundOutcome[]> {
-    const ctx = await inboundContext(this.db, channel.tenantId);
-    const outcomes: InboundOutcome[] = [];
-    for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
-    for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
-    const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
-    await this.db.run(channel.tenantId, (m) =>
-      m.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, received]),
-    );
-    return outcomes;
+    const unitOfWork = this.db.unitOfWork(true, { allOrNothing: true });
+    try {
+      const ctx: RequestContext = { ...(await this.inbound.of(this.db, channel.tenantId)), unitOfWork };
+      const outcomes: InboundOutcome[] = [];
+      for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
+      for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
+      const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
+      await this.db.run(ctx, (m) =>
+        m.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, received]),
+      );
+      await unitOfWork.finish(true);
+      return outcomes;
+    } catch (error) {
+      await unitOfWork.finish(false);
+      throw error;
+    }
   }
 
   private async receiveMessage(ctx: RequestContext, channel: MessagingChannel, inbound: InboundMessage): Promise<InboundOutcome> {
     const ticketChannel = inbound.comment ? Channel.COMMENT : DIRECT_CHANNEL[channel.kind];
     const customerRef = this.customerRef(ctx, channel, inbound);
-    // The duplicate check and the conversation look-up, in one read of the store.
-    const { stored, ticketId } = await this.db.read(ctx.tenantId, async (m) => {
-      const stored = await storedMessageIn(m, ctx.tenantId, ticketChannel, inbound.externalId);
-      return { stored, ticketId: stored || !customerRef ? null : await this.conversationOf(m, ctx.tenantId, channel, inbound, customerRef.identity) };
+    // The one duplicate check of the message (the tickets module is told it was made) and the
+    // conversation look-up, in one round trip.
+    const { stored, ticketId } = await this.db.read(ctx, async (m) => {
+      const [[storedRow], [latest]] = await batch(m, [
+        storedMessageStatement(ctx.tenantId, ticketChannel, inbound.externalId),
+        customerRef ? this.latestConversationStatement(ctx.tenantId, channel, inbound, customerRef.identity) : { sql: 'SELECT NULL WHERE false' },
+      ]);
+      const stored = storedRow?.id as string | undefined;
+      if (stored || !customerRef) return { stored, ticketId: null };
+      const replied = inbound.replyTo ? await this.repliedConversation(m, ctx.tenantId, channel, inbound.replyTo) : null;
+      return { stored, ticketId: replied ?? ((latest as { id: string; open: boolean } | undefined) ?? null) };
     });
     if (stored) {
-      await this.keepMedia(ctx.tenantId, channel, stored, inbound); // a retry after a crash may have missed them
+      await this.keepMedia(ctx, channel, stored, inbound); // a retry after a crash may have missed them
       return 'DUPLICATE';
     }
     if (!customerRef) {
@@ -128,12 +149,13 @@ export class MessagingIngestService implements OnApplicationBootstrap {
           customFields: inbound.comment ? { platform: inbound.comment.platform, postId: inbound.comment.postId ?? null } : undefined,
         },
         extras,
+        { duplicateChecked: true },
       );
       outcome = created ? 'CREATED' : 'JOINED';
     }
     if (inbound.media.length) {
-      messageId ??= await this.storedMessage(ctx.tenantId, ticketChannel, inbound.externalId);
-      if (messageId) await this.keepMedia(ctx.tenantId, channel, messageId, inbound);
+      messageId ??= await this.storedMessage(ctx, ticketChannel, inbound.externalId);
+      if (messageId) await this.keepMedia(ctx, channel, messageId, inbound);
     }
     return outcome;
   }
@@ -156,36 +178,38 @@ export class MessagingIngestService implements OnApplicationBootstrap {
    * latest conversation through this account (comments only join comment tickets), if it is open
    * or was solved recently. Closed tickets are left to the tickets module (a follow-up).
    */
-  private async conversationOf(m: EntityManager, tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }) {
-    if (inbound.replyTo) {
-      const [row] = await m.query(
-        `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
-          WHERE m.tenant_id = $1 AND m.messaging_channel_id = $2 AND m.external_id = $3 AND t.status <> 'CLOSED'`,
-        [tenantId, channel.id, inbound.replyTo],
-      );
-      if (row) return row as { id: string; open: boolean };
-    }
+  private async repliedConversation(m: EntityManager, tenantId: string, channel: MessagingChannel, replyTo: string) {
     const [row] = await m.query(
-      `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open
-         FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
-        WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
-          AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
-          AND ($6::boolean IS FALSE OR t.channel = 'COMMENT')
-          AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
-        ORDER BY t.updated_at DESC LIMIT 1`,
-      [tenantId, identity.kind, identity.value, channel.id, REOPEN_SOLVED_WITHIN_HOURS, Boolean(inbound.comment)],
+      `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
+        WHERE m.tenant_id = $1 AND m.messaging_channel_id = $2 AND m.external_id = $3 AND t.status <> 'CLOSED'`,
+      [tenantId, channel.id, replyTo],
     );
     return (row as { id: string; open: boolean } | undefined) ?? null;
   }
 
-  private storedMessage(tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
-    return this.db.read(tenantId, (m) => storedMessageIn(m, tenantId, channel, externalId));
+  /** The sender's latest conversation through this account (comments only join comment tickets), if it is open or was solved recently. */
+  private latestConversationStatement(tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }): Statement {
+    return {
+      sql: `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open
+              FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+             WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
+               AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
+               AND ($6::boolean IS FALSE OR t.channel = 'COMMENT')
+               AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
+             ORDER BY t.updated_at DESC LIMIT 1`,
+      parameters: [tenantId, identity.kind, identity.value, channel.id, REOPEN_SOLVED_WITHIN_HOURS, Boolean(inbound.comment)],
+    };
+  }
+
+  private storedMessage(ctx: RequestContext, channel: Channel, externalId: string): Promise<string | undefined> {
+    return this.db.read(ctx, (m) => storedMessageIn(m, ctx.tenantId, channel, externalId));
   }
 
   /** Lists the message's files and enqueues their download (idempotent: ids are derived from the platform's). */
-  private async keepMedia(tenantId: string, channel: MessagingChannel, messageRowId: string, inbound: InboundMessage) {
+  private async keepMedia(ctx: RequestContext, channel: MessagingChannel, messageRowId: string, inbound: InboundMessage) {
     if (!inbound.media.length) return;
-    await this.db.run(tenantId, async (manager) => {
+    const { tenantId } = ctx;
+    await this.db.run(ctx, async (manager) => {
       for (const [index, media] of inbound.media.entries()) {
         const id = uuidv5(`${tenantId}:${channel.id}:${inbound.externalId}:${index}`, MEDIA_NAMESPACE);
         const inserted: unknown[] = await manager.query(
@@ -239,19 +263,24 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       );
       return applyReceipts(manager, ctx.tenantId, ticketChannel, receipt.externalId);
     });
-    if (failed) await this.noteFailure(ctx.tenantId, failed.ticketId, failed.messageId, ticketChannel, failed.reason);
+    if (failed) await this.noteFailure(ctx, failed.ticketId, failed.messageId, ticketChannel, failed.reason);
   }
 
-  async noteFailure(tenantId: string, ticketId: string, messageId: string, channel: Channel, reason: string) {
-    await this.tickets.recordDeliveryFailure(tenantId, { ticketId, messageId, channel, reason, note: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}` });
+  async noteFailure(scope: TenantScope, ticketId: string, messageId: string, channel: Channel, reason: string) {
+    const tenantId = tenantOf(scope);
+    await this.tickets.recordDeliveryFailure(scope, { ticketId, messageId, channel, reason, note: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}` });
     this.logger.warn({ tenantId, ticketId, messageId, channel, reason }, 'Outbound message failed');
   }
 
 }
 
+function storedMessageStatement(tenantId: string, channel: Channel, externalId: string): Statement {
+  return { sql: `SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, parameters: [tenantId, channel, externalId] };
+}
+
 async function storedMessageIn(m: EntityManager, tenantId: string, channel: Channel, externalId: string): Promise<string | undefined> {
-  const [row] = await m.query(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, [tenantId, channel, externalId]);
-  return row?.id;
+  const [[row]] = await batch(m, [storedMessageStatement(tenantId, channel, externalId)]);
+  return row?.id as string | undefined;
 }
 
 /**

@@ -88,9 +88,9 @@ export interface OpenTransaction {
 export class TenantTransactions {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A GraphQL request's unit of work (see UnitOfWork); `writable` for mutations. */
-  unitOfWork(writable: boolean): UnitOfWork {
-    return new UnitOfWork(this.dataSource, writable);
+  /** A GraphQL request's unit of work (see UnitOfWork); `writable` for mutations, `allOrNothing` for a webhook's batch. */
+  unitOfWork(writable: boolean, options: { allOrNothing?: boolean } = {}): UnitOfWork {
+    return new UnitOfWork(this.dataSource, writable, options.allOrNothing);
   }
 
   /** A read-write transaction for the caller's store. */

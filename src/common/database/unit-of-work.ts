@@ -11,6 +11,9 @@ import { beginTenantTransaction, endTransaction, OpenTransaction } from './tenan
  * transaction itself, later ones inside a savepoint each, so a failing mutation field undoes only
  * its own writes. When the first write fails the whole transaction rolls back (it held nothing
  * else worth keeping) and the next statement opens a fresh one.
+ *
+ * `allOrNothing` (a channel webhook's batch, answered only once all of it is stored): no
+ * savepoints; a failing write rolls everything back and the unit refuses further work.
  */
 export class UnitOfWork {
   private runner?: QueryRunner;
@@ -20,10 +23,13 @@ export class UnitOfWork {
   /** A write has succeeded in the open transaction: the next one needs a savepoint. */
   private holdsWrites = false;
   private finished = false;
+  /** Set when an all-or-nothing unit lost its transaction: nothing more may be done in it. */
+  private failure?: unknown;
 
   constructor(
     private readonly dataSource: DataSource,
     readonly writable: boolean,
+    private readonly allOrNothing = false,
   ) {}
 
   async read<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -32,7 +38,7 @@ export class UnitOfWork {
 
   async write<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const runner = await this.open(tenantId);
-    const savepoint = this.holdsWrites;
+    const savepoint = this.holdsWrites && !this.allOrNothing;
     if (savepoint) await runner.startTransaction();
     try {
       const result = await work(runner.manager);
@@ -44,6 +50,7 @@ export class UnitOfWork {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
       } else {
         await this.close(false);
+        if (this.allOrNothing) this.failure = error;
       }
       throw error;
     }
@@ -57,6 +64,7 @@ export class UnitOfWork {
 
   private open(tenantId: string): Promise<QueryRunner> {
     if (this.finished) throw new Error('The request has already finished its unit of work');
+    if (this.failure) throw this.failure;
     if (this.tenantId && this.tenantId !== tenantId) throw new Error('One request works for one store');
     this.tenantId = tenantId;
     if (this.runner?.isTransactionActive) return Promise.resolve(this.runner);
