@@ -17,6 +17,7 @@ const GSSENC_REQUEST = 80877104;
  */
 export class PgRoundTripCounter {
   private trips = 0;
+  private lastCountedAt = 0;
   /** The statements counted since the last reset, for a readable failure message. */
   private readonly statements: string[] = [];
   private readonly sockets = new Set<Socket>();
@@ -59,6 +60,15 @@ export class PgRoundTripCounter {
     return { result, trips: this.trips, statements: [...this.statements] };
   }
 
+  /**
+   * Waits until no counted statement has passed for `quietMs` (at most `maxMs`): work the app does
+   * in the background (a queued delivery running) then stays out of the next measurement.
+   */
+  async quiet(quietMs = 250, maxMs = 5000): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    while (Date.now() - this.lastCountedAt < quietMs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -71,6 +81,7 @@ export class PgRoundTripCounter {
   private record(sql: string, inTransaction: boolean): void {
     if (!inTransaction && /\bpgboss\./.test(sql) && !/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) return;
     this.trips++;
+    this.lastCountedAt = Date.now();
     this.statements.push(sql);
   }
 
