@@ -56,11 +56,18 @@ export class TicketSlaService implements OnModuleInit {
     return { fields: slaColumns(applySlaEvent(EMPTY_SLA, { type: 'CREATED', at: ticket.createdAt }, match && toPolicyForState(match), settings.calendar)) };
   }
 
+  /** The first reply's business time and the SLA clocks, written in one UPDATE when either changed. */
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {
+    const changed: Partial<SlaColumns> = { ...(await this.firstResponseBusinessTime(manager, ctx, change)), ...(await this.clocksAfter(manager, ctx, change)) };
+    if (Object.keys(changed).length) await manager.update(Ticket, { tenantId: ctx.tenantId, id: change.ticket.id }, changed);
+    return changed;
+  }
+
+  /** The SLA columns after the change, when they differ from before it. */
+  private async clocksAfter(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {
     const { ticket } = change;
     const before = (ticket.sla as unknown as SlaState | null) ?? EMPTY_SLA;
-    const firstResponse = await this.recordFirstResponseBusinessTime(manager, ctx, change);
-    if (!before.policyId && !change.reclassified) return firstResponse;
+    if (!before.policyId && !change.reclassified) return {};
     const settings = await this.settings.settingsFor(ctx, manager);
     let state = before;
     if (change.reclassified) {
@@ -75,20 +82,15 @@ export class TicketSlaService implements OnModuleInit {
       if (change.message.authorType === AuthorType.CUSTOMER) state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: change.message.at }, policy, settings.calendar);
       if (change.message.authorType === AuthorType.AGENT) state = applySlaEvent(state, { type: 'AGENT_REPLY', at: change.message.at }, policy, settings.calendar);
     }
-    if (JSON.stringify(state) === JSON.stringify(before)) return firstResponse;
-    const columns = slaColumns(state);
-    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, columns);
-    return { ...firstResponse, ...columns };
+    return JSON.stringify(state) === JSON.stringify(before) ? {} : slaColumns(state);
   }
 
   /** The first public reply's business time in the store calendar, stored once for KPIs. */
-  private async recordFirstResponseBusinessTime(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>> {
+  private async firstResponseBusinessTime(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>> {
     const { ticket } = change;
     if (!ticket.firstResponseAt || ticket.firstResponseBusinessSeconds !== null) return {};
     const { calendar } = await this.settings.settingsFor(ctx, manager);
-    const seconds = Math.round(businessTimeBetween(ticket.createdAt, ticket.firstResponseAt, calendar));
-    await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { firstResponseBusinessSeconds: seconds });
-    return { firstResponseBusinessSeconds: seconds };
+    return { firstResponseBusinessSeconds: Math.round(businessTimeBetween(ticket.createdAt, ticket.firstResponseAt, calendar)) };
   }
 
   private facts(ticket: Ticket, tier: string): TicketFacts {

@@ -73,7 +73,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     const notices = await this.noticesFor(queryRunner.manager, events);
     for (const hook of this.hooks) await hook(queryRunner.manager, notices);
     if (this.bus.transactional) {
-      for (const notice of notices) await this.bus.publishWithin(queryRunner.manager, TICKET_EVENTS, notice);
+      await this.bus.publishWithin(queryRunner.manager, TICKET_EVENTS, ...notices);
     } else {
       (queryRunner.data as Record<string, unknown>)[NOTICES] = notices;
     }

@@ -7,8 +7,8 @@ import type { EntityManager } from 'typeorm';
 /** Carries serialised events between the app instances (every instance, the sender included, receives each one). */
 export interface BusTransport {
   readonly name: string;
-  /** When the transport can send inside a database transaction (delivered only if it commits). */
-  sendWithin?(manager: EntityManager, raw: string): Promise<void>;
+  /** When the transport can send inside a database transaction (delivered only if it commits, in order). */
+  sendWithin?(manager: EntityManager, raws: string[]): Promise<void>;
   start(onMessage: (raw: string) => void): Promise<void>;
   send(raw: string): Promise<void>;
   stop(): Promise<void>;
@@ -80,9 +80,11 @@ export class PgNotifyTransport implements BusTransport {
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, checkedSize(raw)]);
   }
 
-  /** NOTIFY inside a transaction is delivered at COMMIT, in commit order, and not at all on ROLLBACK. */
-  async sendWithin(manager: EntityManager, raw: string) {
-    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, checkedSize(raw)]);
+  /** NOTIFY inside a transaction is delivered at COMMIT, in commit order, and not at all on ROLLBACK; several in one round trip. */
+  async sendWithin(manager: EntityManager, raws: string[]) {
+    if (raws.length === 0) return;
+    const payloads = raws.map(checkedSize);
+    await manager.query(`SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...payloads]);
   }
 
   async stop() {
@@ -153,9 +155,12 @@ export class EventBus extends PubSubEngine {
     return this.transport.sendWithin !== undefined;
   }
 
-  async publishWithin(manager: EntityManager, topic: string, payload: unknown): Promise<void> {
+  async publishWithin(manager: EntityManager, topic: string, ...payloads: unknown[]): Promise<void> {
     if (!this.transport.sendWithin) throw new Error(`The ${this.transport.name} transport cannot publish inside a transaction`);
-    await this.transport.sendWithin(manager, JSON.stringify({ topic, payload }));
+    await this.transport.sendWithin(
+      manager,
+      payloads.map((payload) => JSON.stringify({ topic, payload })),
+    );
   }
 
   subscribe(topic: string, onMessage: (payload: unknown) => void): Promise<number> {
