@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { selectEntities } from '../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
@@ -68,7 +68,7 @@ export class AgentsService {
 
   byIds(scope: TenantScope, ids: readonly string[]): Promise<Agent[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (manager) => manager.findBy(Agent, { tenantId, id: In([...ids]) }));
+    return this.db.read(scope, (manager) => selectEntities(manager, Agent, 'WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]));
   }
 
   /** An agent by id within a GraphQL request: every agent the request asks for in one query. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
+import { selectEntities } from '../common/database/entity-rows';
 import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
@@ -142,7 +143,7 @@ export class CustomersService {
 
   async byIds(scope: TenantScope, ids: readonly string[]): Promise<Customer[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Customer, { tenantId, id: In([...ids]) }));
+    return this.db.read(scope, (m) => selectEntities(m, Customer, 'WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]));
   }
 
   async get(ctx: RequestContext, id: string): Promise<Customer> {
@@ -153,9 +154,7 @@ export class CustomersService {
 
   async identitiesOf(scope: TenantScope, customerIds: readonly string[]): Promise<CustomerIdentity[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) =>
-      m.find(CustomerIdentity, { where: { tenantId, customerId: In([...customerIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }),
-    );
+    return this.db.read(scope, (m) => selectEntities(m, CustomerIdentity, 'WHERE tenant_id = $1 AND customer_id = ANY($2) ORDER BY created_at, id', [tenantId, customerIds]));
   }
 }
 

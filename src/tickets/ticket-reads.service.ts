@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { entityReader, selectEntities } from '../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, notFound } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
@@ -41,28 +41,25 @@ export class TicketReadsService {
 
   async byIds(scope: TenantScope, ids: readonly string[]): Promise<Ticket[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Ticket, { tenantId, id: In([...ids]) }));
+    return this.db.read(scope, (m) => selectEntities(m, Ticket, 'WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]));
   }
 
   /** Messages of several tickets in one query, oldest first; internal notes only when asked for. */
   async messagesOf(scope: TenantScope, ticketIds: readonly string[], includeInternal: boolean): Promise<Message[]> {
     const tenantId = tenantOf(scope);
     return this.db.read(scope, (m) =>
-      m.find(Message, {
-        where: { tenantId, ticketId: In([...ticketIds]), ...(includeInternal ? {} : { internal: false }) },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
+      selectEntities(m, Message, `WHERE tenant_id = $1 AND ticket_id = ANY($2)${includeInternal ? '' : ' AND NOT internal'} ORDER BY created_at, id`, [tenantId, ticketIds]),
     );
   }
 
   async messagesByIds(scope: TenantScope, ids: readonly string[]): Promise<Message[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.findBy(Message, { tenantId, id: In([...ids]) }));
+    return this.db.read(scope, (m) => selectEntities(m, Message, 'WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]));
   }
 
   async eventsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<TicketEvent[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.find(TicketEvent, { where: { tenantId, ticketId: In([...ticketIds]) }, order: { createdAt: 'ASC', id: 'ASC' } }));
+    return this.db.read(scope, (m) => selectEntities(m, TicketEvent, 'WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY created_at, id', [tenantId, ticketIds]));
   }
 
   /**
@@ -79,7 +76,7 @@ export class TicketReadsService {
     const cursorOf = (t: Ticket) =>
       encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
 
-    const rows = await this.db.read(ctx, (manager) => {
+    const rows = await this.db.read(ctx, async (manager) => {
       const page = ticketsMatching(manager, ctx.tenantId, filter);
       if (after) {
         const values = decodeCursor(after, keys.length);
@@ -87,7 +84,9 @@ export class TicketReadsService {
         page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
       }
       keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
-      return page.limit(first + 1).getMany();
+      const [sql, parameters] = page.select('t.*').limit(first + 1).getQueryAndParameters();
+      const ticketOf = entityReader(manager, Ticket);
+      return ((await manager.query(sql, parameters)) as Array<Record<string, unknown>>).map(ticketOf);
     });
     const count = () => this.db.read(ctx, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
     return toConnection(rows, first, cursorOf, Boolean(after), count);
