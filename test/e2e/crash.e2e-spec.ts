@@ -1,12 +1,16 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { APP_SCHEMA } from '../../src/app-schema';
 import { AuthService } from '../../src/auth/auth.service';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
+import { makeThrowawayDir } from '../../src/common/database/embedded-postgres';
 import { openDatabase } from '../../src/common/database/typeorm-options';
 import { FakeGraphApi } from '../fakes/meta-graph-api';
 import { waContact, waText, waWebhook } from '../fakes/whatsapp-payloads';
 import { createTestDatabase } from '../test-database';
 import { freePort } from './helpers/ports';
+import { PostgresProcess } from './helpers/postgres-process';
 import { productionEnv, ServerProcess } from './helpers/server-process';
 
 /**
@@ -195,12 +199,26 @@ async function ticketNumbers(db: Client, storeIds: string[]): Promise<Map<string
   return new Map(rows.map((row) => [row.tenant_id, row.numbers]));
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
 const gapFree = (count: number) => Array.from({ length: count }, (_, i) => 1001 + i);
 
 describe('crash: real kills of the server and of PostgreSQL under traffic', () => {
   let databaseUrl: string;
   let fake: FakeGraphApi;
   const servers: ServerProcess[] = [];
+  /** The PostgreSQL cluster of the test that kills it (not the run's shared one), while it runs. */
+  let ownPostgres: PostgresProcess | undefined;
+  let ownPostgresDir: string | undefined;
 
   const startServer = async (url: string, port: number) => {
     const server = await ServerProcess.start(productionEnv(url, port, { WHATSAPP_API_BASE_URL: fake.baseUrl }));
@@ -217,6 +235,8 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
   afterAll(async () => {
     for (const server of servers) await server.kill();
     await fake.stop();
+    await ownPostgres?.stop();
+    if (ownPostgresDir) rmSync(ownPostgresDir, { recursive: true, force: true });
   });
 
   it('SIGKILL twice during a few hundred WhatsApp webhooks: after Meta redelivers, every message is stored once, numbers are gap-free, no customer twice', async () => {
@@ -367,6 +387,70 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
       );
       expect(rows).toEqual([{ customers: CUSTOMERS, phones: CUSTOMERS }]);
     });
+    await server.stop();
+  }, 100_000);
+  it('PostgreSQL SIGKILLed under load: errors while it is down, /health/live answers and /health says 503; back by itself once PostgreSQL is, nothing acknowledged lost', async () => {
+    ownPostgresDir = makeThrowawayDir('rida-crash-pg-');
+    const dataDir = join(ownPostgresDir, 'data');
+    const pgPort = await freePort();
+    // Durable (not ephemeral): what PostgreSQL acknowledged must survive its SIGKILL.
+    ownPostgres = await PostgresProcess.start(dataDir, pgPort);
+    const { url } = ownPostgres;
+    const server = await startServer(url, await freePort());
+    const store = await createStore(url, 'متجر المسك');
+    const ledger = new IdempotentCreates(store);
+    const creates = IdempotentCreates.make('crash-pg', 1000, 10);
+    const queue = [...creates];
+
+    // Clients that retry a failed create with the same key after a short pause, until told to stop.
+    let stopLoad = false;
+    const sendWithRetries = async (create: Create) => {
+      while (!(await ledger.send(server, create)) && !stopLoad) await sleep(200);
+    };
+    const load = drain(queue, 6, sendWithRetries, () => stopLoad);
+    const health = async (path: string) => (await request(`${server.baseUrl}${path}`)).status;
+
+    try {
+      await until(() => ledger.acknowledged.size >= 30, 20_000, 'the first acknowledged creates');
+      const acknowledgedBeforeKill = new Map(ledger.acknowledged);
+      ownPostgres.killPostmaster();
+      await ownPostgres.abandon();
+      ownPostgres = undefined;
+
+      // Down: readiness says so, liveness still answers, the process stays up.
+      await until(async () => (await health('/health')) === 503, 10_000, '/health to answer 503');
+      expect(await health('/health/live')).toBe(200);
+      await sleep(1500);
+      expect(await health('/health/live')).toBe(200);
+      expect(await health('/health')).toBe(503);
+      expect(server.alive).toBe(true);
+
+      ownPostgres = await PostgresProcess.restart(dataDir, pgPort);
+      await until(async () => (await health('/health')) === 200, 20_000, '/health to answer 200 after PostgreSQL came back');
+      const recovered = ledger.acknowledged.size;
+      await until(() => ledger.acknowledged.size >= recovered + 30, 20_000, 'creates acknowledged after the recovery');
+      stopLoad = true;
+      await load;
+
+      await ledger.retryUnanswered(server);
+      expect([...ledger.unanswered.keys()]).toEqual([]);
+      expect(server.alive).toBe(true);
+      // Every request got an answer: a success, or a server error while the database was down.
+      const outcomes = [...ledger.statuses.keys()].filter((outcome) => !['200', '201'].includes(outcome));
+      expect(outcomes.filter((outcome) => !['500', '503', 'graphql INTERNAL_SERVER_ERROR', 'graphql SERVICE_UNAVAILABLE'].includes(outcome))).toEqual([]);
+      expect(outcomes.length).toBeGreaterThan(0);
+
+      const sent = creates.slice(0, creates.length - queue.length);
+      await withClient(url, async (db) => {
+        await ledger.expectStoredAsAcknowledged(db, sent);
+        expect([...acknowledgedBeforeKill].filter(([key, ticket]) => ledger.acknowledged.get(key)?.id !== ticket.id)).toEqual([]);
+        expect(ledger.acknowledged.size).toBe(sent.length);
+        expect((await ticketNumbers(db, [store.id])).get(store.id)).toEqual(gapFree(sent.length));
+      });
+    } finally {
+      stopLoad = true;
+      await load;
+    }
     await server.stop();
   }, 100_000);
 });
