@@ -266,9 +266,10 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
    */
   private claim(tenantId: string, count: number): Promise<ClaimedDelivery[]> {
     return this.db.run(tenantId, async (m) => {
+      // No tie-break on id: a burst of deliveries shares one timestamp, and the index scan must stop at the limit.
       const locked: Array<{ id: string }> = await m.query(
         `SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
-          ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [tenantId, count + CLAIM_LOOKAHEAD],
       );
       if (locked.length === 0) return [];
