@@ -21,6 +21,7 @@ import { MessageAttachmentsController } from './email/message-attachments.contro
 import { MessageAttachmentsService } from './email/message-attachments.service';
 import { WebhooksResolver } from './webhooks/webhooks.resolver';
 import { WebhooksService } from './webhooks/webhooks.service';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 import { ConnectionCountResolver } from '../common/graphql/connection';
 import { WebhookDeliveryConnection } from './webhooks/dto/webhook-endpoint.input';
 import { MessagingChannelsResolver } from './messaging/messaging-channels.resolver';
@@ -42,7 +43,7 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
   imports: [TicketsModule, SlaModule, MetricsModule],
   controllers: [TicketsIngestController, StoreEventsController, WhatsAppWebhookController, MetaWebhookController, XWebhookController, CallsController, TwilioVoiceController, MessageAttachmentsController],
   providers: [MailboxesService, MailboxesResolver, MessageAttachmentsResolver, MessageAttachmentsService, EmailIngestService, EmailDeliveryService, MailboxWatcherService,
-    WebhooksService, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
+    WebhooksService, WebhookDispatcher, WebhooksResolver, ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService, StoreEventsResolver, StoreSettingsResolver, CustomerOrdersResolver, TicketOrderResolver, OrderAutomationsResolver,
     LiveChatService, LiveChatResolver, ChatActivityService, ChatActivityResolver,
     MessagingChannelsService, MessagingChannelsResolver, MessagingIngestService, MessagingDeliveryService, MessagingRepliesService, MessagingWebhooks, PlatformApi,

@@ -7,10 +7,10 @@ import { AppConfig } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-settings-cache';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
+import { TransactionHooks } from '../../common/database/transaction-hooks';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../../common/graphql/connection';
-import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
 import { OutboundHttp, OutboundTimeout } from '../../common/net/outbound-http';
 import type { JsonObject, RequestContext } from '../../common/request-context';
@@ -18,24 +18,32 @@ import { TicketEventNotice, TicketEventStream } from '../../tickets/ticket-event
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook-endpoint.input';
 import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
+import { WebhookDispatcher } from './webhook-dispatcher';
 import { nextAttemptAt, RetryPolicy, signWebhook } from './webhook-signature';
 
-const QUEUE = 'webhook-delivery';
 /** Beyond the receiver's time-out, how long a claimed delivery stays with its worker. */
 const LEASE_MARGIN_SECONDS = 30;
+/** Due rows locked per claim beyond those asked for, so that rows found waiting (and parked) do not leave the claim short. */
+const CLAIM_LOOKAHEAD = 16;
 
-interface DeliveryJob {
-  tenantId: string;
-  deliveryId: string;
+/** A delivery taken for one attempt, with what the attempt needs. */
+interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  payload: JsonObject;
+  url: string;
+  secret: Buffer;
 }
 
 /**
  * Outbound webhooks. Each committed ticket event becomes one delivery row per subscribed endpoint,
- * written in the transaction of the change (the outbox), with a pg-boss job to send it. Deliveries
- * of one ticket to one endpoint go out in event order: a delivery waits while an earlier one is
- * pending, and each finished delivery hands over to the next. Failures are retried with
- * exponential back-off for WEBHOOK_RETRY_FOR_SECONDS; a delivery failing that long is FAILED and
- * disables its endpoint (its later deliveries wait for it to be re-enabled).
+ * written in the transaction of the change (the outbox); the row is also the delivery's place in
+ * the queue: PENDING with next_attempt_at due means "send it", and WebhookDispatcher shares each
+ * instance's sending between stores. Deliveries of one ticket to one endpoint go out in event
+ * order: a delivery waits (parked, next_attempt_at null) while an earlier one is pending, and each
+ * finished delivery hands over to the next. Failures are retried with exponential back-off for
+ * WEBHOOK_RETRY_FOR_SECONDS; a delivery failing that long is FAILED and disables its endpoint (its
+ * later deliveries wait for it to be re-enabled).
  */
 @Injectable()
 export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
@@ -46,7 +54,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
 
   constructor(
     private readonly db: TenantTransactions,
-    private readonly jobs: JobQueue,
+    private readonly dispatcher: WebhookDispatcher,
+    private readonly hooks: TransactionHooks,
     private readonly stream: TicketEventStream,
     private readonly config: AppConfig,
     private readonly guard: OutboundGuard,
@@ -62,8 +71,11 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     this.stream.onCommitting((manager, notices) => this.writeOutbox(manager, notices));
   }
 
-  async onApplicationBootstrap() {
-    await this.jobs.work<DeliveryJob>(QUEUE, (job) => this.attempt(job.data), { pollingIntervalSeconds: 0.5, concurrency: this.config.WEBHOOK_CONCURRENCY });
+  onApplicationBootstrap() {
+    this.dispatcher.start<ClaimedDelivery>(
+      (tenantId, count) => this.claim(tenantId, count),
+      (tenantId, claimed) => this.attempt(tenantId, claimed),
+    );
   }
 
   // ── endpoints ─────────────────────────────────────────────────────────────────────────────
@@ -163,7 +175,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
         replayOfId: original.id,
       });
       await m.insert(WebhookDelivery, replay);
-      await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId: ctx.tenantId, deliveryId: replay.id });
+      await this.sendSoon(m);
       return m.findOneByOrFail(WebhookDelivery, { tenantId: ctx.tenantId, id: replay.id });
     });
   }
@@ -171,9 +183,9 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   // ── outbox and dispatch ───────────────────────────────────────────────────────────────────
 
   /**
-   * Inside the transaction of the change: one delivery per subscribed endpoint, and its job. An
-   * endpoint disabled for failing keeps collecting deliveries (without jobs), sent in order once it
-   * is re-enabled; one an admin switched off collects nothing.
+   * Inside the transaction of the change: one delivery per subscribed endpoint, due at once. An
+   * endpoint disabled for failing keeps collecting deliveries (parked), sent in order once it is
+   * re-enabled; one an admin switched off collects nothing.
    */
   private async writeOutbox(manager: EntityManager, notices: TicketEventNotice[]): Promise<void> {
     const tenants = [...new Set(notices.map((n) => n.tenantId))];
@@ -202,7 +214,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
           payload: bodyOf(notice),
           status: WebhookDeliveryStatus.PENDING,
           attempts: 0,
-          nextAttemptAt: now,
+          nextAttemptAt: e.enabled ? now : null,
         })),
     );
     if (rows.length === 0) return;
@@ -210,64 +222,77 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       WebhookDelivery,
       rows.map(({ enabled: _enabled, ...row }) => row),
     );
-    await this.jobs.sendMany<DeliveryJob>(
-      manager,
-      QUEUE,
-      rows.filter((r) => r.enabled).map((r) => ({ data: { tenantId: r.tenantId, deliveryId: r.id } })),
-    );
+    if (rows.some((r) => r.enabled)) await this.sendSoon(manager);
+  }
+
+  /** Once the transaction commits, this instance looks for due deliveries at once (others find them at their next poll). */
+  private sendSoon(manager: EntityManager): Promise<void> {
+    return this.hooks.afterCommit(manager, () => this.dispatcher.wake());
   }
 
   /**
-   * One attempt: claim the delivery, call the receiver outside any transaction (a slow receiver
-   * holds no database connection), record the outcome. Returns quietly when there is nothing to do.
+   * One attempt of a claimed delivery: call the receiver outside any transaction (a slow receiver
+   * holds no database connection), then record the outcome.
    */
-  async attempt({ tenantId, deliveryId }: DeliveryJob): Promise<void> {
-    const claimed = await this.claim(tenantId, deliveryId);
-    if (!claimed) return;
-    const outcome = await this.postSigned(claimed, deliveryId);
-    await this.record(tenantId, deliveryId, outcome);
+  async attempt(tenantId: string, claimed: ClaimedDelivery): Promise<void> {
+    const outcome = await this.postSigned(claimed);
+    await this.record(tenantId, claimed.id, outcome);
   }
 
   /** A signing secret no configured key opens fails the attempt (retried with back-off), not the worker. */
-  private async postSigned(claimed: Record<string, unknown>, deliveryId: string): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  private async postSigned(claimed: ClaimedDelivery): Promise<{ ok: boolean; status: number | null; error: string | null }> {
     let secret: string;
     try {
-      secret = this.box.open(claimed.secret as Buffer, secretLabel(claimed.endpoint_id as string));
+      secret = this.box.open(claimed.secret, secretLabel(claimed.endpoint_id));
     } catch (error) {
       if (!(error instanceof SecretUnreadable)) throw error;
       return { ok: false, status: null, error: `Signing secret: ${error.message}` };
     }
-    return this.post(claimed.url as string, secret, claimed.payload as JsonObject, deliveryId);
+    return this.post(claimed.url, secret, claimed.payload, claimed.id);
   }
 
   /**
-   * Takes a delivery for one attempt, unless it is already sent, its endpoint is disabled, an
-   * earlier delivery of the same ticket is still pending (it hands over when done) or its retry is
-   * not due. The claim is a lease: next_attempt_at moves past the attempt's time-out, so no other
-   * worker takes it meanwhile, and a job at the lease's end takes over if this process dies.
+   * Takes up to `count` of one store's due deliveries for an attempt each. A due delivery whose
+   * endpoint is disabled, or with an earlier delivery of the same ticket to the same endpoint still
+   * pending, is parked instead (next_attempt_at null): the earlier one hands over when it is done
+   * (kickNext), re-enabling hands over to the endpoint's waiting deliveries (kickWaiting). The
+   * claim is a lease: next_attempt_at moves past the attempt's time-out, so no other worker takes
+   * it meanwhile, and it comes due again if this process dies.
+   *
+   * Two statements: the first locks due rows (skipping those another claim or a hand-over holds),
+   * the second, with a fresh snapshot taken after the locks, looks for earlier pending deliveries.
+   * A hand-over always writes the row it hands to, so either it waited for this claim's lock (and
+   * un-parks what the claim parked) or the claim skipped the row or saw the earlier delivery done.
    */
-  private claim(tenantId: string, deliveryId: string): Promise<Record<string, unknown> | null> {
+  private claim(tenantId: string, count: number): Promise<ClaimedDelivery[]> {
     return this.db.run(tenantId, async (m) => {
-      const [row] = await m.query(
-        `SELECT d.id, d.endpoint_id, d.event_id, d.ticket_id, d.payload, d.next_attempt_at, e.url, e.secret, e.enabled
-           FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-          WHERE d.tenant_id = $1 AND d.id = $2 AND d.status = 'PENDING'
-          FOR UPDATE OF d SKIP LOCKED`,
-        [tenantId, deliveryId],
+      // No tie-break on id: a burst of deliveries shares one timestamp, and the index scan must stop at the limit.
+      const locked: Array<{ id: string }> = await m.query(
+        `SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [tenantId, count + CLAIM_LOOKAHEAD],
       );
-      if (!row || !row.enabled) return null;
-      if (row.next_attempt_at && (row.next_attempt_at as Date).getTime() > Date.now() + 1000) return null;
-      if (row.ticket_id) {
-        const [earlier] = await m.query(
-          `SELECT 1 FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING' AND (event_id, id) < ($4, $5) LIMIT 1`,
-          [tenantId, row.endpoint_id, row.ticket_id, row.event_id, row.id],
-        );
-        if (earlier) return null;
-      }
+      if (locked.length === 0) return [];
       const leaseEnd = new Date(Date.now() + (this.config.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN_SECONDS) * 1000);
-      await m.update(WebhookDelivery, { tenantId, id: deliveryId }, { nextAttemptAt: leaseEnd });
-      await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId }, { startAfter: leaseEnd });
-      return row as Record<string, unknown>;
+      const [rows]: [Array<ClaimedDelivery & { waits: boolean }>, number] = await m.query(
+        `WITH verdict AS (
+           SELECT d.id, d.next_attempt_at,
+                  NOT e.enabled OR (d.ticket_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM webhook_deliveries p
+                     WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.ticket_id = d.ticket_id
+                       AND p.status = 'PENDING' AND (p.event_id, p.id) < (d.event_id, d.id))) AS waits
+             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+            WHERE d.tenant_id = $1 AND d.id = ANY($2::uuid[]) AND d.status = 'PENDING'
+         ), chosen AS (
+           SELECT id, waits, row_number() OVER (PARTITION BY waits ORDER BY next_attempt_at, id) AS n FROM verdict
+         )
+         UPDATE webhook_deliveries d SET next_attempt_at = CASE WHEN c.waits THEN NULL ELSE $3::timestamptz END
+           FROM chosen c, webhook_endpoints e
+          WHERE d.tenant_id = $1 AND d.id = c.id AND (c.waits OR c.n <= $4) AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+          RETURNING d.id, d.endpoint_id, d.payload, e.url, e.secret, c.waits`,
+        [tenantId, locked.map((l) => l.id), leaseEnd, count],
+      );
+      return rows.filter((r) => !r.waits);
     });
   }
 
@@ -295,10 +320,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
         { tenantId, id: deliveryId },
         { status: next ? WebhookDeliveryStatus.PENDING : WebhookDeliveryStatus.FAILED, attempts, lastAttemptAt: now, nextAttemptAt: next, responseStatus: outcome.status, lastError: outcome.error },
       );
-      if (next) {
-        await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId }, { startAfter: next });
-        return;
-      }
+      if (next) return;
       const reason = `Deliveries failed for ${Math.round(this.policy.retryForMs / 3_600_000)} h (last: ${outcome.error}); re-enable the endpoint to send what is waiting`;
       await m.update(WebhookEndpoint, { tenantId, id: row.endpoint_id }, { enabled: false, disabledReason: reason });
       await this.collectingEndpoints.changedIn(m, tenantId);
@@ -337,15 +359,19 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
-  /** Hands over to the next delivery of the same ticket that waited (never attempted) for this one. */
+  /**
+   * Hands over to the next pending delivery of the same ticket: due at once if it was parked
+   * waiting for this one. It always writes that row (a claim holding it is waited for; see claim).
+   */
   private async kickNext(m: EntityManager, tenantId: string, endpointId: string, ticketId: string | null) {
     if (!ticketId) return;
-    const [next] = await m.query(
-      `SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING' AND attempts = 0
-        ORDER BY event_id, id LIMIT 1`,
+    await m.query(
+      `UPDATE webhook_deliveries SET next_attempt_at = coalesce(next_attempt_at, now())
+        WHERE tenant_id = $1 AND status = 'PENDING' AND id = (
+          SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING'
+           ORDER BY event_id, id LIMIT 1)`,
       [tenantId, endpointId, ticketId],
     );
-    if (next) await this.jobs.send<DeliveryJob>(m, QUEUE, { tenantId, deliveryId: next.id as string });
   }
 
   /** After re-enabling: the oldest waiting delivery of each ticket (the rest follow one by one). */
@@ -355,8 +381,9 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
         ORDER BY ticket_id, event_id, id`,
       [tenantId, endpointId],
     );
+    if (waiting.length === 0) return;
     await m.update(WebhookDelivery, { tenantId, id: In(waiting.map((w) => w.id)) }, { nextAttemptAt: new Date() });
-    await this.jobs.sendMany<DeliveryJob>(m, QUEUE, waiting.map((w) => ({ data: { tenantId, deliveryId: w.id } })));
+    await this.sendSoon(m);
   }
 
   private async lockEndpoint(m: EntityManager, ctx: RequestContext, id: string): Promise<WebhookEndpoint> {

@@ -114,12 +114,19 @@ export class AppConfig {
   @Max(60)
   WEBHOOK_TIMEOUT_SECONDS = 10;
 
-  /** Webhook deliveries each instance sends at once (a slow receiver then holds up only its own share). */
+  /** Webhook deliveries each instance sends at once, shared round-robin between the stores with deliveries due. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_CONCURRENCY = 16;
+
+  /** Of those, the most one store may have in flight on an instance (a slow or failing store holds up only its own share). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(64)
-  WEBHOOK_CONCURRENCY = 4;
+  WEBHOOK_CONCURRENCY_PER_STORE = 4;
 
   /** Delay before a failed webhook delivery is retried; doubled after each failure (±20% jitter), at most one hour. */
   @Transform(toInt)

@@ -16,6 +16,7 @@ registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', descrip
 @Check('webhook_deliveries_status_check', `status IN ('PENDING','DELIVERED','FAILED')`)
 @Index('webhook_deliveries_endpoint_idx', ['tenantId', 'endpointId', 'createdAt'])
 @Index('webhook_deliveries_pending_idx', ['tenantId', 'endpointId', 'ticketId', 'eventId'], { where: `status = 'PENDING'` })
+@Index('webhook_deliveries_due_idx', ['tenantId', 'nextAttemptAt'], { where: `status = 'PENDING'` })
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   tenantId: string;
