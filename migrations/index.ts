@@ -27,6 +27,8 @@ import { StoreCurrency1764056000000 } from './1764056000000-store-currency';
 import { RepeatedDelayNotices1764057000000 } from './1764057000000-repeated-delay-notices';
 import { ChatReadMarkers1764058000000 } from './1764058000000-chat-read-markers';
 import { WebhookDueIndex1764059000000 } from './1764059000000-webhook-due-index';
+import { SubSecondKpiBuckets1764059400000 } from './1764059400000-sub-second-kpi-buckets';
+import { SkippedAutomations1764059500000 } from './1764059500000-skipped-automations';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -63,4 +65,6 @@ export const MIGRATIONS = [
   RepeatedDelayNotices1764057000000,
   ChatReadMarkers1764058000000,
   WebhookDueIndex1764059000000,
+  SubSecondKpiBuckets1764059400000,
+  SkippedAutomations1764059500000,
 ];

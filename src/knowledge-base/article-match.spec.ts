@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { OPENING_GREETINGS } from '../common/text/arabic-text';
 import { articleTerms, markdownToText, matchConfidence, questionTerms, readFeedback, slugify, summaryOf, termStrength, trigramSimilarity } from './article-match';
 
 const article = (head: string, body = '') => ({ head: articleTerms(head), body: articleTerms(body) });
@@ -152,5 +153,28 @@ describe('slugify', () => {
     expect(slugify('سياسةُ الإرجاع والاستبدال؟')).toBe('سياسة-الإرجاع-والاستبدال');
     expect(slugify('Where is my order?')).toBe('where-is-my-order');
     expect(slugify('؟؟')).toBe('article');
+  });
+});
+
+describe('greetings before a question', () => {
+  it('«صباح الخير، كيف ارجع المنتج؟» scores as «كيف ارجع المنتج؟»', () => {
+    expect(best('كيف ارجع المنتج؟')).toEqual(['returns', 0.8]);
+    expect(best('صباح الخير، كيف ارجع المنتج؟')).toEqual(['returns', 0.8]);
+    expect(best('مساء الخير 🌹 الله يعطيك العافية، كيف ارجع المنتج؟')).toEqual(['returns', 0.8]);
+  });
+
+  it('any greeting (or several) before a question scores as the question alone', () => {
+    const questions = ['كيف ارجع المنتج؟', 'وين طلبي؟ ابي اتتبع الشحنة', 'وش طرق الدفع عندكم؟ تمارا متاح؟', 'where is my order?', 'ابغى استبدل المقاس'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...OPENING_GREETINGS), fc.constantFrom(' ', '، ', '! ', ', ', '\n', ' 🌹 ')), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...questions),
+        (opening, question) => {
+          const text = opening.map(([greeting, sep]) => greeting + sep).join('') + question;
+          expect(questionTerms(text)).toEqual(questionTerms(question));
+          for (const a of Object.values(ARTICLES)) expect(matchConfidence(questionTerms(text), a)).toBe(matchConfidence(questionTerms(question), a));
+        },
+      ),
+    );
   });
 });

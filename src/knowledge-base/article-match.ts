@@ -1,4 +1,4 @@
-import { normaliseArabic } from '../common/text/arabic-text';
+import { normaliseArabic, stripGreetings } from '../common/text/arabic-text';
 import { isStopword } from '../common/text/keywords';
 import { searchTerms, searchWords, stripArticle } from '../common/text/search-text';
 
@@ -13,9 +13,12 @@ import { searchTerms, searchWords, stripArticle } from '../common/text/search-te
 // person prefix (ا ت ي ن: "اتتبع" is "I track").
 const ATTACHED_LETTER = /^[وفبلكاتين]/;
 
-/** The words of a question worth matching: normalised, without article, stop words, bare numbers and two-letter particles (له، في، لي). */
+/**
+ * The words of a question worth matching: normalised, without the greetings it opens with
+ * («صباح الخير»، «يعطيك العافية»), article, stop words, bare numbers and two-letter particles (له، في، لي).
+ */
 export function questionTerms(text: string, max = 24): string[] {
-  return searchTerms(text, 200)
+  return searchTerms(stripGreetings(text), 200)
     // The stop word list holds some words with their article ("السلام"), which searchTerms strips.
     .filter((term) => term.length >= 3 && !isStopword(term) && !isStopword(`ال${term}`) && !/^\d+$/.test(term))
     .slice(0, max);

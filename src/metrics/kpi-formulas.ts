@@ -96,17 +96,24 @@ export function bucketStart(at: Date, bucket: Bucket, timeZone: string): string 
   return start.toISO({ suppressMilliseconds: true })!;
 }
 
-/** Bucket i of a duration histogram holds (γ^(i-1), γ^i] seconds; bucket 0 everything up to 1 s. Matches kpi_bucket() in SQL. */
+/**
+ * Bucket i of a duration histogram holds (γ^(i-1), γ^i] seconds, for i of any sign: bucket 0 is
+ * (0.98 s, 1 s], bucket -80 about 0.2 s. Durations of a millisecond or less (a reply stamped with
+ * its ticket, a clock a little behind) are ZERO_BUCKET, read as 0. Matches kpi_bucket() in SQL.
+ */
 export const HISTOGRAM_GAMMA = 101 / 99;
+export const HISTOGRAM_MIN_SECONDS = 0.001;
+export const ZERO_BUCKET = -1000;
 
-/** The bucket's representative: within 1% of every value in it. */
+/** The bucket's representative: within 1% of every value in it (0 for ZERO_BUCKET). */
 export function bucketValue(bucket: number): number {
-  return (2 * HISTOGRAM_GAMMA ** bucket) / (HISTOGRAM_GAMMA + 1);
+  return bucket === ZERO_BUCKET ? 0 : (2 * HISTOGRAM_GAMMA ** bucket) / (HISTOGRAM_GAMMA + 1);
 }
 
 /** For tests and for reading: the bucket a duration falls in (as kpi_bucket() computes it). */
 export function bucketOf(seconds: number): number {
-  return seconds <= 1 ? 0 : Math.ceil(Math.log(seconds) / Math.log(HISTOGRAM_GAMMA));
+  // "|| 0": a value just under 1 s would otherwise be bucket -0.
+  return seconds <= HISTOGRAM_MIN_SECONDS ? ZERO_BUCKET : Math.ceil(Math.log(seconds) / Math.log(HISTOGRAM_GAMMA)) || 0;
 }
 
 /** bucket → count; counts may arrive in several pieces (days, pending changes) and are added up. */

@@ -17,6 +17,19 @@ const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING', 'ON_HOLD'];
 const DRAIN_BATCH = 50;
 
 /**
+ * Whether the system gave ticket `t` its current agent: the latest assignee change was the
+ * system's (the queue, an SLA escalation), or, never changed, auto-assignment chose the agent when
+ * the ticket was created. A person's choice (transferTicket, updateTicket, a ticket created for an
+ * agent; by an agent or an API key) is not the offline sweep's to undo.
+ */
+const ASSIGNED_BY_SYSTEM = `coalesce(
+  (SELECT e.actor_type = 'SYSTEM' FROM ticket_events e
+    WHERE e.tenant_id = t.tenant_id AND e.ticket_id = t.id AND e.type = 'ASSIGNEE_CHANGED'
+    ORDER BY e.created_at DESC, e.id DESC LIMIT 1),
+  EXISTS (SELECT 1 FROM ticket_events c
+           WHERE c.tenant_id = t.tenant_id AND c.ticket_id = t.id AND c.type = 'CREATED' AND c.data -> 'assignment' ->> 'agentId' = t.assignee_id::text))`;
+
+/**
  * Hands tickets to agents by their team's strategy. Every decision is taken in the database under
  * the team's row lock (round robin stays fair and capacity holds across app instances), and the
  * chosen agent's load is re-counted under an advisory lock on the agent (an agent in two teams is
@@ -145,8 +158,9 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /**
-   * Teams that ask for it take back the NEW and OPEN tickets of agents who went OFFLINE; the drain
-   * below then hands them to colleagues.
+   * Teams that ask for it take back the NEW and OPEN tickets that the system gave to agents who
+   * went OFFLINE; the drain below then hands them to colleagues. A ticket a person assigned or
+   * transferred to the agent stays: moving it to someone offline was their decision (ASSIGNED_BY_SYSTEM).
    */
   async releaseOffline(): Promise<number> {
     // Across stores: the sweep finds which stores have tickets to take back; each store's release is its own.
@@ -154,7 +168,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
       `SELECT DISTINCT t.tenant_id FROM tickets t
          JOIN teams tm ON tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
          JOIN agents a ON a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
-        WHERE t.status IN ('NEW','OPEN')`,
+        WHERE t.status IN ('NEW','OPEN') AND ${ASSIGNED_BY_SYSTEM}`,
     );
     let total = 0;
     for (const { tenant_id: tenantId } of stores) total += await this.releaseOfflineOf(tenantId);
@@ -170,7 +184,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
           WHERE t.tenant_id = $1
             AND tm.tenant_id = t.tenant_id AND tm.id = t.team_id AND tm.reassign_on_offline
             AND a.tenant_id = t.tenant_id AND a.id = t.assignee_id AND a.availability = 'OFFLINE'
-            AND t.status IN ('NEW','OPEN')
+            AND t.status IN ('NEW','OPEN') AND ${ASSIGNED_BY_SYSTEM}
           RETURNING t.id, a.id AS agent_id`,
         [tenantId],
       );

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { DEFAULT_CALENDAR } from './business-hours';
 import { DEFAULT_POLICIES } from './sla-policy';
-import { applySlaEvent, earliestDue, EMPTY_SLA, firstResponseDue, nextCheckAt, PolicyForState, slaHealth, SlaState, sweep } from './sla-state';
+import { applySlaEvent, earliestDue, EMPTY_SLA, firstResponseDue, nextCheckAt, PolicyForState, replyDue, slaHealth, SlaState, sweep } from './sla-state';
 
 const at = (iso: string) => DateTime.fromISO(iso, { zone: 'Asia/Riyadh' }).toJSDate();
 const local = (iso: string | null | undefined) => (iso ? DateTime.fromISO(iso, { zone: 'Asia/Riyadh' }).toFormat('ccc HH:mm') : iso);
@@ -39,6 +39,16 @@ describe('SLA state of a ticket', () => {
     expect(again.targets.NEXT_RESPONSE?.dueAt).toBe(state.targets.NEXT_RESPONSE?.dueAt);
     state = applySlaEvent(again, { type: 'AGENT_REPLY', at: at('2026-11-29T14:00') }, email, cal);
     expect(state.targets.NEXT_RESPONSE?.status).toBe('MET');
+  });
+
+  it('the reply a customer waits for is the running first reply, else the running next reply', () => {
+    let state = created('2026-11-29T10:00');
+    expect(replyDue(state)?.toISOString()).toBe(state.targets.FIRST_RESPONSE?.dueAt);
+    state = applySlaEvent(state, { type: 'AGENT_REPLY', at: at('2026-11-29T10:30') }, email, cal);
+    expect(replyDue(state)).toBeNull();
+    state = applySlaEvent(state, { type: 'CUSTOMER_MESSAGE', at: at('2026-11-29T12:00') }, email, cal);
+    expect(local(replyDue(state)?.toISOString())).toBe('Sun 16:00');
+    expect(replyDue(null)).toBeNull();
   });
 
   it('each round of next reply is counted: earlier rounds met or breached travel with the running one', () => {

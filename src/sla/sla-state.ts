@@ -191,6 +191,18 @@ export function firstResponseDue(state: Partial<SlaState> | null): Date | null {
   return due ? new Date(due) : null;
 }
 
+/**
+ * When the reply the customer is waiting for is due: the first response while it runs, else the
+ * next reply's round (a customer who writes again after an answer). Null when neither runs.
+ */
+export function replyDue(state: Partial<SlaState> | null): Date | null {
+  for (const kind of ['FIRST_RESPONSE', 'NEXT_RESPONSE'] as const) {
+    const target = state?.targets?.[kind];
+    if (target?.status === 'ACTIVE') return new Date(target.dueAt);
+  }
+  return null;
+}
+
 /** The earliest due time among running targets (queues sort by it). */
 export function earliestDue(state: SlaState): Date | null {
   const dues = Object.values(state.targets).filter((t) => t.status === 'ACTIVE').map((t) => new Date(t.dueAt).getTime());

@@ -98,6 +98,30 @@ describe('assignment', () => {
     expect(released).toHaveLength(2);
   });
 
+  it('keeps a ticket a person transferred to an offline agent, and still takes back what auto-assignment gave one', async () => {
+    const { teamId, agentIds } = await team('sticky', 'ROUND_ROBIN', [{ capacity: 10 }, { capacity: 10, availability: 'OFFLINE' }], ['TECHNICAL']);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { reassignOnOffline: true }) { reassignOnOffline } }`, { id: teamId });
+    const ticket = (await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'تقني', body: 'التطبيق لا يفتح', category: 'TECHNICAL', customer: { email: 'sticky@x.sa' } } })).createTicket;
+    expect(ticket.assignee.id).toBe(agentIds[0]);
+    // The supervisor knows the offline agent handled this customer before and sends the ticket to them.
+    await t.gqlOk(store.key, `mutation($id: ID!, $agent: ID!) { transferTicket(id: $id, input: { assigneeId: $agent, note: "هو من تابع العميل سابقاً" }) { id } }`, { id: ticket.id, agent: agentIds[1] });
+    const sweep = t.app.get(AssignmentService);
+    await sweep.drainAll();
+    await sweep.drainAll();
+    const after = (await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { assignee { id } events { type data } } }`, { id: ticket.id })).ticket;
+    expect(after.assignee.id).toBe(agentIds[1]);
+    expect(after.events.filter((e: { data: { reason?: string } }) => e.data.reason === 'AGENT_OFFLINE')).toHaveLength(0);
+
+    // What auto-assignment gave an agent who then goes offline is still taken back.
+    const auto = (await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'تقني', body: 'الدفع لا يعمل في التطبيق', category: 'TECHNICAL', customer: { email: 'sticky2@x.sa' } } })).createTicket;
+    expect(auto.assignee.id).toBe(agentIds[0]);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agentIds[1] });
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: OFFLINE }) { id } }`, { id: agentIds[0] });
+    await sweep.drainAll();
+    expect((await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { assignee { id } } }`, { id: auto.id })).ticket.assignee.id).toBe(agentIds[1]);
+    await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
+  });
+
   it('transfers a ticket to another team and agent with an internal note, audited', async () => {
     const from = await team('from', 'MANUAL', [{ capacity: 5 }], ['ACCOUNT']);
     const to = await team('to', 'MANUAL', [{ capacity: 5 }], []);

@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { bucketOf } from '../../src/metrics/kpi-formulas';
+import { KpiRollupService } from '../../src/metrics/kpi-rollup.service';
 import { ADD_MESSAGE, CREATE_TICKET, openAllWeek, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
 const KPIS = `query($filter: KpiFilterInput!, $groupBy: KpiGroupBy) { kpis(filter: $filter, groupBy: $groupBy) {
@@ -149,6 +151,39 @@ describe('kpis', () => {
     expect(kpis[0].firstReplySla).toMatchObject({ rate: 2 / 3, goal: 0.6, goalMet: true });
     const other = await t.createTenant('متجر ثالث');
     expect((await t.gqlOk(other.key, `{ kpiGoals { firstReplySla } }`)).kpiGoals.firstReplySla).toBe(0.8);
+  });
+});
+
+describe('sub-second durations', () => {
+  let t: TestApp;
+  afterAll(() => t.close());
+
+  it('reports a median first response under one second within 1% (not 0.99 s), from rollups and from a scan', async () => {
+    t = await TestApp.start();
+    const store = await t.createTenant();
+    const reporting = await t.createKey(store.id, 'reporting');
+    const ds = t.app.get(DataSource);
+    // Bot-fast replies: 0.2, 0.3 and 0.45 s after creation; median 0.3 s, average 0.3167 s.
+    for (const [i, frt] of [0.2, 0.3, 0.45].entries()) {
+      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: 'CHAT', category: 'SHIPPING', customer: { email: `fast${i}@x.sa` } } })).createTicket;
+      await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أبشر', authorType: 'AGENT', internal: false } });
+      await ds.query(
+        `UPDATE tickets SET created_at = $2::timestamptz, first_response_at = $2::timestamptz + make_interval(secs => $3::double precision) WHERE id = $1`,
+        [ticket.id, `2026-11-02T0${i + 6}:00:00Z`, frt],
+      );
+    }
+    await t.app.get(KpiRollupService).foldAll();
+    const wholeDays = { from: '2026-11-01T21:00:00Z', to: '2026-11-03T21:00:00Z' };
+    const fromRollups = (await t.gqlOk(reporting, KPIS, { filter: wholeDays, groupBy: 'CHANNEL' })).kpis[0];
+    const fromScan = (await t.gqlOk(reporting, KPIS, { filter: wholeDays, groupBy: 'HOUR' })).kpis;
+    expect(fromRollups.firstResponse.count).toBe(3);
+    expectWithin1Percent(fromRollups.firstResponse.median, 0.3);
+    expectWithin1Percent(fromRollups.firstResponse.p90, 0.42);
+    expect(fromScan.map((g: { firstResponse: { median: number } }) => g.firstResponse.median).every((m: number) => m < 0.5)).toBe(true);
+    // The SQL bucket function and the formula agree, below a second too.
+    const values = [0, 0.0005, 0.001, 0.0011, 0.05, 0.2, 0.3, 0.45, 0.99, 1, 1.5, 60, 86_400];
+    const buckets: Array<{ bucket: number }> = await ds.query(`SELECT kpi_bucket(v) AS bucket FROM unnest($1::double precision[]) WITH ORDINALITY u(v, i) ORDER BY i`, [values]);
+    expect(buckets.map((b) => b.bucket)).toEqual(values.map(bucketOf));
   });
 });
 

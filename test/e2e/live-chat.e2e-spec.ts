@@ -41,6 +41,32 @@ describe('live chat', () => {
     expect(portalTicket.messages[1].body).toMatch(new RegExp(`^لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${started.ticket.number}\\. سنرد عليك قبل `));
   });
 
+  it("with nobody online, a chat that joins the customer's open conversation still tells them when to expect the reply, and leaves its channel alone", async () => {
+    // Joined to an email conversation: it stays an email ticket, the customer hears when to expect the answer.
+    const email = (
+      await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'تأخر الشحنة', body: 'الشحنة متأخرة', channel: 'EMAIL', category: 'SHIPPING', customer: { email: 'offline-joined@example.sa' } } })
+    ).createTicket;
+    const token = (await t.gqlOk(store.key, `mutation($c: ID!) { createCustomerToken(customerId: $c) { token } }`, { c: email.customer.id })).createCustomerToken.token;
+    const joined = (await t.gqlOk(token, START, { input: { body: 'متى توصل الشحنة؟ الشحن متأخر' } })).startChat;
+    expect(joined).toMatchObject({ staffed: false, ticket: { id: email.id, channel: 'EMAIL' } });
+    expect(new Date(joined.expectedReplyAt).getTime()).toBeGreaterThan(Date.now());
+    const onEmail = (await t.gqlOk(token, PORTAL, { id: email.id })).portalTicket;
+    expect(onEmail.channel).toBe('EMAIL');
+    expect(onEmail.messages.map((m: any) => m.authorType)).toEqual(['CUSTOMER', 'CUSTOMER', 'SYSTEM']);
+    expect(onEmail.messages[2].body).toMatch(new RegExp(`^لا يوجد موظف متاح للمحادثة الآن، وقد أضفنا رسالتك إلى طلبك السابق رقم #${email.number}\\. سنرد عليك قبل `));
+
+    // Trying the chat again after leaving a message: joins that message, told again, still a web form.
+    const again = await customerToken(4);
+    const first = (await t.gqlOk(again, START, { input: { body: 'هل المقاس L متوفر باللون الأسود؟' } })).startChat;
+    expect(first).toMatchObject({ staffed: false, ticket: { channel: 'WEB_FORM' } });
+    const second = (await t.gqlOk(again, START, { input: { body: 'هل المقاس L متوفر باللون الأسود؟' } })).startChat;
+    expect(second).toMatchObject({ staffed: false, ticket: { id: first.ticket.id, channel: 'WEB_FORM' } });
+    expect(new Date(second.expectedReplyAt).getTime()).toBeGreaterThan(Date.now());
+    const messages = (await t.gqlOk(again, PORTAL, { id: first.ticket.id })).portalTicket.messages;
+    expect(messages.map((m: any) => m.authorType)).toEqual(['CUSTOMER', 'SYSTEM', 'CUSTOMER', 'SYSTEM']);
+    expect(messages[3].body).toMatch(/^لا يوجد موظف متاح للمحادثة الآن/);
+  });
+
   it('with an agent online, carries the conversation both ways in real time', async () => {
     const agent = (await t.gqlOk(store.key, `mutation { createAgent(input: { name: "خالد", email: "khaled@store.sa", role: AGENT }) { id } }`)).createAgent;
     await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agent.id });

@@ -73,7 +73,7 @@ describe('store events', () => {
   });
 
   it('schedules a follow-up and a survey after delivery, and cancels them when the order is returned', async () => {
-    const deliveredAt = new Date('2026-11-20T14:00:00Z');
+    const deliveredAt = new Date(Math.floor(Date.now() / 1000) * 1000 - HOUR); // an hour ago: both still ahead
     const delivered = await record({ type: 'ORDER_DELIVERED', orderId: '1004', totalAmount: 250, occurredAt: deliveredAt.toISOString() });
     expect(delivered.order).toMatchObject({ status: 'DELIVERED', paidAt: deliveredAt.toISOString() }); // cash on delivery counts as paid
     expect(delivered.customer.lifetimeValue).toBe(1360);
@@ -92,6 +92,40 @@ describe('store events', () => {
     expect(returned.customer).toMatchObject({ lifetimeValue: 1110, orderCount: 3 });
     const foreign = await t.gql(other.key, `mutation($id: ID!) { cancelAutomation(id: $id) { id } }`, { id: returned.automations[0].id });
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('a backdated delivery skips, with the reason, what is past due by more than the grace period; the survey never goes before the follow-up', async () => {
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    // Reported three days late: the 48-hour follow-up fell due a day ago and is skipped; the survey keeps its day.
+    const threeDays = await record({ type: 'ORDER_DELIVERED', orderId: '1101', customer: { email: 'late1@example.sa' }, occurredAt: new Date(now - 72 * HOUR).toISOString() });
+    expect(threeDays.automations.map((a: any) => [a.kind, a.status, a.runAt])).toEqual([
+      ['DELIVERY_FOLLOW_UP', 'SKIPPED', new Date(now - 24 * HOUR).toISOString()],
+      ['DELIVERY_CSAT', 'SCHEDULED', new Date(now + 4 * 24 * HOUR).toISOString()],
+    ]);
+    expect(threeDays.automations[0].note).toBe(`Skipped: due ${new Date(now - 24 * HOUR).toISOString()}, already 24 h past when the event arrived (more than the 12 h grace)`);
+    // Ten days late: both skipped, nothing sent in the same second.
+    const tenDays = await record({ type: 'ORDER_DELIVERED', orderId: '1102', customer: { email: 'late2@example.sa' }, occurredAt: new Date(now - 240 * HOUR).toISOString() });
+    expect(tenDays.automations.map((a: any) => a.status)).toEqual(['SKIPPED', 'SKIPPED']);
+    // Fifty hours late: the follow-up is two hours past, within the grace: it runs, once, at once.
+    const fiftyHours = await record({ type: 'ORDER_DELIVERED', orderId: '1103', customer: { email: 'late3@example.sa' }, occurredAt: new Date(now - 50 * HOUR).toISOString() });
+    expect(fiftyHours.automations.map((a: any) => a.status)).toEqual(['SCHEDULED', 'SCHEDULED']);
+    const ds = t.app.get(DataSource);
+    await eventually(async () => (await ds.query(`SELECT 1 FROM scheduled_automations WHERE id = $1 AND status = 'DONE'`, [fiftyHours.automations[0].id]))[0], 15_000);
+
+    // The survey's job comes first (as with a store whose follow-up is set later than its survey): it waits for the follow-up.
+    const service = t.app.get(StoreEventsService);
+    const recent = await record({ type: 'ORDER_DELIVERED', orderId: '1104', customer: { email: 'late4@example.sa' }, occurredAt: new Date(now - HOUR).toISOString() });
+    const [followUp, survey] = recent.automations;
+    await service.runAutomation({ tenantId: store.id, automationId: survey.id });
+    const [waiting] = await ds.query(`SELECT status, run_at FROM scheduled_automations WHERE id = $1`, [survey.id]);
+    expect(waiting.status).toBe('SCHEDULED');
+    expect(new Date(waiting.run_at).toISOString()).toBe(new Date(now + 48 * HOUR).toISOString());
+    await service.runAutomation({ tenantId: store.id, automationId: followUp.id });
+    await service.runAutomation({ tenantId: store.id, automationId: survey.id });
+    const statuses = await ds.query(`SELECT kind, status FROM scheduled_automations WHERE order_id = (SELECT order_id FROM scheduled_automations WHERE id = $1) ORDER BY kind`, [survey.id]);
+    expect(statuses).toEqual([{ kind: 'DELIVERY_CSAT', status: 'DONE' }, { kind: 'DELIVERY_FOLLOW_UP', status: 'DONE' }]);
+    const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1 AND order_ref IN ('1101', '1102')`, [store.id]);
+    expect(n).toBe(0);
   });
 
   it('opens a proactive ticket and messages the customer as soon as a shipment is delayed', async () => {

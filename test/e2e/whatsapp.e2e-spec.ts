@@ -322,6 +322,28 @@ describe('WhatsApp Cloud API channel', () => {
     expect(fake.sent((r) => r.body?.text?.body === 'رد من الرقم الأول')).toEqual([]);
   });
 
+  it('a reply on a disconnected WhatsApp channel is FAILED and says the channel is disconnected (never a silent null)', async () => {
+    const shop = await t.createTenant('متجر مفصول');
+    const number = (
+      await t.gqlOk(shop.key, CONNECT, {
+        input: { phoneNumberId: '106540352277777', displayPhoneNumber: '+966 11 777 7777', businessAccountId: '102290129347777', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+      })
+    ).connectWhatsApp;
+    const inbound = wamid();
+    const raw = JSON.stringify(waWebhook({ phoneNumberId: '106540352277777' }, { contacts: [waContact('966507777777', 'هند')], messages: [waText('966507777777', 'وين طلبي؟', { id: inbound })] }));
+    await t.http.post(number.webhookPath).set('content-type', 'application/json').set('x-hub-signature-256', metaSignature(raw, APP_SECRET)).send(raw).expect(200);
+    const [{ ticket_id: ticketId }] = await db.query(`SELECT ticket_id FROM messages WHERE external_id = $1`, [inbound]);
+    await t.gqlOk(shop.key, `mutation($id: ID!) { updateMessagingChannel(id: $id, input: { active: false }) { id } }`, { id: number.id });
+
+    await t.gqlOk(shop.key, ADD_MESSAGE, { input: { ticketId, body: 'طلبك في الطريق', authorType: 'AGENT', internal: false } });
+    const reply = (await t.gqlOk(shop.key, TICKET, { id: ticketId })).ticket.messages.find((m: any) => m.body === 'طلبك في الطريق');
+    expect(reply.deliveryStatus).toBe('FAILED');
+    expect(reply.deliveryError).toBe(
+      'The WhatsApp channel "+966 11 777 7777" is disconnected: this reply was not sent. Reconnect it (updateMessagingChannel with active: true) and send again, or answer on another channel',
+    );
+    expect(fake.sent((r) => r.body?.text?.body === 'طلبك في الطريق')).toEqual([]);
+  });
+
   it('queued replies survive a restart and are sent exactly once', async () => {
     const from = '966533334444';
     const inbound = wamid();

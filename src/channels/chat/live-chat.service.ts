@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { RequestContext, systemWithin } from '../../common/request-context';
 import { detectLanguage, formatForCustomer } from '../../common/text/arabic-text';
-import { firstResponseDue } from '../../sla/sla-state';
+import { replyDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
@@ -21,8 +21,9 @@ export interface ChatStart {
 /**
  * Live chat for a customer with a token: the chat is a CHAT ticket, its messages travel on the
  * `ticketMessages` subscription. When nobody who could answer is online, the chat is left as a
- * message: it continues as a WEB_FORM ticket (business-hours SLA instead of the chat's five
- * minutes) and the customer is told when to expect the answer.
+ * message and the customer is told when to expect the answer: a new chat continues as a WEB_FORM
+ * ticket (business-hours SLA instead of the chat's five minutes); one that joined an open
+ * conversation keeps that conversation's channel.
  */
 @Injectable()
 export class LiveChatService {
@@ -33,7 +34,7 @@ export class LiveChatService {
   ) {}
 
   async start(ctx: RequestContext, body: string, subject?: string): Promise<ChatStart> {
-    const { ticket } = await this.tickets.create(ctx, {
+    const { ticket, created } = await this.tickets.create(ctx, {
       subject: subject?.trim() || body.trim().slice(0, 80),
       body,
       channel: Channel.CHAT,
@@ -41,17 +42,24 @@ export class LiveChatService {
       joinOpenTicket: true,
     });
     const staffed = await this.staffed(ctx, ticket.teamId);
-    // Joined to the customer's open conversation on another channel: it goes on there, as it is.
-    if (ticket.channel !== Channel.CHAT || staffed) return { ticket, staffed, expectedReplyAt: firstResponseDue(ticket.sla) };
+    if (staffed) return { ticket, staffed, expectedReplyAt: replyDue(ticket.sla) };
+    // Nobody online: the customer is told so either way. A new chat continues as a web-form message;
+    // a chat that joined the customer's open conversation (email, WhatsApp, an earlier chat or
+    // message) leaves it on its channel and its clock, as it is.
     const staff = systemWithin(ctx);
-    const left = await this.tickets.update(staff, ticket.id, { channel: Channel.WEB_FORM, tags: [...ticket.tags, LEAVE_A_MESSAGE_TAG] });
-    const due = firstResponseDue(left.sla);
+    const tags = ticket.tags.includes(LEAVE_A_MESSAGE_TAG) ? ticket.tags : [...ticket.tags, LEAVE_A_MESSAGE_TAG];
+    const convert = created && ticket.channel === Channel.CHAT;
+    const left = convert || tags !== ticket.tags ? await this.tickets.update(staff, ticket.id, { ...(convert ? { channel: Channel.WEB_FORM } : {}), tags }) : ticket;
+    const due = replyDue(left.sla);
     const language = detectLanguage(body);
-    const arabic = language === 'ar';
     const when = due ? formatForCustomer(due, language, ctx.tenantTimezone) : null;
-    const text = arabic
-      ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
-      : `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`;
+    const text = language === 'ar'
+      ? created
+        ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
+        : `لا يوجد موظف متاح للمحادثة الآن، وقد أضفنا رسالتك إلى طلبك السابق رقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}.`
+      : created
+        ? `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`
+        : `No one is available to chat right now; we added your message to your open request #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}.`;
     await this.tickets.addMessage(staff, { ticketId: left.id, body: text, authorType: AuthorType.SYSTEM, internal: false });
     return { ticket: left, staffed: false, expectedReplyAt: due };
   }

@@ -73,11 +73,16 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       [tenantId, ticketId],
     );
     if (!mailbox) {
-      await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [
-        tenantId,
-        messageId,
-        'The store has no active mailbox to send from',
-      ]);
+      // A mailbox the ticket came through (else the store's latest) that was disconnected says so.
+      const [disconnected]: Array<{ address: string }> = await manager.query(
+        `SELECT b.address FROM mailboxes b WHERE b.tenant_id = $1 AND NOT b.active
+          ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.mailbox_id = b.id) DESC, b.updated_at DESC LIMIT 1`,
+        [tenantId, ticketId],
+      );
+      const reason = disconnected
+        ? `The mailbox ${disconnected.address} is disconnected: this reply was not sent. Reconnect it (updateMailbox with active: true) and send again, or answer on another channel`
+        : 'The store has no active mailbox to send from';
+      await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
       return;
     }
     const domain = mailbox.address.split('@')[1];
@@ -104,6 +109,7 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
     if (!row || row.delivery_status !== DeliveryStatus.QUEUED) return; // already settled (a repeated job)
     const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: row.mailbox_id }));
     if (!mailbox) return this.fail(tenantId, row.ticket_id, messageId, 'The mailbox was removed');
+    if (!mailbox.active) return this.fail(tenantId, row.ticket_id, messageId, `The mailbox ${mailbox.address} is disconnected: this reply was not sent. Reconnect it (updateMailbox with active: true) and send again, or answer on another channel`);
     if (!row.customer_email) return this.fail(tenantId, row.ticket_id, messageId, 'The customer has no email address');
 
     // The thread so far, oldest first: what the customer's mail client threads on.

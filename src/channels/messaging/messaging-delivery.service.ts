@@ -86,7 +86,12 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     const content: JsonObject = { ...(row?.content ?? {}) };
     const action: OutboundAction = content.action ?? (message.channel === Channel.COMMENT ? 'PUBLIC_REPLY' : 'DIRECT');
     const account = await this.accountFor(manager, ctx.tenantId, change.ticket.id, message.channel, row?.messaging_channel_id ?? null);
-    if (!account) return {}; // the store has not connected this platform: the reply is recorded, not sent
+    if (!account) {
+      // Connected once and disconnected since: the reply cannot go out, and the agent must see why.
+      const disconnected = await this.disconnectedAccountFor(manager, ctx.tenantId, change.ticket.id, message.channel);
+      if (disconnected) return this.refuse(manager, ctx, message.id, disconnectedReason(disconnected));
+      return {}; // the store has never connected this platform: the reply is recorded, not sent
+    }
 
     if (action === 'DIRECT') {
       const recipient = await this.recipientOf(manager, ctx.tenantId, change.ticket.customerId, account);
@@ -140,6 +145,24 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     // Comment tickets only go back through the account they came from.
     if (!kind && !(await this.ticketUsed(manager, tenantId, ticketId, account.id))) return null;
     return account;
+  }
+
+  /**
+   * When no connected account can send: the disconnected one the reply would have gone through —
+   * the ticket's own, else (not for comments, which only go back where they came from) the store's
+   * latest of the platform. Null when the store never connected one.
+   */
+  private async disconnectedAccountFor(manager: EntityManager, tenantId: string, ticketId: string, channel: Channel): Promise<MessagingChannel | null> {
+    const kind = KIND_OF[channel] ?? null;
+    const [row] = await manager.query(
+      `SELECT c.id FROM messaging_channels c
+        WHERE c.tenant_id = $1 AND NOT c.active AND c.kind <> 'TWILIO' AND ($3::text IS NULL OR c.kind = $3)
+          AND ($3::text IS NOT NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id = c.id))
+        ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id = c.id) DESC, c.updated_at DESC
+        LIMIT 1`,
+      [tenantId, ticketId, kind],
+    );
+    return row ? manager.findOneBy(MessagingChannel, { tenantId, id: row.id }) : null;
   }
 
   private async ticketUsed(manager: EntityManager, tenantId: string, ticketId: string, channelId: string): Promise<boolean> {
@@ -219,7 +242,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
 
   private async sendOne(job: PgBoss.JobWithMetadata<SendJob>, tenantId: string, ticketId: string, message: QueuedMessage) {
     const account = await this.db.read(tenantId, (m) => m.findOneBy(MessagingChannel, { tenantId, id: message.messaging_channel_id }));
-    if (!account?.active) return this.fail(tenantId, ticketId, message, 'The channel was disconnected', account);
+    if (!account?.active) return this.fail(tenantId, ticketId, message, account ? disconnectedReason(account) : 'The channel was removed: this reply was not sent', account);
     let externalId: string;
     let recipient: string | null = null;
     try {
@@ -263,4 +286,12 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     }
     await this.ingest.noteFailure(tenantId, ticketId, message.id, message.channel, reason);
   }
+}
+
+const PLATFORM_NAMES: Record<string, string> = { WHATSAPP: 'WhatsApp', INSTAGRAM: 'Instagram', MESSENGER: 'Messenger', X: 'X' };
+
+/** What an agent reads on a reply that could not go out because its channel was disconnected. */
+export function disconnectedReason(account: Pick<MessagingChannel, 'kind' | 'name' | 'displayName'>): string {
+  const platform = PLATFORM_NAMES[account.kind] ?? account.kind;
+  return `The ${platform} channel "${account.displayName ?? account.name}" is disconnected: this reply was not sent. Reconnect it (updateMessagingChannel with active: true) and send again, or answer on another channel`;
 }

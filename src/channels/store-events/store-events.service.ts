@@ -14,6 +14,7 @@ import { Customer } from '../../tickets/entities/customer.entity';
 import { AuthorType, Channel, CustomerTier, TIER_RANK, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
 import { automationChannel, Reach } from './automation-channel';
+import { automationTiming, SURVEY_AFTER_FOLLOW_UP_MS } from './automation-timing';
 import { DEFAULT_TIER_RULES, TierRule, tierFor } from './customer-tier';
 import { StoreEventInput, StoreEventResult } from './dto/store-event.input';
 import { UpdateStoreSettingsInput } from './dto/store-settings.input';
@@ -308,12 +309,28 @@ export class StoreEventsService implements OnApplicationBootstrap {
 
   /** One automation of a kind per order and occurrence (a repeated DELIVERED does not schedule twice). */
   private async schedule(m: EntityManager, tenantId: string, order: Order, kind: AutomationKind, runAt: Date, occurrence = '') {
+    // Past due by more than the grace period (a backdated event): recorded as SKIPPED, never run.
+    const timing = automationTiming(runAt, new Date());
     const [row]: Array<{ id: string }> = await m.query(
-      `INSERT INTO scheduled_automations (tenant_id, id, kind, order_id, run_at, occurrence) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO scheduled_automations (tenant_id, id, kind, order_id, run_at, occurrence, status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (tenant_id, order_id, kind, occurrence) DO NOTHING RETURNING id`,
-      [tenantId, uuidv7(), kind, order.id, runAt, occurrence],
+      [tenantId, uuidv7(), kind, order.id, runAt, occurrence, timing.run ? AutomationStatus.SCHEDULED : AutomationStatus.SKIPPED, timing.run ? null : timing.note],
     );
-    if (row) await this.jobs.send<AutomationJob>(m, QUEUE, { tenantId, automationId: row.id }, { startAfter: runAt });
+    if (row && timing.run) await this.jobs.send<AutomationJob>(m, QUEUE, { tenantId, automationId: row.id }, { startAfter: runAt });
+  }
+
+  /**
+   * The survey never goes before the order's follow-up: while the follow-up still waits, the
+   * survey moves to an hour after it (its job is sent again for then). True when it was moved.
+   */
+  private async surveyWaitsForFollowUp(m: EntityManager, tenantId: string, automation: ScheduledAutomation): Promise<boolean> {
+    if (automation.kind !== AutomationKind.DELIVERY_CSAT) return false;
+    const followUp = await m.findOneBy(ScheduledAutomation, { tenantId, orderId: automation.orderId, kind: AutomationKind.DELIVERY_FOLLOW_UP, status: AutomationStatus.SCHEDULED });
+    if (!followUp) return false;
+    const runAt = new Date(Math.max(followUp.runAt.getTime(), Date.now()) + SURVEY_AFTER_FOLLOW_UP_MS);
+    await m.update(ScheduledAutomation, { tenantId, id: automation.id }, { runAt });
+    await this.jobs.send<AutomationJob>(m, QUEUE, { tenantId, automationId: automation.id }, { startAfter: runAt });
+    return true;
   }
 
   /**
@@ -323,7 +340,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
   async runAutomation({ tenantId, automationId }: AutomationJob): Promise<void> {
     const loaded = await this.db.run(tenantId, async (m) => {
       const automation = await m.findOneBy(ScheduledAutomation, { tenantId, id: automationId, status: AutomationStatus.SCHEDULED });
-      if (!automation) return null;
+      if (!automation || (await this.surveyWaitsForFollowUp(m, tenantId, automation))) return null;
       const order = await m.findOneByOrFail(Order, { tenantId, id: automation.orderId });
       const customer = await m.findOneByOrFail(Customer, { tenantId, id: order.customerId });
       const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { containsPhrase, detectLanguage, normaliseArabic } from './arabic-text';
+import { containsPhrase, detectLanguage, normaliseArabic, OPENING_GREETINGS, stripGreetings } from './arabic-text';
 
 describe('normaliseArabic', () => {
   it.each([
@@ -53,5 +53,42 @@ describe('detectLanguage', () => {
     ['4521', 'ar'],
   ])('%s → %s', (text, language) => {
     expect(detectLanguage(text)).toBe(language);
+  });
+});
+
+describe('stripGreetings', () => {
+  it.each([
+    ['صباح الخير، كيف ارجع المنتج؟', 'كيف ارجع المنتج'],
+    ['مساء الخير وين طلبي', 'وين طلبي'],
+    ['السلام عليكم ورحمة الله وبركاته، متى يوصل الطلب؟', 'متي يوصل الطلب'],
+    ['هلا والله، ابي استرجع المبلغ', 'ابي استرجع المبلغ'],
+    ['اهلين، الطلب ما وصل', 'الطلب ما وصل'],
+    ['مساء النور', ''],
+    ['صباحك الخير، مساك الخير… الشحنة متأخرة', 'الشحنه متاخره'],
+    ['الله يعطيك العافية، عندي مشكلة في الدفع', 'عندي مشكله في الدفع'],
+    ['يعطيك العافيه ابي ارجع العبايه', 'ابي ارجع العبايه'],
+    ['السلام عليكم، صباح الخير، هلا! كم مدة التوصيل؟', 'كم مده التوصيل'],
+    ['Hi, where is my order?', 'where is my order'],
+    ['Hello there! Good morning. refund please', 'refund please'],
+  ])('%s → %s', (raw, expected) => {
+    expect(stripGreetings(raw)).toBe(expected);
+  });
+
+  it('keeps greeting words that do not open the message', () => {
+    expect(stripGreetings('وش الخير في التأخير؟ صباح الخير')).toBe('وش الخير في التاخير صباح الخير');
+    expect(stripGreetings('هلال العيد')).toBe('هلال العيد');
+  });
+
+  it('drops every listed greeting, alone and before a question, and nothing else', () => {
+    const greeting = fc.constantFrom(...OPENING_GREETINGS);
+    const separator = fc.constantFrom(' ', '، ', '! ', '.. ', ', ', '\n', ' 🌹 ');
+    const question = fc.constantFrom('كيف ارجع المنتج؟', 'وين طلبي رقم ٤٥٢١', 'متى يوصل الطلب', 'where is my order');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(greeting, separator), { minLength: 1, maxLength: 3 }), question, (opening, q) => {
+        const text = opening.map(([g, sep]) => g + sep).join('') + q;
+        expect(stripGreetings(text)).toBe(normaliseArabic(q));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

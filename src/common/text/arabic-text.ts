@@ -59,3 +59,84 @@ export function detectLanguage(text: string): 'ar' | 'en' {
   const latin = (text.match(/[A-Za-z]/g) ?? []).length;
   return arabic >= latin && arabic > 0 ? 'ar' : latin > 0 ? 'en' : 'ar';
 }
+
+/**
+ * The greetings and courtesies customers open a message with, as they write them in the Gulf and in
+ * English. They say nothing about the question, so matching drops them (see `stripGreetings`).
+ * Written as customers type them; compared after `normaliseArabic`.
+ */
+export const OPENING_GREETINGS: readonly string[] = [
+  'السلام عليكم ورحمة الله وبركاته',
+  'السلام عليكم ورحمة الله',
+  'السلام عليكم',
+  'سلام عليكم',
+  'السلام',
+  'سلام',
+  'وعليكم السلام ورحمة الله وبركاته',
+  'وعليكم السلام',
+  'مرحبا',
+  'مرحباً',
+  'مرحبتين',
+  'مراحب',
+  'أهلاً وسهلاً',
+  'أهلا',
+  'أهلين',
+  'هلا والله',
+  'هلا وغلا',
+  'هلا',
+  'حياك الله',
+  'حياكم الله',
+  'صباح الخير',
+  'صباح النور',
+  'صباحك الخير',
+  'صباحكم الخير',
+  'صباح الورد',
+  'مساء الخير',
+  'مسا الخير',
+  'مساء النور',
+  'مسا النور',
+  'مساك الخير',
+  'مساءك الخير',
+  'مساكم الخير',
+  'مساء الورد',
+  'الله يعطيك العافية',
+  'الله يعطيكم العافية',
+  'يعطيك العافية',
+  'يعطيكم العافية',
+  'تحية طيبة',
+  'طاب يومك',
+  'hi',
+  'hello',
+  'hey',
+  'hi there',
+  'hello there',
+  'good morning',
+  'good afternoon',
+  'good evening',
+  'salam',
+  'salam alaikum',
+  'assalamu alaikum',
+];
+
+// Each greeting as normalised words, longest first, so "السلام عليكم ورحمه الله" wins over "السلام".
+const GREETING_WORDS: readonly string[][] = [...new Set(OPENING_GREETINGS.map(normaliseArabic))]
+  .map((greeting) => greeting.split(' '))
+  .sort((a, b) => b.length - a.length);
+
+/**
+ * The normalised text without the greetings it opens with, however many and in any order
+ * («السلام عليكم، صباح الخير، كيف ارجع المنتج؟» → «كيف ارجع المنتج»), and the emoji between them. Only whole words at the start:
+ * «الخير» or «سلام» later in a sentence stay.
+ */
+export function stripGreetings(text: string): string {
+  const words = normaliseArabic(text).split(' ').filter(Boolean);
+  let start = 0;
+  for (;;) {
+    // Emoji and symbols between greetings («هلا 🌹 صباح الخير») are part of the opening.
+    while (start < words.length && !/[\p{L}\p{N}]/u.test(words[start])) start++;
+    const greeting = GREETING_WORDS.find((g) => g.every((word, i) => words[start + i] === word));
+    if (!greeting) break;
+    start += greeting.length;
+  }
+  return words.slice(start).join(' ');
+}

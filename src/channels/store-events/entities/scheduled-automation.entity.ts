@@ -15,6 +15,8 @@ export enum AutomationStatus {
   SCHEDULED = 'SCHEDULED',
   DONE = 'DONE',
   CANCELLED = 'CANCELLED',
+  /** Already past due by more than the grace period when its event arrived (a backdated event): never sent; the note says why. */
+  SKIPPED = 'SKIPPED',
 }
 registerEnumType(AutomationStatus, { name: 'AutomationStatus' });
 
@@ -22,7 +24,7 @@ registerEnumType(AutomationStatus, { name: 'AutomationStatus' });
 @ObjectType()
 @Entity('scheduled_automations')
 @Index('scheduled_automations_order_kind_key', ['tenantId', 'orderId', 'kind', 'occurrence'], { unique: true })
-@Check('scheduled_automations_status_check', `status IN ('SCHEDULED','DONE','CANCELLED')`)
+@Check('scheduled_automations_status_check', `status IN ('SCHEDULED','DONE','CANCELLED','SKIPPED')`)
 export class ScheduledAutomation {
   @PrimaryColumn('uuid')
   tenantId: string;
