@@ -108,6 +108,19 @@ describe('malformed input (production mode)', () => {
     });
   });
 
+  describe('REST bodies', () => {
+    it('refuses a body nested thousands deep as BAD_USER_INPUT, with or without credentials', async () => {
+      const deep = `${'[{"a":'.repeat(2500)}1${'}]'.repeat(2500)}`;
+      const event = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).set('content-type', 'application/json').send(deep);
+      expect(event.status).toBe(400);
+      expect(event.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/nested deeper than 32 levels at \$\[0\]\.a/) });
+      const vote = await t.http.post(`/api/v1/help-centre/${store.slug}/articles/x/votes`).set('content-type', 'application/json').send(`{"helpful":${deep}}`);
+      expect(vote.status).toBe(400);
+      const ticket = await t.http.post('/api/v1/tickets').set('authorization', `Bearer ${store.key}`).send({ subject: 's', body: 'b', customer: { email: 'deep@example.sa' }, customFields: { a: { b: [1] } } });
+      expect(ticket.status).toBe(201);
+    });
+  });
+
   describe('calls', () => {
     const call = { direction: 'INBOUND', outcome: 'ANSWERED', from: '0501234567', to: '0112345678', startedAt: '2026-11-25T09:00:00Z' };
     const LOG_CALL = `mutation($input: LogCallInput!) { logCall(input: $input) { created } }`;
