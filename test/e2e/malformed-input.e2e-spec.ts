@@ -58,6 +58,9 @@ describe('malformed input (production mode)', () => {
       const res = await t.gql(store.key, `{ tickets { totalCont } }`);
       expect(res.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].message).not.toMatch(/Did you mean/);
+      const enumValue = await t.gql(store.key, `query($f: TicketsFilterInput) { tickets(filter: $f) { totalCount } }`, { f: { status: ['OPN'] } });
+      expect(enumValue.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(enumValue.errors?.[0].message).toMatch(/Value "OPN" does not exist in "TicketStatus" enum\.$/);
     });
 
     it('refuses a DateTime that is not a date, or beyond year 9999, as BAD_USER_INPUT', async () => {
