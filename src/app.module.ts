@@ -11,7 +11,7 @@ import { AppConfig } from './common/config/app-config';
 import { typeormOptions } from './common/database/typeorm-options';
 import { APP_SCHEMA } from './app-schema';
 import { depthLimitRule } from './common/graphql/depth-limit';
-import { formatGraphQLError } from './common/graphql/format-error';
+import { graphQLErrorFormatter } from './common/graphql/format-error';
 import { graphQLContext } from './common/graphql/context';
 import { unitOfWorkPlugin } from './common/graphql/unit-of-work.plugin';
 import { TenantTransactions } from './common/database/tenant-transactions';
@@ -64,7 +64,7 @@ export class AppModule {
           hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
           validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
           plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
-          formatError: formatGraphQLError,
+          formatError: graphQLErrorFormatter({ hideSuggestions: !config.GRAPHQL_INTROSPECTION }),
           context: graphQLContext,
           // graphql-ws on the same path; the credential comes in connection_init's payload.
           subscriptions: { 'graphql-ws': { path: '/graphql' } },

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
+import { MAX_BODY_DEPTH, tooDeepAt } from './common/http/body-depth';
 import { OperationalMetrics } from './common/observability/operational-metrics';
 import { cleanInboundValue } from './common/text/inbound-text';
 
@@ -28,7 +29,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // Storable text before any handler reads it: REST and webhook bodies, GraphQL variables, query
   // strings and path parameters (the rule: src/common/text/inbound-text.ts). Signatures are checked
   // on the raw body, which stays as it came.
-  fastify.addHook('preValidation', async (request) => {
+  fastify.addHook('preValidation', async (request, reply) => {
+    // Validation walks a body recursively: one nested thousands deep is refused before it. GraphQL
+    // variables get the same limit, with the variable named, in operation-limits.ts.
+    const tooDeep = request.url.startsWith('/graphql') ? null : tooDeepAt(request.body);
+    if (tooDeep) {
+      const message = `The request body is nested deeper than ${MAX_BODY_DEPTH} levels at ${tooDeep.slice(0, 200)}`;
+      return reply.status(400).send({ error: { code: 'BAD_USER_INPUT', message } });
+    }
     if (typeof request.body === 'string') request.body = cleanInboundValue(request.body);
     else cleanInboundValue(request.body);
     cleanInboundValue(request.query);

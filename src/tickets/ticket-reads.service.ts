@@ -79,7 +79,7 @@ export class TicketReadsService {
     const rows = await this.db.read(ctx, async (manager) => {
       const page = ticketsMatching(manager, ctx.tenantId, filter);
       if (after) {
-        const values = decodeCursor(after, keys.length);
+        const values = decodeCursor(after, keys.map((k) => (k === 't.priority' ? 'count' : k === 't.id' ? 'uuid' : 'timestamp')));
         const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
         page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
       }

@@ -62,7 +62,7 @@ export class TicketSearchService {
     if (query.length > 200) throw badInput('The query is longer than 200 characters', { query: ['at most 200 characters'] });
     const plan = searchPlan(query, ctx.tenantCountry);
     if (!plan) throw badInput('The query has no words or numbers to search for', { query: ['give at least one word or number'] });
-    const offset = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    const offset = after ? Number(decodeCursor(after, ['count'])[0]) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw badInput('Invalid cursor: pass a cursor returned by this search', { after: ['invalid cursor'] });
 
     const rows = await this.db.read(ctx, async (manager) => {

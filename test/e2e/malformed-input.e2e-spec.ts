@@ -58,6 +58,9 @@ describe('malformed input (production mode)', () => {
       const res = await t.gql(store.key, `{ tickets { totalCont } }`);
       expect(res.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].message).not.toMatch(/Did you mean/);
+      const enumValue = await t.gql(store.key, `query($f: TicketsFilterInput) { tickets(filter: $f) { totalCount } }`, { f: { status: ['OPN'] } });
+      expect(enumValue.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(enumValue.errors?.[0].message).toMatch(/Value "OPN" does not exist in "TicketStatus" enum\.$/);
     });
 
     it('refuses a DateTime that is not a date, or beyond year 9999, as BAD_USER_INPUT', async () => {
@@ -105,6 +108,19 @@ describe('malformed input (production mode)', () => {
         const res = await t.http.get(path);
         expect(res.status).toBeLessThan(500);
       }
+    });
+  });
+
+  describe('REST bodies', () => {
+    it('refuses a body nested thousands deep as BAD_USER_INPUT, with or without credentials', async () => {
+      const deep = `${'[{"a":'.repeat(2500)}1${'}]'.repeat(2500)}`;
+      const event = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).set('content-type', 'application/json').send(deep);
+      expect(event.status).toBe(400);
+      expect(event.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/nested deeper than 32 levels at \$\[0\]\.a/) });
+      const vote = await t.http.post(`/api/v1/help-centre/${store.slug}/articles/x/votes`).set('content-type', 'application/json').send(`{"helpful":${deep}}`);
+      expect(vote.status).toBe(400);
+      const ticket = await t.http.post('/api/v1/tickets').set('authorization', `Bearer ${store.key}`).send({ subject: 's', body: 'b', customer: { email: 'deep@example.sa' }, customFields: { a: { b: [1] } } });
+      expect(ticket.status).toBe(201);
     });
   });
 

@@ -77,3 +77,37 @@ export function fromUnixSeconds(value: string | number | undefined): Date {
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date();
 }
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isOptionalText = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+/** Dates PostgreSQL and every client can hold: years 1000 to 9999. */
+const usableDate = (value: unknown) => value instanceof Date && value.getTime() >= -30_610_224_000_000 && value.getTime() < 253_402_300_800_000;
+
+/**
+ * What a reader made of a signed payload, checked before anything is stored: ids, senders and
+ * texts must be text (a platform sends them so; a payload that does not is refused, naming the
+ * first bad place). A time that is missing or out of range becomes now, as a missing one always did.
+ */
+export function inboundShapeProblem(groups: AccountBatch[]): string | null {
+  for (const [g, { accountId, batch }] of groups.entries()) {
+    if (!isOptionalText(accountId)) return `account ${g}: the account id is not text`;
+    for (const [i, message] of batch.messages.entries()) {
+      const where = `message ${i}`;
+      if (!isText(message.externalId)) return `${where}: the message id is missing or not text`;
+      if (!isText(message.from)) return `${where}: the sender id is missing or not text`;
+      if (typeof message.body !== 'string') return `${where}: the text is not text`;
+      for (const field of ['name', 'username', 'replyTo'] as const) if (!isOptionalText(message[field])) return `${where}: ${field} is not text`;
+      for (const media of message.media) {
+        if (!isOptionalText(media.url) || !isOptionalText(media.providerMediaId) || !isOptionalText(media.filename) || typeof media.contentType !== 'string') return `${where}: a media link or id is not text`;
+      }
+      if (message.comment && (!isOptionalText(message.comment.postId) || !isOptionalText(message.comment.parentId))) return `${where}: a post id is not text`;
+      if (!usableDate(message.at)) message.at = new Date();
+    }
+    for (const [i, receipt] of batch.receipts.entries()) {
+      if (!isText(receipt.externalId)) return `receipt ${i}: the message id is missing or not text`;
+      if (!isOptionalText(receipt.error)) return `receipt ${i}: the error is not text`;
+      if (!usableDate(receipt.at)) receipt.at = new Date();
+    }
+  }
+  return null;
+}

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { badInput, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
-import type { AccountBatch, InboundBatch } from './inbound';
+import { AccountBatch, InboundBatch, inboundShapeProblem } from './inbound';
 import { ChannelSecretsUnreadable, MessagingChannelsService } from './messaging-channels.service';
 import { metaSignatureValid, twilioSignatureValid, xCrcResponse, xSignatureValid } from './platform-signatures';
 
@@ -105,6 +105,23 @@ export class MessagingWebhooks {
       throw unauthenticated('X-Twilio-Signature is missing or does not match the URL and parameters');
     }
     return { channel, params };
+  }
+
+  /**
+   * A signed payload read into events by a platform's (pure) reader. A payload that is not of the
+   * documented shape — where the reader stumbles, or yields ids or texts that are not text — is the
+   * sender's mistake: BAD_USER_INPUT, and nothing is stored.
+   */
+  read<T>(payload: T, reader: (payload: T) => AccountBatch[]): AccountBatch[] {
+    let groups: AccountBatch[];
+    try {
+      groups = reader(payload);
+    } catch {
+      throw badInput('The webhook payload does not have the documented shape');
+    }
+    const problem = inboundShapeProblem(groups);
+    if (problem) throw badInput(`The webhook payload does not have the documented shape (${problem})`);
+    return groups;
   }
 
   expectObject(payload: unknown, ...objects: string[]): void {

@@ -1,7 +1,7 @@
 import { readMetaWebhook } from './meta/meta-webhook';
 import { readWhatsAppWebhook } from './whatsapp/whatsapp-webhook';
 import { readXWebhook } from './x/x-webhook';
-import { subjectFrom } from './inbound';
+import { inboundShapeProblem, subjectFrom } from './inbound';
 
 describe('platform webhook readers', () => {
   it('WhatsApp: names senders from contacts, keeps statuses apart, ignores other fields and unknown statuses', () => {
@@ -117,6 +117,16 @@ describe('platform webhook readers', () => {
       ['t-1', 'reem', 'X'],
     ]);
     expect(accountId).toBe('ME');
+  });
+
+  it('finds what a payload of the wrong shape made of the events, and replaces unusable times by now', () => {
+    const wrongMessages = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: 'نص' as never } }] }] });
+    expect(inboundShapeProblem(wrongMessages)).toMatch(/message 0: the message id/);
+    const numberId = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 42 as never, timestamp: '1', type: 'text', text: { body: 'x' } }] } }] }] });
+    expect(inboundShapeProblem(numberId)).toMatch(/message id/);
+    const farFuture = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 'wamid.Z', timestamp: '1e308', type: 'text', text: { body: 'x' } }] } }] }] });
+    expect(inboundShapeProblem(farFuture)).toBeNull();
+    expect(Math.abs(farFuture[0].batch.messages[0].at.getTime() - Date.now())).toBeLessThan(5000);
   });
 
   it('makes a subject from the first line, at most 80 characters', () => {

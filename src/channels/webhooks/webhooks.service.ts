@@ -144,7 +144,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   // ── delivery log ──────────────────────────────────────────────────────────────────────────
 
   async deliveries(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | undefined, first: number, after?: string): Promise<Connection<WebhookDelivery>> {
-    const [afterId] = after ? (decodeCursor(after, 1) as [string]) : [];
+    const [afterId] = after ? (decodeCursor(after, ['uuid']) as [string]) : [];
     const where = (m: EntityManager) => {
       const q = m
         .createQueryBuilder(WebhookDelivery, 'd')

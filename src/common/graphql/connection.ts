@@ -73,10 +73,24 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): unknown[] {
+/** What each value of a cursor must be: a row's timestamp (as encoded, ISO 8601), a UUID, or a whole number ≥ 0. */
+export type CursorValue = 'timestamp' | 'uuid' | 'count';
+
+const CURSOR_VALUE: Record<CursorValue, (value: unknown) => boolean> = {
+  timestamp: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && Number.isFinite(Date.parse(value)),
+  uuid: (value) => typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value),
+  count: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+};
+
+/**
+ * The values of a cursor of the given shape. A cursor is opaque but comes from the client: one that
+ * does not decode to values of that shape (a forged or edited one) is BAD_USER_INPUT, never a
+ * query with a text where a timestamp belongs.
+ */
+export function decodeCursor(cursor: string, shape: CursorValue[]): unknown[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length) return values;
+    if (Array.isArray(values) && values.length === shape.length && shape.every((kind, i) => CURSOR_VALUE[kind](values[i]))) return values;
   } catch {
     // fall through to the client error below
   }

@@ -33,7 +33,7 @@ export class MetaWebhookController {
     // One URL may be given for both of an app's objects: the object says which kind of account each entry is.
     this.webhooks.expectObject(payload, 'instagram', 'page');
     const kind = payload.object === 'instagram' ? MessagingChannelKind.INSTAGRAM : MessagingChannelKind.MESSENGER;
-    for (const events of await this.webhooks.attribute(channel, kind, readMetaWebhook(payload))) await this.ingest.receive(events.channel, events.batch);
+    for (const events of await this.webhooks.attribute(channel, kind, this.webhooks.read(payload, readMetaWebhook))) await this.ingest.receive(events.channel, events.batch);
     return 'EVENT_RECEIVED';
   }
 }

@@ -29,7 +29,7 @@ export class XWebhookController {
   async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
     const channel = await this.webhooks.signedXChannel(channelId, request);
     const payload = (request.body ?? {}) as XWebhook;
-    for (const events of await this.webhooks.attribute(channel, MessagingChannelKind.X, readXWebhook(payload))) await this.ingest.receive(events.channel, events.batch);
+    for (const events of await this.webhooks.attribute(channel, MessagingChannelKind.X, this.webhooks.read(payload, readXWebhook))) await this.ingest.receive(events.channel, events.batch);
     return { ok: true };
   }
 }
