@@ -88,10 +88,7 @@ export default tseslint.config(
     // auth sits beside tickets at the centre: shared enums and validators live in src/common.
     files: ['src/auth/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^(\\.\\./)+tickets(/|$)', message: 'src/auth does not import src/tickets; move what both need to src/common.' }] },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+tickets(/|$)', message: 'src/auth does not import src/tickets; move what both need to src/common.' }] }],
     },
   },
 );

@@ -59,19 +59,16 @@ async function main() {
     const ctx = { ...systemContext(tenant.id), tenantTimezone: tenant.timezone };
     const [{ to }] = await dataSource.query(`SELECT (date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1) AS to`, [tenant.timezone]);
     const filter = { from: new Date(to.getTime() - 30 * 86_400_000), to };
-    const [{ inPeriod }] = await dataSource.query(`SELECT count(*)::int AS "inPeriod" FROM tickets WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3`, [
-      tenant.id,
-      filter.from,
-      filter.to,
-    ]);
+    const [{ inPeriod }] = await dataSource.query(`SELECT count(*)::int AS "inPeriod" FROM tickets WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3`, [tenant.id, filter.from, filter.to]);
     const fold = new KpiRollupService(new AllStores(dataSource), new TenantTransactions(dataSource), config, { setContext() {}, error() {} } as never);
     await fold.foldAll();
     // As autovacuum leaves them in steady state: histogram reads are index-only scans over all-visible pages.
     await dataSource.query(`VACUUM ANALYZE tickets, kpi_daily, kpi_daily_histograms`);
-    console.log(`Store ${tenant.slug}: ${tenant.tickets.toLocaleString('en')} tickets, ${inPeriod.toLocaleString('en')} in the last 30 days (${filter.from.toISOString()} – ${filter.to.toISOString()}); ${RUNS} runs each.\n`);
+    console.log(
+      `Store ${tenant.slug}: ${tenant.tickets.toLocaleString('en')} tickets, ${inPeriod.toLocaleString('en')} in the last 30 days (${filter.from.toISOString()} – ${filter.to.toISOString()}); ${RUNS} runs each.\n`,
+    );
 
-    const dashboard = (forceScan: boolean) => () =>
-      Promise.all([KpiGroupBy.NONE, KpiGroupBy.DAY, KpiGroupBy.CHANNEL, KpiGroupBy.CATEGORY].map((g) => kpis.kpis(ctx, filter, g, { forceScan })));
+    const dashboard = (forceScan: boolean) => () => Promise.all([KpiGroupBy.NONE, KpiGroupBy.DAY, KpiGroupBy.CHANNEL, KpiGroupBy.CATEGORY].map((g) => kpis.kpis(ctx, filter, g, { forceScan })));
     const rows: Array<Record<string, string | number>> = [];
     const add = async (scenario: string, work: () => Promise<unknown>) => {
       const { p50, p90 } = await time(work);

@@ -155,7 +155,10 @@ function startupParameter(body: Buffer, name: string): string | undefined {
 
 /** Whether a connection is inside a transaction block after `sql` (as far as its text tells). */
 function transactionStateAfter(sql: string, inTransaction: boolean): boolean {
-  const statements = sql.split(';').map((part) => part.trim().toUpperCase()).filter(Boolean);
+  const statements = sql
+    .split(';')
+    .map((part) => part.trim().toUpperCase())
+    .filter(Boolean);
   let state = inTransaction;
   for (const statement of statements) {
     if (/^(BEGIN|START TRANSACTION)/.test(statement)) state = true;

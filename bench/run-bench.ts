@@ -58,7 +58,9 @@ const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', '
 
 function selectedScenarios(): Set<ScenarioKey> {
   const all: readonly ScenarioKey[] = [...HTTP_SCENARIOS, ...IN_PROCESS];
-  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!only?.length) return new Set(all);
   const chosen = new Set<ScenarioKey>();
   for (const name of only) {
@@ -237,7 +239,6 @@ function showStatements(label: string, statements: readonly string[]) {
   statements.forEach((s, i) => console.log(`  ${i + 1}. ${s.replace(/\s+/g, ' ').slice(0, 200)}`));
 }
 
-
 /** Bulk-inserts tickets with SQL so list queries run over a realistic table. */
 async function seed(dataSource: DataSource, tenantId: string, count: number) {
   await dataSource.query(
@@ -273,7 +274,16 @@ function benchDeadlines(): { 'deadlines/s': number; sample: string } {
   const calendar: BusinessCalendar = {
     ...DEFAULT_CALENDAR,
     holidays: [{ from: '2026-09-23' }, { from: '2026-03-20', to: '2026-03-23' }, { from: '2026-05-26', to: '2026-05-30' }],
-    overrides: [{ from: '2026-02-18', to: '2026-03-18', hours: [{ start: '10:00', end: '15:00' }, { start: '21:00', end: '01:00' }] }],
+    overrides: [
+      {
+        from: '2026-02-18',
+        to: '2026-03-18',
+        hours: [
+          { start: '10:00', end: '15:00' },
+          { start: '21:00', end: '01:00' },
+        ],
+      },
+    ],
   };
   const targets = [15 * 60, 3600, 4 * 3600, 8 * 3600, 24 * 3600];
   const base = Date.UTC(2026, 0, 1);
@@ -365,9 +375,22 @@ let waMessage = 0;
 function whatsAppWebhook(path: string, waId: string): BenchRequest {
   const body = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: '1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
-      contacts: [{ profile: { name: 'عميل' }, wa_id: waId }],
-      messages: [{ from: waId, id: `wamid.bench${process.pid}x${waMessage++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'السلام عليكم، وين طلبي؟ 📦' } }] } }] }],
+    entry: [
+      {
+        id: '1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: 'عميل' }, wa_id: waId }],
+              messages: [{ from: waId, id: `wamid.bench${process.pid}x${waMessage++}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'السلام عليكم، وين طلبي؟ 📦' } }],
+            },
+          },
+        ],
+      },
+    ],
   });
   return { path, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
 }
@@ -383,10 +406,12 @@ function newConversationFloor(tenantId: string, prefix: string, externalId: bool
     const ticket = randomUUID();
     await client.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, $2, 'عميل')`, [tenantId, customer]);
     await client.query(`INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value) VALUES ($1, $2, $3, 'PHONE', $4)`, [tenantId, randomUUID(), customer, `+${fresh(prefix)}`]);
-    await client.query(
-      `INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'السلام عليكم، طلبي تأخر', 'WHATSAPP', $4)`,
-      [tenantId, randomUUID(), ticket, externalId ? `wamid.floor-${randomUUID()}` : null],
-    );
+    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'السلام عليكم، طلبي تأخر', 'WHATSAPP', $4)`, [
+      tenantId,
+      randomUUID(),
+      ticket,
+      externalId ? `wamid.floor-${randomUUID()}` : null,
+    ]);
     await client.query(`INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, data) VALUES ($1, $2, $3, 'CREATED', 'SYSTEM', $4)`, [
       tenantId,
       randomUUID(),
@@ -510,9 +535,21 @@ async function prepare(base: string, key: string, tenantId: string, databaseUrl:
   await graphql(base, key, detailQuery(createTicket.id));
   const world: World = { tenantId, key, detailTicketId: createTicket.id, regulars: [], replyTicketIds: [] };
   if (chosen.has('wa-new') || chosen.has('wa-reply') || chosen.has('screen-pop')) {
-    const { connectWhatsApp } = await graphql(base, key, `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { id webhookPath } }`, {
-      input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', accessToken: 'bench-access-token', appSecret: WA_APP_SECRET, verifyToken: 'bench-verify-token' },
-    });
+    const { connectWhatsApp } = await graphql(
+      base,
+      key,
+      `
+        mutation ($input: ConnectWhatsAppInput!) {
+          connectWhatsApp(input: $input) {
+            id
+            webhookPath
+          }
+        }
+      `,
+      {
+        input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', accessToken: 'bench-access-token', appSecret: WA_APP_SECRET, verifyToken: 'bench-verify-token' },
+      },
+    );
     world.webhookPath = connectWhatsApp.webhookPath as string;
     world.regulars = Array.from({ length: 200 }, (_, i) => `9665${String(30_000_000 + i).padStart(8, '0')}`);
     progress('WhatsApp: 200 customers with an open ticket each…');
@@ -520,10 +557,10 @@ async function prepare(base: string, key: string, tenantId: string, databaseUrl:
     const client = new Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ id: string }>(
-        `SELECT id FROM tickets WHERE tenant_id = $1 AND status IN ('NEW', 'OPEN') AND number > 100000 ORDER BY created_at DESC LIMIT $2`,
-        [tenantId, world.regulars.length],
-      );
+      const { rows } = await client.query<{ id: string }>(`SELECT id FROM tickets WHERE tenant_id = $1 AND status IN ('NEW', 'OPEN') AND number > 100000 ORDER BY created_at DESC LIMIT $2`, [
+        tenantId,
+        world.regulars.length,
+      ]);
       world.replyTicketIds = rows.map((r) => r.id);
     } finally {
       await client.end();
@@ -664,7 +701,13 @@ async function main() {
       } finally {
         await stopServer(server);
       }
-      if (CPU_PROF_DIR) console.log(`CPU profile of the measured server: ${readdirSync(CPU_PROF_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(CPU_PROF_DIR, f)).join(', ')}`);
+      if (CPU_PROF_DIR)
+        console.log(
+          `CPU profile of the measured server: ${readdirSync(CPU_PROF_DIR)
+            .filter((f) => f.endsWith('.cpuprofile'))
+            .map((f) => join(CPU_PROF_DIR, f))
+            .join(', ')}`,
+        );
       printResults(measured, fsyncOn);
       if (measured.some((m) => m.failed > 0)) process.exitCode = 1;
     }

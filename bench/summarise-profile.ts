@@ -44,7 +44,8 @@ export function categoryOf(node: ProfileNode): string {
   if (functionName === '(program)') return 'V8 / runtime (program)';
   const pkg = packageOf(url);
   if (pkg === '(native / V8)') return 'native / V8 builtins';
-  if (['pg', 'pg-protocol', 'pg-types', 'pg-pool', 'postgres-array', 'postgres-date', 'postgres-interval', 'postgres-bytea', 'pgpass', 'pg-connection-string'].includes(pkg)) return 'pg protocol / parsing';
+  if (['pg', 'pg-protocol', 'pg-types', 'pg-pool', 'postgres-array', 'postgres-date', 'postgres-interval', 'postgres-bytea', 'pgpass', 'pg-connection-string'].includes(pkg))
+    return 'pg protocol / parsing';
   if (pkg === 'typeorm') return 'TypeORM (query building, hydration)';
   if (pkg === 'graphql' || pkg.startsWith('graphql-')) return 'graphql-js (parse, validate, execute)';
   if (pkg.startsWith('@apollo/') || pkg === '@as-integrations/fastify') return 'Apollo server';
@@ -78,7 +79,12 @@ function summarise(profile: CpuProfile, top: number) {
     add(byCategory, categoryOf(node));
     add(byPackage, node.callFrame.functionName.startsWith('(') ? node.callFrame.functionName : packageOf(node.callFrame.url));
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url
+          .replace(/^file:\/\//, '')
+          .replace(/^.*\/node_modules\//, '')
+          .replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     add(byFunction, `${functionName || '(anonymous)'} ${where}`.trim());
   }
   const wall = (profile.endTime - profile.startTime) / 1e6;

@@ -44,7 +44,7 @@ async function enqueue(dataSource: DataSource, tenantId: string, endpointId: str
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number) {
-  for (const end = Date.now() + timeoutMs; !(await check()) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+  for (const end = Date.now() + timeoutMs; !(await check()) && Date.now() < end;) await new Promise((r) => setTimeout(r, 5));
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -5,14 +5,22 @@ export class AgentsTeamsLogins1764030000000 implements MigrationInterface {
   name = 'AgentsTeamsLogins1764030000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "team_members" ("tenant_id" uuid NOT NULL, "team_id" uuid NOT NULL, "agent_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_0990c8432034dd689c849bb7b64" PRIMARY KEY ("tenant_id", "team_id", "agent_id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "team_members" ("tenant_id" uuid NOT NULL, "team_id" uuid NOT NULL, "agent_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_0990c8432034dd689c849bb7b64" PRIMARY KEY ("tenant_id", "team_id", "agent_id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "team_members_tenant_agent_idx" ON "team_members" ("tenant_id", "agent_id") `);
-    await queryRunner.query(`CREATE TABLE "refresh_tokens" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "agent_id" uuid NOT NULL, "family_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, "revoked_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_2bebd22f16e68b57c9e1f5fe7d9" PRIMARY KEY ("tenant_id", "id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "refresh_tokens" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "agent_id" uuid NOT NULL, "family_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, "revoked_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_2bebd22f16e68b57c9e1f5fe7d9" PRIMARY KEY ("tenant_id", "id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "refresh_tokens_tenant_family_idx" ON "refresh_tokens" ("tenant_id", "family_id") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "refresh_tokens_hash_key" ON "refresh_tokens" ("token_hash") `);
-    await queryRunner.query(`CREATE TABLE "password_resets" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "agent_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_50346acdd55e68663d95949da28" PRIMARY KEY ("tenant_id", "id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "password_resets" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "agent_id" uuid NOT NULL, "token_hash" bytea NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_50346acdd55e68663d95949da28" PRIMARY KEY ("tenant_id", "id"))`,
+    );
     await queryRunner.query(`CREATE UNIQUE INDEX "password_resets_hash_key" ON "password_resets" ("token_hash") `);
-    await queryRunner.query(`CREATE TABLE "login_failures" ("id" BIGSERIAL NOT NULL, "subject" text NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_8211e8ec810fd7f976b98ce97a0" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "login_failures" ("id" BIGSERIAL NOT NULL, "subject" text NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_8211e8ec810fd7f976b98ce97a0" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "login_failures_subject_at_idx" ON "login_failures" ("subject", "at") `);
     await queryRunner.query(`ALTER TABLE "api_keys" ADD "scopes" text array NOT NULL DEFAULT '{}'`);
     await queryRunner.query(`ALTER TABLE "agents" ADD "role" text NOT NULL DEFAULT 'agent'`);

@@ -6,9 +6,7 @@ export class OmnichannelContinuity1764036000000 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "routing_settings" ADD "continuity_window_hours" integer NOT NULL DEFAULT 72`);
-    await queryRunner.query(
-      `CREATE INDEX "tickets_tenant_customer_open_idx" ON "tickets" ("tenant_id", "customer_id", "category", "updated_at") WHERE status IN ('NEW','OPEN','PENDING','ON_HOLD')`,
-    );
+    await queryRunner.query(`CREATE INDEX "tickets_tenant_customer_open_idx" ON "tickets" ("tenant_id", "customer_id", "category", "updated_at") WHERE status IN ('NEW','OPEN','PENDING','ON_HOLD')`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

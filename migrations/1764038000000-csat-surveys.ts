@@ -13,9 +13,7 @@ export class CsatSurveys1764038000000 implements MigrationInterface {
         CONSTRAINT "PK_csat_surveys" PRIMARY KEY ("tenant_id", "id"))`,
     );
     await queryRunner.query(`CREATE INDEX "csat_surveys_tenant_ticket_idx" ON "csat_surveys" ("tenant_id", "ticket_id", "created_at")`);
-    await queryRunner.query(
-      `ALTER TABLE "csat_surveys" ADD CONSTRAINT "csat_surveys_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE`,
-    );
+    await queryRunner.query(`ALTER TABLE "csat_surveys" ADD CONSTRAINT "csat_surveys_ticket_fkey" FOREIGN KEY ("tenant_id", "ticket_id") REFERENCES "tickets"("tenant_id", "id") ON DELETE CASCADE`);
     await queryRunner.query(
       `ALTER TABLE "csat_surveys" ADD CONSTRAINT "csat_surveys_customer_fkey" FOREIGN KEY ("tenant_id", "customer_id") REFERENCES "customers"("tenant_id", "id") ON DELETE CASCADE`,
     );

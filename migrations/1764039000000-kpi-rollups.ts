@@ -135,9 +135,7 @@ export class KpiRollups1764039000000 implements MigrationInterface {
         CONSTRAINT "PK_kpi_daily_histograms" PRIMARY KEY ("tenant_id", "dim", "day", "value", "metric", "bucket") INCLUDE ("count"))`,
     );
     // Readers scan the key only (index-only scans): keep the visibility map fresh as days settle.
-    await queryRunner.query(
-      `ALTER TABLE "kpi_daily_histograms" SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05)`,
-    );
+    await queryRunner.query(`ALTER TABLE "kpi_daily_histograms" SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05)`);
     for (const table of ['kpi_deltas', 'kpi_daily', 'kpi_daily_histograms']) {
       await queryRunner.query(`ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`);
       await queryRunner.query(`CREATE POLICY tenant_isolation ON "${table}" TO rida_app ${TENANT_POLICY}`);

@@ -11,9 +11,7 @@ export class Webhooks1764041000000 implements MigrationInterface {
         "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
         CONSTRAINT "PK_webhook_endpoints" PRIMARY KEY ("tenant_id", "id"))`,
     );
-    await queryRunner.query(
-      `ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_tenant_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE`,
-    );
+    await queryRunner.query(`ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_tenant_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE`);
     await queryRunner.query(
       `CREATE TABLE "webhook_deliveries" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "endpoint_id" uuid NOT NULL, "event_id" uuid NOT NULL,
         "event_type" text NOT NULL, "ticket_id" uuid, "payload" jsonb NOT NULL, "status" text NOT NULL DEFAULT 'PENDING',
@@ -24,9 +22,7 @@ export class Webhooks1764041000000 implements MigrationInterface {
         CONSTRAINT "PK_webhook_deliveries" PRIMARY KEY ("tenant_id", "id"))`,
     );
     await queryRunner.query(`CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" ("tenant_id", "endpoint_id", "created_at")`);
-    await queryRunner.query(
-      `CREATE INDEX "webhook_deliveries_pending_idx" ON "webhook_deliveries" ("tenant_id", "endpoint_id", "ticket_id", "event_id") WHERE status = 'PENDING'`,
-    );
+    await queryRunner.query(`CREATE INDEX "webhook_deliveries_pending_idx" ON "webhook_deliveries" ("tenant_id", "endpoint_id", "ticket_id", "event_id") WHERE status = 'PENDING'`);
     await queryRunner.query(
       `ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_endpoint_fkey" FOREIGN KEY ("tenant_id", "endpoint_id") REFERENCES "webhook_endpoints"("tenant_id", "id") ON DELETE CASCADE`,
     );

@@ -9,7 +9,9 @@ const OLD_FACTS = `day date, solved_day date, channel text, category text, prior
 const NEW_FACTS =
   'customer_tier text, next_met integer, next_breached integer, resolution_met integer, resolution_breached integer, nps_responses integer, nps_promoters integer, nps_detractors integer';
 const FACTS = `${OLD_FACTS}, ${NEW_FACTS}`;
-const FACT_NAMES = FACTS.split(',').map((c) => c.trim().split(' ')[0]).join(', ');
+const FACT_NAMES = FACTS.split(',')
+  .map((c) => c.trim().split(' ')[0])
+  .join(', ');
 
 const OLD_COUNTERS = `created bigint, solved_on bigint, solved bigint, reopened bigint, fcr bigint, frs_met bigint, frs_breached bigint,
   sla_breached bigint, messages bigint, csat_sent bigint, csat_responses bigint, csat_satisfied bigint, with_order bigint,
@@ -48,9 +50,7 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
 
     await q(`ALTER TABLE "tickets" ADD "customer_tier" text NOT NULL DEFAULT 'STANDARD', ADD "nps_score" smallint`);
     await q(`ALTER TABLE "csat_surveys" ADD "nps" smallint, ADD CONSTRAINT "csat_surveys_nps_check" CHECK (nps BETWEEN 0 AND 10)`);
-    await q(
-      `UPDATE tickets t SET customer_tier = c.tier FROM customers c WHERE c.tenant_id = t.tenant_id AND c.id = t.customer_id AND c.tier <> 'STANDARD'`,
-    );
+    await q(`UPDATE tickets t SET customer_tier = c.tier FROM customers c WHERE c.tenant_id = t.tenant_id AND c.id = t.customer_id AND c.tier <> 'STANDARD'`);
     await q(`
       CREATE FUNCTION tickets_customer_tier() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -60,7 +60,11 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
       END $$`);
     await q(`CREATE TRIGGER tickets_customer_tier BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION tickets_customer_tier()`);
 
-    await q(`ALTER TABLE "kpi_deltas" ${NEW_FACTS.split(', ').map((c) => `ADD ${c}`).join(', ')}`);
+    await q(
+      `ALTER TABLE "kpi_deltas" ${NEW_FACTS.split(', ')
+        .map((c) => `ADD ${c}`)
+        .join(', ')}`,
+    );
     await q(`ALTER TABLE "kpi_daily" ${NEW_COUNTERS.map((c) => `ADD "${c}" bigint NOT NULL DEFAULT 0`).join(', ')}`);
 
     await q(`
@@ -104,7 +108,9 @@ export class KpiTiersAndSlaTargets1764050000000 implements MigrationInterface {
           ${NEW_COUNTERS.map(signed).join(', ')}
           FROM kpi_dims(${DIMS}, d.keywords, d.customer_tier, wanted) x
         UNION ALL
-        SELECT d.solved_day, x.dim, x.value, 0, d.sign, ${COUNTER_NAMES.slice(2).map(() => '0').join(', ')}
+        SELECT d.solved_day, x.dim, x.value, 0, d.sign, ${COUNTER_NAMES.slice(2)
+          .map(() => '0')
+          .join(', ')}
           FROM kpi_dims(${DIMS}, d.keywords, d.customer_tier, wanted) x
          WHERE d.solved_day IS NOT NULL
       $$`);

@@ -8,9 +8,7 @@ export class EmailIngestFailures1764055000000 implements MigrationInterface {
   name = 'EmailIngestFailures1764055000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `ALTER TABLE "mailboxes" ADD "failing_uid" bigint, ADD "failing_attempts" integer NOT NULL DEFAULT 0, ADD "failed_count" integer NOT NULL DEFAULT 0`,
-    );
+    await queryRunner.query(`ALTER TABLE "mailboxes" ADD "failing_uid" bigint, ADD "failing_attempts" integer NOT NULL DEFAULT 0, ADD "failed_count" integer NOT NULL DEFAULT 0`);
     await queryRunner.query(
       `CREATE TABLE "email_ingest_failures" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL, "mailbox_id" uuid NOT NULL, "uid_validity" bigint, "uid" bigint NOT NULL,
         "message_id" text, "subject" text, "raw" bytea NOT NULL, "error" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),

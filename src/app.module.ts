@@ -51,23 +51,23 @@ export class AppModule {
           driver: ApolloDriver,
           inject: [TenantTransactions],
           useFactory: (transactions: TenantTransactions) => ({
-          path: '/graphql',
-          autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
-          sortSchema: true,
-          buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
-          // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
-          playground: false,
-          graphiql: config.GRAPHQL_GRAPHIQL,
-          introspection: config.GRAPHQL_INTROSPECTION,
-          includeStacktraceInErrorResponses: false,
-          // "Did you mean …" would name schema fields that introspection keeps to itself.
-          hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
-          validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
-          plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
-          formatError: graphQLErrorFormatter({ hideSuggestions: !config.GRAPHQL_INTROSPECTION }),
-          context: graphQLContext,
-          // graphql-ws on the same path; the credential comes in connection_init's payload.
-          subscriptions: { 'graphql-ws': { path: '/graphql' } },
+            path: '/graphql',
+            autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
+            sortSchema: true,
+            buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
+            // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
+            playground: false,
+            graphiql: config.GRAPHQL_GRAPHIQL,
+            introspection: config.GRAPHQL_INTROSPECTION,
+            includeStacktraceInErrorResponses: false,
+            // "Did you mean …" would name schema fields that introspection keeps to itself.
+            hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
+            validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+            plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
+            formatError: graphQLErrorFormatter({ hideSuggestions: !config.GRAPHQL_INTROSPECTION }),
+            context: graphQLContext,
+            // graphql-ws on the same path; the credential comes in connection_init's payload.
+            subscriptions: { 'graphql-ws': { path: '/graphql' } },
           }),
         }),
         TerminusModule,

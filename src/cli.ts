@@ -53,7 +53,10 @@ async function withAuth<T>(url: string, work: (auth: AuthService, database: Open
 
 async function seedWithProgress({ allStores, tenants }: OpenDatabase, tenantId: string, tickets: number, days: number) {
   const started = Date.now();
-  const bar = new SingleBar({ format: 'Seeding tickets [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: 'Seeding tickets [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
+    Presets.shades_classic,
+  );
   bar.start(tickets, 0);
   await seedTickets(allStores, { tenantId, tickets, days, seed: Date.now(), onProgress: (done) => bar.update(done) });
   bar.stop();
@@ -124,7 +127,9 @@ async function main(argv: string[]) {
           const { key } = await auth.createApiKey(tenant.id, 'admin', 'bootstrap admin key');
           console.log(`Created store "${tenant.name}" (slug ${tenant.slug}, id ${tenant.id}, time zone ${tenant.timezone}).`);
           console.log(`Admin API key (store it now, it is not shown again):\n\n  ${key}\n`);
-          console.log(`Try it:\n  curl -s http://${config.HOST}:${config.PORT}/graphql -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${key}' -d '{"query":"{ currentTenant { name slug timezone } }"}'`);
+          console.log(
+            `Try it:\n  curl -s http://${config.HOST}:${config.PORT}/graphql -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${key}' -d '{"query":"{ currentTenant { name slug timezone } }"}'`,
+          );
         });
         break;
       }

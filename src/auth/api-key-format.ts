@@ -18,7 +18,11 @@ export function hashKey(key: string): Buffer {
 }
 
 export function generateApiKey(): GeneratedKey {
-  const prefix = randomBytes(9).toString('base64').replace(/[^A-Za-z0-9]/g, '').padEnd(12, '0').slice(0, 12);
+  const prefix = randomBytes(9)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .padEnd(12, '0')
+    .slice(0, 12);
   const key = `rida_${prefix}_${randomBytes(32).toString('base64url')}`;
   return { key, prefix, secretHash: hashKey(key) };
 }

@@ -73,11 +73,7 @@ export class AuthService {
     // Across stores: a slug names one store among all of them.
     if (await this.allStores.read((m) => m.existsBy(Tenant, { slug }))) throw conflict(`A tenant with slug "${slug}" already exists`);
     const id = uuidv7();
-    return this.db.run(id, (m) =>
-      m.save(
-        m.create(Tenant, { id, name: params.name, slug, timezone, defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(), locale: params.locale ?? 'ar' }),
-      ),
-    );
+    return this.db.run(id, (m) => m.save(m.create(Tenant, { id, name: params.name, slug, timezone, defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(), locale: params.locale ?? 'ar' })));
   }
 
   async findTenant(idOrSlug: string): Promise<Tenant> {
@@ -162,9 +158,7 @@ export class AuthService {
 
   /** Revokes a key; it stops working at once on this instance. */
   async revokeApiKey(tenantId: string, keyId: string): Promise<void> {
-    const result = await this.db.run(tenantId, (m) =>
-      m.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [tenantId, keyId]),
-    );
+    const result = await this.db.run(tenantId, (m) => m.query('UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id', [tenantId, keyId]));
     // TypeORM answers an UPDATE with [rows, rowCount].
     if (result[0].length === 0) throw notFound('API key', keyId);
     this.keyCache.deleteWhere((entry) => entry.keyId === keyId);
@@ -175,8 +169,6 @@ export class AuthService {
     const now = Date.now();
     if (now - (this.lastUsedWrites.get(keyId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWrites.set(keyId, now);
-    void this.db
-      .run(tenantId, (m) => m.query('UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId]))
-      .catch(() => this.lastUsedWrites.delete(keyId));
+    void this.db.run(tenantId, (m) => m.query('UPDATE api_keys SET last_used_at = now() WHERE tenant_id = $1 AND id = $2', [tenantId, keyId])).catch(() => this.lastUsedWrites.delete(keyId));
   }
 }

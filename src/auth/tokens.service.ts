@@ -6,9 +6,7 @@ import type { Role } from '../common/request-context';
 const ISSUER = 'rida';
 const AUDIENCE = 'rida-api';
 
-export type TokenClaims =
-  | { typ: 'agent'; tid: string; sub: string; role: Role }
-  | { typ: 'customer'; tid: string; sub: string };
+export type TokenClaims = { typ: 'agent'; tid: string; sub: string; role: Role } | { typ: 'customer'; tid: string; sub: string };
 
 /** Signs and verifies the JWTs of agents (short-lived access tokens) and customers (portal tokens). */
 @Injectable()

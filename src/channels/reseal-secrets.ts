@@ -59,11 +59,7 @@ export async function resealSecrets({ allStores, tenants }: { allStores: AllStor
           if (!unreadable) report.current++;
           return;
         }
-        await m.query(`UPDATE ${table} SET ${changed.map(([column], i) => `${column} = $${i + 3}`).join(', ')} WHERE tenant_id = $1 AND id = $2`, [
-          tenantId,
-          id,
-          ...changed.map(([, value]) => value),
-        ]);
+        await m.query(`UPDATE ${table} SET ${changed.map(([column], i) => `${column} = $${i + 3}`).join(', ')} WHERE tenant_id = $1 AND id = $2`, [tenantId, id, ...changed.map(([, value]) => value)]);
         report.resealed++;
       });
     }

@@ -18,12 +18,24 @@ export class CommonModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CommonModule,
-      providers: [{ provide: AppConfig, useValue: config }, { provide: SecretBox, useFactory: () => secretBoxFrom(config) }, TenantTransactions, AllStores, {
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: SecretBox, useFactory: () => secretBoxFrom(config) },
+        TenantTransactions,
+        AllStores,
+        {
           provide: PUB_SUB,
           inject: [AllStores],
           // The event bus listens on a connection of its own (LISTEN/NOTIFY), configured as the pool's.
           useFactory: (allStores: AllStores) => createEventBus(config.REDIS_URL, allStores.pool()),
-        }, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
+        },
+        OperationalMetrics,
+        JobQueue,
+        OutboundGuard,
+        OutboundHttp,
+        TransactionHooks,
+        StoreSettingsCache,
+      ],
       exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
     };
   }

@@ -30,8 +30,7 @@ export function IsMoneyAmount(max: number, options?: ValidationOptions) {
       propertyName,
       options: { message: `$property must be an amount from 0 to ${max} with at most 2 decimal places`, ...options },
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max && Math.round(value * 100) / 100 === value,
+        validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max && Math.round(value * 100) / 100 === value,
       },
     });
 }

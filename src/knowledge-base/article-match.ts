@@ -18,10 +18,12 @@ const ATTACHED_LETTER = /^[وفبلكاتين]/;
  * («صباح الخير»، «يعطيك العافية»), article, stop words, bare numbers and two-letter particles (له، في، لي).
  */
 export function questionTerms(text: string, max = 24): string[] {
-  return searchTerms(stripGreetings(text), 200)
-    // The stop word list holds some words with their article ("السلام"), which searchTerms strips.
-    .filter((term) => term.length >= 3 && !isStopword(term) && !isStopword(`ال${term}`) && !/^\d+$/.test(term))
-    .slice(0, max);
+  return (
+    searchTerms(stripGreetings(text), 200)
+      // The stop word list holds some words with their article ("السلام"), which searchTerms strips.
+      .filter((term) => term.length >= 3 && !isStopword(term) && !isStopword(`ال${term}`) && !/^\d+$/.test(term))
+      .slice(0, max)
+  );
 }
 
 /** The terms and, for a term with an attached letter, the word without it: what to look up. */

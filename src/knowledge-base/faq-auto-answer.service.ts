@@ -108,10 +108,10 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
     const fromCustomer = message.authorType === AuthorType.CUSTOMER && ticket.publicAgentReplyCount === 0;
     const agentTakesOver = message.authorType === AuthorType.AGENT && ticket.publicAgentReplyCount === 1;
     if (!fromCustomer && !agentTakesOver) return {};
-    const [pending]: Array<{ id: string; article_id: string | null }> = await manager.query(
-      `SELECT id, article_id FROM faq_answers WHERE tenant_id = $1 AND ticket_id = $2 AND outcome = 'PENDING'`,
-      [ctx.tenantId, ticket.id],
-    );
+    const [pending]: Array<{ id: string; article_id: string | null }> = await manager.query(`SELECT id, article_id FROM faq_answers WHERE tenant_id = $1 AND ticket_id = $2 AND outcome = 'PENDING'`, [
+      ctx.tenantId,
+      ticket.id,
+    ]);
     if (!pending) return {};
     let outcome = FaqOutcome.HANDED_OVER;
     let locale = ContentLocale.ar;
@@ -137,10 +137,10 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
       const ticket = await m.findOneBy(Ticket, { tenantId, id: ticketId });
       if (!ticket || !withTheBot(ticket)) return null;
       if (await m.existsBy(FaqAnswer, { tenantId, ticketId })) return null;
-      const [first]: Array<{ body: string }> = await m.query(
-        `SELECT body FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' ORDER BY created_at LIMIT 1`,
-        [tenantId, ticketId],
-      );
+      const [first]: Array<{ body: string }> = await m.query(`SELECT body FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' ORDER BY created_at LIMIT 1`, [
+        tenantId,
+        ticketId,
+      ]);
       const text = `${ticket.subject} ${first?.body ?? ''}`;
       const locale = detectLanguage(first?.body ?? ticket.subject) as ContentLocale;
       const settings = await this.kb.settingsIn(m, tenantId);
@@ -151,27 +151,22 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
     if (!found) return;
     const { ticket, best, locale, link } = found;
     const ctx = systemContext(tenantId);
-    await this.tickets.addMessage(
-      ctx,
-      { ticketId, body: composeAnswer(best, link, locale), authorType: AuthorType.BOT, authorName: BOT_NAME[locale], internal: false },
-      {},
-      async (m, { message }) => {
-        await m.insert(FaqAnswer, {
-          tenantId,
-          id: uuidv7(),
-          ticketId,
-          articleId: best.article.id,
-          channel: ticket.channel,
-          confidence: best.confidence,
-          messageId: message.id,
-          outcome: FaqOutcome.PENDING,
-          answeredAt: null,
-        });
-        await insertTicketEvents(m, ctx.actor, [
-          { tenantId, ticketId, type: TicketEventType.FAQ_ANSWERED, data: { articleId: best.article.id, slug: best.article.slug, confidence: best.confidence, messageId: message.id } },
-        ]);
-      },
-    );
+    await this.tickets.addMessage(ctx, { ticketId, body: composeAnswer(best, link, locale), authorType: AuthorType.BOT, authorName: BOT_NAME[locale], internal: false }, {}, async (m, { message }) => {
+      await m.insert(FaqAnswer, {
+        tenantId,
+        id: uuidv7(),
+        ticketId,
+        articleId: best.article.id,
+        channel: ticket.channel,
+        confidence: best.confidence,
+        messageId: message.id,
+        outcome: FaqOutcome.PENDING,
+        answeredAt: null,
+      });
+      await insertTicketEvents(m, ctx.actor, [
+        { tenantId, ticketId, type: TicketEventType.FAQ_ANSWERED, data: { articleId: best.article.id, slug: best.article.slug, confidence: best.confidence, messageId: message.id } },
+      ]);
+    });
   }
 
   /** "Yes": thank the customer and solve as self-served. "No": tell them an agent will answer, and by when. */

@@ -74,9 +74,7 @@ export class HelpCentreController {
     const found = await this.kb.publishedArticles(tenantSlug, query);
     reply.header('cache-control', LIST_CACHE);
     return {
-      articles: found.map((item) =>
-        item instanceof KbArticle ? listItem(item) : { ...listItem((item as ArticleMatch).article), confidence: item.confidence, highlight: item.highlight },
-      ),
+      articles: found.map((item) => (item instanceof KbArticle ? listItem(item) : { ...listItem((item as ArticleMatch).article), confidence: item.confidence, highlight: item.highlight })),
     };
   }
 
@@ -84,12 +82,7 @@ export class HelpCentreController {
   @Public()
   @ApiOperation({ summary: 'One published article (Markdown body); counts a view' })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match' })
-  async read(
-    @Param('tenantSlug') tenantSlug: string,
-    @Param('slug') slug: string,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async read(@Param('tenantSlug') tenantSlug: string, @Param('slug') slug: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const article = await this.kb.publishedArticle(tenantSlug, slug);
     const etag = `W/"${article.id}-${article.updatedAt.getTime()}"`;
     reply.header('cache-control', ARTICLE_CACHE).header('etag', etag);

@@ -17,11 +17,7 @@ export class KnowledgeBaseResolver {
 
   @Query(() => [KbArticle], { description: 'Knowledge-base articles, drafts included, most recently changed first.' })
   @RequirePermission('tickets:read')
-  articles(
-    @Ctx() ctx: RequestContext,
-    @Args('filter', { nullable: true }) filter?: ArticleFilter,
-    @Args('first', { type: () => Int, defaultValue: 50, description: 'At most 200.' }) first?: number,
-  ) {
+  articles(@Ctx() ctx: RequestContext, @Args('filter', { nullable: true }) filter?: ArticleFilter, @Args('first', { type: () => Int, defaultValue: 50, description: 'At most 200.' }) first?: number) {
     return this.kb.list(ctx, filter, first);
   }
 

@@ -178,11 +178,7 @@ export class KnowledgeBaseService {
   }
 
   private async freeSlug(m: EntityManager, tenantId: string, base: string): Promise<string> {
-    const taken: Array<{ slug: string }> = await m.query(`SELECT slug FROM kb_articles WHERE tenant_id = $1 AND (slug = $2 OR slug LIKE $3)`, [
-      tenantId,
-      base,
-      `${base.replace(/[\\%_]/g, '\\$&')}-%`,
-    ]);
+    const taken: Array<{ slug: string }> = await m.query(`SELECT slug FROM kb_articles WHERE tenant_id = $1 AND (slug = $2 OR slug LIKE $3)`, [tenantId, base, `${base.replace(/[\\%_]/g, '\\$&')}-%`]);
     const used = new Set(taken.map((t) => t.slug));
     if (!used.has(base)) return base;
     for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
@@ -248,10 +244,7 @@ export class KnowledgeBaseService {
     const cached = this.tenants.get(slug);
     if (cached) return cached;
     // Across stores: a help centre's public address names its store by slug.
-    const [row]: Array<{ id: string; timezone: string; country: string }> = await this.allStores.query(
-      `SELECT id, timezone, default_country AS country FROM tenants WHERE slug = $1`,
-      [slug],
-    );
+    const [row]: Array<{ id: string; timezone: string; country: string }> = await this.allStores.query(`SELECT id, timezone, default_country AS country FROM tenants WHERE slug = $1`, [slug]);
     if (!row) throw notFound('Help centre', slug);
     this.tenants.set(slug, row);
     return row;
@@ -279,9 +272,7 @@ export class KnowledgeBaseService {
 
   /** A read in the help centre. Leaves updated_at alone, so the article's ETag stays valid. */
   async countView(article: KbArticle): Promise<void> {
-    await this.db.run(systemContext(article.tenantId), (m) =>
-      m.query(`UPDATE kb_articles SET view_count = view_count + 1 WHERE tenant_id = $1 AND id = $2`, [article.tenantId, article.id]),
-    );
+    await this.db.run(systemContext(article.tenantId), (m) => m.query(`UPDATE kb_articles SET view_count = view_count + 1 WHERE tenant_id = $1 AND id = $2`, [article.tenantId, article.id]));
   }
 
   async vote(tenantSlug: string, articleSlug: string, helpful: boolean): Promise<{ helpfulCount: number; notHelpfulCount: number }> {

@@ -77,12 +77,14 @@ export class CsatService implements OnModuleInit {
   /** The latest survey of each ticket. */
   latestFor(scope: TenantScope, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.query(
-      `SELECT DISTINCT ON (ticket_id) tenant_id AS "tenantId", id, ticket_id AS "ticketId", customer_id AS "customerId", created_at AS "createdAt",
+    return this.db.read(scope, (m) =>
+      m.query(
+        `SELECT DISTINCT ON (ticket_id) tenant_id AS "tenantId", id, ticket_id AS "ticketId", customer_id AS "customerId", created_at AS "createdAt",
               expires_at AS "expiresAt", answered_at AS "answeredAt", rating, comment, nps
          FROM csat_surveys WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY ticket_id, created_at DESC`,
-      [tenantId, ticketIds],
-    ));
+        [tenantId, ticketIds],
+      ),
+    );
   }
 
   /** What the public survey page shows. */
@@ -157,4 +159,3 @@ export class CsatService implements OnModuleInit {
     return createHmac('sha256', this.config.JWT_SECRET!).update(`csat:${surveyId}`).digest('base64url');
   }
 }
-

@@ -1,7 +1,25 @@
 import fc from 'fast-check';
 import {
-  addToHistogram, bucketOf, bucketStart, bucketValue, csat, emptyCounts, emptyHistograms, firstContactResolutionRate, growth, Histogram, histogramPercentile, meetsGoal,
-  netPromoterScore, percentile, rankFriction, rate, resolvedOnFirstContact, summarise, summariseHistogram, summariseKpis,
+  addToHistogram,
+  bucketOf,
+  bucketStart,
+  bucketValue,
+  csat,
+  emptyCounts,
+  emptyHistograms,
+  firstContactResolutionRate,
+  growth,
+  Histogram,
+  histogramPercentile,
+  meetsGoal,
+  netPromoterScore,
+  percentile,
+  rankFriction,
+  rate,
+  resolvedOnFirstContact,
+  summarise,
+  summariseHistogram,
+  summariseKpis,
 } from './kpi-formulas';
 
 describe('percentile (as PostgreSQL percentile_cont)', () => {
@@ -161,7 +179,10 @@ describe('summariseKpis', () => {
   const none = emptyHistograms();
 
   it('derives rates from counts, with null for what was not counted', () => {
-    const kpis = summariseKpis({ ...emptyCounts(), created: 4, solved: 2, fcr: 1, frsMet: 3, frsBreached: 1, csatSent: 2, csatResponses: 1, csatSatisfied: 1, messages: 10, withOrder: 3, opensOrder: 2 }, none);
+    const kpis = summariseKpis(
+      { ...emptyCounts(), created: 4, solved: 2, fcr: 1, frsMet: 3, frsBreached: 1, csatSent: 2, csatResponses: 1, csatSatisfied: 1, messages: 10, withOrder: 3, opensOrder: 2 },
+      none,
+    );
     expect(kpis).toMatchObject({
       reopenRate: 0,
       firstContactResolution: { rate: 0.5, goal: 0.75, goalMet: false },

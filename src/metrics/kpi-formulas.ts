@@ -183,9 +183,32 @@ export interface KpiCounts {
 }
 
 export const KPI_COUNT_KEYS: ReadonlyArray<keyof KpiCounts> = [
-  'created', 'solved', 'reopened', 'fcr', 'frsMet', 'frsBreached', 'slaBreached', 'messages', 'csatSent', 'csatResponses',
-  'csatSatisfied', 'withOrder', 'opensOrder', 'frtCount', 'frtSum', 'frtBusinessCount', 'frtBusinessSum', 'resolutionCount', 'resolutionSum',
-  'nextMet', 'nextBreached', 'resolutionMet', 'resolutionBreached', 'npsResponses', 'npsPromoters', 'npsDetractors',
+  'created',
+  'solved',
+  'reopened',
+  'fcr',
+  'frsMet',
+  'frsBreached',
+  'slaBreached',
+  'messages',
+  'csatSent',
+  'csatResponses',
+  'csatSatisfied',
+  'withOrder',
+  'opensOrder',
+  'frtCount',
+  'frtSum',
+  'frtBusinessCount',
+  'frtBusinessSum',
+  'resolutionCount',
+  'resolutionSum',
+  'nextMet',
+  'nextBreached',
+  'resolutionMet',
+  'resolutionBreached',
+  'npsResponses',
+  'npsPromoters',
+  'npsDetractors',
 ];
 
 export const emptyCounts = (): KpiCounts => Object.fromEntries(KPI_COUNT_KEYS.map((k) => [k, 0])) as unknown as KpiCounts;
@@ -243,11 +266,7 @@ const goalRate = (value: number | null, goal: number): GoalRate => ({ rate: valu
 const slaCompliance = (met: number, breached: number, goal: number): SlaCompliance => ({ ...goalRate(rate(met, met + breached), goal), met, breached });
 
 /** The KPIs of a group from its additive counts and duration histograms. */
-export function summariseKpis(
-  c: KpiCounts,
-  histograms: DurationHistograms,
-  goals: KpiGoals = DEFAULT_KPI_GOALS,
-): KpiSummary {
+export function summariseKpis(c: KpiCounts, histograms: DurationHistograms, goals: KpiGoals = DEFAULT_KPI_GOALS): KpiSummary {
   const satisfaction = rate(c.csatSatisfied, c.csatResponses);
   return {
     created: c.created,
@@ -289,8 +308,7 @@ export interface FrictionCount {
  * larger source, then by key.
  */
 export function rankFriction<T extends FrictionCount>(points: readonly T[], by: 'TICKETS' | 'INCREASE' | 'GROWTH'): T[] {
-  const measure = (p: T): number =>
-    by === 'TICKETS' ? p.tickets : by === 'INCREASE' ? p.tickets - p.previousTickets : (p.growth ?? Number.POSITIVE_INFINITY);
+  const measure = (p: T): number => (by === 'TICKETS' ? p.tickets : by === 'INCREASE' ? p.tickets - p.previousTickets : (p.growth ?? Number.POSITIVE_INFINITY));
   return [...points].sort((a, b) => {
     const ma = measure(a);
     const mb = measure(b);

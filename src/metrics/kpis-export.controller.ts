@@ -12,7 +12,13 @@ import { FrictionDimension, FrictionRank, KpiGroup, KpiGroupBy } from './dto/kpi
 import { KpisService } from './kpis.service';
 
 /** `a,b` or repeated parameters, as a list. */
-const list = ({ value }: { value: unknown }) => (value === undefined ? undefined : [value].flat().flatMap((v) => String(v).split(',')).filter(Boolean));
+const list = ({ value }: { value: unknown }) =>
+  value === undefined
+    ? undefined
+    : [value]
+        .flat()
+        .flatMap((v) => String(v).split(','))
+        .filter(Boolean);
 
 /** The `kpis` filter as query parameters. */
 export class KpiFilterQuery {
@@ -143,11 +149,7 @@ function sendCsv(reply: FastifyReply, name: string, header: string[], rows: Iter
     yield UTF8_BOM + csvRow(header);
     for (const row of rows) yield csvRow(row);
   };
-  return reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}"`)
-    .header('cache-control', 'no-store')
-    .send(Readable.from(lines()));
+  return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(Readable.from(lines()));
 }
 
 const period = (q: KpiFilterQuery) => `${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}`;
@@ -165,7 +167,12 @@ export class KpisExportController {
   async exportCsv(@Ctx() ctx: RequestContext, @Query() query: KpiExportQuery, @Res() reply: FastifyReply) {
     const { groupBy = KpiGroupBy.NONE, ...filter } = query;
     const groups = await this.kpis.kpis(ctx, filter, groupBy);
-    return sendCsv(reply, `kpis-${groupBy.toLowerCase()}-${period(query)}.csv`, COLUMNS.map(([name]) => name), groups.map((g) => COLUMNS.map(([, value]) => value(g))));
+    return sendCsv(
+      reply,
+      `kpis-${groupBy.toLowerCase()}-${period(query)}.csv`,
+      COLUMNS.map(([name]) => name),
+      groups.map((g) => COLUMNS.map(([, value]) => value(g))),
+    );
   }
 
   @Get('friction.csv')
@@ -192,7 +199,11 @@ export class KpisExportController {
   async exportScorecards(@Ctx() ctx: RequestContext, @Query() query: ScorecardExportQuery, @Res() reply: FastifyReply) {
     const { by, ...filter } = query;
     const cards = await this.kpis.scorecards(ctx, filter, by);
-    const names = await this.kpis.namesOf(ctx, by, cards.map((c) => c.id));
+    const names = await this.kpis.namesOf(
+      ctx,
+      by,
+      cards.map((c) => c.id),
+    );
     return sendCsv(
       reply,
       `scorecards-${by.toLowerCase()}-${period(query)}.csv`,

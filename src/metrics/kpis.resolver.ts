@@ -21,11 +21,7 @@ export class KpisResolver {
 
   @Query(() => [KpiGroup], { description: 'Support KPIs for tickets created in a period, overall or per group.' })
   @RequirePermission('kpis:read')
-  kpis(
-    @Ctx() ctx: RequestContext,
-    @Args('filter') filter: KpiFilterInput,
-    @Args('groupBy', { type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE }) groupBy: KpiGroupBy,
-  ) {
+  kpis(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput, @Args('groupBy', { type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE }) groupBy: KpiGroupBy) {
     return this.kpisService.kpis(ctx, filter, groupBy);
   }
 

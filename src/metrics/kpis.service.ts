@@ -18,7 +18,15 @@ type Dimension = 'CHANNEL' | 'CATEGORY' | 'PRIORITY' | 'TEAM' | 'AGENT' | 'TAG' 
 type Grouping = KpiGroupBy | 'KEYWORD';
 
 const GROUP_DIMENSIONS: Partial<Record<Grouping, Dimension>> = {
-  CHANNEL: 'CHANNEL', CATEGORY: 'CATEGORY', PRIORITY: 'PRIORITY', TEAM: 'TEAM', AGENT: 'AGENT', TAG: 'TAG', PRODUCT: 'PRODUCT', CUSTOMER_TIER: 'TIER', KEYWORD: 'KEYWORD',
+  CHANNEL: 'CHANNEL',
+  CATEGORY: 'CATEGORY',
+  PRIORITY: 'PRIORITY',
+  TEAM: 'TEAM',
+  AGENT: 'AGENT',
+  TAG: 'TAG',
+  PRODUCT: 'PRODUCT',
+  CUSTOMER_TIER: 'TIER',
+  KEYWORD: 'KEYWORD',
 };
 const TIME_GROUPS = new Set<Grouping>([KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH]);
 
@@ -33,7 +41,15 @@ const KEY_SQL: Record<Grouping, string> = {
   WEEK: "(date_trunc('week', (day + 1)::timestamp)::date - 1)::text",
   MONTH: "date_trunc('month', day::timestamp)::date::text",
   HOUR: 'value',
-  CHANNEL: 'value', CATEGORY: 'value', PRIORITY: 'value', TEAM: 'value', AGENT: 'value', TAG: 'value', PRODUCT: 'value', CUSTOMER_TIER: 'value', KEYWORD: 'value',
+  CHANNEL: 'value',
+  CATEGORY: 'value',
+  PRIORITY: 'value',
+  TEAM: 'value',
+  AGENT: 'value',
+  TAG: 'value',
+  PRODUCT: 'value',
+  CUSTOMER_TIER: 'value',
+  KEYWORD: 'value',
 };
 
 /** A ticket's group value in a scan, as kpi_dims gives it (tags and keywords come from unnest as v.value). */
@@ -112,11 +128,7 @@ export class KpisService {
 
   /** Each agent's or team's KPIs for the period beside their open load now, by id (also those with open load only). */
   async scorecards(ctx: RequestContext, filter: KpiFilterInput, by: 'AGENT' | 'TEAM'): Promise<Array<{ id: string; kpis: KpiGroup; openTickets: number; openBreached: number }>> {
-    const [groups, load, goals] = await Promise.all([
-      this.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM),
-      this.openLoad(ctx, by, filter),
-      this.goals(ctx),
-    ]);
+    const [groups, load, goals] = await Promise.all([this.kpis(ctx, filter, by === 'AGENT' ? KpiGroupBy.AGENT : KpiGroupBy.TEAM), this.openLoad(ctx, by, filter), this.goals(ctx)]);
     const kpisById = new Map(groups.filter((g) => g.key !== null).map((g) => [g.key!, g]));
     const loadById = new Map(load.map((l) => [l.id, l]));
     return [...new Set([...kpisById.keys(), ...loadById.keys()])].sort().map((id) => ({
@@ -356,8 +368,7 @@ export class KpisService {
       else net.set(row.day, (net.get(row.day) ?? 0) + Number(row.net));
     }
     const unit = grouping === KpiGroupBy.DAY ? { days: 1 } : grouping === KpiGroupBy.WEEK ? { weeks: 1 } : { months: 1 };
-    const bucketStart = (day: DateTime) =>
-      grouping === KpiGroupBy.DAY ? day : grouping === KpiGroupBy.MONTH ? day.startOf('month') : day.minus({ days: day.weekday % 7 });
+    const bucketStart = (day: DateTime) => (grouping === KpiGroupBy.DAY ? day : grouping === KpiGroupBy.MONTH ? day.startOf('month') : day.minus({ days: day.weekday % 7 }));
     const days = [...net.keys()].sort();
     let running = opening;
     let i = 0;

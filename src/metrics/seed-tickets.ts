@@ -102,10 +102,7 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
     TEAMS.map(([name, categories]) => ({ tenant_id: tenantId, id: uuidv7(), name, categories, assignment_strategy: 'LEAST_LOADED' })),
     true,
   );
-  const teams: Array<{ id: string; categories: string[] }> = await allStores.query(`SELECT id, categories FROM teams WHERE tenant_id = $1 AND name = ANY($2)`, [
-    tenantId,
-    TEAMS.map(([name]) => name),
-  ]);
+  const teams: Array<{ id: string; categories: string[] }> = await allStores.query(`SELECT id, categories FROM teams WHERE tenant_id = $1 AND name = ANY($2)`, [tenantId, TEAMS.map(([name]) => name)]);
   await insertRows(
     allStores,
     'agents',
@@ -131,7 +128,12 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
       tenant_id: tenantId,
       id: uuidv7(),
       name: `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`,
-      tier: random.weighted([['STANDARD', 80], ['SILVER', 10], ['GOLD', 7], ['VIP', 3]] as const)[0],
+      tier: random.weighted([
+        ['STANDARD', 80],
+        ['SILVER', 10],
+        ['GOLD', 7],
+        ['VIP', 3],
+      ] as const)[0],
     }));
     await insertRows(allStores, 'customers', rows);
     for (const row of rows) customerIds.push(row.id);
@@ -162,7 +164,16 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
       const orderRef = random.chance(0.6) ? `ORD-${random.chance(0.15) && orders > 0 ? 100000 + random.int(orders) : 100000 + orders++}` : null;
       const productRef = random.chance(0.4) ? `SKU-${1000 + Math.floor(200 * random.next() ** 3)}` : null;
       const surveyed = solvedAt !== null && random.chance(0.4);
-      const rating = surveyed && random.chance(0.6) ? random.weighted([[5, 62], [4, 24], [3, 7], [2, 3], [1, 4]] as const)[0] : null;
+      const rating =
+        surveyed && random.chance(0.6)
+          ? random.weighted([
+              [5, 62],
+              [4, 24],
+              [3, 7],
+              [2, 3],
+              [1, 4],
+            ] as const)[0]
+          : null;
       const frsStatus = frt === null ? (age / 1000 > profile.target ? 'BREACHED' : 'ACTIVE') : frt <= profile.target ? 'MET' : 'BREACHED';
       const dueAt = new Date(createdAt + profile.target * 1000).toISOString();
       const status = solvedAt !== null ? (now - solvedAt > 4 * 86_400_000 ? 'CLOSED' : 'SOLVED') : frt === null ? 'NEW' : random.pick(['OPEN', 'PENDING']);
@@ -195,7 +206,15 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
           policyId: 'seed',
           pausedAt: null,
           targets: {
-            FIRST_RESPONSE: { status: frsStatus, clock: 'CALENDAR', dueAt, warnAt: dueAt, warned: frsStatus === 'BREACHED', breachedAt: frsStatus === 'BREACHED' ? dueAt : null, metAt: frt === null ? null : new Date(createdAt + frt * 1000).toISOString() },
+            FIRST_RESPONSE: {
+              status: frsStatus,
+              clock: 'CALENDAR',
+              dueAt,
+              warnAt: dueAt,
+              warned: frsStatus === 'BREACHED',
+              breachedAt: frsStatus === 'BREACHED' ? dueAt : null,
+              metAt: frt === null ? null : new Date(createdAt + frt * 1000).toISOString(),
+            },
           },
         },
         sla_health: frsStatus === 'BREACHED' && frt === null ? 'BREACHED' : 'OK',
@@ -214,8 +233,8 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
     if (offset % (BATCH * 20) === 0) await allStores.query(`ANALYZE tickets`);
     options.onProgress?.(offset + count);
   }
-  await allStores.query(
-    `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, $2)`,
-    [tenantId, number],
-  );
+  await allStores.query(`INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, $2)`, [
+    tenantId,
+    number,
+  ]);
 }

@@ -95,10 +95,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
       if (!chosen) return null;
       // Another team may be assigning to the same agent right now: serialise on the agent and recount.
       await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`agent:${ctx.tenantId}:${chosen}`]);
-      const [{ open }] = await manager.query(
-        `SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND assignee_id = $2 AND status = ANY($3)`,
-        [ctx.tenantId, chosen, OPEN_STATUSES],
-      );
+      const [{ open }] = await manager.query(`SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND assignee_id = $2 AND status = ANY($3)`, [ctx.tenantId, chosen, OPEN_STATUSES]);
       const candidate = candidates.find((c) => c.agentId === chosen)!;
       candidate.openTickets = open;
       if (open < candidate.capacity) {
@@ -149,9 +146,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
       const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false, language: detectLanguage(ticket.subject) });
       if (!agentId) break;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { assigneeId: agentId });
-      await insertTicketEvents(manager, SYSTEM_ACTOR, [
-        { tenantId: ctx.tenantId, ticketId: ticket.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: null, to: agentId, reason: 'QUEUE' } },
-      ]);
+      await insertTicketEvents(manager, SYSTEM_ACTOR, [{ tenantId: ctx.tenantId, ticketId: ticket.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: null, to: agentId, reason: 'QUEUE' } }]);
       assigned++;
     }
     return assigned;
@@ -217,9 +212,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
   /** Open tickets of a team, the most urgent first: SLA due time, then priority, then age. */
   queue(ctx: RequestContext, teamId: string, onlyWaiting: boolean, first: number): Promise<Ticket[]> {
     return this.db.read(ctx, (m) => {
-      const qb = m
-        .createQueryBuilder(Ticket, 't')
-        .where('t.tenant_id = :tenantId AND t.team_id = :teamId AND t.status IN (:...statuses)', { tenantId: ctx.tenantId, teamId, statuses: OPEN_STATUSES });
+      const qb = m.createQueryBuilder(Ticket, 't').where('t.tenant_id = :tenantId AND t.team_id = :teamId AND t.status IN (:...statuses)', { tenantId: ctx.tenantId, teamId, statuses: OPEN_STATUSES });
       if (onlyWaiting) qb.andWhere('t.assignee_id IS NULL');
       return qb.orderBy('t.sla_due_at', 'ASC', 'NULLS LAST').addOrderBy('t.priority', 'DESC').addOrderBy('t.created_at', 'ASC').limit(first).getMany();
     });

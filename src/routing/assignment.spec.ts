@@ -31,7 +31,7 @@ describe('chooseAgent', () => {
     expect(chooseAgent(team.slice(0, 4), ticket, { strategy: 'ROUND_ROBIN', vipToSeniors: false, lastAssignedId: null })).toBeNull();
   });
 
-  it('only agents who speak the customer\'s language', () => {
+  it("only agents who speak the customer's language", () => {
     const team = [agent('a', { openTickets: 0 }), agent('b', { languages: ['ar', 'en'], openTickets: 3 })];
     expect(chooseAgent(team, { ...ticket, language: 'en' }, { strategy: 'LEAST_LOADED', vipToSeniors: false, lastAssignedId: null })).toBe('b');
     expect(chooseAgent(team, ticket, { strategy: 'LEAST_LOADED', vipToSeniors: false, lastAssignedId: null })).toBe('a');
@@ -75,16 +75,20 @@ describe('chooseAgent', () => {
 
   it('never chooses an agent at capacity', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ open: fc.integer({ min: 0, max: 6 }), cap: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 6 }), fc.constantFrom('ROUND_ROBIN' as const, 'LEAST_LOADED' as const), (specs, strategy) => {
-        const team = specs.map((s, i) => agent(`a${i}`, { openTickets: s.open, capacity: s.cap }));
-        const chosen = chooseAgent(team, ticket, { strategy, vipToSeniors: false, lastAssignedId: null });
-        if (chosen) {
-          const c = team.find((a) => a.agentId === chosen)!;
-          expect(c.openTickets).toBeLessThan(c.capacity);
-        } else {
-          expect(team.every((a) => a.openTickets >= a.capacity)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(fc.record({ open: fc.integer({ min: 0, max: 6 }), cap: fc.integer({ min: 0, max: 6 }) }), { minLength: 1, maxLength: 6 }),
+        fc.constantFrom('ROUND_ROBIN' as const, 'LEAST_LOADED' as const),
+        (specs, strategy) => {
+          const team = specs.map((s, i) => agent(`a${i}`, { openTickets: s.open, capacity: s.cap }));
+          const chosen = chooseAgent(team, ticket, { strategy, vipToSeniors: false, lastAssignedId: null });
+          if (chosen) {
+            const c = team.find((a) => a.agentId === chosen)!;
+            expect(c.openTickets).toBeLessThan(c.capacity);
+          } else {
+            expect(team.every((a) => a.openTickets >= a.capacity)).toBe(true);
+          }
+        },
+      ),
     );
   });
 });

@@ -8,8 +8,7 @@ const teams = [
   { id: 'payments-team', categories: ['PAYMENT'] },
   { id: 'shipping-team', categories: ['SHIPPING', 'RETURNS'] },
 ];
-const decide = (input: Partial<RoutingInput>) =>
-  decideRouting({ subject: '', body: '', channel: 'WHATSAPP', tier: 'STANDARD', ...input }, rules, DEFAULT_PRIORITY_POLICY, teams, 'general-team');
+const decide = (input: Partial<RoutingInput>) => decideRouting({ subject: '', body: '', channel: 'WHATSAPP', tier: 'STANDARD', ...input }, rules, DEFAULT_PRIORITY_POLICY, teams, 'general-team');
 
 describe('categorisation on real Arabic phrasing', () => {
   it.each([

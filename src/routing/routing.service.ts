@@ -12,7 +12,18 @@ import { RoutingRuleRow } from './entities/routing-rule.entity';
 import { RoutingSettingsRow } from './entities/routing-settings.entity';
 import { Team } from './entities/team.entity';
 import { TeamsService } from './teams.service';
-import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, PreparedRules, prepareRules, PriorityPolicy, RoutingDecision, RoutingInput, TeamForRouting, urgentPhraseIn } from './routing-decision';
+import {
+  DEFAULT_CATEGORY_RULES,
+  DEFAULT_PRIORITY_POLICY,
+  decideRouting,
+  PreparedRules,
+  prepareRules,
+  PriorityPolicy,
+  RoutingDecision,
+  RoutingInput,
+  TeamForRouting,
+  urgentPhraseIn,
+} from './routing-decision';
 import { definedFields } from '../common/defined-fields';
 import { normaliseArabic } from '../common/text/arabic-text';
 

@@ -56,21 +56,13 @@ export class TeamsResolver {
 
   @Mutation(() => Team)
   @RequirePermission('admin')
-  addTeamMember(
-    @Ctx() ctx: RequestContext,
-    @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string,
-    @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string,
-  ) {
+  addTeamMember(@Ctx() ctx: RequestContext, @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string, @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string) {
     return this.teamsService.addMember(ctx, teamId, agentId);
   }
 
   @Mutation(() => Team)
   @RequirePermission('admin')
-  removeTeamMember(
-    @Ctx() ctx: RequestContext,
-    @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string,
-    @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string,
-  ) {
+  removeTeamMember(@Ctx() ctx: RequestContext, @Args('teamId', { type: () => ID }, ParseUUIDPipe) teamId: string, @Args('agentId', { type: () => ID }, ParseUUIDPipe) agentId: string) {
     return this.teamsService.removeMember(ctx, teamId, agentId);
   }
 

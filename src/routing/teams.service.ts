@@ -49,7 +49,11 @@ export class TeamsService {
         lastAssignedAgentId: null,
       });
       await manager.save(team);
-      if (memberIds.length) await manager.insert(TeamMember, memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })));
+      if (memberIds.length)
+        await manager.insert(
+          TeamMember,
+          memberIds.map((agentId) => ({ tenantId: ctx.tenantId, teamId: team.id, agentId })),
+        );
       await this.teamsChanged(manager, ctx.tenantId);
       return team;
     });

@@ -20,7 +20,7 @@ import {
 const HOUR = 3600;
 /** A local wall-clock time in a zone, as an instant. */
 const at = (iso: string, zone = 'Asia/Riyadh') => DateTime.fromISO(iso, { zone }).toJSDate();
-const local = (date: Date, zone = 'Asia/Riyadh') => DateTime.fromJSDate(date, { zone }).toFormat("ccc yyyy-MM-dd HH:mm");
+const local = (date: Date, zone = 'Asia/Riyadh') => DateTime.fromJSDate(date, { zone }).toFormat('ccc yyyy-MM-dd HH:mm');
 
 describe('addBusinessTime — the examples the product promises (Asia/Riyadh, Sun–Thu 09:00–17:00)', () => {
   it('an email at Thursday 16:30 with 1 business hour is due Sunday 09:30', () => {
@@ -69,7 +69,17 @@ describe('holidays and overrides', () => {
 
   const ramadan: BusinessCalendar = {
     ...DEFAULT_CALENDAR,
-    overrides: [{ from: '2027-02-08', to: '2027-03-09', name: 'رمضان', hours: [{ start: '10:00', end: '15:00' }, { start: '21:00', end: '01:00' }] }],
+    overrides: [
+      {
+        from: '2027-02-08',
+        to: '2027-03-09',
+        name: 'رمضان',
+        hours: [
+          { start: '10:00', end: '15:00' },
+          { start: '21:00', end: '01:00' },
+        ],
+      },
+    ],
   };
 
   it('uses Ramadan hours, including the evening shift that crosses midnight', () => {
@@ -152,19 +162,26 @@ describe('validation and impossible calendars', () => {
 describe('properties over random calendars, zones and instants', () => {
   const zones = ['Asia/Riyadh', 'Europe/Berlin', 'America/New_York', 'Africa/Cairo', 'Asia/Kolkata'];
   const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
-  const range: fc.Arbitrary<TimeRange> = fc.tuple(time, time).filter(([a, b]) => a !== b).map(([start, end]) => ({ start, end }));
+  const range: fc.Arbitrary<TimeRange> = fc
+    .tuple(time, time)
+    .filter(([a, b]) => a !== b)
+    .map(([start, end]) => ({ start, end }));
   const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
   const weeklyMinutes = (cal: BusinessCalendar) =>
-    Object.values(cal.weekly).flat().reduce((sum, r) => sum + ((minutes(r!.end) - minutes(r!.start) + 1440) % 1440), 0);
+    Object.values(cal.weekly)
+      .flat()
+      .reduce((sum, r) => sum + ((minutes(r!.end) - minutes(r!.start) + 1440) % 1440), 0);
   // At least 4 open hours a week: 300 hours of work then take at most 75 weeks, inside the 800-day search limit.
-  const calendar: fc.Arbitrary<BusinessCalendar> = fc.record({
-    timeZone: fc.constantFrom(...zones),
-    weekly: fc
-      .array(fc.tuple(fc.constantFrom(...WEEKDAYS), fc.array(range, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 7 })
-      .map((entries) => Object.fromEntries(entries) as Partial<Record<Weekday, TimeRange[]>>),
-    holidays: fc.constant<DateRange[]>([{ from: '2026-09-23' }]),
-    overrides: fc.constant<HoursOverride[]>([{ from: '2026-03-10', to: '2026-03-20', hours: [{ start: '21:00', end: '01:00' }] }]),
-  }).filter((cal) => weeklyMinutes(cal) >= 240);
+  const calendar: fc.Arbitrary<BusinessCalendar> = fc
+    .record({
+      timeZone: fc.constantFrom(...zones),
+      weekly: fc
+        .array(fc.tuple(fc.constantFrom(...WEEKDAYS), fc.array(range, { minLength: 1, maxLength: 2 })), { minLength: 1, maxLength: 7 })
+        .map((entries) => Object.fromEntries(entries) as Partial<Record<Weekday, TimeRange[]>>),
+      holidays: fc.constant<DateRange[]>([{ from: '2026-09-23' }]),
+      overrides: fc.constant<HoursOverride[]>([{ from: '2026-03-10', to: '2026-03-20', hours: [{ start: '21:00', end: '01:00' }] }]),
+    })
+    .filter((cal) => weeklyMinutes(cal) >= 240);
   const instant = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 11, 31) }).map((ms) => new Date(ms));
   const seconds = fc.integer({ min: 0, max: 300 * HOUR });
 

@@ -77,7 +77,7 @@ export class SlaSettingsService {
     const current = await this.calendar(ctx);
     const next: BusinessCalendar = {
       timeZone: input.timeZone ?? current.timeZone,
-      weekly: input.weekly ? (Object.fromEntries(input.weekly.map((d) => [d.day, d.hours])) as Partial<Record<Weekday, typeof input.weekly[0]['hours']>>) : current.weekly,
+      weekly: input.weekly ? (Object.fromEntries(input.weekly.map((d) => [d.day, d.hours])) as Partial<Record<Weekday, (typeof input.weekly)[0]['hours']>>) : current.weekly,
       holidays: input.holidays ? input.holidays.map((h, i) => this.dateRange(h, `holidays[${i}]`)) : current.holidays,
       overrides: input.overrides ? input.overrides.map((o, i) => ({ ...this.dateRange(o, `overrides[${i}]`), hours: o.hours }) as HoursOverride) : current.overrides,
     };

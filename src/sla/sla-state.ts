@@ -24,11 +24,7 @@ export interface SlaState {
   targets: Partial<Record<SlaTargetKind, TargetState>>;
 }
 
-export type SlaEvent =
-  | { type: 'CREATED'; at: Date }
-  | { type: 'CUSTOMER_MESSAGE'; at: Date }
-  | { type: 'AGENT_REPLY'; at: Date }
-  | { type: 'STATUS_CHANGED'; from: string; to: string; at: Date };
+export type SlaEvent = { type: 'CREATED'; at: Date } | { type: 'CUSTOMER_MESSAGE'; at: Date } | { type: 'AGENT_REPLY'; at: Date } | { type: 'STATUS_CHANGED'; from: string; to: string; at: Date };
 
 export type PolicyForState = Pick<SlaPolicySpec, 'firstResponse' | 'nextResponse' | 'resolution' | 'warnAtPercent' | 'pauseWhile'> & { id: string };
 
@@ -130,9 +126,7 @@ export function reclassify(old: SlaState, policy: PolicyForState | undefined, cr
 }
 
 function pause(state: SlaState, at: Date): SlaState {
-  const targets = Object.fromEntries(
-    Object.entries(state.targets).map(([kind, t]) => [kind, t.status === 'ACTIVE' ? { ...t, status: 'PAUSED' as const } : t]),
-  );
+  const targets = Object.fromEntries(Object.entries(state.targets).map(([kind, t]) => [kind, t.status === 'ACTIVE' ? { ...t, status: 'PAUSED' as const } : t]));
   return { ...state, pausedAt: iso(at), targets };
 }
 
@@ -205,7 +199,9 @@ export function replyDue(state: Partial<SlaState> | null): Date | null {
 
 /** The earliest due time among running targets (queues sort by it). */
 export function earliestDue(state: SlaState): Date | null {
-  const dues = Object.values(state.targets).filter((t) => t.status === 'ACTIVE').map((t) => new Date(t.dueAt).getTime());
+  const dues = Object.values(state.targets)
+    .filter((t) => t.status === 'ACTIVE')
+    .map((t) => new Date(t.dueAt).getTime());
   return dues.length ? new Date(Math.min(...dues)) : null;
 }
 

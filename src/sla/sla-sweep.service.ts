@@ -100,11 +100,23 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
     const changes: Partial<Ticket> = slaColumns(result.state);
     if (result.breached.length) events.push(...(await this.escalate(manager, ticket, changes)));
     await manager.update(Ticket, { tenantId: ticket.tenantId, id: ticket.id }, changes);
-    await insertTicketEvents(manager, SYSTEM_ACTOR, events.map((e) => ({ ...e, tenantId: ticket.tenantId, ticketId: ticket.id })));
+    await insertTicketEvents(
+      manager,
+      SYSTEM_ACTOR,
+      events.map((e) => ({ ...e, tenantId: ticket.tenantId, ticketId: ticket.id })),
+    );
     totals.warned += result.warned.length;
     totals.breached += result.breached.length;
     const alert = (kind: SlaAlertKind) => (target: keyof SlaState['targets']) =>
-      alerts.push({ kind, tenantId: ticket.tenantId, ticketId: ticket.id, ticketNumber: ticket.number, target: target as SlaTargetKindEnum, dueAt: new Date(result.state.targets[target]!.dueAt), at: now });
+      alerts.push({
+        kind,
+        tenantId: ticket.tenantId,
+        ticketId: ticket.id,
+        ticketNumber: ticket.number,
+        target: target as SlaTargetKindEnum,
+        dueAt: new Date(result.state.targets[target]!.dueAt),
+        at: now,
+      });
     result.warned.forEach(alert(SlaAlertKind.WARNING));
     result.breached.forEach(alert(SlaAlertKind.BREACHED));
   }

@@ -7,6 +7,9 @@ import { SlaSweepService } from './sla-sweep.service';
 import { TicketSlaService } from './ticket-sla.service';
 import { ExpectationResolver, TicketSlaResolver } from './ticket-sla.resolver';
 
-@Module({ imports: [TicketsModule], providers: [SlaSettingsService, TicketSlaService, SlaSweepService, SlaResolver, TicketSlaResolver, ExpectationResolver, SlaAlertsResolver],
-  exports: [SlaSettingsService, SlaSweepService], })
+@Module({
+  imports: [TicketsModule],
+  providers: [SlaSettingsService, TicketSlaService, SlaSweepService, SlaResolver, TicketSlaResolver, ExpectationResolver, SlaAlertsResolver],
+  exports: [SlaSettingsService, SlaSweepService],
+})
 export class SlaModule {}

@@ -38,9 +38,7 @@ describe('normalisePhone', () => {
 
 describe('identitiesOf', () => {
   it('normalises and orders identities, merging phone and WhatsApp into one PHONE identity', () => {
-    expect(
-      identitiesOf({ email: ' Sara@Example.COM ', whatsapp: '966501234567', phone: '0501234567', instagram: '@Sara.Shop', x: 'SaraX', externalId: 'salla-77' }, 'SA'),
-    ).toEqual([
+    expect(identitiesOf({ email: ' Sara@Example.COM ', whatsapp: '966501234567', phone: '0501234567', instagram: '@Sara.Shop', x: 'SaraX', externalId: 'salla-77' }, 'SA')).toEqual([
       { kind: IdentityKind.EXTERNAL, value: 'salla-77' },
       { kind: IdentityKind.EMAIL, value: 'sara@example.com' },
       { kind: IdentityKind.PHONE, value: '+966501234567' },

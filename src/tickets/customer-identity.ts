@@ -16,7 +16,6 @@ export class InvalidIdentityError extends Error {
   }
 }
 
-
 /**
  * E.164 for any way a number arrives: "+966 50 123 4567", "0501234567" (national, with the
  * store's country), "966501234567" (WhatsApp's wa_id has no plus), "٠٥٠١٢٣٤٥٦٧".
@@ -24,13 +23,9 @@ export class InvalidIdentityError extends Error {
 export function normalisePhone(raw: string, defaultCountry: string): string | undefined {
   const text = toAsciiDigits(raw).trim();
   const digitsOnly = text.replace(/[\s\-().]/g, '');
-  const candidates = digitsOnly.startsWith('+') || digitsOnly.startsWith('00')
-    ? [digitsOnly.replace(/^00/, '+')]
-    : [digitsOnly, `+${digitsOnly}`];
+  const candidates = digitsOnly.startsWith('+') || digitsOnly.startsWith('00') ? [digitsOnly.replace(/^00/, '+')] : [digitsOnly, `+${digitsOnly}`];
   for (const candidate of candidates) {
-    const parsed = candidate.startsWith('+')
-      ? parsePhoneNumberFromString(candidate)
-      : parsePhoneNumberFromString(candidate, defaultCountry as CountryCode);
+    const parsed = candidate.startsWith('+') ? parsePhoneNumberFromString(candidate) : parsePhoneNumberFromString(candidate, defaultCountry as CountryCode);
     if (parsed?.isValid()) return parsed.number;
   }
   return undefined;

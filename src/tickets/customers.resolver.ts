@@ -28,9 +28,7 @@ export class CustomersResolver {
   @ResolveField(() => [CustomerIdentity])
   identities(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) =>
-        groupByKeys(ids, await this.customers.identitiesOf(loaders.scope(customer.tenantId), ids), (i) => i.customerId),
-      )
+      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.customers.identitiesOf(loaders.scope(customer.tenantId), ids), (i) => i.customerId))
       .load(customer.id);
   }
 

@@ -20,11 +20,7 @@ export class PortalResolver {
 
   @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
   @RequirePermission('portal')
-  portalTickets(
-    @Ctx() ctx: RequestContext,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
-    @Args('after', { nullable: true }) after?: string,
-  ): Promise<Connection<Ticket>> {
+  portalTickets(@Ctx() ctx: RequestContext, @Args('first', { type: () => Int, defaultValue: 20 }) first: number, @Args('after', { nullable: true }) after?: string): Promise<Connection<Ticket>> {
     return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
   }
 
@@ -57,9 +53,7 @@ export class PortalResolver {
   @ResolveField(() => [PortalMessage], { description: 'Public messages only, oldest first.' })
   messages(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
-      .get<string, PortalMessage[]>('messagesByTicket:false', async (ids) =>
-        groupByKeys(ids, await this.ticketReads.messagesOf(loaders.scope(ticket.tenantId), ids, false), (m) => m.ticketId),
-      )
+      .get<string, PortalMessage[]>('messagesByTicket:false', async (ids) => groupByKeys(ids, await this.ticketReads.messagesOf(loaders.scope(ticket.tenantId), ids, false), (m) => m.ticketId))
       .load(ticket.id);
   }
 }

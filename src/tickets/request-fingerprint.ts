@@ -16,5 +16,7 @@ function canonical(value: unknown): unknown {
 
 /** Same request ⇔ same fingerprint, whatever the key order; used to refuse a reused idempotency key. */
 export function requestFingerprint(request: object): string {
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)))
+    .digest('base64url');
 }

@@ -77,13 +77,17 @@ export class TicketMergeService {
         WHERE t.tenant_id = $1 AND t.id = $2`,
         [ctx.tenantId, target.id, source.firstResponseBusinessSeconds, normaliseTags([...target.tags, ...source.tags]), source.orderRef, source.productRef, now],
       );
-      await m.update(Ticket, { tenantId: ctx.tenantId, id: source.id }, {
-        status: TicketStatus.CLOSED,
-        closedAt: now,
-        mergedIntoId: target.id,
-        messageCount: 0,
-        publicAgentReplyCount: 0,
-      });
+      await m.update(
+        Ticket,
+        { tenantId: ctx.tenantId, id: source.id },
+        {
+          status: TicketStatus.CLOSED,
+          closedAt: now,
+          mergedIntoId: target.id,
+          messageCount: 0,
+          publicAgentReplyCount: 0,
+        },
+      );
       await insertTicketEvents(m, ctx.actor, [
         { tenantId: ctx.tenantId, ticketId: target.id, type: TicketEventType.MERGED, data: { sourceId: source.id, sourceNumber: source.number } },
         { tenantId: ctx.tenantId, ticketId: source.id, type: TicketEventType.MERGED_INTO, data: { targetId: target.id, targetNumber: target.number } },
@@ -118,7 +122,13 @@ export class TicketMergeService {
         await m.query(`UPDATE ${table} SET customer_id = $3 WHERE tenant_id = $1 AND customer_id = $2`, [ctx.tenantId, source.id, target.id]);
       }
       const moved = (
-        await m.createQueryBuilder().update(Ticket).set({ customerId: target.id }).where('tenant_id = :tenantId AND customer_id = :sourceId', { tenantId: ctx.tenantId, sourceId: source.id }).returning('id').execute()
+        await m
+          .createQueryBuilder()
+          .update(Ticket)
+          .set({ customerId: target.id })
+          .where('tenant_id = :tenantId AND customer_id = :sourceId', { tenantId: ctx.tenantId, sourceId: source.id })
+          .returning('id')
+          .execute()
       ).raw as Array<{ id: string }>;
       await insertTicketEvents(
         m,
@@ -126,18 +136,27 @@ export class TicketMergeService {
         moved.map(({ id }) => ({ tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CUSTOMER_CHANGED, data: { from: source.id, to: target.id, reason: 'customers merged' } })),
       );
       const manual = target.tierSource === 'MANUAL' ? target : source.tierSource === 'MANUAL' ? source : undefined;
-      await m.update(Customer, { tenantId: ctx.tenantId, id: target.id }, {
-        name: target.name ?? source.name,
-        lifetimeValue: target.lifetimeValue + source.lifetimeValue,
-        orderCount: target.orderCount + source.orderCount,
-        // A tier the integrator set wins; otherwise the better of the two until the tier rules run again.
-        tier: manual ? manual.tier : TIER_RANK[source.tier] > TIER_RANK[target.tier] ? source.tier : target.tier,
-        tierSource: manual ? 'MANUAL' : target.tierSource,
-      });
+      await m.update(
+        Customer,
+        { tenantId: ctx.tenantId, id: target.id },
+        {
+          name: target.name ?? source.name,
+          lifetimeValue: target.lifetimeValue + source.lifetimeValue,
+          orderCount: target.orderCount + source.orderCount,
+          // A tier the integrator set wins; otherwise the better of the two until the tier rules run again.
+          tier: manual ? manual.tier : TIER_RANK[source.tier] > TIER_RANK[target.tier] ? source.tier : target.tier,
+          tierSource: manual ? 'MANUAL' : target.tierSource,
+        },
+      );
       await m.update(Customer, { tenantId: ctx.tenantId, id: source.id }, { mergedIntoId: target.id, lifetimeValue: 0, orderCount: 0 });
       // Every ticket of the merged customer is found by the target's names and identities too.
       const affected = await m.find(Ticket, { select: { id: true }, where: { tenantId: ctx.tenantId, customerId: target.id } });
-      for (let i = 0; i < affected.length; i += 500) await this.search.index(m, ctx.tenantId, affected.slice(i, i + 500).map((t) => t.id));
+      for (let i = 0; i < affected.length; i += 500)
+        await this.search.index(
+          m,
+          ctx.tenantId,
+          affected.slice(i, i + 500).map((t) => t.id),
+        );
       return m.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: target.id });
     });
   }

@@ -79,12 +79,18 @@ export class TicketReadsService {
     const rows = await this.db.read(ctx, async (manager) => {
       const page = ticketsMatching(manager, ctx.tenantId, filter);
       if (after) {
-        const values = decodeCursor(after, keys.map((k) => (k === 't.priority' ? 'count' : k === 't.id' ? 'uuid' : 'timestamp')));
+        const values = decodeCursor(
+          after,
+          keys.map((k) => (k === 't.priority' ? 'count' : k === 't.id' ? 'uuid' : 'timestamp')),
+        );
         const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
         page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
       }
       keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
-      const [sql, parameters] = page.select('t.*').limit(first + 1).getQueryAndParameters();
+      const [sql, parameters] = page
+        .select('t.*')
+        .limit(first + 1)
+        .getQueryAndParameters();
       const ticketOf = entityReader(manager, Ticket);
       return ((await manager.query(sql, parameters)) as Array<Record<string, unknown>>).map(ticketOf);
     });

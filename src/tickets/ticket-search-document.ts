@@ -15,14 +15,23 @@ interface TicketSearchHead {
 
 /** The indexed text of a ticket's head: its number, subject, tags, order, product and customer. */
 function ticketSearchHead(head: TicketSearchHead): string {
-  return searchDocument(
-    [String(head.number), head.subject, ...head.tags, head.orderRef ?? '', head.productRef ?? '', head.customerName ?? '', ...head.identities].join(' '),
-  );
+  return searchDocument([String(head.number), head.subject, ...head.tags, head.orderRef ?? '', head.productRef ?? '', head.customerName ?? '', ...head.identities].join(' '));
 }
 
 type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
 
-type SourceRow = { id: string; created_at: string; number: number; subject: string; tags: string[]; order_ref: string | null; product_ref: string | null; name: string | null; identities: string[]; bodies: string[] };
+type SourceRow = {
+  id: string;
+  created_at: string;
+  number: number;
+  subject: string;
+  tags: string[];
+  order_ref: string | null;
+  product_ref: string | null;
+  name: string | null;
+  identities: string[];
+  bodies: string[];
+};
 
 /**
  * (Re)writes the stored documents of tickets of one store from what is stored: head fields,

@@ -75,16 +75,7 @@ export class TicketSearchService {
                JOIN ticket_search s ON s.tenant_id = $1 AND s.ticket_id = c.id
               ORDER BY exact DESC, score DESC, c.created_at DESC, c.id DESC
              OFFSET $7 LIMIT $8`,
-            [
-              ctx.tenantId,
-              plan.tsQuery,
-              plan.number ?? -1,
-              candidates.map((c) => c.id),
-              candidates.map((c) => c.created_at),
-              candidates.map((c) => c.number),
-              offset,
-              first + 1,
-            ],
+            [ctx.tenantId, plan.tsQuery, plan.number ?? -1, candidates.map((c) => c.id), candidates.map((c) => c.created_at), candidates.map((c) => c.number), offset, first + 1],
           )
         : [];
       // The exact ticket number leads the first page even when its document is outside the window.
@@ -97,11 +88,7 @@ export class TicketSearchService {
       // Never findBy with an empty list: TypeORM reads no condition as "every ticket".
       const tickets = ids.length ? await manager.findBy(Ticket, { tenantId: ctx.tenantId, id: In(ids) }) : [];
       const messages = ids.length
-        ? await manager
-            .createQueryBuilder(Message, 'm')
-            .where('m.tenant_id = :tenantId AND m.ticket_id IN (:...ids)', { tenantId: ctx.tenantId, ids })
-            .orderBy('m.created_at', 'ASC')
-            .getMany()
+        ? await manager.createQueryBuilder(Message, 'm').where('m.tenant_id = :tenantId AND m.ticket_id IN (:...ids)', { tenantId: ctx.tenantId, ids }).orderBy('m.created_at', 'ASC').getMany()
         : [];
       const byId = new Map(tickets.map((t) => [t.id, t]));
       return page.flatMap((r, i) => {

@@ -11,13 +11,7 @@ import { TICKET_EVENTS, type TicketEventNotice as Notice } from './ticket-event-
 import { TicketReadsService } from './ticket-reads.service';
 
 /** What a customer may hear about their own ticket. */
-const CUSTOMER_EVENTS = new Set<TicketEventType>([
-  TicketEventType.CREATED,
-  TicketEventType.MESSAGE_ADDED,
-  TicketEventType.STATUS_CHANGED,
-  TicketEventType.REOPENED,
-  TicketEventType.FOLLOW_UP_CREATED,
-]);
+const CUSTOMER_EVENTS = new Set<TicketEventType>([TicketEventType.CREATED, TicketEventType.MESSAGE_ADDED, TicketEventType.STATUS_CHANGED, TicketEventType.REOPENED, TicketEventType.FOLLOW_UP_CREATED]);
 
 /** Whether the caller may see this event at all: same store; for customers, own ticket and public only. */
 export function visibleTo(ctx: RequestContext | undefined, notice: Notice): boolean {
@@ -51,8 +45,7 @@ export class TicketSubscriptionsResolver {
 
   @Subscription(() => TicketEventNotice, {
     description: "Events of the store's tickets as they are committed: created, updated, message added, assigned, SLA warning/breach … A customer token hears only its own tickets' public events.",
-    filter: (notice: Notice, variables: { filter?: TicketEventsFilterInput }, context: GraphQLRequestContext) =>
-      visibleTo(callerOf(context), notice) && matches(variables.filter, notice),
+    filter: (notice: Notice, variables: { filter?: TicketEventsFilterInput }, context: GraphQLRequestContext) => visibleTo(callerOf(context), notice) && matches(variables.filter, notice),
     resolve: (notice: Notice, _args: unknown, context: GraphQLRequestContext) => toNotice(notice, callerOf(context)),
   })
   @RequirePermission('tickets:read', 'portal')

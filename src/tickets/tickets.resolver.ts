@@ -70,7 +70,7 @@ export class TicketsResolver {
     return this.search.search(ctx, query, filter, first, after);
   }
 
-  @Mutation(() => Ticket, { description: 'Creates a ticket with the customer\'s first message; idempotent with idempotencyKey.' })
+  @Mutation(() => Ticket, { description: "Creates a ticket with the customer's first message; idempotent with idempotencyKey." })
   @RequirePermission('tickets:write')
   async createTicket(@Ctx() ctx: RequestContext, @Args('input') input: CreateTicketInput, @Context() { loaders }: GraphQLRequestContext) {
     const { ticket, customer } = await this.ticketsService.create(ctx, input);
@@ -86,11 +86,7 @@ export class TicketsResolver {
 
   @Mutation(() => Ticket)
   @RequirePermission('tickets:write')
-  updateTicket(
-    @Ctx() ctx: RequestContext,
-    @Args('id', { type: () => ID }, ParseUUIDPipe) id: string,
-    @Args('input') input: UpdateTicketInput,
-  ) {
+  updateTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateTicketInput) {
     return this.ticketsService.update(ctx, id, input);
   }
 
@@ -127,42 +123,31 @@ export class TicketsResolver {
   }
 
   @Mutation(() => Ticket, {
-    description: 'Moves the source ticket\'s messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target\'s facts. Returns the target. CONFLICT when either is closed.',
+    description:
+      "Moves the source ticket's messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target's facts. Returns the target. CONFLICT when either is closed.",
   })
   @RequirePermission('tickets:write')
-  mergeTickets(
-    @Ctx() ctx: RequestContext,
-    @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string,
-    @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string,
-  ) {
+  mergeTickets(@Ctx() ctx: RequestContext, @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string, @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string) {
     return this.merge.mergeTickets(ctx, sourceId, targetId);
   }
 
   @Mutation(() => Customer, {
-    description: 'Moves the source customer\'s identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target.',
+    description: "Moves the source customer's identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target.",
   })
   @RequirePermission('tickets:write')
-  mergeCustomers(
-    @Ctx() ctx: RequestContext,
-    @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string,
-    @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string,
-  ) {
+  mergeCustomers(@Ctx() ctx: RequestContext, @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string, @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string) {
     return this.merge.mergeCustomers(ctx, sourceId, targetId);
   }
 
   @ResolveField(() => Ticket, { nullable: true, description: 'The ticket this one was merged into (it is then closed).' })
   mergedInto(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.mergedIntoId) return null;
-    return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
-      .load(ticket.mergedIntoId);
+    return loaders.get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id)).load(ticket.mergedIntoId);
   }
 
   @ResolveField(() => Ticket, { nullable: true, description: 'The closed ticket this one follows up.' })
   followUpOf(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.followUpOfId) return null;
-    return loaders
-      .get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id))
-      .load(ticket.followUpOfId);
+    return loaders.get<string, Ticket | null>('ticketById', async (ids) => byKeys(ids, await this.ticketReads.byIds(loaders.scope(ticket.tenantId), ids), (t) => t.id)).load(ticket.followUpOfId);
   }
 }

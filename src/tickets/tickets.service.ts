@@ -94,26 +94,25 @@ export class TicketsService {
   }
 
   /** create() inside the caller's transaction (no replay lookup: a repeated provider id or idempotency key throws LostRace). */
-  private async createIn(
-    manager: EntityManager,
-    ctx: RequestContext,
-    input: CreateTicketInput,
-    extras: MessageExtras,
-    fingerprint: string | null,
-  ): Promise<CreatedTicket> {
+  private async createIn(manager: EntityManager, ctx: RequestContext, input: CreateTicketInput, extras: MessageExtras, fingerprint: string | null): Promise<CreatedTicket> {
     const { idempotencyKey } = input;
     const channel = input.channel ?? Channel.API;
     const customer = await this.customers.resolve(manager, ctx, input.customer);
     const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
     if (joinable) {
-      const { ticket } = await this.addMessageIn(manager, ctx, {
-        ticketId: joinable.id,
-        body: input.body,
-        authorType: AuthorType.CUSTOMER,
-        internal: false,
-        channel,
-        externalId: input.externalMessageId,
-      }, extras);
+      const { ticket } = await this.addMessageIn(
+        manager,
+        ctx,
+        {
+          ticketId: joinable.id,
+          body: input.body,
+          authorType: AuthorType.CUSTOMER,
+          internal: false,
+          channel,
+          externalId: input.externalMessageId,
+        },
+        extras,
+      );
       return { ticket, created: false, customer };
     }
     const opened = await this.openTicket(
@@ -365,9 +364,7 @@ export class TicketsService {
       externalId: input.externalId ?? null,
       ...extras,
     });
-    const events: NewEvent[] = [
-      { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } },
-    ];
+    const events: NewEvent[] = [{ type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } }];
     if (effect.status && effect.status !== ticket.status) {
       events.push({
         type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
@@ -375,14 +372,21 @@ export class TicketsService {
       });
     }
     // The status change and the events travel together.
-    const recorded = ticketEventsStatement(manager, ctx.actor, events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: ticket.id })));
-    const statusChange: Statement[] = effect.status && effect.status !== ticket.status
-      ? [{
-          sql: `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
+    const recorded = ticketEventsStatement(
+      manager,
+      ctx.actor,
+      events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: ticket.id })),
+    );
+    const statusChange: Statement[] =
+      effect.status && effect.status !== ticket.status
+        ? [
+            {
+              sql: `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
                  WHERE tenant_id = $1 AND id = $2`,
-          parameters: [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
-        }]
-      : [];
+              parameters: [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
+            },
+          ]
+        : [];
     const written = await batch(manager, [...statusChange, recorded.statement]);
     recorded.written(written[written.length - 1]);
     const after = await this.listeners.afterChange(manager, ctx, {
@@ -417,9 +421,7 @@ export class TicketsService {
       const update: UpdateTicketInput = { ...changes, ...(addTags?.length ? { tags: [...ticket.tags, ...addTags] } : {}) };
       // applyUpdate leaves the ticket as it is when the macro changes nothing.
       const after = await this.applyUpdate(manager, ctx, ticket.id, update);
-      await this.recordEvents(manager, ctx, ticket.id, [
-        { type: TicketEventType.MACRO_APPLIED, data: { cannedReplyId: macro.cannedReplyId, shortcut: macro.shortcut, messageId: message.id } },
-      ]);
+      await this.recordEvents(manager, ctx, ticket.id, [{ type: TicketEventType.MACRO_APPLIED, data: { cannedReplyId: macro.cannedReplyId, shortcut: macro.shortcut, messageId: message.id } }]);
       return { message, ticket: after };
     });
   }
@@ -435,13 +437,12 @@ export class TicketsService {
     const tenantId = tenantOf(scope);
     const ctx = { ...systemContext(tenantId), unitOfWork: typeof scope === 'string' ? undefined : scope.unitOfWork };
     await this.db.run(ctx, async (manager) => {
-      await manager.query(
-        `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2 AND delivery_status IN ('QUEUED', 'SENT')`,
-        [tenantId, failure.messageId, failure.reason],
-      );
-      await this.recordEvents(manager, ctx, failure.ticketId, [
-        { type: TicketEventType.DELIVERY_FAILED, data: { messageId: failure.messageId, channel: failure.channel, reason: failure.reason } },
+      await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2 AND delivery_status IN ('QUEUED', 'SENT')`, [
+        tenantId,
+        failure.messageId,
+        failure.reason,
       ]);
+      await this.recordEvents(manager, ctx, failure.ticketId, [{ type: TicketEventType.DELIVERY_FAILED, data: { messageId: failure.messageId, channel: failure.channel, reason: failure.reason } }]);
       await this.addMessageIn(manager, ctx, { ticketId: failure.ticketId, body: failure.note, authorType: AuthorType.SYSTEM, internal: true });
     });
   }
@@ -534,9 +535,7 @@ export class TicketsService {
       message,
       { followUpOf: closed.id, followUpOfNumber: closed.number },
     );
-    await this.recordEvents(manager, ctx, closed.id, [
-      { type: TicketEventType.FOLLOW_UP_CREATED, data: { ticketId: ticket.id, number: ticket.number } },
-    ]);
+    await this.recordEvents(manager, ctx, closed.id, [{ type: TicketEventType.FOLLOW_UP_CREATED, data: { ticketId: ticket.id, number: ticket.number } }]);
     return { message: created, ticket };
   }
 
@@ -559,9 +558,7 @@ export class TicketsService {
         channel: ticket.channel,
         externalId: null,
       });
-      await this.recordEvents(manager, ctx, ticket.id, [
-        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } },
-      ]);
+      await this.recordEvents(manager, ctx, ticket.id, [{ type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } }]);
       return this.reload(manager, ctx, ticket.id);
     });
   }
@@ -644,7 +641,11 @@ export class TicketsService {
   }
 
   private recordEvents(manager: EntityManager, ctx: RequestContext, ticketId: string, events: NewEvent[]) {
-    return insertTicketEvents(manager, ctx.actor, events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId })));
+    return insertTicketEvents(
+      manager,
+      ctx.actor,
+      events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId })),
+    );
   }
 }
 

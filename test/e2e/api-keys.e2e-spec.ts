@@ -12,7 +12,7 @@ describe('API keys: scopes, listing, rotation, revocation', () => {
 
   const create = (input: Record<string, unknown>) => t.gql(store.key, `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id prefix role scopes } } }`, { input });
 
-  it('creates a key once-visible, with the role\'s scopes or a narrower set', async () => {
+  it("creates a key once-visible, with the role's scopes or a narrower set", async () => {
     const full = (await create({ name: 'Salla sync', role: 'integration' })).data.createApiKey;
     expect(full.apiKey.scopes).toEqual(['tickets:read', 'tickets:write', 'customer-tokens:create']);
     expect(full.key).toMatch(new RegExp(`^rida_${full.apiKey.prefix}_`));
@@ -54,7 +54,7 @@ describe('API keys: scopes, listing, rotation, revocation', () => {
     expect(twice.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('another store\'s keys are invisible and untouchable', async () => {
+  it("another store's keys are invisible and untouchable", async () => {
     const other = await t.createTenant('متجر ثان');
     const otherKey = (await t.gqlOk(other.key, `mutation { createApiKey(input: { name: "o", role: "agent" }) { apiKey { id } } }`)).createApiKey.apiKey.id;
     const list = await t.gqlOk(store.key, `{ apiKeys { id } }`);

@@ -15,7 +15,11 @@ describe('assignment', () => {
   async function team(name: string, strategy: string, agents: Array<{ capacity: number; availability?: string; skills?: string[] }>, categories = ['SHIPPING']) {
     const ids: string[] = [];
     for (const [i, a] of agents.entries()) {
-      const agent = (await t.gqlOk(store.key, `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id } }`, { input: { name: `${name} ${i}`, email: `${name}-${i}@store.sa`, capacity: a.capacity, skills: a.skills ?? [] } })).createAgent;
+      const agent = (
+        await t.gqlOk(store.key, `mutation($input: CreateAgentInput!) { createAgent(input: $input) { id } }`, {
+          input: { name: `${name} ${i}`, email: `${name}-${i}@store.sa`, capacity: a.capacity, skills: a.skills ?? [] },
+        })
+      ).createAgent;
       await t.gqlOk(store.key, `mutation($id: ID!, $a: Availability!) { updateAgent(id: $id, input: { availability: $a }) { id } }`, { id: agent.id, a: a.availability ?? 'ONLINE' });
       ids.push(agent.id);
     }
@@ -27,10 +31,16 @@ describe('assignment', () => {
     return { teamId: created.id, agentIds: ids };
   }
   const create = (body: string, email = `c${Math.random()}@x.sa`) =>
-    t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id assignee { id } team { id } } }`, { input: { subject: 'شحن', body, customer: { email } } }).then((d) => d.createTicket);
+    t
+      .gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id assignee { id } team { id } } }`, { input: { subject: 'شحن', body, customer: { email } } })
+      .then((d) => d.createTicket);
 
   it('200 tickets created at once over 5 agents: round robin spreads evenly and never exceeds capacity', async () => {
-    const { teamId, agentIds } = await team('rr', 'ROUND_ROBIN', Array.from({ length: 5 }, () => ({ capacity: 100 })));
+    const { teamId, agentIds } = await team(
+      'rr',
+      'ROUND_ROBIN',
+      Array.from({ length: 5 }, () => ({ capacity: 100 })),
+    );
     const tickets = await Promise.all(Array.from({ length: 200 }, (_, i) => create(`متى يوصل الشحن رقم ${i}`)));
     expect(tickets.every((x) => x.team.id === teamId && x.assignee)).toBe(true);
     const counts = agentIds.map((id) => tickets.filter((x) => x.assignee.id === id).length);
@@ -59,20 +69,29 @@ describe('assignment', () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agentIds[2] });
     expect(await t.app.get(AssignmentService).drainAll()).toBe(4);
     expect((await t.gqlOk(store.key, `query($t: ID!) { teamQueue(teamId: $t) { id } }`, { t: teamId })).teamQueue).toHaveLength(2);
-    const [{ over }] = await t.app.get(DataSource).query(
-      `SELECT count(*)::int AS over FROM agents a WHERE a.tenant_id = $1 AND a.capacity < (SELECT count(*) FROM tickets x WHERE x.tenant_id = a.tenant_id AND x.assignee_id = a.id AND x.status IN ('NEW','OPEN','PENDING','ON_HOLD'))`,
-      [store.id],
-    );
+    const [{ over }] = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS over FROM agents a WHERE a.tenant_id = $1 AND a.capacity < (SELECT count(*) FROM tickets x WHERE x.tenant_id = a.tenant_id AND x.assignee_id = a.id AND x.status IN ('NEW','OPEN','PENDING','ON_HOLD'))`,
+        [store.id],
+      );
     expect(over).toBe(0);
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { categories: [] }) { id } }`, { id: teamId });
   });
 
   it('round robin stays fair when two app instances create tickets at once', async () => {
-    const { teamId, agentIds } = await team('rr2', 'ROUND_ROBIN', Array.from({ length: 3 }, () => ({ capacity: 100 })), ['PRE_SALES']);
+    const { teamId, agentIds } = await team(
+      'rr2',
+      'ROUND_ROBIN',
+      Array.from({ length: 3 }, () => ({ capacity: 100 })),
+      ['PRE_SALES'],
+    );
     const second = await TestApp.start({}, undefined, t.databaseUrl);
     try {
       const createOn = (app: TestApp, i: number) =>
-        app.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { assignee { id } } }`, { input: { subject: 'سؤال', body: `هل المقاس متوفر ${i}`, customer: { email: `rr2-${i}@x.sa` } } });
+        app.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { assignee { id } } }`, {
+          input: { subject: 'سؤال', body: `هل المقاس متوفر ${i}`, customer: { email: `rr2-${i}@x.sa` } },
+        });
       const results = await Promise.all(Array.from({ length: 60 }, (_, i) => createOn(i % 2 ? t : second, i)));
       const counts = agentIds.map((id) => results.filter((r) => r.createTicket.assignee?.id === id).length);
       expect(counts).toEqual([20, 20, 20]);
@@ -87,7 +106,13 @@ describe('assignment', () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { reassignOnOffline: true }) { reassignOnOffline } }`, { id: teamId });
     const created = [];
     for (let i = 0; i < 4; i++) {
-      created.push((await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'منتج', body: 'سؤال', category: 'PRODUCT', customer: { email: `off-${i}@x.sa` } } })).createTicket);
+      created.push(
+        (
+          await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, {
+            i: { subject: 'منتج', body: 'سؤال', category: 'PRODUCT', customer: { email: `off-${i}@x.sa` } },
+          })
+        ).createTicket,
+      );
     }
     expect(created.filter((c) => c.assignee.id === agentIds[0])).toHaveLength(2);
     await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: OFFLINE }) { id } }`, { id: agentIds[0] });
@@ -101,10 +126,17 @@ describe('assignment', () => {
   it('keeps a ticket a person transferred to an offline agent, and still takes back what auto-assignment gave one', async () => {
     const { teamId, agentIds } = await team('sticky', 'ROUND_ROBIN', [{ capacity: 10 }, { capacity: 10, availability: 'OFFLINE' }], ['TECHNICAL']);
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTeam(id: $id, input: { reassignOnOffline: true }) { reassignOnOffline } }`, { id: teamId });
-    const ticket = (await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'تقني', body: 'التطبيق لا يفتح', category: 'TECHNICAL', customer: { email: 'sticky@x.sa' } } })).createTicket;
+    const ticket = (
+      await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, {
+        i: { subject: 'تقني', body: 'التطبيق لا يفتح', category: 'TECHNICAL', customer: { email: 'sticky@x.sa' } },
+      })
+    ).createTicket;
     expect(ticket.assignee.id).toBe(agentIds[0]);
     // The supervisor knows the offline agent handled this customer before and sends the ticket to them.
-    await t.gqlOk(store.key, `mutation($id: ID!, $agent: ID!) { transferTicket(id: $id, input: { assigneeId: $agent, note: "هو من تابع العميل سابقاً" }) { id } }`, { id: ticket.id, agent: agentIds[1] });
+    await t.gqlOk(store.key, `mutation($id: ID!, $agent: ID!) { transferTicket(id: $id, input: { assigneeId: $agent, note: "هو من تابع العميل سابقاً" }) { id } }`, {
+      id: ticket.id,
+      agent: agentIds[1],
+    });
     const sweep = t.app.get(AssignmentService);
     await sweep.drainAll();
     await sweep.drainAll();
@@ -113,7 +145,11 @@ describe('assignment', () => {
     expect(after.events.filter((e: { data: { reason?: string } }) => e.data.reason === 'AGENT_OFFLINE')).toHaveLength(0);
 
     // What auto-assignment gave an agent who then goes offline is still taken back.
-    const auto = (await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'تقني', body: 'الدفع لا يعمل في التطبيق', category: 'TECHNICAL', customer: { email: 'sticky2@x.sa' } } })).createTicket;
+    const auto = (
+      await t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, {
+        i: { subject: 'تقني', body: 'الدفع لا يعمل في التطبيق', category: 'TECHNICAL', customer: { email: 'sticky2@x.sa' } },
+      })
+    ).createTicket;
     expect(auto.assignee.id).toBe(agentIds[0]);
     await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: ONLINE }) { id } }`, { id: agentIds[1] });
     await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { availability: OFFLINE }) { id } }`, { id: agentIds[0] });
@@ -125,10 +161,15 @@ describe('assignment', () => {
   it('transfers a ticket to another team and agent with an internal note, audited', async () => {
     const from = await team('from', 'MANUAL', [{ capacity: 5 }], ['ACCOUNT']);
     const to = await team('to', 'MANUAL', [{ capacity: 5 }], []);
-    const ticket = (await t.gqlOk(store.key, `mutation { createTicket(input: { subject: "حسابي", body: "لا أستطيع الدخول", category: ACCOUNT, customer: { email: "tr@x.sa" } }) { id team { id } } }`)).createTicket;
+    const ticket = (await t.gqlOk(store.key, `mutation { createTicket(input: { subject: "حسابي", body: "لا أستطيع الدخول", category: ACCOUNT, customer: { email: "tr@x.sa" } }) { id team { id } } }`))
+      .createTicket;
     expect(ticket.team.id).toBe(from.teamId);
-    const moved = await t.gqlOk(store.key, `mutation($id: ID!, $team: ID!, $agent: ID!) { transferTicket(id: $id, input: { teamId: $team, assigneeId: $agent, note: "العميلة تحتاج فريق الحسابات" }) {
-      team { id } assignee { id } messages { body internal } events { type data } } }`, { id: ticket.id, team: to.teamId, agent: to.agentIds[0] });
+    const moved = await t.gqlOk(
+      store.key,
+      `mutation($id: ID!, $team: ID!, $agent: ID!) { transferTicket(id: $id, input: { teamId: $team, assigneeId: $agent, note: "العميلة تحتاج فريق الحسابات" }) {
+      team { id } assignee { id } messages { body internal } events { type data } } }`,
+      { id: ticket.id, team: to.teamId, agent: to.agentIds[0] },
+    );
     expect(moved.transferTicket).toMatchObject({ team: { id: to.teamId }, assignee: { id: to.agentIds[0] } });
     expect(moved.transferTicket.messages.at(-1)).toEqual({ body: 'العميلة تحتاج فريق الحسابات', internal: true });
     expect(moved.transferTicket.events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['TEAM_CHANGED', 'ASSIGNEE_CHANGED', 'MESSAGE_ADDED']));
@@ -139,7 +180,11 @@ describe('assignment', () => {
   it('removing an assignee frees that capacity for the queue at once', async () => {
     const { teamId } = await team('unassign', 'LEAST_LOADED', [{ capacity: 1 }], ['PAYMENT']);
     const make = (i: number) =>
-      t.gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, { i: { subject: 'حساب', body: 'دخول', category: 'PAYMENT', customer: { email: `un-${i}@x.sa` } } }).then((d) => d.createTicket);
+      t
+        .gqlOk(store.key, `mutation($i: CreateTicketInput!) { createTicket(input: $i) { id assignee { id } } }`, {
+          i: { subject: 'حساب', body: 'دخول', category: 'PAYMENT', customer: { email: `un-${i}@x.sa` } },
+        })
+        .then((d) => d.createTicket);
     const first = await make(1);
     const second = await make(2);
     expect([Boolean(first.assignee), Boolean(second.assignee)]).toEqual([true, false]);

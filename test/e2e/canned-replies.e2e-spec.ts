@@ -27,7 +27,8 @@ describe('canned replies and macros', () => {
   afterAll(() => t.close());
 
   const newTicket = async (extra: Record<string, unknown> = {}) =>
-    (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'وين طلبي؟', body: 'تأخر الطلب', channel: 'WHATSAPP', customer: { name: 'نورة العتيبي', phone: '0501234567' }, ...extra } })).createTicket;
+    (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'وين طلبي؟', body: 'تأخر الطلب', channel: 'WHATSAPP', customer: { name: 'نورة العتيبي', phone: '0501234567' }, ...extra } }))
+      .createTicket;
 
   it('a new store starts with Arabic and English defaults, filterable by category', async () => {
     const { cannedReplies } = await t.gqlOk(store.key, LIST);

@@ -34,11 +34,7 @@ describe('concurrent creates', () => {
 
   it('racing REST requests with one Idempotency-Key: one 201, the rest 200 with the same ticket', async () => {
     const body = { subject: 'استفسار عن الدفع', body: 'هل يمكن الدفع بمدى؟', customer: { email: 'buyer@example.sa' } };
-    const responses = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        t.http.post('/api/v1/tickets').set('authorization', `Bearer ${store.key}`).set('idempotency-key', 'rest-race-1').send(body),
-      ),
-    );
+    const responses = await Promise.all(Array.from({ length: 8 }, () => t.http.post('/api/v1/tickets').set('authorization', `Bearer ${store.key}`).set('idempotency-key', 'rest-race-1').send(body)));
     expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
   });

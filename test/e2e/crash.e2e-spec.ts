@@ -149,10 +149,10 @@ class IdempotentCreates {
 
   /** Each key's ticket in the database must be the one it was acknowledged with, and each number from the gap-free run. */
   async expectStoredAsAcknowledged(db: Client, creates: Create[]): Promise<void> {
-    const { rows } = await db.query<{ idempotency_key: string; id: string; number: number }>(
-      `SELECT idempotency_key, id, number FROM tickets WHERE tenant_id = $1 AND idempotency_key = ANY($2)`,
-      [this.store.id, creates.map((c) => c.key)],
-    );
+    const { rows } = await db.query<{ idempotency_key: string; id: string; number: number }>(`SELECT idempotency_key, id, number FROM tickets WHERE tenant_id = $1 AND idempotency_key = ANY($2)`, [
+      this.store.id,
+      creates.map((c) => c.key),
+    ]);
     const stored = new Map(rows.map((row) => [row.idempotency_key, { id: row.id, number: row.number }]));
     const lost = [...this.acknowledged].filter(([key, ticket]) => stored.get(key)?.id !== ticket.id || stored.get(key)?.number !== ticket.number);
     expect(lost).toEqual([]);
@@ -246,7 +246,14 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
 
     const channels: Array<{ id: string; webhookPath: string }> = [];
     for (const [i, store] of stores.entries()) {
-      const input = { phoneNumberId: `10654035224292${i}`, displayPhoneNumber: '+966 11 234 5678', businessAccountId: '102290129340398', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' };
+      const input = {
+        phoneNumberId: `10654035224292${i}`,
+        displayPhoneNumber: '+966 11 234 5678',
+        businessAccountId: '102290129340398',
+        accessToken: TOKEN,
+        appSecret: APP_SECRET,
+        verifyToken: 'verify-me-please',
+      };
       const res = await graphql(server, store.key, CONNECT, { input });
       expect(res.body?.errors).toBeUndefined();
       channels.push(res.body.data.connectWhatsApp);
@@ -259,9 +266,7 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
       const store = i % 2;
       const from = `96650${2000000 + (Math.floor(i / 2) % SENDERS)}`;
       const id = `wamid.crash.${store}.${String(i).padStart(4, '0')}`;
-      const raw = JSON.stringify(
-        waWebhook({ phoneNumberId: `10654035224292${store}` }, { contacts: [waContact(from, `عميل ${from.slice(-2)}`)], messages: [waText(from, `رسالة رقم ${i}`, { id })] }),
-      );
+      const raw = JSON.stringify(waWebhook({ phoneNumberId: `10654035224292${store}` }, { contacts: [waContact(from, `عميل ${from.slice(-2)}`)], messages: [waText(from, `رسالة رقم ${i}`, { id })] }));
       return { store, from, id, path: channels[store].webhookPath, raw, signature: metaSignature(raw, APP_SECRET) };
     });
     type Webhook = (typeof webhooks)[number];
@@ -319,7 +324,10 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
     expect(webhooks.filter((w) => stored.get(w.id) !== 1).map((w) => [w.id, stored.get(w.id) ?? 0])).toEqual([]);
 
     await withClient(databaseUrl, async (db) => {
-      const numbers = await ticketNumbers(db, stores.map((s) => s.id));
+      const numbers = await ticketNumbers(
+        db,
+        stores.map((s) => s.id),
+      );
       for (const store of stores) {
         const mine = numbers.get(store.id) ?? [];
         expect(mine).toEqual(gapFree(mine.length));
@@ -333,11 +341,7 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
           WHERE c.tenant_id = ANY($1) GROUP BY c.tenant_id ORDER BY c.tenant_id`,
         [stores.map((s) => s.id)],
       );
-      expect(customers).toEqual(
-        stores
-          .map((s) => ({ tenant_id: s.id, customers: SENDERS, with_phone: SENDERS, phones: SENDERS }))
-          .sort((a, b) => (a.tenant_id < b.tenant_id ? -1 : 1)),
-      );
+      expect(customers).toEqual(stores.map((s) => ({ tenant_id: s.id, customers: SENDERS, with_phone: SENDERS, phones: SENDERS })).sort((a, b) => (a.tenant_id < b.tenant_id ? -1 : 1)));
       const { rows: senders } = await db.query<{ external_id: string; value: string }>(
         `SELECT m.external_id, ci.value FROM messages m
            JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id
@@ -359,10 +363,22 @@ describe('crash: real kills of the server and of PostgreSQL under traffic', () =
     const queue = [...creates];
 
     let server = await startServer(databaseUrl, port);
-    await sendUntilKilled(server, queue, () => ledger.acknowledged.size, 50, (create) => ledger.send(server, create));
+    await sendUntilKilled(
+      server,
+      queue,
+      () => ledger.acknowledged.size,
+      50,
+      (create) => ledger.send(server, create),
+    );
     server = await startServer(databaseUrl, port);
     await withClient(databaseUrl, (db) => ledger.expectStoredAsAcknowledged(db, creates));
-    await sendUntilKilled(server, queue, () => ledger.acknowledged.size, 50, (create) => ledger.send(server, create));
+    await sendUntilKilled(
+      server,
+      queue,
+      () => ledger.acknowledged.size,
+      50,
+      (create) => ledger.send(server, create),
+    );
     server = await startServer(databaseUrl, port);
     await withClient(databaseUrl, (db) => ledger.expectStoredAsAcknowledged(db, creates));
     await drain(queue, 16, (create) => ledger.send(server, create));

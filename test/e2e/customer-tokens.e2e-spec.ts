@@ -18,8 +18,8 @@ describe('customer tokens (portal and chat widget)', () => {
     theirs = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(2) })).createTicket;
     await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: mine.id, body: 'ملاحظة داخلية: العميل كثير الإرجاع', authorType: 'AGENT', internal: true } });
     await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: mine.id, body: 'أهلاً بك، نتابع طلبك', authorType: 'AGENT', internal: false } });
-    token = (await t.gqlOk(integration, `mutation($c: ID!) { createCustomerToken(customerId: $c, options: { ttlSeconds: 600 }) { token expiresAt } }`, { c: mine.customer.id }))
-      .createCustomerToken.token;
+    token = (await t.gqlOk(integration, `mutation($c: ID!) { createCustomerToken(customerId: $c, options: { ttlSeconds: 600 }) { token expiresAt } }`, { c: mine.customer.id })).createCustomerToken
+      .token;
   });
   afterAll(() => t.close());
 

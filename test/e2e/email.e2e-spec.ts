@@ -88,7 +88,10 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     expect(khalid.subject).toBe('استرجاع invoice');
     expect(khalid.messages[0].body).toContain('أرجو استرجاع المبلغ،');
     expect(khalid.messages[0].body).toContain('المنتج وصل تالفاً.');
-    const attachments = await ds.query(`SELECT a.filename, a.content_type, a.size_bytes, a.content FROM message_attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id WHERE m.ticket_id = $1`, [khalidId]);
+    const attachments = await ds.query(
+      `SELECT a.filename, a.content_type, a.size_bytes, a.content FROM message_attachments a JOIN messages m ON m.tenant_id = a.tenant_id AND m.id = a.message_id WHERE m.ticket_id = $1`,
+      [khalidId],
+    );
     expect(attachments).toEqual([{ filename: 'invoice.pdf', content_type: 'application/pdf', size_bytes: 45, content: expect.any(Buffer) }]);
     expect(attachments[0].content.toString()).toMatch(/^%PDF-1\.4/);
     const { ticket: shown } = await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { messages { attachments { filename contentType sizeBytes } } } }`, { id: khalidId });
@@ -181,7 +184,8 @@ describe('email channel (real IMAP and SMTP servers)', () => {
 
   it('loses nothing and duplicates nothing when the process dies between commit and checkpoint', async () => {
     const before = await ticketCount();
-    const raw = (n: number) => `From: Fahad <fahad@customer.test>\r\nTo: support@alward.test\r\nSubject: crash ${n}\r\nMessage-ID: <crash-${n}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة ${n}\r\n`;
+    const raw = (n: number) =>
+      `From: Fahad <fahad@customer.test>\r\nTo: support@alward.test\r\nSubject: crash ${n}\r\nMessage-ID: <crash-${n}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة ${n}\r\n`;
     await imap.append(raw(1), raw(2), raw(3));
     const [{ last_uid: checkpoint }] = await ds.query(`SELECT last_uid FROM mailboxes WHERE id = $1`, [mailboxId]);
     let committed = 0;
@@ -205,7 +209,13 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     await imap.append(
       `From: Majed <majed@customer.test>\r\nTo: support@alward.test\r\nSubject: receipt\r\nMessage-ID: <crash-ack@customer.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nأرفقت الإيصال\r\n--b1\r\nContent-Type: text/plain; name="receipt.txt"\r\nContent-Disposition: attachment; filename="receipt.txt"\r\n\r\nreceipt 42\r\n--b1--\r\n`,
     );
-    await expect(ingest.poll(mailboxId, { afterCommit: () => { throw new Error('killed right after the commit'); } })).rejects.toThrow('killed');
+    await expect(
+      ingest.poll(mailboxId, {
+        afterCommit: () => {
+          throw new Error('killed right after the commit');
+        },
+      }),
+    ).rejects.toThrow('killed');
 
     // Everything landed with the message: nothing was left for after the commit.
     const [message] = await ds.query(`SELECT id, ticket_id, mailbox_id FROM messages WHERE tenant_id = $1 AND external_id = '<crash-ack@customer.test>'`, [store.id]);
@@ -230,7 +240,9 @@ describe('email channel (real IMAP and SMTP servers)', () => {
   it('acknowledges a new conversation in the customer’s language with the expected reply time', async () => {
     await t.gqlOk(store.key, `mutation($id: ID!) { updateMailbox(id: $id, input: { autoAcknowledge: ALWAYS }) { autoAcknowledge } }`, { id: mailboxId });
     const sentBefore = smtp.received.length;
-    await imap.append(`From: Reem <reem@customer.test>\r\nTo: support@alward.test\r\nSubject: =?UTF-8?B?${Buffer.from('استفسار عن الدفع').toString('base64')}?=\r\nMessage-ID: <ack-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nهل يمكن الدفع عند الاستلام؟\r\n`);
+    await imap.append(
+      `From: Reem <reem@customer.test>\r\nTo: support@alward.test\r\nSubject: =?UTF-8?B?${Buffer.from('استفسار عن الدفع').toString('base64')}?=\r\nMessage-ID: <ack-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nهل يمكن الدفع عند الاستلام؟\r\n`,
+    );
     expect(await ingest.poll(mailboxId)).toEqual(['CREATED']);
     await eventuallyPasses(async () => expect(smtp.received.length).toBe(sentBefore + 1), 15_000);
     const ack = smtp.received[sentBefore].mail;
@@ -282,7 +294,9 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     const watching = await TestApp.start({ EMAIL_IDLE: 'true' }, undefined, t.databaseUrl);
     try {
       await new Promise((r) => setTimeout(r, 1000)); // connected and idling
-      await imap.append(`From: Lama <lama@customer.test>\r\nTo: support@alward.test\r\nSubject: idle\r\nMessage-ID: <idle-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nوصلني المنتج بلون مختلف\r\n`);
+      await imap.append(
+        `From: Lama <lama@customer.test>\r\nTo: support@alward.test\r\nSubject: idle\r\nMessage-ID: <idle-0001@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nوصلني المنتج بلون مختلف\r\n`,
+      );
       await eventuallyPasses(async () => {
         const [row] = await ds.query(`SELECT count(*)::int AS n FROM messages WHERE tenant_id = $1 AND external_id = '<idle-0001@customer.test>'`, [store.id]);
         expect(row.n).toBe(1);
@@ -339,8 +353,13 @@ describe('email channel (real IMAP and SMTP servers)', () => {
         { id: expect.any(String), filename: 'small.txt', sizeBytes: 5, fetchError: null },
         { id: expect.any(String), filename: 'big.txt', sizeBytes: 64, fetchError: 'Larger than EMAIL_MAX_ATTACHMENT_BYTES (64 > 20 bytes): listed, content not kept' },
       ]);
-      const stored = await ds.query(`SELECT a.filename, a.content IS NOT NULL AS kept FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = '<big-attachment@customer.test>' ORDER BY filename`);
-      expect(stored).toEqual([{ filename: 'big.txt', kept: false }, { filename: 'small.txt', kept: true }]);
+      const stored = await ds.query(
+        `SELECT a.filename, a.content IS NOT NULL AS kept FROM message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.external_id = '<big-attachment@customer.test>' ORDER BY filename`,
+      );
+      expect(stored).toEqual([
+        { filename: 'big.txt', kept: false },
+        { filename: 'small.txt', kept: true },
+      ]);
       const [big] = ticket.messages[0].attachments.filter((a: { filename: string }) => a.filename === 'big.txt');
       const refused = await t.http.get(`/api/v1/attachments/${big.id}`).set('authorization', `Bearer ${store.key}`);
       expect(refused.status).toBe(404);
@@ -355,7 +374,8 @@ describe('email channel (real IMAP and SMTP servers)', () => {
     const mail = (n: number) =>
       `From: Nouf <nouf@customer.test>\r\nTo: oauth@alward.test\r\nSubject: oauth ${n}\r\nMessage-ID: <oauth-${n}@customer.test>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nرسالة عبر OAuth ${n}\r\n`;
     const updateMailbox = async (input: Record<string, unknown>) =>
-      (await t.gqlOk(oauthStore.key, `mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { imapAuthMethod smtpAuthMethod } }`, { id: oauthMailboxId, input })).updateMailbox;
+      (await t.gqlOk(oauthStore.key, `mutation($id: ID!, $input: UpdateMailboxInput!) { updateMailbox(id: $id, input: $input) { imapAuthMethod smtpAuthMethod } }`, { id: oauthMailboxId, input }))
+        .updateMailbox;
     const messageOf = async (externalId: string) => (await ds.query(`SELECT id, ticket_id FROM messages WHERE tenant_id = $1 AND external_id = $2`, [oauthStore.id, externalId]))[0];
 
     beforeAll(async () => {
@@ -519,9 +539,11 @@ describe('mail servers outside the public internet (ALLOW_PRIVATE_NETWORK_TARGET
       const { mailboxes } = await t.gqlOk(store.key, `{ mailboxes { id lastError } }`);
       expect(mailboxes).toEqual([{ id: storedMailboxId, lastError: 'Refused to connect to localhost: a name for this machine or a local network' }]);
 
-      const ticket = (await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`, {
-        input: { subject: 'استفسار عن الطلب', body: 'أين طلبي؟', channel: 'EMAIL', customer: { email: 'noura@example.sa', name: 'نورة' } },
-      })).createTicket;
+      const ticket = (
+        await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id } }`, {
+          input: { subject: 'استفسار عن الطلب', body: 'أين طلبي؟', channel: 'EMAIL', customer: { email: 'noura@example.sa', name: 'نورة' } },
+        })
+      ).createTicket;
       await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'طلبك في الطريق', authorType: 'AGENT', internal: false } });
       await eventuallyPasses(async () => {
         const { messages } = (await t.gqlOk(store.key, TICKET, { id: ticket.id })).ticket;

@@ -28,7 +28,17 @@ describe('import from another help desk', () => {
   it('imports a JSON Lines export: users, tickets with their comments; bad rows are reported by line and the rest goes on', async () => {
     const job = await importer().run(store.id, join(FIXTURES, 'zendesk-export.jsonl'));
     const seen = (await t.gqlOk(store.key, JOB, { id: job.id })).importJob;
-    expect(seen).toMatchObject({ status: 'COMPLETED', format: 'jsonl', fileName: 'zendesk-export.jsonl', progress: 1, ticketsImported: 3, ticketsSkipped: 1, messagesImported: 6, usersRead: 3, etaSeconds: null });
+    expect(seen).toMatchObject({
+      status: 'COMPLETED',
+      format: 'jsonl',
+      fileName: 'zendesk-export.jsonl',
+      progress: 1,
+      ticketsImported: 3,
+      ticketsSkipped: 1,
+      messagesImported: 6,
+      usersRead: 3,
+      etaSeconds: null,
+    });
     expect(seen.errors).toEqual([
       expect.stringMatching(/^line 4: not valid JSON/),
       'line 5: ticket 1003: status "archived" is not one of new, open, pending, hold, on_hold, solved, closed',

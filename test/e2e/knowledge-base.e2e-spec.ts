@@ -133,7 +133,8 @@ describe('knowledge base, help centre and FAQ auto-answer', () => {
     });
 
     it('suggests published articles for a ticket from its subject and latest customer message', async () => {
-      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار', body: 'أبي أرجع الفستان، المقاس ما ضبط', channel: 'EMAIL', customer: { email: 'reem@example.sa' } } })).createTicket;
+      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار', body: 'أبي أرجع الفستان، المقاس ما ضبط', channel: 'EMAIL', customer: { email: 'reem@example.sa' } } }))
+        .createTicket;
       const suggested = (await t.gqlOk(store.key, SUGGEST, { ticketId: ticket.id })).suggestArticles;
       expect(suggested[0].article.slug).toBe('سياسة-الإرجاع-والاستبدال');
       const both = await t.gql(store.key, SUGGEST, { ticketId: ticket.id, text: 'x' });
@@ -261,7 +262,8 @@ describe('knowledge base, help centre and FAQ auto-answer', () => {
     });
 
     it('stays silent for VIP customers, urgent or angry wording and unmatched questions', async () => {
-      const vip = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'وين طلبي؟', body: 'وين طلبي؟', channel: 'WHATSAPP', customer: { whatsapp: '966501110005', tier: 'VIP' } } })).createTicket;
+      const vip = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'وين طلبي؟', body: 'وين طلبي؟', channel: 'WHATSAPP', customer: { whatsapp: '966501110005', tier: 'VIP' } } }))
+        .createTicket;
       const urgent = await say('966501110006', 'ماجد', 'وين طلبي؟ عاجل');
       const unmatched = await say('966501110007', 'لمى', 'المنتج وصل مكسور والكرتون مفتوح');
       await new Promise((r) => setTimeout(r, 2500));

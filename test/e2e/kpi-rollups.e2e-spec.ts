@@ -74,15 +74,25 @@ describe('KPI rollups', () => {
   const withoutBacklog = (groups: Array<{ backlog: number | null }>) => groups.map((g) => ({ ...g, backlog: null }));
 
   for (const [name, period] of Object.entries(periods)) {
-    it.each([KpiGroupBy.NONE, KpiGroupBy.DAY, KpiGroupBy.WEEK, KpiGroupBy.MONTH, KpiGroupBy.CHANNEL, KpiGroupBy.CATEGORY, KpiGroupBy.PRIORITY, KpiGroupBy.TEAM, KpiGroupBy.AGENT, KpiGroupBy.TAG, KpiGroupBy.PRODUCT, KpiGroupBy.CUSTOMER_TIER])(
-      `${name}: grouped by %s, rollups answer as a scan does`,
-      async (groupBy) => {
-        const fromRollups = await kpis.kpis(ctx(), period, groupBy);
-        const fromScan = await kpis.kpis(ctx(), period, groupBy, { forceScan: true });
-        expect(fromRollups.length).toBeGreaterThan(0);
-        close(withoutBacklog(fromRollups), fromScan);
-      },
-    );
+    it.each([
+      KpiGroupBy.NONE,
+      KpiGroupBy.DAY,
+      KpiGroupBy.WEEK,
+      KpiGroupBy.MONTH,
+      KpiGroupBy.CHANNEL,
+      KpiGroupBy.CATEGORY,
+      KpiGroupBy.PRIORITY,
+      KpiGroupBy.TEAM,
+      KpiGroupBy.AGENT,
+      KpiGroupBy.TAG,
+      KpiGroupBy.PRODUCT,
+      KpiGroupBy.CUSTOMER_TIER,
+    ])(`${name}: grouped by %s, rollups answer as a scan does`, async (groupBy) => {
+      const fromRollups = await kpis.kpis(ctx(), period, groupBy);
+      const fromScan = await kpis.kpis(ctx(), period, groupBy, { forceScan: true });
+      expect(fromRollups.length).toBeGreaterThan(0);
+      close(withoutBacklog(fromRollups), fromScan);
+    });
   }
 
   it('answers filtered questions from rollups as a scan does', async () => {
@@ -93,8 +103,15 @@ describe('KPI rollups', () => {
       [store.id],
     );
     expect(team && agent).toBeTruthy();
-    const filters: Array<Partial<KpiFilterInput>> = [{ channel: [Channel.WHATSAPP, Channel.CHAT] }, { category: [TicketCategory.SHIPPING] }, { tag: 'مكرر' }, { product: 'SKU-1000' },
-      { priority: [TicketPriority.HIGH, TicketPriority.URGENT] }, { customerTier: [CustomerTier.VIP] }, { teamId: team }, { assigneeId: agent },
+    const filters: Array<Partial<KpiFilterInput>> = [
+      { channel: [Channel.WHATSAPP, Channel.CHAT] },
+      { category: [TicketCategory.SHIPPING] },
+      { tag: 'مكرر' },
+      { product: 'SKU-1000' },
+      { priority: [TicketPriority.HIGH, TicketPriority.URGENT] },
+      { customerTier: [CustomerTier.VIP] },
+      { teamId: team },
+      { assigneeId: agent },
     ];
     for (const filter of filters) {
       for (const groupBy of [KpiGroupBy.NONE, KpiGroupBy.WEEK]) {
@@ -107,10 +124,10 @@ describe('KPI rollups', () => {
     const period = periods['whole days in Riyadh'];
     const days = await kpis.kpis(ctx(), period, KpiGroupBy.DAY);
     const lastDayEnd = new Date(period.to);
-    const [{ open }] = await ds.query(
-      `SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND created_at < $2 AND coalesce(solved_at, closed_at, 'infinity') >= $2`,
-      [store.id, lastDayEnd],
-    );
+    const [{ open }] = await ds.query(`SELECT count(*)::int AS open FROM tickets WHERE tenant_id = $1 AND created_at < $2 AND coalesce(solved_at, closed_at, 'infinity') >= $2`, [
+      store.id,
+      lastDayEnd,
+    ]);
     expect(days[days.length - 1].backlog).toBe(open);
     const [total] = await kpis.kpis(ctx(), period, KpiGroupBy.NONE);
     expect(total.backlog).toBe(open);

@@ -31,7 +31,8 @@ describe('kpis', () => {
       { at: '2026-11-25T11:00:00Z', frt: null, replies: 0, solve: false, channel: 'WHATSAPP' },
     ];
     for (const [i, p] of plan.entries()) {
-      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: p.channel, category: 'SHIPPING', customer: { email: `k${i}@x.sa` } } })).createTicket;
+      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: p.channel, category: 'SHIPPING', customer: { email: `k${i}@x.sa` } } }))
+        .createTicket;
       for (let r = 0; r < p.replies; r++) await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أبشر', authorType: 'AGENT', internal: false } });
       if (p.solve) await t.gqlOk(store.key, UPDATE_TICKET, { id: ticket.id, input: { status: 'SOLVED' } });
       await ds.query(
@@ -165,12 +166,14 @@ describe('sub-second durations', () => {
     const ds = t.app.get(DataSource);
     // Bot-fast replies: 0.2, 0.3 and 0.45 s after creation; median 0.3 s, average 0.3167 s.
     for (const [i, frt] of [0.2, 0.3, 0.45].entries()) {
-      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: 'CHAT', category: 'SHIPPING', customer: { email: `fast${i}@x.sa` } } })).createTicket;
+      const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب', body: 'متى يصل طلبي', channel: 'CHAT', category: 'SHIPPING', customer: { email: `fast${i}@x.sa` } } }))
+        .createTicket;
       await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أبشر', authorType: 'AGENT', internal: false } });
-      await ds.query(
-        `UPDATE tickets SET created_at = $2::timestamptz, first_response_at = $2::timestamptz + make_interval(secs => $3::double precision) WHERE id = $1`,
-        [ticket.id, `2026-11-02T0${i + 6}:00:00Z`, frt],
-      );
+      await ds.query(`UPDATE tickets SET created_at = $2::timestamptz, first_response_at = $2::timestamptz + make_interval(secs => $3::double precision) WHERE id = $1`, [
+        ticket.id,
+        `2026-11-02T0${i + 6}:00:00Z`,
+        frt,
+      ]);
     }
     await t.app.get(KpiRollupService).foldAll();
     const wholeDays = { from: '2026-11-01T21:00:00Z', to: '2026-11-03T21:00:00Z' };
@@ -219,7 +222,9 @@ describe('scorecards, products and business-time first response', () => {
       const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'تأخر الشحن', body: 'وين طلبي', productRef: 'SKU-7', customer: { email: `s${i}@x.sa` } } })).createTicket;
       await t.gqlOk(store.key, UPDATE_TICKET, { id: ticket.id, input: { assigneeId: agent.id, teamId: team.id, ...(i === 2 ? { status: 'SOLVED' } : {}) } });
     }
-    const { agentScorecards } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { agentScorecards(filter: $f) { agentId agent { name } openTickets openBreached kpis { created solved } } }`, { f: period() });
+    const { agentScorecards } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { agentScorecards(filter: $f) { agentId agent { name } openTickets openBreached kpis { created solved } } }`, {
+      f: period(),
+    });
     expect(agentScorecards).toEqual([{ agentId: agent.id, agent: { name: 'ريم' }, openTickets: 1, openBreached: 0, kpis: { created: 2, solved: 1 } }]);
     const { teamScorecards } = await t.gqlOk(reporting, `query($f: KpiFilterInput!) { teamScorecards(filter: $f) { team { name } openTickets kpis { created } } }`, { f: period() });
     expect(teamScorecards).toEqual([{ team: { name: 'الشحن' }, openTickets: 1, kpis: { created: 2 } }]);

@@ -134,9 +134,7 @@ describe('live chat', () => {
     expect(first).toBeGreaterThan(1);
     const [oldest] = await t.app.get(DataSource).query(`SELECT id FROM messages WHERE ticket_id = $1 ORDER BY created_at LIMIT 1`, [ticketId]);
     expect((await t.gqlOk(token, READ, { t: ticketId, m: oldest.id })).markChatRead.messageId).toBe(reply.id);
-    expect((await t.gqlOk(store.key, `query($t: ID!) { chatReadMarks(ticketId: $t) { reader messageId } }`, { t: ticketId })).chatReadMarks).toEqual([
-      { reader: 'CUSTOMER', messageId: reply.id },
-    ]);
+    expect((await t.gqlOk(store.key, `query($t: ID!) { chatReadMarks(ticketId: $t) { reader messageId } }`, { t: ticketId })).chatReadMarks).toEqual([{ reader: 'CUSTOMER', messageId: reply.id }]);
 
     // Another customer neither hears this conversation nor can mark it.
     expect(stranger.received).toEqual([]);

@@ -21,9 +21,7 @@ describe('malformed input (production mode)', () => {
 
   describe('GraphQL variables and documents', () => {
     it('refuses a huge variables list before coercing it, without credentials', async () => {
-      const res = await t.http
-        .post('/graphql')
-        .send({ query: 'query($f: TicketsFilterInput) { tickets(filter: $f) { totalCount } }', variables: { f: { status: Array(100_000).fill('X') } } });
+      const res = await t.http.post('/graphql').send({ query: 'query($f: TicketsFilterInput) { tickets(filter: $f) { totalCount } }', variables: { f: { status: Array(100_000).fill('X') } } });
       expect(res.status).toBe(400);
       expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -75,7 +73,9 @@ describe('malformed input (production mode)', () => {
       expect(blank.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
       const ticket = (await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(3) })).createTicket;
       for (const amount of [5e-324, 1e20]) {
-        const compensation = await t.gql(store.key, `mutation($input: RecordCompensationInput!) { recordCompensation(input: $input) { id } }`, { input: { ticketId: ticket.id, kind: 'REFUND', amount } });
+        const compensation = await t.gql(store.key, `mutation($input: RecordCompensationInput!) { recordCompensation(input: $input) { id } }`, {
+          input: { ticketId: ticket.id, kind: 'REFUND', amount },
+        });
         expect(compensation.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { amount: [expect.any(String)] } });
         const event = await t.gql(store.key, `mutation($input: StoreEventInput!) { recordStoreEvent(input: $input) { order { id } } }`, {
           input: { type: 'ORDER_CREATED', orderId: `o-${amount}`, customer: { email: 'buyer@example.sa' }, totalAmount: amount },
@@ -92,7 +92,10 @@ describe('malformed input (production mode)', () => {
       expect(created.tags).toEqual(['x\uFFFD']);
       const [message] = await db.query(`SELECT body FROM messages WHERE ticket_id = $1`, [created.id]);
       expect(message.body).toBe('ab');
-      const inline = await t.gql(store.key, `mutation { createTicket(input: { subject: "s\\u0000", body: "b\\u0000ody", customer: { email: "nul@example.sa" }, customFields: { k: "v\\u0000" } }) { subject customFields } }`);
+      const inline = await t.gql(
+        store.key,
+        `mutation { createTicket(input: { subject: "s\\u0000", body: "b\\u0000ody", customer: { email: "nul@example.sa" }, customFields: { k: "v\\u0000" } }) { subject customFields } }`,
+      );
       expect(inline.data?.createTicket).toEqual({ subject: 's', customFields: { k: 'v' } });
     });
 
@@ -119,7 +122,10 @@ describe('malformed input (production mode)', () => {
       expect(event.body.error).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/nested deeper than 32 levels at \$\[0\]\.a/) });
       const vote = await t.http.post(`/api/v1/help-centre/${store.slug}/articles/x/votes`).set('content-type', 'application/json').send(`{"helpful":${deep}}`);
       expect(vote.status).toBe(400);
-      const ticket = await t.http.post('/api/v1/tickets').set('authorization', `Bearer ${store.key}`).send({ subject: 's', body: 'b', customer: { email: 'deep@example.sa' }, customFields: { a: { b: [1] } } });
+      const ticket = await t.http
+        .post('/api/v1/tickets')
+        .set('authorization', `Bearer ${store.key}`)
+        .send({ subject: 's', body: 'b', customer: { email: 'deep@example.sa' }, customFields: { a: { b: [1] } } });
       expect(ticket.status).toBe(201);
     });
   });
@@ -137,7 +143,10 @@ describe('malformed input (production mode)', () => {
       const agent = (await t.gqlOk(other.key, `mutation { createAgent(input: { name: "وكيل", email: "agent@other.sa", role: AGENT }) { id } }`)).createAgent;
       const gql = await t.gql(store.key, LOG_CALL, { input: { ...call, agentId: agent.id } });
       expect(gql.errors?.[0].extensions.code).toBe('NOT_FOUND');
-      const rest = await t.http.post('/api/v1/calls').set('authorization', `Bearer ${store.key}`).send({ ...call, agentId: agent.id });
+      const rest = await t.http
+        .post('/api/v1/calls')
+        .set('authorization', `Bearer ${store.key}`)
+        .send({ ...call, agentId: agent.id });
       expect(rest.status).toBe(404);
       expect(Number((await db.query(`SELECT count(*) FROM calls WHERE agent_id = $1`, [agent.id]))[0].count)).toBe(0);
     });
@@ -164,7 +173,10 @@ describe('malformed input (production mode)', () => {
       const created = await t.gql(closedStore.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id firstResponseDueAt } }`, { input: arabicTicket(6) });
       expect(created.errors).toBeUndefined();
       expect(created.data.createTicket.firstResponseDueAt).toEqual(expect.any(String));
-      const rest = await t.http.post('/api/v1/tickets').set('authorization', `Bearer ${closedStore.key}`).send({ subject: 's', body: 'b', customer: { email: 'closed@example.sa' } });
+      const rest = await t.http
+        .post('/api/v1/tickets')
+        .set('authorization', `Bearer ${closedStore.key}`)
+        .send({ subject: 's', body: 'b', customer: { email: 'closed@example.sa' } });
       expect(rest.status).toBe(201);
     });
   });
@@ -192,7 +204,14 @@ describe('WhatsApp text that is not plain storable text', () => {
     const store = await t.createTenant();
     channel = (
       await t.gqlOk(store.key, `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { id webhookPath } }`, {
-        input: { phoneNumberId: '106540352242923', displayPhoneNumber: '+966 11 234 5679', businessAccountId: '102290129340399', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+        input: {
+          phoneNumberId: '106540352242923',
+          displayPhoneNumber: '+966 11 234 5679',
+          businessAccountId: '102290129340399',
+          accessToken: TOKEN,
+          appSecret: APP_SECRET,
+          verifyToken: 'verify-me-please',
+        },
       })
     ).connectWhatsApp;
   });

@@ -42,12 +42,7 @@ describe('merging and the complaint protocol', () => {
       expect(merged.id).toBe(target.id);
 
       const after = await read(target.id);
-      expect(after.messages.map((m: any) => m.body)).toEqual([
-        'وين طلبي؟',
-        'ما وصلني الطلب SA-9001',
-        'نعتذر، نتابع مع شركة الشحن',
-        expect.stringContaining(`دُمجت التذكرة #${source.number}`),
-      ]);
+      expect(after.messages.map((m: any) => m.body)).toEqual(['وين طلبي؟', 'ما وصلني الطلب SA-9001', 'نعتذر، نتابع مع شركة الشحن', expect.stringContaining(`دُمجت التذكرة #${source.number}`)]);
       expect(after).toMatchObject({ messageCount: 4, publicAgentReplyCount: 1, orderRef: 'SA-9001' });
       expect(after.firstResponseAt).not.toBeNull();
       expect(after.tags.sort()).toEqual(['تأخير', 'شكوى'].sort());
@@ -64,7 +59,7 @@ describe('merging and the complaint protocol', () => {
       expect(found).toEqual([target.id]);
     });
 
-    it('refuses itself, closed tickets and other stores\' tickets with clear codes', async () => {
+    it("refuses itself, closed tickets and other stores' tickets with clear codes", async () => {
       const a = await create({ subject: 'أ', body: 'أ', customer: { email: 'a@example.sa' } });
       const b = await create({ subject: 'ب', body: 'ب', customer: { email: 'a@example.sa' } });
       const same = await t.gql(store.key, MERGE_TICKETS, { s: a.id, t: a.id });
@@ -75,7 +70,10 @@ describe('merging and the complaint protocol', () => {
       expect(intoClosed.errors?.[0].extensions?.code).toBe('CONFLICT');
       expect(intoClosed.errors?.[0].message).toContain('closed');
       const foreign = await create({ subject: 'x', body: 'x', customer: { email: 'x@example.sa' } }, other.key);
-      for (const [s, target] of [[a.id, foreign.id], [foreign.id, a.id]]) {
+      for (const [s, target] of [
+        [a.id, foreign.id],
+        [foreign.id, a.id],
+      ]) {
         const cross = await t.gql(store.key, MERGE_TICKETS, { s, t: target });
         expect(cross.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       }
@@ -113,7 +111,7 @@ describe('merging and the complaint protocol', () => {
       expect(intoMerged.errors?.[0].extensions?.code).toBe('CONFLICT');
     });
 
-    it('refuses another store\'s customer', async () => {
+    it("refuses another store's customer", async () => {
       const mine = await create({ subject: 'x', body: 'x', customer: { email: 'mine@example.sa' } });
       const theirs = await create({ subject: 'x', body: 'x', customer: { email: 'theirs@example.sa' } }, other.key);
       const theirCustomer = (await t.gqlOk(other.key, TICKET, { id: theirs.id })).ticket.customer.id;

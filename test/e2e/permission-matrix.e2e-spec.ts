@@ -85,7 +85,8 @@ const OPERATIONS: Record<string, { access: Access | Access[]; doc: (ids: Ids) =>
   messagingChannels: { access: 'admin', doc: () => `{ messagingChannels { id } }` },
   connectWhatsApp: {
     access: 'admin',
-    doc: () => `mutation { connectWhatsApp(input: { phoneNumberId: "${digits()}", displayPhoneNumber: "+966 11 234 5678", accessToken: "EAAG-token-123", appSecret: "app-secret-1", verifyToken: "verify-token-1" }) { id } }`,
+    doc: () =>
+      `mutation { connectWhatsApp(input: { phoneNumberId: "${digits()}", displayPhoneNumber: "+966 11 234 5678", accessToken: "EAAG-token-123", appSecret: "app-secret-1", verifyToken: "verify-token-1" }) { id } }`,
   },
   connectMetaChannel: {
     access: 'admin',
@@ -101,7 +102,8 @@ const OPERATIONS: Record<string, { access: Access | Access[]; doc: (ids: Ids) =>
   replyPrivately: { access: 'tickets:write', doc: () => `mutation { replyPrivately(ticketId: "${NO_ID}", body: "أهلاً، نعتذر") { message { id } } }` },
   logCall: {
     access: 'tickets:write',
-    doc: () => `mutation { logCall(input: { direction: INBOUND, outcome: MISSED, from: "05${String(n++ % 100000000).padStart(8, '0')}", to: "0112345678", startedAt: "2026-11-25T09:00:00Z" }) { created } }`,
+    doc: () =>
+      `mutation { logCall(input: { direction: INBOUND, outcome: MISSED, from: "05${String(n++ % 100000000).padStart(8, '0')}", to: "0112345678", startedAt: "2026-11-25T09:00:00Z" }) { created } }`,
   },
   customerByPhone: { access: 'tickets:read', doc: () => `{ customerByPhone(phone: "0501234567") { id } }` },
   frictionPoints: { access: 'kpis:read', doc: () => `{ frictionPoints(filter: { from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" }, dimension: KEYWORD) { key } }` },

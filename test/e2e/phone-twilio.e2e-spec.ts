@@ -57,7 +57,8 @@ describe('Twilio Voice status callbacks', () => {
   });
 
   it("an answered call lands on the caller's open ticket and Twilio gets an empty TwiML answer", async () => {
-    const open = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار عن طلب', body: 'طلبي متأخر', channel: 'WHATSAPP', customer: { whatsapp: '966501234567', name: 'سارة' } } })).createTicket;
+    const open = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار عن طلب', body: 'طلبي متأخر', channel: 'WHATSAPP', customer: { whatsapp: '966501234567', name: 'سارة' } } }))
+      .createTicket;
     const params = twilioCallStatus(ACCOUNT, {
       From: '+966501234567',
       CallDuration: '192',

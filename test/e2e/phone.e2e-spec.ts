@@ -18,17 +18,39 @@ describe('phone calls', () => {
   const call = (body: Record<string, unknown>) => t.http.post('/api/v1/calls').set('authorization', `Bearer ${store.key}`).send(body);
 
   it("logs an answered call on the caller's open ticket, whatever format the number comes in", async () => {
-    const open = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار عن طلب', body: 'طلبي ٤٥٢١ متأخر', channel: 'WHATSAPP', customer: { whatsapp: '966501234567', name: 'سارة' } } })).createTicket;
-    const res = await call({ direction: 'INBOUND', outcome: 'ANSWERED', from: '+966 50 123 4567', to: '0112345678', startedAt: '2026-11-25T09:15:00+03:00', endedAt: '2026-11-25T09:18:12+03:00', recordingUrl: 'https://pbx.example.sa/rec/1.mp3', providerCallId: 'call-1', provider: 'unifonic', note: 'وعدتها بالاتصال بعد التأكد من شركة الشحن' });
+    const open = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'استفسار عن طلب', body: 'طلبي ٤٥٢١ متأخر', channel: 'WHATSAPP', customer: { whatsapp: '966501234567', name: 'سارة' } } }))
+      .createTicket;
+    const res = await call({
+      direction: 'INBOUND',
+      outcome: 'ANSWERED',
+      from: '+966 50 123 4567',
+      to: '0112345678',
+      startedAt: '2026-11-25T09:15:00+03:00',
+      endedAt: '2026-11-25T09:18:12+03:00',
+      recordingUrl: 'https://pbx.example.sa/rec/1.mp3',
+      providerCallId: 'call-1',
+      provider: 'unifonic',
+      note: 'وعدتها بالاتصال بعد التأكد من شركة الشحن',
+    });
     expect(res.status).toBe(201);
     expect(res.body.ticket.id).toBe(open.id);
     const { ticket } = await t.gqlOk(store.key, TICKET, { id: open.id });
-    expect(ticket.calls).toEqual([{ direction: 'INBOUND', outcome: 'ANSWERED', fromNumber: '+966501234567', toNumber: '+966112345678', durationSeconds: 192, recordingUrl: 'https://pbx.example.sa/rec/1.mp3' }]);
+    expect(ticket.calls).toEqual([
+      { direction: 'INBOUND', outcome: 'ANSWERED', fromNumber: '+966501234567', toNumber: '+966112345678', durationSeconds: 192, recordingUrl: 'https://pbx.example.sa/rec/1.mp3' },
+    ]);
     expect(ticket.messages.slice(-2)).toEqual([
       { body: '📞 مكالمة واردة من العميل (3 د 12 ث)', authorType: 'SYSTEM', internal: true, channel: 'PHONE' },
       { body: 'وعدتها بالاتصال بعد التأكد من شركة الشحن', authorType: 'AGENT', internal: true, channel: 'PHONE' },
     ]);
-    const again = await call({ direction: 'INBOUND', outcome: 'ANSWERED', from: '0501234567', to: '0112345678', startedAt: '2026-11-25T09:15:00+03:00', providerCallId: 'call-1', provider: 'unifonic' });
+    const again = await call({
+      direction: 'INBOUND',
+      outcome: 'ANSWERED',
+      from: '0501234567',
+      to: '0112345678',
+      startedAt: '2026-11-25T09:15:00+03:00',
+      providerCallId: 'call-1',
+      provider: 'unifonic',
+    });
     expect([again.status, again.body.created]).toEqual([200, false]);
   });
 
@@ -41,7 +63,16 @@ describe('phone calls', () => {
   });
 
   it('the same call reported twice at the same moment is logged once, both requests succeed', async () => {
-    const report = { direction: 'INBOUND', outcome: 'MISSED', from: '0566667777', to: '0112345678', startedAt: new Date().toISOString(), provider: 'unifonic', providerCallId: 'race-1', note: 'اتصل مرتين' };
+    const report = {
+      direction: 'INBOUND',
+      outcome: 'MISSED',
+      from: '0566667777',
+      to: '0112345678',
+      startedAt: new Date().toISOString(),
+      provider: 'unifonic',
+      providerCallId: 'race-1',
+      note: 'اتصل مرتين',
+    };
     const answers = await Promise.all([call(report), call(report), call(report)]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.call.id)).size).toBe(1);
@@ -64,6 +95,5 @@ describe('phone calls', () => {
     expect((await t.gqlOk(store.key, SCREEN_POP, { p: '0590000000' })).customerByPhone).toBeNull();
     const other = await t.createTenant('متجر آخر');
     expect((await t.gqlOk(other.key, SCREEN_POP, { p: '0501234567' })).customerByPhone).toBeNull();
-
   });
 });

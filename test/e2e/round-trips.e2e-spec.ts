@@ -30,7 +30,14 @@ describe('Round trips to PostgreSQL per hot operation', () => {
     store = await t.createTenant();
     webhookPath = (
       await t.gqlOk(store.key, `mutation($input: ConnectWhatsAppInput!) { connectWhatsApp(input: $input) { webhookPath } }`, {
-        input: { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+966 11 234 0001', businessAccountId: '102290129340001', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-round-trips' },
+        input: {
+          phoneNumberId: PHONE_NUMBER_ID,
+          displayPhoneNumber: '+966 11 234 0001',
+          businessAccountId: '102290129340001',
+          accessToken: TOKEN,
+          appSecret: APP_SECRET,
+          verifyToken: 'verify-round-trips',
+        },
       })
     ).connectWhatsApp.webhookPath;
     // Warm the instance as production traffic would: key cache, store settings, queues.
@@ -83,10 +90,7 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
-    const measured = await fewest(
-      (ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }),
-      createTicket,
-    );
+    const measured = await fewest((ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }), createTicket);
     expectAtMost(measured, 20);
   });
 
@@ -96,7 +100,10 @@ describe('Round trips to PostgreSQL per hot operation', () => {
     while (n < 22) await createTicket();
     const { tickets } = await t.gqlOk(store.key, `{ tickets(first: 20) { edges { node { id } } } }`);
     for (const { node } of tickets.edges.slice(0, 10)) {
-      await t.gqlOk(store.key, `mutation($id: ID!, $input: TransferTicketInput!) { transferTicket(id: $id, input: $input) { id } }`, { id: node.id, input: { teamId: team.id, assigneeId: agent.id, note: "للمتابعة" } });
+      await t.gqlOk(store.key, `mutation($id: ID!, $input: TransferTicketInput!) { transferTicket(id: $id, input: $input) { id } }`, {
+        id: node.id,
+        input: { teamId: team.id, assigneeId: agent.id, note: 'للمتابعة' },
+      });
     }
     const page = `edges { node { id number subject status customer { id name } assignee { id name } team { id name } } }`;
     await t.gqlOk(store.key, `{ tickets(first: 20) { ${page} } }`); // the store's teams are now cached, as in steady traffic

@@ -33,10 +33,20 @@ describe('row-level security on the channel paths', () => {
     owner = t.app.get(DataSource);
     a = await t.createTenant('متجر أ');
     b = await t.createTenant('متجر ب');
-    for (const [store, phoneNumberId] of [[a, '106540352249001'], [b, '106540352249002']] as const) {
+    for (const [store, phoneNumberId] of [
+      [a, '106540352249001'],
+      [b, '106540352249002'],
+    ] as const) {
       const { webhookPath } = (
         await t.gqlOk(store.key, CONNECT, {
-          input: { phoneNumberId, displayPhoneNumber: '+966 11 234 9000', businessAccountId: `10229012934${phoneNumberId.slice(-4)}`, accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-rls-channels' },
+          input: {
+            phoneNumberId,
+            displayPhoneNumber: '+966 11 234 9000',
+            businessAccountId: `10229012934${phoneNumberId.slice(-4)}`,
+            accessToken: TOKEN,
+            appSecret: APP_SECRET,
+            verifyToken: 'verify-rls-channels',
+          },
         })
       ).connectWhatsApp;
       phoneNumberIds.set(store, phoneNumberId);
@@ -55,10 +65,7 @@ describe('row-level security on the channel paths', () => {
     expect(response.status).toBe(200);
   };
   const rowsOf = async (store: TestTenant) => {
-    const [counts] = await owner.query(
-      `SELECT (SELECT count(*)::int FROM tickets WHERE tenant_id = $1) AS tickets, (SELECT count(*)::int FROM messages WHERE tenant_id = $1) AS messages`,
-      [store.id],
-    );
+    const [counts] = await owner.query(`SELECT (SELECT count(*)::int FROM tickets WHERE tenant_id = $1) AS tickets, (SELECT count(*)::int FROM messages WHERE tenant_id = $1) AS messages`, [store.id]);
     return counts as { tickets: number; messages: number };
   };
 
@@ -77,9 +84,7 @@ describe('row-level security on the channel paths', () => {
   it('a look-up without store filters, run as the owner, does find the other store (the filters are really gone)', async () => {
     const sharedId = wamid();
     await receive(b, sharedId, 'السلام عليكم، طلبي ما وصل');
-    const [stored] = await t.app
-      .get(AllStores)
-      .query(withoutStoreFilters(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`), [a.id, 'WHATSAPP', sharedId]);
+    const [stored] = await t.app.get(AllStores).query(withoutStoreFilters(`SELECT id FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`), [a.id, 'WHATSAPP', sharedId]);
     expect(stored).toBeDefined();
   });
 
@@ -142,13 +147,11 @@ describe('row-level security on the channel paths', () => {
     expect(await rowsOf(b)).toEqual(bBefore);
     const [aMessage] = await owner.query(`SELECT ticket_id FROM messages WHERE tenant_id = $1 AND external_id = $2`, [a.id, sharedId]);
     expect(aMessage.ticket_id).not.toBe(bTicket.ticket_id);
-    const [crossed] = await owner.query(
-      `SELECT count(*)::int AS n FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.tenant_id <> t.tenant_id`,
-    );
+    const [crossed] = await owner.query(`SELECT count(*)::int AS n FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE m.tenant_id <> t.tenant_id`);
     expect(crossed.n).toBe(0);
   });
 
-  it('a channel read through the door for one store cannot see another store\'s rows at all', async () => {
+  it("a channel read through the door for one store cannot see another store's rows at all", async () => {
     const db = t.app.get(TenantTransactions);
     const seen = await db.read(a.id, (m) =>
       m.query(`SELECT (SELECT count(*)::int FROM messaging_channels) AS channels, (SELECT count(*)::int FROM messages WHERE channel = 'WHATSAPP' AND tenant_id = $1) AS other`, [b.id]),

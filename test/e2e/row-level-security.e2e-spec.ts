@@ -44,13 +44,11 @@ describe('row-level security', () => {
     expect(n).toBe(8);
   });
 
-  it('writes for another store are refused, and another store\'s rows cannot be changed', async () => {
+  it("writes for another store are refused, and another store's rows cannot be changed", async () => {
     const [bTicket] = await t.app.get(DataSource).query(`SELECT id, customer_id FROM tickets WHERE tenant_id = $1 LIMIT 1`, [b.id]);
     const updated = await db.run(contextOf(a), (m) => m.query(`UPDATE tickets SET subject = 'hijacked' WHERE id = $1`, [bTicket.id]));
     expect(updated[1]).toBe(0);
-    await expect(
-      db.run(contextOf(a), (m) => m.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, gen_random_uuid(), 'x')`, [b.id])),
-    ).rejects.toThrow(/row-level security/);
+    await expect(db.run(contextOf(a), (m) => m.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, gen_random_uuid(), 'x')`, [b.id]))).rejects.toThrow(/row-level security/);
     const deleted = await db.run(contextOf(a), (m) => m.query(`DELETE FROM messages WHERE ticket_id = $1`, [bTicket.id]));
     expect(deleted[1]).toBe(0);
   });
@@ -65,9 +63,7 @@ describe('row-level security', () => {
 
   it('the tenant setting does not outlive its transaction on a pooled connection', async () => {
     await db.read(a.id, (m) => m.query('SELECT 1'));
-    const rows: Array<{ role: string; tenant: string | null }> = await t.app
-      .get(DataSource)
-      .query(`SELECT current_user AS role, nullif(current_setting('app.tenant_id', true), '') AS tenant`);
+    const rows: Array<{ role: string; tenant: string | null }> = await t.app.get(DataSource).query(`SELECT current_user AS role, nullif(current_setting('app.tenant_id', true), '') AS tenant`);
     expect(rows[0].role).not.toBe('rida_app');
     expect(rows[0].tenant).toBeNull();
   });

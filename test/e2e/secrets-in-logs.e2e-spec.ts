@@ -19,7 +19,9 @@ describe('secrets stay out of logs', () => {
     const password = 'very-secret-password-1';
     secrets.push(password);
     await t.gqlOk(store.key, `mutation($p: String!) { createAgent(input: { name: "وليد", email: "waleed@store.sa", password: $p }) { id } }`, { p: password });
-    const session = (await t.gqlOk(undefined as never, `mutation($p: String!) { login(input: { tenant: "${store.slug}", email: "waleed@store.sa", password: $p }) { accessToken refreshToken } }`, { p: password })).login;
+    const session = (
+      await t.gqlOk(undefined as never, `mutation($p: String!) { login(input: { tenant: "${store.slug}", email: "waleed@store.sa", password: $p }) { accessToken refreshToken } }`, { p: password })
+    ).login;
     secrets.push(session.accessToken, session.refreshToken);
     const wrongPassword = 'another-secret-guess-2';
     secrets.push(wrongPassword);

@@ -22,7 +22,9 @@ describe('agents, teams and sign-in', () => {
   it('admins manage agents with role, languages, skills, capacity and availability', async () => {
     const agent = await createAgent({ name: 'هند الشمري', email: 'Hind@Store.sa', role: 'SUPERVISOR', languages: ['ar', 'en'], skills: ['PAYMENT', 'RETURNS'], capacity: 8 });
     expect(agent).toMatchObject({ email: 'hind@store.sa', role: 'SUPERVISOR', languages: ['ar', 'en'], skills: ['PAYMENT', 'RETURNS'], capacity: 8, availability: 'OFFLINE', active: true });
-    const updated = await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { capacity: 12, availability: ONLINE, skills: [SHIPPING] }) { capacity availability skills } }`, { id: agent.id });
+    const updated = await t.gqlOk(store.key, `mutation($id: ID!) { updateAgent(id: $id, input: { capacity: 12, availability: ONLINE, skills: [SHIPPING] }) { capacity availability skills } }`, {
+      id: agent.id,
+    });
     expect(updated.updateAgent).toEqual({ capacity: 12, availability: 'ONLINE', skills: ['SHIPPING'] });
     const bad = await t.gql(store.key, `mutation { createAgent(input: { name: "x", email: "x@y.sa", languages: ["arabic"], capacity: -1 }) { id } }`);
     expect(Object.keys(bad.errors?.[0].extensions.fields ?? {}).sort()).toEqual(['capacity', 'languages']);
@@ -62,7 +64,11 @@ describe('agents, teams and sign-in', () => {
     const me = await t.gqlOk(session.accessToken, `{ me { id name } }`);
     expect(me.me).toEqual({ id: agent.id, name: 'ريم' });
     const ticket = (await t.gqlOk(session.accessToken, CREATE_TICKET, { input: arabicTicket(1) })).createTicket;
-    const reply = await t.gqlOk(session.accessToken, `mutation($id: ID!) { addMessage(input: { ticketId: $id, body: "أبشري", authorType: AGENT, internal: false }) { ticket { events { type actorType actorId } } } }`, { id: ticket.id });
+    const reply = await t.gqlOk(
+      session.accessToken,
+      `mutation($id: ID!) { addMessage(input: { ticketId: $id, body: "أبشري", authorType: AGENT, internal: false }) { ticket { events { type actorType actorId } } } }`,
+      { id: ticket.id },
+    );
     for (const event of reply.addMessage.ticket.events) expect(event).toMatchObject({ actorType: 'AGENT', actorId: agent.id });
 
     const availability = await t.gqlOk(session.accessToken, `mutation { setMyAvailability(availability: ONLINE) { availability } }`);

@@ -36,7 +36,17 @@ describe('business calendar and SLA policies', () => {
           { from: '2026-09-23', name: 'اليوم الوطني' },
           { hijriFrom: { year: 1447, month: 10, day: 1 }, hijriTo: { year: 1447, month: 10, day: 4 }, name: 'عيد الفطر' },
         ],
-        overrides: [{ hijriFrom: { year: 1447, month: 9, day: 1 }, hijriTo: { year: 1447, month: 9, day: 29 }, name: 'رمضان', hours: [{ start: '10:00', end: '15:00' }, { start: '21:00', end: '01:00' }] }],
+        overrides: [
+          {
+            hijriFrom: { year: 1447, month: 9, day: 1 },
+            hijriTo: { year: 1447, month: 9, day: 29 },
+            name: 'رمضان',
+            hours: [
+              { start: '10:00', end: '15:00' },
+              { start: '21:00', end: '01:00' },
+            ],
+          },
+        ],
       },
     });
     expect(updateBusinessCalendar.holidays).toEqual([

@@ -58,10 +58,9 @@ describe('SLA sweep: warnings, breaches and escalations, exactly once', () => {
       const [a, b] = await Promise.all([sweepAt(later, t), sweepAt(later, second)]);
       // Each ticket warns and breaches its first reply once, whichever instance got it.
       expect(a.breached + b.breached).toBe(60);
-      const [{ n, distinct }] = await t.app.get(DataSource).query(
-        `SELECT count(*)::int AS n, count(DISTINCT ticket_id)::int AS distinct FROM ticket_events WHERE type = 'SLA_BREACHED' AND ticket_id = ANY($1)`,
-        [tickets.map((x) => x.id)],
-      );
+      const [{ n, distinct }] = await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n, count(DISTINCT ticket_id)::int AS distinct FROM ticket_events WHERE type = 'SLA_BREACHED' AND ticket_id = ANY($1)`, [tickets.map((x) => x.id)]);
       expect({ n, distinct }).toEqual({ n: 60, distinct: 60 });
     } finally {
       await second.close();

@@ -29,9 +29,18 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
     db = t.app.get(DataSource);
     store = await t.createTenant();
     const META = `mutation($input: ConnectMetaInput!) { connectMetaChannel(input: $input) { id kind webhookPath } }`;
-    instagram = (await t.gqlOk(store.key, META, { input: { kind: 'INSTAGRAM', accountId: IG_ACCOUNT, displayName: '@rose.store', accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'ig-verify-token' } })).connectMetaChannel;
-    messenger = (await t.gqlOk(store.key, META, { input: { kind: 'MESSENGER', accountId: PAGE, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'fb-verify-token' } })).connectMetaChannel;
-    x = (await t.gqlOk(store.key, `mutation($input: ConnectXInput!) { connectX(input: $input) { id kind webhookPath } }`, { input: { userId: '1500000000000000001', screenName: '@rose_store', accessToken: X_TOKEN, consumerSecret: 'x-consumer-secret' } })).connectX;
+    instagram = (
+      await t.gqlOk(store.key, META, {
+        input: { kind: 'INSTAGRAM', accountId: IG_ACCOUNT, displayName: '@rose.store', accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'ig-verify-token' },
+      })
+    ).connectMetaChannel;
+    messenger = (await t.gqlOk(store.key, META, { input: { kind: 'MESSENGER', accountId: PAGE, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'fb-verify-token' } }))
+      .connectMetaChannel;
+    x = (
+      await t.gqlOk(store.key, `mutation($input: ConnectXInput!) { connectX(input: $input) { id kind webhookPath } }`, {
+        input: { userId: '1500000000000000001', screenName: '@rose_store', accessToken: X_TOKEN, consumerSecret: 'x-consumer-secret' },
+      })
+    ).connectX;
   });
   afterAll(async () => {
     await t.close();
@@ -73,9 +82,11 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
     expect(ticket).toMatchObject({ channel: 'INSTAGRAM', status: 'NEW' });
     expect(ticket.customer.identities).toContainEqual({ kind: 'INSTAGRAM', value: '6543210987654321' });
 
-    const reply = (await t.gqlOk(store.key, `mutation($input: AddMessageInput!) { addMessage(input: $input) { message { id deliveryStatus } } }`, {
-      input: { ticketId: ticket.id, body: 'نعم متوفر بحجم ٥٠ مل بسعر ٢٢٠ ريال', authorType: 'AGENT', internal: false },
-    })).addMessage.message;
+    const reply = (
+      await t.gqlOk(store.key, `mutation($input: AddMessageInput!) { addMessage(input: $input) { message { id deliveryStatus } } }`, {
+        input: { ticketId: ticket.id, body: 'نعم متوفر بحجم ٥٠ مل بسعر ٢٢٠ ريال', authorType: 'AGENT', internal: false },
+      })
+    ).addMessage.message;
     expect(reply.deliveryStatus).toBe('QUEUED');
     await eventuallyPasses(() => expect(fake.sent((r) => r.path === `/v21.0/${IG_ACCOUNT}/messages`)).toHaveLength(1));
     expect(fake.sent((r) => r.path === `/v21.0/${IG_ACCOUNT}/messages`)[0].body).toEqual({
@@ -103,7 +114,23 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
   it('a public Instagram comment becomes a public COMMENT ticket: answered briefly in public, then privately on the same ticket', async () => {
     const comment = {
       object: 'instagram',
-      entry: [{ id: IG_ACCOUNT, time: Date.now(), changes: [{ field: 'comments', value: { from: { id: '7777000011112222', username: 'angry.customer' }, media: { id: '18000000000000001', media_product_type: 'FEED' }, id: '17900000000000001', text: 'طلبت من أسبوعين وما وصل شي!! خدمة سيئة 😡' } }] }],
+      entry: [
+        {
+          id: IG_ACCOUNT,
+          time: Date.now(),
+          changes: [
+            {
+              field: 'comments',
+              value: {
+                from: { id: '7777000011112222', username: 'angry.customer' },
+                media: { id: '18000000000000001', media_product_type: 'FEED' },
+                id: '17900000000000001',
+                text: 'طلبت من أسبوعين وما وصل شي!! خدمة سيئة 😡',
+              },
+            },
+          ],
+        },
+      ],
     };
     expect((await postMeta(instagram.webhookPath, comment)).status).toBe(200);
     expect((await postMeta(instagram.webhookPath, comment)).status).toBe(200); // a retry: still one ticket
@@ -141,7 +168,27 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
   it('a Facebook Page comment is answered as a reply comment', async () => {
     await postMeta(messenger.webhookPath, {
       object: 'page',
-      entry: [{ id: PAGE, time: Date.now(), changes: [{ field: 'feed', value: { item: 'comment', verb: 'add', comment_id: `${PAGE}_555_666`, post_id: `${PAGE}_555`, parent_id: `${PAGE}_555`, from: { id: '24000000000001', name: 'محمد القحطاني' }, message: 'كم سعر التوصيل لجدة؟', created_time: Math.floor(Date.now() / 1000) } }] }],
+      entry: [
+        {
+          id: PAGE,
+          time: Date.now(),
+          changes: [
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'add',
+                comment_id: `${PAGE}_555_666`,
+                post_id: `${PAGE}_555`,
+                parent_id: `${PAGE}_555`,
+                from: { id: '24000000000001', name: 'محمد القحطاني' },
+                message: 'كم سعر التوصيل لجدة؟',
+                created_time: Math.floor(Date.now() / 1000),
+              },
+            },
+          ],
+        },
+      ],
     });
     const ticket = await ticketOf(`${PAGE}_555_666`);
     expect(ticket).toMatchObject({ channel: 'COMMENT', customer: { name: 'محمد القحطاني' } });
@@ -153,7 +200,12 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
     const dm = {
       for_user_id: '1500000000000000001',
       direct_message_events: [
-        { type: 'message_create', id: '1840000000000000001', created_timestamp: String(Date.now()), message_create: { target: { recipient_id: '1500000000000000001' }, sender_id: '3000000001', message_data: { text: 'السلام عليكم، الكود ما اشتغل', entities: {} } } },
+        {
+          type: 'message_create',
+          id: '1840000000000000001',
+          created_timestamp: String(Date.now()),
+          message_create: { target: { recipient_id: '1500000000000000001' }, sender_id: '3000000001', message_data: { text: 'السلام عليكم، الكود ما اشتغل', entities: {} } },
+        },
       ],
       users: { '3000000001': { id: '3000000001', name: 'عبدالله', screen_name: 'abdullah_sa' } },
     };
@@ -167,7 +219,15 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
 
     await postX({
       for_user_id: '1500000000000000001',
-      tweet_create_events: [{ id_str: '1850000000000000009', text: '@rose_store وين طلبي يا جماعة؟', created_at: new Date().toUTCString(), in_reply_to_status_id_str: null, user: { id_str: '3000000002', name: 'فهد', screen_name: 'fahad' } }],
+      tweet_create_events: [
+        {
+          id_str: '1850000000000000009',
+          text: '@rose_store وين طلبي يا جماعة؟',
+          created_at: new Date().toUTCString(),
+          in_reply_to_status_id_str: null,
+          user: { id_str: '3000000002', name: 'فهد', screen_name: 'fahad' },
+        },
+      ],
     });
     const mention = await ticketOf('1850000000000000009');
     expect(mention).toMatchObject({ channel: 'COMMENT', tags: expect.arrayContaining(['public-comment', 'x']) });
@@ -181,22 +241,38 @@ describe('Instagram, Messenger and X: direct messages and public comments', () =
     });
   });
 
-  it("events for an account the store has not connected are answered 200 and not stored, whatever URL of the app they reach", async () => {
+  it('events for an account the store has not connected are answered 200 and not stored, whatever URL of the app they reach', async () => {
     const before = Number((await db.query(`SELECT count(*) FROM messages WHERE tenant_id = $1`, [store.id]))[0].count);
     const strangerPage = {
       object: 'page',
-      entry: [{ id: '100000000000999', time: Date.now(), messaging: [{ sender: { id: '24000000000777' }, recipient: { id: '100000000000999' }, timestamp: Date.now(), message: { mid: 'm_not_ours_1', text: 'لصفحة أخرى' } }] }],
+      entry: [
+        {
+          id: '100000000000999',
+          time: Date.now(),
+          messaging: [{ sender: { id: '24000000000777' }, recipient: { id: '100000000000999' }, timestamp: Date.now(), message: { mid: 'm_not_ours_1', text: 'لصفحة أخرى' } }],
+        },
+      ],
     };
     expect((await postMeta(messenger.webhookPath, strangerPage)).status).toBe(200);
     const otherX = {
       for_user_id: '1500000000000000999',
-      direct_message_events: [{ type: 'message_create', id: '1840000000000000999', created_timestamp: String(Date.now()), message_create: { target: { recipient_id: '1500000000000000999' }, sender_id: '3000000009', message_data: { text: 'لحساب آخر' } } }],
+      direct_message_events: [
+        {
+          type: 'message_create',
+          id: '1840000000000000999',
+          created_timestamp: String(Date.now()),
+          message_create: { target: { recipient_id: '1500000000000000999' }, sender_id: '3000000009', message_data: { text: 'لحساب آخر' } },
+        },
+      ],
     };
     expect((await postX(otherX)).status).toBe(200);
     expect(Number((await db.query(`SELECT count(*) FROM messages WHERE tenant_id = $1`, [store.id]))[0].count)).toBe(before);
 
     // A Page entry at the Instagram account's URL (one URL for both objects of the app) reaches the Page's channel.
-    const toPage = { ...strangerPage, entry: [{ ...strangerPage.entry[0], id: PAGE, messaging: [{ ...strangerPage.entry[0].messaging[0], recipient: { id: PAGE }, message: { mid: 'm_page_via_ig_url', text: 'للصفحة' } }] }] };
+    const toPage = {
+      ...strangerPage,
+      entry: [{ ...strangerPage.entry[0], id: PAGE, messaging: [{ ...strangerPage.entry[0].messaging[0], recipient: { id: PAGE }, message: { mid: 'm_page_via_ig_url', text: 'للصفحة' } }] }],
+    };
     expect((await postMeta(instagram.webhookPath, toPage)).status).toBe(200);
     const [row] = await db.query(`SELECT channel, messaging_channel_id FROM messages WHERE external_id = 'm_page_via_ig_url'`);
     expect(row).toEqual({ channel: 'FACEBOOK', messaging_channel_id: messenger.id });
@@ -226,8 +302,10 @@ describe('media links in Instagram and Messenger webhooks (ALLOW_PRIVATE_NETWORK
     store = await t.createTenant();
     const META = `mutation($input: ConnectMetaInput!) { connectMetaChannel(input: $input) { id kind webhookPath } }`;
     channels = {
-      INSTAGRAM: (await t.gqlOk(store.key, META, { input: { kind: 'INSTAGRAM', accountId: IG_ACCOUNT, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'ig-verify-token' } })).connectMetaChannel,
-      MESSENGER: (await t.gqlOk(store.key, META, { input: { kind: 'MESSENGER', accountId: PAGE, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'fb-verify-token' } })).connectMetaChannel,
+      INSTAGRAM: (await t.gqlOk(store.key, META, { input: { kind: 'INSTAGRAM', accountId: IG_ACCOUNT, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'ig-verify-token' } }))
+        .connectMetaChannel,
+      MESSENGER: (await t.gqlOk(store.key, META, { input: { kind: 'MESSENGER', accountId: PAGE, accessToken: TOKEN, appSecret: 'meta-app-secret', verifyToken: 'fb-verify-token' } }))
+        .connectMetaChannel,
     };
   });
   afterAll(async () => {
@@ -237,7 +315,13 @@ describe('media links in Instagram and Messenger webhooks (ALLOW_PRIVATE_NETWORK
 
   const withImage = (object: 'instagram' | 'page', account: string, mid: string, url: string) => ({
     object,
-    entry: [{ id: account, time: Date.now(), messaging: [{ sender: { id: '6543210900000001' }, recipient: { id: account }, timestamp: Date.now(), message: { mid, attachments: [{ type: 'image', payload: { url } }] } }] }],
+    entry: [
+      {
+        id: account,
+        time: Date.now(),
+        messaging: [{ sender: { id: '6543210900000001' }, recipient: { id: account }, timestamp: Date.now(), message: { mid, attachments: [{ type: 'image', payload: { url } }] } }],
+      },
+    ],
   });
 
   it('are not fetched when they point inside: the attachment records why, and there is nothing to download', async () => {

@@ -26,19 +26,18 @@ describe('store automations on WhatsApp', () => {
     await fake.stop();
   });
 
-  it('sends the follow-up as the store\'s approved template, while an automation without one is refused by the closed window', async () => {
-    const settings = await t.gqlOk(
-      store.key,
-      `mutation($input: UpdateStoreSettingsInput!) { updateStoreSettings(input: $input) { whatsappTemplates { kind name language parameters } } }`,
-      { input: { whatsappTemplates: [{ kind: 'DELIVERY_FOLLOW_UP', name: 'order_followup', language: 'ar', parameters: ['customer.name', 'order.id'] }] } },
-    );
+  it("sends the follow-up as the store's approved template, while an automation without one is refused by the closed window", async () => {
+    const settings = await t.gqlOk(store.key, `mutation($input: UpdateStoreSettingsInput!) { updateStoreSettings(input: $input) { whatsappTemplates { kind name language parameters } } }`, {
+      input: { whatsappTemplates: [{ kind: 'DELIVERY_FOLLOW_UP', name: 'order_followup', language: 'ar', parameters: ['customer.name', 'order.id'] }] },
+    });
     expect(settings.updateStoreSettings.whatsappTemplates).toEqual([{ kind: 'DELIVERY_FOLLOW_UP', name: 'order_followup', language: 'ar', parameters: ['customer.name', 'order.id'] }]);
-    const bad = await t.gql(store.key, `mutation { updateStoreSettings(input: { whatsappTemplates: [{ kind: DELAY_NOTICE, name: "delay", language: "ar", parameters: ["survey.link"] }] }) { delayNotices } }`);
+    const bad = await t.gql(
+      store.key,
+      `mutation { updateStoreSettings(input: { whatsappTemplates: [{ kind: DELAY_NOTICE, name: "delay", language: "ar", parameters: ["survey.link"] }] }) { delayNotices } }`,
+    );
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { whatsappTemplates: [expect.stringContaining('unknown parameter survey.link')] } });
 
-    const delivered = (
-      await t.gqlOk(store.key, RECORD, { input: { type: 'ORDER_DELIVERED', orderId: '7001', customer: { phone: '0551112222', name: 'خالد' }, totalAmount: 120 } })
-    ).recordStoreEvent;
+    const delivered = (await t.gqlOk(store.key, RECORD, { input: { type: 'ORDER_DELIVERED', orderId: '7001', customer: { phone: '0551112222', name: 'خالد' }, totalAmount: 120 } })).recordStoreEvent;
     const automations = Object.fromEntries(delivered.automations.map((a: { id: string; kind: string }) => [a.kind, a.id]));
     const service = t.app.get(StoreEventsService);
     // Due in 48 hours and 7 days: run them now, as their jobs would.
@@ -49,7 +48,19 @@ describe('store automations on WhatsApp', () => {
       recipient_type: 'individual',
       to: '966551112222',
       type: 'template',
-      template: { name: 'order_followup', language: { code: 'ar' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'خالد' }, { type: 'text', text: '7001' }] }] },
+      template: {
+        name: 'order_followup',
+        language: { code: 'ar' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'خالد' },
+              { type: 'text', text: '7001' },
+            ],
+          },
+        ],
+      },
     });
 
     await service.runAutomation({ tenantId: store.id, automationId: automations.DELIVERY_CSAT });

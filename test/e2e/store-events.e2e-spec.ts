@@ -37,7 +37,11 @@ describe('store events', () => {
     const body = { type: 'ORDER_PAID', eventId: 'evt-1001', orderId: '1001', customer, totalAmount: 700, items: [{ productId: 'SKU-1', name: 'عباية سوداء', quantity: 2, price: 350 }] };
     const first = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).send(body);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ duplicate: false, order: { externalId: '1001', status: 'PAID', totalAmount: 700, currency: 'SAR' }, customer: { lifetimeValue: 700, orderCount: 1, tier: 'STANDARD' } });
+    expect(first.body).toMatchObject({
+      duplicate: false,
+      order: { externalId: '1001', status: 'PAID', totalAmount: 700, currency: 'SAR' },
+      customer: { lifetimeValue: 700, orderCount: 1, tier: 'STANDARD' },
+    });
     const again = await t.http.post('/api/v1/store-events').set('authorization', `Bearer ${store.key}`).send(body);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, customer: { lifetimeValue: 700, orderCount: 1 } });
@@ -61,9 +65,11 @@ describe('store events', () => {
 
   it("moves the customer's open tickets to the SLA policy of their new tier", async () => {
     const TICKET_SLA = `query($id: ID!) { ticket(id: $id) { sla { policyName } } }`;
-    const open = (await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id customer { id } } }`, {
-      input: { subject: 'استفسار', body: 'متى يصل طلبي؟', channel: 'EMAIL', customer: { email: 'rising@example.sa' } },
-    })).createTicket;
+    const open = (
+      await t.gqlOk(store.key, `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id customer { id } } }`, {
+        input: { subject: 'استفسار', body: 'متى يصل طلبي؟', channel: 'EMAIL', customer: { email: 'rising@example.sa' } },
+      })
+    ).createTicket;
     const before = (await t.gqlOk(store.key, TICKET_SLA, { id: open.id })).ticket.sla.policyName;
     expect(before).not.toMatch(/VIP/);
     await t.gqlOk(store.key, SET_TIER, { c: open.customer.id, tier: 'VIP' });
@@ -123,7 +129,10 @@ describe('store events', () => {
     await service.runAutomation({ tenantId: store.id, automationId: followUp.id });
     await service.runAutomation({ tenantId: store.id, automationId: survey.id });
     const statuses = await ds.query(`SELECT kind, status FROM scheduled_automations WHERE order_id = (SELECT order_id FROM scheduled_automations WHERE id = $1) ORDER BY kind`, [survey.id]);
-    expect(statuses).toEqual([{ kind: 'DELIVERY_CSAT', status: 'DONE' }, { kind: 'DELIVERY_FOLLOW_UP', status: 'DONE' }]);
+    expect(statuses).toEqual([
+      { kind: 'DELIVERY_CSAT', status: 'DONE' },
+      { kind: 'DELIVERY_FOLLOW_UP', status: 'DONE' },
+    ]);
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM tickets WHERE tenant_id = $1 AND order_ref IN ('1101', '1102')`, [store.id]);
     expect(n).toBe(0);
   });
@@ -223,11 +232,17 @@ describe('store events', () => {
     const input = {
       followUpAfterDeliveryHours: null,
       followUpMessage: 'أهلاً {{customer.name}}، وصل طلبك {{order.id}}؟',
-      tierRules: [{ tier: 'SILVER', minLifetimeValue: 1500 }, { tier: 'VIP', minOrders: 50 }],
+      tierRules: [
+        { tier: 'SILVER', minLifetimeValue: 1500 },
+        { tier: 'VIP', minOrders: 50 },
+      ],
     };
     const updated = (await t.gqlOk(store.key, UPDATE, { input })).updateStoreSettings;
     expect(updated).toMatchObject({ followUpAfterDeliveryHours: null, csatAfterDeliveryDays: 7, followUpMessage: input.followUpMessage });
-    expect(updated.tierRules).toEqual([{ tier: 'SILVER', minLifetimeValue: 1500, minOrders: null }, { tier: 'VIP', minLifetimeValue: null, minOrders: 50 }]);
+    expect(updated.tierRules).toEqual([
+      { tier: 'SILVER', minLifetimeValue: 1500, minOrders: null },
+      { tier: 'VIP', minLifetimeValue: null, minOrders: 50 },
+    ]);
     expect((await t.gqlOk(store.key, CUSTOMER, { id: buyer.id })).customer).toMatchObject({ tier: 'SILVER', tierSource: 'RULES' });
     expect((await t.gqlOk(store.key, CUSTOMER, { id: manual.id })).customer).toMatchObject({ tier: 'GOLD', tierSource: 'MANUAL' });
 

@@ -30,7 +30,7 @@ describe('tenant isolation', () => {
     expect(b1002.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('lists and filters never include another store\'s tickets', async () => {
+  it("lists and filters never include another store's tickets", async () => {
     const all = await t.gqlOk(a.key, `{ tickets(first: 100) { totalCount edges { node { id } } } }`);
     expect(all.tickets.totalCount).toBe(1);
     expect(all.tickets.edges.map((e: any) => e.node.id)).not.toContain(bTicket.id);
@@ -50,7 +50,7 @@ describe('tenant isolation', () => {
     expect(res).toEqual({ agents: [], teams: [], currentTenant: { id: a.id } });
   });
 
-  it('cannot add messages to, update, or create tickets pointing at another store\'s records', async () => {
+  it("cannot add messages to, update, or create tickets pointing at another store's records", async () => {
     const message = await t.gql(a.key, ADD_MESSAGE, { input: { ticketId: bTicket.id, body: 'اختراق', authorType: 'AGENT', internal: false } });
     expect(message.errors?.[0].extensions.code).toBe('NOT_FOUND');
     const updated = await t.gql(a.key, UPDATE_TICKET, { id: bTicket.id, input: { status: 'SOLVED' } });
@@ -73,7 +73,7 @@ describe('tenant isolation', () => {
     expect(check.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
-  it('store B\'s ticket is untouched after all of A\'s attempts', async () => {
+  it("store B's ticket is untouched after all of A's attempts", async () => {
     const res = await t.gqlOk(b.key, `query($id: ID!) { ticket(id: $id) { status messageCount assignee { id } events { type } } }`, { id: bTicket.id });
     expect(res.ticket).toEqual({ status: 'NEW', messageCount: 1, assignee: null, events: [{ type: 'CREATED' }] });
   });
@@ -81,8 +81,6 @@ describe('tenant isolation', () => {
   it('the database itself refuses a cross-store reference (composite foreign keys)', async () => {
     const { DataSource } = await import('typeorm');
     const ds = t.app.get(DataSource);
-    await expect(
-      ds.query(`UPDATE tickets SET assignee_id = $1 WHERE tenant_id = $2`, [bAgent, a.id]),
-    ).rejects.toThrow(/tickets_assignee_fkey/);
+    await expect(ds.query(`UPDATE tickets SET assignee_id = $1 WHERE tenant_id = $2`, [bAgent, a.id])).rejects.toThrow(/tickets_assignee_fkey/);
   });
 });

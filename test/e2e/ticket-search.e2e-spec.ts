@@ -126,7 +126,12 @@ describe('ticket search', () => {
     const all = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', first: 20 })).searchTickets;
     expect(all.totalCount).toBe(1200);
     // Equal scores: the newest first.
-    expect(all.edges.slice(0, 3).map((e: any) => e.node.ticket.subject).sort()).toEqual(['طلب مرتجع 1', 'طلب مرتجع 2', 'طلب مرتجع 3']);
+    expect(
+      all.edges
+        .slice(0, 3)
+        .map((e: any) => e.node.ticket.subject)
+        .sort(),
+    ).toEqual(['طلب مرتجع 1', 'طلب مرتجع 2', 'طلب مرتجع 3']);
 
     const open: string[] = [];
     let after: string | undefined;
@@ -139,7 +144,7 @@ describe('ticket search', () => {
     expect(open).toContain('طلب مرتجع 1191');
   });
 
-  it('never returns another store\'s tickets', async () => {
+  it("never returns another store's tickets", async () => {
     expect((await search('شحنة', {}, other.key)).edges).toHaveLength(1);
     expect((await search('SA-77120', {}, other.key)).edges).toHaveLength(0);
   });

@@ -38,7 +38,7 @@ describe('SLA deadlines on tickets', () => {
     expect(view.sla.targets[0].clock).toBe('CALENDAR');
   });
 
-  it('a reply meets first response; the customer\'s next message starts next reply; solving meets resolution', async () => {
+  it("a reply meets first response; the customer's next message starts next reply; solving meets resolution", async () => {
     const ticket = await create({ ...arabicTicket(3), channel: 'EMAIL', customer: { email: 'b@x.sa' } });
     await message(ticket.id, 'AGENT');
     let view = await slaOf(ticket.id);
@@ -51,7 +51,7 @@ describe('SLA deadlines on tickets', () => {
     expect(view.sla.targets.find((x: { kind: string }) => x.kind === 'RESOLUTION').status).toBe('MET');
   });
 
-  it('waiting on the customer (PENDING) stops the clocks; the customer\'s answer restarts them with the time left', async () => {
+  it("waiting on the customer (PENDING) stops the clocks; the customer's answer restarts them with the time left", async () => {
     const ticket = await create({ ...arabicTicket(4), channel: 'EMAIL', customer: { email: 'c@x.sa' } });
     const before = await slaOf(ticket.id);
     await t.gqlOk(store.key, UPDATE_TICKET, { id: ticket.id, input: { status: 'PENDING' } });
@@ -67,7 +67,10 @@ describe('SLA deadlines on tickets', () => {
   });
 
   it('a change of category moves the ticket to the matching policy', async () => {
-    await t.gqlOk(store.key, `mutation { createSlaPolicy(input: { name: "مدفوعات عاجلة", position: 1, conditions: { categories: [PAYMENT] }, firstResponse: { seconds: 600, clock: CALENDAR } }) { id } }`);
+    await t.gqlOk(
+      store.key,
+      `mutation { createSlaPolicy(input: { name: "مدفوعات عاجلة", position: 1, conditions: { categories: [PAYMENT] }, firstResponse: { seconds: 600, clock: CALENDAR } }) { id } }`,
+    );
     const ticket = await create({ ...arabicTicket(5), channel: 'EMAIL', customer: { email: 'd@x.sa' } });
     await t.gqlOk(store.key, UPDATE_TICKET, { id: ticket.id, input: { category: 'PAYMENT' } });
     const view = await slaOf(ticket.id);

@@ -13,8 +13,7 @@ describe('tickets, messages and customers (GraphQL)', () => {
   const create = async (input: Record<string, unknown>) => (await t.gqlOk(store.key, CREATE_TICKET, { input })).createTicket;
   const addMessage = async (input: Record<string, unknown>) => (await t.gqlOk(store.key, ADD_MESSAGE, { input })).addMessage;
   const update = async (id: string, input: Record<string, unknown>) => (await t.gqlOk(store.key, UPDATE_TICKET, { id, input })).updateTicket;
-  const events = async (id: string) =>
-    (await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { events { type actorType actorId data createdAt } } }`, { id })).ticket.events;
+  const events = async (id: string) => (await t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { events { type actorType actorId data createdAt } } }`, { id })).ticket.events;
 
   it('creates a ticket in Arabic with its first customer message, routed category and priority, and a per-store number', async () => {
     const ticket = await create({

@@ -36,12 +36,11 @@ describe('outbound webhooks are fair between stores', () => {
       await Promise.all([0, 1, 2, 3, 4].map((i) => t.gqlOk(busy.key, CREATE_TICKET, { input: arabicTicket(100 + n + i) })));
     }
     const ds = t.app.get(DataSource);
-    const pending = async (tenantId: string) =>
-      (await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING' AND attempts = 0`, [tenantId]))[0].n;
+    const pending = async (tenantId: string) => (await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING' AND attempts = 0`, [tenantId]))[0].n;
     const sending = async (tenantId: string) =>
       (await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1 AND status = 'PENDING' AND next_attempt_at > now()`, [tenantId]))[0].n;
     // The busy store's receiver is holding attempts, and most of its backlog is still waiting.
-    for (const end = Date.now() + 5000; (await sending(busy.id)) === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+    for (const end = Date.now() + 5000; (await sending(busy.id)) === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
     expect(await sending(busy.id)).toBeGreaterThan(0);
     expect(await pending(busy.id)).toBeGreaterThan(200);
 

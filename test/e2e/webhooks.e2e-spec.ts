@@ -46,7 +46,7 @@ describe('outbound webhooks', () => {
       await t.gqlOk(other.key, CREATE_TICKET, { input: arabicTicket(7) });
       const ds = t.app.get(DataSource);
       const claimed = async () => (await ds.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE tenant_id = $1 AND next_attempt_at > now()`, [other.id]))[0].n;
-      for (const end = Date.now() + 5000; (await claimed()) === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 20));
+      for (const end = Date.now() + 5000; (await claimed()) === 0 && Date.now() < end;) await new Promise((r) => setTimeout(r, 20));
       expect(await claimed()).toBe(1);
       await new Promise((r) => setTimeout(r, 1500));
       const [{ waiting }] = await ds.query(
@@ -161,7 +161,7 @@ describe('outbound webhooks', () => {
     await eventuallyPasses(async () => expect(await deliveries(endpoint.id, 'PENDING')).toEqual([]));
   });
 
-  it("keeps stores apart and refuses bad input with clear codes", async () => {
+  it('keeps stores apart and refuses bad input with clear codes', async () => {
     const { endpoint } = await subscribe();
     const theirs = await t.gql(other.key, DELIVERIES, { id: endpoint.id });
     expect(theirs.errors?.[0].extensions?.code).toBe('NOT_FOUND');

@@ -26,7 +26,14 @@ describe('WhatsApp Cloud API channel', () => {
     store = await t.createTenant();
     channel = (
       await t.gqlOk(store.key, CONNECT, {
-        input: { phoneNumberId: '106540352242922', displayPhoneNumber: '+966 11 234 5678', businessAccountId: '102290129340398', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+        input: {
+          phoneNumberId: '106540352242922',
+          displayPhoneNumber: '+966 11 234 5678',
+          businessAccountId: '102290129340398',
+          accessToken: TOKEN,
+          appSecret: APP_SECRET,
+          verifyToken: 'verify-me-please',
+        },
       })
     ).connectWhatsApp;
   });
@@ -46,7 +53,7 @@ describe('WhatsApp Cloud API channel', () => {
   };
   const messageCount = async () => Number((await db.query(`SELECT count(*) FROM messages WHERE tenant_id = $1`, [store.id]))[0].count);
 
-  it('connects a number, hides its secrets and answers Meta\'s verification handshake', async () => {
+  it("connects a number, hides its secrets and answers Meta's verification handshake", async () => {
     expect(channel).toMatchObject({ webhookPath: `/webhooks/whatsapp/${channel.id}` });
     const listed = await t.gql(store.key, `{ messagingChannels { id accessToken } }`);
     expect(listed.errors?.[0].message).toMatch(/accessToken/);
@@ -70,7 +77,8 @@ describe('WhatsApp Cloud API channel', () => {
 
   it('turns a message into a WhatsApp ticket of the customer found by number, byte for byte, once however often Meta retries', async () => {
     // The customer already exists from the store's checkout, with a national number.
-    const seeded = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب سابق', body: 'استفسار قديم', channel: 'API', customer: { phone: '0501234567', name: 'سارة العتيبي' } } })).createTicket;
+    const seeded = (await t.gqlOk(store.key, CREATE_TICKET, { input: { subject: 'طلب سابق', body: 'استفسار قديم', channel: 'API', customer: { phone: '0501234567', name: 'سارة العتيبي' } } }))
+      .createTicket;
     await t.gqlOk(store.key, `mutation($id: ID!) { updateTicket(id: $id, input: { status: SOLVED }) { id } }`, { id: seeded.id });
 
     const text = 'السلام عليكم 👋 طلبي رقم ٤٥٢١ ما وصل للحين 😢🙏🏽 — متى يوصل؟';
@@ -111,7 +119,9 @@ describe('WhatsApp Cloud API channel', () => {
       waMessage(from, 'button', { button: { payload: 'YES', text: 'نعم' } }),
       waMessage(from, 'sticker', { sticker: { mime_type: 'image/webp', sha256: 's', id: '8888', animated: false } }),
       waMessage(from, 'video', { video: { mime_type: 'video/mp4', sha256: 'v', id: '7777' } }),
-      waMessage(from, 'unsupported', { errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }] }),
+      waMessage(from, 'unsupported', {
+        errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+      }),
     ];
     expect((await post(wa({ contacts: [waContact(from, 'نورة')], messages }))).status).toBe(200);
     const ticket = await ticketOf(messages[0].id);
@@ -170,7 +180,13 @@ describe('WhatsApp Cloud API channel', () => {
       const [request] = sentTo('أهلاً خالد، طلبك مع شركة الشحن وسيصلك غداً إن شاء الله 🚚');
       expect(request.path).toBe('/v21.0/106540352242922/messages');
       expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
-      expect(request.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: customer, type: 'text', text: { preview_url: false, body: 'أهلاً خالد، طلبك مع شركة الشحن وسيصلك غداً إن شاء الله 🚚' } });
+      expect(request.body).toEqual({
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: customer,
+        type: 'text',
+        text: { preview_url: false, body: 'أهلاً خالد، طلبك مع شركة الشحن وسيصلك غداً إن شاء الله 🚚' },
+      });
       await eventuallyPasses(async () => expect((await deliveryOf(message.id)).deliveryStatus).toBe('SENT'));
       const providerId = (await deliveryOf(message.id)).externalId;
       expect(providerId).toMatch(/^wamid\./);
@@ -216,7 +232,18 @@ describe('WhatsApp Cloud API channel', () => {
       await eventuallyPasses(async () => expect((await deliveryOf(message.id)).deliveryStatus).toBe('SENT'));
       const providerId = (await deliveryOf(message.id)).externalId;
       await post(
-        wa({ statuses: [waStatus(providerId, 'failed', customer, new Date(), [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } }])] }),
+        wa({
+          statuses: [
+            waStatus(providerId, 'failed', customer, new Date(), [
+              {
+                code: 131047,
+                title: 'Re-engagement message',
+                message: 'Re-engagement message',
+                error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+              },
+            ]),
+          ],
+        }),
       );
       const after = await deliveryOf(message.id);
       expect(after).toMatchObject({ deliveryStatus: 'FAILED' });
@@ -251,12 +278,24 @@ describe('WhatsApp Cloud API channel', () => {
         recipient_type: 'individual',
         to: customer,
         type: 'template',
-        template: { name: 'order_followup', language: { code: 'ar' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'خالد' }, { type: 'text', text: '4521' }] }] },
+        template: {
+          name: 'order_followup',
+          language: { code: 'ar' },
+          components: [
+            {
+              type: 'body',
+              parameters: [
+                { type: 'text', text: 'خالد' },
+                { type: 'text', text: '4521' },
+              ],
+            },
+          ],
+        },
       });
     });
   });
 
-  it('a store cannot see or use another store\'s channel', async () => {
+  it("a store cannot see or use another store's channel", async () => {
     const other = await t.createTenant('متجر آخر');
     expect((await t.gqlOk(other.key, `{ messagingChannels { id } }`)).messagingChannels).toEqual([]);
     const attempt = await t.gql(other.key, `mutation($id: ID!) { updateMessagingChannel(id: $id, input: { active: false }) { id } }`, { id: channel.id });
@@ -280,9 +319,12 @@ describe('WhatsApp Cloud API channel', () => {
         {
           id: '102290129340398',
           changes: [
-            ...waWebhook({ phoneNumberId: '106540352249999' }, { contacts: [waContact('966509990001', 'ماجد')], messages: [waText('966509990001', 'أكتب للرقم الثاني', { id: toSecond })] }).entry[0].changes,
-            ...waWebhook({ phoneNumberId: '100000000000001' }, { contacts: [waContact('966509990002', 'غريب')], messages: [waText('966509990002', 'رقم لا يخص المتجر', { id: toNobody })] }).entry[0].changes,
-            ...waWebhook({ phoneNumberId: '106540352242922' }, { contacts: [waContact('966509990003', 'هند')], messages: [waText('966509990003', 'أكتب للرقم الأول', { id: toFirst })] }).entry[0].changes,
+            ...waWebhook({ phoneNumberId: '106540352249999' }, { contacts: [waContact('966509990001', 'ماجد')], messages: [waText('966509990001', 'أكتب للرقم الثاني', { id: toSecond })] }).entry[0]
+              .changes,
+            ...waWebhook({ phoneNumberId: '100000000000001' }, { contacts: [waContact('966509990002', 'غريب')], messages: [waText('966509990002', 'رقم لا يخص المتجر', { id: toNobody })] }).entry[0]
+              .changes,
+            ...waWebhook({ phoneNumberId: '106540352242922' }, { contacts: [waContact('966509990003', 'هند')], messages: [waText('966509990003', 'أكتب للرقم الأول', { id: toFirst })] }).entry[0]
+              .changes,
           ],
         },
       ],
@@ -293,7 +335,9 @@ describe('WhatsApp Cloud API channel', () => {
 
     const ticket = await ticketOf(toSecond);
     await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'أهلاً ماجد، من الرقم الثاني', authorType: 'AGENT', internal: false } });
-    await eventuallyPasses(() => expect(fake.sent((r) => r.body?.text?.body === 'أهلاً ماجد، من الرقم الثاني').map((r) => [r.path, r.body.to])).toEqual([['/v21.0/106540352249999/messages', '966509990001']]));
+    await eventuallyPasses(() =>
+      expect(fake.sent((r) => r.body?.text?.body === 'أهلاً ماجد، من الرقم الثاني').map((r) => [r.path, r.body.to])).toEqual([['/v21.0/106540352249999/messages', '966509990001']]),
+    );
 
     // The second number's own URL works too, and a retry there is still one message.
     const raw = JSON.stringify(payload);
@@ -326,7 +370,14 @@ describe('WhatsApp Cloud API channel', () => {
     const shop = await t.createTenant('متجر مفصول');
     const number = (
       await t.gqlOk(shop.key, CONNECT, {
-        input: { phoneNumberId: '106540352277777', displayPhoneNumber: '+966 11 777 7777', businessAccountId: '102290129347777', accessToken: TOKEN, appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+        input: {
+          phoneNumberId: '106540352277777',
+          displayPhoneNumber: '+966 11 777 7777',
+          businessAccountId: '102290129347777',
+          accessToken: TOKEN,
+          appSecret: APP_SECRET,
+          verifyToken: 'verify-me-please',
+        },
       })
     ).connectWhatsApp;
     const inbound = wamid();

@@ -29,7 +29,7 @@ export class ApiKey {
   @Column('text')
   role: Role;
 
-  @Field(() => [String], { description: 'What the key may do, e.g. tickets:read; a subset of its role\'s grants.' })
+  @Field(() => [String], { description: "What the key may do, e.g. tickets:read; a subset of its role's grants." })
   @Column('text', { array: true, default: () => "'{}'" })
   scopes: string[];
 

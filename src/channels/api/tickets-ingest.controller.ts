@@ -23,12 +23,7 @@ export class TicketsIngestController {
   @ApiResponse({ status: 200, description: 'Replayed: a ticket was already created with this Idempotency-Key' })
   @ApiResponse({ status: 400, description: 'Invalid input (error.fields names each field)' })
   @ApiResponse({ status: 409, description: 'Idempotency-Key reused with a different body' })
-  async create(
-    @Ctx() ctx: RequestContext,
-    @Body() input: CreateTicketInput,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async create(@Ctx() ctx: RequestContext, @Body() input: CreateTicketInput, @Headers('idempotency-key') idempotencyKey: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (idempotencyKey !== undefined) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > 200) throw badInput('Idempotency-Key must be 1–200 characters', { 'Idempotency-Key': ['1–200 characters'] });
       if (input.idempotencyKey && input.idempotencyKey !== idempotencyKey) throw badInput('Idempotency-Key header and body idempotencyKey differ');

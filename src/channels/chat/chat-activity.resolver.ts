@@ -69,11 +69,7 @@ export class ChatActivityResolver {
 
   @Mutation(() => ChatReadMark, { description: 'Your side has read the conversation up to this message (a mark never moves back).' })
   @RequirePermission('tickets:read', 'portal')
-  markChatRead(
-    @Ctx() ctx: RequestContext,
-    @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string,
-    @Args('messageId', { type: () => ID }, ParseUUIDPipe) messageId: string,
-  ) {
+  markChatRead(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string, @Args('messageId', { type: () => ID }, ParseUUIDPipe) messageId: string) {
     return this.activity.markRead(ctx, ticketId, messageId);
   }
 
@@ -85,8 +81,7 @@ export class ChatActivityResolver {
 
   @Subscription(() => ChatActivity, {
     description: 'Typing and read marks in one conversation, from both sides.',
-    filter: (notice: ChatActivityNotice, variables: { ticketId: string }, context: GraphQLRequestContext) =>
-      notice.tenantId === context.req.ctx?.tenantId && notice.ticketId === variables.ticketId,
+    filter: (notice: ChatActivityNotice, variables: { ticketId: string }, context: GraphQLRequestContext) => notice.tenantId === context.req.ctx?.tenantId && notice.ticketId === variables.ticketId,
     resolve: (notice: ChatActivityNotice) => ({ ...notice, at: new Date(notice.at) }),
   })
   @RequirePermission('tickets:read', 'portal')

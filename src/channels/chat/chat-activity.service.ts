@@ -44,10 +44,11 @@ export class ChatActivityService {
     await this.ticketReads.getForCaller(ctx, ticketId);
     const reader = sideOf(ctx);
     const marker = await this.db.run(ctx, async (m) => {
-      const [message]: Array<{ created_at: Date; internal: boolean }> = await m.query(
-        `SELECT created_at, internal FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND id = $3`,
-        [ctx.tenantId, ticketId, messageId],
-      );
+      const [message]: Array<{ created_at: Date; internal: boolean }> = await m.query(`SELECT created_at, internal FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND id = $3`, [
+        ctx.tenantId,
+        ticketId,
+        messageId,
+      ]);
       if (!message || (reader === 'CUSTOMER' && message.internal)) throw notFound('Message', messageId);
       await m.query(
         `INSERT INTO chat_read_markers AS r (tenant_id, ticket_id, reader, message_id, read_at) VALUES ($1, $2, $3, $4, now())

@@ -53,13 +53,14 @@ export class LiveChatService {
     const due = replyDue(left.sla);
     const language = detectLanguage(body);
     const when = due ? formatForCustomer(due, language, ctx.tenantTimezone) : null;
-    const text = language === 'ar'
-      ? created
-        ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
-        : `لا يوجد موظف متاح للمحادثة الآن، وقد أضفنا رسالتك إلى طلبك السابق رقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}.`
-      : created
-        ? `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`
-        : `No one is available to chat right now; we added your message to your open request #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}.`;
+    const text =
+      language === 'ar'
+        ? created
+          ? `لا يوجد موظف متاح للمحادثة الآن، وقد استلمنا رسالتك برقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}، وسيصلك الرد هنا.`
+          : `لا يوجد موظف متاح للمحادثة الآن، وقد أضفنا رسالتك إلى طلبك السابق رقم #${left.number}. ${when ? `سنرد عليك قبل ${when}` : 'سنرد عليك في أقرب وقت'}.`
+        : created
+          ? `No one is available to chat right now; we received your message as #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}, right here.`
+          : `No one is available to chat right now; we added your message to your open request #${left.number} and will reply ${when ? `by ${when}` : 'as soon as we can'}.`;
     await this.tickets.addMessage(staff, { ticketId: left.id, body: text, authorType: AuthorType.SYSTEM, internal: false });
     return { ticket: left, staffed: false, expectedReplyAt: due };
   }

@@ -98,18 +98,26 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
   /** The job: one attempt to hand the message to the mailbox's SMTP server. */
   async deliver(job: PgBoss.JobWithMetadata<SendJob>): Promise<void> {
     const { tenantId, messageId } = job.data;
-    const [row] = await this.db.read(tenantId, (m) => m.query(
-      `SELECT m.body, m.author_type, m.external_id, m.delivery_status, m.mailbox_id, m.created_at, t.id AS ticket_id, t.number, t.subject,
+    const [row] = await this.db.read(tenantId, (m) =>
+      m.query(
+        `SELECT m.body, m.author_type, m.external_id, m.delivery_status, m.mailbox_id, m.created_at, t.id AS ticket_id, t.number, t.subject,
               (SELECT ci.value FROM customer_identities ci WHERE ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id AND ci.kind = 'EMAIL'
                 ORDER BY ci.created_at LIMIT 1) AS customer_email, c.name AS customer_name
          FROM messages m JOIN tickets t ON t.tenant_id = m.tenant_id AND t.id = m.ticket_id JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
         WHERE m.tenant_id = $1 AND m.id = $2`,
-      [tenantId, messageId],
-    ));
+        [tenantId, messageId],
+      ),
+    );
     if (!row || row.delivery_status !== DeliveryStatus.QUEUED) return; // already settled (a repeated job)
     const mailbox = await this.db.read(tenantId, (m) => m.findOneBy(Mailbox, { tenantId, id: row.mailbox_id }));
     if (!mailbox) return this.fail(tenantId, row.ticket_id, messageId, 'The mailbox was removed');
-    if (!mailbox.active) return this.fail(tenantId, row.ticket_id, messageId, `The mailbox ${mailbox.address} is disconnected: this reply was not sent. Reconnect it (updateMailbox with active: true) and send again, or answer on another channel`);
+    if (!mailbox.active)
+      return this.fail(
+        tenantId,
+        row.ticket_id,
+        messageId,
+        `The mailbox ${mailbox.address} is disconnected: this reply was not sent. Reconnect it (updateMailbox with active: true) and send again, or answer on another channel`,
+      );
     if (!row.customer_email) return this.fail(tenantId, row.ticket_id, messageId, 'The customer has no email address');
 
     // The thread so far, oldest first: what the customer's mail client threads on.

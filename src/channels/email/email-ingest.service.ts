@@ -145,10 +145,13 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
             // A message set aside stays unread and flagged in the mailbox, for a person to look at.
             await client.messageFlagsAdd(String(uid), [outcome === 'FAILED' ? '\\Flagged' : '\\Seen'], { uid: true });
             await this.db.run(tenantId, (m) =>
-              m.query(
-                `UPDATE mailboxes SET last_uid = $3, ingested_count = ingested_count + $4, ignored_count = ignored_count + $5 WHERE tenant_id = $1 AND id = $2`,
-                [tenantId, mailbox.id, uid, outcome === 'CREATED' || outcome === 'REPLY' ? 1 : 0, outcome === 'IGNORED' ? 1 : 0],
-              ),
+              m.query(`UPDATE mailboxes SET last_uid = $3, ingested_count = ingested_count + $4, ignored_count = ignored_count + $5 WHERE tenant_id = $1 AND id = $2`, [
+                tenantId,
+                mailbox.id,
+                uid,
+                outcome === 'CREATED' || outcome === 'REPLY' ? 1 : 0,
+                outcome === 'IGNORED' ? 1 : 0,
+              ]),
             );
           }
         }
@@ -160,9 +163,7 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
     } catch (error) {
       client?.close();
       const reason = imapErrorText(error, mailbox);
-      await this.db.run(tenantId, (m) =>
-        m.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]),
-      );
+      await this.db.run(tenantId, (m) => m.query(`UPDATE mailboxes SET last_polled_at = now(), last_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, mailbox.id, reason.slice(0, 500)]));
       this.logger.warn({ mailboxId: mailbox.id, err: error }, 'Mailbox poll stopped');
       if (options.afterCommit) throw error; // tests want to see it
     }
@@ -268,20 +269,21 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
   private async threadOf(tenantId: string, parsed: ParsedMail, sender: string): Promise<string | null> {
     const references = [parsed.inReplyTo, ...[parsed.references ?? []].flat()].filter((r): r is string => Boolean(r));
     if (references.length) {
-      const [row] = await this.db.read(tenantId, (m) => m.query(
-        `SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = ANY($2) ORDER BY created_at DESC LIMIT 1`,
-        [tenantId, references],
-      ));
+      const [row] = await this.db.read(tenantId, (m) =>
+        m.query(`SELECT ticket_id FROM messages WHERE tenant_id = $1 AND channel = 'EMAIL' AND external_id = ANY($2) ORDER BY created_at DESC LIMIT 1`, [tenantId, references]),
+      );
       if (row) return row.ticket_id;
     }
     const number = ticketNumberInSubject(parsed.subject);
     if (number === null) return null;
     // Only the ticket's own customer can reply into it by number (numbers are guessable).
-    const [row] = await this.db.read(tenantId, (m) => m.query(
-      `SELECT t.id FROM tickets t JOIN customer_identities ci ON ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id
+    const [row] = await this.db.read(tenantId, (m) =>
+      m.query(
+        `SELECT t.id FROM tickets t JOIN customer_identities ci ON ci.tenant_id = t.tenant_id AND ci.customer_id = t.customer_id
         WHERE t.tenant_id = $1 AND t.number = $2 AND ci.kind = 'EMAIL' AND ci.value = lower($3)`,
-      [tenantId, number, sender],
-    ));
+        [tenantId, number, sender],
+      ),
+    );
     return row?.id ?? null;
   }
 
@@ -351,16 +353,18 @@ export class EmailIngestService implements OnModuleInit, OnApplicationBootstrap,
    * the message joins instead of opening another. Their mail is kept, only the ticket flood stops.
    */
   private async ticketOfLoopingSender(tenantId: string, sender: string): Promise<string | null> {
-    const [row] = await this.db.read(tenantId, (m) => m.query(
-      `WITH sender_tickets AS (
+    const [row] = await this.db.read(tenantId, (m) =>
+      m.query(
+        `WITH sender_tickets AS (
          SELECT t.id, t.status, t.last_customer_message_at, t.created_at FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
           WHERE ci.tenant_id = $1 AND ci.kind = 'EMAIL' AND ci.value = lower($2))
        -- The conversation they wrote to last (not the last one touched: our acknowledgements touch them too).
        SELECT (SELECT id FROM sender_tickets ORDER BY status <> 'CLOSED' DESC, last_customer_message_at DESC NULLS LAST, created_at DESC LIMIT 1) AS ticket_id,
               (SELECT count(*)::int FROM sender_tickets st JOIN messages m ON m.tenant_id = $1 AND m.ticket_id = st.id
                 WHERE m.channel = 'EMAIL' AND m.author_type = 'CUSTOMER' AND m.created_at > now() - interval '1 hour') AS last_hour`,
-      [tenantId, sender],
-    ));
+        [tenantId, sender],
+      ),
+    );
     if (!row?.ticket_id || row.last_hour < this.config.EMAIL_SENDER_CAP_PER_HOUR) return null;
     this.logger.warn({ tenantId, lastHour: row.last_hour, ticketId: row.ticket_id }, 'Sender over the per-hour cap: mail joins their latest ticket');
     return row.ticket_id;

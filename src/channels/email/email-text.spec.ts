@@ -9,7 +9,8 @@ describe('stripQuotedReply', () => {
   it('cuts a Gmail quote header its client wrapped onto two lines, and the rule Outlook draws above its header block', () => {
     expect(stripQuotedReply('شكراً\n\nOn Tue, 24 Nov 2026 at 10:00, دعم متجر الورد <support@alward.test>\nwrote:\n> أهلاً')).toBe('شكراً');
     // Outlook's HTML reply, as html-to-text renders it.
-    const outlook = 'تمام شكراً\n\n\n----------------------------------------\n\nFrom: دعم متجر الورد <support@alward.test>\nSent: Tuesday, November 24, 2026 10:00 AM\nTo: Sara\nSubject: Re: تأخر الشحن\nأهلاً سارة';
+    const outlook =
+      'تمام شكراً\n\n\n----------------------------------------\n\nFrom: دعم متجر الورد <support@alward.test>\nSent: Tuesday, November 24, 2026 10:00 AM\nTo: Sara\nSubject: Re: تأخر الشحن\nأهلاً سارة';
     expect(stripQuotedReply(outlook)).toBe('تمام شكراً');
     // A line that merely starts with "On" is the customer's own text.
     expect(stripQuotedReply('On Sunday I will be home\nwrote: nothing')).toBe('On Sunday I will be home\nwrote: nothing');

@@ -3,13 +3,7 @@
  * Arabic clients' "في … كتب:", Outlook's "From:/Sent:" block or "Original Message" line, and
  * trailing "> " lines) is dropped, so the ticket shows what the customer just said.
  */
-const CUT_MARKERS = [
-  /^On .{4,200}wrote:\s*$/i,
-  /^في .{4,200}كتب.{0,200}:\s*$/,
-  /^-{2,}\s*(Original Message|الرسالة الأصلية)\s*-{2,}\s*$/i,
-  /^_{10,}\s*$/,
-  /^(From|من)\s*:\s*.+$/i,
-];
+const CUT_MARKERS = [/^On .{4,200}wrote:\s*$/i, /^في .{4,200}كتب.{0,200}:\s*$/, /^-{2,}\s*(Original Message|الرسالة الأصلية)\s*-{2,}\s*$/i, /^_{10,}\s*$/, /^(From|من)\s*:\s*.+$/i];
 
 export function stripQuotedReply(text: string): string {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');

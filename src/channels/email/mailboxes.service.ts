@@ -22,7 +22,6 @@ type Secrets = Pick<CreateMailboxInput, 'imapPassword' | 'imapAccessToken' | 'sm
 
 @Injectable()
 export class MailboxesService {
-
   constructor(
     private readonly db: TenantTransactions,
     private readonly box: SecretBox,

@@ -18,14 +18,16 @@ export class MessageAttachmentsController {
   @ApiResponse({ status: 404, description: "No such attachment in the caller's store, or its content is not stored (too large, or not fetched)" })
   async download(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
     const file = await this.attachments.content(ctx, id);
-    return reply
-      .header('content-type', file.contentType)
-      .header('content-disposition', contentDisposition(file.filename ?? 'attachment'))
-      // The sender chose the type: never let a browser sniff or render it as our page.
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', 'sandbox')
-      .header('cache-control', 'private, no-store')
-      .send(file.content);
+    return (
+      reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', contentDisposition(file.filename ?? 'attachment'))
+        // The sender chose the type: never let a browser sniff or render it as our page.
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', 'sandbox')
+        .header('cache-control', 'private, no-store')
+        .send(file.content)
+    );
   }
 }
 

@@ -16,7 +16,8 @@ export class MessageAttachmentsResolver {
         groupByKeys(
           ids,
           await this.db.read(loaders.scope(message.tenantId), (m) =>
-            m.createQueryBuilder(MessageAttachment, 'a')
+            m
+              .createQueryBuilder(MessageAttachment, 'a')
               .where('a.tenant_id = :tenantId AND a.message_id IN (:...ids)', { tenantId: message.tenantId, ids })
               .orderBy('a.created_at')
               .addOrderBy('a.id')

@@ -68,7 +68,11 @@ export function batchOf(groups: AccountBatch[], accountId: string | undefined): 
 
 /** A new ticket's subject from its first message: the first line, at most 80 characters. */
 export function subjectFrom(body: string): string {
-  const line = body.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+  const line =
+    body
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) ?? '';
   const chars = [...line];
   return chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : line || '(رسالة)';
 }
@@ -98,7 +102,8 @@ export function inboundShapeProblem(groups: AccountBatch[]): string | null {
       if (typeof message.body !== 'string') return `${where}: the text is not text`;
       for (const field of ['name', 'username', 'replyTo'] as const) if (!isOptionalText(message[field])) return `${where}: ${field} is not text`;
       for (const media of message.media) {
-        if (!isOptionalText(media.url) || !isOptionalText(media.providerMediaId) || !isOptionalText(media.filename) || typeof media.contentType !== 'string') return `${where}: a media link or id is not text`;
+        if (!isOptionalText(media.url) || !isOptionalText(media.providerMediaId) || !isOptionalText(media.filename) || typeof media.contentType !== 'string')
+          return `${where}: a media link or id is not text`;
       }
       if (message.comment && (!isOptionalText(message.comment.postId) || !isOptionalText(message.comment.parentId))) return `${where}: a post id is not text`;
       if (!usableDate(message.at)) message.at = new Date();

@@ -79,7 +79,7 @@ export class MessagingChannelsResolver {
   }
 
   @Mutation(() => MessagingChannel, {
-    description: "Connects a Twilio account for phone calls: paste the returned webhookUrl as the number's Voice \"Call status changes\" URL (HTTP POST).",
+    description: 'Connects a Twilio account for phone calls: paste the returned webhookUrl as the number\'s Voice "Call status changes" URL (HTTP POST).',
   })
   @RequirePermission('admin')
   connectTwilio(@Ctx() ctx: RequestContext, @Args('input') input: ConnectTwilioInput) {

@@ -43,7 +43,6 @@ const WEBHOOK_PATH: Record<MessagingChannelKind, (id: string) => string> = {
 /** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts. */
 @Injectable()
 export class MessagingChannelsService {
-
   constructor(
     private readonly db: TenantTransactions,
     private readonly allStores: AllStores,

@@ -117,12 +117,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
       if (!content.commentId) return this.refuse(manager, ctx, message.id, 'The ticket has no comment to answer');
     }
     content.action = action;
-    await manager.query(`UPDATE messages SET delivery_status = 'QUEUED', messaging_channel_id = $3, content = $4 WHERE tenant_id = $1 AND id = $2`, [
-      ctx.tenantId,
-      message.id,
-      account.id,
-      content,
-    ]);
+    await manager.query(`UPDATE messages SET delivery_status = 'QUEUED', messaging_channel_id = $3, content = $4 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, message.id, account.id, content]);
     await this.jobs.send<SendJob>(manager, CHANNEL_SEND_QUEUE, { tenantId: ctx.tenantId, ticketId: change.ticket.id });
     return {};
   }
@@ -180,10 +175,7 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     );
     if (latest?.sender) return latest.sender;
     if (account.kind !== MessagingChannelKind.WHATSAPP) return null;
-    const [phone] = await manager.query(`SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, [
-      tenantId,
-      customerId,
-    ]);
+    const [phone] = await manager.query(`SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, [tenantId, customerId]);
     return phone ? String(phone.value).replace(/^\+/, '') : null;
   }
 

@@ -112,7 +112,7 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       const stored = storedRow?.id as string | undefined;
       if (stored || !customerRef) return { stored, ticketId: null };
       const replied = inbound.replyTo ? await this.repliedConversation(m, ctx.tenantId, channel, inbound.replyTo) : null;
-      return { stored, ticketId: replied ?? ((latest as { id: string; open: boolean } | undefined) ?? null) };
+      return { stored, ticketId: replied ?? (latest as { id: string; open: boolean } | undefined) ?? null };
     });
     if (stored) {
       await this.keepMedia(ctx, channel, stored, inbound); // a retry after a crash may have missed them
@@ -128,7 +128,9 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     let outcome: InboundOutcome;
     let messageId: string | undefined;
     if (ticketId) {
-      ({ message: { id: messageId } } = await this.tickets.addMessage(
+      ({
+        message: { id: messageId },
+      } = await this.tickets.addMessage(
         ctx,
         { ticketId: ticketId.id, body: inbound.body, authorType: AuthorType.CUSTOMER, authorName: inbound.name, internal: false, channel: ticketChannel, externalId: inbound.externalId },
         extras,
@@ -225,10 +227,14 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   /** The job: fetch one file from the platform into the attachment store. */
   async fetchMedia(job: PgBoss.JobWithMetadata<MediaJob>): Promise<void> {
     const { tenantId, attachmentId, channelId } = job.data;
-    const [row, channel] = await this.db.read(tenantId, async (m) => [
-      (await m.query(`SELECT provider_media_id, source_url, content IS NOT NULL AS fetched FROM message_attachments WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId]))[0],
-      await m.findOneBy(MessagingChannel, { tenantId, id: channelId }),
-    ] as const);
+    const [row, channel] = await this.db.read(
+      tenantId,
+      async (m) =>
+        [
+          (await m.query(`SELECT provider_media_id, source_url, content IS NOT NULL AS fetched FROM message_attachments WHERE tenant_id = $1 AND id = $2`, [tenantId, attachmentId]))[0],
+          await m.findOneBy(MessagingChannel, { tenantId, id: channelId }),
+        ] as const,
+    );
     if (!row || row.fetched || !channel) return;
     const max = this.config.EMAIL_MAX_ATTACHMENT_BYTES;
     try {
@@ -236,10 +242,14 @@ export class MessagingIngestService implements OnApplicationBootstrap {
         ? await this.api.fetchWhatsAppMedia(channel, await this.channels.secretsOf(channel), row.provider_media_id, max)
         : await this.api.download(row.source_url, max);
       await this.db.run(tenantId, (m) =>
-        m.query(
-          `UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`,
-          [tenantId, attachmentId, file.content, file.contentType, file.size, file.content ? null : `Larger than ${max} bytes: not kept`],
-        ),
+        m.query(`UPDATE message_attachments SET content = $3, content_type = $4, size_bytes = $5, fetch_error = $6 WHERE tenant_id = $1 AND id = $2`, [
+          tenantId,
+          attachmentId,
+          file.content,
+          file.contentType,
+          file.size,
+          file.content ? null : `Larger than ${max} bytes: not kept`,
+        ]),
       );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -257,10 +267,14 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   async applyReceipt(ctx: RequestContext, channel: MessagingChannel, receipt: InboundReceipt): Promise<void> {
     const ticketChannel = DIRECT_CHANNEL[channel.kind];
     const failed = await this.db.run(ctx, async (manager) => {
-      await manager.query(
-        `INSERT INTO delivery_receipts (tenant_id, channel, external_id, status, occurred_at, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [ctx.tenantId, ticketChannel, receipt.externalId, receipt.status, receipt.at, receipt.error ?? null],
-      );
+      await manager.query(`INSERT INTO delivery_receipts (tenant_id, channel, external_id, status, occurred_at, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+        ctx.tenantId,
+        ticketChannel,
+        receipt.externalId,
+        receipt.status,
+        receipt.at,
+        receipt.error ?? null,
+      ]);
       return applyReceipts(manager, ctx.tenantId, ticketChannel, receipt.externalId);
     });
     if (failed) await this.noteFailure(ctx, failed.ticketId, failed.messageId, ticketChannel, failed.reason);
@@ -271,7 +285,6 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     await this.tickets.recordDeliveryFailure(scope, { ticketId, messageId, channel, reason, note: `تعذّر إيصال الرد إلى العميل عبر ${channel}: ${reason}` });
     this.logger.warn({ tenantId, ticketId, messageId, channel, reason }, 'Outbound message failed');
   }
-
 }
 
 function storedMessageStatement(tenantId: string, channel: Channel, externalId: string): Statement {
@@ -287,16 +300,8 @@ async function storedMessageIn(m: EntityManager, tenantId: string, channel: Chan
  * Brings a message's deliveryStatus to the furthest of its receipts, in the caller's transaction.
  * Returns the failure to report when this application made it FAILED.
  */
-export async function applyReceipts(
-  manager: EntityManager,
-  tenantId: string,
-  channel: Channel,
-  externalId: string,
-): Promise<{ ticketId: string; messageId: string; reason: string } | undefined> {
-  const [message] = await manager.query(
-    `SELECT id, ticket_id, delivery_status FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`,
-    [tenantId, channel, externalId],
-  );
+export async function applyReceipts(manager: EntityManager, tenantId: string, channel: Channel, externalId: string): Promise<{ ticketId: string; messageId: string; reason: string } | undefined> {
+  const [message] = await manager.query(`SELECT id, ticket_id, delivery_status FROM messages WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`, [tenantId, channel, externalId]);
   if (!message) return undefined; // not recorded yet: the send job applies the receipts it finds
   const receipts: Array<{ status: Exclude<DeliveryState, 'QUEUED'>; occurred_at: Date; error: string | null }> = await manager.query(
     `SELECT status, occurred_at, error FROM delivery_receipts WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 ORDER BY occurred_at, received_at`,

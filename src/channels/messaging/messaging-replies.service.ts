@@ -32,7 +32,7 @@ export class MessagingRepliesService {
   async templates(ctx: RequestContext, channelId: string): Promise<TemplateInfo[]> {
     const channel = await this.channels.get(ctx, channelId);
     if (channel.kind !== MessagingChannelKind.WHATSAPP) throw badInput('Templates belong to WhatsApp channels', { channelId: ['not a WhatsApp channel'] });
-    if (!channel.businessAccountId) throw badInput('Set the channel\'s businessAccountId (WABA id) to list its templates', { channelId: ['no businessAccountId'] });
+    if (!channel.businessAccountId) throw badInput("Set the channel's businessAccountId (WABA id) to list its templates", { channelId: ['no businessAccountId'] });
     const cached = this.templateCache.get(channel.id);
     if (cached && cached.version === channel.updatedAt.getTime() && Date.now() - cached.at < TEMPLATE_CACHE_MS) return cached.templates;
     try {

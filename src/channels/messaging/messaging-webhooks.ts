@@ -29,11 +29,7 @@ export class MessagingWebhooks {
   async attribute(signedFor: MessagingChannel, kind: MessagingChannelKind, groups: AccountBatch[]): Promise<Array<{ channel: MessagingChannel; batch: InboundBatch }>> {
     const attributed: Array<{ channel: MessagingChannel; batch: InboundBatch }> = [];
     for (const { accountId, batch } of groups) {
-      const channel = !accountId
-        ? null
-        : signedFor.kind === kind && signedFor.accountId === accountId
-          ? signedFor
-          : await this.channels.forAccount(signedFor.tenantId, kind, accountId);
+      const channel = !accountId ? null : signedFor.kind === kind && signedFor.accountId === accountId ? signedFor : await this.channels.forAccount(signedFor.tenantId, kind, accountId);
       const sameApp = channel && (channel === signedFor || (await this.signingSecretOrNull(channel)) === (await this.channels.secretsOf(signedFor)).signingSecret);
       if (channel?.active && sameApp) {
         attributed.push({ channel, batch });

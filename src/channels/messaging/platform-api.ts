@@ -66,9 +66,7 @@ export class PlatformApi {
                 template: {
                   name: content.template.name,
                   language: { code: content.template.language },
-                  components: content.template.parameters.length
-                    ? [{ type: 'body', parameters: content.template.parameters.map((text) => ({ type: 'text', text })) }]
-                    : [],
+                  components: content.template.parameters.length ? [{ type: 'body', parameters: content.template.parameters.map((text) => ({ type: 'text', text })) }] : [],
                 },
               };
         const answer = await this.call('POST', `${this.graph(channel)}/${channel.accountId}/messages`, secrets.accessToken, {

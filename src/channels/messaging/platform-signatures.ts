@@ -38,7 +38,9 @@ export function xCrcResponse(crcToken: string, consumerSecret: string): { respon
 export function twilioSignature(url: string, params: URLSearchParams, authToken: string): string {
   // Sorted by name, then by value for a repeated name (as Twilio's own validators do); code-unit order, not locale order.
   const pairs = [...params].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  return createHmac('sha1', authToken).update(url + pairs.map(([name, value]) => name + value).join(''), 'utf8').digest('base64');
+  return createHmac('sha1', authToken)
+    .update(url + pairs.map(([name, value]) => name + value).join(''), 'utf8')
+    .digest('base64');
 }
 
 export function twilioSignatureValid(url: string, params: URLSearchParams, header: string | undefined, authToken: string): boolean {

@@ -17,7 +17,9 @@ describe('platform webhook readers', () => {
               value: {
                 metadata: { display_phone_number: '966112345678', phone_number_id: '106540352242922' },
                 contacts: [{ profile: { name: 'سارة' }, wa_id: '966501234567' }],
-                messages: [{ from: '966501234567', id: 'wamid.A', timestamp: '1764000000', type: 'text', text: { body: 'مرحبا' }, context: { from: '966112345678', id: 'wamid.OURS', forwarded: true } }],
+                messages: [
+                  { from: '966501234567', id: 'wamid.A', timestamp: '1764000000', type: 'text', text: { body: 'مرحبا' }, context: { from: '966112345678', id: 'wamid.OURS', forwarded: true } },
+                ],
                 statuses: [
                   { id: 'wamid.OURS', status: 'read', timestamp: '1764000001', recipient_id: '966501234567' },
                   { id: 'wamid.OURS', status: 'deleted', timestamp: '1764000002', recipient_id: '966501234567' },
@@ -29,7 +31,17 @@ describe('platform webhook readers', () => {
       ],
     });
     expect(batch.messages).toEqual([
-      { externalId: 'wamid.A', from: '966501234567', name: 'سارة', at: new Date(1764000000 * 1000), replyTo: 'wamid.OURS', body: 'مرحبا', content: { type: 'text', from: '966501234567', forwarded: true }, media: [], reaction: undefined },
+      {
+        externalId: 'wamid.A',
+        from: '966501234567',
+        name: 'سارة',
+        at: new Date(1764000000 * 1000),
+        replyTo: 'wamid.OURS',
+        body: 'مرحبا',
+        content: { type: 'text', from: '966501234567', forwarded: true },
+        media: [],
+        reaction: undefined,
+      },
     ]);
     expect(batch.receipts).toEqual([{ externalId: 'wamid.OURS', status: 'READ', at: new Date(1764000001 * 1000), error: undefined }]);
     expect([accountId, others]).toEqual(['106540352242922', []]);
@@ -40,7 +52,13 @@ describe('platform webhook readers', () => {
       field: 'messages',
       value: { metadata: { display_phone_number: 'x', phone_number_id: phoneNumberId }, messages: [{ from: '966501234567', id, timestamp: '1764000000', type: 'text', text: { body: id } }] },
     });
-    const groups = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [change('A', 'a1'), change('B', 'b1')] }, { id: 'WABA', changes: [change('A', 'a2')] }] });
+    const groups = readWhatsAppWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        { id: 'WABA', changes: [change('A', 'a1'), change('B', 'b1')] },
+        { id: 'WABA', changes: [change('A', 'a2')] },
+      ],
+    });
     expect(groups.map((g) => [g.accountId, g.batch.messages.map((m) => m.externalId)])).toEqual([
       ['A', ['a1', 'a2']],
       ['B', ['b1']],
@@ -51,11 +69,24 @@ describe('platform webhook readers', () => {
     const message = (extra: object) => ({ from: '966501234567', id: 'm', timestamp: '1764000000', ...extra });
     const [{ batch }] = readWhatsAppWebhook({
       object: 'whatsapp_business_account',
-      entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { metadata: { display_phone_number: 'x', phone_number_id: 'A' }, messages: [
-        message({ type: 'text', text: { body: 4521 } }),
-        message({ type: 'text', text: { body: { nested: true } } }),
-        message({ type: 'image', image: { id: 'media-1', caption: 7 } }),
-      ] } }] }],
+      entry: [
+        {
+          id: 'WABA',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                metadata: { display_phone_number: 'x', phone_number_id: 'A' },
+                messages: [
+                  message({ type: 'text', text: { body: 4521 } }),
+                  message({ type: 'text', text: { body: { nested: true } } }),
+                  message({ type: 'image', image: { id: 'media-1', caption: 7 } }),
+                ],
+              },
+            },
+          ],
+        },
+      ],
     } as never);
     expect(batch.messages.map((m) => m.body)).toEqual(['4521', '', '7']);
   });
@@ -99,7 +130,7 @@ describe('platform webhook readers', () => {
     ]);
   });
 
-  it('X: skips the account\'s own DMs and posts', () => {
+  it("X: skips the account's own DMs and posts", () => {
     const [{ accountId, batch }] = readXWebhook({
       for_user_id: 'ME',
       direct_message_events: [
@@ -122,9 +153,15 @@ describe('platform webhook readers', () => {
   it('finds what a payload of the wrong shape made of the events, and replaces unusable times by now', () => {
     const wrongMessages = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: 'نص' as never } }] }] });
     expect(inboundShapeProblem(wrongMessages)).toMatch(/message 0: the message id/);
-    const numberId = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 42 as never, timestamp: '1', type: 'text', text: { body: 'x' } }] } }] }] });
+    const numberId = readWhatsAppWebhook({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 42 as never, timestamp: '1', type: 'text', text: { body: 'x' } }] } }] }],
+    });
     expect(inboundShapeProblem(numberId)).toMatch(/message id/);
-    const farFuture = readWhatsAppWebhook({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 'wamid.Z', timestamp: '1e308', type: 'text', text: { body: 'x' } }] } }] }] });
+    const farFuture = readWhatsAppWebhook({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '9665', id: 'wamid.Z', timestamp: '1e308', type: 'text', text: { body: 'x' } }] } }] }],
+    });
     expect(inboundShapeProblem(farFuture)).toBeNull();
     expect(Math.abs(farFuture[0].batch.messages[0].at.getTime() - Date.now())).toBeLessThan(5000);
   });

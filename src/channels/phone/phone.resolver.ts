@@ -31,8 +31,6 @@ export class TicketCallsResolver {
 
   @ResolveField(() => [Call], { description: 'Phone calls logged on this ticket, oldest first.' })
   calls(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, Call[]>('callsByTicket', async (ids) => groupByKeys(ids, await this.phone.callsOf(loaders.scope(ticket.tenantId), ids), (c) => c.ticketId))
-      .load(ticket.id);
+    return loaders.get<string, Call[]>('callsByTicket', async (ids) => groupByKeys(ids, await this.phone.callsOf(loaders.scope(ticket.tenantId), ids), (c) => c.ticketId)).load(ticket.id);
   }
 }

@@ -140,9 +140,7 @@ export class PhoneService {
 
   callsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<Call[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) =>
-      m.createQueryBuilder(Call, 'c').where('c.tenant_id = :tenantId AND c.ticket_id IN (:...ids)', { tenantId, ids: ticketIds }).orderBy('c.started_at').getMany(),
-    );
+    return this.db.read(scope, (m) => m.createQueryBuilder(Call, 'c').where('c.tenant_id = :tenantId AND c.ticket_id IN (:...ids)', { tenantId, ids: ticketIds }).orderBy('c.started_at').getMany());
   }
 
   private async openTicketOf(manager: EntityManager, tenantId: string, e164: string): Promise<{ id: string } | undefined> {

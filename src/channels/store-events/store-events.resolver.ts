@@ -71,9 +71,7 @@ export class CustomerOrdersResolver {
 
   @ResolveField(() => [Order], { description: 'The latest 20 orders, newest first.' })
   orders(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, Order[]>('ordersByCustomer', async (ids) => groupByKeys(ids, await this.service.ordersOf(loaders.scope(customer.tenantId), ids), (o) => o.customerId))
-      .load(customer.id);
+    return loaders.get<string, Order[]>('ordersByCustomer', async (ids) => groupByKeys(ids, await this.service.ordersOf(loaders.scope(customer.tenantId), ids), (o) => o.customerId)).load(customer.id);
   }
 }
 

@@ -31,8 +31,7 @@ const QUEUE = 'store-automation';
 const COUNTED_ORDERS = `paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')`;
 
 const DEFAULT_SETTINGS = {
-  followUpMessage:
-    'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
+  followUpMessage: 'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
   csatMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في تجربتك مع طلبك رقم {{order.id}}. قيّمنا من 1 إلى 5 من هنا: {{survey.link}} — شكراً لك!',
   delayMessage:
     'مرحباً {{customer.name}}، نعتذر منك: شحنة طلبك رقم {{order.id}} تأخرت عن موعدها، والموعد المتوقع الآن {{order.expectedDeliveryAt}}. نتابعها مع شركة الشحن وسنبلغك بأي جديد، وإن كان لديك أي سؤال ردّ على هذه الرسالة.',
@@ -200,7 +199,9 @@ export class StoreEventsService implements OnApplicationBootstrap {
 
   automationsOf(scope: TenantScope, orderIds: readonly string[]): Promise<ScheduledAutomation[]> {
     const tenantId = tenantOf(scope);
-    return this.db.read(scope, (m) => m.createQueryBuilder(ScheduledAutomation, 'a').where('a.tenant_id = :tenantId AND a.order_id = ANY(:ids)', { tenantId, ids: orderIds }).orderBy('a.run_at').getMany());
+    return this.db.read(scope, (m) =>
+      m.createQueryBuilder(ScheduledAutomation, 'a').where('a.tenant_id = :tenantId AND a.order_id = ANY(:ids)', { tenantId, ids: orderIds }).orderBy('a.run_at').getMany(),
+    );
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
@@ -344,10 +345,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
       const order = await m.findOneByOrFail(Order, { tenantId, id: automation.orderId });
       const customer = await m.findOneByOrFail(Customer, { tenantId, id: order.customerId });
       const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
-      const [last]: Array<{ channel: Channel }> = await m.query(
-        `SELECT channel FROM tickets WHERE tenant_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 1`,
-        [tenantId, customer.id],
-      );
+      const [last]: Array<{ channel: Channel }> = await m.query(`SELECT channel FROM tickets WHERE tenant_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 1`, [tenantId, customer.id]);
       const [reach]: Reach[] = await m.query(
         `SELECT EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE') AS phone,
                 EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'EMAIL') AS email,
@@ -374,16 +372,11 @@ export class StoreEventsService implements OnApplicationBootstrap {
       values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
     }
     const template = channel === Channel.WHATSAPP ? settings.whatsappTemplates.find((t) => t.kind === automation.kind) : undefined;
-    const extras = template
-      ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } }
-      : {};
+    const extras = template ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } } : {};
     // The ticket, its survey and DONE commit together under the automation's row lock, which a
     // cancel takes too: an automation cancelled meanwhile sends nothing.
     const ran = await this.tickets.inOneTransaction(ctx, async (steps, m) => {
-      const [current]: Array<{ status: AutomationStatus }> = await m.query(
-        `SELECT status FROM scheduled_automations WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-        [tenantId, automationId],
-      );
+      const [current]: Array<{ status: AutomationStatus }> = await m.query(`SELECT status FROM scheduled_automations WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, automationId]);
       if (current?.status !== AutomationStatus.SCHEDULED) return false;
       const body = fillPlaceholders(settings[opens.template], values);
       // A second delay of the order goes on the conversation of the first while it is open.

@@ -22,12 +22,22 @@ describe('checkAutomationMessage', () => {
 describe('checkTierRules', () => {
   it('accepts an empty set (every customer STANDARD) and thresholds by value, orders or both', () => {
     expect(checkTierRules([])).toBeNull();
-    expect(checkTierRules([{ tier: CustomerTier.GOLD, minOrders: 20 }, { tier: CustomerTier.VIP, minLifetimeValue: 40000, minOrders: null }])).toBeNull();
+    expect(
+      checkTierRules([
+        { tier: CustomerTier.GOLD, minOrders: 20 },
+        { tier: CustomerTier.VIP, minLifetimeValue: 40000, minOrders: null },
+      ]),
+    ).toBeNull();
   });
 
   it('refuses a rule for STANDARD, a tier twice, or a rule without a threshold', () => {
     expect(checkTierRules([{ tier: CustomerTier.STANDARD, minOrders: 1 }])).toMatch(/STANDARD/);
-    expect(checkTierRules([{ tier: CustomerTier.GOLD, minOrders: 1 }, { tier: CustomerTier.GOLD, minOrders: 2 }])).toBe('one rule per tier: GOLD appears twice');
+    expect(
+      checkTierRules([
+        { tier: CustomerTier.GOLD, minOrders: 1 },
+        { tier: CustomerTier.GOLD, minOrders: 2 },
+      ]),
+    ).toBe('one rule per tier: GOLD appears twice');
     expect(checkTierRules([{ tier: CustomerTier.VIP, minLifetimeValue: null, minOrders: null }])).toBe('the VIP rule needs minLifetimeValue or minOrders');
   });
 });
@@ -43,8 +53,6 @@ describe('checkAutomationTemplates', () => {
     expect(checkAutomationTemplates([followUp, followUp])).toBe('one template per automation: DELIVERY_FOLLOW_UP appears twice');
     expect(checkAutomationTemplates([{ ...followUp, name: 'Order Followup' }])).toMatch(/lower-case/);
     expect(checkAutomationTemplates([{ ...followUp, language: 'arabic' }])).toMatch(/language/);
-    expect(checkAutomationTemplates([{ ...followUp, parameters: ['survey.link'] }])).toBe(
-      'DELIVERY_FOLLOW_UP: unknown parameter survey.link; allowed: customer.name, order.id',
-    );
+    expect(checkAutomationTemplates([{ ...followUp, parameters: ['survey.link'] }])).toBe('DELIVERY_FOLLOW_UP: unknown parameter survey.link; allowed: customer.name, order.id');
   });
 });

@@ -8,8 +8,22 @@ describe('shareSlots', () => {
   });
 
   it('shares round-robin, the store served longest ago first, and caps each store', () => {
-    const shares = shareSlots(['a', 'b', 'c'], 5, 2, new Map(), new Map([['a', 3], ['b', 1], ['c', 2]]));
-    expect([...shares]).toEqual([['b', 2], ['c', 2], ['a', 1]]);
+    const shares = shareSlots(
+      ['a', 'b', 'c'],
+      5,
+      2,
+      new Map(),
+      new Map([
+        ['a', 3],
+        ['b', 1],
+        ['c', 2],
+      ]),
+    );
+    expect([...shares]).toEqual([
+      ['b', 2],
+      ['c', 2],
+      ['a', 1],
+    ]);
     expect([...shareSlots(['a'], 10, 4, new Map([['a', 1]]), new Map())]).toEqual([['a', 3]]);
     expect([...shareSlots(['a'], 10, 4, new Map([['a', 4]]), new Map())]).toEqual([]);
   });

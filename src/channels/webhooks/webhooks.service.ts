@@ -146,18 +146,24 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   async deliveries(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | undefined, first: number, after?: string): Promise<Connection<WebhookDelivery>> {
     const [afterId] = after ? (decodeCursor(after, ['uuid']) as [string]) : [];
     const where = (m: EntityManager) => {
-      const q = m
-        .createQueryBuilder(WebhookDelivery, 'd')
-        .where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId', { tenantId: ctx.tenantId, endpointId });
+      const q = m.createQueryBuilder(WebhookDelivery, 'd').where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId', { tenantId: ctx.tenantId, endpointId });
       if (status) q.andWhere('d.status = :status', { status });
       return q;
     };
     return this.db.read(ctx, async (m) => {
       if (!(await m.existsBy(WebhookEndpoint, { tenantId: ctx.tenantId, id: endpointId }))) throw notFound('Webhook endpoint', endpointId);
-      const q = where(m).orderBy('d.id', 'DESC').take(first + 1);
+      const q = where(m)
+        .orderBy('d.id', 'DESC')
+        .take(first + 1);
       if (afterId) q.andWhere('d.id < :afterId', { afterId });
       const rows = await q.getMany();
-      return toConnection(rows, first, (d) => encodeCursor([d.id]), Boolean(after), () => this.db.read(ctx, (r) => where(r).getCount()));
+      return toConnection(
+        rows,
+        first,
+        (d) => encodeCursor([d.id]),
+        Boolean(after),
+        () => this.db.read(ctx, (r) => where(r).getCount()),
+      );
     });
   }
 
@@ -298,10 +304,10 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
 
   private record(tenantId: string, deliveryId: string, outcome: { ok: boolean; status: number | null; error: string | null }): Promise<void> {
     return this.db.run(tenantId, async (m) => {
-      const [row] = await m.query(
-        `SELECT id, endpoint_id, ticket_id, attempts, created_at FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' FOR UPDATE`,
-        [tenantId, deliveryId],
-      );
+      const [row] = await m.query(`SELECT id, endpoint_id, ticket_id, attempts, created_at FROM webhook_deliveries WHERE tenant_id = $1 AND id = $2 AND status = 'PENDING' FOR UPDATE`, [
+        tenantId,
+        deliveryId,
+      ]);
       if (!row) return; // its endpoint was deleted meanwhile
       const attempts = (row.attempts as number) + 1;
       const now = new Date();

@@ -46,12 +46,12 @@ export class SettingsRegion<V> {
     let pending = this.loading.get(tenantId);
     if (!pending) {
       const generation = this.generation;
-      pending = load().then(
-        (value) => {
+      pending = load()
+        .then((value) => {
           if (this.generation === generation && !this.changing.has(tenantId)) this.entries.set(tenantId, { value, loadedAt: Date.now() });
           return value;
-        },
-      ).finally(() => this.loading.delete(tenantId));
+        })
+        .finally(() => this.loading.delete(tenantId));
       this.loading.set(tenantId, pending);
     }
     return pending;

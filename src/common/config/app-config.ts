@@ -3,9 +3,13 @@ import { IsArray, IsBase64, IsBoolean, IsUrl, IsIn, IsInt, IsOptional, IsString,
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toList = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : String(value).split(',').map((item) => item.trim()).filter((item) => item !== '');
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+  value === undefined || value === ''
+    ? undefined
+    : String(value)
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+const toBool = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase()));
 
 /** Every environment variable Rida reads. The README's configuration table mirrors this class. */
 export class AppConfig {
@@ -284,9 +288,7 @@ function shown(key: string, value: unknown): string {
 /** Parses and validates the environment once, at start, with a message a person can act on. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty variable means "unset", except GRAPHQL_SCHEMA_FILE where empty means "keep in memory".
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => value !== undefined && (value !== '' || key === 'GRAPHQL_SCHEMA_FILE')),
-  );
+  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => value !== undefined && (value !== '' || key === 'GRAPHQL_SCHEMA_FILE')));
   const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {

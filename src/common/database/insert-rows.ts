@@ -6,13 +6,15 @@ import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
  * statement has one parameter whatever the number of rows. Keys are column names; absent columns
  * take their defaults. Row-level security and triggers apply as to any INSERT.
  */
-export async function insertRows(db: { query(sql: string, parameters?: unknown[]): Promise<unknown> }, table: string, rows: ReadonlyArray<Record<string, unknown>>, skipExisting = false): Promise<void> {
+export async function insertRows(
+  db: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  table: string,
+  rows: ReadonlyArray<Record<string, unknown>>,
+  skipExisting = false,
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]).join(', ');
-  await db.query(
-    `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(null::${table}, $1)${skipExisting ? ' ON CONFLICT DO NOTHING' : ''}`,
-    [JSON.stringify(rows)],
-  );
+  await db.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(null::${table}, $1)${skipExisting ? ' ON CONFLICT DO NOTHING' : ''}`, [JSON.stringify(rows)]);
 }
 
 /** insertRows for entities: property names become column names, values pass the columns' transformers; every row has the first row's properties. */

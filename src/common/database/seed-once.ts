@@ -6,9 +6,6 @@ import { EntityManager } from 'typeorm';
  * row and then skip. Deleting the seeded rows later does not bring them back.
  */
 export async function seedOnce(manager: EntityManager, tenantId: string, name: string, seed: () => Promise<void>): Promise<void> {
-  const claimed: unknown[] = await manager.query(
-    `INSERT INTO tenant_seeds (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`,
-    [tenantId, name],
-  );
+  const claimed: unknown[] = await manager.query(`INSERT INTO tenant_seeds (tenant_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING name`, [tenantId, name]);
   if (claimed.length > 0) await seed();
 }

@@ -51,7 +51,10 @@ export class TransactionHooks implements EntitySubscriberInterface, OnModuleInit
     for (const key of keys) {
       const hooks = (data[key] ?? []) as Hook[];
       delete data[key];
-      for (const hook of hooks) void Promise.resolve().then(hook).catch((error: Error) => this.logger.error(`After-transaction work failed: ${error.message}`));
+      for (const hook of hooks)
+        void Promise.resolve()
+          .then(hook)
+          .catch((error: Error) => this.logger.error(`After-transaction work failed: ${error.message}`));
     }
   }
 }

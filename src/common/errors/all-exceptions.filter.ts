@@ -24,8 +24,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
       });
     }
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply
-      .status(error.httpStatus ?? HTTP_STATUS_BY_CODE[error.code])
-      .send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+    void reply.status(error.httpStatus ?? HTTP_STATUS_BY_CODE[error.code]).send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
   }
 }

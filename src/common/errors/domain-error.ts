@@ -48,5 +48,4 @@ export const badInput = (message: string, fields?: FieldErrors) => new DomainErr
 export const notFound = (what: string, id?: string) => new DomainError('NOT_FOUND', id ? `${what} ${id} not found` : `${what} not found`);
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
-export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>)') =>
-  new DomainError('UNAUTHENTICATED', message);
+export const unauthenticated = (message = 'A valid API key is required (Authorization: Bearer <key>)') => new DomainError('UNAUTHENTICATED', message);

@@ -38,10 +38,7 @@ export function toDomainError(error: unknown): { error: DomainError; unexpected:
     const code = CODE_BY_STATUS[error.getStatus()];
     if (code) {
       const response = error.getResponse();
-      const message =
-        typeof response === 'object' && response && 'message' in response
-          ? [response.message].flat().join('; ')
-          : error.message;
+      const message = typeof response === 'object' && response && 'message' in response ? [response.message].flat().join('; ') : error.message;
       return { error: new DomainError(code, message, undefined, error.getStatus()), unexpected: false };
     }
   }

@@ -13,7 +13,12 @@ describe('cursors', () => {
     fc.assert(
       fc.property(fc.array(key, { minLength: 1, maxLength: 4 }), (keys) => {
         const values = keys.map(([, value]) => value);
-        expect(decodeCursor(encodeCursor(values), keys.map(([kind]) => kind))).toEqual(values);
+        expect(
+          decodeCursor(
+            encodeCursor(values),
+            keys.map(([kind]) => kind),
+          ),
+        ).toEqual(values);
       }),
     );
   });
@@ -26,7 +31,14 @@ describe('cursors', () => {
 
   it('refuse a well-formed cursor whose values are not of the sort key types', () => {
     const uuid = '01900000-0000-7000-8000-000000000000';
-    for (const values of [['x', 'y'], ['2026-11-25T09:00:00.000Z', 'not-a-uuid'], [12, uuid], ['2026-13-45T09:00:00.000Z', uuid], [null, uuid], [{}, []]]) {
+    for (const values of [
+      ['x', 'y'],
+      ['2026-11-25T09:00:00.000Z', 'not-a-uuid'],
+      [12, uuid],
+      ['2026-13-45T09:00:00.000Z', uuid],
+      [null, uuid],
+      [{}, []],
+    ]) {
       expect(() => decodeCursor(encodeCursor(values), ['timestamp', 'uuid'])).toThrow(DomainError);
     }
     for (const count of [-1, 1.5, 2 ** 53, '3']) expect(() => decodeCursor(encodeCursor([count]), ['count'])).toThrow(DomainError);

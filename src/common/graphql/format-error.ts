@@ -24,7 +24,9 @@ export function graphQLErrorFormatter({ hideSuggestions }: { hideSuggestions: bo
 
 export function formatGraphQLError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const { stacktrace: _stacktrace, exception: _exception, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
-  const clientMistake = (typeof extensions.code === 'string' && CLIENT_MISTAKES.has(extensions.code)) || ((extensions.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR' && TOO_MANY_VARIABLE_ERRORS.test(formatted.message));
+  const clientMistake =
+    (typeof extensions.code === 'string' && CLIENT_MISTAKES.has(extensions.code)) ||
+    ((extensions.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR' && TOO_MANY_VARIABLE_ERRORS.test(formatted.message));
   const code = clientMistake ? 'BAD_USER_INPUT' : (extensions.code ?? 'INTERNAL_SERVER_ERROR');
   if (code === 'INTERNAL_SERVER_ERROR') return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };
   return { ...formatted, extensions: { ...extensions, code } };

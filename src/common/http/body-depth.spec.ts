@@ -20,8 +20,7 @@ describe('tooDeepAt', () => {
   });
 
   it('agrees with a recursive depth on any JSON value', () => {
-    const depthOf = (value: unknown): number =>
-      value && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    const depthOf = (value: unknown): number => (value && typeof value === 'object' ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0);
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 1, max: 8 }), (value, limit) => {
         expect(tooDeepAt(value, limit) === null).toBe(depthOf(value) <= limit);

@@ -73,11 +73,7 @@ export class JobQueue implements BeforeApplicationShutdown {
 
   /** Runs `handler` for each job of `name` on this instance; a throw retries it per the queue's policy. */
   /** `concurrency` workers each fetch and run jobs one batch at a time (pg-boss 10 has one worker per work() call). */
-  async work<T extends object>(
-    name: string,
-    handler: JobHandler<T>,
-    options: { batchSize?: number; pollingIntervalSeconds?: number; concurrency?: number } = {},
-  ): Promise<void> {
+  async work<T extends object>(name: string, handler: JobHandler<T>, options: { batchSize?: number; pollingIntervalSeconds?: number; concurrency?: number } = {}): Promise<void> {
     await this.queue(name);
     for (let i = 0; i < (options.concurrency ?? 1); i++) {
       await this.boss.work<T>(name, { includeMetadata: true, batchSize: options.batchSize ?? 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {

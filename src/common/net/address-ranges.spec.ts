@@ -52,7 +52,16 @@ describe('refusedRange', () => {
   it('lets public IPv4 addresses through, also as IPv4-mapped IPv6', () => {
     const publicV4 = fc
       .tuple(fc.integer({ min: 1, max: 223 }), octet, octet, octet)
-      .filter(([a, b]) => ![0, 10, 127].includes(a) && !(a === 100 && b >= 64 && b <= 127) && !(a === 169 && b === 254) && !(a === 172 && b >= 16 && b <= 31) && !(a === 192 && (b === 168 || b === 0 || b === 88 || b === 175 || b === 31 || b === 52)) && !(a === 198 && (b === 18 || b === 19 || b === 51)) && !(a === 203 && b === 0));
+      .filter(
+        ([a, b]) =>
+          ![0, 10, 127].includes(a) &&
+          !(a === 100 && b >= 64 && b <= 127) &&
+          !(a === 169 && b === 254) &&
+          !(a === 172 && b >= 16 && b <= 31) &&
+          !(a === 192 && (b === 168 || b === 0 || b === 88 || b === 175 || b === 31 || b === 52)) &&
+          !(a === 198 && (b === 18 || b === 19 || b === 51)) &&
+          !(a === 203 && b === 0),
+      );
     fc.assert(
       fc.property(publicV4, (octets) => {
         expect(refusedRange(dotted(octets))).toBeNull();
@@ -76,7 +85,23 @@ describe('refusedRange', () => {
   });
 
   it('refuses the IPv6 ranges that are not the public internet, NAT64 included', () => {
-    for (const address of ['64:ff9b::7f00:1', '64:ff9b::808:808', '64:ff9b:1::a00:1', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe80::1%eth0', 'ff02::1', 'fec0::1', '2001:db8::1', '2002:7f00:1::1', '2001:0:4136:e378::1', '100::1', '::ffff:0:7f00:1', '4000::1']) {
+    for (const address of [
+      '64:ff9b::7f00:1',
+      '64:ff9b::808:808',
+      '64:ff9b:1::a00:1',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1',
+      'fe80::1%eth0',
+      'ff02::1',
+      'fec0::1',
+      '2001:db8::1',
+      '2002:7f00:1::1',
+      '2001:0:4136:e378::1',
+      '100::1',
+      '::ffff:0:7f00:1',
+      '4000::1',
+    ]) {
       expect([address, refusedRange(address)]).toEqual([address, expect.any(String)]);
     }
     expect(refusedRange('64:ff9b::7f00:1')).toMatch(/NAT64/);

@@ -34,7 +34,22 @@ describe('OutboundGuard', () => {
       const addresses = resolved[hostname];
       return addresses ? addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })) : realLookup(hostname, options);
     }) as typeof dns.promises.lookup);
-    for (const host of ['127.0.0.1', '[::1]', '::1', '169.254.169.254', '10.0.0.8', '[::ffff:127.0.0.1]', '[64:ff9b::7f00:1]', '[::127.0.0.1]', 'localhost', 'metadata.google.internal', 'inside.example', 'mixed.example', '2130706433', '0x7f.1']) {
+    for (const host of [
+      '127.0.0.1',
+      '[::1]',
+      '::1',
+      '169.254.169.254',
+      '10.0.0.8',
+      '[::ffff:127.0.0.1]',
+      '[64:ff9b::7f00:1]',
+      '[::127.0.0.1]',
+      'localhost',
+      'metadata.google.internal',
+      'inside.example',
+      'mixed.example',
+      '2130706433',
+      '0x7f.1',
+    ]) {
       await expect(guard.checkHost(host)).rejects.toBeInstanceOf(OutboundTargetRefused);
     }
     await expect(guard.checkHost('inside.example')).rejects.toThrow('Refused to connect to inside.example: resolves to 127.0.0.1, not on the public internet (loopback)');
@@ -67,7 +82,15 @@ describe('OutboundGuard', () => {
 
   it('never sends a request to an inside URL, in whatever form it is written', async () => {
     const http = new OutboundHttp(guardWith(false));
-    for (const url of [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`, `http://[::ffff:7f00:1]:${port}/`, `http://0x7f000001:${port}/`, `http://2130706433:${port}/`, `http://127.1:${port}/`]) {
+    for (const url of [
+      `http://127.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://[::ffff:7f00:1]:${port}/`,
+      `http://0x7f000001:${port}/`,
+      `http://2130706433:${port}/`,
+      `http://127.1:${port}/`,
+    ]) {
       await expect(http.request(url, { timeoutMs: 2000, maxBytes: 1000 })).rejects.toBeInstanceOf(OutboundTargetRefused);
     }
     expect(requests).toBe(0);

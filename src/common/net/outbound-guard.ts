@@ -50,7 +50,10 @@ export class OutboundGuard {
     } catch {
       return;
     }
-    this.refuseAddresses(host, addresses.map((a) => a.address));
+    this.refuseAddresses(
+      host,
+      addresses.map((a) => a.address),
+    );
   }
 
   /**
@@ -88,7 +91,10 @@ export class OutboundGuard {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       try {
-        this.refuseAddresses(hostname, addresses.map((a) => a.address));
+        this.refuseAddresses(
+          hostname,
+          addresses.map((a) => a.address),
+        );
       } catch (refused) {
         return callback(refused as OutboundTargetRefused, '', 0);
       }

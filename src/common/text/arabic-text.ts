@@ -20,15 +20,7 @@ export function toAsciiDigits(text: string): string {
 }
 
 export function normaliseArabic(text: string): string {
-  return toAsciiDigits(
-    text
-      .normalize('NFKC')
-      .replace(DIACRITICS, '')
-      .replace(TATWEEL, '')
-      .replace(ALEF_VARIANTS, 'ا')
-      .replace(TEH_MARBUTA, 'ه')
-      .replace(ALEF_MAKSURA, 'ي'),
-  )
+  return toAsciiDigits(text.normalize('NFKC').replace(DIACRITICS, '').replace(TATWEEL, '').replace(ALEF_VARIANTS, 'ا').replace(TEH_MARBUTA, 'ه').replace(ALEF_MAKSURA, 'ي'))
     .toLowerCase()
     .replace(PUNCTUATION, ' ')
     .replace(/\s+/g, ' ')
@@ -119,9 +111,7 @@ export const OPENING_GREETINGS: readonly string[] = [
 ];
 
 // Each greeting as normalised words, longest first, so "السلام عليكم ورحمه الله" wins over "السلام".
-const GREETING_WORDS: readonly string[][] = [...new Set(OPENING_GREETINGS.map(normaliseArabic))]
-  .map((greeting) => greeting.split(' '))
-  .sort((a, b) => b.length - a.length);
+const GREETING_WORDS: readonly string[][] = [...new Set(OPENING_GREETINGS.map(normaliseArabic))].map((greeting) => greeting.split(' ')).sort((a, b) => b.length - a.length);
 
 /**
  * The normalised text without the greetings it opens with, however many and in any order

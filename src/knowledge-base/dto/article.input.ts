@@ -95,7 +95,7 @@ export class KnowledgeBaseSettingsInput {
   @Max(1)
   autoAnswerMinConfidence?: number;
 
-  @Field(() => String, { nullable: true, description: "The help centre's address; an article's link is this + \"/\" + its slug. Null: answers carry no link." })
+  @Field(() => String, { nullable: true, description: 'The help centre\'s address; an article\'s link is this + "/" + its slug. Null: answers carry no link.' })
   @IsOptional()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
   @MaxLength(500)

@@ -144,7 +144,8 @@ export class NpsKpi {
 export class KpiGroup {
   @Field(() => String, {
     nullable: true,
-    description: 'The group: a channel, category, priority, team or agent id, tag, product or customer tier, or a bucket start (ISO with offset); null for NONE or for "none" (no team, agent or product).',
+    description:
+      'The group: a channel, category, priority, team or agent id, tag, product or customer tier, or a bucket start (ISO with offset); null for NONE or for "none" (no team, agent or product).',
   })
   key: string | null;
 
@@ -219,8 +220,7 @@ export enum FrictionRank {
 }
 registerEnumType(FrictionRank, {
   name: 'FrictionRank',
-  description:
-    'TICKETS: most tickets first. INCREASE: most tickets added over the previous period first. GROWTH: fastest relative growth first, sources new this period ahead.',
+  description: 'TICKETS: most tickets first. INCREASE: most tickets added over the previous period first. GROWTH: fastest relative growth first, sources new this period ahead.',
 });
 
 @ObjectType({ description: 'A source of tickets, compared with the period of the same length just before.' })

@@ -49,7 +49,6 @@ export class CreateTeamInput extends TeamAssignmentInput {
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true })
   memberIds?: string[];
-
 }
 
 @InputType()
@@ -71,5 +70,4 @@ export class UpdateTeamInput extends TeamAssignmentInput {
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsUUID()
   leadId?: string | null;
-
 }

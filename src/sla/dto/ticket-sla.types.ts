@@ -31,7 +31,7 @@ export class SlaTargetType {
   @Field()
   dueAt: Date;
 
-  @Field(() => Int, { description: 'Seconds left on the target\'s clock (business seconds for business targets); negative when overdue.' })
+  @Field(() => Int, { description: "Seconds left on the target's clock (business seconds for business targets); negative when overdue." })
   remainingSeconds: number;
 
   @Field({ description: 'The warning point has passed.' })

@@ -45,11 +45,7 @@ export class CannedRepliesResolver {
 
   @Query(() => RenderedCannedReply, { description: 'The reply filled in for a ticket, to insert in the composer. Counts as a use.' })
   @RequirePermission('tickets:read')
-  renderCannedReply(
-    @Ctx() ctx: RequestContext,
-    @Args('id', { type: () => ID }, ParseUUIDPipe) id: string,
-    @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string,
-  ) {
+  renderCannedReply(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
     return this.service.render(ctx, id, ticketId);
   }
 

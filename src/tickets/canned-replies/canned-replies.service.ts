@@ -147,9 +147,7 @@ export class CannedRepliesService {
 
   private async countUse(ctx: RequestContext, reply: CannedReply): Promise<CannedReply> {
     const lastUsedAt = new Date();
-    await this.db.run(ctx, (m) =>
-      m.query(`UPDATE canned_replies SET usage_count = usage_count + 1, last_used_at = $3 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, reply.id, lastUsedAt]),
-    );
+    await this.db.run(ctx, (m) => m.query(`UPDATE canned_replies SET usage_count = usage_count + 1, last_used_at = $3 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, reply.id, lastUsedAt]));
     return Object.assign(reply, { usageCount: reply.usageCount + 1, lastUsedAt });
   }
 

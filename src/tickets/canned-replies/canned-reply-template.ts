@@ -5,16 +5,7 @@ import Mustache from 'mustache';
  * variables are allowed (no sections, partials or delimiter changes), so a template can never
  * loop, include or run anything, and every name is checked when the reply is saved.
  */
-export const PLACEHOLDERS = [
-  'customer.name',
-  'customer.firstName',
-  'ticket.number',
-  'ticket.subject',
-  'order.id',
-  'agent.name',
-  'store.name',
-  'sla.expectedReplyAt',
-] as const;
+export const PLACEHOLDERS = ['customer.name', 'customer.firstName', 'ticket.number', 'ticket.subject', 'order.id', 'agent.name', 'store.name', 'sla.expectedReplyAt'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
 export type PlaceholderValues = Partial<Record<Placeholder, string | null>>;

@@ -44,7 +44,7 @@ export enum CompensationGroupBy {
   WEEK = 'WEEK',
   MONTH = 'MONTH',
 }
-registerEnumType(CompensationGroupBy, { name: 'CompensationGroupBy', description: 'Time buckets are in the store\'s time zone; weeks start on Sunday.' });
+registerEnumType(CompensationGroupBy, { name: 'CompensationGroupBy', description: "Time buckets are in the store's time zone; weeks start on Sunday." });
 
 @InputType()
 export class CompensationTotalsFilter {

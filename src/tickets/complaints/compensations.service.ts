@@ -105,7 +105,11 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
         WHERE tenant_id = $1 AND ticket_id = $2 AND follow_up_status = 'AWAITING_SOLVE' RETURNING id, follow_up_at`,
       [tenantId, ticketId, solvedAt],
     );
-    await this.jobs.sendMany<FollowUpJob>(m, QUEUE, due.map((row) => ({ data: { tenantId, compensationId: row.id }, startAfter: new Date(row.follow_up_at) })));
+    await this.jobs.sendMany<FollowUpJob>(
+      m,
+      QUEUE,
+      due.map((row) => ({ data: { tenantId, compensationId: row.id }, startAfter: new Date(row.follow_up_at) })),
+    );
   }
 
   /**

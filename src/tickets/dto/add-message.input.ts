@@ -20,7 +20,7 @@ export class AddMessageInput {
   @IsEnum(AuthorType)
   authorType: AuthorType;
 
-  @Field(() => ID, { nullable: true, description: 'The agent writing (AGENT messages); customer messages are by the ticket\'s customer.' })
+  @Field(() => ID, { nullable: true, description: "The agent writing (AGENT messages); customer messages are by the ticket's customer." })
   @IsOptional()
   @IsUUID()
   authorId?: string;

@@ -77,7 +77,7 @@ export class TicketEventsFilterInput {
   @IsUUID()
   ticketId?: string;
 
-  @Field(() => ID, { nullable: true, description: "Tickets of this team (after the change)." })
+  @Field(() => ID, { nullable: true, description: 'Tickets of this team (after the change).' })
   @IsOptional()
   @IsUUID()
   teamId?: string;

@@ -24,7 +24,7 @@ export class Customer {
   @Column('text', { default: CustomerTier.STANDARD })
   tier: CustomerTier;
 
-  @Field(() => String, { description: 'RULES: the store\'s tier rules decide (on lifetime value and orders); MANUAL: set by the integrator.' })
+  @Field(() => String, { description: "RULES: the store's tier rules decide (on lifetime value and orders); MANUAL: set by the integrator." })
   @Column('text', { default: 'RULES' })
   tierSource: 'RULES' | 'MANUAL';
 

@@ -5,7 +5,7 @@ import '../graphql-enums';
 import type { ActorType, JsonObject } from '../../common/request-context';
 import { TicketEventType } from '../ticket-enums';
 
-@ObjectType({ description: 'One entry of a ticket\'s audit timeline.' })
+@ObjectType({ description: "One entry of a ticket's audit timeline." })
 @Entity('ticket_events')
 @Index('ticket_events_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
 export class TicketEvent {

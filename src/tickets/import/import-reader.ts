@@ -5,10 +5,7 @@ import { commentFromCsvRow, CSV_COLUMNS, CsvRow, recordKind, ticketFromCsvRow, Z
 
 export type ImportFormat = 'jsonl' | 'csv';
 
-export type ImportItem =
-  | { kind: 'user'; line: number; user: ZendeskUser }
-  | { kind: 'ticket'; line: number; ticket: ZendeskTicket }
-  | { kind: 'error'; line: number; reason: string };
+export type ImportItem = { kind: 'user'; line: number; user: ZendeskUser } | { kind: 'ticket'; line: number; ticket: ZendeskTicket } | { kind: 'error'; line: number; reason: string };
 
 /** The file's format by its name: .csv, else JSON Lines (.jsonl, .ndjson, .json). */
 export function formatOf(path: string): ImportFormat {
@@ -54,9 +51,7 @@ async function* readJsonLines(stream: NodeJS.ReadableStream): AsyncGenerator<Imp
 
 async function* readCsv(stream: NodeJS.ReadableStream): AsyncGenerator<ImportItem> {
   const skipped: ImportItem[] = [];
-  const parser = stream.pipe(
-    parse({ columns: (header: string[]) => checkHeader(header), bom: true, info: true, skip_empty_lines: true, trim: false, skip_records_with_error: true }),
-  );
+  const parser = stream.pipe(parse({ columns: (header: string[]) => checkHeader(header), bom: true, info: true, skip_empty_lines: true, trim: false, skip_records_with_error: true }));
   parser.on('skip', (error: Error & { lines?: number }) => skipped.push({ kind: 'error', line: error.lines ?? 0, reason: `not valid CSV (${error.message})` }));
   let current: { line: number; ticket: ZendeskTicket } | null = null;
   for await (const { record, info } of parser as AsyncIterable<{ record: CsvRow; info: { lines: number } }>) {

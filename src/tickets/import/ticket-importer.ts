@@ -108,8 +108,7 @@ export class TicketImporter {
         else if (item.kind === 'user') {
           this.readUser(ctx, job, item.user, item.line, report);
           if (this.pendingUsers.length >= BATCH) await this.writeUsers(ctx, report);
-        }
-        else {
+        } else {
           try {
             batch.push({ line: item.line, ticket: mapTicket(item.ticket, this.agentNames) });
           } catch (error) {
@@ -153,15 +152,31 @@ export class TicketImporter {
 
   /** The waiting users in one transaction. */
   private async writeUsers(ctx: RequestContext, report: Report) {
-    await inBatchElseEach(this.pendingUsers.splice(0), report, (user) => `user ${user.id}`, async (users) => {
-      const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, users));
-      users.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
-    });
+    await inBatchElseEach(
+      this.pendingUsers.splice(0),
+      report,
+      (user) => `user ${user.id}`,
+      async (users) => {
+        const customers = await this.db.run(ctx, (m) => this.customerService.resolveIdentified(m, ctx, users));
+        users.forEach((user, i) => this.customers.set(user.id, { id: customers[i].id, name: customers[i].name }));
+      },
+    );
   }
 
   private async writeBatch(ctx: RequestContext, job: ImportJob, batch: Array<{ line: number; ticket: ImportedTicket }>, report: Report) {
-    await inBatchElseEach(batch, report, (b) => `ticket ${b.ticket.externalId.replace(/^zendesk:/, '')}`, async (some) =>
-      this.count(job, await this.write(ctx, job, some.map((b) => b.ticket))),
+    await inBatchElseEach(
+      batch,
+      report,
+      (b) => `ticket ${b.ticket.externalId.replace(/^zendesk:/, '')}`,
+      async (some) =>
+        this.count(
+          job,
+          await this.write(
+            ctx,
+            job,
+            some.map((b) => b.ticket),
+          ),
+        ),
     );
   }
 
@@ -260,7 +275,11 @@ export class TicketImporter {
       ctx.actor,
       rows.map((r, i) => ({ tenantId: ctx.tenantId, ticketId: r.id!, type: TicketEventType.CREATED, data: { imported: 'zendesk', externalId: fresh[i].externalId, importJobId: job.id } })),
     );
-    await writeTicketDocuments((sql, parameters) => m.query(sql, parameters), ctx.tenantId, rows.map((r) => r.id!));
+    await writeTicketDocuments(
+      (sql, parameters) => m.query(sql, parameters),
+      ctx.tenantId,
+      rows.map((r) => r.id!),
+    );
     return { imported: fresh.length, skipped: tickets.length - fresh.length, messages: messages.length };
   }
 

@@ -210,7 +210,13 @@ export function mapTicket(record: ZendeskTicket, agentNames: ReadonlyMap<string,
   messages.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 
   const subject = (text(record.subject) ?? messages[0].body.replace(/\s+/g, ' ')).slice(0, MAX_SUBJECT);
-  const tags = normaliseTags(Array.isArray(record.tags) ? record.tags : String(record.tags ?? '').split(/[\s,]+/).filter(Boolean));
+  const tags = normaliseTags(
+    Array.isArray(record.tags)
+      ? record.tags
+      : String(record.tags ?? '')
+          .split(/[\s,]+/)
+          .filter(Boolean),
+  );
   const last = messages[messages.length - 1].createdAt;
   const updatedAt = optionalDate(record.updated_at, 'updated_at') ?? last;
   const publicAgent = messages.filter((m) => m.authorType === AuthorType.AGENT && !m.internal);

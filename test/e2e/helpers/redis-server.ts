@@ -17,7 +17,7 @@ export class TestRedisServer {
     if (!BINARY) throw new Error('redis-server is not installed (apt-get install redis-server)');
     const port = await freePort();
     const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (const end = Date.now() + 10_000; !(await accepts(port)); ) {
+    for (const end = Date.now() + 10_000; !(await accepts(port));) {
       if (Date.now() > end || child.exitCode !== null) throw new Error(`redis-server did not start on port ${port}`);
       await new Promise((r) => setTimeout(r, 50));
     }

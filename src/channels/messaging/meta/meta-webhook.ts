@@ -43,9 +43,7 @@ export function readMetaWebhook(payload: MetaWebhook): AccountBatch[] {
       const message = event.message;
       if (message && !message.is_echo && !message.is_deleted && event.sender.id !== entry.id) {
         const attachments = message.attachments ?? [];
-        const media: InboundMedia[] = attachments
-          .filter((a) => a.payload?.url && CONTENT_TYPE[a.type])
-          .map((a) => ({ url: a.payload!.url, contentType: CONTENT_TYPE[a.type] }));
+        const media: InboundMedia[] = attachments.filter((a) => a.payload?.url && CONTENT_TYPE[a.type]).map((a) => ({ url: a.payload!.url, contentType: CONTENT_TYPE[a.type] }));
         const labels = attachments.map((a) => ATTACHMENT_LABEL[a.type] ?? `(${a.type})`);
         batch.messages.push({
           externalId: message.mid,

@@ -31,7 +31,8 @@ export class WhatsAppWebhookController {
     const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.WHATSAPP], request);
     const payload = request.body as WhatsAppWebhook;
     this.webhooks.expectObject(payload, 'whatsapp_business_account');
-    for (const events of await this.webhooks.attribute(channel, MessagingChannelKind.WHATSAPP, this.webhooks.read(payload, readWhatsAppWebhook))) await this.ingest.receive(events.channel, events.batch);
+    for (const events of await this.webhooks.attribute(channel, MessagingChannelKind.WHATSAPP, this.webhooks.read(payload, readWhatsAppWebhook)))
+      await this.ingest.receive(events.channel, events.batch);
     return 'EVENT_RECEIVED';
   }
 }

@@ -49,7 +49,7 @@ export class StoreEventInput {
   @IsEnum(StoreEventType)
   type: StoreEventType;
 
-  @Field({ nullable: true, description: "Your event id: the same id twice is recorded once. Default: order id + type + time." })
+  @Field({ nullable: true, description: 'Your event id: the same id twice is recorded once. Default: order id + type + time.' })
   @ApiPropertyOptional({ example: 'evt_9f1c2' })
   @IsOptional()
   @IsString()

@@ -123,7 +123,7 @@ export class UpdateStoreSettingsInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as SAR' })
   currency?: string;
 
-  @Field(() => [TierRuleInput], { nullable: true, description: "Replaces the tier rules; customers whose tier the rules decide are re-tiered at once." })
+  @Field(() => [TierRuleInput], { nullable: true, description: 'Replaces the tier rules; customers whose tier the rules decide are re-tiered at once.' })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.tierRules !== undefined)
   @IsArray()
   @ArrayMaxSize(4)

@@ -21,7 +21,7 @@ export interface OrderItem {
   price?: number | null;
 }
 
-@ObjectType({ description: "An order of the store, as its store events told us." })
+@ObjectType({ description: 'An order of the store, as its store events told us.' })
 @Entity('orders')
 @Index('orders_tenant_external_key', ['tenantId', 'externalId'], { unique: true })
 @Index('orders_tenant_customer_idx', ['tenantId', 'customerId', 'placedAt'])
