@@ -45,13 +45,22 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const client = (await runner.connect()) as PgClient;
   const send = client.query;
   let sent = false;
-  client.query = function firstStatement(this: PgClient, text: string, values?: unknown[]) {
-    client.query = send; // from the second statement on, the connection is as pg made it
+  // One statement at a time: a request's DataLoader batches ask at once, and pg only queues
+  // overlapping queries on a client as a deprecated courtesy (pg 9 refuses them).
+  let previous: Promise<unknown> = Promise.resolve();
+  client.query = function inOrder(this: PgClient, text: string, values?: unknown[]) {
+    const first = !sent;
     sent = true;
-    return send.call(client, `${opening};\n${values ? inlineParameters(text, values) : text}`).then((results) => {
-      const own = (results as PgResult[]).slice(2); // after BEGIN and the settings
-      return own.length === 1 ? own[0] : own;
-    });
+    const result = previous.then(() =>
+      first
+        ? send.call(client, `${opening};\n${values ? inlineParameters(text, values) : text}`).then((results) => {
+            const own = (results as PgResult[]).slice(2); // after BEGIN and the settings
+            return own.length === 1 ? own[0] : own;
+          })
+        : send.call(client, text, values),
+    );
+    previous = result.catch(() => undefined);
+    return result;
   } as PgClient['query'];
   internals.isTransactionActive = true;
   try {
@@ -70,7 +79,7 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
 export interface OpenTransaction {
   runner: QueryRunner;
   reachedServer(): boolean;
-  /** Takes the opening statements off the connection (nothing was sent). */
+  /** Gives the connection back its own query method (the opening statements and the ordering off it). */
   forget(): void;
 }
 
@@ -147,7 +156,11 @@ export async function endTransaction({ runner, reachedServer, forget }: OpenTran
     internals.transactionDepth = 0;
     return;
   }
-  if (!runner.isTransactionActive) return;
-  if (outcome === 'commit') await runner.commitTransaction();
-  else await runner.rollbackTransaction();
+  try {
+    if (!runner.isTransactionActive) return;
+    if (outcome === 'commit') await runner.commitTransaction();
+    else await runner.rollbackTransaction();
+  } finally {
+    forget(); // the connection goes back to the pool as pg made it
+  }
 }

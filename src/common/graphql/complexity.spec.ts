@@ -1,5 +1,5 @@
 import { buildSchema, parse } from 'graphql';
-import { DEFAULT_LIST_SIZE, estimateComplexity } from './complexity';
+import { DEFAULT_LIST_SIZE, estimateComplexity, TOTAL_COUNT_COST } from './complexity';
 
 const schema = buildSchema(`
   type Query { agents: [Agent!]! tickets(first: Int): TicketConnection! }
@@ -23,5 +23,15 @@ describe('estimateComplexity', () => {
 
   it("counts a connection's items by `first`, and its edges once", () => {
     expect(cost('query($n: Int) { tickets(first: $n) { edges { node { id } } } }', { n: 50 })).toBe(1 + 50 * (1 + 1 + 1));
+  });
+});
+
+describe('totalCount', () => {
+  it('costs what a page of ten costs, so hundreds of aliased counts are refused before they run', () => {
+    const schema = buildSchema(`type Ticket { id: ID! } type TicketConnection { totalCount: Int! edges: [Ticket!]! } type Query { tickets(first: Int): TicketConnection! }`);
+    const one = estimateComplexity(schema, parse(`{ tickets(first: 1) { totalCount } }`), undefined, {});
+    expect(one).toBeGreaterThanOrEqual(TOTAL_COUNT_COST);
+    const aliases = Array.from({ length: 500 }, (_, i) => `a${i}: tickets(first: 1) { totalCount }`).join(' ');
+    expect(estimateComplexity(schema, parse(`{ ${aliases} }`), undefined, {})).toBeGreaterThan(2000);
   });
 });

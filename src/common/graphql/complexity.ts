@@ -4,6 +4,11 @@ import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-que
 /** What a list without `first` is assumed to hold (agents, teams, a ticket's messages …). */
 export const DEFAULT_LIST_SIZE = 10;
 
+/** A connection's `totalCount` is a COUNT over everything the filter matches: a query of its own, priced like a page of ten. */
+export const TOTAL_COUNT_COST = 10;
+
+const totalCountEstimator: ComplexityEstimator = ({ field, type }) => (field.name === 'totalCount' && type.name.endsWith('Connection') ? TOTAL_COUNT_COST : undefined);
+
 /**
  * A list field costs its children once per item: `first` items when asked for, else
  * DEFAULT_LIST_SIZE. A connection's `edges` count once: their number is the connection's `first`.
@@ -22,7 +27,7 @@ export function estimateComplexity(schema: GraphQLSchema, document: DocumentNode
     query: document,
     operationName: operationName ?? undefined,
     variables,
-    estimators: [listEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    estimators: [totalCountEstimator, listEstimator, simpleEstimator({ defaultComplexity: 1 })],
   });
 }
 
