@@ -21,7 +21,9 @@ function openingStatements(tenantId: string, options: { readOnly?: boolean; snap
   if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
   return (
     `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
-    `SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`
+    // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
+    // inside a unit of work) fails after 30 s instead of hanging its request for ever.
+    `SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true), set_config('lock_timeout', '30s', true)`
   );
 }
 

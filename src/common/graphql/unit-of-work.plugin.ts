@@ -27,13 +27,30 @@ export function unitOfWorkPlugin(transactions: TenantTransactions): ApolloServer
             await unitOfWork.finish(true);
           } catch (error) {
             logger.error(`The request's transaction did not commit: ${(error as Error).message}`);
-            if (response.body.kind === 'single') {
-              response.body.singleResult = { errors: [{ message: 'The change could not be saved; nothing was changed. Try again.', extensions: { code: 'CONFLICT' } }] };
-            }
-            response.http.status = 409;
+            const refused = commitRefusal(error);
+            if (response.body.kind === 'single') response.body.singleResult = { errors: [{ message: refused.message, extensions: { code: refused.code } }] };
+            response.http.status = refused.status;
           }
         },
       };
     },
+  };
+}
+
+/**
+ * What a client is told when the request's COMMIT fails. A conflict the database found at commit
+ * (a serialization failure, a deferred constraint) rolled everything back: CONFLICT. Anything else
+ * (the connection lost at that moment) leaves the outcome unknown: SERVICE_UNAVAILABLE, to be
+ * retried — with the same idempotency key where the operation takes one.
+ */
+export function commitRefusal(error: unknown): { code: string; status: number; message: string } {
+  const sqlState = String((error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (error as { code?: unknown })?.code ?? '');
+  if (sqlState.startsWith('40') || sqlState.startsWith('23')) {
+    return { code: 'CONFLICT', status: 409, message: 'The change could not be saved; nothing was changed. Try again.' };
+  }
+  return {
+    code: 'SERVICE_UNAVAILABLE',
+    status: 503,
+    message: 'The database did not confirm the change; it may not have been saved. Try again (with the same idempotency key, where the operation takes one).',
   };
 }
