@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { inlineParameters } from './batch';
+import { PgClient, StatementQueue } from './statement-queue';
 import { UnitOfWork } from './unit-of-work';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,9 +13,6 @@ interface RunnerInternals {
   transactionDepth: number;
   broadcaster: { broadcast(event: string): Promise<void> };
 }
-
-type PgResult = { rows: unknown[] };
-type PgClient = { query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> };
 
 function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }): string {
   if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
@@ -46,24 +43,8 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   if (runner.isTransactionActive) throw new Error('A tenant transaction is already open on this connection');
   const client = (await runner.connect()) as PgClient;
   const send = client.query;
-  let sent = false;
-  // One statement at a time: a request's DataLoader batches ask at once, and pg only queues
-  // overlapping queries on a client as a deprecated courtesy (pg 9 refuses them).
-  let previous: Promise<unknown> = Promise.resolve();
-  client.query = function inOrder(this: PgClient, text: string, values?: unknown[]) {
-    const first = !sent;
-    sent = true;
-    const result = previous.then(() =>
-      first
-        ? send.call(client, `${opening};\n${values ? inlineParameters(text, values) : text}`).then((results) => {
-            const own = (results as PgResult[]).slice(2); // after BEGIN and the settings
-            return own.length === 1 ? own[0] : own;
-          })
-        : send.call(client, text, values),
-    );
-    previous = result.catch(() => undefined);
-    return result;
-  } as PgClient['query'];
+  const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
+  client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
   internals.isTransactionActive = true;
   try {
     await internals.broadcaster.broadcast('BeforeTransactionStart');
@@ -74,7 +55,7 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   }
   internals.transactionDepth = 1;
   await internals.broadcaster.broadcast('AfterTransactionStart');
-  return { runner, reachedServer: () => sent, forget: () => void (client.query = send) };
+  return { runner, reachedServer: () => queue.reachedServer, forget: () => void (client.query = send) };
 }
 
 /** A transaction begun by beginTenantTransaction. */

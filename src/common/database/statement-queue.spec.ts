@@ -1,0 +1,67 @@
+import { PgResult, StatementQueue } from './statement-queue';
+
+/** A client that answers each statement of a simple query with a row naming it, and records what it was sent. */
+function fakeClient() {
+  const sent: Array<{ text: string; values?: unknown[] }> = [];
+  let inFlight = 0;
+  let overlapped = false;
+  const client = {
+    async query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> {
+      sent.push({ text, values });
+      if (++inFlight > 1) overlapped = true;
+      await new Promise((r) => setTimeout(r, 1));
+      inFlight--;
+      if (text.includes('fail')) throw new Error('statement failed');
+      const statements = values ? [text] : text.split(';\n').flatMap((part) => (part.startsWith('BEGIN') ? ['BEGIN', 'settings'] : [part]));
+      const results = statements.map((statement) => ({ rows: [{ statement }] }));
+      return results.length === 1 ? results[0] : results;
+    },
+  };
+  return { client, sent, overlapped: () => overlapped };
+}
+
+const OPENING = "BEGIN READ ONLY; SELECT set_config('role', 'rida_app', true)";
+
+describe('StatementQueue', () => {
+  it('sends the opening with the first statement and answers that statement only', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    expect(queue.reachedServer).toBe(false);
+    const result = (await queue.enqueue('SELECT a FROM t WHERE id = $1', ['x'])) as PgResult;
+    expect(queue.reachedServer).toBe(true);
+    expect(sent[0].text).toBe(`${OPENING};\nSELECT a FROM t WHERE id = 'x'`);
+    expect(result.rows).toEqual([{ statement: "SELECT a FROM t WHERE id = 'x'" }]);
+    await queue.enqueue('SELECT b FROM t WHERE id = $1', ['y']);
+    expect(sent[1]).toEqual({ text: 'SELECT b FROM t WHERE id = $1', values: ['y'] });
+  });
+
+  it('never has two statements on the connection at once', async () => {
+    const { client, overlapped } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await Promise.all(['a', 'b', 'c', 'd'].map((n) => queue.enqueue(`SELECT ${n} WHERE $1`, [n])));
+    expect(overlapped()).toBe(false);
+  });
+
+  it('in a read-only transaction, sends the statements asked for in one turn as one query and gives each its own result', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, true);
+    const [a, b, c] = (await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('SELECT c WHERE $1', [3])])) as PgResult[];
+    expect(sent).toHaveLength(1);
+    expect([a.rows, b.rows, c.rows]).toEqual([[{ statement: "SELECT a WHERE '1'" }], [{ statement: "SELECT b WHERE '2'" }], [{ statement: "SELECT c WHERE '3'" }]]);
+  });
+
+  it('sends a statement without parameters (COMMIT, a batch) on its own', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, true);
+    await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('COMMIT')]);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING};\nSELECT a WHERE '1'`, 'COMMIT']);
+  });
+
+  it('rejects every statement of a group that failed, and goes on with the next', async () => {
+    const { client } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, true);
+    const outcomes = await Promise.allSettled([queue.enqueue('SELECT ok WHERE $1', [1]), queue.enqueue('SELECT fail WHERE $1', [2])]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    await expect(queue.enqueue('ROLLBACK')).resolves.toBeDefined();
+  });
+});
