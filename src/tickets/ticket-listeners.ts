@@ -9,7 +9,16 @@ export interface TicketChange {
   /** The ticket after the change. */
   ticket: Ticket;
   /** A message was added (applied after any status change it caused). */
-  message?: { id: string; channel: Channel; authorType: AuthorType; internal: boolean; at: Date };
+  message?: {
+    id: string;
+    channel: Channel;
+    authorType: AuthorType;
+    internal: boolean;
+    at: Date;
+    /** As stored with it: its structured parts and the account it came in on or is to go out through. */
+    content: JsonObject | null;
+    messagingChannelId: string | null;
+  };
   statusChange?: { from: TicketStatus; to: TicketStatus; at: Date };
   /** Channel, category, priority or tags changed: whatever depends on them must be re-decided. */
   reclassified?: boolean;

@@ -178,7 +178,7 @@ export class TicketsService {
     const opened = await this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: { from: TicketStatus.NEW, to: TicketStatus.PENDING, at: message.createdAt },
-      message: { id: message.id, channel: message.channel, authorType: AuthorType.SYSTEM, internal: false, at: message.createdAt },
+      message: { ...changedMessage(message), authorType: AuthorType.SYSTEM, internal: false },
     });
     return { ticket: opened, opened: true };
   }
@@ -392,7 +392,7 @@ export class TicketsService {
     const after = await this.listeners.afterChange(manager, ctx, {
       ticket: await this.reload(manager, ctx, ticket.id),
       statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
-      message: { id: message.id, channel: message.channel, authorType: input.authorType, internal: input.internal, at: message.createdAt },
+      message: { ...changedMessage(message), authorType: input.authorType, internal: input.internal },
     });
     // Listeners may have set its delivery (a channel send queued or refused).
     return { message: await manager.findOneByOrFail(Message, { tenantId: ctx.tenantId, id: message.id }), ticket: after };
@@ -671,4 +671,9 @@ function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement
           ${sql}`,
     parameters: [...parameters, ticket.tenantId],
   };
+}
+
+/** What the pipeline's steps are told of a message just written. */
+function changedMessage(message: Message) {
+  return { id: message.id, channel: message.channel, at: message.createdAt, content: message.content ?? null, messagingChannelId: message.messagingChannelId ?? null };
 }

@@ -91,7 +91,7 @@ describe('Round trips to PostgreSQL per hot operation', () => {
 
   it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
     const measured = await fewest((ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }), createTicket);
-    expectAtMost(measured, 20);
+    expectAtMost(measured, 17);
   });
 
   it('tickets(first: 20) with customer, assignee and team', async () => {

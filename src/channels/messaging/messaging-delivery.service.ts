@@ -4,6 +4,7 @@ import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config';
 import { AllStores } from '../../common/database/all-stores';
+import { batch } from '../../common/database/batch';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { DomainError } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
@@ -79,13 +80,9 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     const message = change.message;
     if (!message || message.internal || message.authorType === AuthorType.CUSTOMER) return {};
     if (message.channel !== Channel.COMMENT && !KIND_OF[message.channel]) return {};
-    const [row]: Array<{ content: JsonObject | null; messaging_channel_id: string | null }> = await manager.query(
-      `SELECT content, messaging_channel_id FROM messages WHERE tenant_id = $1 AND id = $2`,
-      [ctx.tenantId, message.id],
-    );
-    const content: JsonObject = { ...(row?.content ?? {}) };
+    const content: JsonObject = { ...(message.content ?? {}) };
     const action: OutboundAction = content.action ?? (message.channel === Channel.COMMENT ? 'PUBLIC_REPLY' : 'DIRECT');
-    const account = await this.accountFor(manager, ctx.tenantId, change.ticket.id, message.channel, row?.messaging_channel_id ?? null);
+    const account = await this.accountFor(manager, ctx.tenantId, change.ticket.id, message.channel, message.messagingChannelId);
     if (!account) {
       // Connected once and disconnected since: the reply cannot go out, and the agent must see why.
       const disconnected = await this.disconnectedAccountFor(manager, ctx.tenantId, change.ticket.id, message.channel);
@@ -94,11 +91,12 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     }
 
     if (action === 'DIRECT') {
-      const recipient = await this.recipientOf(manager, ctx.tenantId, change.ticket.customerId, account);
+      const customer = await this.customerOn(manager, ctx.tenantId, change.ticket.customerId, message.channel, account);
+      const recipient = customer.sender ?? (account.kind === MessagingChannelKind.WHATSAPP && customer.phone ? customer.phone.replace(/^\+/, '') : null);
       if (!recipient) return this.refuse(manager, ctx, message.id, `The customer has no ${account.kind} id to write to`);
       content.to = recipient;
       if (content.type !== 'template' && account.kind !== MessagingChannelKind.X) {
-        const window = await this.checkWindow(manager, ctx.tenantId, change.ticket.customerId, message.channel, account, message.at);
+        const window = replyWindow(customer.lastWroteAt, account, message.at);
         if (window === 'CLOSED') {
           const reason =
             account.kind === MessagingChannelKind.WHATSAPP
@@ -166,18 +164,6 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
   }
 
   /** Who to write to: the sender id of the customer's latest message through the account, else (WhatsApp) their phone number. */
-  private async recipientOf(manager: EntityManager, tenantId: string, customerId: string, account: MessagingChannel): Promise<string | null> {
-    const [latest] = await manager.query(
-      `SELECT m.content->>'from' AS sender FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
-        WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.messaging_channel_id = $3 AND m.content ? 'from'
-        ORDER BY m.created_at DESC LIMIT 1`,
-      [tenantId, customerId, account.id],
-    );
-    if (latest?.sender) return latest.sender;
-    if (account.kind !== MessagingChannelKind.WHATSAPP) return null;
-    const [phone] = await manager.query(`SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, [tenantId, customerId]);
-    return phone ? String(phone.value).replace(/^\+/, '') : null;
-  }
 
   /**
    * The platforms' customer-service window is per business account: a customer who wrote to one
@@ -185,17 +171,32 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
    * account the reply goes out from count (and those whose account is unknown: written through
    * the API rather than a platform webhook).
    */
-  private async checkWindow(manager: EntityManager, tenantId: string, customerId: string, channel: Channel, account: MessagingChannel, now: Date) {
-    const [{ last }] = await manager.query(
-      `SELECT max(m.created_at) AS last FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
-        WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3
-          AND (m.messaging_channel_id = $4 OR m.messaging_channel_id IS NULL)`,
-      [tenantId, customerId, channel, account.id],
-    );
-    const lastAt = last ? new Date(last) : null;
-    if (windowOpen(lastAt, now)) return 'OPEN';
-    if (account.kind !== MessagingChannelKind.WHATSAPP && windowOpen(lastAt, now, HUMAN_AGENT_WINDOW_HOURS)) return 'HUMAN_AGENT';
-    return 'CLOSED';
+  /**
+   * What a reply to the customer on `account` needs, in one round trip: who they wrote from there
+   * last (their platform id), their phone (WhatsApp can write to it), and when they last wrote on
+   * this channel (the platform's reply window).
+   */
+  private async customerOn(manager: EntityManager, tenantId: string, customerId: string, channel: Channel, account: MessagingChannel) {
+    const [[latest], [phone], [last]] = await batch(manager, [
+      {
+        sql: `SELECT m.content->>'from' AS sender FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+               WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.messaging_channel_id = $3 AND m.content ? 'from'
+               ORDER BY m.created_at DESC LIMIT 1`,
+        parameters: [tenantId, customerId, account.id],
+      },
+      { sql: `SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, parameters: [tenantId, customerId] },
+      {
+        sql: `SELECT max(m.created_at) AS last FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+               WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3
+                 AND (m.messaging_channel_id = $4 OR m.messaging_channel_id IS NULL)`,
+        parameters: [tenantId, customerId, channel, account.id],
+      },
+    ]);
+    return {
+      sender: (latest?.sender as string | null | undefined) ?? null,
+      phone: phone ? String(phone.value) : null,
+      lastWroteAt: last?.last ? new Date(last.last as string) : null,
+    };
   }
 
   private async latestComment(manager: EntityManager, tenantId: string, ticketId: string): Promise<string | null> {
@@ -286,4 +287,11 @@ const PLATFORM_NAMES: Record<string, string> = { WHATSAPP: 'WhatsApp', INSTAGRAM
 export function disconnectedReason(account: Pick<MessagingChannel, 'kind' | 'name' | 'displayName'>): string {
   const platform = PLATFORM_NAMES[account.kind] ?? account.kind;
   return `The ${platform} channel "${account.displayName ?? account.name}" is disconnected: this reply was not sent. Reconnect it (updateMessagingChannel with active: true) and send again, or answer on another channel`;
+}
+
+/** Whether the platform lets a free-form reply through now, given when the customer last wrote. */
+function replyWindow(lastWroteAt: Date | null, account: MessagingChannel, now: Date): 'OPEN' | 'HUMAN_AGENT' | 'CLOSED' {
+  if (windowOpen(lastWroteAt, now)) return 'OPEN';
+  if (account.kind !== MessagingChannelKind.WHATSAPP && windowOpen(lastWroteAt, now, HUMAN_AGENT_WINDOW_HOURS)) return 'HUMAN_AGENT';
+  return 'CLOSED';
 }
