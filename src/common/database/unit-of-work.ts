@@ -16,7 +16,6 @@ import { beginTenantTransaction, endTransaction, OpenTransaction } from './tenan
  * savepoints; a failing write rolls everything back and the unit refuses further work.
  */
 export class UnitOfWork {
-  private runner?: QueryRunner;
   private transaction?: OpenTransaction;
   private opening?: Promise<QueryRunner>;
   private tenantId?: string;
@@ -67,7 +66,8 @@ export class UnitOfWork {
     if (this.failure) throw this.failure;
     if (this.tenantId && this.tenantId !== tenantId) throw new Error('One request works for one store');
     this.tenantId = tenantId;
-    if (this.runner?.isTransactionActive) return Promise.resolve(this.runner);
+    const open = this.transaction?.runner;
+    if (open?.isTransactionActive) return Promise.resolve(open);
     this.opening ??= (async () => {
       const runner = this.dataSource.createQueryRunner();
       try {
@@ -76,7 +76,6 @@ export class UnitOfWork {
         await runner.release();
         throw error;
       }
-      this.runner = runner;
       return runner;
     })().finally(() => (this.opening = undefined));
     return this.opening;
@@ -85,16 +84,14 @@ export class UnitOfWork {
   private async close(commit: boolean): Promise<void> {
     const opening = this.opening;
     if (opening) await opening.catch(() => undefined);
-    const runner = this.runner;
     const transaction = this.transaction;
-    this.runner = undefined;
     this.transaction = undefined;
     this.holdsWrites = false;
-    if (!runner || !transaction) return;
+    if (!transaction) return;
     try {
       await endTransaction(transaction, commit ? 'commit' : 'rollback');
     } finally {
-      await runner.release();
+      await transaction.runner.release();
     }
   }
 }
