@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
 import { selectEntities } from '../common/database/entity-rows';
-import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
+import { byKeys, groupByKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
@@ -135,6 +135,13 @@ export class CustomersService {
   /** Hands the request's loader a customer the request has just written, so resolving it costs no query. */
   remember(loaders: LoaderRegistry, customer: Customer): void {
     this.loader(loaders, customer.tenantId).prime(customer.id, customer);
+  }
+
+  /** A customer's identities within a GraphQL request: every customer's the request asks for in one query. */
+  loadIdentities(loaders: LoaderRegistry, tenantId: string, customerId: string): Promise<CustomerIdentity[]> {
+    return loaders
+      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.identitiesOf(loaders.scope(tenantId), ids), (i) => i.customerId))
+      .load(customerId);
   }
 
   private loader(loaders: LoaderRegistry, tenantId: string) {

@@ -64,4 +64,46 @@ describe('StatementQueue', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     await expect(queue.enqueue('ROLLBACK')).resolves.toBeDefined();
   });
+
+  it('in a read-write transaction, gathers the reads asked for in one turn but sends each write on its own', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('UPDATE t SET a = $1', [0]);
+    await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('UPDATE t SET c = $1', [3])]);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING};\nUPDATE t SET a = '0'`, "SELECT a WHERE '1';\nSELECT b WHERE '2'", 'UPDATE t SET c = $1']);
+  });
+
+  it('sends a deferred write in front of the next statement and answers that statement only', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
+    queue.defer({ sql: 'UPDATE t SET c = $1', parameters: ['y'] });
+    expect(sent).toHaveLength(1);
+    const result = (await queue.enqueue('COMMIT')) as PgResult;
+    expect(sent[1].text).toBe("UPDATE t SET b = 'x';\nUPDATE t SET c = 'y';\nCOMMIT");
+    expect(result.rows).toEqual([{ statement: 'COMMIT' }]);
+  });
+
+  it('a deferred write that fails fails the statement it rode with', async () => {
+    const { client } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    queue.defer({ sql: 'UPDATE fail SET b = $1', parameters: ['x'] });
+    expect(queue.reachedServer).toBe(true);
+    await expect(queue.enqueue('SELECT a WHERE $1', [1])).rejects.toThrow('statement failed');
+  });
+
+  it('drops deferred writes at ROLLBACK, which would undo them', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
+    await queue.enqueue('ROLLBACK TO SAVEPOINT typeorm_1');
+    expect(sent[1].text).toBe('ROLLBACK TO SAVEPOINT typeorm_1');
+  });
+
+  it('refuses to defer a write in a read-only transaction', () => {
+    const { client } = fakeClient();
+    expect(() => new StatementQueue(client, client.query, OPENING, true).defer({ sql: 'UPDATE t SET b = 1' })).toThrow('read-only');
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { PgClient, StatementQueue } from './statement-queue';
+import { DeferringClient, PgClient, StatementQueue } from './statement-queue';
 import { UnitOfWork } from './unit-of-work';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,17 +45,23 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const send = client.query;
   const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
   client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
+  if (!options.readOnly) (client as DeferringClient).defer = (statement) => queue.defer(statement);
   internals.isTransactionActive = true;
   try {
     await internals.broadcaster.broadcast('BeforeTransactionStart');
   } catch (error) {
-    client.query = send;
+    forgetQueue(client, send);
     internals.isTransactionActive = false;
     throw error;
   }
   internals.transactionDepth = 1;
   await internals.broadcaster.broadcast('AfterTransactionStart');
-  return { runner, reachedServer: () => queue.reachedServer, forget: () => void (client.query = send) };
+  return { runner, reachedServer: () => queue.reachedServer, forget: () => forgetQueue(client, send) };
+}
+
+function forgetQueue(client: PgClient, send: PgClient['query']) {
+  client.query = send;
+  delete (client as DeferringClient).defer;
 }
 
 /** A transaction begun by beginTenantTransaction. */
