@@ -17,9 +17,9 @@
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, ClientBase, Pool } from 'pg';
@@ -103,6 +103,8 @@ interface Measured {
   p99: number;
   failed: number;
   floorPerSecond?: number;
+  /** The server process's CPU time (user + system) per request: what a request costs whatever else the machine is doing. */
+  cpuMsPerRequest?: number;
   trips?: number;
   floorTrips?: number;
 }
@@ -175,14 +177,36 @@ async function graphql(base: string, key: string, query: string, variables?: obj
   return (JSON.parse(text) as { data: any }).data;
 }
 
-async function load(base: string, scenario: Scenario): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed'>> {
+/** The kernel's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) the process `pid` has used so far, in ms (Linux /proc; undefined elsewhere). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS; // utime and stime, fields 14 and 15 of stat(5)
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(base: string, scenario: Scenario, serverPid?: number): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed' | 'cpuMsPerRequest'>> {
+  const cpuBefore = processCpuMs(serverPid);
   const result = await autocannon({
     url: base,
     connections: scenario.connections ?? CONNECTIONS,
     duration: DURATION,
     requests: [{ setupRequest: (req) => ({ ...req, ...scenario.next() }) }],
   });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
+  const cpuAfter = processCpuMs(serverPid);
+  const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors, cpuMsPerRequest };
 }
 
 /** The floor: `operation` on CONNECTIONS clients in a loop for DURATION seconds; operations per second. */
@@ -619,6 +643,7 @@ function tableRows(measured: Measured[]) {
       met: met === undefined ? '' : met ? '✓' : '✗',
       'stmts/op': m.trips ?? '',
       'floor stmts/op': m.floorTrips ?? '',
+      'server CPU ms/req': m.cpuMsPerRequest === undefined ? '' : m.cpuMsPerRequest.toFixed(2),
       failed: m.failed,
     };
   });
@@ -633,6 +658,7 @@ function printResults(measured: Measured[], fsyncOn: boolean) {
   console.table(rows);
   console.log('ratio = req/s ÷ floor/s, the floor being the same rows in plain SQL through `pg` (32 clients, same run, owner role: no row-level security).');
   console.log('stmts/op = round trips to PostgreSQL per request, counted on the wire one request at a time (fewest of three).');
+  console.log("server CPU ms/req = the server process's user + system CPU time during the scenario ÷ its requests (steadier than req/s on a busy machine).");
   for (const m of measured) if (m.scenario.floor) console.log(`  floor of ${m.scenario.label}: ${m.scenario.floor.describe}`);
   // The same table in Markdown, for docs/performance.md and the README.
   const columns = Object.keys(rows[0]) as (keyof (typeof rows)[number])[];
@@ -691,7 +717,7 @@ async function main() {
         await waitForHealth(server, base);
         for (const scenario of scenarios) {
           progress(`${scenario.label}: ${DURATION} s…`);
-          const m: Measured = { scenario, ...(await load(base, scenario)), ...counted.get(scenario) };
+          const m: Measured = { scenario, ...(await load(base, scenario, server.pid)), ...counted.get(scenario) };
           if (scenario.floor) {
             progress(`  its floor: ${DURATION} s…`);
             m.floorPerSecond = await floorRate(databaseUrl, scenario.floor.operation);

@@ -1,6 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -63,7 +64,9 @@ export class AppModule {
             // "Did you mean …" would name schema fields that introspection keeps to itself.
             hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
             validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
-            plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
+            // Apollo installs its cache-control plugin unless told not to; it hooks every field's
+            // resolution, and this API sets no cache hints (answers are per caller and per store).
+            plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions), ApolloServerPluginCacheControlDisabled()],
             formatError: graphQLErrorFormatter({ hideSuggestions: !config.GRAPHQL_INTROSPECTION }),
             context: graphQLContext,
             // graphql-ws on the same path; the credential comes in connection_init's payload.

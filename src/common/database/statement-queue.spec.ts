@@ -20,7 +20,8 @@ function fakeClient() {
   return { client, sent, overlapped: () => overlapped };
 }
 
-const OPENING = "BEGIN READ ONLY; SELECT set_config('role', 'rida_app', true)";
+const OPENING = { text: "BEGIN; SELECT set_config('role', 'rida_app', true)", results: 2, everyTrip: false };
+const EVERY_TRIP = { text: "SELECT set_config('role', 'rida_app', true)", results: 1, everyTrip: true };
 
 describe('StatementQueue', () => {
   it('sends the opening with the first statement and answers that statement only', async () => {
@@ -29,7 +30,7 @@ describe('StatementQueue', () => {
     expect(queue.reachedServer).toBe(false);
     const result = (await queue.enqueue('SELECT a FROM t WHERE id = $1', ['x'])) as PgResult;
     expect(queue.reachedServer).toBe(true);
-    expect(sent[0].text).toBe(`${OPENING};\nSELECT a FROM t WHERE id = 'x'`);
+    expect(sent[0].text).toBe(`${OPENING.text};\nSELECT a FROM t WHERE id = 'x'`);
     expect(result.rows).toEqual([{ statement: "SELECT a FROM t WHERE id = 'x'" }]);
     await queue.enqueue('SELECT b FROM t WHERE id = $1', ['y']);
     expect(sent[1]).toEqual({ text: 'SELECT b FROM t WHERE id = $1', values: ['y'] });
@@ -54,7 +55,7 @@ describe('StatementQueue', () => {
     const { client, sent } = fakeClient();
     const queue = new StatementQueue(client, client.query, OPENING, true);
     await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('COMMIT')]);
-    expect(sent.map((s) => s.text)).toEqual([`${OPENING};\nSELECT a WHERE '1'`, 'COMMIT']);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING.text};\nSELECT a WHERE '1'`, 'COMMIT']);
   });
 
   it('rejects every statement of a group that failed, and goes on with the next', async () => {
@@ -70,7 +71,7 @@ describe('StatementQueue', () => {
     const queue = new StatementQueue(client, client.query, OPENING, false);
     await queue.enqueue('UPDATE t SET a = $1', [0]);
     await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('UPDATE t SET c = $1', [3])]);
-    expect(sent.map((s) => s.text)).toEqual([`${OPENING};\nUPDATE t SET a = '0'`, "SELECT a WHERE '1';\nSELECT b WHERE '2'", 'UPDATE t SET c = $1']);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING.text};\nUPDATE t SET a = '0'`, "SELECT a WHERE '1';\nSELECT b WHERE '2'", 'UPDATE t SET c = $1']);
   });
 
   it('sends a deferred write in front of the next statement and answers that statement only', async () => {
@@ -105,5 +106,15 @@ describe('StatementQueue', () => {
   it('refuses to defer a write in a read-only transaction', () => {
     const { client } = fakeClient();
     expect(() => new StatementQueue(client, client.query, OPENING, true).defer({ sql: 'UPDATE t SET b = 1' })).toThrow('read-only');
+  });
+
+  it('for plain reads, sends the settings in front of every round trip and answers COMMIT itself', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, EVERY_TRIP, true);
+    const first = (await queue.enqueue('SELECT a WHERE $1', [1])) as PgResult;
+    await Promise.all([queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('SELECT c WHERE $1', [3])]);
+    await queue.enqueue('COMMIT');
+    expect(sent.map((s) => s.text)).toEqual([`${EVERY_TRIP.text};\nSELECT a WHERE '1'`, `${EVERY_TRIP.text};\nSELECT b WHERE '2';\nSELECT c WHERE '3'`]);
+    expect(first.rows).toEqual([{ statement: "SELECT a WHERE '1'" }]);
   });
 });

@@ -12,12 +12,28 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/**
+ * What opens the transaction: `text` (its `results` statements) in front of the first round trip;
+ * or, `everyTrip`, in front of each round trip, every one of them then a transaction of its own.
+ */
+export interface Opening {
+  text: string;
+  results: number;
+  everyTrip: boolean;
+}
+
+const ENDING = /^\s*(COMMIT|ROLLBACK)\b/i;
+
 /** A plain read: it may share a round trip with other reads without changing what either sees or does. */
 const READ = /^\s*SELECT\b/i;
 
 /**
  * The statements of one tenant transaction, sent on its connection one round trip at a time:
  * - the transaction's opening statements (BEGIN, role, store) ride in front of its first statement;
+ *   for plain reads (READ COMMITTED, read only) there is no BEGIN at all: the settings ride in
+ *   front of every round trip, which PostgreSQL runs as one implicit transaction (a simple query's
+ *   statements are one transaction), so each round trip sees what a statement of a READ COMMITTED
+ *   transaction would, and no COMMIT is sent — COMMIT and ROLLBACK are answered here;
  * - pg only queues overlapping queries on a client as a deprecated courtesy (pg 9 refuses them),
  *   and a request's DataLoader batches ask at once, so they wait their turn here;
  * - reads asked for in the same turn of the event loop (the customer, assignee and team batches of
@@ -40,7 +56,7 @@ export class StatementQueue {
   constructor(
     private readonly client: PgClient,
     private readonly send: PgClient['query'],
-    private readonly opening: string,
+    private readonly opening: Opening,
     private readonly readOnly: boolean,
   ) {}
 
@@ -78,12 +94,15 @@ export class StatementQueue {
   private async flush() {
     const group = this.nextGroup();
     if (/^\s*ROLLBACK\b/i.test(group[0].text)) this.deferred = [];
-    const prefix = [...(this.sentOpening ? [] : [this.opening]), ...this.deferred];
-    const prefixResults = (this.sentOpening ? 0 : 2) + this.deferred.length; // BEGIN and the settings, then one per deferred write
+    const opening = this.opening.everyTrip || !this.sentOpening;
+    const prefix = [...(opening ? [this.opening.text] : []), ...this.deferred];
+    const prefixResults = (opening ? this.opening.results : 0) + this.deferred.length; // the opening's, then one per deferred write
     this.sentOpening = true;
     this.deferred = [];
     try {
-      if (group.length === 1 && prefix.length === 0) {
+      if (this.opening.everyTrip && ENDING.test(group[0].text)) {
+        group[0].resolve({ rows: [] }); // each round trip was its own transaction: nothing is left to end
+      } else if (group.length === 1 && prefix.length === 0) {
         group[0].resolve(await this.send.call(this.client, group[0].text, group[0].values));
       } else {
         const text = [...prefix, ...group.map((w) => (w.values ? inlineParameters(w.text, w.values) : w.text))].join(';\n');
