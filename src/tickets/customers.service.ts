@@ -136,6 +136,11 @@ export class CustomersService {
     return this.db.run(ctx, (m) => m.save(m.create(Customer, { tenantId: ctx.tenantId, id: uuidv7(), name, tier: CustomerTier.STANDARD })));
   }
 
+  /** Names a customer who has no name yet (a chat visitor who typed one); a known name stays. */
+  async nameIfUnnamed(ctx: RequestContext, customerId: string, name: string): Promise<void> {
+    await this.db.run(ctx, (m) => m.query(`UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2 AND name IS NULL`, [ctx.tenantId, customerId, name]));
+  }
+
   /** The customer of a verified identity (found, or created with it). */
   async resolveVerified(ctx: RequestContext, ref: CustomerRefInput): Promise<Customer> {
     return this.db.run(ctx, (m) => this.resolve(m, ctx, ref));

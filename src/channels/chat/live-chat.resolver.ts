@@ -22,6 +22,12 @@ export class StartChatInput {
   @MaxLength(LIMITS.subject)
   subject?: string;
 
+  @Field({ nullable: true, description: "The name a chat widget's visitor typed: becomes the customer's name when it has none." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.name)
+  visitorName?: string;
+
   @Field({ nullable: true, description: 'An email address the visitor typed in a chat widget, to be answered there later. Kept as an internal note for agents, not as a verified identity.' })
   @IsOptional()
   @IsEmail()
@@ -58,7 +64,7 @@ export class LiveChatResolver {
   @Mutation(() => ChatSession, { description: "Starts a chat (or continues the customer's open conversation)." })
   @RequirePermission('portal')
   startChat(@Ctx() ctx: RequestContext, @Args('input') input: StartChatInput) {
-    return this.chat.start(ctx, input.body, input.subject, { email: input.visitorEmail?.trim(), phone: input.visitorPhone?.trim() });
+    return this.chat.start(ctx, input.body, input.subject, { name: input.visitorName?.trim(), email: input.visitorEmail?.trim(), phone: input.visitorPhone?.trim() });
   }
 
   @Mutation(() => PortalTicket, { description: 'The customer writes in their chat.' })

@@ -6,12 +6,14 @@ import { replyDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
+import { CustomersService } from '../../tickets/customers.service';
 import { TicketReadsService } from '../../tickets/ticket-reads.service';
 
 export const LEAVE_A_MESSAGE_TAG = 'leave-a-message';
 
 /** Contact details a chat widget's visitor typed (unverified). */
 export interface VisitorContact {
+  name?: string;
   email?: string;
   phone?: string;
 }
@@ -37,6 +39,7 @@ export class LiveChatService {
     private readonly tickets: TicketsService,
     private readonly ticketReads: TicketReadsService,
     private readonly db: TenantTransactions,
+    private readonly customers: CustomersService,
   ) {}
 
   async start(ctx: RequestContext, body: string, subject?: string, contact?: VisitorContact): Promise<ChatStart> {
@@ -47,6 +50,7 @@ export class LiveChatService {
       customer: { id: ctx.customerId },
       joinOpenTicket: true,
     });
+    if (contact?.name && ctx.customerId) await this.customers.nameIfUnnamed(ctx, ctx.customerId, contact.name);
     if (contact?.email || contact?.phone) await this.noteContact(ctx, ticket.id, contact);
     const staffed = await this.staffed(ctx, ticket.teamId);
     if (staffed) return { ticket, staffed, expectedReplyAt: replyDue(ticket.sla) };

@@ -25,12 +25,12 @@ export interface VisitorSessionRequest {
   /** A customer id signed by the store's server (identity verification). */
   customerId?: string;
   signature?: string;
-  /** An anonymous visitor's name, for a new session. */
-  name?: string;
 }
 
 export interface VisitorSession {
   token: string;
+  /** The visitor's customer id: the same as before when a token was renewed, a new one when it could not be. */
+  visitorId: string;
   expiresAt: Date;
   /** The session is for the customer the store signed, not an anonymous visitor. */
   identified: boolean;
@@ -79,13 +79,14 @@ export class VisitorSessionsService {
       const externalId = this.verifiedIdentity(channel, request.customerId, request.signature);
       customerId = (await this.customers.resolveVerified(store, { externalId })).id;
     } else {
-      customerId = (await this.renewable(store, request.token)) ?? (await this.newVisitor(store, request.ip, request.name));
+      customerId = (await this.renewable(store, request.token)) ?? (await this.newVisitor(store, request.ip));
     }
     const { token, expiresAt } = this.tokens.signCustomer(channel.tenantId, customerId, this.config.WIDGET_TOKEN_TTL_SECONDS);
     const ctx: RequestContext = { ...store, customerId };
     const staffed = await this.chat.staffed(ctx, null);
     return {
       token,
+      visitorId: customerId,
       expiresAt,
       identified,
       channel: { name: channel.name, askName: channel.askName, askEmail: channel.askEmail, askPhone: channel.askPhone },
@@ -119,7 +120,7 @@ export class VisitorSessionsService {
     return customer ? claims.sub : null;
   }
 
-  private async newVisitor(store: RequestContext, ip: string, name: string | undefined): Promise<string> {
+  private async newVisitor(store: RequestContext, ip: string): Promise<string> {
     const now = Date.now();
     if (this.newSessions.size > 10_000) for (const [address, window] of this.newSessions) if (window.resetAt <= now) this.newSessions.delete(address);
     let window = this.newSessions.get(ip);
@@ -128,7 +129,7 @@ export class VisitorSessionsService {
       throw new DomainError('RATE_LIMITED', `Too many new chat sessions from this address; retry in ${Math.ceil((window.resetAt - now) / 1000)} s`);
     }
     window.count++;
-    return (await this.customers.createUnidentified(store, name?.trim() || null)).id;
+    return (await this.customers.createUnidentified(store, null)).id;
   }
 
   /** The SLA engine's first-reply time for what a message written now becomes: a chat, or (nobody online) a left message. */

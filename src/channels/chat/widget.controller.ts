@@ -32,12 +32,6 @@ export class VisitorSessionInput {
   @IsString()
   @MaxLength(200)
   signature?: string;
-
-  /** An anonymous visitor's name. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(LIMITS.name)
-  name?: string;
 }
 
 /**
@@ -74,7 +68,7 @@ export class WidgetController {
       "A chat widget visitor's session: checks the page's Origin against the channel's allowed origins and any signed identity, then returns a customer token for that visitor only. New anonymous sessions are rate-limited per address.",
   })
   open(@Body() input: VisitorSessionInput, @Headers('origin') origin: string | undefined, @Req() request: FastifyRequest) {
-    return this.sessions.open({ channelId: input.channel, origin, ip: request.ip, token: input.token, customerId: input.customerId, signature: input.signature, name: input.name });
+    return this.sessions.open({ channelId: input.channel, origin, ip: request.ip, token: input.token, customerId: input.customerId, signature: input.signature });
   }
 
   private load() {
