@@ -1,6 +1,6 @@
 /** The widget's styles, inside its shadow root: the store's CSS cannot reach them, and they cannot reach the store. */
 export const STYLES = `
-:host { all: initial; }
+:host { all: initial !important; }
 * { box-sizing: border-box; }
 .root { position: fixed; bottom: 20px; inset-inline-end: 20px; z-index: 2147483000; font: 15px/1.5 system-ui, "Segoe UI", Tahoma, "Noto Sans Arabic", sans-serif; color: #1f2937; }
 button { font: inherit; cursor: pointer; }

@@ -70,12 +70,13 @@ export function pickLanguage(attribute: string | undefined, pageLang: string): '
   return wanted.startsWith('en') ? 'en' : 'ar';
 }
 
-/** A reply time as a shopper reads it: "الأحد 09:15" or "Sunday, 9:15 AM" (with the date when it is not this week). */
+/** A reply time as a shopper reads it: "11:45 م" today, "الأحد 09:15" this week, with the date beyond. */
 export function formatWhen(iso: string, texts: Texts): string {
   const at = new Date(iso);
-  const withinWeek = at.getTime() - Date.now() < 6 * 86_400_000;
-  const options: Intl.DateTimeFormatOptions = withinWeek
-    ? { weekday: 'long', hour: 'numeric', minute: '2-digit' }
-    : { weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' };
+  const now = new Date();
+  const time: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+  const today = at.toDateString() === now.toDateString();
+  const withinWeek = at.getTime() - now.getTime() < 6 * 86_400_000;
+  const options: Intl.DateTimeFormatOptions = today ? time : withinWeek ? { weekday: 'long', ...time } : { weekday: 'long', day: 'numeric', month: 'long', ...time };
   return new Intl.DateTimeFormat(texts.locale, options).format(at);
 }

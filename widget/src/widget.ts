@@ -136,7 +136,8 @@ class ChatWidget {
   private token = () => this.stored!.token;
 
   private render(): void {
-    const host = document.createElement('div');
+    // An element of its own name: a page's rules for div, section … never match it.
+    const host = document.createElement('rida-chat');
     host.setAttribute('data-rida-chat', '');
     const shadow = host.attachShadow({ mode: 'open' });
     const t = this.texts;
