@@ -96,6 +96,11 @@ describe('storefront chat widget (in a real browser)', () => {
     expect((await session(elsewhere.origin, {})).body.error.code).toBe('FORBIDDEN');
     expect((await session(undefined, {})).status).toBe(403);
     expect((await session(shop.origin, { channel: '00000000-0000-4000-8000-000000000000' })).body.error.code).toBe('NOT_FOUND');
+    // A caller's mistakes are coded 400s, never a 5xx.
+    for (const wrong of [{ channel: 'not-an-id' }, { token: 42 }, { customerId: ['a'] }, { extra: true }]) {
+      const answer = await session(shop.origin, wrong);
+      expect([answer.status, answer.body.error.code]).toEqual([400, 'BAD_USER_INPUT']);
+    }
 
     const sign = (id: string, key = secret) => createHmac('sha256', key).update(id).digest('hex');
     expect((await session(shop.origin, { customerId: 'salla-1001' })).body.error.code).toBe('FORBIDDEN');
