@@ -249,6 +249,32 @@ describe('storefront chat widget (in a real browser)', () => {
     expect(foreign).toEqual([]);
   });
 
+  it("runs the README's channel operations as written", async () => {
+    const admin = (await t.createTenant('متجر الورد ٢')).key;
+    const created = (
+      await t.gqlOk(
+        admin,
+        `mutation { createChatChannel(input: { name: "متجر الورد", allowedOrigins: ["https://rose.example.sa"], identityVerification: true, askPhone: true }) {
+          identitySecret channel { id allowedOrigins identityVerification askName askEmail askPhone } } }`,
+      )
+    ).createChatChannel;
+    const id = created.channel.id;
+    expect((await t.gqlOk(admin, `{ chatChannels { id name allowedOrigins identityVerification active } }`)).chatChannels).toEqual([
+      { id, name: 'متجر الورد', allowedOrigins: ['https://rose.example.sa'], identityVerification: true, active: true },
+    ]);
+    await t.gqlOk(admin, `mutation { updateChatChannel(id: "${id}", input: { allowedOrigins: ["https://rose.example.sa", "https://www.rose.example.sa"], askPhone: false }) { id } }`);
+    const rotated = (await t.gqlOk(admin, `mutation { rotateChatChannelSecret(id: "${id}") { identitySecret } }`)).rotateChatChannelSecret.identitySecret;
+    expect(rotated).not.toBe(created.identitySecret);
+    await t.gqlOk(admin, `mutation { updateChatChannel(id: "${id}", input: { active: false }) { id } }`);
+    const off = await t.http.post('/api/v1/widget/sessions').set('content-type', 'application/json').set('origin', 'https://rose.example.sa').send({ channel: id });
+    expect(off.body.error.code).toBe('NOT_FOUND');
+    const wrongOrigin = await t.gql(admin, `mutation { updateChatChannel(id: "${id}", input: { allowedOrigins: ["https://rose.example.sa/shop", "*"] }) { id } }`);
+    expect(wrongOrigin.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { allowedOrigins: ['not an origin: https://rose.example.sa/shop', 'not an origin: *'] } });
+    expect((await t.gqlOk(admin, `mutation { deleteChatChannel(id: "${id}") }`)).deleteChatChannel).toBe(true);
+    // Another store's admin sees none of this store's channels.
+    expect((await t.gqlOk(store.key, `{ chatChannels { id } }`)).chatChannels.map((c: { id: string }) => c.id)).not.toContain(id);
+  });
+
   it('limits new visitor sessions per address; renewing a session is not limited', async () => {
     const kept = (await session(shop.origin, {})).body;
     let limited: any;
