@@ -59,7 +59,7 @@ export class LiveConnection {
   constructor(
     private readonly url: string,
     private readonly token: () => string,
-    /** After a reconnect: what was missed while away is fetched again. */
+    /** After a reconnect: what was missed while away is read again. */
     private readonly onReconnect: () => void,
     /** The server closed with 4401 (token lapsed): renew it, then connect again. */
     private readonly renew: () => Promise<void>,
