@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatWhen, TEXTS } from '../../widget/src/texts';
 import { launchBrowser, recordForeignRequests, seriousAccessibilityViolations } from './helpers/browser';
 import { listenForSockets } from './helpers/live';
-import { ADD_MESSAGE, openAllWeek, TestApp, TestTenant } from './helpers/test-app';
+import { ADD_MESSAGE, eventuallyPasses, openAllWeek, TestApp, TestTenant } from './helpers/test-app';
 
 const CREATE_CHANNEL = `mutation($input: CreateChatChannelInput!) {
   createChatChannel(input: $input) { identitySecret channel { id name allowedOrigins identityVerification askName askEmail askPhone active } } }`;
@@ -190,6 +190,13 @@ describe('storefront chat widget (in a real browser)', () => {
     await page.locator('.msg.them', { hasText: answer }).waitFor({ timeout: 2000 });
     expect(Date.now() - sentAt).toBeLessThan(2000);
     await t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: chat.id, body: 'ملاحظة داخلية: العميل VIP', authorType: 'AGENT', internal: true } });
+    // Typing and read marks: the agent's typing shows; the open panel marks the answer read.
+    await t.gqlOk(store.key, `mutation($t: ID!) { chatTyping(ticketId: $t) }`, { t: chat.id });
+    await page.locator('.meta', { hasText: 'يكتب…' }).waitFor({ timeout: 2000 });
+    await eventuallyPasses(async () => {
+      const marks = (await t.gqlOk(store.key, `query($t: ID!) { chatReadMarks(ticketId: $t) { reader messageId } }`, { t: chat.id })).chatReadMarks;
+      expect(marks.map((m: { reader: string }) => m.reader)).toContain('CUSTOMER');
+    }, 3000);
 
     // The widget inside the page: right to left, on the inline end (the left in Arabic), untouched by the page's CSS.
     const box = (await page.locator('.panel').boundingBox())!;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -11,23 +11,23 @@ import { LIMITS } from '../../common/validators';
 import { VisitorSessionsService } from './visitor-sessions.service';
 
 export class VisitorSessionInput {
-  /** The public chat channel id (data-channel). */
+  @ApiProperty({ format: 'uuid', description: 'The public chat channel id (data-channel).' })
   @IsUUID()
   channel: string;
 
-  /** The visitor's current token, to renew it. */
+  @ApiPropertyOptional({ description: "The visitor's current token, to renew it (same visitor, new expiry)." })
   @IsOptional()
   @IsString()
   @MaxLength(4000)
   token?: string;
 
-  /** The store's customer id (data-customer-id), signed. */
+  @ApiPropertyOptional({ example: 'salla-1001', description: "The store's customer id (data-customer-id); needs signature." })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.ref)
   customerId?: string;
 
-  /** Hex HMAC-SHA256 of customerId with the channel's identity secret (data-signature). */
+  @ApiPropertyOptional({ description: "Hex HMAC-SHA256 of customerId with the channel's identity secret (data-signature), made on the store's server." })
   @IsOptional()
   @IsString()
   @MaxLength(200)
