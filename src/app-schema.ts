@@ -33,6 +33,7 @@ import { StoreEvent } from './channels/store-events/entities/store-event.entity'
 import { ScheduledAutomation } from './channels/store-events/entities/scheduled-automation.entity';
 import { StoreSettings } from './channels/store-events/entities/store-settings.entity';
 import { MessagingChannel } from './channels/messaging/entities/messaging-channel.entity';
+import { ChatChannel } from './channels/chat/chat-channel.entity';
 import { DeliveryReceipt } from './channels/messaging/entities/delivery-receipt.entity';
 import { Call } from './channels/phone/entities/call.entity';
 import { KbArticle } from './knowledge-base/entities/kb-article.entity';
@@ -73,6 +74,7 @@ export const ENTITIES = [
   ScheduledAutomation,
   StoreSettings,
   MessagingChannel,
+  ChatChannel,
   DeliveryReceipt,
   Call,
   CannedReply,

@@ -6,6 +6,10 @@ import { ChatActivityResolver } from './chat/chat-activity.resolver';
 import { ChatActivityService } from './chat/chat-activity.service';
 import { LiveChatResolver } from './chat/live-chat.resolver';
 import { LiveChatService } from './chat/live-chat.service';
+import { ChatChannelsResolver } from './chat/chat-channels.resolver';
+import { ChatChannelsService } from './chat/chat-channels.service';
+import { VisitorSessionsService } from './chat/visitor-sessions.service';
+import { WidgetController } from './chat/widget.controller';
 import { StoreEventsController } from './store-events/store-events.controller';
 import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, StoreSettingsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
 import { StoreEventsService } from './store-events/store-events.service';
@@ -50,6 +54,7 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     CallsController,
     TwilioVoiceController,
     MessageAttachmentsController,
+    WidgetController,
   ],
   providers: [
     MailboxesService,
@@ -71,6 +76,9 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     OrderAutomationsResolver,
     LiveChatService,
     LiveChatResolver,
+    ChatChannelsService,
+    ChatChannelsResolver,
+    VisitorSessionsService,
     ChatActivityService,
     ChatActivityResolver,
     MessagingChannelsService,

@@ -127,6 +127,25 @@ export class CustomersService {
     };
   }
 
+  /**
+   * A customer known by no identity yet: an anonymous chat visitor. What such a visitor types as
+   * their email or phone is not attached as an identity (it is not verified: attaching it would
+   * hand the visitor the conversations of whoever owns that address).
+   */
+  async createUnidentified(ctx: RequestContext, name: string | null): Promise<Customer> {
+    return this.db.run(ctx, (m) => m.save(m.create(Customer, { tenantId: ctx.tenantId, id: uuidv7(), name, tier: CustomerTier.STANDARD })));
+  }
+
+  /** Names a customer who has no name yet (a chat visitor who typed one); a known name stays. */
+  async nameIfUnnamed(ctx: RequestContext, customerId: string, name: string): Promise<void> {
+    await this.db.run(ctx, (m) => m.query(`UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2 AND name IS NULL`, [ctx.tenantId, customerId, name]));
+  }
+
+  /** The customer of a verified identity (found, or created with it). */
+  async resolveVerified(ctx: RequestContext, ref: CustomerRefInput): Promise<Customer> {
+    return this.db.run(ctx, (m) => this.resolve(m, ctx, ref));
+  }
+
   /** A customer by id within a GraphQL request: every customer the request asks for in one query. */
   loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Customer | null> {
     return this.loader(loaders, tenantId).load(id);

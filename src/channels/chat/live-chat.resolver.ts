@@ -1,6 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { badInput } from '../../common/errors/domain-error';
 import { Ctx, RequestContext } from '../../common/request-context';
@@ -21,6 +21,24 @@ export class StartChatInput {
   @IsString()
   @MaxLength(LIMITS.subject)
   subject?: string;
+
+  @Field({ nullable: true, description: "The name a chat widget's visitor typed: becomes the customer's name when it has none." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.name)
+  visitorName?: string;
+
+  @Field({ nullable: true, description: 'An email address the visitor typed in a chat widget, to be answered there later. Kept as an internal note for agents, not as a verified identity.' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  visitorEmail?: string;
+
+  @Field({ nullable: true, description: 'A phone or WhatsApp number the visitor typed in a chat widget. Kept as an internal note for agents, not as a verified identity.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  visitorPhone?: string;
 }
 
 @ObjectType()
@@ -46,7 +64,7 @@ export class LiveChatResolver {
   @Mutation(() => ChatSession, { description: "Starts a chat (or continues the customer's open conversation)." })
   @RequirePermission('portal')
   startChat(@Ctx() ctx: RequestContext, @Args('input') input: StartChatInput) {
-    return this.chat.start(ctx, input.body, input.subject);
+    return this.chat.start(ctx, input.body, input.subject, { name: input.visitorName?.trim(), email: input.visitorEmail?.trim(), phone: input.visitorPhone?.trim() });
   }
 
   @Mutation(() => PortalTicket, { description: 'The customer writes in their chat.' })

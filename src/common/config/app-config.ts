@@ -111,6 +111,20 @@ export class AppConfig {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL?: string;
 
+  /** New chat-widget visitor sessions per minute from one client address (per instance); renewals of a session do not count. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WIDGET_SESSIONS_PER_MINUTE = 10;
+
+  /** Lifetime of a chat-widget visitor's customer token; the widget renews it while the page is open and on each page load. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  WIDGET_TOKEN_TTL_SECONDS = 86_400;
+
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   @Transform(toInt)
   @IsInt()
