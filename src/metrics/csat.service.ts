@@ -82,7 +82,8 @@ export class CsatService implements OnModuleInit {
       .createQueryBuilder()
       .insert()
       .into(CsatSurvey)
-      .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000) })
+      // Its message is the one that opened the ticket: no other survey message for this ticket.
+      .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000), messageSentAt: new Date() })
       .orIgnore()
       .execute();
     await manager.update(Ticket, { tenantId, id: ticketId }, { csatSent: true });
