@@ -194,6 +194,8 @@ describe('survey page (server-rendered, in a real browser)', () => {
       for (let i = 0; i < 4; i++) statuses.push((await limited.http.get('/survey/nothing')).status);
       expect(statuses).toEqual([404, 404, 404, 429]);
       expect((await limited.http.get('/api/v1/csat/nothing')).body.error.code).toBe('RATE_LIMITED');
+      const answer = await limited.gql(undefined, `mutation { answerCsatSurvey(token: "nothing", input: { rating: 5 }) }`);
+      expect(answer.errors?.[0].extensions.code).toBe('RATE_LIMITED');
     } finally {
       await limited.app.close();
     }
