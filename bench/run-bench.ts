@@ -128,6 +128,7 @@ function spawnServer(port: number, databaseUrl: string, profileDir?: string, ext
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

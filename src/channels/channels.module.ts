@@ -13,6 +13,7 @@ import { WidgetController } from './chat/widget.controller';
 import { StoreEventsController } from './store-events/store-events.controller';
 import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, StoreSettingsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
 import { StoreEventsService } from './store-events/store-events.service';
+import { SurveyMessagesService } from './store-events/survey-messages.service';
 import { TicketsModule } from '../tickets/tickets.module';
 import { TicketsIngestController } from './api/tickets-ingest.controller';
 import { EmailDeliveryService } from './email/email-delivery.service';
@@ -69,6 +70,7 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     WebhooksResolver,
     ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService,
+    SurveyMessagesService,
     StoreEventsResolver,
     StoreSettingsResolver,
     CustomerOrdersResolver,

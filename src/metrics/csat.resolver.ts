@@ -1,6 +1,8 @@
 import { Args, Context, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { Public } from '../auth/auth.decorators';
+import { DomainError } from '../common/errors/domain-error';
 import { byKeys, GraphQLRequestContext } from '../common/graphql/loaders';
+import { PublicRateLimit } from '../common/http/public-rate-limit';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { CsatService } from './csat.service';
 import { CsatAnswerInput, CsatSurveyInfo } from './dto/csat.types';
@@ -21,11 +23,16 @@ export class TicketCsatResolver {
 
 @Resolver()
 export class CsatResolver {
-  constructor(private readonly csat: CsatService) {}
+  constructor(
+    private readonly csat: CsatService,
+    private readonly rateLimit: PublicRateLimit,
+  ) {}
 
   @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
   @Public()
-  async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput) {
+  async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput, @Context() { req }: GraphQLRequestContext) {
+    // Public like the survey page, and limited the same way, per client address.
+    if (!this.rateLimit.take(req.ip)) throw new DomainError('RATE_LIMITED', 'Too many survey requests from this address; wait a minute and try again');
     await this.csat.answer(token, input);
     return true;
   }

@@ -61,6 +61,7 @@ export const TICKET_PIPELINE = [
   'assignment', //       an agent of the team, by its strategy (src/routing)
   'sla', //              policy, deadlines, pause and resume (src/sla)
   'csat', //             the survey when a ticket is solved (src/metrics)
+  'survey-message', //   … and its message with the link, some time later (src/channels/store-events)
   'email-delivery', //   an agent's public reply sent by SMTP (src/channels/email)
   'messaging-delivery', // … or on WhatsApp, Instagram, Messenger, X (src/channels/messaging)
   'compensations', //    follow-up of a compensation promised on the ticket (src/tickets/complaints)

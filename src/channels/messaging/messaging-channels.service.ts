@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityManager } from 'typeorm';
 import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-settings-cache';
-import { AppConfig } from '../../common/config/app-config';
+import { AppConfig, publicUrlOf } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { AllStores } from '../../common/database/all-stores';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
@@ -93,7 +93,7 @@ export class MessagingChannelsService {
 
   /** Our address as the platforms call it (PUBLIC_URL), followed by a path and query. */
   publicUrl(pathAndQuery: string): string {
-    return `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/+$/, '')}${pathAndQuery}`;
+    return `${publicUrlOf(this.config)}${pathAndQuery}`;
   }
 
   list(ctx: RequestContext, kind?: MessagingChannelKind): Promise<MessagingChannel[]> {

@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../../common/config/app-config';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, conflict, DomainError, notFound } from '../../common/errors/domain-error';
@@ -30,7 +29,9 @@ const QUEUE = 'store-automation';
 /** The orders lifetime value and order count add up (with the store's currency). */
 const COUNTED_ORDERS = `paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')`;
 
-const DEFAULT_SETTINGS = {
+export const DEFAULT_SETTINGS = {
+  csatAfterSolveMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في خدمتنا في طلبك رقم {{ticket.number}}. قيّمنا بلمسة واحدة من هنا: {{survey.link}} — شكراً لك!',
+  csatAfterSolveMessageEn: 'Hello {{customer.name}}, how did we do with your request #{{ticket.number}}? Rate us with one tap: {{survey.link}} — thank you!',
   followUpMessage: 'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
   csatMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في تجربتك مع طلبك رقم {{order.id}}. قيّمنا من 1 إلى 5 من هنا: {{survey.link}} — شكراً لك!',
   delayMessage:
@@ -39,7 +40,7 @@ const DEFAULT_SETTINGS = {
 
 /** The ticket each automation opens (its message text comes from the store's settings). */
 const OPENS: Record<
-  AutomationKind,
+  Exclude<AutomationKind, AutomationKind.SOLVED_CSAT>,
   { subject: (orderId: string) => string; template: 'delayMessage' | 'followUpMessage' | 'csatMessage'; category: TicketCategory; tag: string; priority?: TicketPriority }
 > = {
   DELAY_NOTICE: { subject: (o) => `تأخر شحنة الطلب رقم ${o}`, template: 'delayMessage', category: TicketCategory.SHIPPING, tag: 'shipment-delay', priority: TicketPriority.HIGH },
@@ -68,7 +69,6 @@ export class StoreEventsService implements OnApplicationBootstrap {
     private readonly tickets: TicketsService,
     private readonly csat: CsatService,
     private readonly jobs: JobQueue,
-    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap() {
@@ -218,7 +218,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
   }
 
   /** The store's settings, created with the defaults on first use. */
-  private async settingsIn(m: EntityManager, tenantId: string): Promise<StoreSettings> {
+  async settingsIn(m: EntityManager, tenantId: string): Promise<StoreSettings> {
     await m
       .createQueryBuilder()
       .insert()
@@ -366,10 +366,12 @@ export class StoreEventsService implements OnApplicationBootstrap {
         ? DateTime.fromJSDate(order.expectedDeliveryAt).setZone(tenant.timezone).setLocale('ar').reconfigure({ outputCalendar: 'gregory', numberingSystem: 'latn' }).toLocaleString(DateTime.DATE_HUGE)
         : 'قريباً',
     };
+    // Order automations only: the survey after a solve is sent by SurveyMessagesService.
+    if (automation.kind === AutomationKind.SOLVED_CSAT) return;
     const opens = OPENS[automation.kind];
     // The survey id is the automation's, so a retry re-sends the same link.
     if (automation.kind === AutomationKind.DELIVERY_CSAT) {
-      values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
+      values['survey.link'] = this.csat.linkFor(automation.id);
     }
     const template = channel === Channel.WHATSAPP ? settings.whatsappTemplates.find((t) => t.kind === automation.kind) : undefined;
     const extras = template ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } } : {};

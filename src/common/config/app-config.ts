@@ -106,7 +106,7 @@ export class AppConfig {
   @Max(10_000)
   EMAIL_SENDER_CAP_PER_HOUR = 30;
 
-  /** The API's public address, for links sent to customers (CSAT surveys); default http://localhost:PORT. */
+  /** The API's public address, for links sent to customers (survey links) and platform webhooks; required in production, http://localhost:PORT otherwise. */
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL?: string;
@@ -124,6 +124,13 @@ export class AppConfig {
   @Min(60)
   @Max(30 * 86_400)
   WIDGET_TOKEN_TTL_SECONDS = 86_400;
+
+  /** Requests per minute per client address to the public survey page and survey endpoints; 0 = off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE = 60;
 
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   @Transform(toInt)
@@ -291,6 +298,28 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** PUBLIC_URL without a trailing slash; outside production, http://localhost:PORT when unset. */
+export function publicUrlOf(config: Pick<AppConfig, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
+/**
+ * What only a server that talks to customers needs (not the CLI): in production PUBLIC_URL must be
+ * set, since links in survey messages and webhook URLs would otherwise point at localhost; outside
+ * production the warnings to print at start.
+ */
+export function checkServerConfig(config: AppConfig): string[] {
+  if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL is required in production: the public https address customers and platforms reach (survey links in messages, webhook URLs), e.g. PUBLIC_URL=https://support.example.sa',
+    );
+  }
+  if (!config.PUBLIC_URL && config.NODE_ENV === 'development') {
+    return [`PUBLIC_URL is not set: links sent to customers (survey links) and webhook URLs point at ${publicUrlOf(config)}, which only this machine can open. Set PUBLIC_URL to your public address.`];
+  }
+  return [];
+}
 
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {

@@ -8,8 +8,15 @@ export enum AutomationKind {
   DELIVERY_CSAT = 'DELIVERY_CSAT',
   /** A proactive ticket when a shipment is delayed, before the customer asks. */
   DELAY_NOTICE = 'DELAY_NOTICE',
+  /** The survey message after a ticket is solved (scheduled per ticket, not per order: only its WhatsApp template is set here). */
+  SOLVED_CSAT = 'SOLVED_CSAT',
 }
-registerEnumType(AutomationKind, { name: 'AutomationKind' });
+registerEnumType(AutomationKind, {
+  name: 'AutomationKind',
+  valuesMap: {
+    SOLVED_CSAT: { description: 'The survey message some time after a ticket is solved; it has no order, so it only names a WhatsApp template (whatsappTemplates).' },
+  },
+});
 
 export enum AutomationStatus {
   SCHEDULED = 'SCHEDULED',
