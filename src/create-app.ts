@@ -1,4 +1,3 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -7,6 +6,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
 import { MAX_BODY_DEPTH, tooDeepAt } from './common/http/body-depth';
+import { InputValidationPipe } from './common/http/input-validation.pipe';
 import { allowCrossOriginCalls } from './common/http/cross-origin';
 import { OperationalMetrics } from './common/observability/operational-metrics';
 import { cleanInboundValue } from './common/text/inbound-text';
@@ -18,7 +18,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useGlobalPipes(
-    new ValidationPipe({
+    new InputValidationPipe({
       transform: true,
       whitelist: true,
       forbidNonWhitelisted: true,
