@@ -31,7 +31,7 @@ export class StorePlatforms1764059600000 implements MigrationInterface {
         CONSTRAINT "store_platform_deliveries_outcome_check" CHECK (outcome IN ('RECORDED','IGNORED')),
         CONSTRAINT "PK_store_platform_deliveries" PRIMARY KEY ("tenant_id", "id"))`,
       `CREATE UNIQUE INDEX "store_platform_deliveries_key" ON "store_platform_deliveries" ("tenant_id", "connection_id", "delivery_key")`,
-      `CREATE INDEX "store_platform_deliveries_log_idx" ON "store_platform_deliveries" ("tenant_id", "connection_id", "received_at")`,
+      `CREATE INDEX "store_platform_deliveries_log_idx" ON "store_platform_deliveries" ("tenant_id", "connection_id", "id")`,
       `ALTER TABLE "store_platform_deliveries" ADD CONSTRAINT "store_platform_deliveries_connection_fkey" FOREIGN KEY ("tenant_id", "connection_id") REFERENCES "store_platform_connections"("tenant_id", "id") ON DELETE CASCADE`,
 
       `ALTER TABLE "store_settings" ADD "promised_delivery_days" integer`,

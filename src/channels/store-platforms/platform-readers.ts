@@ -161,7 +161,8 @@ function sallaOrder(topic: string, order: Json, occurredAt: Date, extra: StoreEv
   // Paid online (any method but cash on delivery) once it has left "awaiting payment".
   const paidOnline = !!text(order.payment_method) && order.payment_method !== 'cod' && status !== undefined && status !== 'payment_pending';
   const types = [...new Set([...extra, ...(paidOnline ? [StoreEventType.ORDER_PAID] : []), ...statusEvents])];
-  const amounts = isObject(order.amounts) && isObject(order.amounts.total) ? order.amounts.total : undefined;
+  // Webhooks carry amounts.total; the orders list of the API carries total.
+  const amounts = isObject(order.amounts) && isObject(order.amounts.total) ? order.amounts.total : isObject(order.total) ? order.total : undefined;
   const items = Array.isArray(order.items)
     ? order.items.filter(isObject).map((item) => ({
         productId: text(item.sku) ?? text(item.product_id) ?? text(item.id) ?? 'unknown',
@@ -413,4 +414,17 @@ export function readShopifyWebhook(topic: string, webhookId: string, payload: un
     default:
       return { kind: 'IGNORED', topic, key, reason: `Shopify topic ${topic} is not mapped` };
   }
+}
+
+/** A Shopify order as the Admin API lists it (a backfill): every state it has reached, each at its own time. */
+export function readShopifyOrderSnapshot(order: unknown): PlatformDelivery {
+  const body = object(order, 'order');
+  const at = (...values: unknown[]) => values.map(instant).find((d): d is Date => !!d) ?? new Date();
+  const events: PlatformOrderEvent[] = [{ type: StoreEventType.ORDER_CREATED, occurredAt: at(body.created_at) }];
+  if (['paid', 'partially_refunded', 'refunded'].includes(String(body.financial_status))) events.push({ type: StoreEventType.ORDER_PAID, occurredAt: at(body.processed_at, body.created_at) });
+  if (body.fulfillment_status === 'fulfilled') events.push({ type: StoreEventType.ORDER_SHIPPED, occurredAt: at(body.updated_at) });
+  if (body.financial_status === 'refunded') events.push({ type: StoreEventType.ORDER_RETURNED, occurredAt: at(body.updated_at) });
+  if (body.cancelled_at) events.push({ type: StoreEventType.ORDER_CANCELLED, occurredAt: at(body.cancelled_at) });
+  const read = readShopifyWebhook('orders/create', 'snapshot', body);
+  return read.kind === 'ORDER' ? { ...read, topic: 'sync', key: `sync:${read.orderId}:${events.map((e) => e.type).join(',')}`, events } : read;
 }

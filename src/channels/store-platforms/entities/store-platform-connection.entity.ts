@@ -68,7 +68,7 @@ export class StorePlatformConnection {
   @Column('timestamptz', { nullable: true })
   lastSyncAt: Date | null;
 
-  @Field(() => String, { nullable: true, description: "The last error of a backfill (e.g. the platform refused the API token); cleared by the next success." })
+  @Field(() => String, { nullable: true, description: 'The last error of a backfill (e.g. the platform refused the API token); cleared by the next success.' })
   @Column('text', { nullable: true })
   lastError: string | null;
 

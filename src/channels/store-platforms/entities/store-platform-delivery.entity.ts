@@ -15,10 +15,10 @@ registerEnumType(DeliveryOutcome, {
 });
 
 /** One verified webhook of a connection, once: its key is the platform's delivery id, or the order (or customer), event and state it carries. */
-@ObjectType({ description: "One verified webhook a store platform sent to a connection. A redelivery of the same delivery is counted in `redeliveries`, not stored again." })
+@ObjectType({ description: 'One verified webhook a store platform sent to a connection. A redelivery of the same delivery is counted in `redeliveries`, not stored again.' })
 @Entity('store_platform_deliveries')
 @Index('store_platform_deliveries_key', ['tenantId', 'connectionId', 'deliveryKey'], { unique: true })
-@Index('store_platform_deliveries_log_idx', ['tenantId', 'connectionId', 'receivedAt'])
+@Index('store_platform_deliveries_log_idx', ['tenantId', 'connectionId', 'id'])
 @Check('store_platform_deliveries_outcome_check', `outcome IN ('RECORDED','IGNORED')`)
 export class StorePlatformDelivery {
   @PrimaryColumn('uuid')
