@@ -290,10 +290,10 @@ export class StorePlatformsService implements OnApplicationBootstrap {
       }
     }
     for (const event of events) {
-      const expected = event.type === StoreEventType.ORDER_DELAYED ? `:${event.expectedDeliveryAt?.toISOString() ?? ''}` : '';
+      const expected = event.type === StoreEventType.ORDER_DELAYED || event.expectedDeliveryAt ? `:${event.expectedDeliveryAt?.toISOString() ?? ''}` : '';
       await this.storeEvents.recordIn(m, ctx, {
         type: event.type,
-        // One store event per order, type (and new date of a delay), whichever of the platform's events reports it.
+        // One store event per order, type (and date of a delay or estimate), whichever of the platform's events reports it.
         eventId: `${connection.id}:${delivery.orderId}:${event.type}${expected}`,
         orderId: delivery.orderId,
         occurredAt: event.occurredAt,
