@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -366,6 +367,34 @@ describe('store platforms: Salla, Zid and Shopify webhooks', () => {
     const refused = await t.gql(store.key, SYNC, { id: connections.ZID.id, days: 30 });
     expect(refused.errors?.[0].extensions.code).toBe('CHANNEL_ERROR');
     fake.tokens.zid = 'zid-manager-token-1';
+  });
+
+  it('answers any verified body with a coded status, never a 5xx', async () => {
+    const shapes = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        event: fc.constantFrom('order.created', 'order.status.updated', 'shipment.updated', 'customer.updated', 'x'),
+        merchant: fc.constant(1305146709),
+        created_at: fc.string(),
+        data: fc.jsonValue(),
+      }),
+      fc.record({ id: fc.oneof(fc.integer(), fc.string()), order_status: fc.record({ code: fc.string() }), customer: fc.jsonValue(), created_at: fc.string(), order_total: fc.jsonValue() }),
+    );
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.constantFrom('orders/create', 'fulfillment_events/create', 'customers/update', 'x/y'), async (body, topic) => {
+        const statuses = [(await salla(body)).status, (await zid(body)).status, (await shopifyPost(topic, body)).response.status];
+        expect(statuses.filter((s) => s >= 500)).toEqual([]);
+      }),
+      { numRuns: 40, seed: 20261205 },
+    );
+    const raw = 'not json';
+    const notJson = await t.http
+      .post(connections.SALLA.path)
+      .set('content-type', 'application/json')
+      .set('x-salla-security-strategy', 'Signature')
+      .set('x-salla-signature', createHmac('sha256', SALLA_SECRET).update(raw).digest('hex'))
+      .send(raw);
+    expect(notJson.status).toBe(400);
   });
 
   it('keeps every store to its own connections', async () => {

@@ -72,22 +72,27 @@ function currency(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Z]{3}$/.test(value) ? value : undefined;
 }
 
+/** Times outside this range are not an order's: read as absent rather than stored (or refused by PostgreSQL). */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+const plausible = (date: Date | undefined) => (date && date.getTime() >= EARLIEST && date.getTime() < LATEST ? date : undefined);
+
 /** An ISO-8601 or RFC 2822-ish time with its offset; undefined when absent or unreadable. */
 function instant(value: unknown): Date | undefined {
   if (typeof value !== 'string' || !value.trim()) return undefined;
   const iso = DateTime.fromISO(value, { setZone: true });
-  if (iso.isValid) return iso.toJSDate();
+  if (iso.isValid) return plausible(iso.toJSDate());
   const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
+  return Number.isNaN(parsed.getTime()) ? undefined : plausible(parsed);
 }
 
 /** A wall-clock time with no zone ("2026-11-20 14:00:00"), read in the given zone. */
 function wallClock(value: unknown, zone: string): Date | undefined {
   if (typeof value !== 'string' || !value.trim()) return undefined;
   const sql = DateTime.fromSQL(value.trim(), { zone });
-  if (sql.isValid) return sql.toJSDate();
+  if (sql.isValid) return plausible(sql.toJSDate());
   const iso = DateTime.fromISO(value.trim(), { zone });
-  return iso.isValid ? iso.toJSDate() : undefined;
+  return iso.isValid ? plausible(iso.toJSDate()) : undefined;
 }
 
 function fingerprint(...parts: Array<string | undefined>): string {
