@@ -87,10 +87,16 @@ export class StoreEventsService implements OnApplicationBootstrap {
    * its events together). The event id, when given, makes a repeat harmless.
    */
   async recordIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
+    const { event, duplicate } = await this.applyIn(m, ctx, input);
+    return this.resultOf(m, ctx, event, duplicate);
+  }
+
+  /** recordIn() without reading back what it did (a platform webhook answers only whether it was new). */
+  async applyIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<{ event: StoreEvent; duplicate: boolean; customerId: string }> {
     const occurredAt = input.occurredAt ?? new Date();
     const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
     const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
-    if (seen) return this.resultOf(m, ctx, seen, true);
+    if (seen) return { event: seen, duplicate: true, customerId: (await m.findOneByOrFail(Order, { tenantId: ctx.tenantId, id: seen.orderId })).customerId };
 
     const customer = await this.customers.resolve(m, ctx, input.customer);
     let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
@@ -126,7 +132,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
     const settings = await this.settingsIn(m, ctx.tenantId);
     await this.refreshCustomer(m, ctx, customer.id, settings);
     await this.automate(m, ctx, order, input.type, settings);
-    return this.resultOf(m, ctx, event, false);
+    return { event, duplicate: false, customerId: customer.id };
   }
 
   /** The integrator decides the tier (MANUAL), or hands it back to the store's rules (null). */

@@ -274,7 +274,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
   private async recordOrder(m: EntityManager, ctx: RequestContext, connection: StorePlatformConnection, delivery: Extract<PlatformDelivery, { kind: 'ORDER' }>, backfill: boolean): Promise<string> {
     const known = await m.findOneBy(Order, { tenantId: ctx.tenantId, externalId: delivery.orderId });
     // The order's customer once it is known (payloads may name them differently over time); else who the payload names.
-    const customer: CustomerRefInput | null = known ? { id: known.customerId } : delivery.customer ? this.customerRef(delivery.customer, ctx.tenantCountry) : null;
+    let customer: CustomerRefInput | null = known ? { id: known.customerId } : delivery.customer ? this.customerRef(delivery.customer, ctx.tenantCountry) : null;
     if (!customer) {
       // A shipment reported before its order: the platform retries a refused delivery, and by then the order is here.
       throw conflict(`Order ${delivery.orderId} is not known yet (its order event has not arrived); retry later`);
@@ -291,7 +291,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
     }
     for (const event of events) {
       const expected = event.type === StoreEventType.ORDER_DELAYED || event.expectedDeliveryAt ? `:${event.expectedDeliveryAt?.toISOString() ?? ''}` : '';
-      await this.storeEvents.recordIn(m, ctx, {
+      const recorded = await this.storeEvents.applyIn(m, ctx, {
         type: event.type,
         // One store event per order, type (and date of a delay or estimate), whichever of the platform's events reports it.
         eventId: `${connection.id}:${delivery.orderId}:${event.type}${expected}`,
@@ -303,6 +303,8 @@ export class StorePlatformsService implements OnApplicationBootstrap {
         items: delivery.items?.slice(0, 500).map((i) => ({ ...i, price: i.price ?? undefined })),
         expectedDeliveryAt: event.expectedDeliveryAt ?? undefined,
       });
+      // The next events of this delivery know their customer: no second look-up by identities.
+      customer = { id: recorded.customerId };
     }
     // A backfill's old orders are history, not promises still running.
     if (connection.platform !== StorePlatform.SHOPIFY && !backfill) await this.awaitPromise(m, ctx.tenantId, delivery.orderId);
@@ -339,7 +341,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
         await this.jobs.send(m, PROMISE_QUEUE, { tenantId, orderId }, { startAfter: due });
         return;
       }
-      await this.storeEvents.recordIn(m, ctx, {
+      await this.storeEvents.applyIn(m, ctx, {
         type: StoreEventType.ORDER_DELAYED,
         eventId: `promise:${orderId}:${due.toISOString()}`,
         orderId: row.external_id,
