@@ -233,6 +233,13 @@ describe('store platforms: Salla, Zid and Shopify webhooks', () => {
     expect((await salla(onTime)).body.outcome).toBe('RECORDED');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await customerByPhone('0509998866')).orders[0]).toMatchObject({ status: 'PAID', automations: [] });
+    // Zid the same, its zone-less time read in the store's zone.
+    const zidLate = { ...fixture('zid', 'order.create'), id: 29385799, created_at: zidTime(new Date(Date.now() - 4 * DAY)), updated_at: zidTime(new Date(Date.now() - 4 * DAY)) };
+    zidLate.customer = { ...zidLate.customer, id: 8125599, mobile: '966509998855', email: 'zid.late@example.sa' };
+    expect((await zid(zidLate, 'order.create')).body.outcome).toBe('RECORDED');
+    await eventuallyPasses(async () => {
+      expect((await customerByPhone('0509998855')).orders[0].automations).toEqual([expect.objectContaining({ kind: 'DELAY_NOTICE', status: 'DONE' })]);
+    }, 15_000);
     await t.gqlOk(store.key, `mutation { updateStoreSettings(input: { promisedDeliveryDays: null }) { promisedDeliveryDays } }`);
   });
 
@@ -367,6 +374,31 @@ describe('store platforms: Salla, Zid and Shopify webhooks', () => {
     const refused = await t.gql(store.key, SYNC, { id: connections.ZID.id, days: 30 });
     expect(refused.errors?.[0].extensions.code).toBe('CHANNEL_ERROR');
     fake.tokens.zid = 'zid-manager-token-1';
+  });
+
+  it('maps every platform event of the fixtures to the order state or customer it describes', async () => {
+    const orderStatus = async (externalId: string) => (await db.query(`SELECT status FROM orders WHERE tenant_id = $1 AND external_id = $2`, [store.id, externalId]))[0]?.status;
+    const steps: Array<[string, string, () => Promise<{ status: number; body: any }>, string | null, string]> = [
+      ['salla', 'order.cancelled', () => salla(fixture('salla', 'order.cancelled')), '1180274101', 'CANCELLED'],
+      ['salla', 'order.refunded', () => salla(fixture('salla', 'order.refunded')), '1180274102', 'RETURNED'],
+      ['salla', 'order.updated', () => salla(fixture('salla', 'order.updated')), '1180274103', 'SHIPPED'],
+      ['salla', 'shipment.created', () => salla(fixture('salla', 'shipment.created')), '1180273962', 'DELIVERED'],
+      ['salla', 'customer.created', () => salla(fixture('salla', 'customer.created')), null, '+966502223344'],
+      ['zid', 'order.payment_status.update', () => zid(fixture('zid', 'order.payment_status.update'), 'order.payment_status.update'), '29385720', 'PAID'],
+      ['zid', 'customer.create', () => zid(fixture('zid', 'customer.create'), 'customer.create'), null, '+966502223355'],
+      ['shopify', 'orders/paid', async () => (await shopifyPost('orders/paid', fixture('shopify', 'orders-paid'))).response, '5821738201400', 'PAID'],
+      ['shopify', 'orders/fulfilled', async () => (await shopifyPost('orders/fulfilled', fixture('shopify', 'orders-fulfilled'))).response, '5821738201400', 'SHIPPED'],
+      ['shopify', 'fulfillments/update', async () => (await shopifyPost('fulfillments/update', fixture('shopify', 'fulfillments-update'))).response, '5821738201400', 'DELIVERED'],
+      ['shopify', 'orders/updated', async () => (await shopifyPost('orders/updated', fixture('shopify', 'orders-updated'))).response, '5821738201400', 'RETURNED'],
+      ['shopify', 'orders/cancelled', async () => (await shopifyPost('orders/cancelled', fixture('shopify', 'orders-cancelled'))).response, '5821738201401', 'CANCELLED'],
+      ['shopify', 'customers/create', async () => (await shopifyPost('customers/create', fixture('shopify', 'customers-create'))).response, null, '+966502223366'],
+    ];
+    for (const [platform, event, send, orderId, expected] of steps) {
+      const response = await send();
+      expect([platform, event, response.status, response.body.outcome]).toEqual([platform, event, 200, 'RECORDED']);
+      if (orderId) expect([event, await orderStatus(orderId)]).toEqual([event, expected]);
+      else expect([event, (await customerByPhone(expected))?.identities]).toEqual([event, expect.arrayContaining([{ kind: 'PHONE', value: expected }])]);
+    }
   });
 
   it('answers any verified body with a coded status, never a 5xx', async () => {
