@@ -63,7 +63,7 @@ export class StoreSyncService {
     let url: string | null = this.firstPage(connection, since);
     try {
       while (url) {
-        const page = await this.fetchPage(connection, secrets, url, progress.pages + 1);
+        const page = await this.readPage(connection, secrets, url, progress.pages + 1);
         progress.pages++;
         progress.total = page.total ?? progress.total;
         for (const order of page.orders) {
@@ -100,7 +100,7 @@ export class StoreSyncService {
     }
   }
 
-  private async fetchPage(connection: StorePlatformConnection, secrets: StorePlatformSecrets, url: string, pageNumber: number): Promise<Page> {
+  private async readPage(connection: StorePlatformConnection, secrets: StorePlatformSecrets, url: string, pageNumber: number): Promise<Page> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (connection.platform === StorePlatform.SHOPIFY) headers['x-shopify-access-token'] = secrets.apiToken!;
     else if (connection.platform === StorePlatform.ZID) {

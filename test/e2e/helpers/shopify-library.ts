@@ -19,7 +19,7 @@ interface ShopifyLibrary {
 }
 require('@shopify/shopify-api/adapters/node');
 const library = require('@shopify/shopify-api') as ShopifyLibrary;
-const helpers = require('@shopify/shopify-api/test-helpers') as { getHmac(body: string, secret: string): string };
+const testing = require('@shopify/shopify-api/test-helpers') as { getHmac(body: string, secret: string): string };
 
 /** Shopify's webhook validator for an app with this client secret. */
 export function shopifyWebhooks(clientSecret: string) {
@@ -33,5 +33,5 @@ export function shopifyWebhooks(clientSecret: string) {
   }).webhooks;
 }
 
-/** X-Shopify-Hmac-Sha256 of a body, as Shopify computes it (its library's test helper). */
-export const shopifyHmac = (body: string, clientSecret: string) => helpers.getHmac(body, clientSecret);
+/** X-Shopify-Hmac-Sha256 of a body, as Shopify computes it (the signing function its library ships for tests). */
+export const shopifyHmac = (body: string, clientSecret: string) => testing.getHmac(body, clientSecret);
