@@ -10,8 +10,8 @@ const RLS = (table: string) => [
  * once (its key is the platform's delivery id, or the order, event and state it carries), and the
  * store's promised delivery days that decide when an undelivered order is late.
  */
-export class StorePlatforms1764059600000 implements MigrationInterface {
-  name = 'StorePlatforms1764059600000';
+export class StorePlatforms1764060000000 implements MigrationInterface {
+  name = 'StorePlatforms1764060000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const statements = [
