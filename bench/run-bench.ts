@@ -10,7 +10,7 @@
  * machine, not absolute numbers across machines.
  *
  *   BENCH_DURATION=10          seconds per scenario and per floor
- *   BENCH_ONLY=create,list     a subset (names below; `whatsapp` = wa-new,wa-reply; `in-process` = routing,deadlines,sweep,webhooks)
+ *   BENCH_ONLY=create,list     a subset (names below; `whatsapp` = wa-new,wa-reply; `store` = store-event,store-webhook; `in-process` = routing,deadlines,sweep,webhooks)
  *   BENCH_WEBHOOKS=5000        deliveries for the webhook throughput; BENCH_WEBHOOK_BACKLOG=2000 the failing store's backlog
  *   BENCH_CPU_PROF=dir         the measured server runs under `node --cpu-prof`, profile written to dir on exit
  *   BENCH_SHOW_STATEMENTS=1    print the statements of each counted request
@@ -18,7 +18,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,11 +50,12 @@ const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 const WA_APP_SECRET = 'bench-whatsapp-app-secret';
+const SALLA_SECRET = 'bench-salla-webhook-secret';
 
-const HTTP_SCENARIOS = ['create', 'rest', 'list', 'detail', 'health', 'wa-new', 'wa-reply', 'screen-pop'] as const;
+const HTTP_SCENARIOS = ['create', 'rest', 'list', 'detail', 'health', 'wa-new', 'wa-reply', 'store-event', 'store-webhook', 'screen-pop'] as const;
 const IN_PROCESS = ['routing', 'deadlines', 'sweep', 'webhooks'] as const;
 type ScenarioKey = (typeof HTTP_SCENARIOS)[number] | (typeof IN_PROCESS)[number];
-const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', 'wa-reply'], 'in-process': IN_PROCESS };
+const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', 'wa-reply'], store: ['store-event', 'store-webhook'], 'in-process': IN_PROCESS };
 
 function selectedScenarios(): Set<ScenarioKey> {
   const all: readonly ScenarioKey[] = [...HTTP_SCENARIOS, ...IN_PROCESS];
@@ -382,6 +383,8 @@ interface World {
   key: string;
   detailTicketId: string;
   webhookPath?: string;
+  /** A connected Salla store's webhook path. */
+  sallaPath?: string;
   /** WhatsApp numbers with an open ticket each (replies join it). */
   regulars: string[];
   /** Open tickets the reply floor writes to, as many as there are regulars. */
@@ -418,6 +421,30 @@ function whatsAppWebhook(path: string, waId: string): BenchRequest {
     ],
   });
   return { path, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
+}
+
+/** Salla's order.created, signed with the signature strategy as Salla sends it. */
+function sallaOrderWebhook(path: string, orderId: number, phone: string): BenchRequest {
+  const body = JSON.stringify({
+    event: 'order.created',
+    merchant: 1305146709,
+    created_at: new Date().toUTCString(),
+    data: {
+      id: orderId,
+      reference_id: orderId,
+      status: { id: 1, name: 'بانتظار المراجعة', slug: 'under_review' },
+      payment_method: 'mada',
+      amounts: { total: { amount: 250, currency: 'SAR' } },
+      customer: { id: Number(phone.slice(2)), first_name: 'عميل', last_name: 'سلة', mobile: Number(phone.slice(1)), mobile_code: '+966', email: `s${phone}@example.sa` },
+      items: [{ id: 1, name: 'عباية', sku: 'ABAYA-01', quantity: 1, amounts: { price_without_tax: { amount: 250, currency: 'SAR' } } }],
+    },
+  });
+  return {
+    path,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-salla-security-strategy': 'Signature', 'x-salla-signature': createHmac('sha256', SALLA_SECRET).update(body).digest('hex') },
+  };
 }
 
 /**
@@ -547,6 +574,24 @@ function defineScenarios(world: World): Scenario[] {
       },
     );
   }
+  // An order event per request, each for a new order of one of 500 customers: the generic endpoint, and the same as Salla signs it.
+  let storeOrder = 0;
+  const storeCustomer = () => `05${String(40_000_000 + (storeOrder % 500)).padStart(8, '0')}`;
+  scenarios.push({
+    key: 'store-event',
+    label: 'POST /api/v1/store-events (order paid)',
+    next: () =>
+      ({
+        path: '/api/v1/store-events',
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'ORDER_PAID', orderId: `bench-${process.pid}-${storeOrder++}`, customer: { phone: storeCustomer() }, totalAmount: 250, currency: 'SAR' }),
+      }) as BenchRequest,
+  });
+  if (world.sallaPath) {
+    const path = world.sallaPath;
+    scenarios.push({ key: 'store-webhook', label: 'Salla webhook: order.created (signed, verified)', next: () => sallaOrderWebhook(path, 900_000_000 + storeOrder++, storeCustomer()) });
+  }
   const screenPop = `{ customerByPhone(phone: "05${String(30_000_000 + 7).padStart(8, '0')}") { id name tickets(status: [NEW, OPEN]) { edges { node { id number } } } orders { externalId } } }`;
   // One agent's phone rings: the latency one request sees, not a queue of 32.
   scenarios.push({ key: 'screen-pop', label: 'customerByPhone (screen pop, 1 connection)', next: () => gql(screenPop), connections: 1 });
@@ -559,6 +604,23 @@ async function prepare(base: string, key: string, tenantId: string, databaseUrl:
   await graphql(base, key, LIST_QUERY);
   await graphql(base, key, detailQuery(createTicket.id));
   const world: World = { tenantId, key, detailTicketId: createTicket.id, regulars: [], replyTicketIds: [] };
+  if (chosen.has('store-webhook')) {
+    const { connectStorePlatform } = await graphql(
+      base,
+      key,
+      `
+        mutation ($input: ConnectStorePlatformInput!) {
+          connectStorePlatform(input: $input) {
+            webhookUrl
+          }
+        }
+      `,
+      {
+        input: { platform: 'SALLA', accountId: '1305146709', webhookSecret: SALLA_SECRET },
+      },
+    );
+    world.sallaPath = new URL(connectStorePlatform.webhookUrl as string).pathname;
+  }
   if (chosen.has('wa-new') || chosen.has('wa-reply') || chosen.has('screen-pop')) {
     const { connectWhatsApp } = await graphql(
       base,

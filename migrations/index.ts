@@ -31,6 +31,7 @@ import { SubSecondKpiBuckets1764059400000 } from './1764059400000-sub-second-kpi
 import { SkippedAutomations1764059500000 } from './1764059500000-skipped-automations';
 import { SurveyPageAndMessage1764059600000 } from './1764059600000-survey-page-and-message';
 import { ChatChannels1764059800000 } from './1764059800000-chat-channels';
+import { StorePlatforms1764060000000 } from './1764060000000-store-platforms';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   SkippedAutomations1764059500000,
   SurveyPageAndMessage1764059600000,
   ChatChannels1764059800000,
+  StorePlatforms1764060000000,
 ];

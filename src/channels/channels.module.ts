@@ -43,12 +43,18 @@ import { CallsController } from './phone/calls.controller';
 import { PhoneResolver, TicketCallsResolver } from './phone/phone.resolver';
 import { PhoneService } from './phone/phone.service';
 import { TwilioVoiceController } from './phone/twilio-voice.controller';
+import { StorePlatformWebhookController } from './store-platforms/store-platform-webhook.controller';
+import { StorePlatformsResolver } from './store-platforms/store-platforms.resolver';
+import { StorePlatformsService } from './store-platforms/store-platforms.service';
+import { StoreSyncService } from './store-platforms/store-sync.service';
+import { StorePlatformDeliveryConnection } from './store-platforms/dto/connect-store-platform.input';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
   controllers: [
     TicketsIngestController,
     StoreEventsController,
+    StorePlatformWebhookController,
     WhatsAppWebhookController,
     MetaWebhookController,
     XWebhookController,
@@ -76,6 +82,10 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     CustomerOrdersResolver,
     TicketOrderResolver,
     OrderAutomationsResolver,
+    StorePlatformsService,
+    StoreSyncService,
+    StorePlatformsResolver,
+    ConnectionCountResolver(StorePlatformDeliveryConnection),
     LiveChatService,
     LiveChatResolver,
     ChatChannelsService,
@@ -95,6 +105,6 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     TicketCallsResolver,
     InboundContexts,
   ],
-  exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
+  exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService, StoreSyncService],
 })
 export class ChannelsModule {}

@@ -79,46 +79,60 @@ export class StoreEventsService implements OnApplicationBootstrap {
   async record(ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
     const occurredAt = input.occurredAt ?? new Date();
     const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
-    return this.db.run(ctx, async (m) => {
-      const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
-      if (seen) return this.resultOf(m, ctx, seen, true);
+    return this.db.run(ctx, (m) => this.recordIn(m, ctx, { ...input, occurredAt, eventId: externalId }));
+  }
 
-      const customer = await this.customers.resolve(m, ctx, input.customer);
-      let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
-      if (order && order.customerId !== customer.id) {
-        throw new DomainError('CONFLICT', `Order ${input.orderId} belongs to another customer`, { customer: ['does not match the order'] });
-      }
-      order ??= m.create(Order, {
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        externalId: input.orderId,
-        customerId: customer.id,
-        status: OrderStatus.CREATED,
-        totalAmount: null,
-        currency: 'SAR',
-        items: [],
-        placedAt: occurredAt,
-        paidAt: null,
-        shippedAt: null,
-        deliveredAt: null,
-        expectedDeliveryAt: null,
-        returnedAt: null,
-      });
-      Object.assign(order, applyStoreEvent(order, input.type, occurredAt, input.expectedDeliveryAt ?? null));
-      if (input.totalAmount !== undefined) order.totalAmount = input.totalAmount;
-      if (input.currency) order.currency = input.currency;
-      if (input.items) order.items = input.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, price: i.price ?? null }));
-      await m.save(order);
+  /**
+   * record() inside the caller's transaction (a store platform's webhook records its delivery and
+   * its events together). The event id, when given, makes a repeat harmless.
+   */
+  async recordIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
+    const { event, duplicate } = await this.applyIn(m, ctx, input);
+    return this.resultOf(m, ctx, event, duplicate);
+  }
 
-      const event = m.create(StoreEvent, { tenantId: ctx.tenantId, id: uuidv7(), externalId, type: input.type, orderId: order.id, occurredAt });
-      const inserted = await m.createQueryBuilder().insert().into(StoreEvent).values(event).orIgnore().execute();
-      if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
+  /** recordIn() without reading back what it did (a platform webhook answers only whether it was new). */
+  async applyIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<{ event: StoreEvent; duplicate: boolean; customerId: string }> {
+    const occurredAt = input.occurredAt ?? new Date();
+    const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
+    const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
+    if (seen) return { event: seen, duplicate: true, customerId: (await m.findOneByOrFail(Order, { tenantId: ctx.tenantId, id: seen.orderId })).customerId };
 
-      const settings = await this.settingsIn(m, ctx.tenantId);
-      await this.refreshCustomer(m, ctx, customer.id, settings);
-      await this.automate(m, ctx, order, input.type, settings);
-      return this.resultOf(m, ctx, event, false);
+    const customer = await this.customers.resolve(m, ctx, input.customer);
+    let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
+    if (order && order.customerId !== customer.id) {
+      throw new DomainError('CONFLICT', `Order ${input.orderId} belongs to another customer`, { customer: ['does not match the order'] });
+    }
+    order ??= m.create(Order, {
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      externalId: input.orderId,
+      customerId: customer.id,
+      status: OrderStatus.CREATED,
+      totalAmount: null,
+      currency: 'SAR',
+      items: [],
+      placedAt: occurredAt,
+      paidAt: null,
+      shippedAt: null,
+      deliveredAt: null,
+      expectedDeliveryAt: null,
+      returnedAt: null,
     });
+    Object.assign(order, applyStoreEvent(order, input.type, occurredAt, input.expectedDeliveryAt ?? null));
+    if (input.totalAmount !== undefined) order.totalAmount = input.totalAmount;
+    if (input.currency) order.currency = input.currency;
+    if (input.items) order.items = input.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, price: i.price ?? null }));
+    await m.save(order);
+
+    const event = m.create(StoreEvent, { tenantId: ctx.tenantId, id: uuidv7(), externalId, type: input.type, orderId: order.id, occurredAt });
+    const inserted = await m.createQueryBuilder().insert().into(StoreEvent).values(event).orIgnore().execute();
+    if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
+
+    const settings = await this.settingsIn(m, ctx.tenantId);
+    await this.refreshCustomer(m, ctx, customer.id, settings);
+    await this.automate(m, ctx, order, input.type, settings);
+    return { event, duplicate: false, customerId: customer.id };
   }
 
   /** The integrator decides the tier (MANUAL), or hands it back to the store's rules (null). */

@@ -189,6 +189,19 @@ export class AppConfig {
   @Matches(/^v\d+\.\d+$/, { message: 'META_GRAPH_API_VERSION looks like v21.0' })
   META_GRAPH_API_VERSION = 'v21.0';
 
+  /** Salla Merchant API base URL (backfills of past orders); tests point it at a local fake. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  SALLA_API_BASE_URL = 'https://api.salla.dev/admin/v2';
+
+  /** Zid Merchant API base URL (backfills of past orders). */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ZID_API_BASE_URL = 'https://api.zid.sa/v1';
+
+  /** Replaces https://<shop domain> for Shopify Admin API calls (backfills); unset in production, tests point it at a local fake. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  SHOPIFY_API_BASE_URL?: string;
+
   /** X API base URL (DMs, replies). */
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   X_API_BASE_URL = 'https://api.x.com';

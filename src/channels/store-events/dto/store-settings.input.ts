@@ -85,6 +85,17 @@ export class UpdateStoreSettingsInput {
   @Max(720)
   followUpAfterDeliveryHours?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Days from the order (Salla, Zid) within which the store promises delivery; an order still undelivered then gets the proactive delay notice. Those platforms send no expected date. 1–90; null: off.',
+  })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.promisedDeliveryDays !== null && o.promisedDeliveryDays !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  promisedDeliveryDays?: number | null;
+
   @Field({ nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.followUpMessage !== undefined)
   @IsString()

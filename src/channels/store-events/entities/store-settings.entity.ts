@@ -34,6 +34,13 @@ export class StoreSettings {
   @Column('text')
   delayMessage: string;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days from the order within which the store promises delivery (used for Salla and Zid, which send no expected date); an order undelivered by then gets the delay notice. null: off.',
+  })
+  @Column('int', { nullable: true })
+  promisedDeliveryDays: number | null;
+
   @Field({ description: 'ISO 4217; lifetime value and tier rules count orders in this currency only. Default SAR.' })
   @Column('text', { default: 'SAR' })
   currency: string;
