@@ -138,6 +138,26 @@ export class UpdateRoutingSettingsInput {
   @MaxLength(100, { each: true })
   urgentPhrases?: string[];
 
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Phrases added to the urgent list (after urgentPhrases replaced it, when both are given); a phrase already on the list is not added twice. Keeps the defaults, unlike urgentPhrases.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
+  addUrgentPhrases?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Phrases taken off the urgent list (exact match, after any addition).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  removeUrgentPhrases?: string[];
+
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
