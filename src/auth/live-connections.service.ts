@@ -63,30 +63,32 @@ export class LiveConnectionsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Every open socket's credential and rules again; one resolution per credential. */
+  /** Every open socket's credential and rules again; one resolution per credential. One round at a time. */
   recheckAll(): Promise<void> {
-    this.checking ??= (async () => {
-      try {
-        const byCredential = new Map<string | undefined, LiveConnection[]>();
-        for (const connection of this.connections.values()) byCredential.set(connection.authorization, [...(byCredential.get(connection.authorization) ?? []), connection]);
-        for (const [authorization, connections] of byCredential) {
-          const resolved = await this.credentials.resolve(authorization);
-          for (const connection of connections) {
-            if (isRefusal(resolved)) {
-              this.close(connection, resolved.refused === 'unknown' ? CLOSE_UNAUTHORIZED : CLOSE_FORBIDDEN, resolved.message);
-              continue;
-            }
-            const refusal = connection.rules.map((rule) => accessRefusal(resolved, rule)).find((reason) => reason !== undefined);
-            if (refusal) this.close(connection, CLOSE_FORBIDDEN, refusal);
-          }
-        }
-      } catch (error) {
-        this.logger.warn(`Could not re-check live connections: ${(error as Error).message}`); // next round tries again
-      } finally {
-        this.checking = undefined;
-      }
-    })();
+    // Cleared in a callback, not in the round's own `finally`: a round with nothing to check ends
+    // synchronously, before the assignment, and would leave a settled round here for good.
+    this.checking ??= this.recheckRound().finally(() => (this.checking = undefined));
     return this.checking;
+  }
+
+  private async recheckRound(): Promise<void> {
+    try {
+      const byCredential = new Map<string | undefined, LiveConnection[]>();
+      for (const connection of this.connections.values()) byCredential.set(connection.authorization, [...(byCredential.get(connection.authorization) ?? []), connection]);
+      for (const [authorization, connections] of byCredential) {
+        const resolved = await this.credentials.resolve(authorization);
+        for (const connection of connections) {
+          if (isRefusal(resolved)) {
+            this.close(connection, resolved.refused === 'unknown' ? CLOSE_UNAUTHORIZED : CLOSE_FORBIDDEN, resolved.message);
+            continue;
+          }
+          const refusal = connection.rules.map((rule) => accessRefusal(resolved, rule)).find((reason) => reason !== undefined);
+          if (refusal) this.close(connection, CLOSE_FORBIDDEN, refusal);
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`Could not re-check live connections: ${(error as Error).message}`); // next round tries again
+    }
   }
 
   private close(connection: LiveConnection, code: number, reason: string) {
