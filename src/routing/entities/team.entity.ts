@@ -9,6 +9,11 @@ export enum AssignmentStrategyEnum {
   MANUAL = 'MANUAL',
 }
 registerEnumType(AssignmentStrategyEnum, {
+  valuesMap: {
+    LEAST_LOADED: { description: 'The online member with the fewest open tickets under their capacity.' },
+    MANUAL: { description: 'No automatic assignment; tickets wait in the team queue.' },
+    ROUND_ROBIN: { description: 'Online members in turn.' },
+  },
   name: 'AssignmentStrategy',
   description: 'ROUND_ROBIN: in turn; LEAST_LOADED: fewest open tickets; MANUAL: tickets wait for someone to take them.',
 });
@@ -21,11 +26,11 @@ export class Team {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Unique within the store.' })
   @Column('text')
   name: string;
 
@@ -36,7 +41,7 @@ export class Team {
   @Column('text', { array: true, default: () => "'{}'" })
   categories: TicketCategory[];
 
-  @Field(() => AssignmentStrategyEnum)
+  @Field(() => AssignmentStrategyEnum, { description: 'How the team hands out tickets.' })
   @Column('text', { default: AssignmentStrategyEnum.MANUAL })
   assignmentStrategy: AssignmentStrategyEnum;
 
@@ -52,7 +57,7 @@ export class Team {
   @Column('uuid', { nullable: true })
   lastAssignedAgentId: string | null;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
