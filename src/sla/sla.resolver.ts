@@ -27,9 +27,12 @@ export class SlaResolver {
     return toGraphQL(await this.settings.calendar(ctx));
   }
 
-  @Mutation(() => BusinessCalendarType)
+  @Mutation(() => BusinessCalendarType, {
+    description:
+      "Replaces the store's business hours, holidays and overrides; open SLA deadlines on business clocks are recomputed. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
+  })
   @RequirePermission('admin')
-  async updateBusinessCalendar(@Ctx() ctx: RequestContext, @Args('input') input: UpdateBusinessCalendarInput) {
+  async updateBusinessCalendar(@Ctx() ctx: RequestContext, @Args('input', { description: 'The new calendar.' }) input: UpdateBusinessCalendarInput) {
     return toGraphQL(await this.settings.updateCalendar(ctx, input));
   }
 
@@ -39,21 +42,31 @@ export class SlaResolver {
     return this.settings.policies(ctx);
   }
 
-  @Mutation(() => SlaPolicyType)
+  @Mutation(() => SlaPolicyType, {
+    description: 'Adds an SLA policy; new tickets that match get its targets. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  createSlaPolicy(@Ctx() ctx: RequestContext, @Args('input') input: SlaPolicyInput) {
+  createSlaPolicy(@Ctx() ctx: RequestContext, @Args('input', { description: 'The policy; name is required.' }) input: SlaPolicyInput) {
     return this.settings.createPolicy(ctx, input);
   }
 
-  @Mutation(() => SlaPolicyType)
+  @Mutation(() => SlaPolicyType, {
+    description: 'Changes an SLA policy; applies to tickets created afterwards. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: SlaPolicyInput) {
+  updateSlaPolicy(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The policy.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: SlaPolicyInput,
+  ) {
     return this.settings.updatePolicy(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description: 'Deletes an SLA policy; tickets already under it keep their deadlines. Returns true. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
-  async deleteSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  async deleteSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { description: 'The policy.', type: () => ID }, ParseUUIDPipe) id: string) {
     await this.settings.deletePolicy(ctx, id);
     return true;
   }
