@@ -25,7 +25,10 @@ export class CsatResolver {
 
   @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
   @Public()
-  async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput) {
+  async answerCsatSurvey(
+    @Args('token', { description: 'The answer token from the survey link.' }) token: string,
+    @Args('input', { description: 'The rating and optional NPS and comment.' }) input: CsatAnswerInput,
+  ) {
     await this.csat.answer(token, input);
     return true;
   }
