@@ -14,13 +14,13 @@ export class PhoneResolver {
 
   @Mutation(() => LogCallPayload, { description: "Logs a call on the caller's open ticket or a new PHONE ticket; a missed call asks for a call back within its own SLA." })
   @RequirePermission('tickets:write')
-  logCall(@Ctx() ctx: RequestContext, @Args('input') input: LogCallInput) {
+  logCall(@Ctx() ctx: RequestContext, @Args('input', { description: 'The call as the phone system reports it.' }) input: LogCallInput) {
     return this.phone.logCall(ctx, input);
   }
 
   @Query(() => Customer, { nullable: true, description: 'Screen pop: who is calling. Any common number format; null when unknown.' })
   @RequirePermission('tickets:read')
-  customerByPhone(@Ctx() ctx: RequestContext, @Args('phone') phone: string) {
+  customerByPhone(@Ctx() ctx: RequestContext, @Args('phone', { description: "The caller's number: E.164, national (with the store's country) or with Arabic-Indic digits." }) phone: string) {
     return this.phone.customerByPhone(ctx, phone);
   }
 }

@@ -19,7 +19,7 @@ export class StoreEventsResolver {
 
   @Mutation(() => StoreEventResult, { description: 'Records an order event (created, paid, shipped, delivered, delayed, returned, cancelled) and what it sets in motion.' })
   @RequirePermission('tickets:write')
-  recordStoreEvent(@Ctx() ctx: RequestContext, @Args('input') input: StoreEventInput) {
+  recordStoreEvent(@Ctx() ctx: RequestContext, @Args('input', { description: 'The event as the store platform reports it.' }) input: StoreEventInput) {
     return this.service.record(ctx, input);
   }
 
@@ -27,8 +27,8 @@ export class StoreEventsResolver {
   @RequirePermission('tickets:write')
   setCustomerTier(
     @Ctx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }, ParseUUIDPipe) customerId: string,
-    @Args('tier', { type: () => CustomerTier, nullable: true }) tier: CustomerTier | null,
+    @Args('customerId', { description: 'The customer.', type: () => ID }, ParseUUIDPipe) customerId: string,
+    @Args('tier', { description: "The new tier; set by hand, the store's tier rules no longer change it.", type: () => CustomerTier, nullable: true }) tier: CustomerTier | null,
   ) {
     return this.service.setCustomerTier(ctx, customerId, tier ?? null);
   }
@@ -39,15 +39,17 @@ export class StoreEventsResolver {
     return this.service.settings(ctx);
   }
 
-  @Mutation(() => StoreSettings)
+  @Mutation(() => StoreSettings, {
+    description: 'Changes the order automations, currency, tier rules and WhatsApp templates. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateStoreSettings(@Ctx() ctx: RequestContext, @Args('input') input: UpdateStoreSettingsInput) {
+  updateStoreSettings(@Ctx() ctx: RequestContext, @Args('input', { description: 'The fields to change.' }) input: UpdateStoreSettingsInput) {
     return this.service.updateSettings(ctx, input);
   }
 
   @Mutation(() => ScheduledAutomation, { description: 'Cancels a scheduled automation (a follow-up or survey not sent yet).' })
   @RequirePermission('tickets:write')
-  cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { description: 'The scheduled automation (only SCHEDULED ones can be cancelled).', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.service.cancelAutomation(ctx, id);
   }
 }
@@ -59,7 +61,7 @@ export class StoreSettingsResolver {
     return settings.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
   }
 
-  @ResolveField(() => [AutomationTemplateView])
+  @ResolveField(() => [AutomationTemplateView], { description: 'Approved WhatsApp templates the automations send on WhatsApp.' })
   whatsappTemplates(@Parent() settings: StoreSettings): AutomationTemplateView[] {
     return settings.whatsappTemplates.map((t) => ({ ...t, kind: t.kind as AutomationKind }));
   }
