@@ -1,3 +1,4 @@
+import { describeRootTypes } from './common/graphql/root-type-descriptions';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -54,6 +55,8 @@ export class AppModule {
             path: '/graphql',
             autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
             sortSchema: true,
+            transformSchema: describeRootTypes,
+            transformAutoSchemaFile: true,
             buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
             // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
             playground: false,

@@ -21,11 +21,11 @@ export class CustomersResolver {
 
   @Query(() => Customer, { description: 'A customer with identities and tickets from every channel.' })
   @RequirePermission('tickets:read')
-  customer(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  customer(@Ctx() ctx: RequestContext, @Args('id', { description: "The customer's id (NOT_FOUND when not in the store).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.customers.get(ctx, id);
   }
 
-  @ResolveField(() => [CustomerIdentity])
+  @ResolveField(() => [CustomerIdentity], { description: 'Every way to reach the customer (email, phone, WhatsApp, social handles, store id).' })
   identities(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
     return loaders
       .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.customers.identitiesOf(loaders.scope(customer.tenantId), ids), (i) => i.customerId))
@@ -36,9 +36,9 @@ export class CustomersResolver {
   tickets(
     @Ctx() ctx: RequestContext,
     @Parent() customer: Customer,
-    @Args('sort', { nullable: true }) sort?: TicketSortInput,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
+    @Args('sort', { description: 'Order of the tickets; newest created first unless given.', nullable: true }) sort?: TicketSortInput,
+    @Args('first', { description: 'Page size, 1–100.', type: () => Int, defaultValue: 20 }) first?: number,
+    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
     @Args('status', { type: () => [TicketStatus], nullable: true, description: 'Only tickets in these statuses (e.g. the open ones for a screen pop).' }) status?: TicketStatus[],
   ) {
     return this.ticketReads.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, first, after);

@@ -20,19 +20,27 @@ export class PortalResolver {
 
   @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
   @RequirePermission('portal')
-  portalTickets(@Ctx() ctx: RequestContext, @Args('first', { type: () => Int, defaultValue: 20 }) first: number, @Args('after', { nullable: true }) after?: string): Promise<Connection<Ticket>> {
+  portalTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('first', { description: 'Page size, 1–100.', type: () => Int, defaultValue: 20 }) first: number,
+    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
+  ): Promise<Connection<Ticket>> {
     return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
   }
 
-  @Query(() => PortalTicket)
+  @Query(() => PortalTicket, {
+    description: "One of the signed-in customer's own tickets, as the customer sees it. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
+  })
   @RequirePermission('portal')
-  portalTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  portalTicket(@Ctx() ctx: RequestContext, @Args('id', { description: "The ticket's id (NOT_FOUND when it is not the customer's).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.ticketReads.getForCaller(ctx, id);
   }
 
-  @Mutation(() => PortalTicket)
+  @Mutation(() => PortalTicket, {
+    description: 'Opens a ticket for the signed-in customer from the portal or chat widget. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('portal')
-  async portalCreateTicket(@Ctx() ctx: RequestContext, @Args('input') input: PortalCreateTicketInput) {
+  async portalCreateTicket(@Ctx() ctx: RequestContext, @Args('input', { description: 'Subject and first message.' }) input: PortalCreateTicketInput) {
     const { ticket } = await this.ticketsService.create(ctx, {
       subject: input.subject,
       body: input.body,
@@ -44,7 +52,7 @@ export class PortalResolver {
 
   @Mutation(() => PortalTicket, { description: 'The customer answers one of their tickets (reopens it when solved).' })
   @RequirePermission('portal')
-  async portalReply(@Ctx() ctx: RequestContext, @Args('input') input: PortalReplyInput) {
+  async portalReply(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and the reply.' }) input: PortalReplyInput) {
     await this.ticketReads.getForCaller(ctx, input.ticketId);
     const { ticket } = await this.ticketsService.addMessage(ctx, { ticketId: input.ticketId, body: input.body, authorType: AuthorType.CUSTOMER, internal: false });
     return ticket;

@@ -49,7 +49,7 @@ export class TicketSubscriptionsResolver {
     resolve: (notice: Notice, _args: unknown, context: GraphQLRequestContext) => toNotice(notice, callerOf(context)),
   })
   @RequirePermission('tickets:read', 'portal')
-  ticketEvents(@Args('filter', { nullable: true }) _filter?: TicketEventsFilterInput) {
+  ticketEvents(@Args('filter', { description: "Which events; all of the store's when omitted.", nullable: true }) _filter?: TicketEventsFilterInput) {
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }
 
@@ -62,7 +62,10 @@ export class TicketSubscriptionsResolver {
     },
   })
   @RequirePermission('tickets:read', 'portal')
-  async ticketMessages(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
+  async ticketMessages(
+    @Ctx() ctx: RequestContext,
+    @Args('ticketId', { description: 'The ticket; a customer may only follow their own (and gets public messages only).', type: () => ID }, ParseUUIDPipe) ticketId: string,
+  ) {
     await this.ticketReads.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }

@@ -2,18 +2,18 @@ import { Type } from '@nestjs/common';
 import { Field, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { badInput } from '../errors/domain-error';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a connection is in the whole list (Relay cursor connections).' })
 export class PageInfo {
-  @Field()
+  @Field({ description: 'Whether more nodes follow this page.' })
   hasNextPage: boolean;
 
-  @Field()
+  @Field({ description: 'Whether nodes come before this page (true when after was given).' })
   hasPreviousPage: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Cursor of the first edge of the page; null on an empty page.', nullable: true })
   startCursor: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Cursor of the last edge of the page; pass it as after for the next page. Null on an empty page.', nullable: true })
   endCursor: string | null;
 }
 
@@ -31,21 +31,24 @@ export interface Connection<T> {
 
 /** Builds the GraphQL types `XxxConnection` and `XxxEdge` for a node type. */
 export function ConnectionType<T>(node: Type<T>, name = node.name) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with the cursor that marks its place in the list.` })
   class EdgeType {
-    @Field()
+    @Field({ description: `Opaque cursor of this ${name}: pass it as \`after\` to get the ${name}s that follow it. Stable while the list's sort keys of the row do not change.` })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node: T;
   }
 
-  @ObjectType(`${name}Connection`, { isAbstract: true })
+  @ObjectType(`${name}Connection`, {
+    isAbstract: true,
+    description: `A page of ${name}s (Relay cursor connection): ask for \`first\` (1–100) and pass \`pageInfo.endCursor\` as \`after\` for the next page. A cursor that does not belong to the list is BAD_USER_INPUT.`,
+  })
   abstract class ConnectionClass {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: `The ${name}s of this page, in the list's order.` })
     edges: Edge<T>[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether there are more pages, and the cursors to ask for them.' })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: TOTAL_COUNT_DESCRIPTION })

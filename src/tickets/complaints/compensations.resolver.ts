@@ -12,13 +12,13 @@ class CompensationTotal {
   @Field({ description: 'The category, kind, or bucket start (YYYY-MM-DD, or YYYY-MM for months).' })
   key: string;
 
-  @Field()
+  @Field({ description: 'ISO 4217 code, e.g. SAR.' })
   currency: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many compensations.' })
   count: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Sum of the amounts, in currency.' })
   amount: number;
 }
 
@@ -28,7 +28,7 @@ export class CompensationsResolver {
 
   @Mutation(() => Compensation, { description: 'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving.' })
   @RequirePermission('tickets:write')
-  recordCompensation(@Ctx() ctx: RequestContext, @Args('input') input: RecordCompensationInput) {
+  recordCompensation(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and what was given.' }) input: RecordCompensationInput) {
     return this.service.record(ctx, input);
   }
 
@@ -36,8 +36,13 @@ export class CompensationsResolver {
   @RequirePermission('kpis:read')
   compensationTotals(
     @Ctx() ctx: RequestContext,
-    @Args('filter') filter: CompensationTotalsFilter,
-    @Args('groupBy', { type: () => CompensationGroupBy, defaultValue: CompensationGroupBy.CATEGORY }) groupBy: CompensationGroupBy,
+    @Args('filter', { description: 'The period: compensations recorded in [from, to).' }) filter: CompensationTotalsFilter,
+    @Args('groupBy', {
+      description: "How to group: by ticket category, compensation kind or time bucket in the store's time zone.",
+      type: () => CompensationGroupBy,
+      defaultValue: CompensationGroupBy.CATEGORY,
+    })
+    groupBy: CompensationGroupBy,
   ) {
     return this.service.totals(ctx, filter, groupBy);
   }

@@ -12,15 +12,15 @@ export class Customer {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the customer (UUID); kept when identities change.' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The name as given by the first channel or integration that knew it; null when unknown.', nullable: true })
   @Column('text', { nullable: true })
   name: string | null;
 
-  @Field(() => CustomerTier)
+  @Field(() => CustomerTier, { description: "The customer's tier; VIP tickets are raised in priority and may have tighter SLA targets." })
   @Column('text', { default: CustomerTier.STANDARD })
   tier: CustomerTier;
 
@@ -41,11 +41,11 @@ export class Customer {
   @Column('uuid', { nullable: true })
   mergedIntoId: string | null;
 
-  @Field()
+  @Field({ description: 'When the customer was first seen (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: "When the customer's record last changed (ISO 8601 with offset, UTC)." })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -12,7 +12,7 @@ export class ImportJobsResolver {
 
   @Query(() => ImportJob, { description: 'An import and its progress (rate, ETA, rows refused with their line numbers); poll it while the CLI runs.' })
   @RequirePermission('admin')
-  async importJob(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<ImportJob> {
+  async importJob(@Ctx() ctx: RequestContext, @Args('id', { description: 'The job id printed by the import command.', type: () => ID }, ParseUUIDPipe) id: string): Promise<ImportJob> {
     const job = await this.db.read(ctx, (m) => m.findOneBy(ImportJob, { tenantId: ctx.tenantId, id }));
     if (!job) throw notFound('Import job', id);
     return job;
