@@ -38,7 +38,10 @@ export class AgentsResolver {
     return this.agentsService.create(ctx, input);
   }
 
-  @Mutation(() => Agent, { description: 'Changes role, skills, capacity, availability or deactivates (active: false).' })
+  @Mutation(() => Agent, {
+    description:
+      'Changes role, skills, capacity, availability or deactivates (active: false). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   updateAgent(
     @Ctx() ctx: RequestContext,
@@ -48,7 +51,7 @@ export class AgentsResolver {
     return this.agentsService.update(ctx, id, input);
   }
 
-  @Query(() => Tenant, { description: 'The store the calling key belongs to.' })
+  @Query(() => Tenant, { description: 'The store the calling key belongs to. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   currentTenant(@Ctx() ctx: RequestContext) {
     return this.auth.findTenant(ctx.tenantId);

@@ -17,7 +17,7 @@ export class ApiKeysResolver {
     private readonly db: TenantTransactions,
   ) {}
 
-  @Query(() => [ApiKey], { description: "The store's keys (prefix only, never the secret)." })
+  @Query(() => [ApiKey], { description: "The store's keys (prefix only, never the secret). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('admin')
   apiKeys(@Ctx() ctx: RequestContext) {
     return this.auth.listApiKeys(ctx.tenantId);
@@ -31,7 +31,9 @@ export class ApiKeysResolver {
     return this.auth.createApiKey(ctx.tenantId, input.role as Role, input.name.trim(), input.scopes);
   }
 
-  @Mutation(() => CreatedApiKey, { description: 'A new secret with the same name, role and scopes; the old one stops working.' })
+  @Mutation(() => CreatedApiKey, {
+    description: 'A new secret with the same name, role and scopes; the old one stops working. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   rotateApiKey(@Ctx() ctx: RequestContext, @Args('id', { description: 'The key to replace.', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.auth.rotateApiKey(ctx.tenantId, id);
@@ -47,7 +49,10 @@ export class ApiKeysResolver {
     return true;
   }
 
-  @Mutation(() => CustomerToken, { description: 'A signed token with which one customer sees and answers only their own tickets.' })
+  @Mutation(() => CustomerToken, {
+    description:
+      'A signed token with which one customer sees and answers only their own tickets. Needs the `customer-tokens:create` scope (roles: admin, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('customer-tokens:create')
   async createCustomerToken(
     @Ctx() ctx: RequestContext,

@@ -15,7 +15,10 @@ export class KnowledgeBaseResolver {
     private readonly faq: FaqAutoAnswerService,
   ) {}
 
-  @Query(() => [KbArticle], { description: 'Knowledge-base articles, drafts included, most recently changed first.' })
+  @Query(() => [KbArticle], {
+    description:
+      'Knowledge-base articles, drafts included, most recently changed first. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   articles(
     @Ctx() ctx: RequestContext,
@@ -34,7 +37,8 @@ export class KnowledgeBaseResolver {
   }
 
   @Query(() => [ArticleMatch], {
-    description: 'Articles for a question, best first: Arabic-aware (diacritics, hamza forms, ta marbuta, attached article), tolerant of typos. Drafts too unless status is given.',
+    description:
+      'Articles for a question, best first: Arabic-aware (diacritics, hamza forms, ta marbuta, attached article), tolerant of typos. Drafts too unless status is given. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
   })
   @RequirePermission('tickets:read')
   searchArticles(
@@ -46,7 +50,10 @@ export class KnowledgeBaseResolver {
     return this.kb.search(ctx.tenantId, query, { status: filter?.status, locale: filter?.locale, category: filter?.category }, first);
   }
 
-  @Query(() => [ArticleMatch], { description: 'Published articles that may answer a ticket (its subject and latest customer message) or a text: give one of the two.' })
+  @Query(() => [ArticleMatch], {
+    description:
+      'Published articles that may answer a ticket (its subject and latest customer message) or a text: give one of the two. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read')
   suggestArticles(
     @Ctx() ctx: RequestContext,
@@ -57,13 +64,19 @@ export class KnowledgeBaseResolver {
     return this.kb.suggest(ctx, { text, ticketId }, first);
   }
 
-  @Mutation(() => KbArticle, { description: 'A new article, a DRAFT unless status says PUBLISHED; the slug is made from the title unless given.' })
+  @Mutation(() => KbArticle, {
+    description:
+      'A new article, a DRAFT unless status says PUBLISHED; the slug is made from the title unless given. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   createArticle(@Ctx() ctx: RequestContext, @Args('input', { description: 'The article; title and body are required.' }) input: ArticleInput) {
     return this.kb.create(ctx, input);
   }
 
-  @Mutation(() => KbArticle, { description: 'Changes the fields given; status PUBLISHED publishes it, DRAFT takes it out of the help centre.' })
+  @Mutation(() => KbArticle, {
+    description:
+      'Changes the fields given; status PUBLISHED publishes it, DRAFT takes it out of the help centre. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   updateArticle(
     @Ctx() ctx: RequestContext,
@@ -89,7 +102,10 @@ export class KnowledgeBaseResolver {
     return this.kb.remove(ctx, id);
   }
 
-  @Query(() => KnowledgeBaseSettings, { description: 'FAQ auto-answer channels and confidence, and the help-centre address for article links.' })
+  @Query(() => KnowledgeBaseSettings, {
+    description:
+      'FAQ auto-answer channels and confidence, and the help-centre address for article links. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   knowledgeBaseSettings(@Ctx() ctx: RequestContext) {
     return this.kb.settings(ctx);
@@ -103,7 +119,10 @@ export class KnowledgeBaseResolver {
     return this.kb.updateSettings(ctx, input);
   }
 
-  @Query(() => FaqDeflection, { description: 'What the FAQ auto-answer did in a period: answered, solved as self-served (deflection rate), handed to agents.' })
+  @Query(() => FaqDeflection, {
+    description:
+      'What the FAQ auto-answer did in a period: answered, solved as self-served (deflection rate), handed to agents. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   faqDeflection(@Ctx() ctx: RequestContext, @Args('filter', { description: 'The period and channel of the answers counted.' }) filter: FaqDeflectionFilter) {
     return this.faq.deflection(ctx, filter);

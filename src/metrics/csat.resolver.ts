@@ -23,7 +23,9 @@ export class TicketCsatResolver {
 export class CsatResolver {
   constructor(private readonly csat: CsatService) {}
 
-  @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
+  @Mutation(() => Boolean, {
+    description: "A customer's answer to a satisfaction survey; no login, the token is the credential. Open to anyone, no credential needed. Errors: BAD_USER_INPUT, NOT_FOUND.",
+  })
   @Public()
   async answerCsatSurvey(
     @Args('token', { description: 'The answer token from the survey link.' }) token: string,

@@ -19,7 +19,10 @@ const checkFirst = (first: number) => {
 export class KpisResolver {
   constructor(private readonly kpisService: KpisService) {}
 
-  @Query(() => [KpiGroup], { description: 'Support KPIs for tickets created in a period, overall or per group.' })
+  @Query(() => [KpiGroup], {
+    description:
+      'Support KPIs for tickets created in a period, overall or per group. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   kpis(
     @Ctx() ctx: RequestContext,
@@ -36,13 +39,16 @@ export class KpisResolver {
     return this.kpisService.goals(ctx);
   }
 
-  @Mutation(() => KpiGoals, { description: "Sets the store's KPI goals." })
+  @Mutation(() => KpiGoals, { description: "Sets the store's KPI goals. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT." })
   @RequirePermission('admin')
   updateKpiGoals(@Ctx() ctx: RequestContext, @Args('input', { description: 'The goals to change.' }) input: UpdateKpiGoalsInput) {
     return this.kpisService.updateGoals(ctx, input);
   }
 
-  @Query(() => [FrictionPoint], { description: 'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period.' })
+  @Query(() => [FrictionPoint], {
+    description:
+      'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   frictionPoints(
     @Ctx() ctx: RequestContext,
@@ -55,7 +61,10 @@ export class KpisResolver {
     return this.kpisService.friction(ctx, filter, dimension, first, rankBy);
   }
 
-  @Query(() => [FrictionPoint], { description: 'The products that generate the most tickets (productRef), with growth.' })
+  @Query(() => [FrictionPoint], {
+    description:
+      'The products that generate the most tickets (productRef), with growth. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   topProducts(
     @Ctx() ctx: RequestContext,
@@ -67,14 +76,19 @@ export class KpisResolver {
     return this.kpisService.friction(ctx, filter, FrictionDimension.PRODUCT, first, rankBy);
   }
 
-  @Query(() => [AgentScorecard], { description: 'KPIs per agent for the period, with the open load and SLA breaches now.' })
+  @Query(() => [AgentScorecard], {
+    description: 'KPIs per agent for the period, with the open load and SLA breaches now. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('kpis:read')
   async agentScorecards(@Ctx() ctx: RequestContext, @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count.' }) filter: KpiFilterInput) {
     const cards = await this.kpisService.scorecards(ctx, filter, 'AGENT');
     return cards.map(({ id, ...card }) => ({ agentId: id, ...card }));
   }
 
-  @Query(() => [TeamScorecard], { description: 'KPIs per team for the period, with the open load and SLA breaches now.' })
+  @Query(() => [TeamScorecard], {
+    description:
+      'KPIs per team for the period, with the open load and SLA breaches now. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   async teamScorecards(@Ctx() ctx: RequestContext, @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count.' }) filter: KpiFilterInput) {
     const cards = await this.kpisService.scorecards(ctx, filter, 'TEAM');

@@ -14,7 +14,7 @@ export class RoutingResolver {
     private readonly teams: TeamsService,
   ) {}
 
-  @Query(() => [RoutingRule], { description: 'Categorisation rules in order.' })
+  @Query(() => [RoutingRule], { description: 'Categorisation rules in order. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   routingRules(@Ctx() ctx: RequestContext) {
     return this.routing.rules(ctx);
@@ -63,7 +63,9 @@ export class RoutingResolver {
     return this.toGraphQL(ctx, await this.routing.updateSettings(ctx, input));
   }
 
-  @Query(() => RoutingPreview, { description: 'What routing would decide for this text, and why.' })
+  @Query(() => RoutingPreview, {
+    description: 'What routing would decide for this text, and why. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:read')
   async previewRouting(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket as it would arrive.' }) input: RoutingPreviewInput) {
     const decision = await this.routing.preview(ctx, input);

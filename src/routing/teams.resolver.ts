@@ -30,7 +30,10 @@ export class TeamsResolver {
     return this.teamsService.get(ctx, id);
   }
 
-  @Query(() => [Ticket], { description: "The team's open tickets, most urgent first: SLA due time, then priority, then age." })
+  @Query(() => [Ticket], {
+    description:
+      "The team's open tickets, most urgent first: SLA due time, then priority, then age. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
+  })
   @RequirePermission('tickets:read')
   teamQueue(
     @Ctx() ctx: RequestContext,

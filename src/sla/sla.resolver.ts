@@ -21,7 +21,9 @@ function toGraphQL(row: BusinessCalendarRow): BusinessCalendarType {
 export class SlaResolver {
   constructor(private readonly settings: SlaSettingsService) {}
 
-  @Query(() => BusinessCalendarType, { description: "The store's opening hours, holidays and overrides." })
+  @Query(() => BusinessCalendarType, {
+    description: "The store's opening hours, holidays and overrides. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('tickets:read')
   async businessCalendar(@Ctx() ctx: RequestContext) {
     return toGraphQL(await this.settings.calendar(ctx));
@@ -36,7 +38,7 @@ export class SlaResolver {
     return toGraphQL(await this.settings.updateCalendar(ctx, input));
   }
 
-  @Query(() => [SlaPolicyType], { description: 'In order of precedence.' })
+  @Query(() => [SlaPolicyType], { description: 'In order of precedence. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   slaPolicies(@Ctx() ctx: RequestContext) {
     return this.settings.policies(ctx);

@@ -72,7 +72,8 @@ export class ExpectationResolver {
 
   @Query(() => Date, {
     nullable: true,
-    description: 'When a new conversation on this channel would get its first reply at the latest (for "we will reply by Sunday 09:15").',
+    description:
+      'When a new conversation on this channel would get its first reply at the latest (for "we will reply by Sunday 09:15"). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
   })
   @RequirePermission('tickets:read')
   async expectedFirstReplyAt(

@@ -19,7 +19,10 @@ export class CustomersResolver {
     private readonly ticketReads: TicketReadsService,
   ) {}
 
-  @Query(() => Customer, { description: 'A customer with identities and tickets from every channel.' })
+  @Query(() => Customer, {
+    description:
+      'A customer with identities and tickets from every channel. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read')
   customer(@Ctx() ctx: RequestContext, @Args('id', { description: "The customer's id (NOT_FOUND when not in the store).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.customers.get(ctx, id);

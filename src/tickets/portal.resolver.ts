@@ -18,7 +18,7 @@ export class PortalResolver {
     private readonly ticketReads: TicketReadsService,
   ) {}
 
-  @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
+  @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('portal')
   portalTickets(
     @Ctx() ctx: RequestContext,
@@ -50,7 +50,9 @@ export class PortalResolver {
     return ticket;
   }
 
-  @Mutation(() => PortalTicket, { description: 'The customer answers one of their tickets (reopens it when solved).' })
+  @Mutation(() => PortalTicket, {
+    description: 'The customer answers one of their tickets (reopens it when solved). Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('portal')
   async portalReply(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and the reply.' }) input: PortalReplyInput) {
     await this.ticketReads.getForCaller(ctx, input.ticketId);

@@ -44,7 +44,8 @@ export class TicketSubscriptionsResolver {
   ) {}
 
   @Subscription(() => TicketEventNotice, {
-    description: "Events of the store's tickets as they are committed: created, updated, message added, assigned, SLA warning/breach … A customer token hears only its own tickets' public events.",
+    description:
+      "Events of the store's tickets as they are committed: created, updated, message added, assigned, SLA warning/breach … A customer token hears only its own tickets' public events. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN.",
     filter: (notice: Notice, variables: { filter?: TicketEventsFilterInput }, context: GraphQLRequestContext) => visibleTo(callerOf(context), notice) && matches(variables.filter, notice),
     resolve: (notice: Notice, _args: unknown, context: GraphQLRequestContext) => toNotice(notice, callerOf(context)),
   })
@@ -54,7 +55,8 @@ export class TicketSubscriptionsResolver {
   }
 
   @Subscription(() => LiveMessage, {
-    description: "Messages added to one ticket (a chat window). Customer tokens: their own ticket's public messages only.",
+    description:
+      "Messages added to one ticket (a chat window). Customer tokens: their own ticket's public messages only. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
     filter: (notice: Notice, variables: { ticketId: string }, context: GraphQLRequestContext) =>
       notice.type === TicketEventType.MESSAGE_ADDED && notice.ticketId === variables.ticketId && visibleTo(callerOf(context), notice),
     resolve: function (this: TicketSubscriptionsResolver, notice: Notice) {

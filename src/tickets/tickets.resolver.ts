@@ -31,13 +31,15 @@ export class TicketsResolver {
     private readonly merge: TicketMergeService,
   ) {}
 
-  @Query(() => Ticket, { description: 'One ticket by id.' })
+  @Query(() => Ticket, { description: 'One ticket by id. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.' })
   @RequirePermission('tickets:read')
   ticket(@Ctx() ctx: RequestContext, @Args('id', { description: "The ticket's id (NOT_FOUND when not in the caller's store).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.ticketReads.get(ctx, id);
   }
 
-  @Query(() => Ticket, { description: 'One ticket by its per-store number (#1001).' })
+  @Query(() => Ticket, {
+    description: 'One ticket by its per-store number (#1001). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read')
   ticketByNumber(@Ctx() ctx: RequestContext, @Args('number', { description: "The store's ticket number, e.g. 1001.", type: () => Int }) number: number) {
     return this.ticketReads.getByNumber(ctx, number);
@@ -60,7 +62,7 @@ export class TicketsResolver {
 
   @Query(() => TicketSearchResultConnection, {
     description:
-      'Tickets matching every word of the query (the last also as a prefix) in number (#1042, ١٠٤٢), subject, messages, customer name/email/phone, order id and tags; Arabic spelling variants, diacritics and the article are ignored. Ranked, with highlighted snippets; combinable with the tickets filters.',
+      'Tickets matching every word of the query (the last also as a prefix) in number (#1042, ١٠٤٢), subject, messages, customer name/email/phone, order id and tags; Arabic spelling variants, diacritics and the article are ignored. Ranked, with highlighted snippets; combinable with the tickets filters. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
   })
   @RequirePermission('tickets:read')
   searchTickets(
@@ -73,7 +75,10 @@ export class TicketsResolver {
     return this.search.search(ctx, query, filter, first, after);
   }
 
-  @Mutation(() => Ticket, { description: "Creates a ticket with the customer's first message; idempotent with idempotencyKey." })
+  @Mutation(() => Ticket, {
+    description:
+      "Creates a ticket with the customer's first message; idempotent with idempotencyKey. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT, RATE_LIMITED.",
+  })
   @RequirePermission('tickets:write')
   async createTicket(
     @Ctx() ctx: RequestContext,
@@ -85,7 +90,10 @@ export class TicketsResolver {
     return ticket;
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'A customer message, a public agent reply or an internal note.' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'A customer message, a public agent reply or an internal note. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   addMessage(@Ctx() ctx: RequestContext, @Args('input', { description: 'The message and the ticket it goes on.' }) input: AddMessageInput) {
     return this.ticketsService.addMessage(ctx, input);
@@ -104,7 +112,10 @@ export class TicketsResolver {
     return this.ticketsService.update(ctx, id, input);
   }
 
-  @Mutation(() => Ticket, { description: 'Hands a ticket to another team or agent with an internal note, in one audited step.' })
+  @Mutation(() => Ticket, {
+    description:
+      'Hands a ticket to another team or agent with an internal note, in one audited step. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   transferTicket(
     @Ctx() ctx: RequestContext,
@@ -142,7 +153,7 @@ export class TicketsResolver {
 
   @Mutation(() => Ticket, {
     description:
-      "Moves the source ticket's messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target's facts. Returns the target. CONFLICT when either is closed.",
+      "Moves the source ticket's messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target's facts. Returns the target. CONFLICT when either is closed. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
   @RequirePermission('tickets:write')
   mergeTickets(
@@ -154,7 +165,8 @@ export class TicketsResolver {
   }
 
   @Mutation(() => Customer, {
-    description: "Moves the source customer's identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target.",
+    description:
+      "Moves the source customer's identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
   @RequirePermission('tickets:write')
   mergeCustomers(

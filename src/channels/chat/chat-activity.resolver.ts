@@ -69,13 +69,19 @@ export class ChatActivityResolver {
     @Inject(PUB_SUB) private readonly bus: EventBus,
   ) {}
 
-  @Mutation(() => Boolean, { description: 'Tells the other side you are typing (send it every few seconds while typing; nothing is stored).' })
+  @Mutation(() => Boolean, {
+    description:
+      'Tells the other side you are typing (send it every few seconds while typing; nothing is stored). Needs the `tickets:write` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:write', 'portal')
   chatTyping(@Ctx() ctx: RequestContext, @Args('ticketId', { description: "The chat's ticket; a customer may only signal on their own.", type: () => ID }, ParseUUIDPipe) ticketId: string) {
     return this.activity.typing(ctx, ticketId);
   }
 
-  @Mutation(() => ChatReadMark, { description: 'Your side has read the conversation up to this message (a mark never moves back).' })
+  @Mutation(() => ChatReadMark, {
+    description:
+      'Your side has read the conversation up to this message (a mark never moves back). Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read', 'portal')
   markChatRead(
     @Ctx() ctx: RequestContext,
@@ -85,14 +91,18 @@ export class ChatActivityResolver {
     return this.activity.markRead(ctx, ticketId, messageId);
   }
 
-  @Query(() => [ChatReadMark], { description: 'How far each side has read the conversation.' })
+  @Query(() => [ChatReadMark], {
+    description:
+      'How far each side has read the conversation. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read', 'portal')
   chatReadMarks(@Ctx() ctx: RequestContext, @Args('ticketId', { description: "The chat's ticket (NOT_FOUND when the caller may not see it).", type: () => ID }, ParseUUIDPipe) ticketId: string) {
     return this.activity.markers(ctx, ticketId);
   }
 
   @Subscription(() => ChatActivity, {
-    description: 'Typing and read marks in one conversation, from both sides.',
+    description:
+      'Typing and read marks in one conversation, from both sides. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
     filter: (notice: ChatActivityNotice, variables: { ticketId: string }, context: GraphQLRequestContext) => notice.tenantId === context.req.ctx?.tenantId && notice.ticketId === variables.ticketId,
     resolve: (notice: ChatActivityNotice) => ({ ...notice, at: new Date(notice.at) }),
   })

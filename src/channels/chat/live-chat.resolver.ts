@@ -43,13 +43,15 @@ export class ChatSession {
 export class LiveChatResolver {
   constructor(private readonly chat: LiveChatService) {}
 
-  @Mutation(() => ChatSession, { description: "Starts a chat (or continues the customer's open conversation)." })
+  @Mutation(() => ChatSession, {
+    description: "Starts a chat (or continues the customer's open conversation). Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
+  })
   @RequirePermission('portal')
   startChat(@Ctx() ctx: RequestContext, @Args('input', { description: "The customer's first message." }) input: StartChatInput) {
     return this.chat.start(ctx, input.body, input.subject);
   }
 
-  @Mutation(() => PortalTicket, { description: 'The customer writes in their chat.' })
+  @Mutation(() => PortalTicket, { description: 'The customer writes in their chat. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.' })
   @RequirePermission('portal')
   sendChatMessage(
     @Ctx() ctx: RequestContext,

@@ -11,19 +11,25 @@ import { MailboxesService } from './mailboxes.service';
 export class MailboxesResolver {
   constructor(private readonly service: MailboxesService) {}
 
-  @Query(() => [Mailbox], { description: "The store's support mailboxes (passwords are never returned)." })
+  @Query(() => [Mailbox], { description: "The store's support mailboxes (passwords are never returned). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('admin')
   mailboxes(@Ctx() ctx: RequestContext) {
     return this.service.list(ctx);
   }
 
-  @Query(() => [EmailIngestFailure], { description: 'The latest 100 messages of a mailbox set aside after failing to ingest on every try (kept whole, flagged in the mailbox).' })
+  @Query(() => [EmailIngestFailure], {
+    description:
+      'The latest 100 messages of a mailbox set aside after failing to ingest on every try (kept whole, flagged in the mailbox). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   emailIngestFailures(@Ctx() ctx: RequestContext, @Args('mailboxId', { description: 'The mailbox (NOT_FOUND when not in the store).', type: () => ID }, ParseUUIDPipe) mailboxId: string) {
     return this.service.failures(ctx, mailboxId);
   }
 
-  @Mutation(() => Mailbox, { description: 'Connects a mailbox: mail to it becomes tickets, replies go out through its SMTP server.' })
+  @Mutation(() => Mailbox, {
+    description:
+      'Connects a mailbox: mail to it becomes tickets, replies go out through its SMTP server. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   createMailbox(@Ctx() ctx: RequestContext, @Args('input', { description: 'The address and its IMAP and SMTP servers.' }) input: CreateMailboxInput) {
     return this.service.create(ctx, input);

@@ -54,39 +54,53 @@ export class MessagingChannelsResolver {
     private readonly replies: MessagingRepliesService,
   ) {}
 
-  @Query(() => [MessagingChannel], { description: "The store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts (secrets are never returned)." })
+  @Query(() => [MessagingChannel], {
+    description:
+      "The store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts (secrets are never returned). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('admin')
   messagingChannels(@Ctx() ctx: RequestContext, @Args('kind', { description: 'Only channels of this platform.', type: () => MessagingChannelKind, nullable: true }) kind?: MessagingChannelKind) {
     return this.channels.list(ctx, kind);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects a WhatsApp Cloud API number; give Meta the returned webhookUrl and your verify token.' })
+  @Mutation(() => MessagingChannel, {
+    description:
+      'Connects a WhatsApp Cloud API number; give Meta the returned webhookUrl and your verify token. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   connectWhatsApp(@Ctx() ctx: RequestContext, @Args('input', { description: "The number and the Meta app's credentials." }) input: ConnectWhatsAppInput) {
     return this.channels.connectWhatsApp(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects an Instagram professional account or a Facebook Page (direct messages and comments).' })
+  @Mutation(() => MessagingChannel, {
+    description:
+      'Connects an Instagram professional account or a Facebook Page (direct messages and comments). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   connectMetaChannel(@Ctx() ctx: RequestContext, @Args('input', { description: "The account and the Meta app's credentials." }) input: ConnectMetaInput) {
     return this.channels.connectMeta(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects an X account (Account Activity API: direct messages and mentions).' })
+  @Mutation(() => MessagingChannel, {
+    description: 'Connects an X account (Account Activity API: direct messages and mentions). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   connectX(@Ctx() ctx: RequestContext, @Args('input', { description: 'The X account and app credentials.' }) input: ConnectXInput) {
     return this.channels.connectX(ctx, input);
   }
 
   @Mutation(() => MessagingChannel, {
-    description: 'Connects a Twilio account for phone calls: paste the returned webhookUrl as the number\'s Voice "Call status changes" URL (HTTP POST).',
+    description:
+      'Connects a Twilio account for phone calls: paste the returned webhookUrl as the number\'s Voice "Call status changes" URL (HTTP POST). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
   })
   @RequirePermission('admin')
   connectTwilio(@Ctx() ctx: RequestContext, @Args('input', { description: "The Twilio account's credentials." }) input: ConnectTwilioInput) {
     return this.channels.connectTwilio(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Renames, disables/enables or gives new credentials to a channel.' })
+  @Mutation(() => MessagingChannel, {
+    description: 'Renames, disables/enables or gives new credentials to a channel. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
   updateMessagingChannel(
     @Ctx() ctx: RequestContext,
@@ -96,31 +110,43 @@ export class MessagingChannelsResolver {
     return this.channels.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean, { description: 'Removes a channel; its messages stay on their tickets.' })
+  @Mutation(() => Boolean, { description: 'Removes a channel; its messages stay on their tickets. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.' })
   @RequirePermission('admin')
   deleteMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { description: 'The channel.', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.channels.remove(ctx, id);
   }
 
-  @Query(() => [WhatsAppTemplate], { description: "A WhatsApp channel's message templates, as Meta lists them (cached 5 minutes)." })
+  @Query(() => [WhatsAppTemplate], {
+    description:
+      "A WhatsApp channel's message templates, as Meta lists them (cached 5 minutes). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:read')
   whatsAppTemplates(@Ctx() ctx: RequestContext, @Args('channelId', { description: 'A WhatsApp channel with businessAccountId set.', type: () => ID }, ParseUUIDPipe) channelId: string) {
     return this.replies.templates(ctx, channelId);
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'Sends an approved WhatsApp template on a ticket (allowed after the 24-hour window closed).' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'Sends an approved WhatsApp template on a ticket (allowed after the 24-hour window closed). Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   sendWhatsAppTemplate(@Ctx() ctx: RequestContext, @Args() args: SendTemplateArgs) {
     return this.replies.sendTemplate(ctx, args.ticketId, args.name, args.language, args.parameters);
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'A short public answer under the comment a COMMENT ticket came from.' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'A short public answer under the comment a COMMENT ticket came from. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   replyPublicly(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
     return this.replies.replyPublicly(ctx, args.ticketId, args.body);
   }
 
-  @Mutation(() => AddMessagePayload, { description: "Continues a public comment in private (Meta's private reply, or an X direct message), on the same ticket." })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      "Continues a public comment in private (Meta's private reply, or an X direct message), on the same ticket. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:write')
   replyPrivately(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
     return this.replies.replyPrivately(ctx, args.ticketId, args.body);

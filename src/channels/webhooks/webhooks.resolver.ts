@@ -12,13 +12,15 @@ import { badInput } from '../../common/errors/domain-error';
 export class WebhooksResolver {
   constructor(private readonly service: WebhooksService) {}
 
-  @Query(() => [WebhookEndpoint], { description: "The store's webhook endpoints (secrets are never returned)." })
+  @Query(() => [WebhookEndpoint], { description: "The store's webhook endpoints (secrets are never returned). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('admin')
   webhookEndpoints(@Ctx() ctx: RequestContext) {
     return this.service.list(ctx);
   }
 
-  @Query(() => WebhookDeliveryConnection, { description: "An endpoint's delivery log, newest first." })
+  @Query(() => WebhookDeliveryConnection, {
+    description: "An endpoint's delivery log, newest first. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('admin')
   webhookDeliveries(
     @Ctx() ctx: RequestContext,
@@ -31,7 +33,9 @@ export class WebhooksResolver {
     return this.service.deliveries(ctx, endpointId, status, first, after);
   }
 
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'Subscribes a URL to ticket events; the signing secret is returned this once.' })
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'Subscribes a URL to ticket events; the signing secret is returned this once. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
   createWebhookEndpoint(@Ctx() ctx: RequestContext, @Args('input', { description: 'The address and the events to send.' }) input: CreateWebhookEndpointInput) {
     return this.service.create(ctx, input);
@@ -47,7 +51,9 @@ export class WebhooksResolver {
     return this.service.update(ctx, id, input);
   }
 
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'A new signing secret, effective at once (returned this once).' })
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'A new signing secret, effective at once (returned this once). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   rotateWebhookSecret(@Ctx() ctx: RequestContext, @Args('id', { description: 'The endpoint.', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.service.rotateSecret(ctx, id);
@@ -61,7 +67,9 @@ export class WebhooksResolver {
     return this.service.delete(ctx, id);
   }
 
-  @Mutation(() => WebhookDelivery, { description: 'Sends a delivered or failed event again, as a new delivery with the same event id.' })
+  @Mutation(() => WebhookDelivery, {
+    description: 'Sends a delivered or failed event again, as a new delivery with the same event id. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   replayWebhookDelivery(@Ctx() ctx: RequestContext, @Args('id', { description: 'The delivery, usually a FAILED one.', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.service.replay(ctx, id);

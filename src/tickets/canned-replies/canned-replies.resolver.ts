@@ -26,7 +26,10 @@ class RenderedCannedReply {
 export class CannedRepliesResolver {
   constructor(private readonly service: CannedRepliesService) {}
 
-  @Query(() => [CannedReply], { description: 'Canned replies, most used first. A new store starts with Arabic and English defaults.' })
+  @Query(() => [CannedReply], {
+    description:
+      'Canned replies, most used first. A new store starts with Arabic and English defaults. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   cannedReplies(
     @Ctx() ctx: RequestContext,
@@ -37,13 +40,19 @@ export class CannedRepliesResolver {
     return this.service.list(ctx, { category, locale, activeOnly });
   }
 
-  @Query(() => [String], { description: 'The placeholders a canned reply may use, e.g. customer.name for {{customer.name}}.' })
+  @Query(() => [String], {
+    description:
+      'The placeholders a canned reply may use, e.g. customer.name for {{customer.name}}. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   cannedReplyPlaceholders() {
     return PLACEHOLDERS;
   }
 
-  @Query(() => RenderedCannedReply, { description: 'The reply filled in for a ticket, to insert in the composer. Counts as a use.' })
+  @Query(() => RenderedCannedReply, {
+    description:
+      'The reply filled in for a ticket, to insert in the composer. Counts as a use. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read')
   renderCannedReply(
     @Ctx() ctx: RequestContext,
@@ -53,7 +62,10 @@ export class CannedRepliesResolver {
     return this.service.render(ctx, id, ticketId);
   }
 
-  @Mutation(() => CannedReply, { description: 'Unknown placeholders and template logic are refused with BAD_USER_INPUT naming them.' })
+  @Mutation(() => CannedReply, {
+    description:
+      'Unknown placeholders and template logic are refused with BAD_USER_INPUT naming them. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
   createCannedReply(@Ctx() ctx: RequestContext, @Args('input', { description: 'The reply; shortcut, title and body are required.' }) input: CannedReplyInput) {
     return this.service.create(ctx, input);
@@ -76,7 +88,8 @@ export class CannedRepliesResolver {
   }
 
   @Mutation(() => AddMessagePayload, {
-    description: "Sends the canned reply, filled in, as the caller's public reply and applies its actions (status, tags, category, priority) in one audited step (MACRO_APPLIED).",
+    description:
+      "Sends the canned reply, filled in, as the caller's public reply and applies its actions (status, tags, category, priority) in one audited step (MACRO_APPLIED). Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
   @RequirePermission('tickets:write')
   applyMacro(

@@ -26,13 +26,19 @@ class CompensationTotal {
 export class CompensationsResolver {
   constructor(private readonly service: CompensationsService) {}
 
-  @Mutation(() => Compensation, { description: 'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving.' })
+  @Mutation(() => Compensation, {
+    description:
+      'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   recordCompensation(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and what was given.' }) input: RecordCompensationInput) {
     return this.service.record(ctx, input);
   }
 
-  @Query(() => [CompensationTotal], { description: 'What complaints cost: count and sum of compensations recorded in a period, by category, kind or time bucket.' })
+  @Query(() => [CompensationTotal], {
+    description:
+      'What complaints cost: count and sum of compensations recorded in a period, by category, kind or time bucket. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   compensationTotals(
     @Ctx() ctx: RequestContext,
