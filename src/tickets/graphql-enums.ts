@@ -68,7 +68,10 @@ registerEnumType(CustomerTier, {
     GOLD: { description: 'Gold loyalty tier.' },
     SILVER: { description: 'Silver loyalty tier.' },
     STANDARD: { description: 'No tier (the default).' },
-    VIP: { description: "The store's most valued customers: tickets raised to at least HIGH, optionally only for supervisors (team vipToSeniors)." },
+    VIP: {
+      description:
+        "The store's most valued customers: their tickets are raised one priority level (routing settings priorityTiers, by default VIP and GOLD) and, on teams with vipToSeniors, go only to supervisors and admins.",
+    },
   },
   description: "A customer's standing with the store; VIP raises priority.",
   name: 'CustomerTier',

@@ -56,7 +56,7 @@ export class LiveChatResolver {
   sendChatMessage(
     @Ctx() ctx: RequestContext,
     @Args('ticketId', { description: "The chat's ticket.", type: () => ID }, ParseUUIDPipe) ticketId: string,
-    @Args('body', { description: 'The message text, up to 200 000 characters.' }) body: string,
+    @Args('body', { description: 'The message text, up to 100 000 characters.' }) body: string,
   ) {
     if (!body.trim() || body.length > LIMITS.body) throw badInput('A chat message has text', { body: [`1 to ${LIMITS.body} characters, not only spaces`] });
     return this.chat.send(ctx, ticketId, body);

@@ -39,7 +39,7 @@ class CommentReplyArgs {
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'ticketId must be a UUID' })
   ticketId: string;
 
-  @Field({ description: 'The reply text, up to 200 000 characters.' })
+  @Field({ description: 'The reply text, up to 100 000 characters.' })
   @IsString()
   @IsNotBlank()
   @MinLength(1)

@@ -127,12 +127,12 @@ export class UpdateRoutingSettingsInput {
   @Type(() => CategoryPriorityType)
   categoryBase?: CategoryPriorityType[];
 
-  @Field(() => [CustomerTier], { description: 'Customer tiers whose tickets are raised in priority.', nullable: true })
+  @Field(() => [CustomerTier], { description: 'Customer tiers whose tickets are raised one priority level (default VIP and GOLD); replaces the stored list.', nullable: true })
   @IsOptional()
   @IsEnum(CustomerTier, { each: true })
   priorityTiers?: CustomerTier[];
 
-  @Field(() => [String], { description: 'Replaces the phrases that make a ticket URGENT (the defaults are gone unless repeated).', nullable: true })
+  @Field(() => [String], { description: 'Replaces the urgent or angry phrases that raise a ticket one priority level (the defaults are gone unless repeated).', nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)

@@ -10,7 +10,7 @@ export class AddMessageInput {
   @IsUUID()
   ticketId: string;
 
-  @Field({ description: 'The text, up to 200 000 characters. Plain text; line breaks are kept.' })
+  @Field({ description: 'The text, up to 100 000 characters. Plain text; line breaks are kept.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)

@@ -62,7 +62,7 @@ export class PortalCreateTicketInput {
   @MaxLength(LIMITS.subject)
   subject: string;
 
-  @Field({ description: "The customer's message, up to 200 000 characters." })
+  @Field({ description: "The customer's message, up to 100 000 characters." })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)
@@ -80,7 +80,7 @@ export class PortalReplyInput {
   @IsUUID()
   ticketId: string;
 
-  @Field({ description: 'The text, up to 200 000 characters.' })
+  @Field({ description: 'The text, up to 100 000 characters.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)
