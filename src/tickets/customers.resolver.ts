@@ -1,5 +1,6 @@
+import { PAGE_ARGS } from '../common/graphql/connection';
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
 import { TicketStatus } from './ticket-enums';
 import './graphql-enums';
@@ -40,10 +41,12 @@ export class CustomersResolver {
     @Ctx() ctx: RequestContext,
     @Parent() customer: Customer,
     @Args('sort', { description: 'Order of the tickets; newest created first unless given.', nullable: true }) sort?: TicketSortInput,
-    @Args('first', { description: 'Page size, 1–100.', type: () => Int, defaultValue: 20 }) first?: number,
-    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
     @Args('status', { type: () => [TicketStatus], nullable: true, description: 'Only tickets in these statuses (e.g. the open ones for a screen pop).' }) status?: TicketStatus[],
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    return this.ticketReads.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, first, after);
+    return this.ticketReads.list(ctx, { customerId: customer.id, ...(status?.length ? { status } : {}) }, sort, { first, after, last, before });
   }
 }

@@ -1,7 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
-import { Connection } from '../common/graphql/connection';
+import { Connection, PAGE_ARGS } from '../common/graphql/connection';
 import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { PortalCreateTicketInput, PortalMessage, PortalReplyInput, PortalTicket, PortalTicketConnection } from './dto/portal.types';
@@ -22,10 +22,12 @@ export class PortalResolver {
   @RequirePermission('portal')
   portalTickets(
     @Ctx() ctx: RequestContext,
-    @Args('first', { description: 'Page size, 1–100.', type: () => Int, defaultValue: 20 }) first: number,
-    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ): Promise<Connection<Ticket>> {
-    return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
+    return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, { first, after, last, before });
   }
 
   @Query(() => PortalTicket, {

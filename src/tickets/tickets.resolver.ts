@@ -1,3 +1,4 @@
+import { PAGE_ARGS } from '../common/graphql/connection';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
@@ -54,10 +55,12 @@ export class TicketsResolver {
     @Ctx() ctx: RequestContext,
     @Args('filter', { description: 'Which tickets; all when omitted.', nullable: true }) filter?: TicketsFilterInput,
     @Args('sort', { description: 'Newest created first unless given.', nullable: true }) sort?: TicketSortInput,
-    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
-    @Args('after', { description: 'The endCursor of the previous page (with the same sort); omitted for the first page.', nullable: true }) after?: string,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    return this.ticketReads.list(ctx, filter, sort, first, after);
+    return this.ticketReads.list(ctx, filter, sort, { first, after, last, before });
   }
 
   @Query(() => TicketSearchResultConnection, {
@@ -69,10 +72,12 @@ export class TicketsResolver {
     @Ctx() ctx: RequestContext,
     @Args('query', { description: 'What the agent typed: words, #number, order id, phone or email (at most 200 characters).' }) query: string,
     @Args('filter', { description: 'Only tickets matching it as well.', nullable: true }) filter?: TicketsFilterInput,
-    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
-    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    return this.search.search(ctx, query, filter, first, after);
+    return this.search.search(ctx, query, filter, { first, after, last, before });
   }
 
   @Mutation(() => Ticket, {

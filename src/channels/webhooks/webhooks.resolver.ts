@@ -1,12 +1,12 @@
+import { PAGE_ARGS } from '../../common/graphql/connection';
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryConnection, WebhookEndpointWithSecret } from './dto/webhook-endpoint.input';
 import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import { WebhooksService } from './webhooks.service';
-import { badInput } from '../../common/errors/domain-error';
 
 @Resolver(() => WebhookEndpoint)
 export class WebhooksResolver {
@@ -26,11 +26,12 @@ export class WebhooksResolver {
     @Ctx() ctx: RequestContext,
     @Args('endpointId', { description: 'The endpoint (NOT_FOUND when not in the store).', type: () => ID }, ParseUUIDPipe) endpointId: string,
     @Args('status', { description: 'Only deliveries in this status, e.g. FAILED to replay them.', type: () => WebhookDeliveryStatus, nullable: true }) status?: WebhookDeliveryStatus,
-    @Args('first', { description: 'Page size, 1–100.', type: () => Int, defaultValue: 20 }) first = 20,
-    @Args('after', { description: 'The endCursor of the previous page; omitted for the first page.', nullable: true }) after?: string,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', { first: ['between 1 and 100'] });
-    return this.service.deliveries(ctx, endpointId, status, first, after);
+    return this.service.deliveries(ctx, endpointId, status, { first, after, last, before });
   }
 
   @Mutation(() => WebhookEndpointWithSecret, {
