@@ -1,3 +1,4 @@
+import { NodeRegistry } from './graphql/node';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { SecretBox, secretBoxFrom } from './crypto/secret-box';
@@ -35,8 +36,9 @@ export class CommonModule {
         OutboundHttp,
         TransactionHooks,
         StoreSettingsCache,
+        NodeRegistry,
       ],
-      exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache],
+      exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache, NodeRegistry],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../../common/graphql/shared-enums';
@@ -34,7 +35,7 @@ registerEnumType(Availability, {
   name: 'Availability',
 });
 
-@ObjectType({ description: 'A person answering customers.' })
+@ObjectType({ implements: () => [Node], description: 'A person answering customers.' })
 @Entity('agents')
 @Index('agents_tenant_email_key', ['tenantId', 'email'], { unique: true })
 @Check('agents_role_check', `role IN ('admin','supervisor','agent')`)

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../../tickets/graphql-enums';
@@ -15,7 +16,7 @@ registerEnumType(ArticleStatus, {
   description: 'Only published articles reach the help centre and the FAQ auto-answer.',
 });
 
-@ObjectType({ description: 'A knowledge-base (FAQ) article: Markdown, in Arabic or English, searchable and shown in the help centre once published.' })
+@ObjectType({ implements: () => [Node], description: 'A knowledge-base (FAQ) article: Markdown, in Arabic or English, searchable and shown in the help centre once published.' })
 @Entity('kb_articles')
 @Index('kb_articles_tenant_slug_key', ['tenantId', 'slug'], { unique: true })
 @Index('kb_articles_tenant_status_idx', ['tenantId', 'status', 'updatedAt'])

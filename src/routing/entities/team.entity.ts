@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import '../../tickets/graphql-enums';
@@ -18,7 +19,7 @@ registerEnumType(AssignmentStrategyEnum, {
   description: 'ROUND_ROBIN: in turn; LEAST_LOADED: fewest open tickets; MANUAL: tickets wait for someone to take them.',
 });
 
-@ObjectType({ description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
+@ObjectType({ implements: () => [Node], description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
 @Entity('teams')
 @Check('teams_assignment_strategy_check', `assignment_strategy IN ('ROUND_ROBIN','LEAST_LOADED','MANUAL')`)
 @Index('teams_tenant_name_key', ['tenantId', 'name'], { unique: true })

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../graphql-enums';
@@ -21,7 +22,7 @@ registerEnumType(ContentLocale, {
   description: 'Language of store-written content (canned replies, articles).',
 });
 
-@ObjectType({ description: 'A canned reply (macro): a logic-less template agents insert with its shortcut, optionally changing the ticket too.' })
+@ObjectType({ implements: () => [Node], description: 'A canned reply (macro): a logic-less template agents insert with its shortcut, optionally changing the ticket too.' })
 @Entity('canned_replies')
 @Index('canned_replies_tenant_shortcut_key', ['tenantId', 'shortcut'], { unique: true })
 @Check('canned_replies_locale_check', `locale IN ('ar','en')`)

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ConnectionType } from '../../common/graphql/connection';
@@ -27,7 +28,7 @@ export class PortalMessage {
   createdAt: Date;
 }
 
-@ObjectType({ description: "One of the customer's own tickets as the customer sees it." })
+@ObjectType({ implements: () => [Node], description: "One of the customer's own tickets as the customer sees it." })
 export class PortalTicket {
   @Field(() => ID, { description: 'Stable id of the ticket (UUID).' })
   id: string;

@@ -1,9 +1,10 @@
+import { Node } from '../../common/graphql/node';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../graphql-enums';
 import { CustomerTier } from '../ticket-enums';
 
-@ObjectType({ description: 'One person across every channel they use.' })
+@ObjectType({ implements: () => [Node], description: 'One person across every channel they use.' })
 @Entity('customers')
 @Index('customers_tenant_created_idx', ['tenantId', 'createdAt'])
 @Check('customers_tier_check', `tier IN ('STANDARD','BRONZE','SILVER','GOLD','VIP')`)

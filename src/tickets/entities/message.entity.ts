@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
@@ -5,7 +6,7 @@ import type { JsonObject } from '../../common/request-context';
 import '../graphql-enums';
 import { AuthorType, Channel, DeliveryStatus } from '../ticket-enums';
 
-@ObjectType({ description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
+@ObjectType({ implements: () => [Node], description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
 @Entity('messages')
 @Index('messages_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
 @Index('messages_tenant_messaging_channel_idx', ['tenantId', 'messagingChannelId', 'ticketId'], { where: 'messaging_channel_id IS NOT NULL' })

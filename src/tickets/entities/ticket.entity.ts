@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import type { JsonObject } from '../../common/request-context';
@@ -15,7 +16,7 @@ const priorityRank = {
  * then the filter column, then the sort column. Denormalised facts (first response, reopens,
  * counts) are stored as they happen so KPIs never replay message history.
  */
-@ObjectType({ description: 'A customer request and its conversation, from any channel.' })
+@ObjectType({ implements: () => [Node], description: 'A customer request and its conversation, from any channel.' })
 @Entity('tickets')
 @Index('tickets_tenant_number_key', ['tenantId', 'number'], { unique: true })
 @Index('tickets_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
