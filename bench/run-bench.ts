@@ -10,16 +10,16 @@
  * machine, not absolute numbers across machines.
  *
  *   BENCH_DURATION=10          seconds per scenario and per floor
- *   BENCH_ONLY=create,list     a subset (names below; `whatsapp` = wa-new,wa-reply; `in-process` = routing,deadlines,sweep,webhooks)
+ *   BENCH_ONLY=create,list     a subset (names below; `whatsapp` = wa-new,wa-reply; `store` = store-event,store-webhook; `in-process` = routing,deadlines,sweep,webhooks)
  *   BENCH_WEBHOOKS=5000        deliveries for the webhook throughput; BENCH_WEBHOOK_BACKLOG=2000 the failing store's backlog
  *   BENCH_CPU_PROF=dir         the measured server runs under `node --cpu-prof`, profile written to dir on exit
  *   BENCH_SHOW_STATEMENTS=1    print the statements of each counted request
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, ClientBase, Pool } from 'pg';
@@ -50,11 +50,12 @@ const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 const WA_APP_SECRET = 'bench-whatsapp-app-secret';
+const SALLA_SECRET = 'bench-salla-webhook-secret';
 
-const HTTP_SCENARIOS = ['create', 'rest', 'list', 'detail', 'health', 'wa-new', 'wa-reply', 'screen-pop'] as const;
+const HTTP_SCENARIOS = ['create', 'rest', 'list', 'detail', 'health', 'wa-new', 'wa-reply', 'store-event', 'store-webhook', 'screen-pop'] as const;
 const IN_PROCESS = ['routing', 'deadlines', 'sweep', 'webhooks'] as const;
 type ScenarioKey = (typeof HTTP_SCENARIOS)[number] | (typeof IN_PROCESS)[number];
-const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', 'wa-reply'], 'in-process': IN_PROCESS };
+const ALIASES: Record<string, readonly ScenarioKey[]> = { whatsapp: ['wa-new', 'wa-reply'], store: ['store-event', 'store-webhook'], 'in-process': IN_PROCESS };
 
 function selectedScenarios(): Set<ScenarioKey> {
   const all: readonly ScenarioKey[] = [...HTTP_SCENARIOS, ...IN_PROCESS];
@@ -103,6 +104,8 @@ interface Measured {
   p99: number;
   failed: number;
   floorPerSecond?: number;
+  /** The server process's CPU time (user + system) per request: what a request costs whatever else the machine is doing. */
+  cpuMsPerRequest?: number;
   trips?: number;
   floorTrips?: number;
 }
@@ -126,6 +129,7 @@ function spawnServer(port: number, databaseUrl: string, profileDir?: string, ext
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -175,14 +179,36 @@ async function graphql(base: string, key: string, query: string, variables?: obj
   return (JSON.parse(text) as { data: any }).data;
 }
 
-async function load(base: string, scenario: Scenario): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed'>> {
+/** The kernel's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) the process `pid` has used so far, in ms (Linux /proc; undefined elsewhere). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS; // utime and stime, fields 14 and 15 of stat(5)
+  } catch {
+    return undefined;
+  }
+}
+
+async function load(base: string, scenario: Scenario, serverPid?: number): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed' | 'cpuMsPerRequest'>> {
+  const cpuBefore = processCpuMs(serverPid);
   const result = await autocannon({
     url: base,
     connections: scenario.connections ?? CONNECTIONS,
     duration: DURATION,
     requests: [{ setupRequest: (req) => ({ ...req, ...scenario.next() }) }],
   });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors };
+  const cpuAfter = processCpuMs(serverPid);
+  const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors, cpuMsPerRequest };
 }
 
 /** The floor: `operation` on CONNECTIONS clients in a loop for DURATION seconds; operations per second. */
@@ -357,6 +383,8 @@ interface World {
   key: string;
   detailTicketId: string;
   webhookPath?: string;
+  /** A connected Salla store's webhook path. */
+  sallaPath?: string;
   /** WhatsApp numbers with an open ticket each (replies join it). */
   regulars: string[];
   /** Open tickets the reply floor writes to, as many as there are regulars. */
@@ -393,6 +421,30 @@ function whatsAppWebhook(path: string, waId: string): BenchRequest {
     ],
   });
   return { path, method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, WA_APP_SECRET) } };
+}
+
+/** Salla's order.created, signed with the signature strategy as Salla sends it. */
+function sallaOrderWebhook(path: string, orderId: number, phone: string): BenchRequest {
+  const body = JSON.stringify({
+    event: 'order.created',
+    merchant: 1305146709,
+    created_at: new Date().toUTCString(),
+    data: {
+      id: orderId,
+      reference_id: orderId,
+      status: { id: 1, name: 'بانتظار المراجعة', slug: 'under_review' },
+      payment_method: 'mada',
+      amounts: { total: { amount: 250, currency: 'SAR' } },
+      customer: { id: Number(phone.slice(2)), first_name: 'عميل', last_name: 'سلة', mobile: Number(phone.slice(1)), mobile_code: '+966', email: `s${phone}@example.sa` },
+      items: [{ id: 1, name: 'عباية', sku: 'ABAYA-01', quantity: 1, amounts: { price_without_tax: { amount: 250, currency: 'SAR' } } }],
+    },
+  });
+  return {
+    path,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-salla-security-strategy': 'Signature', 'x-salla-signature': createHmac('sha256', SALLA_SECRET).update(body).digest('hex') },
+  };
 }
 
 /**
@@ -522,6 +574,24 @@ function defineScenarios(world: World): Scenario[] {
       },
     );
   }
+  // An order event per request, each for a new order of one of 500 customers: the generic endpoint, and the same as Salla signs it.
+  let storeOrder = 0;
+  const storeCustomer = () => `05${String(40_000_000 + (storeOrder % 500)).padStart(8, '0')}`;
+  scenarios.push({
+    key: 'store-event',
+    label: 'POST /api/v1/store-events (order paid)',
+    next: () =>
+      ({
+        path: '/api/v1/store-events',
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ type: 'ORDER_PAID', orderId: `bench-${process.pid}-${storeOrder++}`, customer: { phone: storeCustomer() }, totalAmount: 250, currency: 'SAR' }),
+      }) as BenchRequest,
+  });
+  if (world.sallaPath) {
+    const path = world.sallaPath;
+    scenarios.push({ key: 'store-webhook', label: 'Salla webhook: order.created (signed, verified)', next: () => sallaOrderWebhook(path, 900_000_000 + storeOrder++, storeCustomer()) });
+  }
   const screenPop = `{ customerByPhone(phone: "05${String(30_000_000 + 7).padStart(8, '0')}") { id name tickets(status: [NEW, OPEN]) { edges { node { id number } } } orders { externalId } } }`;
   // One agent's phone rings: the latency one request sees, not a queue of 32.
   scenarios.push({ key: 'screen-pop', label: 'customerByPhone (screen pop, 1 connection)', next: () => gql(screenPop), connections: 1 });
@@ -534,6 +604,23 @@ async function prepare(base: string, key: string, tenantId: string, databaseUrl:
   await graphql(base, key, LIST_QUERY);
   await graphql(base, key, detailQuery(createTicket.id));
   const world: World = { tenantId, key, detailTicketId: createTicket.id, regulars: [], replyTicketIds: [] };
+  if (chosen.has('store-webhook')) {
+    const { connectStorePlatform } = await graphql(
+      base,
+      key,
+      `
+        mutation ($input: ConnectStorePlatformInput!) {
+          connectStorePlatform(input: $input) {
+            webhookUrl
+          }
+        }
+      `,
+      {
+        input: { platform: 'SALLA', accountId: '1305146709', webhookSecret: SALLA_SECRET },
+      },
+    );
+    world.sallaPath = new URL(connectStorePlatform.webhookUrl as string).pathname;
+  }
   if (chosen.has('wa-new') || chosen.has('wa-reply') || chosen.has('screen-pop')) {
     const { connectWhatsApp } = await graphql(
       base,
@@ -619,6 +706,7 @@ function tableRows(measured: Measured[]) {
       met: met === undefined ? '' : met ? '✓' : '✗',
       'stmts/op': m.trips ?? '',
       'floor stmts/op': m.floorTrips ?? '',
+      'server CPU ms/req': m.cpuMsPerRequest === undefined ? '' : m.cpuMsPerRequest.toFixed(2),
       failed: m.failed,
     };
   });
@@ -633,6 +721,7 @@ function printResults(measured: Measured[], fsyncOn: boolean) {
   console.table(rows);
   console.log('ratio = req/s ÷ floor/s, the floor being the same rows in plain SQL through `pg` (32 clients, same run, owner role: no row-level security).');
   console.log('stmts/op = round trips to PostgreSQL per request, counted on the wire one request at a time (fewest of three).');
+  console.log("server CPU ms/req = the server process's user + system CPU time during the scenario ÷ its requests (steadier than req/s on a busy machine).");
   for (const m of measured) if (m.scenario.floor) console.log(`  floor of ${m.scenario.label}: ${m.scenario.floor.describe}`);
   // The same table in Markdown, for docs/performance.md and the README.
   const columns = Object.keys(rows[0]) as (keyof (typeof rows)[number])[];
@@ -691,7 +780,7 @@ async function main() {
         await waitForHealth(server, base);
         for (const scenario of scenarios) {
           progress(`${scenario.label}: ${DURATION} s…`);
-          const m: Measured = { scenario, ...(await load(base, scenario)), ...counted.get(scenario) };
+          const m: Measured = { scenario, ...(await load(base, scenario, server.pid)), ...counted.get(scenario) };
           if (scenario.floor) {
             progress(`  its floor: ${DURATION} s…`);
             m.floorPerSecond = await floorRate(databaseUrl, scenario.floor.operation);

@@ -29,6 +29,9 @@ import { ChatReadMarkers1764058000000 } from './1764058000000-chat-read-markers'
 import { WebhookDueIndex1764059000000 } from './1764059000000-webhook-due-index';
 import { SubSecondKpiBuckets1764059400000 } from './1764059400000-sub-second-kpi-buckets';
 import { SkippedAutomations1764059500000 } from './1764059500000-skipped-automations';
+import { SurveyPageAndMessage1764059600000 } from './1764059600000-survey-page-and-message';
+import { ChatChannels1764059800000 } from './1764059800000-chat-channels';
+import { StorePlatforms1764060000000 } from './1764060000000-store-platforms';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -67,4 +70,7 @@ export const MIGRATIONS = [
   WebhookDueIndex1764059000000,
   SubSecondKpiBuckets1764059400000,
   SkippedAutomations1764059500000,
+  SurveyPageAndMessage1764059600000,
+  ChatChannels1764059800000,
+  StorePlatforms1764060000000,
 ];

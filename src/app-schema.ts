@@ -32,7 +32,10 @@ import { Order } from './channels/store-events/entities/order.entity';
 import { StoreEvent } from './channels/store-events/entities/store-event.entity';
 import { ScheduledAutomation } from './channels/store-events/entities/scheduled-automation.entity';
 import { StoreSettings } from './channels/store-events/entities/store-settings.entity';
+import { StorePlatformConnection } from './channels/store-platforms/entities/store-platform-connection.entity';
+import { StorePlatformDelivery } from './channels/store-platforms/entities/store-platform-delivery.entity';
 import { MessagingChannel } from './channels/messaging/entities/messaging-channel.entity';
+import { ChatChannel } from './channels/chat/chat-channel.entity';
 import { DeliveryReceipt } from './channels/messaging/entities/delivery-receipt.entity';
 import { Call } from './channels/phone/entities/call.entity';
 import { KbArticle } from './knowledge-base/entities/kb-article.entity';
@@ -72,7 +75,10 @@ export const ENTITIES = [
   StoreEvent,
   ScheduledAutomation,
   StoreSettings,
+  StorePlatformConnection,
+  StorePlatformDelivery,
   MessagingChannel,
+  ChatChannel,
   DeliveryReceipt,
   Call,
   CannedReply,

@@ -2,6 +2,7 @@ import { describeRootTypes } from './common/graphql/root-type-descriptions';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -19,6 +20,7 @@ import { TenantTransactions } from './common/database/tenant-transactions';
 import { StrictDateTime } from './common/graphql/date-time.scalar';
 import { operationLimitsPlugin } from './common/graphql/operation-limits';
 import { HealthController } from './common/http/health.controller';
+import { GraphiqlAssetsController, graphiqlLandingPagePlugin } from './common/graphql/graphiql';
 import { CommonModule } from './common/common.module';
 import { RoutingModule } from './routing/routing.module';
 import { SlaModule } from './sla/sla.module';
@@ -58,15 +60,23 @@ export class AppModule {
             transformSchema: describeRootTypes,
             transformAutoSchemaFile: true,
             buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
-            // GraphiQL in a browser at /graphql outside production, instead of the retired Playground.
+            // GraphiQL in a browser at /graphql outside production, from this server's own packages
+            // (Nest's built-in page loads it from a public CDN); off, Apollo shows no landing page.
             playground: false,
-            graphiql: config.GRAPHQL_GRAPHIQL,
+            graphiql: false,
             introspection: config.GRAPHQL_INTROSPECTION,
             includeStacktraceInErrorResponses: false,
             // "Did you mean …" would name schema fields that introspection keeps to itself.
             hideSchemaDetailsFromClientErrors: !config.GRAPHQL_INTROSPECTION,
             validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
-            plugins: [operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY), unitOfWorkPlugin(transactions)],
+            // Apollo installs its cache-control plugin unless told not to; it hooks every field's
+            // resolution, and this API sets no cache hints (answers are per caller and per store).
+            plugins: [
+              operationLimitsPlugin(config.GRAPHQL_MAX_COMPLEXITY),
+              unitOfWorkPlugin(transactions),
+              ApolloServerPluginCacheControlDisabled(),
+              ...(config.GRAPHQL_GRAPHIQL ? [graphiqlLandingPagePlugin('/graphql')] : []),
+            ],
             formatError: graphQLErrorFormatter({ hideSuggestions: !config.GRAPHQL_INTROSPECTION }),
             context: graphQLContext,
             // graphql-ws on the same path; the credential comes in connection_init's payload.
@@ -82,7 +92,7 @@ export class AppModule {
         ChannelsModule,
         KnowledgeBaseModule,
       ],
-      controllers: [HealthController],
+      controllers: config.GRAPHQL_GRAPHIQL ? [HealthController, GraphiqlAssetsController] : [HealthController],
     };
   }
 }

@@ -17,6 +17,7 @@ import { rebuildKpiRollups } from './metrics/kpi-rollup.service';
 import { seedTickets } from './metrics/seed-tickets';
 import { ImportFormat } from './tickets/import/import-reader';
 import { TicketImporter } from './tickets/import/ticket-importer';
+import { StoreSyncService } from './channels/store-platforms/store-sync.service';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -31,6 +32,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       Imports a Zendesk-shaped export (JSON Lines of users and tickets with comments, or CSV
       with one row per comment), streamed; a re-run skips tickets already imported. Shows a
       progress bar and prints the job id (GraphQL: importJob(id)) and the rows refused.
+  store:sync <connection id> [--days 30]
+      Pulls the last N days of orders of a Salla, Zid or Shopify connection through the
+      platform's REST API (the connection needs an API token) and records them as store events;
+      running it again records nothing twice. Shows a progress bar. Joins the running server's
+      database; the automations it schedules run on the server.
   secrets:reseal
       After a SECRETS_KEY rotation (the old key in SECRETS_KEY_PREVIOUS): seals every stored
       secret again under SECRETS_KEY, one row per transaction; safe to run again. Lists secrets no
@@ -168,6 +174,31 @@ async function main(argv: string[]) {
           const job = await importWithProgress(db, tenant.id, file, values.format as ImportFormat | undefined);
           if (job.status === 'FAILED') process.exitCode = 1;
         });
+        break;
+      }
+      case 'store:sync': {
+        const connectionId = rest[0];
+        if (!connectionId) throw new DomainError('BAD_USER_INPUT', 'store:sync needs the connection id (storePlatformConnections { id })');
+        const days = values.days === undefined ? 30 : Number(values.days);
+        if (!Number.isInteger(days) || days < 1 || days > 365) throw new DomainError('BAD_USER_INPUT', '--days must be a whole number from 1 to 365');
+        await runMigrations(database.url, APP_SCHEMA);
+        const app = await createApp({ config: { ...config, LOG_LEVEL: 'warn', GRAPHQL_SCHEMA_FILE: '' }, databaseUrl: database.url });
+        await app.init();
+        try {
+          const bar = new SingleBar(
+            { format: 'Syncing orders [{bar}] {percentage}% | {value}/{total} orders | page {pages} | {recorded} new', hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000 },
+            Presets.shades_classic,
+          );
+          bar.start(1, 0, { pages: 0, recorded: 0 });
+          const result = await app.get(StoreSyncService).syncById(connectionId, days, (p) => {
+            bar.setTotal(Math.max(p.total ?? p.orders, p.orders, 1));
+            bar.update(p.orders, { pages: p.pages, recorded: p.recorded });
+          });
+          bar.stop();
+          console.log(`Read ${result.orders} orders of the last ${days} days in ${result.pages} pages; ${result.recorded} recorded, ${result.orders - result.recorded} already there.`);
+        } finally {
+          await app.close();
+        }
         break;
       }
       case 'secrets:reseal': {

@@ -1,5 +1,4 @@
 import { finishOpenApiDocument } from './common/http/openapi';
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +7,8 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
 import { MAX_BODY_DEPTH, tooDeepAt } from './common/http/body-depth';
+import { InputValidationPipe } from './common/http/input-validation.pipe';
+import { allowCrossOriginCalls } from './common/http/cross-origin';
 import { OperationalMetrics } from './common/observability/operational-metrics';
 import { cleanInboundValue } from './common/text/inbound-text';
 
@@ -18,7 +19,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.useGlobalPipes(
-    new ValidationPipe({
+    new InputValidationPipe({
       transform: true,
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -27,6 +28,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   );
   app.useGlobalFilters(new AllExceptionsFilter(logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // The storefront chat widget runs on the store's site and calls these from there.
+  allowCrossOriginCalls(fastify, ['/graphql', '/api/v1/widget']);
   // Storable text before any handler reads it: REST and webhook bodies, GraphQL variables, query
   // strings and path parameters (the rule: src/common/text/inbound-text.ts). Signatures are checked
   // on the raw body, which stays as it came.

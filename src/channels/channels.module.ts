@@ -6,9 +6,14 @@ import { ChatActivityResolver } from './chat/chat-activity.resolver';
 import { ChatActivityService } from './chat/chat-activity.service';
 import { LiveChatResolver } from './chat/live-chat.resolver';
 import { LiveChatService } from './chat/live-chat.service';
+import { ChatChannelsResolver } from './chat/chat-channels.resolver';
+import { ChatChannelsService } from './chat/chat-channels.service';
+import { VisitorSessionsService } from './chat/visitor-sessions.service';
+import { WidgetController } from './chat/widget.controller';
 import { StoreEventsController } from './store-events/store-events.controller';
 import { CustomerOrdersResolver, OrderAutomationsResolver, StoreEventsResolver, StoreSettingsResolver, TicketOrderResolver } from './store-events/store-events.resolver';
 import { StoreEventsService } from './store-events/store-events.service';
+import { SurveyMessagesService } from './store-events/survey-messages.service';
 import { TicketsModule } from '../tickets/tickets.module';
 import { TicketsIngestController } from './api/tickets-ingest.controller';
 import { EmailDeliveryService } from './email/email-delivery.service';
@@ -38,18 +43,25 @@ import { CallsController } from './phone/calls.controller';
 import { PhoneResolver, TicketCallsResolver } from './phone/phone.resolver';
 import { PhoneService } from './phone/phone.service';
 import { TwilioVoiceController } from './phone/twilio-voice.controller';
+import { StorePlatformWebhookController } from './store-platforms/store-platform-webhook.controller';
+import { StorePlatformsResolver } from './store-platforms/store-platforms.resolver';
+import { StorePlatformsService } from './store-platforms/store-platforms.service';
+import { StoreSyncService } from './store-platforms/store-sync.service';
+import { StorePlatformDeliveryConnection } from './store-platforms/dto/connect-store-platform.input';
 
 @Module({
   imports: [TicketsModule, SlaModule, MetricsModule],
   controllers: [
     TicketsIngestController,
     StoreEventsController,
+    StorePlatformWebhookController,
     WhatsAppWebhookController,
     MetaWebhookController,
     XWebhookController,
     CallsController,
     TwilioVoiceController,
     MessageAttachmentsController,
+    WidgetController,
   ],
   providers: [
     MailboxesService,
@@ -64,13 +76,21 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     WebhooksResolver,
     ConnectionCountResolver(WebhookDeliveryConnection),
     StoreEventsService,
+    SurveyMessagesService,
     StoreEventsResolver,
     StoreSettingsResolver,
     CustomerOrdersResolver,
     TicketOrderResolver,
     OrderAutomationsResolver,
+    StorePlatformsService,
+    StoreSyncService,
+    StorePlatformsResolver,
+    ConnectionCountResolver(StorePlatformDeliveryConnection),
     LiveChatService,
     LiveChatResolver,
+    ChatChannelsService,
+    ChatChannelsResolver,
+    VisitorSessionsService,
     ChatActivityService,
     ChatActivityResolver,
     MessagingChannelsService,
@@ -85,6 +105,6 @@ import { TwilioVoiceController } from './phone/twilio-voice.controller';
     TicketCallsResolver,
     InboundContexts,
   ],
-  exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService],
+  exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService, StoreSyncService],
 })
 export class ChannelsModule {}

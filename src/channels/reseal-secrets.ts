@@ -1,9 +1,11 @@
 import { SecretBox, SecretUnreadable } from '../common/crypto/secret-box';
 import type { AllStores } from '../common/database/all-stores';
 import type { TenantTransactions } from '../common/database/tenant-transactions';
+import { chatChannelSecretLabel } from './chat/chat-channels.service';
 import { mailboxSecretLabel } from './email/mailboxes.service';
 import { channelSecretLabel } from './messaging/messaging-channels.service';
 import { secretLabel as webhookSecretLabel } from './webhooks/webhooks.service';
+import { storePlatformSecretLabel } from './store-platforms/store-platforms.service';
 
 /** Every column holding a sealed secret, with what its value is bound to. A new sealed column belongs here. */
 const SEALED_COLUMNS: ReadonlyArray<{ table: string; column: string; boundTo: (id: string) => string }> = [
@@ -13,6 +15,8 @@ const SEALED_COLUMNS: ReadonlyArray<{ table: string; column: string; boundTo: (i
   { table: 'mailboxes', column: 'smtp_access_token', boundTo: (id) => mailboxSecretLabel(id, 'smtp-token') },
   { table: 'messaging_channels', column: 'secrets', boundTo: channelSecretLabel },
   { table: 'webhook_endpoints', column: 'secret', boundTo: webhookSecretLabel },
+  { table: 'chat_channels', column: 'identity_secret', boundTo: chatChannelSecretLabel },
+  { table: 'store_platform_connections', column: 'secrets', boundTo: storePlatformSecretLabel },
 ];
 
 export interface ResealReport {

@@ -11,6 +11,7 @@ import { JobQueue } from './jobs/job-queue';
 import { OutboundGuard } from './net/outbound-guard';
 import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
+import { PublicRateLimit } from './http/public-rate-limit';
 
 /** Config, the secret box, tenant transactions and the cross-store door, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
@@ -36,9 +37,24 @@ export class CommonModule {
         OutboundHttp,
         TransactionHooks,
         StoreSettingsCache,
+        PublicRateLimit,
         NodeRegistry,
       ],
-      exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache, NodeRegistry],
+      exports: [
+        AppConfig,
+        SecretBox,
+        TenantTransactions,
+        AllStores,
+        PUB_SUB,
+        OperationalMetrics,
+        JobQueue,
+        OutboundGuard,
+        OutboundHttp,
+        TransactionHooks,
+        StoreSettingsCache,
+        PublicRateLimit,
+        NodeRegistry,
+      ],
     };
   }
 }

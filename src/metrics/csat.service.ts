@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { EntityManager, IsNull, MoreThan } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../common/config/app-config';
+import { AppConfig, publicUrlOf } from '../common/config/app-config';
 import { AllStores } from '../common/database/all-stores';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { DomainError, notFound } from '../common/errors/domain-error';
@@ -12,10 +12,28 @@ import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService, TicketSteps } from '../tickets/tickets.service';
+import { detectLanguage } from '../common/text/arabic-text';
 import { CsatAnswerInput } from './dto/csat.types';
 import { CsatSurvey } from './entities/csat-survey.entity';
 
 export const SURVEY_LIFETIME_DAYS = 7;
+/** After the rating, the customer may still add a comment and the 0–10 answer for this long. */
+export const SURVEY_DETAILS_HOURS = 24;
+
+/** What the survey page shows, and in which state the survey is. */
+export interface SurveyPageFacts {
+  state: 'OPEN' | 'ANSWERED' | 'EXPIRED';
+  ticketNumber: number;
+  subject: string;
+  storeName: string;
+  logoUrl: string | null;
+  accentColor: string | null;
+  /** The conversation's language: the customer's first message's (Arabic by default). */
+  language: 'ar' | 'en';
+  rating: number | null;
+  /** The comment and 0–10 answer can still be added (answered within SURVEY_DETAILS_HOURS, neither given yet). */
+  detailsOpen: boolean;
+}
 export const LOW_SCORE_TAG = 'csat-low';
 
 /**
@@ -64,7 +82,8 @@ export class CsatService implements OnModuleInit {
       .createQueryBuilder()
       .insert()
       .into(CsatSurvey)
-      .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000) })
+      // Its message is the one that opened the ticket: no other survey message for this ticket.
+      .values({ tenantId, id: surveyId, ticketId, customerId, expiresAt: new Date(Date.now() + SURVEY_LIFETIME_DAYS * 86_400_000), messageSentAt: new Date() })
       .orIgnore()
       .execute();
     await manager.update(Ticket, { tenantId, id: ticketId }, { csatSent: true });
@@ -72,6 +91,80 @@ export class CsatService implements OnModuleInit {
 
   tokenFor(surveyId: string): string {
     return `${surveyId}.${this.signature(surveyId)}`;
+  }
+
+  /** The survey page's address, as it goes into messages to the customer. */
+  linkFor(surveyId: string): string {
+    return `${publicUrlOf(this.config)}/survey/${this.tokenFor(surveyId)}`;
+  }
+
+  /** The language of a conversation, by its customer's first message (Arabic when there is none). */
+  async conversationLanguage(manager: EntityManager, tenantId: string, ticketId: string): Promise<'ar' | 'en'> {
+    const [first]: Array<{ body: string }> = await manager.query(`SELECT body FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' ORDER BY created_at LIMIT 1`, [
+      tenantId,
+      ticketId,
+    ]);
+    return first ? detectLanguage(first.body) : 'ar';
+  }
+
+  /** Everything the survey page needs, in one read; an unknown or forged token is NOT_FOUND. */
+  async pageFacts(token: string): Promise<SurveyPageFacts> {
+    const survey = await this.surveyOf(token);
+    return this.db.read(survey.tenantId, async (m) => {
+      // The store's logo and accent colour are store settings (src/channels/store-events owns the
+      // table); read here by SQL so that metrics does not depend on channels.
+      const [row]: Array<{ number: number; subject: string; name: string; logo: string | null; accent: string | null }> = await m.query(
+        `SELECT t.number, t.subject, n.name, s.survey_logo_url AS logo, s.survey_accent_color AS accent
+           FROM tickets t JOIN tenants n ON n.id = t.tenant_id LEFT JOIN store_settings s ON s.tenant_id = t.tenant_id
+          WHERE t.tenant_id = $1 AND t.id = $2`,
+        [survey.tenantId, survey.ticketId],
+      );
+      const answered = Boolean(survey.answeredAt);
+      return {
+        state: answered ? 'ANSWERED' : survey.expiresAt <= new Date() ? 'EXPIRED' : 'OPEN',
+        ticketNumber: row.number,
+        subject: row.subject,
+        storeName: row.name,
+        logoUrl: row.logo,
+        accentColor: row.accent,
+        language: await this.conversationLanguage(m, survey.tenantId, survey.ticketId),
+        rating: survey.rating,
+        detailsOpen: answered && survey.comment === null && survey.nps === null && survey.answeredAt!.getTime() > Date.now() - SURVEY_DETAILS_HOURS * 3_600_000,
+      };
+    });
+  }
+
+  /**
+   * The comment and 0–10 answer given after the rating (the page records the rating with one tap,
+   * then asks for these): once, within SURVEY_DETAILS_HOURS of the rating.
+   */
+  async addDetails(token: string, { comment, nps }: { comment?: string | null; nps?: number | null }): Promise<void> {
+    const survey = await this.surveyOf(token);
+    await this.db.run(systemContext(survey.tenantId), async (manager) => {
+      const [rows] = await manager.query(
+        `UPDATE csat_surveys SET comment = $3, nps = $4
+          WHERE tenant_id = $1 AND id = $2 AND answered_at IS NOT NULL AND answered_at > now() - make_interval(hours => $5) AND comment IS NULL AND nps IS NULL
+          RETURNING id`,
+        [survey.tenantId, survey.id, comment || null, nps ?? null, SURVEY_DETAILS_HOURS],
+      );
+      if (rows.length === 0) throw new DomainError('CONFLICT', survey.answeredAt ? 'This survey is complete, thank you' : 'Rate first, then add a comment');
+      if (nps !== undefined && nps !== null) {
+        // The ticket's NPS fact is its latest survey's answer.
+        await manager.query(
+          `UPDATE tickets SET nps_score = $3 WHERE tenant_id = $1 AND id = $2
+              AND NOT EXISTS (SELECT 1 FROM csat_surveys s WHERE s.tenant_id = $1 AND s.ticket_id = $2 AND s.created_at > $4)`,
+          [survey.tenantId, survey.ticketId, nps, survey.createdAt],
+        );
+      }
+      await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
+        {
+          tenantId: survey.tenantId,
+          ticketId: survey.ticketId,
+          type: TicketEventType.CSAT_RECEIVED,
+          data: { surveyId: survey.id, rating: survey.rating, details: true, ...(comment ? { comment } : {}), ...(nps !== undefined && nps !== null ? { nps } : {}) },
+        },
+      ]);
+    });
   }
 
   /** The latest survey of each ticket. */

@@ -10,10 +10,11 @@ import { KpiRollupService } from './kpi-rollup.service';
 import { AgentScorecardResolver, KpisResolver, TeamScorecardResolver } from './kpis.resolver';
 import { KpisService } from './kpis.service';
 import { PrometheusController } from './prometheus.controller';
+import { SurveyPageController } from './survey-page.controller';
 
 @Module({
   imports: [TicketsModule, AuthModule, RoutingModule],
-  controllers: [CsatController, KpisExportController, PrometheusController],
+  controllers: [CsatController, SurveyPageController, KpisExportController, PrometheusController],
   providers: [KpisService, KpiRollupService, KpisResolver, AgentScorecardResolver, TeamScorecardResolver, CsatService, CsatResolver, TicketCsatResolver],
   exports: [CsatService],
 })

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { deferWrite } from '../common/database/batch';
 import type { RequestContext } from '../common/request-context';
 import { Customer } from '../tickets/entities/customer.entity';
 import { Ticket } from '../tickets/entities/ticket.entity';
@@ -59,7 +60,11 @@ export class TicketSlaService implements OnModuleInit {
   /** The first reply's business time and the SLA clocks, written in one UPDATE when either changed. */
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<SlaColumns>> {
     const changed: Partial<SlaColumns> = { ...(await this.firstResponseBusinessTime(manager, ctx, change)), ...(await this.clocksAfter(manager, ctx, change)) };
-    if (Object.keys(changed).length) await manager.update(Ticket, { tenantId: ctx.tenantId, id: change.ticket.id }, changed);
+    if (Object.keys(changed).length) {
+      // Nothing in the change reads these columns back: the write rides with the transaction's next statement.
+      const [sql, parameters] = manager.createQueryBuilder().update(Ticket).set(changed).where({ tenantId: ctx.tenantId, id: change.ticket.id }).getQueryAndParameters();
+      await deferWrite(manager, { sql, parameters });
+    }
     return changed;
   }
 

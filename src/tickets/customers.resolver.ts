@@ -4,7 +4,7 @@ import { Args, Context, ID, Parent, Query, ResolveField, Resolver } from '@nestj
 import { RequirePermission } from '../auth/auth.decorators';
 import { TicketStatus } from './ticket-enums';
 import './graphql-enums';
-import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { GraphQLRequestContext } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { TicketConnection } from './dto/ticket-payloads';
 import { TicketSortInput } from './dto/tickets-filter.input';
@@ -31,9 +31,7 @@ export class CustomersResolver {
 
   @ResolveField(() => [CustomerIdentity], { description: 'Every way to reach the customer (email, phone, WhatsApp, social handles, store id).' })
   identities(@Parent() customer: Customer, @Context() { loaders }: GraphQLRequestContext) {
-    return loaders
-      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.customers.identitiesOf(loaders.scope(customer.tenantId), ids), (i) => i.customerId))
-      .load(customer.id);
+    return this.customers.loadIdentities(loaders, customer.tenantId, customer.id);
   }
 
   @ResolveField(() => TicketConnection, { description: 'Every ticket of this customer, across channels: one history.' })

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
 import { selectEntities } from '../common/database/entity-rows';
-import { byKeys, LoaderRegistry } from '../common/graphql/loaders';
+import { byKeys, groupByKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
@@ -127,6 +127,25 @@ export class CustomersService {
     };
   }
 
+  /**
+   * A customer known by no identity yet: an anonymous chat visitor. What such a visitor types as
+   * their email or phone is not attached as an identity (it is not verified: attaching it would
+   * hand the visitor the conversations of whoever owns that address).
+   */
+  async createUnidentified(ctx: RequestContext, name: string | null): Promise<Customer> {
+    return this.db.run(ctx, (m) => m.save(m.create(Customer, { tenantId: ctx.tenantId, id: uuidv7(), name, tier: CustomerTier.STANDARD })));
+  }
+
+  /** Names a customer who has no name yet (a chat visitor who typed one); a known name stays. */
+  async nameIfUnnamed(ctx: RequestContext, customerId: string, name: string): Promise<void> {
+    await this.db.run(ctx, (m) => m.query(`UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2 AND name IS NULL`, [ctx.tenantId, customerId, name]));
+  }
+
+  /** The customer of a verified identity (found, or created with it). */
+  async resolveVerified(ctx: RequestContext, ref: CustomerRefInput): Promise<Customer> {
+    return this.db.run(ctx, (m) => this.resolve(m, ctx, ref));
+  }
+
   /** A customer by id within a GraphQL request: every customer the request asks for in one query. */
   loadById(loaders: LoaderRegistry, tenantId: string, id: string): Promise<Customer | null> {
     return this.loader(loaders, tenantId).load(id);
@@ -135,6 +154,13 @@ export class CustomersService {
   /** Hands the request's loader a customer the request has just written, so resolving it costs no query. */
   remember(loaders: LoaderRegistry, customer: Customer): void {
     this.loader(loaders, customer.tenantId).prime(customer.id, customer);
+  }
+
+  /** A customer's identities within a GraphQL request: every customer's the request asks for in one query. */
+  loadIdentities(loaders: LoaderRegistry, tenantId: string, customerId: string): Promise<CustomerIdentity[]> {
+    return loaders
+      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.identitiesOf(loaders.scope(tenantId), ids), (i) => i.customerId))
+      .load(customerId);
   }
 
   private loader(loaders: LoaderRegistry, tenantId: string) {

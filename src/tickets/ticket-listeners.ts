@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { JsonObject, RequestContext } from '../common/request-context';
+import type { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from './ticket-enums';
 
@@ -18,6 +19,8 @@ export interface TicketChange {
     /** As stored with it: its structured parts and the account it came in on or is to go out through. */
     content: JsonObject | null;
     messagingChannelId: string | null;
+    /** What a delivery step set on the message row (queued on an account or mailbox, or refused and why): the caller's copy takes it instead of reading the row again. */
+    delivery: MessageDelivery;
   };
   statusChange?: { from: TicketStatus; to: TicketStatus; at: Date };
   /** Channel, category, priority or tags changed: whatever depends on them must be re-decided. */
@@ -25,6 +28,8 @@ export interface TicketChange {
   /** The assignee was removed: that agent's capacity is free again. */
   unassigned?: boolean;
 }
+
+export type MessageDelivery = Partial<Pick<Message, 'deliveryStatus' | 'deliveryError' | 'messagingChannelId' | 'mailboxId' | 'externalId' | 'content'>>;
 
 /** What is known about a ticket about to be inserted, beyond its fields. */
 export interface NewTicketDetails {
@@ -56,6 +61,7 @@ export const TICKET_PIPELINE = [
   'assignment', //       an agent of the team, by its strategy (src/routing)
   'sla', //              policy, deadlines, pause and resume (src/sla)
   'csat', //             the survey when a ticket is solved (src/metrics)
+  'survey-message', //   … and its message with the link, some time later (src/channels/store-events)
   'email-delivery', //   an agent's public reply sent by SMTP (src/channels/email)
   'messaging-delivery', // … or on WhatsApp, Instagram, Messenger, X (src/channels/messaging)
   'compensations', //    follow-up of a compensation promised on the ticket (src/tickets/complaints)

@@ -1,8 +1,9 @@
 import { PAGE_ARGS } from '../common/graphql/connection';
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { RequirePermission } from '../auth/auth.decorators';
-import { byKeys, GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
+import { byKeys, GraphQLRequestContext, groupByKeys, selectsField } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { AddMessageInput } from './dto/add-message.input';
 import { CreateTicketInput } from './dto/create-ticket.input';
@@ -132,7 +133,9 @@ export class TicketsResolver {
   }
 
   @ResolveField(() => Customer, { description: 'The customer the ticket is from.' })
-  customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
+  customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext, @Info() info: GraphQLResolveInfo) {
+    // Asked for together, the customer and their identities travel in one round trip instead of one after the other.
+    if (selectsField(info, 'identities')) this.customers.loadIdentities(loaders, ticket.tenantId, ticket.customerId).catch(() => undefined);
     return this.customers.loadById(loaders, ticket.tenantId, ticket.customerId);
   }
 

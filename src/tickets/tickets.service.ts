@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
 import { batch, Statement } from '../common/database/batch';
+import { entityReader } from '../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
@@ -356,46 +357,31 @@ export class TicketsService {
       return this.startFollowUp(manager, ctx, ticket, { ...author, body: input.body, channel, externalId: input.externalId ?? null, ...extras });
     }
 
-    const message = await this.insertMessage(manager, ctx, ticket, {
+    const message = manager.create(Message, {
       ...author,
       internal: input.internal,
       body: input.body,
       channel,
       externalId: input.externalId ?? null,
       ...extras,
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      ticketId: ticket.id,
     });
+    const statusChange = effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, reopened: effect.reopened } : undefined;
     const events: NewEvent[] = [{ type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: input.authorType, internal: input.internal } }];
-    if (effect.status && effect.status !== ticket.status) {
-      events.push({
-        type: effect.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED,
-        data: { from: ticket.status, to: effect.status, reason: 'message' },
-      });
+    if (statusChange) {
+      events.push({ type: statusChange.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED, data: { from: statusChange.from, to: statusChange.to, reason: 'message' } });
     }
-    // The status change and the events travel together.
-    const recorded = ticketEventsStatement(
-      manager,
-      ctx.actor,
-      events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: ticket.id })),
-    );
-    const statusChange: Statement[] =
-      effect.status && effect.status !== ticket.status
-        ? [
-            {
-              sql: `UPDATE tickets SET status = $3, reopen_count = reopen_count + $4, solved_at = CASE WHEN $4 = 1 THEN NULL ELSE solved_at END
-                 WHERE tenant_id = $1 AND id = $2`,
-              parameters: [ctx.tenantId, ticket.id, effect.status, effect.reopened ? 1 : 0],
-            },
-          ]
-        : [];
-    const written = await batch(manager, [...statusChange, recorded.statement]);
-    recorded.written(written[written.length - 1]);
+    const written = await this.insertMessage(manager, ctx, message, statusChange, events);
+    const change = { ...changedMessage(message), authorType: input.authorType, internal: input.internal };
     const after = await this.listeners.afterChange(manager, ctx, {
-      ticket: await this.reload(manager, ctx, ticket.id),
-      statusChange: effect.status && effect.status !== ticket.status ? { from: ticket.status, to: effect.status, at: message.createdAt } : undefined,
-      message: { ...changedMessage(message), authorType: input.authorType, internal: input.internal },
+      ticket: written,
+      statusChange: statusChange && { from: statusChange.from, to: statusChange.to, at: message.createdAt },
+      message: change,
     });
-    // Listeners may have set its delivery (a channel send queued or refused).
-    return { message: await manager.findOneByOrFail(Message, { tenantId: ctx.tenantId, id: message.id }), ticket: after };
+    // The delivery steps say what they set on the message (a channel send queued or refused).
+    return { message: Object.assign(message, change.delivery), ticket: after };
   }
 
   /**
@@ -476,22 +462,22 @@ export class TicketsService {
   }
 
   /**
-   * Inserts a message on an existing ticket, extends its search document and updates its
-   * denormalised facts (counts, first response, last contact) — one round trip. The facts use
+   * Inserts a message on an existing ticket, extends its search document, updates the ticket's
+   * denormalised facts (counts, first response, last contact) and the status the message causes,
+   * writes the events, and reads the ticket back as it now is — one round trip. The facts use
    * now(), the transaction's time, which is also the message's created_at.
    */
-  private async insertMessage(
-    manager: EntityManager,
-    ctx: RequestContext,
-    ticket: Ticket,
-    fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
-  ): Promise<Message> {
-    const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId: ticket.id });
+  private async insertMessage(manager: EntityManager, ctx: RequestContext, message: Message, statusChange: { to: TicketStatus; reopened: boolean } | undefined, events: NewEvent[]): Promise<Ticket> {
     const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
-    const publicAgentReply = effectOfMessage(TicketStatus.OPEN, fields.authorType, fields.internal).publicAgentReply;
-    const [inserted] = await batch(manager, [
+    const publicAgentReply = effectOfMessage(TicketStatus.OPEN, message.authorType, message.internal).publicAgentReply;
+    const recorded = ticketEventsStatement(
+      manager,
+      ctx.actor,
+      events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: message.ticketId })),
+    );
+    const [inserted, , [ticket], eventRows] = await batch(manager, [
       { sql, parameters },
-      this.search.appendMessageStatement(ctx.tenantId, ticket.id, fields.body),
+      this.search.appendMessageStatement(ctx.tenantId, message.ticketId, message.body),
       {
         sql: `UPDATE tickets SET
                 message_count = message_count + 1,
@@ -499,15 +485,21 @@ export class TicketsService {
                 first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, now()) ELSE first_response_at END,
                 last_agent_reply_at = CASE WHEN $3 = 1 THEN now() ELSE last_agent_reply_at END,
                 last_customer_message_at = CASE WHEN $4 THEN now() ELSE last_customer_message_at END,
+                status = COALESCE($5, status),
+                reopen_count = reopen_count + $6,
+                solved_at = CASE WHEN $6 = 1 THEN NULL ELSE solved_at END,
                 updated_at = now()
-              WHERE tenant_id = $1 AND id = $2`,
-        parameters: [ctx.tenantId, ticket.id, publicAgentReply ? 1 : 0, fields.authorType === AuthorType.CUSTOMER],
+              WHERE tenant_id = $1 AND id = $2
+              RETURNING *`,
+        parameters: [ctx.tenantId, message.ticketId, publicAgentReply ? 1 : 0, message.authorType === AuthorType.CUSTOMER, statusChange?.to ?? null, statusChange?.reopened ? 1 : 0],
       },
+      recorded.statement,
     ]);
     // A repeated provider message id (a concurrent webhook retry) is a lost race.
     if (inserted.length === 0) throw new LostRace();
+    recorded.written(eventRows);
     message.createdAt = inserted[0].created_at as Date;
-    return message;
+    return entityReader(manager, Ticket)(ticket);
   }
 
   /** A closed ticket is immutable: the customer's new message opens a linked follow-up ticket. */
@@ -549,17 +541,22 @@ export class TicketsService {
   async transfer(ctx: RequestContext, id: string, target: Pick<UpdateTicketInput, 'teamId' | 'assigneeId'>, note: string): Promise<Ticket> {
     return this.db.run(ctx, async (manager) => {
       const ticket = await this.applyUpdate(manager, ctx, id, target);
-      const message = await this.insertMessage(manager, ctx, ticket, {
-        authorType: ctx.actor.type === 'AGENT' ? AuthorType.AGENT : AuthorType.SYSTEM,
-        authorId: ctx.actor.type === 'AGENT' ? ctx.actor.id : null,
+      const agent = ctx.actor.type === 'AGENT';
+      const message = manager.create(Message, {
+        tenantId: ctx.tenantId,
+        id: uuidv7(),
+        ticketId: ticket.id,
+        authorType: agent ? AuthorType.AGENT : AuthorType.SYSTEM,
+        authorId: agent ? ctx.actor.id : null,
         authorName: null,
         internal: true,
         body: note,
         channel: ticket.channel,
         externalId: null,
       });
-      await this.recordEvents(manager, ctx, ticket.id, [{ type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } }]);
-      return this.reload(manager, ctx, ticket.id);
+      return this.insertMessage(manager, ctx, message, undefined, [
+        { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } },
+      ]);
     });
   }
 
@@ -675,5 +672,5 @@ function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement
 
 /** What the pipeline's steps are told of a message just written. */
 function changedMessage(message: Message) {
-  return { id: message.id, channel: message.channel, at: message.createdAt, content: message.content ?? null, messagingChannelId: message.messagingChannelId ?? null };
+  return { id: message.id, channel: message.channel, at: message.createdAt, content: message.content ?? null, messagingChannelId: message.messagingChannelId ?? null, delivery: {} };
 }

@@ -69,6 +69,7 @@ describe('OpenAPI and metrics pass the tools integrators and operators use', () 
       expect(Object.keys(document.paths[path]).sort()).toEqual(['get', 'post']);
       expect(document.paths[path].post.security).toEqual([]);
     }
+    expect(document.paths['/webhooks/stores/{connectionId}'].post.security).toEqual([]);
     expect(document.paths['/webhooks/twilio/{channelId}/voice'].post.parameters.map((p: { name: string }) => p.name)).toContain('X-Twilio-Signature');
     expect(document.paths['/api/v1/help-centre/{tenantSlug}/articles'].get.security).toEqual([]);
     expect(document.paths['/api/v1/tickets'].post.security).toEqual([{ bearer: [] }]);

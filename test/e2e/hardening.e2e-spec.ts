@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { GRAPHIQL_ASSETS_PATH } from '../../src/common/graphql/graphiql';
 import { arabicTicket, TestApp, TestTenant } from './helpers/test-app';
 
 describe('GraphQL hardening', () => {
@@ -109,6 +110,7 @@ describe('GraphQL hardening', () => {
       expect(res.errors?.[0].message).toMatch(/introspection/i);
       const page = await t.http.get('/graphql').set('accept', 'text/html');
       expect(page.text).not.toContain('GraphiQL');
+      expect((await t.http.get(`${GRAPHIQL_ASSETS_PATH}/graphiql.min.js`)).status).toBe(404);
     });
   });
 });

@@ -24,6 +24,7 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
     NODE_ENV: 'production',
     JWT_SECRET: 'quick-start-secret-quick-start-secret-0123',
     SECRETS_KEY: Buffer.alloc(32, 3).toString('base64'),
+    PUBLIC_URL: 'https://support.example.sa',
     LOG_LEVEL: 'warn',
     DATABASE_URL: '',
     PORT: '',

@@ -86,12 +86,12 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await fewest(createTicket), 9);
+    expectAtMost(await fewest(createTicket), 8);
   });
 
   it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
     const measured = await fewest((ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }), createTicket);
-    expectAtMost(measured, 17);
+    expectAtMost(measured, 8);
   });
 
   it('tickets(first: 20) with customer, assignee and team', async () => {
@@ -111,19 +111,19 @@ describe('Round trips to PostgreSQL per hot operation', () => {
     const nodes = measured.result.tickets.edges.map((e: { node: { assignee: unknown; team: unknown } }) => e.node);
     expect(nodes).toHaveLength(20);
     expect(nodes.filter((node: { assignee: unknown; team: unknown }) => node.assignee && node.team)).toHaveLength(10);
-    expectAtMost(measured, 3);
+    expectAtMost(measured, 2);
     // totalCount is a question of its own, asked in the same turn as the customers and assignees: it travels with them.
-    expectAtMost(await fewest(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount ${page} } }`)), 3);
+    expectAtMost(await fewest(() => t.gqlOk(store.key, `{ tickets(first: 20) { totalCount ${page} } }`)), 2);
   });
 
   it('ticket(id) with messages and events', async () => {
     const ticket = await createTicket();
     const measured = await fewest(() => t.gqlOk(store.key, `query($id: ID!) { ticket(id: $id) { id subject messages { id body authorType } events { id type } } }`, { id: ticket.id }));
     expect(measured.result.ticket.messages).toHaveLength(1);
-    expectAtMost(measured, 3);
+    expectAtMost(measured, 2);
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(postWhatsApp), 12);
+    expectAtMost(await fewest(postWhatsApp), 11);
   });
 });

@@ -1,6 +1,6 @@
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Field, ID, InputType, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { RequirePermission } from '../../auth/auth.decorators';
 import { badInput } from '../../common/errors/domain-error';
 import { Ctx, RequestContext } from '../../common/request-context';
@@ -21,6 +21,24 @@ export class StartChatInput {
   @IsString()
   @MaxLength(LIMITS.subject)
   subject?: string;
+
+  @Field({ nullable: true, description: "The name a chat widget's visitor typed: becomes the customer's name when it has none." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LIMITS.name)
+  visitorName?: string;
+
+  @Field({ nullable: true, description: 'An email address the visitor typed in a chat widget, to be answered there later. Kept as an internal note for agents, not as a verified identity.' })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
+  visitorEmail?: string;
+
+  @Field({ nullable: true, description: 'A phone or WhatsApp number the visitor typed in a chat widget. Kept as an internal note for agents, not as a verified identity.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  visitorPhone?: string;
 }
 
 @ObjectType({ description: 'A live chat the customer started: its ticket, whether anyone is online, and when to expect a reply.' })
@@ -47,8 +65,8 @@ export class LiveChatResolver {
     description: "Starts a chat (or continues the customer's open conversation). Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
   })
   @RequirePermission('portal')
-  startChat(@Ctx() ctx: RequestContext, @Args('input', { description: "The customer's first message." }) input: StartChatInput) {
-    return this.chat.start(ctx, input.body, input.subject);
+  startChat(@Ctx() ctx: RequestContext, @Args('input', { description: "The customer's first message and, optionally, how to reach them." }) input: StartChatInput) {
+    return this.chat.start(ctx, input.body, input.subject, { name: input.visitorName?.trim(), email: input.visitorEmail?.trim(), phone: input.visitorPhone?.trim() });
   }
 
   @Mutation(() => PortalTicket, { description: 'The customer writes in their chat. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.' })

@@ -6,9 +6,17 @@ import { replyDue } from '../../sla/sla-state';
 import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketsService } from '../../tickets/tickets.service';
+import { CustomersService } from '../../tickets/customers.service';
 import { TicketReadsService } from '../../tickets/ticket-reads.service';
 
 export const LEAVE_A_MESSAGE_TAG = 'leave-a-message';
+
+/** Contact details a chat widget's visitor typed (unverified). */
+export interface VisitorContact {
+  name?: string;
+  email?: string;
+  phone?: string;
+}
 
 export interface ChatStart {
   ticket: Ticket;
@@ -31,9 +39,10 @@ export class LiveChatService {
     private readonly tickets: TicketsService,
     private readonly ticketReads: TicketReadsService,
     private readonly db: TenantTransactions,
+    private readonly customers: CustomersService,
   ) {}
 
-  async start(ctx: RequestContext, body: string, subject?: string): Promise<ChatStart> {
+  async start(ctx: RequestContext, body: string, subject?: string, contact?: VisitorContact): Promise<ChatStart> {
     const { ticket, created } = await this.tickets.create(ctx, {
       subject: subject?.trim() || body.trim().slice(0, 80),
       body,
@@ -41,6 +50,8 @@ export class LiveChatService {
       customer: { id: ctx.customerId },
       joinOpenTicket: true,
     });
+    if (contact?.name && ctx.customerId) await this.customers.nameIfUnnamed(ctx, ctx.customerId, contact.name);
+    if (contact?.email || contact?.phone) await this.noteContact(ctx, ticket.id, contact);
     const staffed = await this.staffed(ctx, ticket.teamId);
     if (staffed) return { ticket, staffed, expectedReplyAt: replyDue(ticket.sla) };
     // Nobody online: the customer is told so either way. A new chat continues as a web-form message;
@@ -71,7 +82,18 @@ export class LiveChatService {
     return (await this.tickets.addMessage(ctx, { ticketId, body, authorType: AuthorType.CUSTOMER, internal: false })).ticket;
   }
 
-  private async staffed(ctx: RequestContext, teamId: string | null): Promise<boolean> {
+  /**
+   * What a chat widget's visitor typed as their email or phone, for the agent to continue there:
+   * an internal note, not an identity of the customer (nothing proves the visitor owns it).
+   */
+  private async noteContact(ctx: RequestContext, ticketId: string, contact: VisitorContact): Promise<void> {
+    const lines = [contact.email ? `البريد: ${contact.email} — Email` : null, contact.phone ? `الجوال: ${contact.phone} — Phone` : null].filter(Boolean);
+    const body = `بيانات تواصل كتبها الزائر (غير موثقة) — Contact details the visitor typed (not verified):\n${lines.join('\n')}`;
+    await this.tickets.addMessage(systemWithin(ctx), { ticketId, body, authorType: AuthorType.SYSTEM, internal: true });
+  }
+
+  /** Whether an active agent of the team (of the store, with no team) is ONLINE. */
+  async staffed(ctx: RequestContext, teamId: string | null): Promise<boolean> {
     const [row]: Array<{ staffed: boolean }> = await this.db.read(ctx, (m) =>
       m.query(
         `SELECT EXISTS (SELECT 1 FROM agents a WHERE a.tenant_id = $1 AND a.active AND a.availability = 'ONLINE'

@@ -4,12 +4,13 @@ import nodemailer, { Transporter } from 'nodemailer';
 import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { SecretUnreadable } from '../../common/crypto/secret-box';
+import { deferWrite } from '../../common/database/batch';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundGuard } from '../../common/net/outbound-guard';
 import type { RequestContext } from '../../common/request-context';
 import { AuthorType, Channel, DeliveryStatus } from '../../tickets/ticket-enums';
-import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
+import { MessageDelivery, TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { TicketsService } from '../../tickets/tickets.service';
 import { replySubject } from './email-text';
 import { ConnectionSecurity, MailAuthMethod, Mailbox } from './entities/mailbox.entity';
@@ -58,12 +59,12 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
     const message = change.message;
     if (!message || message.internal || message.channel !== Channel.EMAIL) return {};
     if (message.authorType !== AuthorType.AGENT && message.authorType !== AuthorType.SYSTEM) return {};
-    await this.queue(manager, ctx.tenantId, change.ticket.id, message.id);
+    Object.assign(message.delivery, await this.queue(manager, ctx.tenantId, change.ticket.id, message.id));
     return {};
   }
 
-  /** Gives the message its Message-ID and mailbox and enqueues the send, in the caller's transaction. */
-  private async queue(manager: EntityManager, tenantId: string, ticketId: string, messageId: string) {
+  /** Gives the message its Message-ID and mailbox and enqueues the send, in the caller's transaction; returns what it set on the message. */
+  private async queue(manager: EntityManager, tenantId: string, ticketId: string, messageId: string): Promise<MessageDelivery> {
     const [mailbox]: Array<{ id: string; address: string }> = await manager.query(
       `SELECT b.id, b.address FROM mailboxes b
         WHERE b.tenant_id = $1 AND b.active
@@ -82,17 +83,18 @@ export class EmailDeliveryService implements OnModuleInit, OnApplicationBootstra
       const reason = disconnected
         ? `The mailbox ${disconnected.address} is disconnected: this reply was not sent. Reconnect it (updateMailbox with active: true) and send again, or answer on another channel`
         : 'The store has no active mailbox to send from';
-      await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, messageId, reason]);
-      return;
+      await deferWrite(manager, { sql: `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, parameters: [tenantId, messageId, reason] });
+      return { deliveryStatus: DeliveryStatus.FAILED, deliveryError: reason };
     }
     const domain = mailbox.address.split('@')[1];
-    await manager.query(`UPDATE messages SET delivery_status = 'QUEUED', mailbox_id = $3, external_id = $4 WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      messageId,
-      mailbox.id,
-      `<${messageId}@${domain}>`,
-    ]);
+    const externalId = `<${messageId}@${domain}>`;
+    // Nothing reads the row back in this change: the write rides with the job's insert.
+    await deferWrite(manager, {
+      sql: `UPDATE messages SET delivery_status = 'QUEUED', mailbox_id = $3, external_id = $4 WHERE tenant_id = $1 AND id = $2`,
+      parameters: [tenantId, messageId, mailbox.id, externalId],
+    });
     await this.jobs.send<SendJob>(manager, EMAIL_SEND_QUEUE, { tenantId, messageId });
+    return { deliveryStatus: DeliveryStatus.QUEUED, mailboxId: mailbox.id, externalId };
   }
 
   /** The job: one attempt to hand the message to the mailbox's SMTP server. */

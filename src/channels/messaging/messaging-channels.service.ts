@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../../common/config/app-config';
+import type { EntityManager } from 'typeorm';
+import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-settings-cache';
+import { AppConfig, publicUrlOf } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { AllStores } from '../../common/database/all-stores';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
@@ -40,15 +42,46 @@ const WEBHOOK_PATH: Record<MessagingChannelKind, (id: string) => string> = {
   TWILIO: (id) => `/webhooks/twilio/${id}/voice`,
 };
 
+/** What choosing the account a reply goes out through needs of a channel (no secrets, no counters). */
+export type ChannelAccount = Pick<MessagingChannel, 'id' | 'kind' | 'name' | 'accountId' | 'displayName' | 'businessAccountId' | 'active' | 'createdAt' | 'updatedAt'>;
+
 /** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts. */
 @Injectable()
 export class MessagingChannelsService {
+  private readonly accounts: SettingsRegion<ChannelAccount[]>;
+
   constructor(
     private readonly db: TenantTransactions,
     private readonly allStores: AllStores,
     private readonly config: AppConfig,
     private readonly box: SecretBox,
-  ) {}
+    cache: StoreSettingsCache,
+  ) {
+    this.accounts = cache.region('messaging-channels');
+  }
+
+  /** The store's accounts, connected or not, oldest first: kept in memory, dropped on every instance when one is connected, changed or removed. */
+  accountsOf(tenantId: string, manager: EntityManager): Promise<ChannelAccount[]> {
+    return this.accounts.get(tenantId, async () =>
+      (
+        await manager.find(MessagingChannel, {
+          where: { tenantId },
+          select: ['tenantId', 'id', 'kind', 'name', 'accountId', 'displayName', 'businessAccountId', 'active', 'createdAt', 'updatedAt'],
+          order: { createdAt: 'ASC', id: 'ASC' },
+        })
+      ).map(({ id, kind, name, accountId, displayName, businessAccountId, active, createdAt, updatedAt }) => ({
+        id,
+        kind,
+        name,
+        accountId,
+        displayName,
+        businessAccountId,
+        active,
+        createdAt,
+        updatedAt,
+      })),
+    );
+  }
 
   static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
     return WEBHOOK_PATH[channel.kind](channel.id);
@@ -60,7 +93,7 @@ export class MessagingChannelsService {
 
   /** Our address as the platforms call it (PUBLIC_URL), followed by a path and query. */
   publicUrl(pathAndQuery: string): string {
-    return `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/+$/, '')}${pathAndQuery}`;
+    return `${publicUrlOf(this.config)}${pathAndQuery}`;
   }
 
   list(ctx: RequestContext, kind?: MessagingChannelKind): Promise<MessagingChannel[]> {
@@ -142,6 +175,7 @@ export class MessagingChannelsService {
         });
         channel.lastError = null;
       }
+      await this.accounts.changedIn(m, ctx.tenantId);
       return m.save(channel);
     });
   }
@@ -168,6 +202,7 @@ export class MessagingChannelsService {
     return this.db.run(ctx, async (m) => {
       const result = await m.delete(MessagingChannel, { tenantId: ctx.tenantId, id });
       if (!result.affected) throw notFound('Messaging channel', id);
+      await this.accounts.changedIn(m, ctx.tenantId);
       return true;
     });
   }
@@ -227,6 +262,7 @@ export class MessagingChannelsService {
     return this.db.run(ctx, async (m) => {
       const taken = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, kind: fields.kind, accountId: fields.accountId });
       if (taken) throw new DomainError('CONFLICT', `This ${fields.kind} account is already connected`, { accountId: ['already connected'] });
+      await this.accounts.changedIn(m, ctx.tenantId);
       return m.save(m.create(MessagingChannel, { ...fields, tenantId: ctx.tenantId, id, secrets: this.seal(id, fields.secrets), active: true }));
     });
   }

@@ -4,17 +4,18 @@ import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../common/config/app-config';
 import { AllStores } from '../../common/database/all-stores';
-import { batch } from '../../common/database/batch';
+import { batch, deferWrite, Statement } from '../../common/database/batch';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { DomainError } from '../../common/errors/domain-error';
 import { JobQueue } from '../../common/jobs/job-queue';
 import type { JsonObject, RequestContext } from '../../common/request-context';
-import { AuthorType, Channel } from '../../tickets/ticket-enums';
+import type { Ticket } from '../../tickets/entities/ticket.entity';
+import { AuthorType, Channel, DeliveryStatus } from '../../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { HUMAN_AGENT_WINDOW_HOURS, windowOpen } from './delivery-state';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
 import { applyReceipts, MessagingIngestService } from './messaging-ingest.service';
-import { ChannelSecretsUnreadable, MessagingChannelsService } from './messaging-channels.service';
+import { ChannelAccount, ChannelSecretsUnreadable, MessagingChannelsService } from './messaging-channels.service';
 import { OutboundContent, PlatformApi, PlatformError } from './platform-api';
 
 export const CHANNEL_SEND_QUEUE = 'channel-send';
@@ -82,21 +83,26 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
     if (message.channel !== Channel.COMMENT && !KIND_OF[message.channel]) return {};
     const content: JsonObject = { ...(message.content ?? {}) };
     const action: OutboundAction = content.action ?? (message.channel === Channel.COMMENT ? 'PUBLIC_REPLY' : 'DIRECT');
-    const account = await this.accountFor(manager, ctx.tenantId, change.ticket.id, message.channel, message.messagingChannelId);
+    const accounts = await this.platformAccounts(manager, ctx.tenantId, message.channel);
+    if (accounts.length === 0) return {}; // the store has never connected this platform: the reply is recorded, not sent
+    const facts = await this.replyFacts(manager, ctx.tenantId, change.ticket, message.channel, action === 'DIRECT' ? 'DIRECT' : content.commentId ? 'NONE' : 'COMMENT');
+    const account = chooseAccount(accounts, message.channel, facts.ticketAccounts, message.messagingChannelId);
+    const refuse = (reason: string) => {
+      Object.assign(message.delivery, { deliveryStatus: DeliveryStatus.FAILED, deliveryError: reason });
+      return this.refuse(manager, ctx, message.id, reason);
+    };
     if (!account) {
       // Connected once and disconnected since: the reply cannot go out, and the agent must see why.
-      const disconnected = await this.disconnectedAccountFor(manager, ctx.tenantId, change.ticket.id, message.channel);
-      if (disconnected) return this.refuse(manager, ctx, message.id, disconnectedReason(disconnected));
-      return {}; // the store has never connected this platform: the reply is recorded, not sent
+      const disconnected = chooseDisconnected(accounts, message.channel, facts.ticketAccounts);
+      return disconnected ? refuse(disconnectedReason(disconnected)) : {};
     }
 
     if (action === 'DIRECT') {
-      const customer = await this.customerOn(manager, ctx.tenantId, change.ticket.customerId, message.channel, account);
-      const recipient = customer.sender ?? (account.kind === MessagingChannelKind.WHATSAPP && customer.phone ? customer.phone.replace(/^\+/, '') : null);
-      if (!recipient) return this.refuse(manager, ctx, message.id, `The customer has no ${account.kind} id to write to`);
+      const recipient = facts.senders.get(account.id) ?? (account.kind === MessagingChannelKind.WHATSAPP && facts.phone ? facts.phone.replace(/^\+/, '') : null);
+      if (!recipient) return refuse(`The customer has no ${account.kind} id to write to`);
       content.to = recipient;
       if (content.type !== 'template' && account.kind !== MessagingChannelKind.X) {
-        const window = replyWindow(customer.lastWroteAt, account, message.at);
+        const window = replyWindow(lastWrote(facts.lastWrote, account.id), account, message.at);
         if (window === 'CLOSED') {
           const reason =
             account.kind === MessagingChannelKind.WHATSAPP
@@ -106,111 +112,99 @@ export class MessagingDeliveryService implements OnModuleInit, OnApplicationBoot
           if (message.authorType === AuthorType.AGENT) {
             throw new DomainError(account.kind === MessagingChannelKind.WHATSAPP ? 'WHATSAPP_WINDOW_CLOSED' : 'MESSAGING_WINDOW_CLOSED', reason);
           }
-          return this.refuse(manager, ctx, message.id, reason);
+          return refuse(reason);
         }
         if (window === 'HUMAN_AGENT') content.humanAgentTag = true;
       }
     } else {
-      content.commentId ??= await this.latestComment(manager, ctx.tenantId, change.ticket.id);
-      if (!content.commentId) return this.refuse(manager, ctx, message.id, 'The ticket has no comment to answer');
+      content.commentId ??= facts.latestComment;
+      if (!content.commentId) return refuse('The ticket has no comment to answer');
     }
     content.action = action;
-    await manager.query(`UPDATE messages SET delivery_status = 'QUEUED', messaging_channel_id = $3, content = $4 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, message.id, account.id, content]);
+    Object.assign(message.delivery, { deliveryStatus: DeliveryStatus.QUEUED, messagingChannelId: account.id, content });
+    // Nothing reads the row back in this change: the write rides with the job's insert.
+    await deferWrite(manager, {
+      sql: `UPDATE messages SET delivery_status = 'QUEUED', messaging_channel_id = $3, content = $4 WHERE tenant_id = $1 AND id = $2`,
+      parameters: [ctx.tenantId, message.id, account.id, content],
+    });
     await this.jobs.send<SendJob>(manager, CHANNEL_SEND_QUEUE, { tenantId: ctx.tenantId, ticketId: change.ticket.id });
     return {};
   }
 
-  /** The account a reply goes out through: the one named, else the ticket's latest, else the store's first active one of the platform. */
-  async accountFor(manager: EntityManager, tenantId: string, ticketId: string, channel: Channel, named: string | null): Promise<MessagingChannel | null> {
-    const kind = KIND_OF[channel] ?? null; // null: a comment ticket, whatever platform it came from
-    const [row] = await manager.query(
-      `SELECT c.id FROM messaging_channels c
-        WHERE c.tenant_id = $1 AND c.active AND c.kind <> 'TWILIO' AND ($4::text IS NULL OR c.kind = $4)
-        ORDER BY c.id = $3 DESC,
-                 c.id = (SELECT m.messaging_channel_id FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id IS NOT NULL
-                          AND ($4::text IS NULL OR m.channel = $5) ORDER BY m.created_at DESC LIMIT 1) DESC NULLS LAST,
-                 c.created_at
-        LIMIT 1`,
-      [tenantId, ticketId, named, kind, channel],
-    );
-    if (!row) return null;
-    const account = await manager.findOneByOrFail(MessagingChannel, { tenantId, id: row.id });
-    // Comment tickets only go back through the account they came from.
-    if (!kind && !(await this.ticketUsed(manager, tenantId, ticketId, account.id))) return null;
-    return account;
+  /** The account a reply on the ticket goes out through (see chooseAccount); null when none can send. */
+  async accountFor(manager: EntityManager, tenantId: string, ticket: Pick<Ticket, 'id' | 'customerId'>, channel: Channel, named: string | null): Promise<ChannelAccount | null> {
+    const accounts = await this.platformAccounts(manager, tenantId, channel);
+    if (accounts.length === 0) return null;
+    const { ticketAccounts } = await this.replyFacts(manager, tenantId, ticket, channel, 'NONE');
+    return chooseAccount(accounts, channel, ticketAccounts, named);
   }
 
-  /**
-   * When no connected account can send: the disconnected one the reply would have gone through —
-   * the ticket's own, else (not for comments, which only go back where they came from) the store's
-   * latest of the platform. Null when the store never connected one.
-   */
-  private async disconnectedAccountFor(manager: EntityManager, tenantId: string, ticketId: string, channel: Channel): Promise<MessagingChannel | null> {
+  /** The store's accounts a reply on `channel` could go through (a comment: any platform's), from memory. */
+  private async platformAccounts(manager: EntityManager, tenantId: string, channel: Channel): Promise<ChannelAccount[]> {
     const kind = KIND_OF[channel] ?? null;
-    const [row] = await manager.query(
-      `SELECT c.id FROM messaging_channels c
-        WHERE c.tenant_id = $1 AND NOT c.active AND c.kind <> 'TWILIO' AND ($3::text IS NULL OR c.kind = $3)
-          AND ($3::text IS NOT NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id = c.id))
-        ORDER BY EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = $1 AND m.ticket_id = $2 AND m.messaging_channel_id = c.id) DESC, c.updated_at DESC
-        LIMIT 1`,
-      [tenantId, ticketId, kind],
-    );
-    return row ? manager.findOneBy(MessagingChannel, { tenantId, id: row.id }) : null;
+    return (await this.channels.accountsOf(tenantId, manager)).filter((a) => a.kind !== MessagingChannelKind.TWILIO && (kind === null || a.kind === kind));
   }
-
-  private async ticketUsed(manager: EntityManager, tenantId: string, ticketId: string, channelId: string): Promise<boolean> {
-    const [row] = await manager.query(`SELECT 1 FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND messaging_channel_id = $3 LIMIT 1`, [tenantId, ticketId, channelId]);
-    return Boolean(row);
-  }
-
-  /** Who to write to: the sender id of the customer's latest message through the account, else (WhatsApp) their phone number. */
 
   /**
+   * What choosing the account and writing to the customer need, in one round trip: the accounts
+   * the ticket's messages went through (and when last on this channel); for a direct message, who
+   * the customer wrote from on each account (their platform id), their phone (WhatsApp can write
+   * to it) and when they last wrote on this channel through each account; for a comment reply,
+   * the customer's latest comment.
+   *
    * The platforms' customer-service window is per business account: a customer who wrote to one
    * WhatsApp number (or Page) has opened no window on another, so only their messages through the
    * account the reply goes out from count (and those whose account is unknown: written through
    * the API rather than a platform webhook).
    */
-  /**
-   * What a reply to the customer on `account` needs, in one round trip: who they wrote from there
-   * last (their platform id), their phone (WhatsApp can write to it), and when they last wrote on
-   * this channel (the platform's reply window).
-   */
-  private async customerOn(manager: EntityManager, tenantId: string, customerId: string, channel: Channel, account: MessagingChannel) {
-    const [[latest], [phone], [last]] = await batch(manager, [
+  private async replyFacts(manager: EntityManager, tenantId: string, ticket: Pick<Ticket, 'id' | 'customerId'>, channel: Channel, need: 'DIRECT' | 'COMMENT' | 'NONE') {
+    const onChannel = KIND_OF[channel] ? channel : null; // a comment ticket: messages on any channel count
+    const statements: Statement[] = [
       {
-        sql: `SELECT m.content->>'from' AS sender FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
-               WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.messaging_channel_id = $3 AND m.content ? 'from'
-               ORDER BY m.created_at DESC LIMIT 1`,
-        parameters: [tenantId, customerId, account.id],
+        sql: `SELECT messaging_channel_id AS id, max(created_at) FILTER (WHERE $3::text IS NULL OR channel = $3) AS latest FROM messages
+               WHERE tenant_id = $1 AND ticket_id = $2 AND messaging_channel_id IS NOT NULL GROUP BY messaging_channel_id`,
+        parameters: [tenantId, ticket.id, onChannel],
       },
-      { sql: `SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, parameters: [tenantId, customerId] },
-      {
-        sql: `SELECT max(m.created_at) AS last FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
-               WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3
-                 AND (m.messaging_channel_id = $4 OR m.messaging_channel_id IS NULL)`,
-        parameters: [tenantId, customerId, channel, account.id],
-      },
-    ]);
+    ];
+    if (need === 'DIRECT') {
+      statements.push(
+        {
+          sql: `SELECT DISTINCT ON (m.messaging_channel_id) m.messaging_channel_id AS id, m.content->>'from' AS sender
+                  FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+                 WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.messaging_channel_id IS NOT NULL AND m.content ? 'from'
+                 ORDER BY m.messaging_channel_id, m.created_at DESC`,
+          parameters: [tenantId, ticket.customerId],
+        },
+        { sql: `SELECT value FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE' ORDER BY created_at LIMIT 1`, parameters: [tenantId, ticket.customerId] },
+        {
+          sql: `SELECT m.messaging_channel_id AS id, max(m.created_at) AS last FROM tickets t JOIN messages m ON m.tenant_id = t.tenant_id AND m.ticket_id = t.id
+                 WHERE t.tenant_id = $1 AND t.customer_id = $2 AND m.author_type = 'CUSTOMER' AND m.channel = $3 GROUP BY m.messaging_channel_id`,
+          parameters: [tenantId, ticket.customerId, channel],
+        },
+      );
+    }
+    if (need === 'COMMENT') {
+      statements.push({
+        sql: `SELECT external_id FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' AND channel = 'COMMENT' AND external_id IS NOT NULL
+               ORDER BY created_at DESC LIMIT 1`,
+        parameters: [tenantId, ticket.id],
+      });
+    }
+    const [used, ...rest] = await batch(manager, statements);
+    const [senders = [], [phone] = [], lastWrote = []] = need === 'DIRECT' ? rest : [];
+    const [comment] = need === 'COMMENT' ? rest[0] : [];
     return {
-      sender: (latest?.sender as string | null | undefined) ?? null,
+      ticketAccounts: new Map(used.map((row) => [row.id as string, row.latest ? new Date(row.latest as string) : null])),
+      senders: new Map(senders.map((row) => [row.id as string, row.sender as string])),
       phone: phone ? String(phone.value) : null,
-      lastWroteAt: last?.last ? new Date(last.last as string) : null,
+      lastWrote: new Map(lastWrote.map((row) => [(row.id as string | null) ?? null, new Date(row.last as string)])),
+      latestComment: (comment?.external_id as string | undefined) ?? null,
     };
-  }
-
-  private async latestComment(manager: EntityManager, tenantId: string, ticketId: string): Promise<string | null> {
-    const [row] = await manager.query(
-      `SELECT external_id FROM messages WHERE tenant_id = $1 AND ticket_id = $2 AND author_type = 'CUSTOMER' AND channel = 'COMMENT' AND external_id IS NOT NULL
-        ORDER BY created_at DESC LIMIT 1`,
-      [tenantId, ticketId],
-    );
-    return row?.external_id ?? null;
   }
 
   /** Recorded, not sent: the reason is on the message. */
   private async refuse(manager: EntityManager, ctx: RequestContext, messageId: string, reason: string) {
-    await manager.query(`UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, messageId, reason]);
+    await deferWrite(manager, { sql: `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $3 WHERE tenant_id = $1 AND id = $2`, parameters: [ctx.tenantId, messageId, reason] });
     return {};
   }
 
@@ -289,8 +283,39 @@ export function disconnectedReason(account: Pick<MessagingChannel, 'kind' | 'nam
   return `The ${platform} channel "${account.displayName ?? account.name}" is disconnected: this reply was not sent. Reconnect it (updateMessagingChannel with active: true) and send again, or answer on another channel`;
 }
 
+/**
+ * The account a reply goes out through: the one named, else the one the ticket last used on this
+ * channel, else the store's first connected one of the platform. A comment is only answered
+ * through an account the ticket came through.
+ */
+function chooseAccount(accounts: ChannelAccount[], channel: Channel, ticketAccounts: Map<string, Date | null>, named: string | null): ChannelAccount | null {
+  const latest = [...ticketAccounts].filter(([, at]) => at).sort(([, a], [, b]) => b!.getTime() - a!.getTime())[0]?.[0];
+  const rank = (a: ChannelAccount) => (a.id === named ? 0 : a.id === latest ? 1 : 2);
+  const [account] = accounts.filter((a) => a.active).sort((a, b) => rank(a) - rank(b) || a.createdAt.getTime() - b.createdAt.getTime());
+  if (!account) return null;
+  if (channel === Channel.COMMENT && !ticketAccounts.has(account.id)) return null;
+  return account;
+}
+
+/**
+ * When no connected account can send: the disconnected one the reply would have gone through —
+ * the ticket's own, else (not for comments, which only go back where they came from) the store's
+ * latest changed of the platform. Null when the store never connected one.
+ */
+function chooseDisconnected(accounts: ChannelAccount[], channel: Channel, ticketAccounts: Map<string, Date | null>): ChannelAccount | null {
+  const candidates = accounts.filter((a) => !a.active && (channel !== Channel.COMMENT || ticketAccounts.has(a.id)));
+  const used = (a: ChannelAccount) => (ticketAccounts.has(a.id) ? 0 : 1);
+  return candidates.sort((a, b) => used(a) - used(b) || b.updatedAt.getTime() - a.updatedAt.getTime())[0] ?? null;
+}
+
+/** When the customer last wrote through the account, or through no known account (the API). */
+function lastWrote(byAccount: Map<string | null, Date>, accountId: string): Date | null {
+  const times = [byAccount.get(accountId), byAccount.get(null)].filter((t): t is Date => t !== undefined);
+  return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : null;
+}
+
 /** Whether the platform lets a free-form reply through now, given when the customer last wrote. */
-function replyWindow(lastWroteAt: Date | null, account: MessagingChannel, now: Date): 'OPEN' | 'HUMAN_AGENT' | 'CLOSED' {
+function replyWindow(lastWroteAt: Date | null, account: ChannelAccount, now: Date): 'OPEN' | 'HUMAN_AGENT' | 'CLOSED' {
   if (windowOpen(lastWroteAt, now)) return 'OPEN';
   if (account.kind !== MessagingChannelKind.WHATSAPP && windowOpen(lastWroteAt, now, HUMAN_AGENT_WINDOW_HOURS)) return 'HUMAN_AGENT';
   return 'CLOSED';

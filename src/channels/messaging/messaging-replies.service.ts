@@ -47,7 +47,7 @@ export class MessagingRepliesService {
   /** An approved template on a WhatsApp ticket: what may be sent after the 24-hour window closed. */
   async sendTemplate(ctx: RequestContext, ticketId: string, name: string, language: string, parameters: string[]) {
     const ticket = await this.ticketReads.get(ctx, ticketId);
-    const channel = await this.db.read(ctx, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket.id, Channel.WHATSAPP, null));
+    const channel = await this.db.read(ctx, (m) => this.delivery.accountFor(m, ctx.tenantId, ticket, Channel.WHATSAPP, null));
     if (!channel) throw badInput('The store has no active WhatsApp channel to send from', { ticketId: ['no WhatsApp channel'] });
     let body = `[${name}] ${parameters.join(' | ')}`.trim();
     if (channel.businessAccountId) {

@@ -43,6 +43,8 @@ export function applyStoreEvent(order: OrderDates, type: StoreEventType, at: Dat
       break;
     case StoreEventType.ORDER_SHIPPED:
       next.shippedAt = order.shippedAt ?? at;
+      // A carrier's first estimate (a store platform's shipment); a later one is a delay.
+      next.expectedDeliveryAt = order.expectedDeliveryAt ?? expectedDeliveryAt;
       break;
     case StoreEventType.ORDER_DELAYED:
       next.expectedDeliveryAt = expectedDeliveryAt ?? order.expectedDeliveryAt;

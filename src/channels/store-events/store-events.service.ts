@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../../common/config/app-config';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, conflict, DomainError, notFound } from '../../common/errors/domain-error';
@@ -30,7 +29,9 @@ const QUEUE = 'store-automation';
 /** The orders lifetime value and order count add up (with the store's currency). */
 const COUNTED_ORDERS = `paid_at IS NOT NULL AND status NOT IN ('RETURNED','CANCELLED')`;
 
-const DEFAULT_SETTINGS = {
+export const DEFAULT_SETTINGS = {
+  csatAfterSolveMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في خدمتنا في طلبك رقم {{ticket.number}}. قيّمنا بلمسة واحدة من هنا: {{survey.link}} — شكراً لك!',
+  csatAfterSolveMessageEn: 'Hello {{customer.name}}, how did we do with your request #{{ticket.number}}? Rate us with one tap: {{survey.link}} — thank you!',
   followUpMessage: 'مرحباً {{customer.name}} 👋 وصلك طلبك رقم {{order.id}}، إن شاء الله وصل كل شيء سليماً وعلى ما يرام؟ إن احتجت أي مساعدة فقط ردّ على هذه الرسالة ونحن في خدمتك.',
   csatMessage: 'مرحباً {{customer.name}}، يهمّنا رأيك في تجربتك مع طلبك رقم {{order.id}}. قيّمنا من 1 إلى 5 من هنا: {{survey.link}} — شكراً لك!',
   delayMessage:
@@ -39,7 +40,7 @@ const DEFAULT_SETTINGS = {
 
 /** The ticket each automation opens (its message text comes from the store's settings). */
 const OPENS: Record<
-  AutomationKind,
+  Exclude<AutomationKind, AutomationKind.SOLVED_CSAT>,
   { subject: (orderId: string) => string; template: 'delayMessage' | 'followUpMessage' | 'csatMessage'; category: TicketCategory; tag: string; priority?: TicketPriority }
 > = {
   DELAY_NOTICE: { subject: (o) => `تأخر شحنة الطلب رقم ${o}`, template: 'delayMessage', category: TicketCategory.SHIPPING, tag: 'shipment-delay', priority: TicketPriority.HIGH },
@@ -68,7 +69,6 @@ export class StoreEventsService implements OnApplicationBootstrap {
     private readonly tickets: TicketsService,
     private readonly csat: CsatService,
     private readonly jobs: JobQueue,
-    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap() {
@@ -79,46 +79,60 @@ export class StoreEventsService implements OnApplicationBootstrap {
   async record(ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
     const occurredAt = input.occurredAt ?? new Date();
     const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
-    return this.db.run(ctx, async (m) => {
-      const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
-      if (seen) return this.resultOf(m, ctx, seen, true);
+    return this.db.run(ctx, (m) => this.recordIn(m, ctx, { ...input, occurredAt, eventId: externalId }));
+  }
 
-      const customer = await this.customers.resolve(m, ctx, input.customer);
-      let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
-      if (order && order.customerId !== customer.id) {
-        throw new DomainError('CONFLICT', `Order ${input.orderId} belongs to another customer`, { customer: ['does not match the order'] });
-      }
-      order ??= m.create(Order, {
-        tenantId: ctx.tenantId,
-        id: uuidv7(),
-        externalId: input.orderId,
-        customerId: customer.id,
-        status: OrderStatus.CREATED,
-        totalAmount: null,
-        currency: 'SAR',
-        items: [],
-        placedAt: occurredAt,
-        paidAt: null,
-        shippedAt: null,
-        deliveredAt: null,
-        expectedDeliveryAt: null,
-        returnedAt: null,
-      });
-      Object.assign(order, applyStoreEvent(order, input.type, occurredAt, input.expectedDeliveryAt ?? null));
-      if (input.totalAmount !== undefined) order.totalAmount = input.totalAmount;
-      if (input.currency) order.currency = input.currency;
-      if (input.items) order.items = input.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, price: i.price ?? null }));
-      await m.save(order);
+  /**
+   * record() inside the caller's transaction (a store platform's webhook records its delivery and
+   * its events together). The event id, when given, makes a repeat harmless.
+   */
+  async recordIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<StoreEventResult> {
+    const { event, duplicate } = await this.applyIn(m, ctx, input);
+    return this.resultOf(m, ctx, event, duplicate);
+  }
 
-      const event = m.create(StoreEvent, { tenantId: ctx.tenantId, id: uuidv7(), externalId, type: input.type, orderId: order.id, occurredAt });
-      const inserted = await m.createQueryBuilder().insert().into(StoreEvent).values(event).orIgnore().execute();
-      if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
+  /** recordIn() without reading back what it did (a platform webhook answers only whether it was new). */
+  async applyIn(m: EntityManager, ctx: RequestContext, input: StoreEventInput): Promise<{ event: StoreEvent; duplicate: boolean; customerId: string }> {
+    const occurredAt = input.occurredAt ?? new Date();
+    const externalId = input.eventId ?? `${input.orderId}:${input.type}:${occurredAt.toISOString()}`;
+    const seen = await m.findOneBy(StoreEvent, { tenantId: ctx.tenantId, externalId });
+    if (seen) return { event: seen, duplicate: true, customerId: (await m.findOneByOrFail(Order, { tenantId: ctx.tenantId, id: seen.orderId })).customerId };
 
-      const settings = await this.settingsIn(m, ctx.tenantId);
-      await this.refreshCustomer(m, ctx, customer.id, settings);
-      await this.automate(m, ctx, order, input.type, settings);
-      return this.resultOf(m, ctx, event, false);
+    const customer = await this.customers.resolve(m, ctx, input.customer);
+    let order = await m.findOne(Order, { where: { tenantId: ctx.tenantId, externalId: input.orderId }, lock: { mode: 'pessimistic_write' } });
+    if (order && order.customerId !== customer.id) {
+      throw new DomainError('CONFLICT', `Order ${input.orderId} belongs to another customer`, { customer: ['does not match the order'] });
+    }
+    order ??= m.create(Order, {
+      tenantId: ctx.tenantId,
+      id: uuidv7(),
+      externalId: input.orderId,
+      customerId: customer.id,
+      status: OrderStatus.CREATED,
+      totalAmount: null,
+      currency: 'SAR',
+      items: [],
+      placedAt: occurredAt,
+      paidAt: null,
+      shippedAt: null,
+      deliveredAt: null,
+      expectedDeliveryAt: null,
+      returnedAt: null,
     });
+    Object.assign(order, applyStoreEvent(order, input.type, occurredAt, input.expectedDeliveryAt ?? null));
+    if (input.totalAmount !== undefined) order.totalAmount = input.totalAmount;
+    if (input.currency) order.currency = input.currency;
+    if (input.items) order.items = input.items.map((i) => ({ productId: i.productId, name: i.name, quantity: i.quantity, price: i.price ?? null }));
+    await m.save(order);
+
+    const event = m.create(StoreEvent, { tenantId: ctx.tenantId, id: uuidv7(), externalId, type: input.type, orderId: order.id, occurredAt });
+    const inserted = await m.createQueryBuilder().insert().into(StoreEvent).values(event).orIgnore().execute();
+    if ((inserted.raw as unknown[]).length === 0) throw conflict(`Store event ${externalId} is being recorded by another request; retry`);
+
+    const settings = await this.settingsIn(m, ctx.tenantId);
+    await this.refreshCustomer(m, ctx, customer.id, settings);
+    await this.automate(m, ctx, order, input.type, settings);
+    return { event, duplicate: false, customerId: customer.id };
   }
 
   /** The integrator decides the tier (MANUAL), or hands it back to the store's rules (null). */
@@ -218,7 +232,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
   }
 
   /** The store's settings, created with the defaults on first use. */
-  private async settingsIn(m: EntityManager, tenantId: string): Promise<StoreSettings> {
+  async settingsIn(m: EntityManager, tenantId: string): Promise<StoreSettings> {
     await m
       .createQueryBuilder()
       .insert()
@@ -366,10 +380,12 @@ export class StoreEventsService implements OnApplicationBootstrap {
         ? DateTime.fromJSDate(order.expectedDeliveryAt).setZone(tenant.timezone).setLocale('ar').reconfigure({ outputCalendar: 'gregory', numberingSystem: 'latn' }).toLocaleString(DateTime.DATE_HUGE)
         : 'قريباً',
     };
+    // Order automations only: the survey after a solve is sent by SurveyMessagesService.
+    if (automation.kind === AutomationKind.SOLVED_CSAT) return;
     const opens = OPENS[automation.kind];
     // The survey id is the automation's, so a retry re-sends the same link.
     if (automation.kind === AutomationKind.DELIVERY_CSAT) {
-      values['survey.link'] = `${(this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/$/, '')}/api/v1/csat/${this.csat.tokenFor(automation.id)}`;
+      values['survey.link'] = this.csat.linkFor(automation.id);
     }
     const template = channel === Channel.WHATSAPP ? settings.whatsappTemplates.find((t) => t.kind === automation.kind) : undefined;
     const extras = template ? { content: { type: 'template', template: { name: template.name, language: template.language, parameters: template.parameters.map((p) => values[p] ?? '') } } } : {};

@@ -6,10 +6,16 @@ export const MESSAGE_PLACEHOLDERS = {
   followUpMessage: ['customer.name', 'order.id'],
   csatMessage: ['customer.name', 'order.id', 'survey.link'],
   delayMessage: ['customer.name', 'order.id', 'order.expectedDeliveryAt'],
+  csatAfterSolveMessage: ['customer.name', 'ticket.number', 'ticket.subject', 'survey.link'],
+  csatAfterSolveMessageEn: ['customer.name', 'ticket.number', 'ticket.subject', 'survey.link'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Placeholders a message needs: a survey message without its link could never be answered. */
-const REQUIRED_PLACEHOLDERS: Partial<Record<keyof typeof MESSAGE_PLACEHOLDERS, string[]>> = { csatMessage: ['survey.link'] };
+const REQUIRED_PLACEHOLDERS: Partial<Record<keyof typeof MESSAGE_PLACEHOLDERS, string[]>> = {
+  csatMessage: ['survey.link'],
+  csatAfterSolveMessage: ['survey.link'],
+  csatAfterSolveMessageEn: ['survey.link'],
+};
 
 /** What is wrong with an automation message, or null. */
 export function checkAutomationMessage(field: keyof typeof MESSAGE_PLACEHOLDERS, template: string): string | null {
@@ -34,13 +40,14 @@ export function checkTierRules(rules: readonly TierRule[]): string | null {
   return null;
 }
 
-type AutomationKindName = 'DELIVERY_FOLLOW_UP' | 'DELIVERY_CSAT' | 'DELAY_NOTICE';
+type AutomationKindName = 'DELIVERY_FOLLOW_UP' | 'DELIVERY_CSAT' | 'DELAY_NOTICE' | 'SOLVED_CSAT';
 
 /** The message each automation sends, whose placeholders its WhatsApp template may take as parameters. */
 export const MESSAGE_OF: Record<AutomationKindName, keyof typeof MESSAGE_PLACEHOLDERS> = {
   DELIVERY_FOLLOW_UP: 'followUpMessage',
   DELIVERY_CSAT: 'csatMessage',
   DELAY_NOTICE: 'delayMessage',
+  SOLVED_CSAT: 'csatAfterSolveMessage',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './app-config';
+import { checkServerConfig, ConfigError, loadConfig, publicUrlOf } from './app-config';
 
 const KEY = Buffer.alloc(32, 9).toString('base64');
 
@@ -15,6 +15,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) })).toThrow(/SECRETS_KEY is required in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET must be at least 32 characters/);
     expect(() => loadConfig({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(/SECRETS_KEY must be 32 bytes/);
+  });
+
+  it('a server in production needs PUBLIC_URL; in development it warns that links point at localhost', () => {
+    const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: KEY });
+    expect(() => checkServerConfig(production)).toThrow(ConfigError);
+    expect(() => checkServerConfig(production)).toThrow(/PUBLIC_URL is required in production/);
+    expect(checkServerConfig(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SECRETS_KEY: KEY, PUBLIC_URL: 'https://support.example.sa/' }))).toEqual([]);
+    const [warning] = checkServerConfig(loadConfig({ PORT: '3100' }));
+    expect(warning).toMatch(/PUBLIC_URL is not set: links sent to customers .* point at http:\/\/localhost:3100/);
+    expect(checkServerConfig(loadConfig({ PUBLIC_URL: 'https://support.example.sa' }))).toEqual([]);
+    expect(publicUrlOf(loadConfig({ PUBLIC_URL: 'https://support.example.sa/' }))).toBe('https://support.example.sa');
   });
 
   it('never repeats a secret in its messages', () => {

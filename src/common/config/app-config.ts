@@ -106,10 +106,31 @@ export class AppConfig {
   @Max(10_000)
   EMAIL_SENDER_CAP_PER_HOUR = 30;
 
-  /** The API's public address, for links sent to customers (CSAT surveys); default http://localhost:PORT. */
+  /** The API's public address, for links sent to customers (survey links) and platform webhooks; required in production, http://localhost:PORT otherwise. */
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   PUBLIC_URL?: string;
+
+  /** New chat-widget visitor sessions per minute from one client address (per instance); renewals of a session do not count. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WIDGET_SESSIONS_PER_MINUTE = 10;
+
+  /** Lifetime of a chat-widget visitor's customer token; the widget renews it while the page is open and on each page load. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  WIDGET_TOKEN_TTL_SECONDS = 86_400;
+
+  /** Requests per minute per client address to the public survey page and survey endpoints; 0 = off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE = 60;
 
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   @Transform(toInt)
@@ -167,6 +188,19 @@ export class AppConfig {
   /** The Graph API version called (WhatsApp, Instagram, Messenger). */
   @Matches(/^v\d+\.\d+$/, { message: 'META_GRAPH_API_VERSION looks like v21.0' })
   META_GRAPH_API_VERSION = 'v21.0';
+
+  /** Salla Merchant API base URL (backfills of past orders); tests point it at a local fake. */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  SALLA_API_BASE_URL = 'https://api.salla.dev/admin/v2';
+
+  /** Zid Merchant API base URL (backfills of past orders). */
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  ZID_API_BASE_URL = 'https://api.zid.sa/v1';
+
+  /** Replaces https://<shop domain> for Shopify Admin API calls (backfills); unset in production, tests point it at a local fake. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  SHOPIFY_API_BASE_URL?: string;
 
   /** X API base URL (DMs, replies). */
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
@@ -277,6 +311,28 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/** PUBLIC_URL without a trailing slash; outside production, http://localhost:PORT when unset. */
+export function publicUrlOf(config: Pick<AppConfig, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+}
+
+/**
+ * What only a server that talks to customers needs (not the CLI): in production PUBLIC_URL must be
+ * set, since links in survey messages and webhook URLs would otherwise point at localhost; outside
+ * production the warnings to print at start.
+ */
+export function checkServerConfig(config: AppConfig): string[] {
+  if (config.NODE_ENV === 'production' && !config.PUBLIC_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL is required in production: the public https address customers and platforms reach (survey links in messages, webhook URLs), e.g. PUBLIC_URL=https://support.example.sa',
+    );
+  }
+  if (!config.PUBLIC_URL && config.NODE_ENV === 'development') {
+    return [`PUBLIC_URL is not set: links sent to customers (survey links) and webhook URLs point at ${publicUrlOf(config)}, which only this machine can open. Set PUBLIC_URL to your public address.`];
+  }
+  return [];
+}
 
 /** How a variable's value may appear in an error: secrets never, URLs without their password. */
 function shown(key: string, value: unknown): string {

@@ -31,6 +31,19 @@ export async function batch(manager: EntityManager, statements: readonly Stateme
   return list.map((result) => result.rows);
 }
 
+/**
+ * A write whose outcome nothing waits for (no rows, no count), sent with the transaction's next
+ * statement instead of a round trip of its own (see StatementQueue). An error still fails the
+ * transaction, at that next statement or at COMMIT.
+ */
+export async function deferWrite(manager: EntityManager, statement: Statement): Promise<void> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('Deferred writes run inside a transaction');
+  const client = (await runner.connect()) as { defer?(statement: Statement): void };
+  if (client.defer) client.defer(statement);
+  else await manager.query(statement.sql, statement.parameters as unknown[]);
+}
+
 export function inlineParameters(sql: string, parameters: readonly unknown[]): string {
   return sql.replace(/\$(\d+)\b/g, (_, index: string) => {
     const position = Number(index) - 1;

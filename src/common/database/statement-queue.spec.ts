@@ -20,7 +20,8 @@ function fakeClient() {
   return { client, sent, overlapped: () => overlapped };
 }
 
-const OPENING = "BEGIN READ ONLY; SELECT set_config('role', 'rida_app', true)";
+const OPENING = { text: "BEGIN; SELECT set_config('role', 'rida_app', true)", results: 2, everyTrip: false };
+const EVERY_TRIP = { text: "SELECT set_config('role', 'rida_app', true)", results: 1, everyTrip: true };
 
 describe('StatementQueue', () => {
   it('sends the opening with the first statement and answers that statement only', async () => {
@@ -29,7 +30,7 @@ describe('StatementQueue', () => {
     expect(queue.reachedServer).toBe(false);
     const result = (await queue.enqueue('SELECT a FROM t WHERE id = $1', ['x'])) as PgResult;
     expect(queue.reachedServer).toBe(true);
-    expect(sent[0].text).toBe(`${OPENING};\nSELECT a FROM t WHERE id = 'x'`);
+    expect(sent[0].text).toBe(`${OPENING.text};\nSELECT a FROM t WHERE id = 'x'`);
     expect(result.rows).toEqual([{ statement: "SELECT a FROM t WHERE id = 'x'" }]);
     await queue.enqueue('SELECT b FROM t WHERE id = $1', ['y']);
     expect(sent[1]).toEqual({ text: 'SELECT b FROM t WHERE id = $1', values: ['y'] });
@@ -54,7 +55,7 @@ describe('StatementQueue', () => {
     const { client, sent } = fakeClient();
     const queue = new StatementQueue(client, client.query, OPENING, true);
     await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('COMMIT')]);
-    expect(sent.map((s) => s.text)).toEqual([`${OPENING};\nSELECT a WHERE '1'`, 'COMMIT']);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING.text};\nSELECT a WHERE '1'`, 'COMMIT']);
   });
 
   it('rejects every statement of a group that failed, and goes on with the next', async () => {
@@ -63,5 +64,57 @@ describe('StatementQueue', () => {
     const outcomes = await Promise.allSettled([queue.enqueue('SELECT ok WHERE $1', [1]), queue.enqueue('SELECT fail WHERE $1', [2])]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     await expect(queue.enqueue('ROLLBACK')).resolves.toBeDefined();
+  });
+
+  it('in a read-write transaction, gathers the reads asked for in one turn but sends each write on its own', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('UPDATE t SET a = $1', [0]);
+    await Promise.all([queue.enqueue('SELECT a WHERE $1', [1]), queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('UPDATE t SET c = $1', [3])]);
+    expect(sent.map((s) => s.text)).toEqual([`${OPENING.text};\nUPDATE t SET a = '0'`, "SELECT a WHERE '1';\nSELECT b WHERE '2'", 'UPDATE t SET c = $1']);
+  });
+
+  it('sends a deferred write in front of the next statement and answers that statement only', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
+    queue.defer({ sql: 'UPDATE t SET c = $1', parameters: ['y'] });
+    expect(sent).toHaveLength(1);
+    const result = (await queue.enqueue('COMMIT')) as PgResult;
+    expect(sent[1].text).toBe("UPDATE t SET b = 'x';\nUPDATE t SET c = 'y';\nCOMMIT");
+    expect(result.rows).toEqual([{ statement: 'COMMIT' }]);
+  });
+
+  it('a deferred write that fails fails the statement it rode with', async () => {
+    const { client } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    queue.defer({ sql: 'UPDATE fail SET b = $1', parameters: ['x'] });
+    expect(queue.reachedServer).toBe(true);
+    await expect(queue.enqueue('SELECT a WHERE $1', [1])).rejects.toThrow('statement failed');
+  });
+
+  it('drops deferred writes at ROLLBACK, which would undo them', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
+    await queue.enqueue('ROLLBACK TO SAVEPOINT typeorm_1');
+    expect(sent[1].text).toBe('ROLLBACK TO SAVEPOINT typeorm_1');
+  });
+
+  it('refuses to defer a write in a read-only transaction', () => {
+    const { client } = fakeClient();
+    expect(() => new StatementQueue(client, client.query, OPENING, true).defer({ sql: 'UPDATE t SET b = 1' })).toThrow('read-only');
+  });
+
+  it('for plain reads, sends the settings in front of every round trip and answers COMMIT itself', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, EVERY_TRIP, true);
+    const first = (await queue.enqueue('SELECT a WHERE $1', [1])) as PgResult;
+    await Promise.all([queue.enqueue('SELECT b WHERE $1', [2]), queue.enqueue('SELECT c WHERE $1', [3])]);
+    await queue.enqueue('COMMIT');
+    expect(sent.map((s) => s.text)).toEqual([`${EVERY_TRIP.text};\nSELECT a WHERE '1'`, `${EVERY_TRIP.text};\nSELECT b WHERE '2';\nSELECT c WHERE '3'`]);
+    expect(first.rows).toEqual([{ statement: "SELECT a WHERE '1'" }]);
   });
 });

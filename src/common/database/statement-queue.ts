@@ -1,7 +1,9 @@
-import { inlineParameters } from './batch';
+import { inlineParameters, Statement } from './batch';
 
 export type PgResult = { rows: unknown[] };
 export type PgClient = { query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> };
+/** The connection of an open read-write tenant transaction (see deferWrite). */
+export type DeferringClient = PgClient & { defer?(statement: Statement): void };
 
 interface Waiting {
   text: string;
@@ -11,17 +13,42 @@ interface Waiting {
 }
 
 /**
+ * What opens the transaction: `text` (its `results` statements) in front of the first round trip;
+ * or, `everyTrip`, in front of each round trip, every one of them then a transaction of its own.
+ */
+export interface Opening {
+  text: string;
+  results: number;
+  everyTrip: boolean;
+}
+
+const ENDING = /^\s*(COMMIT|ROLLBACK)\b/i;
+
+/** A plain read: it may share a round trip with other reads without changing what either sees or does. */
+const READ = /^\s*SELECT\b/i;
+
+/**
  * The statements of one tenant transaction, sent on its connection one round trip at a time:
  * - the transaction's opening statements (BEGIN, role, store) ride in front of its first statement;
+ *   for plain reads (READ COMMITTED, read only) there is no BEGIN at all: the settings ride in
+ *   front of every round trip, which PostgreSQL runs as one implicit transaction (a simple query's
+ *   statements are one transaction), so each round trip sees what a statement of a READ COMMITTED
+ *   transaction would, and no COMMIT is sent — COMMIT and ROLLBACK are answered here;
  * - pg only queues overlapping queries on a client as a deprecated courtesy (pg 9 refuses them),
  *   and a request's DataLoader batches ask at once, so they wait their turn here;
- * - in a READ ONLY transaction, statements asked for in the same turn of the event loop (the
- *   customer, assignee and team batches of a ticket list) travel as one simple query, their
- *   parameters written as the literals pg would send (see batch). Not in a read-write one: there a
- *   failing statement must not take a neighbour that a savepoint would have kept.
+ * - reads asked for in the same turn of the event loop (the customer, assignee and team batches of
+ *   a ticket list) travel as one simple query, their parameters written as the literals pg would
+ *   send (see batch). In a READ ONLY transaction every statement is a read; in a read-write one
+ *   only SELECTs are gathered: a failing write must not take a neighbour that a savepoint would
+ *   have kept, while a failing read aborts the transaction wherever it is sent;
+ * - deferred writes (whose outcome nobody waits for: a ticket's SLA columns, a NOTIFY) ride in
+ *   front of the transaction's next statement — at the latest its COMMIT. Their error is that
+ *   statement's error, so the transaction still fails as a whole; ROLLBACK (to a savepoint too)
+ *   drops them, as it would have undone them.
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
+  private deferred: string[] = [];
   private busy = false;
   private opened = false;
   private sentOpening = false;
@@ -29,8 +56,8 @@ export class StatementQueue {
   constructor(
     private readonly client: PgClient,
     private readonly send: PgClient['query'],
-    private readonly opening: string,
-    private readonly gather: boolean,
+    private readonly opening: Opening,
+    private readonly readOnly: boolean,
   ) {}
 
   /** Whether anything was asked of the server (BEGIN went, or is on its way, with it). */
@@ -46,24 +73,41 @@ export class StatementQueue {
     });
   }
 
+  /** A write sent with the transaction's next statement (one statement, its result unused). */
+  defer(statement: Statement): void {
+    if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
+    this.opened = true;
+    this.deferred.push(inlineParameters(statement.sql, statement.parameters ?? []));
+  }
+
+  private gathers(waiting: Waiting): boolean {
+    return waiting.values !== undefined && (this.readOnly || READ.test(waiting.text));
+  }
+
   private wake() {
     if (this.busy) return;
     this.busy = true;
-    if (this.gather) setImmediate(() => void this.flush());
+    if (this.gathers(this.waiting[0])) setImmediate(() => void this.flush());
     else void this.flush();
   }
 
   private async flush() {
     const group = this.nextGroup();
-    const first = !this.sentOpening;
+    if (/^\s*ROLLBACK\b/i.test(group[0].text)) this.deferred = [];
+    const opening = this.opening.everyTrip || !this.sentOpening;
+    const prefix = [...(opening ? [this.opening.text] : []), ...this.deferred];
+    const prefixResults = (opening ? this.opening.results : 0) + this.deferred.length; // the opening's, then one per deferred write
     this.sentOpening = true;
+    this.deferred = [];
     try {
-      if (group.length === 1 && !first) {
+      if (this.opening.everyTrip && ENDING.test(group[0].text)) {
+        group[0].resolve({ rows: [] }); // each round trip was its own transaction: nothing is left to end
+      } else if (group.length === 1 && prefix.length === 0) {
         group[0].resolve(await this.send.call(this.client, group[0].text, group[0].values));
       } else {
-        const text = group.map((w) => (w.values ? inlineParameters(w.text, w.values) : w.text)).join(';\n');
-        const results = await this.send.call(this.client, first ? `${this.opening};\n${text}` : text);
-        const own = (Array.isArray(results) ? results : [results]).slice(first ? 2 : 0); // after BEGIN and the settings
+        const text = [...prefix, ...group.map((w) => (w.values ? inlineParameters(w.text, w.values) : w.text))].join(';\n');
+        const results = await this.send.call(this.client, text);
+        const own = (Array.isArray(results) ? results : [results]).slice(prefixResults);
         if (group.length === 1) group[0].resolve(own.length === 1 ? own[0] : own);
         else group.forEach((w, i) => w.resolve(own[i]));
       }
@@ -75,12 +119,12 @@ export class StatementQueue {
     }
   }
 
-  /** The next statement, and in a gathering queue every parameterised one (one statement each) behind it. */
+  /** The next statement, and when it may be gathered, every gatherable one (one statement each) behind it. */
   private nextGroup(): Waiting[] {
     const head = this.waiting.shift()!;
     const group = [head];
-    if (!this.gather || !head.values) return group;
-    while (this.waiting.length && this.waiting[0].values) group.push(this.waiting.shift()!);
+    if (!this.gathers(head)) return group;
+    while (this.waiting.length && this.gathers(this.waiting[0])) group.push(this.waiting.shift()!);
     return group;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { PgClient, StatementQueue } from './statement-queue';
+import { DeferringClient, Opening, PgClient, StatementQueue } from './statement-queue';
 import { UnitOfWork } from './unit-of-work';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,14 +14,20 @@ interface RunnerInternals {
   broadcaster: { broadcast(event: string): Promise<void> };
 }
 
-function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }): string {
+function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }): Opening {
   if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  return (
-    `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
-    // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
-    // inside a unit of work) fails after 30 s instead of hanging its request for ever.
-    `SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true), set_config('lock_timeout', '30s', true)`
-  );
+  const settings = `set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`;
+  // Plain reads: the settings (read only among them) in front of every round trip, no BEGIN (see StatementQueue).
+  if (options.readOnly && !options.snapshot) return { text: `SELECT ${settings}, set_config('transaction_read_only', 'on', true)`, results: 1, everyTrip: true };
+  return {
+    text:
+      `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
+      // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
+      // inside a unit of work) fails after 30 s instead of hanging its request for ever.
+      `SELECT ${settings}, set_config('lock_timeout', '30s', true)`,
+    results: 2,
+    everyTrip: false,
+  };
 }
 
 /**
@@ -45,17 +51,23 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const send = client.query;
   const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
   client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
+  if (!options.readOnly) (client as DeferringClient).defer = (statement) => queue.defer(statement);
   internals.isTransactionActive = true;
   try {
     await internals.broadcaster.broadcast('BeforeTransactionStart');
   } catch (error) {
-    client.query = send;
+    forgetQueue(client, send);
     internals.isTransactionActive = false;
     throw error;
   }
   internals.transactionDepth = 1;
   await internals.broadcaster.broadcast('AfterTransactionStart');
-  return { runner, reachedServer: () => queue.reachedServer, forget: () => void (client.query = send) };
+  return { runner, reachedServer: () => queue.reachedServer, forget: () => forgetQueue(client, send) };
+}
+
+function forgetQueue(client: PgClient, send: PgClient['query']) {
+  client.query = send;
+  delete (client as DeferringClient).defer;
 }
 
 /** A transaction begun by beginTenantTransaction. */

@@ -3,6 +3,7 @@ import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import type { EntityManager } from 'typeorm';
+import { deferWrite } from '../database/batch';
 
 /** Carries serialised events between the app instances (every instance, the sender included, receives each one). */
 export interface BusTransport {
@@ -84,7 +85,8 @@ export class PgNotifyTransport implements BusTransport {
   async sendWithin(manager: EntityManager, raws: string[]) {
     if (raws.length === 0) return;
     const payloads = raws.map(checkedSize);
-    await manager.query(`SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...payloads]);
+    // Nothing waits for its outcome: it rides with the transaction's next statement, at the latest COMMIT.
+    await deferWrite(manager, { sql: `SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, parameters: [CHANNEL, ...payloads] });
   }
 
   async stop() {

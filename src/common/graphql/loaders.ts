@@ -1,6 +1,7 @@
 import type { TenantScope } from '../database/tenant-transactions';
 import type { UnitOfWork } from '../database/unit-of-work';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 
 /**
  * One set of DataLoaders per GraphQL request, created on first use by whichever module needs it:
@@ -41,4 +42,9 @@ export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V)
   const map = new Map<K, V[]>(keys.map((key) => [key, []]));
   for (const row of rows) map.get(keyOf(row))?.push(row);
   return keys.map((key) => map.get(key) ?? []);
+}
+
+/** Whether the field being resolved selects `field` directly (fragments are not looked into: this only decides what to fetch ahead). */
+export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  return info.fieldNodes.some((node) => node.selectionSet?.selections.some((selection) => selection.kind === 'Field' && selection.name.value === field));
 }

@@ -34,8 +34,8 @@ export class ErrorBody {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'BAD_USER_INPUT: a parameter or the body is invalid (error.fields names each bad field).',
   401: 'UNAUTHENTICATED: no credential, or one that is unknown, revoked or expired.',
-  403: 'FORBIDDEN: the credential lacks the scope this operation needs.',
-  404: 'NOT_FOUND: nothing with this id (or slug) in the store.',
+  403: 'FORBIDDEN: the caller may not do this (a scope the credential lacks, a verify token, origin or signature that does not match, a channel switched off).',
+  404: 'NOT_FOUND: nothing with this id (or slug) in the store, or nothing to serve.',
   409: 'CONFLICT: the change clashes with what is stored (e.g. an Idempotency-Key reused with another body).',
   429: 'RATE_LIMITED: too many requests; retry later.',
 };

@@ -36,4 +36,8 @@ export class CsatSurvey {
   /** "How likely are you to recommend us?" 0–10, when the survey asked it. */
   @Column('smallint', { nullable: true })
   nps: number | null;
+
+  /** When its message with the link went out to the customer (at most one survey message per ticket). */
+  @Column('timestamptz', { nullable: true })
+  messageSentAt: Date | null;
 }

@@ -11,6 +11,7 @@ export function productionEnv(databaseUrl: string, port: number, extra: Record<s
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '10',
     JWT_SECRET: 'crash-test-secret-crash-test-secret-0123456789',

@@ -1,6 +1,6 @@
 import { Field, Float, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsNotBlank } from '../../../common/validators';
 import { CustomerTier } from '../../../tickets/ticket-enums';
 import { AutomationKind } from '../entities/scheduled-automation.entity';
@@ -85,6 +85,17 @@ export class UpdateStoreSettingsInput {
   @Max(720)
   followUpAfterDeliveryHours?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Days from the order (Salla, Zid) within which the store promises delivery; an order still undelivered then gets the proactive delay notice. Those platforms send no expected date. 1–90; null: off.',
+  })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.promisedDeliveryDays !== null && o.promisedDeliveryDays !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  promisedDeliveryDays?: number | null;
+
   @Field({ description: 'Mustache template of the delivery follow-up; placeholders {{customer.name}}, {{order.id}}.', nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.followUpMessage !== undefined)
   @IsString()
@@ -118,6 +129,38 @@ export class UpdateStoreSettingsInput {
   @MaxLength(2000)
   delayMessage?: string;
 
+  @Field(() => Int, { nullable: true, description: 'Minutes after a ticket is solved for the survey message (0–10080; 0: at once); null: off.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  csatAfterSolveMinutes?: number | null;
+
+  @Field({ nullable: true, description: 'The survey message after a solve, in Arabic; must contain {{survey.link}}.' })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.csatAfterSolveMessage !== undefined)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  csatAfterSolveMessage?: string;
+
+  @Field({ nullable: true, description: 'The survey message after a solve for English conversations; must contain {{survey.link}}.' })
+  @ValidateIf((o: UpdateStoreSettingsInput) => o.csatAfterSolveMessageEn !== undefined)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(2000)
+  csatAfterSolveMessageEn?: string;
+
+  @Field(() => String, { nullable: true, description: 'The logo on the survey page: an https URL (at most 2000 characters); null removes it.' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true, require_tld: true }, { message: 'surveyLogoUrl must be an https URL' })
+  @MaxLength(2000)
+  surveyLogoUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The accent colour of the survey page, #rrggbb (e.g. #7c3aed); null: the default.' })
+  @IsOptional()
+  @Matches(/^#[0-9a-fA-F]{6}$/, { message: 'surveyAccentColor must be a hex colour such as #7c3aed' })
+  surveyAccentColor?: string | null;
+
   @Field({ nullable: true, description: 'ISO 4217, e.g. SAR; lifetime values are recounted in it at once.' })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.currency !== undefined)
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as SAR' })
@@ -137,7 +180,7 @@ export class UpdateStoreSettingsInput {
   })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.whatsappTemplates !== undefined)
   @IsArray()
-  @ArrayMaxSize(3)
+  @ArrayMaxSize(4)
   @ValidateNested({ each: true })
   @Type(() => AutomationTemplateInput)
   whatsappTemplates?: AutomationTemplateInput[];

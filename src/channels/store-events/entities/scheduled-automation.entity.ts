@@ -8,14 +8,17 @@ export enum AutomationKind {
   DELIVERY_CSAT = 'DELIVERY_CSAT',
   /** A proactive ticket when a shipment is delayed, before the customer asks. */
   DELAY_NOTICE = 'DELAY_NOTICE',
+  /** The survey message after a ticket is solved (scheduled per ticket, not per order: only its WhatsApp template is set here). */
+  SOLVED_CSAT = 'SOLVED_CSAT',
 }
 registerEnumType(AutomationKind, {
   valuesMap: {
     DELAY_NOTICE: { description: 'A proactive ticket and message when a shipment is delayed, before the customer asks.' },
     DELIVERY_CSAT: { description: 'The CSAT survey some days after delivery.' },
     DELIVERY_FOLLOW_UP: { description: 'A message some time after delivery ("did everything arrive well?").' },
+    SOLVED_CSAT: { description: 'The survey message some time after a ticket is solved; it has no order, so it only names a WhatsApp template (whatsappTemplates).' },
   },
-  description: 'What a scheduled store-event automation does.',
+  description: 'What a scheduled automation does.',
   name: 'AutomationKind',
 });
 
