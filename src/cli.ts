@@ -131,7 +131,8 @@ async function main(argv: string[]) {
         await withAuth(database.url, async (auth) => {
           const tenant = await auth.createTenant({ name, slug: values.slug, timezone: values.timezone, defaultCountry: values.country, locale: values.locale });
           const { key } = await auth.createApiKey(tenant.id, 'admin', 'bootstrap admin key');
-          console.log(`Created store "${tenant.name}" (slug ${tenant.slug}, id ${tenant.id}, time zone ${tenant.timezone}).`);
+          console.log(`Created store "${tenant.name}" (id ${tenant.id}, time zone ${tenant.timezone}).`);
+          console.log(`Slug (agents sign in with it; --slug chooses another): ${tenant.slug}`);
           console.log(`Admin API key (store it now, it is not shown again):\n\n  ${key}\n`);
           console.log(
             `Try it:\n  curl -s http://${config.HOST}:${config.PORT}/graphql -H 'content-type: application/json' \\\n    -H 'authorization: Bearer ${key}' -d '{"query":"{ currentTenant { name slug timezone } }"}'`,

@@ -7,6 +7,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { validationFailed } from './common/errors/to-domain-error';
 import { MAX_BODY_DEPTH, tooDeepAt } from './common/http/body-depth';
+import { frameworkErrorHandlers } from './common/http/framework-errors';
 import { InputValidationPipe } from './common/http/input-validation.pipe';
 import { allowCrossOriginCalls } from './common/http/cross-origin';
 import { OperationalMetrics } from './common/observability/operational-metrics';
@@ -14,9 +15,15 @@ import { cleanInboundValue } from './common/text/inbound-text';
 
 /** Builds the HTTP application exactly as production runs it; tests and benchmarks use it too. */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.config.REQUEST_BODY_LIMIT_BYTES, trustProxy: options.config.TRUST_PROXY });
+  const refusals: { warn(message: string): void } = { warn: () => undefined }; // logs once the app's logger exists
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.REQUEST_BODY_LIMIT_BYTES,
+    trustProxy: options.config.TRUST_PROXY,
+    ...frameworkErrorHandlers(refusals),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, { bufferLogs: true, rawBody: true });
   const logger = app.get(Logger);
+  refusals.warn = (message) => logger.warn(message, 'HTTP');
   app.useLogger(logger);
   app.useGlobalPipes(
     new InputValidationPipe({

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { slugify as transliterate } from 'transliteration';
 import { v7 as uuidv7 } from 'uuid';
 import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
@@ -18,16 +19,23 @@ export interface CreateTenantParams {
   locale?: string;
 }
 
-/** Slugs are ASCII for URLs; Arabic store names get a generated one unless given. */
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * A readable ASCII slug for a store's name, in any script: Arabic is written in Latin letters
+ * (the `transliteration` package's tables), with the definite article as it is usually written,
+ * "al-" — «متجر الورد» becomes `mtjr-al-wrd`. A name with nothing to write (emoji only) gets a
+ * generated slug. A store that wants another one gives `--slug`.
+ */
 export function slugify(name: string): string {
-  const ascii = name
-    .normalize('NFKD')
-    .replace(/[^\w\s-]/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, '-')
-    .replace(/-+/g, '-');
-  return ascii || `store-${uuidv7().slice(-8)}`;
+  const withArticle = name.normalize('NFKC').replace(/(^|\s)ال(?=\S)/g, '$1al ');
+  const slug = transliterate(withArticle, { lowercase: true, separator: '-', allowedChars: 'a-zA-Z0-9' })
+    .replace(/[^a-z0-9-]+/g, '')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 56)
+    .replace(/-+$/, '');
+  return SLUG.test(slug) ? slug : `store-${uuidv7().slice(-8)}`;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -68,10 +76,16 @@ export class AuthService {
   async createTenant(params: CreateTenantParams): Promise<Tenant> {
     const timezone = params.timezone ?? 'Asia/Riyadh';
     if (!isValidTimeZone(timezone)) throw badInput(`Unknown time zone "${timezone}"; use an IANA name such as Asia/Riyadh`, { timezone: ['unknown time zone'] });
-    const slug = params.slug ?? slugify(params.name);
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) throw badInput(`Invalid slug "${slug}": use a-z, 0-9 and -`, { slug: ['invalid slug'] });
+    if (params.slug !== undefined && !SLUG.test(params.slug)) throw badInput(`Invalid slug "${params.slug}": use a-z, 0-9 and -`, { slug: ['invalid slug'] });
     // Across stores: a slug names one store among all of them.
-    if (await this.allStores.read((m) => m.existsBy(Tenant, { slug }))) throw conflict(`A tenant with slug "${slug}" already exists`);
+    const taken = (slug: string) => this.allStores.read((m) => m.existsBy(Tenant, { slug }));
+    let slug = params.slug ?? slugify(params.name);
+    if (await taken(slug)) {
+      if (params.slug !== undefined) throw conflict(`A tenant with slug "${slug}" already exists`);
+      // A made-up slug that another store has: the next free number after it.
+      const base = slug;
+      for (let n = 2; await taken(slug); n++) slug = `${base}-${n}`;
+    }
     const id = uuidv7();
     return this.db.run(id, (m) => m.save(m.create(Tenant, { id, name: params.name, slug, timezone, defaultCountry: (params.defaultCountry ?? 'SA').toUpperCase(), locale: params.locale ?? 'ar' })));
   }

@@ -4,6 +4,7 @@ import { ApiErrors } from '../common/http/openapi';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { DateTime } from 'luxon';
 import { Readable } from 'node:stream';
 import { RequirePermission } from '../auth/auth.decorators';
 import { csvRow, UTF8_BOM } from '../common/csv';
@@ -23,15 +24,27 @@ const list = ({ value }: { value: unknown }) =>
 
 /** The `kpis` filter as query parameters. */
 export class KpiFilterQuery {
-  @ApiProperty({ type: String, format: 'date-time', description: 'Tickets created at or after this instant (ISO 8601 with offset), e.g. 2026-11-01T00:00:00+03:00.' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "Tickets created at or after this instant (ISO 8601 with offset), e.g. 2026-11-01T00:00:00+03:00. With to left out too: the last 30 days in the store's time zone, today included.",
+  })
+  /** Tickets created at or after; with `to` left out too, the last 30 days in the store's time zone (today included). */
+  @IsOptional()
   @Type(() => Date)
   @IsDate()
-  from: Date;
+  from?: Date;
 
-  @ApiProperty({ type: String, format: 'date-time', description: 'Tickets created before this instant (ISO 8601 with offset); at most 400 days after from.' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "Tickets created before this instant (ISO 8601 with offset); at most 400 days after from. Left out: the end of today in the store's time zone.",
+  })
+  /** Tickets created before; left out: the end of today in the store's time zone. */
+  @IsOptional()
   @Type(() => Date)
   @IsDate()
-  to: Date;
+  to?: Date;
 
   @ApiPropertyOptional({ enum: Channel, isArray: true, description: 'Only tickets of these channels: a,b or the parameter repeated.' })
   @IsOptional()
@@ -168,7 +181,17 @@ function sendCsv(reply: FastifyReply, name: string, header: string[], rows: Iter
   return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(Readable.from(lines()));
 }
 
-const period = (q: KpiFilterQuery) => `${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}`;
+const DEFAULT_PERIOD_DAYS = 30;
+
+/** The query with its period filled in: what is left out is the last 30 days in the store's zone, today included. */
+function withPeriod<Q extends KpiFilterQuery>(ctx: RequestContext, query: Q): Q & { from: Date; to: Date } {
+  const endOfToday = DateTime.now().setZone(ctx.tenantTimezone).startOf('day').plus({ days: 1 });
+  const to = query.to ?? (query.from ? DateTime.fromJSDate(query.from).plus({ days: DEFAULT_PERIOD_DAYS }) : endOfToday).toJSDate();
+  const from = query.from ?? DateTime.fromJSDate(to).minus({ days: DEFAULT_PERIOD_DAYS }).toJSDate();
+  return { ...query, from, to };
+}
+
+const period = (q: { from: Date; to: Date }) => `${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}`;
 
 @ApiTags('kpis')
 @Controller('api/v1')
@@ -182,7 +205,8 @@ export class KpisExportController {
   @ApiOperation({ summary: 'The kpis query as CSV (UTF-8 with BOM), one row per group; lists as a,b or repeated parameters' })
   @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiErrors(400, 401, 403)
-  async exportCsv(@Ctx() ctx: RequestContext, @Query() query: KpiExportQuery, @Res() reply: FastifyReply) {
+  async exportCsv(@Ctx() ctx: RequestContext, @Query() asked: KpiExportQuery, @Res() reply: FastifyReply) {
+    const query = withPeriod(ctx, asked);
     const { groupBy = KpiGroupBy.NONE, ...filter } = query;
     const groups = await this.kpis.kpis(ctx, filter, groupBy);
     return sendCsv(
@@ -200,7 +224,8 @@ export class KpisExportController {
   @ApiOperation({ summary: 'The frictionPoints query as CSV: what generates tickets, with the previous period and growth' })
   @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiErrors(400, 401, 403)
-  async exportFriction(@Ctx() ctx: RequestContext, @Query() query: FrictionExportQuery, @Res() reply: FastifyReply) {
+  async exportFriction(@Ctx() ctx: RequestContext, @Query() asked: FrictionExportQuery, @Res() reply: FastifyReply) {
+    const query = withPeriod(ctx, asked);
     const { dimension, rankBy = FrictionRank.TICKETS, first = 100, ...filter } = query;
     const points = await this.kpis.friction(ctx, filter, dimension, first, rankBy);
     return sendCsv(
@@ -218,7 +243,8 @@ export class KpisExportController {
   @ApiOperation({ summary: 'agentScorecards or teamScorecards (by=AGENT|TEAM) as CSV: open load now, then the kpis columns' })
   @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
   @ApiErrors(400, 401, 403)
-  async exportScorecards(@Ctx() ctx: RequestContext, @Query() query: ScorecardExportQuery, @Res() reply: FastifyReply) {
+  async exportScorecards(@Ctx() ctx: RequestContext, @Query() asked: ScorecardExportQuery, @Res() reply: FastifyReply) {
+    const query = withPeriod(ctx, asked);
     const { by, ...filter } = query;
     const cards = await this.kpis.scorecards(ctx, filter, by);
     const names = await this.kpis.namesOf(

@@ -149,6 +149,7 @@ export class RoutingService implements OnModuleInit {
       if (input.categoryBase) policy.categoryBase = Object.fromEntries(input.categoryBase.map((c) => [c.category, c.priority]));
       if (input.priorityTiers) policy.priorityTiers = input.priorityTiers;
       if (input.urgentPhrases) policy.urgentPhrases = input.urgentPhrases;
+      if (input.addUrgentPhrases || input.removeUrgentPhrases) policy.urgentPhrases = editedPhrases(policy.urgentPhrases, input.addUrgentPhrases ?? [], input.removeUrgentPhrases ?? []);
       if (input.continuityWindowHours !== undefined) settings.continuityWindowHours = input.continuityWindowHours;
       settings.priorityPolicy = policy;
       return m.save(settings);
@@ -204,4 +205,10 @@ export class RoutingService implements OnModuleInit {
     }
     return m.findOneByOrFail(RoutingSettingsRow, { tenantId: ctx.tenantId });
   }
+}
+
+/** The urgent phrases with some added (each once, trimmed) and some taken off. */
+export function editedPhrases(current: readonly string[], add: readonly string[], remove: readonly string[]): string[] {
+  const removed = new Set(remove.map((phrase) => phrase.trim()));
+  return [...new Set([...current, ...add.map((phrase) => phrase.trim())])].filter((phrase) => phrase && !removed.has(phrase));
 }

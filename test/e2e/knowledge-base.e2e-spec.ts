@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
 import { FakeGraphApi } from '../fakes/meta-graph-api';
@@ -144,6 +145,27 @@ describe('knowledge base, help centre and FAQ auto-answer', () => {
 
   describe('public help centre', () => {
     const base = () => `/api/v1/help-centre/${encodeURIComponent(store.slug)}`;
+
+    it('takes an Arabic question percent-encoded; raw bytes in the request line get a coded error naming the fix', async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as { port: number };
+      /** What curl sends for a URL typed with Arabic in it: the UTF-8 bytes, unencoded. */
+      const rawGet = (target: string) =>
+        new Promise<{ status: number; body: any }>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`, 'utf8')));
+          let answer = '';
+          socket.on('data', (chunk) => (answer += chunk));
+          socket.on('error', reject);
+          socket.on('end', () => resolve({ status: Number(answer.split(' ')[1]), body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) }));
+        });
+      const encoded = await rawGet(`${base()}/articles?q=${encodeURIComponent('كيف ارجع المنتج')}&locale=ar`);
+      expect(encoded.status).toBe(200);
+      expect(encoded.body.articles[0]).toMatchObject({ slug: 'سياسة-الإرجاع-والاستبدال' });
+      const raw = await rawGet(`${base()}/articles?q=وين%20طلبي&locale=ar`);
+      expect(raw).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: expect.stringContaining('--data-urlencode') } } });
+      const undecodable = await rawGet(`${base()}/articles/%D9%8`);
+      expect(undecodable).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT' } } });
+    });
 
     it('lists published articles only, without login, with cache headers; finds by question', async () => {
       const list = await t.http.get(`${base()}/articles`);

@@ -42,13 +42,26 @@ describe('KPI CSV export and Prometheus metrics', () => {
     const bad = await t.http.get('/api/v1/kpis.csv').query({ from, to, channel: 'PIGEON' }).set('authorization', `Bearer ${reporting}`);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('channel');
-    const missingTo = await t.http.get('/api/v1/kpis.csv').query({ from }).set('authorization', `Bearer ${reporting}`);
-    expect(missingTo.status).toBe(400);
+    const reversed = await t.http.get('/api/v1/kpis.csv').query({ from: to, to: from }).set('authorization', `Bearer ${reporting}`);
+    expect(reversed.status).toBe(400);
     const anonymous = await t.http.get('/api/v1/kpis.csv').query({ from, to });
     expect(anonymous.status).toBe(401);
     const agentKey = await t.createKey(store.id, 'agent');
     const forbidden = await t.http.get('/api/v1/kpis.csv').query({ from, to }).set('authorization', `Bearer ${agentKey}`);
     expect(forbidden.status).toBe(403);
+  });
+
+  it('without from and to, reports the last 30 days in the store zone, today included (the README examples as written)', async () => {
+    for (const path of ['/api/v1/kpis.csv', '/api/v1/friction.csv?dimension=CHANNEL', '/api/v1/scorecards.csv?by=AGENT']) {
+      const res = await t.http.get(path).set('authorization', `Bearer ${reporting}`).buffer(true);
+      expect(res.status).toBe(200);
+      const [, first, last] = /(\d{4}-\d{2}-\d{2})-(\d{4}-\d{2}-\d{2})\.csv"$/.exec(res.headers['content-disposition'])!;
+      expect((Date.parse(last) - Date.parse(first)) / 86_400_000).toBe(30);
+    }
+    const kpis = await t.http.get('/api/v1/kpis.csv').set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(kpis.text.slice(1).trim().split('\r\n')[1]).toMatch(/^,3,/); // the three tickets of today
+    const fromOnly = await t.http.get('/api/v1/kpis.csv').query({ from }).set('authorization', `Bearer ${reporting}`).buffer(true);
+    expect(fromOnly.status).toBe(200);
   });
 
   it('exports friction points and scorecards as CSV too', async () => {

@@ -68,6 +68,7 @@ describe('quick start: npm start on embedded PostgreSQL, then the CLI', () => {
     const { stdout } = await run(process.execPath, [CLI, 'tenant:create', 'متجر الورد', '--timezone', 'Asia/Riyadh'], { env });
     const key = /rida_[A-Za-z0-9_-]+/.exec(stdout)?.[0];
     expect(key).toBeDefined();
+    expect(stdout).toContain('Slug (agents sign in with it; --slug chooses another): mtjr-al-wrd'); // as the README says
     const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },

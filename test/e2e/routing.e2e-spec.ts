@@ -63,6 +63,21 @@ describe('routing: categorise, prioritise, send to the right team', () => {
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('urgent phrases can be added to and taken off, keeping the defaults', async () => {
+    const before = (await t.gqlOk(store.key, `{ routingSettings { urgentPhrases } }`)).routingSettings.urgentPhrases as string[];
+    expect(before).toContain('عاجل');
+    const added = (await t.gqlOk(store.key, `mutation { updateRoutingSettings(input: { addUrgentPhrases: ["ضروري جداً", "عاجل"] }) { urgentPhrases } }`)).updateRoutingSettings.urgentPhrases;
+    expect(added).toEqual([...before, 'ضروري جداً']);
+    const removed = (await t.gqlOk(store.key, `mutation { updateRoutingSettings(input: { removeUrgentPhrases: ["ضروري جداً"] }) { urgentPhrases } }`)).updateRoutingSettings.urgentPhrases;
+    expect(removed).toEqual(before);
+  });
+
+  it('knows how Gulf shoppers ask where their order is', async () => {
+    for (const body of ['وين طلبي؟', 'السلام عليكم وينه الطلب', 'متى يوصل الطلب رقم 4521']) {
+      expect((await t.gqlOk(store.key, PREVIEW, { input: { body } })).previewRouting.category).toBe('SHIPPING');
+    }
+  });
+
   it('urgent words and category base priorities are settings', async () => {
     await t.gqlOk(store.key, `mutation { updateRoutingSettings(input: { urgentPhrases: ["بسرعة"], categoryBase: [{ category: SHIPPING, priority: HIGH }] }) { urgentPhrases } }`);
     expect((await create('أبغى الشحن بسرعة')).priority).toBe('URGENT');

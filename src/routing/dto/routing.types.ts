@@ -141,6 +141,26 @@ export class UpdateRoutingSettingsInput {
   @MaxLength(100, { each: true })
   urgentPhrases?: string[];
 
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Phrases added to the urgent list (after urgentPhrases replaced it, when both are given); a phrase already on the list is not added twice. Keeps the defaults, unlike urgentPhrases.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(100, { each: true })
+  addUrgentPhrases?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Phrases taken off the urgent list (exact match, after any addition).' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  removeUrgentPhrases?: string[];
+
   @Field(() => Int, { description: "A customer's new message joins their open ticket of the same category updated within this many hours; 0: never.", nullable: true })
   @IsOptional()
   @IsInt()
