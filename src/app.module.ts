@@ -1,3 +1,4 @@
+import { describeRootTypes } from './common/graphql/root-type-descriptions';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -56,6 +57,8 @@ export class AppModule {
             path: '/graphql',
             autoSchemaFile: config.GRAPHQL_SCHEMA_FILE || true,
             sortSchema: true,
+            transformSchema: describeRootTypes,
+            transformAutoSchemaFile: true,
             buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
             // GraphiQL in a browser at /graphql outside production, from this server's own packages
             // (Nest's built-in page loads it from a public CDN); off, Apollo shows no landing page.

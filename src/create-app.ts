@@ -1,3 +1,4 @@
+import { finishOpenApiDocument } from './common/http/openapi';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -58,14 +59,20 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     metrics.requestDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode }, reply.elapsedTime / 1000);
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Rida REST API')
-      .setDescription('Small REST surface for integrators and probes; everything else is GraphQL at /graphql.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: rida_…' })
-      .build(),
+  const document = finishOpenApiDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Rida REST API')
+        .setDescription(
+          'Small REST surface for integrators, channel providers and probes; everything else is GraphQL at /graphql. Errors answer `{ "error": { "code", "message", "fields" } }` with the matching HTTP status.',
+        )
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (rida_<prefix>_<secret>) or an agent access token.' })
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the deployment sets one.' }, 'metrics')
+        .build(),
+    ),
+    options.config.PUBLIC_URL,
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;

@@ -15,31 +15,43 @@ export class AgentsResolver {
     private readonly auth: AuthService,
   ) {}
 
-  @Query(() => [Agent])
+  @Query(() => [Agent], {
+    description: 'Every agent of the store, active or not, by name. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   agents(@Ctx() ctx: RequestContext) {
     return this.agentsService.list(ctx);
   }
 
-  @Query(() => Agent)
+  @Query(() => Agent, { description: 'One agent of the store. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.' })
   @RequirePermission('tickets:read')
-  agent(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  agent(@Ctx() ctx: RequestContext, @Args('id', { description: "The agent's id.", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.agentsService.get(ctx, id);
   }
 
-  @Mutation(() => Agent)
+  @Mutation(() => Agent, {
+    description:
+      'Adds an agent to the store; with no password the agent needs a reset token from createPasswordReset. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
-  createAgent(@Ctx() ctx: RequestContext, @Args('input') input: CreateAgentInput) {
+  createAgent(@Ctx() ctx: RequestContext, @Args('input', { description: 'The new agent.' }) input: CreateAgentInput) {
     return this.agentsService.create(ctx, input);
   }
 
-  @Mutation(() => Agent, { description: 'Changes role, skills, capacity, availability or deactivates (active: false).' })
+  @Mutation(() => Agent, {
+    description:
+      'Changes role, skills, capacity, availability or deactivates (active: false). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
-  updateAgent(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateAgentInput) {
+  updateAgent(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The agent.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: UpdateAgentInput,
+  ) {
     return this.agentsService.update(ctx, id, input);
   }
 
-  @Query(() => Tenant, { description: 'The store the calling key belongs to.' })
+  @Query(() => Tenant, { description: 'The store the calling key belongs to. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   currentTenant(@Ctx() ctx: RequestContext) {
     return this.auth.findTenant(ctx.tenantId);

@@ -1,3 +1,5 @@
+import { NodeRegistry } from '../common/graphql/node';
+import { NodeResolver } from './node.resolver';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -42,8 +44,13 @@ import { TokensService } from './tokens.service';
     AgentsResolver,
     SessionsResolver,
     ApiKeysResolver,
+    NodeResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [AuthService, AgentsService, TokensService],
 })
-export class AuthModule {}
+export class AuthModule {
+  constructor(nodes: NodeRegistry, agents: AgentsService) {
+    nodes.register({ type: 'Agent', table: 'agents', scope: 'tickets:read', load: (ctx, id) => agents.get(ctx, id) });
+  }
+}

@@ -1,3 +1,4 @@
+import { NodeRegistry } from './graphql/node';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config';
 import { SecretBox, secretBoxFrom } from './crypto/secret-box';
@@ -37,8 +38,23 @@ export class CommonModule {
         TransactionHooks,
         StoreSettingsCache,
         PublicRateLimit,
+        NodeRegistry,
       ],
-      exports: [AppConfig, SecretBox, TenantTransactions, AllStores, PUB_SUB, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache, PublicRateLimit],
+      exports: [
+        AppConfig,
+        SecretBox,
+        TenantTransactions,
+        AllStores,
+        PUB_SUB,
+        OperationalMetrics,
+        JobQueue,
+        OutboundGuard,
+        OutboundHttp,
+        TransactionHooks,
+        StoreSettingsCache,
+        PublicRateLimit,
+        NodeRegistry,
+      ],
     };
   }
 }

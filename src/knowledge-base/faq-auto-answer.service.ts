@@ -45,16 +45,16 @@ function withTheBot(ticket: Ticket): boolean {
 /** What the customer reads: the article's answer, its link, and the question the next message answers. */
 export function composeAnswer(match: ArticleMatch, link: string | null, locale: ContentLocale): string {
   const { article } = match;
-  const ask = locale === ContentLocale.ar ? 'هل أفادتك هذه الإجابة؟ ردّ بـ «نعم» أو «لا».' : 'Did this answer your question? Reply "yes" or "no".';
-  const more = link ? (locale === ContentLocale.ar ? `التفاصيل: ${link}` : `More: ${link}`) : null;
+  const ask = locale === ContentLocale.AR ? 'هل أفادتك هذه الإجابة؟ ردّ بـ «نعم» أو «لا».' : 'Did this answer your question? Reply "yes" or "no".';
+  const more = link ? (locale === ContentLocale.AR ? `التفاصيل: ${link}` : `More: ${link}`) : null;
   return [article.title, article.summary, more, ask].filter(Boolean).join('\n\n');
 }
 
 function composeFollowUp(outcome: FeedbackJob['outcome'], locale: ContentLocale, expectedReplyAt: string | null): string {
   if (outcome === FaqOutcome.HELPED) {
-    return locale === ContentLocale.ar ? 'يسعدنا أننا أفدناك! إذا احتجت أي شيء آخر راسلنا هنا.' : 'Glad it helped! Write here if you need anything else.';
+    return locale === ContentLocale.AR ? 'يسعدنا أننا أفدناك! إذا احتجت أي شيء آخر راسلنا هنا.' : 'Glad it helped! Write here if you need anything else.';
   }
-  if (locale === ContentLocale.ar) return `شكرًا لك، حوّلنا محادثتك إلى أحد موظفينا${expectedReplyAt ? ` وسيرد عليك قبل ${expectedReplyAt}` : ' وسيرد عليك قريبًا'}.`;
+  if (locale === ContentLocale.AR) return `شكرًا لك، حوّلنا محادثتك إلى أحد موظفينا${expectedReplyAt ? ` وسيرد عليك قبل ${expectedReplyAt}` : ' وسيرد عليك قريبًا'}.`;
   return `Thank you — a member of our team will reply${expectedReplyAt ? ` by ${expectedReplyAt}` : ' shortly'}.`;
 }
 
@@ -114,7 +114,7 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
     ]);
     if (!pending) return {};
     let outcome = FaqOutcome.HANDED_OVER;
-    let locale = ContentLocale.ar;
+    let locale = ContentLocale.AR;
     if (fromCustomer) {
       const [{ body }]: Array<{ body: string }> = await manager.query(`SELECT body FROM messages WHERE tenant_id = $1 AND id = $2`, [ctx.tenantId, message.id]);
       const feedback = readFeedback(body);

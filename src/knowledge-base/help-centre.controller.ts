@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
+import { ApiErrors } from '../common/http/openapi';
 import { ContentLocale } from '../tickets/canned-replies/canned-reply.entity';
 import { TicketCategory } from '../tickets/ticket-enums';
 import { ArticleMatch } from './dto/article.types';
@@ -70,6 +71,9 @@ export class HelpCentreController {
   @Get('articles')
   @Public()
   @ApiOperation({ summary: 'Published articles, most read first; with q, the best matches for a question' })
+  @ApiParam({ name: 'tenantSlug', description: "The store's slug." })
+  @ApiResponse({ status: 200, description: 'The articles (Cache-Control: public, max-age=60).' })
+  @ApiErrors(400, 404)
   async list(@Param('tenantSlug') tenantSlug: string, @Query() query: HelpCentreQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const found = await this.kb.publishedArticles(tenantSlug, query);
     reply.header('cache-control', LIST_CACHE);
@@ -81,7 +85,12 @@ export class HelpCentreController {
   @Get('articles/:slug')
   @Public()
   @ApiOperation({ summary: 'One published article (Markdown body); counts a view' })
+  @ApiParam({ name: 'tenantSlug', description: "The store's slug." })
+  @ApiParam({ name: 'slug', description: "The article's slug, e.g. سياسة-الإرجاع (percent-encoded in the URL)." })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of a copy you hold; 304 when it is still current.' })
+  @ApiResponse({ status: 200, description: 'The article with its Markdown body; an ETag header for revalidation.' })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match' })
+  @ApiErrors(404)
   async read(@Param('tenantSlug') tenantSlug: string, @Param('slug') slug: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const article = await this.kb.publishedArticle(tenantSlug, slug);
     const etag = `W/"${article.id}-${article.updatedAt.getTime()}"`;
@@ -98,6 +107,10 @@ export class HelpCentreController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: '"Was this helpful?" — counts a yes or a no' })
+  @ApiParam({ name: 'tenantSlug', description: "The store's slug." })
+  @ApiParam({ name: 'slug', description: "The article's slug." })
+  @ApiResponse({ status: 200, description: "The article's counts after the vote." })
+  @ApiErrors(400, 404)
   async vote(@Param('tenantSlug') tenantSlug: string, @Param('slug') slug: string, @Body() input: HelpfulVoteInput, @Res({ passthrough: true }) reply: FastifyReply) {
     reply.header('cache-control', 'no-store');
     return this.kb.vote(tenantSlug, slug, input.helpful);

@@ -1,3 +1,4 @@
+import { NodeRegistry } from '../common/graphql/node';
 import { Module } from '@nestjs/common';
 import { RoutingModule } from '../routing/routing.module';
 import { TicketsModule } from '../tickets/tickets.module';
@@ -12,4 +13,8 @@ import { KnowledgeBaseService } from './knowledge-base.service';
   controllers: [HelpCentreController],
   providers: [KnowledgeBaseService, FaqAutoAnswerService, KnowledgeBaseResolver],
 })
-export class KnowledgeBaseModule {}
+export class KnowledgeBaseModule {
+  constructor(nodes: NodeRegistry, kb: KnowledgeBaseService) {
+    nodes.register({ type: 'KbArticle', table: 'kb_articles', scope: 'tickets:read', load: (ctx, id) => kb.get(ctx, id) });
+  }
+}

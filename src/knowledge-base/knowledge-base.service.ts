@@ -127,7 +127,7 @@ export class KnowledgeBaseService {
         title: input.title!.trim(),
         summaryText: input.summary?.trim() || null,
         body: input.body!,
-        locale: input.locale ?? ContentLocale.ar,
+        locale: input.locale ?? ContentLocale.AR,
         category: input.category ?? null,
         tags: normaliseTags(input.tags ?? []),
         status,

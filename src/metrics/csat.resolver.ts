@@ -28,9 +28,15 @@ export class CsatResolver {
     private readonly rateLimit: PublicRateLimit,
   ) {}
 
-  @Mutation(() => Boolean, { description: "A customer's answer to a satisfaction survey; no login, the token is the credential." })
+  @Mutation(() => Boolean, {
+    description: "A customer's answer to a satisfaction survey; no login, the token is the credential. Open to anyone, no credential needed. Errors: BAD_USER_INPUT, NOT_FOUND.",
+  })
   @Public()
-  async answerCsatSurvey(@Args('token') token: string, @Args('input') input: CsatAnswerInput, @Context() { req }: GraphQLRequestContext) {
+  async answerCsatSurvey(
+    @Args('token', { description: 'The answer token from the survey link.' }) token: string,
+    @Args('input', { description: 'The rating and optional NPS and comment.' }) input: CsatAnswerInput,
+    @Context() { req }: GraphQLRequestContext,
+  ) {
     // Public like the survey page, and limited the same way, per client address.
     if (!this.rateLimit.take(req.ip)) throw new DomainError('RATE_LIMITED', 'Too many survey requests from this address; wait a minute and try again');
     await this.csat.answer(token, input);

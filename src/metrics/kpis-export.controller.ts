@@ -1,5 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/openapi';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsDate, IsEnum, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -23,54 +24,72 @@ const list = ({ value }: { value: unknown }) =>
 
 /** The `kpis` filter as query parameters. */
 export class KpiFilterQuery {
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "Tickets created at or after this instant (ISO 8601 with offset), e.g. 2026-11-01T00:00:00+03:00. With to left out too: the last 30 days in the store's time zone, today included.",
+  })
   /** Tickets created at or after; with `to` left out too, the last 30 days in the store's time zone (today included). */
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   from?: Date;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: "Tickets created before this instant (ISO 8601 with offset); at most 400 days after from. Left out: the end of today in the store's time zone.",
+  })
   /** Tickets created before; left out: the end of today in the store's time zone. */
   @IsOptional()
   @Type(() => Date)
   @IsDate()
   to?: Date;
 
+  @ApiPropertyOptional({ enum: Channel, isArray: true, description: 'Only tickets of these channels: a,b or the parameter repeated.' })
   @IsOptional()
   @Transform(list)
   @IsArray()
   @IsEnum(Channel, { each: true })
   channel?: Channel[];
 
+  @ApiPropertyOptional({ enum: TicketCategory, isArray: true, description: 'Only tickets of these categories: a,b or the parameter repeated.' })
   @IsOptional()
   @Transform(list)
   @IsArray()
   @IsEnum(TicketCategory, { each: true })
   category?: TicketCategory[];
 
+  @ApiPropertyOptional({ enum: TicketPriority, isArray: true, description: 'Only tickets of these priorities: a,b or the parameter repeated.' })
   @IsOptional()
   @Transform(list)
   @IsArray()
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only tickets of this team.' })
   @IsOptional()
   @IsUUID()
   teamId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only tickets assigned to this agent.' })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
 
+  @ApiPropertyOptional({ maxLength: 50, description: 'Only tickets carrying this tag.' })
   @IsOptional()
   @IsString()
   @MaxLength(50)
   tag?: string;
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'Only tickets about this product (productRef).' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   product?: string;
 
+  @ApiPropertyOptional({ enum: CustomerTier, isArray: true, description: 'Only customers of these tiers (at ticket creation): a,b or the parameter repeated.' })
   @IsOptional()
   @Transform(list)
   @IsArray()
@@ -79,19 +98,23 @@ export class KpiFilterQuery {
 }
 
 export class KpiExportQuery extends KpiFilterQuery {
+  @ApiPropertyOptional({ enum: KpiGroupBy, default: KpiGroupBy.NONE, description: 'One row per group; time buckets in the store time zone, weeks from Sunday.' })
   @IsOptional()
   @IsEnum(KpiGroupBy)
   groupBy?: KpiGroupBy;
 }
 
 export class FrictionExportQuery extends KpiFilterQuery {
+  @ApiProperty({ enum: FrictionDimension, description: 'What a source of tickets is.' })
   @IsEnum(FrictionDimension)
   dimension: FrictionDimension;
 
+  @ApiPropertyOptional({ enum: FrictionRank, default: FrictionRank.TICKETS, description: 'How to rank the sources.' })
   @IsOptional()
   @IsEnum(FrictionRank)
   rankBy?: FrictionRank;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 100, description: 'How many rows.' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -101,6 +124,7 @@ export class FrictionExportQuery extends KpiFilterQuery {
 }
 
 export class ScorecardExportQuery extends KpiFilterQuery {
+  @ApiProperty({ enum: ['AGENT', 'TEAM'], description: 'One row per agent or per team.' })
   @IsIn(['AGENT', 'TEAM'])
   by: 'AGENT' | 'TEAM';
 }
@@ -179,6 +203,8 @@ export class KpisExportController {
   @RequirePermission('kpis:read')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The kpis query as CSV (UTF-8 with BOM), one row per group; lists as a,b or repeated parameters' })
+  @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiErrors(400, 401, 403)
   async exportCsv(@Ctx() ctx: RequestContext, @Query() asked: KpiExportQuery, @Res() reply: FastifyReply) {
     const query = withPeriod(ctx, asked);
     const { groupBy = KpiGroupBy.NONE, ...filter } = query;
@@ -196,6 +222,8 @@ export class KpisExportController {
   @RequirePermission('kpis:read')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The frictionPoints query as CSV: what generates tickets, with the previous period and growth' })
+  @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiErrors(400, 401, 403)
   async exportFriction(@Ctx() ctx: RequestContext, @Query() asked: FrictionExportQuery, @Res() reply: FastifyReply) {
     const query = withPeriod(ctx, asked);
     const { dimension, rankBy = FrictionRank.TICKETS, first = 100, ...filter } = query;
@@ -213,6 +241,8 @@ export class KpisExportController {
   @RequirePermission('kpis:read')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'agentScorecards or teamScorecards (by=AGENT|TEAM) as CSV: open load now, then the kpis columns' })
+  @ApiResponse({ status: 200, description: 'CSV, UTF-8 with a BOM (Excel shows Arabic), a header row; Content-Disposition names the file.', content: { 'text/csv': { schema: { type: 'string' } } } })
+  @ApiErrors(400, 401, 403)
   async exportScorecards(@Ctx() ctx: RequestContext, @Query() asked: ScorecardExportQuery, @Res() reply: FastifyReply) {
     const query = withPeriod(ctx, asked);
     const { by, ...filter } = query;

@@ -19,59 +19,78 @@ const checkFirst = (first: number) => {
 export class KpisResolver {
   constructor(private readonly kpisService: KpisService) {}
 
-  @Query(() => [KpiGroup], { description: 'Support KPIs for tickets created in a period, overall or per group.' })
+  @Query(() => [KpiGroup], {
+    description:
+      'Support KPIs for tickets created in a period, overall or per group. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
-  kpis(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput, @Args('groupBy', { type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE }) groupBy: KpiGroupBy) {
+  kpis(
+    @Ctx() ctx: RequestContext,
+    @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count. At most 400 days.' }) filter: KpiFilterInput,
+    @Args('groupBy', { description: "One row per group; time buckets are in the store's time zone, weeks start on Sunday.", type: () => KpiGroupBy, defaultValue: KpiGroupBy.NONE })
+    groupBy: KpiGroupBy,
+  ) {
     return this.kpisService.kpis(ctx, filter, groupBy);
   }
 
-  @Query(() => KpiGoals)
+  @Query(() => KpiGoals, { description: "The store's KPI goals (shares in [0, 1]). Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('kpis:read')
   kpiGoals(@Ctx() ctx: RequestContext) {
     return this.kpisService.goals(ctx);
   }
 
-  @Mutation(() => KpiGoals, { description: "Sets the store's KPI goals." })
+  @Mutation(() => KpiGoals, { description: "Sets the store's KPI goals. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT." })
   @RequirePermission('admin')
-  updateKpiGoals(@Ctx() ctx: RequestContext, @Args('input') input: UpdateKpiGoalsInput) {
+  updateKpiGoals(@Ctx() ctx: RequestContext, @Args('input', { description: 'The goals to change.' }) input: UpdateKpiGoalsInput) {
     return this.kpisService.updateGoals(ctx, input);
   }
 
-  @Query(() => [FrictionPoint], { description: 'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period.' })
+  @Query(() => [FrictionPoint], {
+    description:
+      'What generates tickets: top categories, tags, products, keywords or channels, with growth against the previous period. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   frictionPoints(
     @Ctx() ctx: RequestContext,
-    @Args('filter') filter: KpiFilterInput,
-    @Args('dimension', { type: () => FrictionDimension }) dimension: FrictionDimension,
+    @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count; compared with the period of the same length just before.' }) filter: KpiFilterInput,
+    @Args('dimension', { description: 'What a source of tickets is: a category, channel, keyword, product or tag.', type: () => FrictionDimension }) dimension: FrictionDimension,
     @Args('first', firstArg('At most 100.')) first: number,
-    @Args('rankBy', { type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
+    @Args('rankBy', { description: 'How to rank the sources.', type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
   ) {
     checkFirst(first);
     return this.kpisService.friction(ctx, filter, dimension, first, rankBy);
   }
 
-  @Query(() => [FrictionPoint], { description: 'The products that generate the most tickets (productRef), with growth.' })
+  @Query(() => [FrictionPoint], {
+    description:
+      'The products that generate the most tickets (productRef), with growth. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   topProducts(
     @Ctx() ctx: RequestContext,
-    @Args('filter') filter: KpiFilterInput,
+    @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count.' }) filter: KpiFilterInput,
     @Args('first', firstArg('At most 100.')) first: number,
-    @Args('rankBy', { type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
+    @Args('rankBy', { description: 'How to rank the products.', type: () => FrictionRank, defaultValue: FrictionRank.TICKETS }) rankBy: FrictionRank,
   ) {
     checkFirst(first);
     return this.kpisService.friction(ctx, filter, FrictionDimension.PRODUCT, first, rankBy);
   }
 
-  @Query(() => [AgentScorecard], { description: 'KPIs per agent for the period, with the open load and SLA breaches now.' })
+  @Query(() => [AgentScorecard], {
+    description: 'KPIs per agent for the period, with the open load and SLA breaches now. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('kpis:read')
-  async agentScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
+  async agentScorecards(@Ctx() ctx: RequestContext, @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count.' }) filter: KpiFilterInput) {
     const cards = await this.kpisService.scorecards(ctx, filter, 'AGENT');
     return cards.map(({ id, ...card }) => ({ agentId: id, ...card }));
   }
 
-  @Query(() => [TeamScorecard], { description: 'KPIs per team for the period, with the open load and SLA breaches now.' })
+  @Query(() => [TeamScorecard], {
+    description:
+      'KPIs per team for the period, with the open load and SLA breaches now. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
-  async teamScorecards(@Ctx() ctx: RequestContext, @Args('filter') filter: KpiFilterInput) {
+  async teamScorecards(@Ctx() ctx: RequestContext, @Args('filter', { description: 'The period (tickets created in [from, to)) and the tickets to count.' }) filter: KpiFilterInput) {
     const cards = await this.kpisService.scorecards(ctx, filter, 'TEAM');
     return cards.map(({ id, ...card }) => ({ teamId: id, ...card }));
   }
@@ -91,7 +110,7 @@ export class AgentScorecardResolver {
 export class TeamScorecardResolver {
   constructor(private readonly teamsService: TeamsService) {}
 
-  @ResolveField(() => Team, { nullable: true })
+  @ResolveField(() => Team, { description: 'Null if the team was since removed.', nullable: true })
   team(@Parent() card: TeamScorecard, @Ctx() ctx: RequestContext, @Context() { loaders }: GraphQLRequestContext) {
     return this.teamsService.loadById(loaders, ctx.tenantId, card.teamId);
   }

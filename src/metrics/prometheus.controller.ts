@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/http/openapi';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { Public } from '../auth/auth.decorators';
@@ -17,6 +18,10 @@ export class PrometheusController {
 
   @Get()
   @Public()
+  @ApiBearerAuth('metrics')
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'Prometheus text exposition format 0.0.4.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrors(401, 403)
   @ApiOperation({ summary: 'Operational metrics in the Prometheus text format (Bearer METRICS_TOKEN; open without one only outside production)' })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply) {
     const token = this.config.METRICS_TOKEN;

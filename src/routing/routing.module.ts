@@ -1,3 +1,4 @@
+import { NodeRegistry } from '../common/graphql/node';
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../tickets/tickets.module';
 import { AssignmentService } from './assignment.service';
@@ -11,4 +12,8 @@ import { TeamsService } from './teams.service';
   providers: [TeamsService, RoutingService, AssignmentService, TeamsResolver, TicketTeamResolver, AgentTeamsResolver, RoutingResolver],
   exports: [TeamsService, RoutingService, AssignmentService],
 })
-export class RoutingModule {}
+export class RoutingModule {
+  constructor(nodes: NodeRegistry, teams: TeamsService) {
+    nodes.register({ type: 'Team', table: 'teams', scope: 'tickets:read', load: (ctx, id) => teams.get(ctx, id) });
+  }
+}

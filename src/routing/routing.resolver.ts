@@ -14,46 +14,60 @@ export class RoutingResolver {
     private readonly teams: TeamsService,
   ) {}
 
-  @Query(() => [RoutingRule], { description: 'Categorisation rules in order.' })
+  @Query(() => [RoutingRule], { description: 'Categorisation rules in order. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   routingRules(@Ctx() ctx: RequestContext) {
     return this.routing.rules(ctx);
   }
 
-  @Mutation(() => RoutingRule)
+  @Mutation(() => RoutingRule, { description: 'Adds a categorisation rule. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.' })
   @RequirePermission('admin')
-  createRoutingRule(@Ctx() ctx: RequestContext, @Args('input') input: RoutingRuleInput) {
+  createRoutingRule(@Ctx() ctx: RequestContext, @Args('input', { description: 'The rule; name, category and phrases are required.' }) input: RoutingRuleInput) {
     return this.routing.createRule(ctx, input);
   }
 
-  @Mutation(() => RoutingRule)
+  @Mutation(() => RoutingRule, {
+    description: 'Changes a routing rule; applies to tickets created afterwards. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateRoutingRule(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: RoutingRuleInput) {
+  updateRoutingRule(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The rule.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: RoutingRuleInput,
+  ) {
     return this.routing.updateRule(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description: 'Deletes a routing rule; existing tickets keep their category. Returns true. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
-  async deleteRoutingRule(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  async deleteRoutingRule(@Ctx() ctx: RequestContext, @Args('id', { description: 'The rule.', type: () => ID }, ParseUUIDPipe) id: string) {
     await this.routing.deleteRule(ctx, id);
     return true;
   }
 
-  @Query(() => RoutingSettings)
+  @Query(() => RoutingSettings, {
+    description: "The store's priority and continuity settings. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('tickets:read')
   async routingSettings(@Ctx() ctx: RequestContext) {
     return this.toGraphQL(ctx, await this.routing.settings(ctx));
   }
 
-  @Mutation(() => RoutingSettings)
+  @Mutation(() => RoutingSettings, {
+    description: 'Changes the priority and continuity settings; lists given replace the stored ones. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  async updateRoutingSettings(@Ctx() ctx: RequestContext, @Args('input') input: UpdateRoutingSettingsInput) {
+  async updateRoutingSettings(@Ctx() ctx: RequestContext, @Args('input', { description: 'The fields to change.' }) input: UpdateRoutingSettingsInput) {
     return this.toGraphQL(ctx, await this.routing.updateSettings(ctx, input));
   }
 
-  @Query(() => RoutingPreview, { description: 'What routing would decide for this text, and why.' })
+  @Query(() => RoutingPreview, {
+    description: 'What routing would decide for this text, and why. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:read')
-  async previewRouting(@Ctx() ctx: RequestContext, @Args('input') input: RoutingPreviewInput) {
+  async previewRouting(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket as it would arrive.' }) input: RoutingPreviewInput) {
     const decision = await this.routing.preview(ctx, input);
     return { ...decision, team: decision.teamId ? await this.teams.get(ctx, decision.teamId) : null };
   }

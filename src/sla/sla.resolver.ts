@@ -21,39 +21,54 @@ function toGraphQL(row: BusinessCalendarRow): BusinessCalendarType {
 export class SlaResolver {
   constructor(private readonly settings: SlaSettingsService) {}
 
-  @Query(() => BusinessCalendarType, { description: "The store's opening hours, holidays and overrides." })
+  @Query(() => BusinessCalendarType, {
+    description: "The store's opening hours, holidays and overrides. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('tickets:read')
   async businessCalendar(@Ctx() ctx: RequestContext) {
     return toGraphQL(await this.settings.calendar(ctx));
   }
 
-  @Mutation(() => BusinessCalendarType)
+  @Mutation(() => BusinessCalendarType, {
+    description:
+      "Replaces the store's business hours, holidays and overrides; open SLA deadlines on business clocks are recomputed. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
+  })
   @RequirePermission('admin')
-  async updateBusinessCalendar(@Ctx() ctx: RequestContext, @Args('input') input: UpdateBusinessCalendarInput) {
+  async updateBusinessCalendar(@Ctx() ctx: RequestContext, @Args('input', { description: 'The new calendar.' }) input: UpdateBusinessCalendarInput) {
     return toGraphQL(await this.settings.updateCalendar(ctx, input));
   }
 
-  @Query(() => [SlaPolicyType], { description: 'In order of precedence.' })
+  @Query(() => [SlaPolicyType], { description: 'In order of precedence. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.' })
   @RequirePermission('tickets:read')
   slaPolicies(@Ctx() ctx: RequestContext) {
     return this.settings.policies(ctx);
   }
 
-  @Mutation(() => SlaPolicyType)
+  @Mutation(() => SlaPolicyType, {
+    description: 'Adds an SLA policy; new tickets that match get its targets. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  createSlaPolicy(@Ctx() ctx: RequestContext, @Args('input') input: SlaPolicyInput) {
+  createSlaPolicy(@Ctx() ctx: RequestContext, @Args('input', { description: 'The policy; name is required.' }) input: SlaPolicyInput) {
     return this.settings.createPolicy(ctx, input);
   }
 
-  @Mutation(() => SlaPolicyType)
+  @Mutation(() => SlaPolicyType, {
+    description: 'Changes an SLA policy; applies to tickets created afterwards. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: SlaPolicyInput) {
+  updateSlaPolicy(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The policy.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: SlaPolicyInput,
+  ) {
     return this.settings.updatePolicy(ctx, id, input);
   }
 
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, {
+    description: 'Deletes an SLA policy; tickets already under it keep their deadlines. Returns true. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
-  async deleteSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  async deleteSlaPolicy(@Ctx() ctx: RequestContext, @Args('id', { description: 'The policy.', type: () => ID }, ParseUUIDPipe) id: string) {
     await this.settings.deletePolicy(ctx, id);
     return true;
   }

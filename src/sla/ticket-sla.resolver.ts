@@ -50,7 +50,7 @@ export class TicketSlaResolver {
     };
   }
 
-  @ResolveField(() => Date, { nullable: true })
+  @ResolveField(() => Date, { description: 'When the first reply is due under the SLA policy; null when no target applies.', nullable: true })
   firstResponseDueAt(@Parent() ticket: Ticket) {
     return dueOf(ticket, 'FIRST_RESPONSE');
   }
@@ -60,7 +60,7 @@ export class TicketSlaResolver {
     return dueOf(ticket, 'NEXT_RESPONSE');
   }
 
-  @ResolveField(() => Date, { nullable: true })
+  @ResolveField(() => Date, { description: 'When it must be solved under the SLA policy; null when no target applies.', nullable: true })
   resolutionDueAt(@Parent() ticket: Ticket) {
     return dueOf(ticket, 'RESOLUTION');
   }
@@ -72,14 +72,15 @@ export class ExpectationResolver {
 
   @Query(() => Date, {
     nullable: true,
-    description: 'When a new conversation on this channel would get its first reply at the latest (for "we will reply by Sunday 09:15").',
+    description:
+      'When a new conversation on this channel would get its first reply at the latest (for "we will reply by Sunday 09:15"). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
   })
   @RequirePermission('tickets:read')
   async expectedFirstReplyAt(
     @Ctx() ctx: RequestContext,
-    @Args('channel', { type: () => Channel }) channel: Channel,
+    @Args('channel', { description: 'The channel of the conversation.', type: () => Channel }) channel: Channel,
     @Args('at', { nullable: true, description: 'Default: now.' }) at?: Date,
-    @Args('tier', { type: () => CustomerTier, nullable: true }) tier?: CustomerTier,
+    @Args('tier', { description: "The customer's tier (VIP targets may be tighter); STANDARD unless given.", type: () => CustomerTier, nullable: true }) tier?: CustomerTier,
   ): Promise<Date | null> {
     const { calendar, policies } = await this.settings.readSettings(ctx);
     const policy = matchPolicy(policies, { channel, category: 'GENERAL', priority: 'NORMAL', tier: tier ?? 'STANDARD', tags: [] });

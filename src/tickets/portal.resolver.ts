@@ -1,7 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../auth/auth.decorators';
-import { Connection } from '../common/graphql/connection';
+import { Connection, PAGE_ARGS } from '../common/graphql/connection';
 import { GraphQLRequestContext, groupByKeys } from '../common/graphql/loaders';
 import { Ctx, RequestContext } from '../common/request-context';
 import { PortalCreateTicketInput, PortalMessage, PortalReplyInput, PortalTicket, PortalTicketConnection } from './dto/portal.types';
@@ -18,21 +18,31 @@ export class PortalResolver {
     private readonly ticketReads: TicketReadsService,
   ) {}
 
-  @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first." })
+  @Query(() => PortalTicketConnection, { description: "The signed-in customer's tickets, newest first. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN." })
   @RequirePermission('portal')
-  portalTickets(@Ctx() ctx: RequestContext, @Args('first', { type: () => Int, defaultValue: 20 }) first: number, @Args('after', { nullable: true }) after?: string): Promise<Connection<Ticket>> {
-    return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, first, after);
+  portalTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
+  ): Promise<Connection<Ticket>> {
+    return this.ticketReads.list(ctx, { customerId: ctx.customerId }, undefined, { first, after, last, before });
   }
 
-  @Query(() => PortalTicket)
+  @Query(() => PortalTicket, {
+    description: "One of the signed-in customer's own tickets, as the customer sees it. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
+  })
   @RequirePermission('portal')
-  portalTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  portalTicket(@Ctx() ctx: RequestContext, @Args('id', { description: "The ticket's id (NOT_FOUND when it is not the customer's).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.ticketReads.getForCaller(ctx, id);
   }
 
-  @Mutation(() => PortalTicket)
+  @Mutation(() => PortalTicket, {
+    description: 'Opens a ticket for the signed-in customer from the portal or chat widget. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('portal')
-  async portalCreateTicket(@Ctx() ctx: RequestContext, @Args('input') input: PortalCreateTicketInput) {
+  async portalCreateTicket(@Ctx() ctx: RequestContext, @Args('input', { description: 'Subject and first message.' }) input: PortalCreateTicketInput) {
     const { ticket } = await this.ticketsService.create(ctx, {
       subject: input.subject,
       body: input.body,
@@ -42,9 +52,11 @@ export class PortalResolver {
     return ticket;
   }
 
-  @Mutation(() => PortalTicket, { description: 'The customer answers one of their tickets (reopens it when solved).' })
+  @Mutation(() => PortalTicket, {
+    description: 'The customer answers one of their tickets (reopens it when solved). Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('portal')
-  async portalReply(@Ctx() ctx: RequestContext, @Args('input') input: PortalReplyInput) {
+  async portalReply(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and the reply.' }) input: PortalReplyInput) {
     await this.ticketReads.getForCaller(ctx, input.ticketId);
     const { ticket } = await this.ticketsService.addMessage(ctx, { ticketId: input.ticketId, body: input.body, authorType: AuthorType.CUSTOMER, internal: false });
     return ticket;

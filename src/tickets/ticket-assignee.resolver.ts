@@ -9,7 +9,7 @@ import { Ticket } from './entities/ticket.entity';
 export class TicketAssigneeResolver {
   constructor(private readonly agentsService: AgentsService) {}
 
-  @ResolveField(() => Agent, { nullable: true })
+  @ResolveField(() => Agent, { description: 'The agent working on it; null when unassigned.', nullable: true })
   assignee(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext) {
     if (!ticket.assigneeId) return null;
     return this.agentsService.loadById(loaders, ticket.tenantId, ticket.assigneeId);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { entityReader, selectEntities } from '../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
-import { badInput, notFound } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
+import { notFound } from '../common/errors/domain-error';
+import { Connection, decodeCursor, encodeCursor, PageArgs, pageOf, pageRequest } from '../common/graphql/connection';
 import { RequestContext } from '../common/request-context';
 import { SortDirection, TicketSortField, TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
 import { Message } from './entities/message.entity';
@@ -63,39 +63,41 @@ export class TicketReadsService {
   }
 
   /**
-   * Keyset pagination: the cursor holds the sort key of the last row, so page 1000 costs what page
-   * 1 costs, and rows inserted meanwhile neither repeat nor vanish.
+   * Keyset pagination: the cursor holds the sort key of a row, so page 1000 costs what page 1
+   * costs, and rows inserted meanwhile neither repeat nor vanish. Backward pages (`last`/`before`)
+   * read the same index the other way and are returned in list order.
    */
-  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, first = 20, after?: string): Promise<Connection<Ticket>> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { first: [`between 1 and ${MAX_PAGE_SIZE}`] });
-    }
+  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, page: PageArgs = {}): Promise<Connection<Ticket>> {
+    const request = pageRequest(page, MAX_PAGE_SIZE);
     const field = sort?.field ?? TicketSortField.CREATED_AT;
     const direction = sort?.direction ?? SortDirection.DESC;
+    // Reading backward walks the list's order in reverse from the cursor.
+    const descending = (direction === SortDirection.DESC) !== request.backward;
     const keys = this.sortKeys(field);
     const cursorOf = (t: Ticket) =>
       encodeCursor(keys.map((k) => (k === 't.priority' ? PRIORITY_RANK[t.priority] : k === 't.id' ? t.id : (k === 't.created_at' ? t.createdAt : t.updatedAt).toISOString())));
 
     const rows = await this.db.read(ctx, async (manager) => {
-      const page = ticketsMatching(manager, ctx.tenantId, filter);
-      if (after) {
+      const query = ticketsMatching(manager, ctx.tenantId, filter);
+      if (request.cursor) {
         const values = decodeCursor(
-          after,
+          request.cursor,
           keys.map((k) => (k === 't.priority' ? 'count' : k === 't.id' ? 'uuid' : 'timestamp')),
+          request.cursorArgument,
         );
         const params = Object.fromEntries(values.map((v, i) => [`c${i}`, v]));
-        page.andWhere(`(${keys.join(', ')}) ${direction === SortDirection.DESC ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
+        query.andWhere(`(${keys.join(', ')}) ${descending ? '<' : '>'} (${keys.map((_, i) => `:c${i}`).join(', ')})`, params);
       }
-      keys.forEach((key, i) => (i === 0 ? page.orderBy(key, direction) : page.addOrderBy(key, direction)));
-      const [sql, parameters] = page
+      keys.forEach((key, i) => (i === 0 ? query.orderBy(key, descending ? 'DESC' : 'ASC') : query.addOrderBy(key, descending ? 'DESC' : 'ASC')));
+      const [sql, parameters] = query
         .select('t.*')
-        .limit(first + 1)
+        .limit(request.size + 1)
         .getQueryAndParameters();
       const ticketOf = entityReader(manager, Ticket);
       return ((await manager.query(sql, parameters)) as Array<Record<string, unknown>>).map(ticketOf);
     });
     const count = () => this.db.read(ctx, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
-    return toConnection(rows, first, cursorOf, Boolean(after), count);
+    return pageOf(rows, request, cursorOf, count);
   }
 
   private sortKeys(field: TicketSortField): string[] {

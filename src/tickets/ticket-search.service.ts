@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import type { Statement } from '../common/database/batch';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, toConnection } from '../common/graphql/connection';
+import { Connection, decodeCursor, encodeCursor, PageArgs, pageRequest, toConnection } from '../common/graphql/connection';
 import { RequestContext } from '../common/request-context';
 import { toAsciiDigits } from '../common/text/arabic-text';
 import { highlight, searchDocument, searchTerms, toTsQuery } from '../common/text/search-text';
@@ -55,15 +55,19 @@ export class TicketSearchService {
    * an exact ticket number first), with a highlighted snippet. A phone number in any format is
    * searched in E.164.
    */
-  async search(ctx: RequestContext, query: string, filter: TicketsFilterInput = {}, first = 20, after?: string): Promise<Connection<TicketSearchResult>> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw badInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, { first: [`between 1 and ${MAX_PAGE_SIZE}`] });
-    }
+  async search(ctx: RequestContext, query: string, filter: TicketsFilterInput = {}, paging: PageArgs | number = {}): Promise<Connection<TicketSearchResult>> {
+    const request = pageRequest(typeof paging === 'number' ? { first: paging } : paging, MAX_PAGE_SIZE);
     if (query.length > 200) throw badInput('The query is longer than 200 characters', { query: ['at most 200 characters'] });
     const plan = searchPlan(query, ctx.tenantCountry);
     if (!plan) throw badInput('The query has no words or numbers to search for', { query: ['give at least one word or number'] });
-    const offset = after ? Number(decodeCursor(after, ['count'])[0]) : 0;
-    if (!Number.isInteger(offset) || offset < 0) throw badInput('Invalid cursor: pass a cursor returned by this search', { after: ['invalid cursor'] });
+    // A cursor is a result's position (from 1). Forward pages start after it; a backward page ends
+    // before it (or at the end of the ranked window when there is no cursor).
+    const position = request.cursor ? Number(decodeCursor(request.cursor, ['count'], request.cursorArgument)[0]) : undefined;
+    if (position !== undefined && (!Number.isInteger(position) || position < 0))
+      throw badInput('Invalid cursor: pass a cursor returned by this search', { [request.cursorArgument]: ['invalid cursor'] });
+    if (request.backward && position === undefined) throw badInput('Search results page backward from a cursor: give before with last', { before: ['required with last'] });
+    const offset = request.backward ? Math.max(0, position! - 1 - request.size) : (position ?? 0);
+    const first = request.backward ? position! - 1 - offset : request.size;
 
     const rows = await this.db.read(ctx, async (manager) => {
       const candidates = await this.newestMatches(manager, ctx.tenantId, filter, plan.tsQuery);
@@ -107,7 +111,13 @@ export class TicketSearchService {
         const [{ count }] = await manager.query(`${cte} ${sql}`, [...params, plan.tsQuery]);
         return count as number;
       });
-    return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
+    if (!request.backward) return toConnection(rows, first, (r) => encodeCursor([r.position]), offset > 0, count);
+    const edges = rows.slice(0, first).map((node) => ({ node, cursor: encodeCursor([node.position]) }));
+    return {
+      edges,
+      pageInfo: { hasPreviousPage: offset > 0, hasNextPage: true, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+      count,
+    };
   }
 
   /**

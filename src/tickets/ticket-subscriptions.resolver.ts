@@ -44,17 +44,19 @@ export class TicketSubscriptionsResolver {
   ) {}
 
   @Subscription(() => TicketEventNotice, {
-    description: "Events of the store's tickets as they are committed: created, updated, message added, assigned, SLA warning/breach … A customer token hears only its own tickets' public events.",
+    description:
+      "Events of the store's tickets as they are committed: created, updated, message added, assigned, SLA warning/breach … A customer token hears only its own tickets' public events. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN.",
     filter: (notice: Notice, variables: { filter?: TicketEventsFilterInput }, context: GraphQLRequestContext) => visibleTo(callerOf(context), notice) && matches(variables.filter, notice),
     resolve: (notice: Notice, _args: unknown, context: GraphQLRequestContext) => toNotice(notice, callerOf(context)),
   })
   @RequirePermission('tickets:read', 'portal')
-  ticketEvents(@Args('filter', { nullable: true }) _filter?: TicketEventsFilterInput) {
+  ticketEvents(@Args('filter', { description: "Which events; all of the store's when omitted.", nullable: true }) _filter?: TicketEventsFilterInput) {
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }
 
   @Subscription(() => LiveMessage, {
-    description: "Messages added to one ticket (a chat window). Customer tokens: their own ticket's public messages only.",
+    description:
+      "Messages added to one ticket (a chat window). Customer tokens: their own ticket's public messages only. Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
     filter: (notice: Notice, variables: { ticketId: string }, context: GraphQLRequestContext) =>
       notice.type === TicketEventType.MESSAGE_ADDED && notice.ticketId === variables.ticketId && visibleTo(callerOf(context), notice),
     resolve: function (this: TicketSubscriptionsResolver, notice: Notice) {
@@ -62,7 +64,10 @@ export class TicketSubscriptionsResolver {
     },
   })
   @RequirePermission('tickets:read', 'portal')
-  async ticketMessages(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string) {
+  async ticketMessages(
+    @Ctx() ctx: RequestContext,
+    @Args('ticketId', { description: 'The ticket; a customer may only follow their own (and gets public messages only).', type: () => ID }, ParseUUIDPipe) ticketId: string,
+  ) {
     await this.ticketReads.getForCaller(ctx, ticketId); // NOT_FOUND for another store's ticket, or another customer's
     return this.bus.asyncIterableIterator(TICKET_EVENTS);
   }

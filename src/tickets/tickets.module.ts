@@ -1,3 +1,4 @@
+import { NodeRegistry } from '../common/graphql/node';
 import { Module } from '@nestjs/common';
 import { CustomersResolver } from './customers.resolver';
 import { CustomersService } from './customers.service';
@@ -46,4 +47,13 @@ import { ImportJobsResolver } from './import/import-jobs.resolver';
   ],
   exports: [TicketsService, TicketReadsService, TicketSearchService, CustomersService, TicketListeners, TicketEventStream],
 })
-export class TicketsModule {}
+export class TicketsModule {
+  constructor(nodes: NodeRegistry, reads: TicketReadsService, customers: CustomersService, cannedReplies: CannedRepliesService) {
+    // Staff see tickets and their parts; a customer token sees its own tickets, as PortalTicket.
+    nodes.register({ type: 'Ticket', table: 'tickets', scope: 'tickets:read', load: (ctx, id) => reads.get(ctx, id) });
+    nodes.register({ type: 'PortalTicket', table: 'tickets', scope: 'portal', load: (ctx, id) => reads.getForCaller(ctx, id) });
+    nodes.register({ type: 'Customer', table: 'customers', scope: 'tickets:read', load: (ctx, id) => customers.get(ctx, id) });
+    nodes.register({ type: 'Message', table: 'messages', scope: 'tickets:read', load: async (ctx, id) => (await reads.messagesByIds(ctx, [id]))[0] ?? null });
+    nodes.register({ type: 'CannedReply', table: 'canned_replies', scope: 'tickets:read', load: (ctx, id) => cannedReplies.get(ctx, id) });
+  }
+}

@@ -1,3 +1,4 @@
+import { PAGE_ARGS } from '../common/graphql/connection';
 import { ParseUUIDPipe } from '@nestjs/common';
 import { Args, Context, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -32,73 +33,106 @@ export class TicketsResolver {
     private readonly merge: TicketMergeService,
   ) {}
 
-  @Query(() => Ticket, { description: 'One ticket by id.' })
+  @Query(() => Ticket, { description: 'One ticket by id. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.' })
   @RequirePermission('tickets:read')
-  ticket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  ticket(@Ctx() ctx: RequestContext, @Args('id', { description: "The ticket's id (NOT_FOUND when not in the caller's store).", type: () => ID }, ParseUUIDPipe) id: string) {
     return this.ticketReads.get(ctx, id);
   }
 
-  @Query(() => Ticket, { description: 'One ticket by its per-store number (#1001).' })
+  @Query(() => Ticket, {
+    description: 'One ticket by its per-store number (#1001). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('tickets:read')
-  ticketByNumber(@Ctx() ctx: RequestContext, @Args('number', { type: () => Int }) number: number) {
+  ticketByNumber(@Ctx() ctx: RequestContext, @Args('number', { description: "The store's ticket number, e.g. 1001.", type: () => Int }) number: number) {
     return this.ticketReads.getByNumber(ctx, number);
   }
 
-  @Query(() => TicketConnection)
+  @Query(() => TicketConnection, {
+    description:
+      "The store's tickets, filtered and sorted, a page at a time (keyset cursors: deep pages cost what the first costs; rows created meanwhile neither repeat nor vanish). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:read')
   tickets(
     @Ctx() ctx: RequestContext,
-    @Args('filter', { nullable: true }) filter?: TicketsFilterInput,
-    @Args('sort', { nullable: true }) sort?: TicketSortInput,
-    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { description: 'Which tickets; all when omitted.', nullable: true }) filter?: TicketsFilterInput,
+    @Args('sort', { description: 'Newest created first unless given.', nullable: true }) sort?: TicketSortInput,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    return this.ticketReads.list(ctx, filter, sort, first, after);
+    return this.ticketReads.list(ctx, filter, sort, { first, after, last, before });
   }
 
   @Query(() => TicketSearchResultConnection, {
     description:
-      'Tickets matching every word of the query (the last also as a prefix) in number (#1042, ١٠٤٢), subject, messages, customer name/email/phone, order id and tags; Arabic spelling variants, diacritics and the article are ignored. Ranked, with highlighted snippets; combinable with the tickets filters.',
+      'Tickets matching every word of the query (the last also as a prefix) in number (#1042, ١٠٤٢), subject, messages, customer name/email/phone, order id and tags; Arabic spelling variants, diacritics and the article are ignored. Ranked, with highlighted snippets; combinable with the tickets filters. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
   })
   @RequirePermission('tickets:read')
   searchTickets(
     @Ctx() ctx: RequestContext,
     @Args('query', { description: 'What the agent typed: words, #number, order id, phone or email (at most 200 characters).' }) query: string,
-    @Args('filter', { nullable: true }) filter?: TicketsFilterInput,
-    @Args('first', { type: () => Int, defaultValue: 20, description: 'At most 100.' }) first?: number,
-    @Args('after', { nullable: true }) after?: string,
+    @Args('filter', { description: 'Only tickets matching it as well.', nullable: true }) filter?: TicketsFilterInput,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    return this.search.search(ctx, query, filter, first, after);
+    return this.search.search(ctx, query, filter, { first, after, last, before });
   }
 
-  @Mutation(() => Ticket, { description: "Creates a ticket with the customer's first message; idempotent with idempotencyKey." })
+  @Mutation(() => Ticket, {
+    description:
+      "Creates a ticket with the customer's first message; idempotent with idempotencyKey. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT, RATE_LIMITED.",
+  })
   @RequirePermission('tickets:write')
-  async createTicket(@Ctx() ctx: RequestContext, @Args('input') input: CreateTicketInput, @Context() { loaders }: GraphQLRequestContext) {
+  async createTicket(
+    @Ctx() ctx: RequestContext,
+    @Args('input', { description: 'The ticket, its first message and its customer.' }) input: CreateTicketInput,
+    @Context() { loaders }: GraphQLRequestContext,
+  ) {
     const { ticket, customer } = await this.ticketsService.create(ctx, input);
     if (customer) this.customers.remember(loaders, customer);
     return ticket;
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'A customer message, a public agent reply or an internal note.' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'A customer message, a public agent reply or an internal note. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
-  addMessage(@Ctx() ctx: RequestContext, @Args('input') input: AddMessageInput) {
+  addMessage(@Ctx() ctx: RequestContext, @Args('input', { description: 'The message and the ticket it goes on.' }) input: AddMessageInput) {
     return this.ticketsService.addMessage(ctx, input);
   }
 
-  @Mutation(() => Ticket)
+  @Mutation(() => Ticket, {
+    description:
+      "Changes a ticket's status, priority, category, subject, tags, assignee or team; every change goes to the audit timeline. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:write')
-  updateTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateTicketInput) {
+  updateTicket(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The ticket.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: UpdateTicketInput,
+  ) {
     return this.ticketsService.update(ctx, id, input);
   }
 
-  @Mutation(() => Ticket, { description: 'Hands a ticket to another team or agent with an internal note, in one audited step.' })
+  @Mutation(() => Ticket, {
+    description:
+      'Hands a ticket to another team or agent with an internal note, in one audited step. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
-  transferTicket(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: TransferTicketInput) {
+  transferTicket(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The ticket.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'Where to, and the note for the next person.' }) input: TransferTicketInput,
+  ) {
     if (input.teamId === undefined && input.assigneeId === undefined) throw badInput('Give a teamId or an assigneeId to transfer to', { teamId: ['teamId or assigneeId required'] });
     return this.ticketsService.transfer(ctx, id, { teamId: input.teamId, assigneeId: input.assigneeId }, input.note);
   }
 
-  @ResolveField(() => Customer)
+  @ResolveField(() => Customer, { description: 'The customer the ticket is from.' })
   customer(@Parent() ticket: Ticket, @Context() { loaders }: GraphQLRequestContext, @Info() info: GraphQLResolveInfo) {
     // Asked for together, the customer and their identities travel in one round trip instead of one after the other.
     if (selectsField(info, 'identities')) this.customers.loadIdentities(loaders, ticket.tenantId, ticket.customerId).catch(() => undefined);
@@ -109,7 +143,7 @@ export class TicketsResolver {
   messages(
     @Parent() ticket: Ticket,
     @Context() { loaders }: GraphQLRequestContext,
-    @Args('includeInternal', { defaultValue: true, description: 'false: only what the customer sees.' }) includeInternal: boolean,
+    @Args('includeInternal', { defaultValue: true, description: 'False: only what the customer sees.' }) includeInternal: boolean,
   ) {
     return loaders
       .get<string, Message[]>(`messagesByTicket:${includeInternal}`, async (ids) =>
@@ -127,18 +161,27 @@ export class TicketsResolver {
 
   @Mutation(() => Ticket, {
     description:
-      "Moves the source ticket's messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target's facts. Returns the target. CONFLICT when either is closed.",
+      "Moves the source ticket's messages, events, calls, surveys and compensations to the target, closes the source with a link (mergedInto) and recomputes the target's facts. Returns the target. CONFLICT when either is closed. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
   @RequirePermission('tickets:write')
-  mergeTickets(@Ctx() ctx: RequestContext, @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string, @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string) {
+  mergeTickets(
+    @Ctx() ctx: RequestContext,
+    @Args('sourceId', { description: 'The duplicate ticket, closed afterwards.', type: () => ID }, ParseUUIDPipe) sourceId: string,
+    @Args('targetId', { description: 'The ticket that remains and receives the messages.', type: () => ID }, ParseUUIDPipe) targetId: string,
+  ) {
     return this.merge.mergeTickets(ctx, sourceId, targetId);
   }
 
   @Mutation(() => Customer, {
-    description: "Moves the source customer's identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target.",
+    description:
+      "Moves the source customer's identities, tickets, orders, calls and surveys to the target and adds up their order history; the source keeps mergedIntoId. Returns the target. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
   })
   @RequirePermission('tickets:write')
-  mergeCustomers(@Ctx() ctx: RequestContext, @Args('sourceId', { type: () => ID }, ParseUUIDPipe) sourceId: string, @Args('targetId', { type: () => ID }, ParseUUIDPipe) targetId: string) {
+  mergeCustomers(
+    @Ctx() ctx: RequestContext,
+    @Args('sourceId', { description: 'The customer to merge away (their tickets and identities move).', type: () => ID }, ParseUUIDPipe) sourceId: string,
+    @Args('targetId', { description: 'The customer that remains.', type: () => ID }, ParseUUIDPipe) targetId: string,
+  ) {
     return this.merge.mergeCustomers(ctx, sourceId, targetId);
   }
 

@@ -40,7 +40,7 @@ const ARTICLES = [
     category: 'PAYMENT',
     status: 'PUBLISHED',
   },
-  { title: 'Where is my order?', body: 'Track your parcel from **My Orders** with the tracking number we sent by SMS.', locale: 'en', tags: ['tracking'], status: 'PUBLISHED' },
+  { title: 'Where is my order?', body: 'Track your parcel from **My Orders** with the tracking number we sent by SMS.', locale: 'EN', tags: ['tracking'], status: 'PUBLISHED' },
   { title: 'عروض الجمعة البيضاء (مسودة)', body: 'خصومات تصل إلى ٧٠٪ على الإلكترونيات.', tags: ['عروض'] },
 ];
 

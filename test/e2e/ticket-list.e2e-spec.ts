@@ -1,7 +1,7 @@
 import { arabicTicket, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
-const LIST = `query($filter: TicketsFilterInput, $sort: TicketSortInput, $first: Int, $after: String) {
-  tickets(filter: $filter, sort: $sort, first: $first, after: $after) {
+const LIST = `query($filter: TicketsFilterInput, $sort: TicketSortInput, $first: Int, $after: String, $last: Int, $before: String) {
+  tickets(filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges { cursor node { id number priority status category channel tags createdAt updatedAt } }
@@ -76,6 +76,42 @@ describe('tickets(filter, sort, first, after)', () => {
     }
     const ascending = await walk({ sort: { field: 'CREATED_AT', direction: 'ASC' } }, 10);
     expect(ascending.map((n) => n.number)).toEqual(Array.from({ length: 25 }, (_, i) => 1001 + i));
+  });
+
+  it('pages backward with last/before through the same list, each page in list order, with pageInfo both ways', async () => {
+    for (const field of ['CREATED_AT', 'UPDATED_AT', 'PRIORITY']) {
+      for (const direction of ['ASC', 'DESC']) {
+        const sort = { field, direction };
+        const forward = await walk({ sort }, 7);
+        const pages: any[][] = [];
+        let before: string | undefined;
+        for (let page = 0; page < 50; page++) {
+          const res = await list({ sort, last: 7, before });
+          pages.unshift(res.edges.map((e: any) => e.node));
+          expect(res.pageInfo.hasNextPage).toBe(Boolean(before));
+          expect(res.pageInfo.startCursor).toBe(res.edges[0].cursor);
+          expect(res.pageInfo.endCursor).toBe(res.edges.at(-1).cursor);
+          if (!res.pageInfo.hasPreviousPage) break;
+          before = res.pageInfo.startCursor;
+        }
+        expect(pages.flat().map((n) => n.id)).toEqual(forward.map((n) => n.id));
+        expect(pages[0]).toHaveLength(25 % 7);
+      }
+    }
+    // A cursor from a forward page turns back: the five before the end of page two.
+    const first = await list({ first: 5 });
+    const second = await list({ first: 5, after: first.pageInfo.endCursor });
+    const back = await list({ last: 5, before: second.pageInfo.endCursor });
+    expect(back.edges.map((e: any) => e.node.number)).toEqual([...first.edges, ...second.edges.slice(0, 4)].slice(-5).map((e: any) => e.node.number));
+    expect(back.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
+    // The last page of the whole list, and the arguments that do not go together.
+    const tail = await list({ last: 3 });
+    expect(tail.edges.map((e: any) => e.node.number)).toEqual([1003, 1002, 1001]);
+    expect(tail.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    for (const variables of [{ first: 5, last: 5 }, { first: 5, before: back.pageInfo.startCursor }, { last: 0 }, { last: 101 }]) {
+      const res = await t.gql(store.key, LIST, variables);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
   });
 
   it('a ticket created while paging does not shift later pages', async () => {

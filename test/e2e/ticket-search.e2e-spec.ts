@@ -5,11 +5,11 @@ import { TenantTransactions } from '../../src/common/database/tenant-transaction
 import { TicketImporter } from '../../src/tickets/import/ticket-importer';
 import { ADD_MESSAGE, CREATE_TICKET, TestApp, TestTenant, UPDATE_TICKET } from './helpers/test-app';
 
-const SEARCH = `query($query: String!, $filter: TicketsFilterInput, $first: Int, $after: String) {
-  searchTickets(query: $query, filter: $filter, first: $first, after: $after) {
+const SEARCH = `query($query: String!, $filter: TicketsFilterInput, $first: Int, $after: String, $last: Int, $before: String) {
+  searchTickets(query: $query, filter: $filter, first: $first, after: $after, last: $last, before: $before) {
     totalCount
     edges { cursor node { score highlight ticket { id number subject } } }
-    pageInfo { hasNextPage endCursor }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }`;
 
@@ -132,6 +132,15 @@ describe('ticket search', () => {
         .map((e: any) => e.node.ticket.subject)
         .sort(),
     ).toEqual(['طلب مرتجع 1', 'طلب مرتجع 2', 'طلب مرتجع 3']);
+    // Backward from the third page's start is the second page, in the same order.
+    const second = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', first: 20, after: all.pageInfo.endCursor })).searchTickets;
+    const third = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', first: 20, after: second.pageInfo.endCursor })).searchTickets;
+    const back = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', last: 20, before: third.pageInfo.startCursor })).searchTickets;
+    expect(back.edges.map((e: any) => e.node.ticket.id)).toEqual(second.edges.map((e: any) => e.node.ticket.id));
+    expect(back.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true, startCursor: second.pageInfo.startCursor, endCursor: second.pageInfo.endCursor });
+    const start = (await t.gqlOk(history.key, SEARCH, { query: 'مرتجع', last: 50, before: second.pageInfo.startCursor })).searchTickets;
+    expect(start.edges.map((e: any) => e.node.ticket.id)).toEqual(all.edges.map((e: any) => e.node.ticket.id));
+    expect(start.pageInfo.hasPreviousPage).toBe(false);
 
     const open: string[] = [];
     let after: string | undefined;

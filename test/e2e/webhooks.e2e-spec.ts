@@ -155,6 +155,19 @@ describe('outbound webhooks', () => {
     expect(receiver.accepted.map((r) => r.json.id).sort()).toEqual([failed.eventId, waiting.eventId].sort());
     expect(receiver.accepted.find((r) => r.json.id === failed.eventId)!.headers['rida-event-id']).toBe(failed.eventId);
 
+    // The log pages both ways: newest first forward, the same order backward from the end.
+    const PAGE = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+      webhookDeliveries(endpointId: $id, first: $first, after: $after, last: $last, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } } } }`;
+    const page = async (variables: Record<string, unknown>) => (await t.gqlOk(store.key, PAGE, { id: endpoint.id, ...variables })).webhookDeliveries;
+    const all = (await page({ first: 50 })).edges.map((e: any) => e.node.id);
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const tail = await page({ last: 2 });
+    expect(tail.edges.map((e: any) => e.node.id)).toEqual(all.slice(-2));
+    expect(tail.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = await page({ last: 50, before: tail.pageInfo.startCursor });
+    expect(before.edges.map((e: any) => e.node.id)).toEqual(all.slice(0, -2));
+    expect(before.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+
     // Switched off by an admin: nothing is collected.
     await t.gqlOk(store.key, UPDATE, { id: endpoint.id, input: { enabled: false } });
     await t.gqlOk(store.key, CREATE_TICKET, { input: arabicTicket(5) });

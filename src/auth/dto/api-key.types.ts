@@ -4,9 +4,9 @@ import { IsNotBlank } from '../../common/validators';
 import { ApiKey } from '../entities/api-key.entity';
 import { KEY_ROLES, SCOPES } from '../permissions';
 
-@InputType()
+@InputType({ description: 'A new API key; its secret is returned once by createApiKey.' })
 export class CreateApiKeyInput {
-  @Field()
+  @Field({ description: 'A label to tell keys apart, e.g. "Zid integration".' })
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
@@ -24,27 +24,27 @@ export class CreateApiKeyInput {
   scopes?: string[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'A key just created, with its secret.' })
 export class CreatedApiKey {
-  @Field(() => ApiKey)
+  @Field(() => ApiKey, { description: "The key's record (without the secret)." })
   apiKey: ApiKey;
 
   @Field({ description: 'The secret key. Shown once; only its hash is kept.' })
   key: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A token a portal or chat widget uses to act as one customer.' })
 export class CustomerToken {
   @Field({ description: 'For the customer portal or chat widget: Authorization: Bearer <token>.' })
   token: string;
 
-  @Field()
+  @Field({ description: 'When the token stops working (ISO 8601 with offset, UTC).' })
   expiresAt: Date;
 }
 
 export const CUSTOMER_TOKEN_MAX_TTL = 7 * 86_400;
 
-@InputType()
+@InputType({ description: 'Options of a customer token.' })
 export class CustomerTokenOptions {
   @Field(() => Int, { nullable: true, defaultValue: 3600, description: 'Lifetime in seconds (60 s – 7 days).' })
   @IsOptional()

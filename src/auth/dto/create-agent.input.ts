@@ -6,20 +6,20 @@ import { IsNotBlank } from '../../common/validators';
 import { AgentRole, Availability } from '../entities/agent.entity';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 
-@InputType()
+@InputType({ description: 'A new agent of the store.' })
 export class CreateAgentInput {
-  @Field()
+  @Field({ description: 'Display name shown to colleagues and customers.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
   name: string;
 
-  @Field()
+  @Field({ description: 'The login name; stored lower-case, unique within the store (CONFLICT when taken).' })
   @IsEmail()
   @MaxLength(320)
   email: string;
 
-  @Field(() => AgentRole, { nullable: true, defaultValue: AgentRole.AGENT })
+  @Field(() => AgentRole, { description: 'AGENT unless given.', nullable: true, defaultValue: AgentRole.AGENT })
   @IsOptional()
   @IsEnum(AgentRole)
   role?: AgentRole;
@@ -31,7 +31,7 @@ export class CreateAgentInput {
   @Matches(/^[a-z]{2}$/, { each: true, message: 'each language must be a two-letter code such as ar or en' })
   languages?: string[];
 
-  @Field(() => [TicketCategory], { nullable: true })
+  @Field(() => [TicketCategory], { description: 'Categories the agent handles, for skills-based assignment; none unless given.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketCategory, { each: true })
@@ -51,14 +51,14 @@ export class CreateAgentInput {
   password?: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to an agent; omitted fields stay as they are.' })
 export class UpdateAgentInput extends PartialType(OmitType(CreateAgentInput, ['email', 'password'] as const)) {
-  @Field(() => Availability, { nullable: true })
+  @Field(() => Availability, { description: "Set the agent's availability.", nullable: true })
   @IsOptional()
   @IsEnum(Availability)
   availability?: Availability;
 
-  @Field({ nullable: true, description: 'false deactivates: no sign-in, sessions end, history stays.' })
+  @Field({ nullable: true, description: 'False deactivates: no sign-in, sessions end, history stays.' })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

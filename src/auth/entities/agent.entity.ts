@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../../common/graphql/shared-enums';
@@ -15,10 +16,26 @@ export enum Availability {
   OFFLINE = 'OFFLINE',
 }
 
-registerEnumType(AgentRole, { name: 'AgentRole' });
-registerEnumType(Availability, { name: 'Availability' });
+registerEnumType(AgentRole, {
+  valuesMap: {
+    ADMIN: { description: 'Everything: tickets, KPIs, agents, teams, keys, settings (scopes tickets:read, tickets:write, kpis:read, admin, customer-tokens:create).' },
+    AGENT: { description: 'Reads and answers tickets (scopes tickets:read, tickets:write).' },
+    SUPERVISOR: { description: 'An agent who also reads KPIs and scorecards (scopes tickets:read, tickets:write, kpis:read); takes VIP tickets on teams with vipToSeniors.' },
+  },
+  description: 'The role of a person who signs in; decides their scopes (see the README\'s "Roles and scopes").',
+  name: 'AgentRole',
+});
+registerEnumType(Availability, {
+  valuesMap: {
+    AWAY: { description: 'Signed in but not taking new tickets (a break); keeps current ones.' },
+    OFFLINE: { description: 'Not working; on teams with reassignOnOffline their NEW and OPEN tickets go back to the team.' },
+    ONLINE: { description: 'Taking new tickets; counts as staffing live chat.' },
+  },
+  description: 'Whether an agent takes new tickets now.',
+  name: 'Availability',
+});
 
-@ObjectType({ description: 'A person answering customers.' })
+@ObjectType({ implements: () => [Node], description: 'A person answering customers.' })
 @Entity('agents')
 @Index('agents_tenant_email_key', ['tenantId', 'email'], { unique: true })
 @Check('agents_role_check', `role IN ('admin','supervisor','agent')`)
@@ -28,11 +45,11 @@ export class Agent {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the agent (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Display name, shown to colleagues and, on replies, to customers.' })
   @Column('text')
   name: string;
 
@@ -40,7 +57,7 @@ export class Agent {
   @Column('text')
   email: string;
 
-  @Field(() => AgentRole)
+  @Field(() => AgentRole, { description: 'What the agent may do; see AgentRole.' })
   @Column('text', { default: AgentRole.AGENT })
   role: AgentRole;
 
@@ -56,7 +73,7 @@ export class Agent {
   @Column('integer', { default: 10 })
   capacity: number;
 
-  @Field(() => Availability)
+  @Field(() => Availability, { description: 'Whether the agent takes new tickets now: ONLINE agents are assigned, AWAY and OFFLINE are skipped by automatic assignment.' })
   @Column('text', { default: Availability.OFFLINE })
   availability: Availability;
 
@@ -67,11 +84,11 @@ export class Agent {
   @Column('text', { nullable: true })
   passwordHash: string | null;
 
-  @Field()
+  @Field({ description: 'When the agent was added (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: "When the agent's record last changed (ISO 8601 with offset, UTC)." })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -10,11 +10,11 @@ export class ApiKey {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the key (UUID), used to revoke it.' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'A label chosen when the key was created, e.g. "Salla integration".' })
   @Column('text')
   name: string;
 
@@ -25,7 +25,7 @@ export class ApiKey {
   @Column('bytea')
   secretHash: Buffer;
 
-  @Field(() => String)
+  @Field(() => String, { description: "The key's role: admin, agent, integration or reporting." })
   @Column('text')
   role: Role;
 
@@ -33,15 +33,15 @@ export class ApiKey {
   @Column('text', { array: true, default: () => "'{}'" })
   scopes: string[];
 
-  @Field()
+  @Field({ description: 'When the key was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When a request last authenticated with the key; null if never used.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastUsedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the key was revoked; a revoked key is refused with UNAUTHENTICATED. Null while active.', nullable: true })
   @Column('timestamptz', { nullable: true })
   revokedAt: Date | null;
 }

@@ -5,11 +5,11 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 @ObjectType({ description: 'A store using Rida; every record belongs to one tenant.' })
 @Entity('tenants')
 export class Tenant {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'The store\'s name, e.g. "متجر الورد".' })
   @Column('text')
   name: string;
 
@@ -29,7 +29,7 @@ export class Tenant {
   @Column('text', { default: 'ar' })
   locale: string;
 
-  @Field()
+  @Field({ description: 'When the store was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

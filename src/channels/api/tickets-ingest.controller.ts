@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../../auth/auth.decorators';
+import { ApiErrors } from '../../common/http/openapi';
 import { badInput } from '../../common/errors/domain-error';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { CreateTicketInput } from '../../tickets/dto/create-ticket.input';
@@ -21,8 +22,7 @@ export class TicketsIngestController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeat a request safely: the same key returns the same ticket.' })
   @ApiResponse({ status: 201, description: 'Created' })
   @ApiResponse({ status: 200, description: 'Replayed: a ticket was already created with this Idempotency-Key' })
-  @ApiResponse({ status: 400, description: 'Invalid input (error.fields names each field)' })
-  @ApiResponse({ status: 409, description: 'Idempotency-Key reused with a different body' })
+  @ApiErrors(400, 401, 403, 409, 429)
   async create(@Ctx() ctx: RequestContext, @Body() input: CreateTicketInput, @Headers('idempotency-key') idempotencyKey: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     if (idempotencyKey !== undefined) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > 200) throw badInput('Idempotency-Key must be 1–200 characters', { 'Idempotency-Key': ['1–200 characters'] });

@@ -8,7 +8,7 @@ import { PortalTicket } from '../../tickets/dto/portal.types';
 import { IsNotBlank, LIMITS } from '../../common/validators';
 import { LiveChatService } from './live-chat.service';
 
-@InputType()
+@InputType({ description: "A customer's first chat message." })
 export class StartChatInput {
   @Field({ description: "The customer's first message." })
   @IsString()
@@ -41,7 +41,7 @@ export class StartChatInput {
   visitorPhone?: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A live chat the customer started: its ticket, whether anyone is online, and when to expect a reply.' })
 export class ChatSession {
   @Field(() => PortalTicket, { description: 'Listen on ticketMessages(ticketId) for the answers.' })
   ticket: PortalTicket;
@@ -61,15 +61,21 @@ export class ChatSession {
 export class LiveChatResolver {
   constructor(private readonly chat: LiveChatService) {}
 
-  @Mutation(() => ChatSession, { description: "Starts a chat (or continues the customer's open conversation)." })
+  @Mutation(() => ChatSession, {
+    description: "Starts a chat (or continues the customer's open conversation). Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.",
+  })
   @RequirePermission('portal')
-  startChat(@Ctx() ctx: RequestContext, @Args('input') input: StartChatInput) {
+  startChat(@Ctx() ctx: RequestContext, @Args('input', { description: "The customer's first message and, optionally, how to reach them." }) input: StartChatInput) {
     return this.chat.start(ctx, input.body, input.subject, { name: input.visitorName?.trim(), email: input.visitorEmail?.trim(), phone: input.visitorPhone?.trim() });
   }
 
-  @Mutation(() => PortalTicket, { description: 'The customer writes in their chat.' })
+  @Mutation(() => PortalTicket, { description: 'The customer writes in their chat. Needs the `portal` scope (roles: customer). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.' })
   @RequirePermission('portal')
-  sendChatMessage(@Ctx() ctx: RequestContext, @Args('ticketId', { type: () => ID }, ParseUUIDPipe) ticketId: string, @Args('body') body: string) {
+  sendChatMessage(
+    @Ctx() ctx: RequestContext,
+    @Args('ticketId', { description: "The chat's ticket.", type: () => ID }, ParseUUIDPipe) ticketId: string,
+    @Args('body', { description: 'The message text, up to 100 000 characters.' }) body: string,
+  ) {
     if (!body.trim() || body.length > LIMITS.body) throw badInput('A chat message has text', { body: [`1 to ${LIMITS.body} characters, not only spaces`] });
     return this.chat.send(ctx, ticketId, body);
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/http/openapi';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -51,6 +52,9 @@ export class WidgetController {
   @Get('widget.js')
   @Public()
   @ApiOperation({ summary: 'The chat widget script a storefront embeds with one <script> line' })
+  @ApiResponse({ status: 200, description: 'The script (text/javascript), with an ETag for revalidation.', content: { 'text/javascript': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match.' })
+  @ApiErrors(404)
   script(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const script = this.load();
     if (!script) throw new DomainError('NOT_FOUND', 'The chat widget is not built: run npm run build');
@@ -67,6 +71,8 @@ export class WidgetController {
     summary:
       "A chat widget visitor's session: checks the page's Origin against the channel's allowed origins and any signed identity, then returns a customer token for that visitor only. New anonymous sessions are rate-limited per address.",
   })
+  @ApiResponse({ status: 200, description: "The visitor's customer token and its expiry." })
+  @ApiErrors(400, 403, 404, 429)
   open(@Body() input: VisitorSessionInput, @Headers('origin') origin: string | undefined, @Req() request: FastifyRequest) {
     return this.sessions.open({ channelId: input.channel, origin, ip: request.ip, token: input.token, customerId: input.customerId, signature: input.signature });
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../../auth/auth.decorators';
+import { ApiErrors, ErrorBody } from '../../common/http/openapi';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { MessageAttachmentsService } from './message-attachments.service';
 
@@ -15,7 +16,8 @@ export class MessageAttachmentsController {
   @RequirePermission('tickets:read')
   @ApiOperation({ summary: "Download a message attachment's content (Message.attachments gives the ids)" })
   @ApiResponse({ status: 200, description: 'The file, with its Content-Type, as a download' })
-  @ApiResponse({ status: 404, description: "No such attachment in the caller's store, or its content is not stored (too large, or not fetched)" })
+  @ApiErrors(400, 401, 403)
+  @ApiResponse({ type: ErrorBody, status: 404, description: "No such attachment in the caller's store, or its content is not stored (too large, or not fetched)" })
   async download(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string, @Res() reply: FastifyReply) {
     const file = await this.attachments.content(ctx, id);
     return (

@@ -13,7 +13,7 @@ import { MessagingRepliesService } from './messaging-replies.service';
 
 @ArgsType()
 class SendTemplateArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The WhatsApp ticket to send on.' })
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'ticketId must be a UUID' })
   ticketId: string;
 
@@ -21,7 +21,7 @@ class SendTemplateArgs {
   @Matches(/^[a-z0-9_]{1,512}$/, { message: 'name is lowercase letters, digits and underscores' })
   name: string;
 
-  @Field({ description: 'e.g. "ar" or "en_US".' })
+  @Field({ description: 'The template language code, e.g. "ar" or "en_US".' })
   @Matches(/^[a-z]{2,3}(_[A-Z]{2})?$/, { message: 'language looks like ar or en_US' })
   language: string;
 
@@ -35,11 +35,11 @@ class SendTemplateArgs {
 
 @ArgsType()
 class CommentReplyArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The COMMENT ticket to answer.' })
   @Matches(/^[0-9a-f-]{36}$/i, { message: 'ticketId must be a UUID' })
   ticketId: string;
 
-  @Field()
+  @Field({ description: 'The reply text, up to 100 000 characters.' })
   @IsString()
   @IsNotBlank()
   @MinLength(1)
@@ -54,69 +54,99 @@ export class MessagingChannelsResolver {
     private readonly replies: MessagingRepliesService,
   ) {}
 
-  @Query(() => [MessagingChannel], { description: "The store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts (secrets are never returned)." })
+  @Query(() => [MessagingChannel], {
+    description:
+      "The store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts (secrets are never returned). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('admin')
-  messagingChannels(@Ctx() ctx: RequestContext, @Args('kind', { type: () => MessagingChannelKind, nullable: true }) kind?: MessagingChannelKind) {
+  messagingChannels(@Ctx() ctx: RequestContext, @Args('kind', { description: 'Only channels of this platform.', type: () => MessagingChannelKind, nullable: true }) kind?: MessagingChannelKind) {
     return this.channels.list(ctx, kind);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects a WhatsApp Cloud API number; give Meta the returned webhookUrl and your verify token.' })
+  @Mutation(() => MessagingChannel, {
+    description:
+      'Connects a WhatsApp Cloud API number; give Meta the returned webhookUrl and your verify token. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
-  connectWhatsApp(@Ctx() ctx: RequestContext, @Args('input') input: ConnectWhatsAppInput) {
+  connectWhatsApp(@Ctx() ctx: RequestContext, @Args('input', { description: "The number and the Meta app's credentials." }) input: ConnectWhatsAppInput) {
     return this.channels.connectWhatsApp(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects an Instagram professional account or a Facebook Page (direct messages and comments).' })
+  @Mutation(() => MessagingChannel, {
+    description:
+      'Connects an Instagram professional account or a Facebook Page (direct messages and comments). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
-  connectMetaChannel(@Ctx() ctx: RequestContext, @Args('input') input: ConnectMetaInput) {
+  connectMetaChannel(@Ctx() ctx: RequestContext, @Args('input', { description: "The account and the Meta app's credentials." }) input: ConnectMetaInput) {
     return this.channels.connectMeta(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Connects an X account (Account Activity API: direct messages and mentions).' })
+  @Mutation(() => MessagingChannel, {
+    description: 'Connects an X account (Account Activity API: direct messages and mentions). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
+  })
   @RequirePermission('admin')
-  connectX(@Ctx() ctx: RequestContext, @Args('input') input: ConnectXInput) {
+  connectX(@Ctx() ctx: RequestContext, @Args('input', { description: 'The X account and app credentials.' }) input: ConnectXInput) {
     return this.channels.connectX(ctx, input);
   }
 
   @Mutation(() => MessagingChannel, {
-    description: 'Connects a Twilio account for phone calls: paste the returned webhookUrl as the number\'s Voice "Call status changes" URL (HTTP POST).',
+    description:
+      'Connects a Twilio account for phone calls: paste the returned webhookUrl as the number\'s Voice "Call status changes" URL (HTTP POST). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
   })
   @RequirePermission('admin')
-  connectTwilio(@Ctx() ctx: RequestContext, @Args('input') input: ConnectTwilioInput) {
+  connectTwilio(@Ctx() ctx: RequestContext, @Args('input', { description: "The Twilio account's credentials." }) input: ConnectTwilioInput) {
     return this.channels.connectTwilio(ctx, input);
   }
 
-  @Mutation(() => MessagingChannel, { description: 'Renames, disables/enables or gives new credentials to a channel.' })
+  @Mutation(() => MessagingChannel, {
+    description: 'Renames, disables/enables or gives new credentials to a channel. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string, @Args('input') input: UpdateMessagingChannelInput) {
+  updateMessagingChannel(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { description: 'The channel.', type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('input', { description: 'The fields to change.' }) input: UpdateMessagingChannelInput,
+  ) {
     return this.channels.update(ctx, id, input);
   }
 
-  @Mutation(() => Boolean, { description: 'Removes a channel; its messages stay on their tickets.' })
+  @Mutation(() => Boolean, { description: 'Removes a channel; its messages stay on their tickets. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.' })
   @RequirePermission('admin')
-  deleteMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  deleteMessagingChannel(@Ctx() ctx: RequestContext, @Args('id', { description: 'The channel.', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.channels.remove(ctx, id);
   }
 
-  @Query(() => [WhatsAppTemplate], { description: "A WhatsApp channel's message templates, as Meta lists them (cached 5 minutes)." })
+  @Query(() => [WhatsAppTemplate], {
+    description:
+      "A WhatsApp channel's message templates, as Meta lists them (cached 5 minutes). Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:read')
-  whatsAppTemplates(@Ctx() ctx: RequestContext, @Args('channelId', { type: () => ID }, ParseUUIDPipe) channelId: string) {
+  whatsAppTemplates(@Ctx() ctx: RequestContext, @Args('channelId', { description: 'A WhatsApp channel with businessAccountId set.', type: () => ID }, ParseUUIDPipe) channelId: string) {
     return this.replies.templates(ctx, channelId);
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'Sends an approved WhatsApp template on a ticket (allowed after the 24-hour window closed).' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'Sends an approved WhatsApp template on a ticket (allowed after the 24-hour window closed). Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   sendWhatsAppTemplate(@Ctx() ctx: RequestContext, @Args() args: SendTemplateArgs) {
     return this.replies.sendTemplate(ctx, args.ticketId, args.name, args.language, args.parameters);
   }
 
-  @Mutation(() => AddMessagePayload, { description: 'A short public answer under the comment a COMMENT ticket came from.' })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      'A short public answer under the comment a COMMENT ticket came from. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
   replyPublicly(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
     return this.replies.replyPublicly(ctx, args.ticketId, args.body);
   }
 
-  @Mutation(() => AddMessagePayload, { description: "Continues a public comment in private (Meta's private reply, or an X direct message), on the same ticket." })
+  @Mutation(() => AddMessagePayload, {
+    description:
+      "Continues a public comment in private (Meta's private reply, or an X direct message), on the same ticket. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.",
+  })
   @RequirePermission('tickets:write')
   replyPrivately(@Ctx() ctx: RequestContext, @Args() args: CommentReplyArgs) {
     return this.replies.replyPrivately(ctx, args.ticketId, args.body);

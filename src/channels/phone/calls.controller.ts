@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../../auth/auth.decorators';
+import { ApiErrors } from '../../common/http/openapi';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { LogCallInput } from './dto/log-call.input';
 import { PhoneService } from './phone.service';
@@ -19,7 +20,7 @@ export class CallsController {
   @ApiOperation({ summary: "Log a call on the caller's open ticket or a new PHONE ticket; missed calls become call-backs" })
   @ApiResponse({ status: 201, description: 'Logged' })
   @ApiResponse({ status: 200, description: 'Already logged (same provider and providerCallId)' })
-  @ApiResponse({ status: 400, description: 'Invalid input (error.fields names each field)' })
+  @ApiErrors(400, 401, 403, 429)
   async log(@Ctx() ctx: RequestContext, @Body() input: LogCallInput, @Res({ passthrough: true }) reply: FastifyReply) {
     const { call, ticket, created } = await this.phone.logCall(ctx, input);
     if (!created) reply.status(200);

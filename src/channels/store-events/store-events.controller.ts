@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequirePermission } from '../../auth/auth.decorators';
+import { ApiErrors } from '../../common/http/openapi';
 import { Ctx, RequestContext } from '../../common/request-context';
 import { StoreEventInput } from './dto/store-event.input';
 import { StoreEventsService } from './store-events.service';
@@ -19,7 +20,7 @@ export class StoreEventsController {
   @ApiOperation({ summary: 'Record an order event; updates the order, lifetime value and tier, and schedules follow-ups' })
   @ApiResponse({ status: 201, description: 'Recorded' })
   @ApiResponse({ status: 200, description: 'Already recorded (same eventId): nothing changed' })
-  @ApiResponse({ status: 400, description: 'Invalid input (error.fields names each field)' })
+  @ApiErrors(400, 401, 403, 429)
   async record(@Ctx() ctx: RequestContext, @Body() input: StoreEventInput, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.service.record(ctx, input);
     if (result.duplicate) reply.status(200);

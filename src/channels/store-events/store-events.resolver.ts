@@ -17,37 +17,51 @@ import { StoreEventsService } from './store-events.service';
 export class StoreEventsResolver {
   constructor(private readonly service: StoreEventsService) {}
 
-  @Mutation(() => StoreEventResult, { description: 'Records an order event (created, paid, shipped, delivered, delayed, returned, cancelled) and what it sets in motion.' })
+  @Mutation(() => StoreEventResult, {
+    description:
+      'Records an order event (created, paid, shipped, delivered, delayed, returned, cancelled) and what it sets in motion. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
-  recordStoreEvent(@Ctx() ctx: RequestContext, @Args('input') input: StoreEventInput) {
+  recordStoreEvent(@Ctx() ctx: RequestContext, @Args('input', { description: 'The event as the store platform reports it.' }) input: StoreEventInput) {
     return this.service.record(ctx, input);
   }
 
-  @Mutation(() => Customer, { description: "Sets a customer's tier by hand (MANUAL); null hands it back to the store's tier rules." })
+  @Mutation(() => Customer, {
+    description:
+      "Sets a customer's tier by hand (MANUAL); null hands it back to the store's tier rules. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.",
+  })
   @RequirePermission('tickets:write')
   setCustomerTier(
     @Ctx() ctx: RequestContext,
-    @Args('customerId', { type: () => ID }, ParseUUIDPipe) customerId: string,
-    @Args('tier', { type: () => CustomerTier, nullable: true }) tier: CustomerTier | null,
+    @Args('customerId', { description: 'The customer.', type: () => ID }, ParseUUIDPipe) customerId: string,
+    @Args('tier', { description: "The new tier; set by hand, the store's tier rules no longer change it.", type: () => CustomerTier, nullable: true }) tier: CustomerTier | null,
   ) {
     return this.service.setCustomerTier(ctx, customerId, tier ?? null);
   }
 
-  @Query(() => StoreSettings, { description: 'What store events set in motion: follow-ups, surveys and delay notices after order events, and the tier rules.' })
+  @Query(() => StoreSettings, {
+    description:
+      'What store events set in motion: follow-ups, surveys and delay notices after order events, and the tier rules. Needs the `tickets:read` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN.',
+  })
   @RequirePermission('tickets:read')
   storeSettings(@Ctx() ctx: RequestContext) {
     return this.service.settings(ctx);
   }
 
-  @Mutation(() => StoreSettings)
+  @Mutation(() => StoreSettings, {
+    description: 'Changes the order automations, currency, tier rules and WhatsApp templates. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('admin')
-  updateStoreSettings(@Ctx() ctx: RequestContext, @Args('input') input: UpdateStoreSettingsInput) {
+  updateStoreSettings(@Ctx() ctx: RequestContext, @Args('input', { description: 'The fields to change.' }) input: UpdateStoreSettingsInput) {
     return this.service.updateSettings(ctx, input);
   }
 
-  @Mutation(() => ScheduledAutomation, { description: 'Cancels a scheduled automation (a follow-up or survey not sent yet).' })
+  @Mutation(() => ScheduledAutomation, {
+    description:
+      'Cancels a scheduled automation (a follow-up or survey not sent yet). Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
-  cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string) {
+  cancelAutomation(@Ctx() ctx: RequestContext, @Args('id', { description: 'The scheduled automation (only SCHEDULED ones can be cancelled).', type: () => ID }, ParseUUIDPipe) id: string) {
     return this.service.cancelAutomation(ctx, id);
   }
 }
@@ -59,7 +73,7 @@ export class StoreSettingsResolver {
     return settings.tierRules.map((r) => ({ tier: r.tier, minLifetimeValue: r.minLifetimeValue ?? null, minOrders: r.minOrders ?? null }));
   }
 
-  @ResolveField(() => [AutomationTemplateView])
+  @ResolveField(() => [AutomationTemplateView], { description: 'Approved WhatsApp templates the automations send on WhatsApp.' })
   whatsappTemplates(@Parent() settings: StoreSettings): AutomationTemplateView[] {
     return settings.whatsappTemplates.map((t) => ({ ...t, kind: t.kind as AutomationKind }));
   }

@@ -23,7 +23,9 @@ export class StorePlatformsResolver {
     private readonly sync: StoreSyncService,
   ) {}
 
-  @Query(() => [StorePlatformConnection], { description: "The store's Salla, Zid and Shopify connections, oldest first (admin; secrets are never returned)." })
+  @Query(() => [StorePlatformConnection], {
+    description: "The store's Salla, Zid and Shopify connections, oldest first (admin; secrets are never returned). Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('admin')
   storePlatformConnections(@Ctx() ctx: RequestContext) {
     return this.platforms.list(ctx);
@@ -31,14 +33,20 @@ export class StorePlatformsResolver {
 
   @Mutation(() => ConnectStorePlatformPayload, {
     description:
-      'Connects a Salla, Zid or Shopify store (admin). Returns the webhook URL to give the platform and, for Zid, the Basic credentials to register with it (shown once). BAD_USER_INPUT names a missing webhookSecret or shop domain.',
+      'Connects a Salla, Zid or Shopify store (admin). Returns the webhook URL to give the platform and, for Zid, the Basic credentials to register with it (shown once). BAD_USER_INPUT names a missing webhookSecret or shop domain. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT, CONFLICT.',
   })
   @RequirePermission('admin')
-  connectStorePlatform(@Ctx() ctx: RequestContext, @Args('input') input: ConnectStorePlatformInput) {
+  connectStorePlatform(
+    @Ctx() ctx: RequestContext,
+    @Args('input', { description: "The platform, the store's id there and the credentials to check its webhooks and call its API." }) input: ConnectStorePlatformInput,
+  ) {
     return this.platforms.connect(ctx, input);
   }
 
-  @Mutation(() => StorePlatformConnection, { description: 'Turns a connection off (its webhooks get 403 FORBIDDEN) or on again (admin). NOT_FOUND for an unknown id.' })
+  @Mutation(() => StorePlatformConnection, {
+    description:
+      'Turns a connection off (its webhooks get 403 FORBIDDEN) or on again (admin). NOT_FOUND for an unknown id. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   setStorePlatformActive(
     @Ctx() ctx: RequestContext,
@@ -48,7 +56,10 @@ export class StorePlatformsResolver {
     return this.platforms.setActive(ctx, id, active);
   }
 
-  @Mutation(() => Boolean, { description: 'Removes a connection and its delivery log (admin); orders and customers stay. NOT_FOUND for an unknown id.' })
+  @Mutation(() => Boolean, {
+    description:
+      'Removes a connection and its delivery log (admin); orders and customers stay. NOT_FOUND for an unknown id. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND.',
+  })
   @RequirePermission('admin')
   disconnectStorePlatform(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID, description: 'The connection id.' }, ParseUUIDPipe) id: string) {
     return this.platforms.remove(ctx, id);
@@ -67,7 +78,10 @@ export class StorePlatformsResolver {
     return this.sync.sync(ctx, id, input?.days ?? 30);
   }
 
-  @Query(() => StorePlatformDeliveryConnection, { description: "A connection's delivery log, newest first (admin): what each verified webhook became. NOT_FOUND for an unknown connection." })
+  @Query(() => StorePlatformDeliveryConnection, {
+    description:
+      "A connection's delivery log, newest first (admin): what each verified webhook became. NOT_FOUND for an unknown connection. Needs the `admin` scope (roles: admin). Errors: UNAUTHENTICATED, FORBIDDEN.",
+  })
   @RequirePermission('admin')
   storePlatformDeliveries(
     @Ctx() ctx: RequestContext,

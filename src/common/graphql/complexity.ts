@@ -1,5 +1,6 @@
 import { getNamedType, getNullableType, GraphQLError, GraphQLSchema, isListType, DocumentNode } from 'graphql';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from './connection';
 
 /** What a list without `first` is assumed to hold (agents, teams, a ticket's messages …). */
 export const DEFAULT_LIST_SIZE = 10;
@@ -10,11 +11,14 @@ export const TOTAL_COUNT_COST = 10;
 const totalCountEstimator: ComplexityEstimator = ({ field, type }) => (field.name === 'totalCount' && type.name.endsWith('Connection') ? TOTAL_COUNT_COST : undefined);
 
 /**
- * A list field costs its children once per item: `first` items when asked for, else
- * DEFAULT_LIST_SIZE. A connection's `edges` count once: their number is the connection's `first`.
+ * A list field costs its children once per item: `first` (or a connection's `last`) items when
+ * asked for, a connection's default page when not, else DEFAULT_LIST_SIZE. A connection's `edges`
+ * count once: their number is the connection's page size.
  */
 const listEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  if (typeof args.first === 'number') return 1 + childComplexity * Math.max(args.first, 0);
+  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : undefined;
+  if (size !== undefined) return 1 + childComplexity * Math.max(size, 0);
+  if (getNamedType(field.type).name.endsWith('Connection')) return 1 + childComplexity * DEFAULT_PAGE_SIZE;
   if (!isListType(getNullableType(field.type))) return undefined;
   if (getNamedType(type).name.endsWith('Connection')) return 1 + childComplexity;
   return 1 + childComplexity * DEFAULT_LIST_SIZE;

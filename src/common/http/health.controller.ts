@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from './public';
 
@@ -16,6 +16,7 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: the process is up and PostgreSQL answers (for load balancers and orchestrators)' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     try {
       return await this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
@@ -30,6 +31,8 @@ export class HealthController {
   /** Liveness: the process answers; no dependency is checked. */
   @Get('live')
   @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers; no dependency is checked' })
+  @ApiResponse({ status: 200, description: 'Alive.', schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
   live() {
     return { status: 'ok' };
   }

@@ -30,6 +30,9 @@ export class OperationalMetrics {
 
   constructor(allStores: AllStores) {
     collectDefaultMetrics({ register: this.registry, prefix: 'rida_' });
+    // prom-client also exposes these sums as gauges named *_total, which the exposition format keeps for
+    // counters (promtool refuses them); the same numbers are the sum of the per-type gauges kept beside them.
+    for (const sum of ['active_handles', 'active_requests', 'active_resources']) this.registry.removeSingleMetric(`rida_nodejs_${sum}_total`);
     new Gauge({
       name: 'rida_tickets_waiting',
       help: 'Open tickets in a team queue with no agent yet, all stores.',

@@ -7,7 +7,7 @@ import { ArticleStatus } from '../entities/kb-article.entity';
 
 @InputType({ description: 'An article to create (title and body required) or the fields to change.' })
 export class ArticleInput {
-  @Field({ nullable: true })
+  @Field({ description: 'The article\'s title (required when creating), e.g. "سياسة الإرجاع والاستبدال".', nullable: true })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -33,17 +33,17 @@ export class ArticleInput {
   @MaxLength(500)
   summary?: string | null;
 
-  @Field(() => ContentLocale, { nullable: true, description: 'ar unless given.' })
+  @Field(() => ContentLocale, { nullable: true, description: 'Ar unless given.' })
   @IsOptional()
   @IsEnum(ContentLocale)
   locale?: ContentLocale;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'The ticket category the article answers; used to suggest it on tickets of that category.', nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory | null;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: 'Free tags, e.g. ["إرجاع", "returns"]; replaces the article\'s tags when given.', nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
@@ -57,31 +57,31 @@ export class ArticleInput {
   status?: ArticleStatus;
 }
 
-@InputType()
+@InputType({ description: 'Which knowledge-base articles to list; every field given must match.' })
 export class ArticleFilter {
-  @Field(() => ArticleStatus, { nullable: true })
+  @Field(() => ArticleStatus, { description: 'Only DRAFT or only PUBLISHED articles; both when omitted.', nullable: true })
   @IsOptional()
   @IsEnum(ArticleStatus)
   status?: ArticleStatus;
 
-  @Field(() => ContentLocale, { nullable: true })
+  @Field(() => ContentLocale, { description: 'Only articles in this language.', nullable: true })
   @IsOptional()
   @IsEnum(ContentLocale)
   locale?: ContentLocale;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'Only articles of this ticket category.', nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Only articles carrying this tag (exact match).', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(60)
   tag?: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to the knowledge-base settings; omitted fields stay as they are.' })
 export class KnowledgeBaseSettingsInput {
   @Field(() => [Channel], { nullable: true, description: 'CHAT and/or WHATSAPP; empty turns the auto-answer off.' })
   @IsOptional()
@@ -102,7 +102,7 @@ export class KnowledgeBaseSettingsInput {
   helpCentreUrl?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Which FAQ auto-answers to count: by when they were sent, optionally on one channel.' })
 export class FaqDeflectionFilter {
   @Field({ description: 'Answers sent at or after.' })
   @IsDate()
@@ -112,7 +112,7 @@ export class FaqDeflectionFilter {
   @IsDate()
   to: Date;
 
-  @Field(() => Channel, { nullable: true })
+  @Field(() => Channel, { description: 'Only answers on this channel (CHAT or WHATSAPP); all when omitted.', nullable: true })
   @IsOptional()
   @IsEnum(Channel)
   channel?: Channel;

@@ -5,7 +5,7 @@ import { KbArticle } from '../entities/kb-article.entity';
 
 @ObjectType({ description: 'An article found for a question, with how sure the match is.' })
 export class ArticleMatch {
-  @Field(() => KbArticle)
+  @Field(() => KbArticle, { description: 'The matching article.' })
   article: KbArticle;
 
   @Field(() => Float, { description: '0–1: how well the article covers the words of the question (title, tags and summary count more than the body; typos and suffixes count partly).' })
@@ -15,15 +15,15 @@ export class ArticleMatch {
   highlight: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "The store's help centre and FAQ auto-answer settings." })
 export class KnowledgeBaseSettings {
-  @Field(() => [Channel])
+  @Field(() => [Channel], { description: 'Channels where a new question gets an automatic answer from a published article; empty: off.' })
   autoAnswerChannels: Channel[];
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'How sure the match must be (0.3–1) before the customer gets an automatic answer.' })
   autoAnswerMinConfidence: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The help centre\'s address; an article\'s link is this + "/" + its slug. Null: answers carry no link.', nullable: true })
   helpCentreUrl: string | null;
 }
 
@@ -44,6 +44,6 @@ export class FaqDeflection {
   @Field(() => Int, { description: 'Still waiting for the customer.' })
   pending: number;
 
-  @Field(() => Float, { nullable: true, description: 'helped / answered; null when nothing was answered.' })
+  @Field(() => Float, { nullable: true, description: 'Helped over answered, in [0, 1]; null when nothing was answered.' })
   deflectionRate: number | null;
 }

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../../tickets/graphql-enums';
@@ -9,9 +10,13 @@ export enum ArticleStatus {
   DRAFT = 'DRAFT',
   PUBLISHED = 'PUBLISHED',
 }
-registerEnumType(ArticleStatus, { name: 'ArticleStatus', description: 'Only published articles reach the help centre and the FAQ auto-answer.' });
+registerEnumType(ArticleStatus, {
+  valuesMap: { DRAFT: { description: 'Being written; visible to staff only.' }, PUBLISHED: { description: 'Live in the help centre and used by the FAQ auto-answer.' } },
+  name: 'ArticleStatus',
+  description: 'Only published articles reach the help centre and the FAQ auto-answer.',
+});
 
-@ObjectType({ description: 'A knowledge-base (FAQ) article: Markdown, in Arabic or English, searchable and shown in the help centre once published.' })
+@ObjectType({ implements: () => [Node], description: 'A knowledge-base (FAQ) article: Markdown, in Arabic or English, searchable and shown in the help centre once published.' })
 @Entity('kb_articles')
 @Index('kb_articles_tenant_slug_key', ['tenantId', 'slug'], { unique: true })
 @Index('kb_articles_tenant_status_idx', ['tenantId', 'status', 'updatedAt'])
@@ -23,7 +28,7 @@ export class KbArticle {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
@@ -31,7 +36,7 @@ export class KbArticle {
   @Column('text')
   slug: string;
 
-  @Field()
+  @Field({ description: "The article's title." })
   @Column('text')
   title: string;
 
@@ -48,11 +53,11 @@ export class KbArticle {
   @Column('text')
   body: string;
 
-  @Field(() => ContentLocale)
+  @Field(() => ContentLocale, { description: 'The language it is written in.' })
   @Column('text')
   locale: ContentLocale;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'The ticket category it answers; null for any.', nullable: true })
   @Column('text', { nullable: true })
   category: TicketCategory | null;
 
@@ -60,11 +65,11 @@ export class KbArticle {
   @Column('text', { array: true, default: () => "'{}'" })
   tags: string[];
 
-  @Field(() => ArticleStatus)
+  @Field(() => ArticleStatus, { description: 'DRAFT or PUBLISHED; only published articles are public.' })
   @Column('text')
   status: ArticleStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was first published; null for drafts never published.', nullable: true })
   @Column('timestamptz', { nullable: true })
   publishedAt: Date | null;
 
@@ -76,7 +81,7 @@ export class KbArticle {
   @Column('integer', { default: 0 })
   helpfulCount: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '"Was this helpful?" no votes, in the help centre and from auto-answers.' })
   @Column('integer', { default: 0 })
   notHelpfulCount: number;
 
@@ -88,11 +93,11 @@ export class KbArticle {
   @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
   document: string | null;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

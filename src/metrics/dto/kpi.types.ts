@@ -18,9 +18,27 @@ export enum KpiGroupBy {
   WEEK = 'WEEK',
   MONTH = 'MONTH',
 }
-registerEnumType(KpiGroupBy, { name: 'KpiGroupBy', description: 'Time buckets are in the store time zone; weeks start on Sunday.' });
+registerEnumType(KpiGroupBy, {
+  valuesMap: {
+    AGENT: { description: 'One group per assignee (key: agent id, null for unassigned).' },
+    CATEGORY: { description: 'One group per ticket category.' },
+    CHANNEL: { description: 'One group per channel.' },
+    CUSTOMER_TIER: { description: 'One group per customer tier at creation.' },
+    DAY: { description: 'One group per day (store time zone).' },
+    HOUR: { description: 'One group per hour (store time zone).' },
+    MONTH: { description: 'One group per calendar month (store time zone).' },
+    NONE: { description: 'One group for the whole period.' },
+    PRIORITY: { description: 'One group per priority.' },
+    PRODUCT: { description: 'One group per productRef (null for none).' },
+    TAG: { description: 'One group per tag (a ticket with several tags counts in each).' },
+    TEAM: { description: 'One group per team (null for none).' },
+    WEEK: { description: 'One group per week, starting Sunday (store time zone).' },
+  },
+  name: 'KpiGroupBy',
+  description: 'Time buckets are in the store time zone; weeks start on Sunday.',
+});
 
-@InputType()
+@InputType({ description: 'Which tickets KPIs count: those created in [from, to) and matching every other field given.' })
 export class KpiFilterInput {
   @Field({ description: 'Tickets created at or after.' })
   @IsDate()
@@ -30,35 +48,35 @@ export class KpiFilterInput {
   @IsDate()
   to: Date;
 
-  @Field(() => [Channel], { nullable: true })
+  @Field(() => [Channel], { description: 'Only tickets from these channels.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(Channel, { each: true })
   channel?: Channel[];
 
-  @Field(() => [TicketCategory], { nullable: true })
+  @Field(() => [TicketCategory], { description: 'Only tickets of these categories.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketCategory, { each: true })
   category?: TicketCategory[];
 
-  @Field(() => [TicketPriority], { nullable: true })
+  @Field(() => [TicketPriority], { description: 'Only tickets of these priorities.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only tickets of this team.', nullable: true })
   @IsOptional()
   @IsUUID()
   teamId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only tickets assigned to this agent.', nullable: true })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Only tickets carrying this tag.', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(50)
@@ -77,9 +95,9 @@ export class KpiFilterInput {
   customerTier?: CustomerTier[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'Statistics of a duration over the tickets of a KPI group; values are in seconds.' })
 export class DurationStats {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many tickets had the duration (e.g. got a first reply).' })
   count: number;
 
   @Field(() => Float, { nullable: true, description: 'Seconds, exact.' })
@@ -92,55 +110,55 @@ export class DurationStats {
   p90: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "A rate measured against one of the store's goals." })
 export class GoalRate {
   @Field(() => Float, { nullable: true, description: 'A share in [0, 1]; null when nothing was counted.' })
   rate: number | null;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "The store's goal, a share in [0, 1]." })
   goal: number;
 
-  @Field(() => Boolean, { nullable: true })
+  @Field(() => Boolean, { description: 'Whether rate reaches goal; null when nothing was counted.', nullable: true })
   goalMet: boolean | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "How often an SLA target was met, against the store's goal." })
 export class SlaCompliance extends GoalRate {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Targets met in time.' })
   met: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Targets breached.' })
   breached: number;
 }
 
-@ObjectType()
+@ObjectType({ description: "Customer satisfaction of a KPI group against the store's goal." })
 export class CsatKpi extends GoalRate {
   @Field(() => Int, { description: 'Tickets whose survey was sent.' })
   sent: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Surveys answered (the latest per ticket).' })
   responses: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Answered surveys over sent surveys, in [0, 1]; null when none was sent.', nullable: true })
   responseRate: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Net Promoter Score of a KPI group, from surveys that asked the 0–10 question.' })
 export class NpsKpi {
   @Field(() => Float, { nullable: true, description: 'Net Promoter Score, −100 to +100: promoters (9–10) minus detractors (0–6), as shares of the answers.' })
   score: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers counted (the latest per ticket).' })
   responses: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers 9–10.' })
   promoters: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Answers 0–6.' })
   detractors: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'KPIs of the tickets of one group (or of the whole period when not grouped).' })
 export class KpiGroup {
   @Field(() => String, {
     nullable: true,
@@ -149,16 +167,16 @@ export class KpiGroup {
   })
   key: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets created in the group.' })
   created: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets of the group solved (now SOLVED or CLOSED).' })
   solved: number;
 
   @Field(() => Int, { description: 'Tickets reopened at least once.' })
   reopened: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Reopened / solved, in [0, 1]; null when nothing was solved.', nullable: true })
   reopenRate: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Open tickets at the end of the last day of the group (or period); null for HOUR or questions answered by a scan.' })
@@ -194,10 +212,10 @@ export class KpiGroup {
   @Field(() => Int, { description: 'Tickets with any SLA target breached.' })
   slaBreached: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Messages per ticket, customer and agent, internal notes excluded; null when no tickets.', nullable: true })
   messagesPerTicket: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets that name an order (orderRef).' })
   ticketsWithOrder: number;
 
   @Field(() => Float, { nullable: true, description: 'Tickets about an order per order whose first ticket is in the group.' })
@@ -211,7 +229,17 @@ export enum FrictionDimension {
   KEYWORD = 'KEYWORD',
   CHANNEL = 'CHANNEL',
 }
-registerEnumType(FrictionDimension, { name: 'FrictionDimension', description: 'KEYWORD: normalised content words of the first message.' });
+registerEnumType(FrictionDimension, {
+  valuesMap: {
+    CATEGORY: { description: 'By ticket category.' },
+    CHANNEL: { description: 'By channel.' },
+    KEYWORD: { description: 'By the normalised content words of the first message.' },
+    PRODUCT: { description: 'By productRef.' },
+    TAG: { description: 'By tag.' },
+  },
+  name: 'FrictionDimension',
+  description: 'KEYWORD: normalised content words of the first message.',
+});
 
 export enum FrictionRank {
   TICKETS = 'TICKETS',
@@ -219,28 +247,33 @@ export enum FrictionRank {
   GROWTH = 'GROWTH',
 }
 registerEnumType(FrictionRank, {
+  valuesMap: {
+    GROWTH: { description: 'Fastest relative growth first; sources new this period ahead.' },
+    INCREASE: { description: 'Most tickets added over the previous period first.' },
+    TICKETS: { description: 'Most tickets first.' },
+  },
   name: 'FrictionRank',
   description: 'TICKETS: most tickets first. INCREASE: most tickets added over the previous period first. GROWTH: fastest relative growth first, sources new this period ahead.',
 });
 
 @ObjectType({ description: 'A source of tickets, compared with the period of the same length just before.' })
 export class FrictionPoint {
-  @Field()
+  @Field({ description: 'The category, channel, keyword, product or tag.' })
   key: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets created in the period.' })
   tickets: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets in the period of the same length just before.' })
   previousTickets: number;
 
   @Field(() => Float, { nullable: true, description: '+0.5 = 50% more than the previous period; null when it had none.' })
   growth: number | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "One agent's KPIs for a period, with their open workload now." })
 export class AgentScorecard {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The agent's id (kept when the agent was removed)." })
   agentId: string;
 
   @Field(() => KpiGroup, { description: 'KPIs of the tickets created in the period and assigned to the agent.' })
@@ -253,18 +286,18 @@ export class AgentScorecard {
   openBreached: number;
 }
 
-@ObjectType()
+@ObjectType({ description: "One team's KPIs for a period, with its open workload now." })
 export class TeamScorecard {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The team's id." })
   teamId: string;
 
-  @Field(() => KpiGroup)
+  @Field(() => KpiGroup, { description: 'KPIs of the tickets created in the period and owned by the team.' })
   kpis: KpiGroup;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Open tickets of the team now.' })
   openTickets: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Of them, breaching an SLA now.' })
   openBreached: number;
 }
 
@@ -288,35 +321,35 @@ export class KpiGoals {
 
 @InputType({ description: 'Only the goals given change.' })
 export class UpdateKpiGoalsInput {
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'First contact resolution goal, a share in [0, 1].', nullable: true })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   firstContactResolution?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'First reply SLA goal, a share in [0, 1].', nullable: true })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   firstReplySla?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Next reply SLA goal, a share in [0, 1].', nullable: true })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   nextReplySla?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Resolution SLA goal, a share in [0, 1].', nullable: true })
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   resolutionSla?: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'CSAT goal, a share in [0, 1].', nullable: true })
   @IsOptional()
   @IsNumber()
   @Min(0)

@@ -13,20 +13,20 @@ abstract class TeamAssignmentInput {
   @IsEnum(AssignmentStrategyEnum)
   assignmentStrategy?: AssignmentStrategyEnum;
 
-  @Field({ nullable: true })
+  @Field({ description: 'VIP tickets only to supervisors and admins; false unless given when creating.', nullable: true })
   @IsOptional()
   @IsBoolean()
   vipToSeniors?: boolean;
 
-  @Field({ nullable: true })
+  @Field({ description: "Hand an agent's NEW and OPEN tickets back to the team when they go OFFLINE; false unless given when creating.", nullable: true })
   @IsOptional()
   @IsBoolean()
   reassignOnOffline?: boolean;
 }
 
-@InputType()
+@InputType({ description: 'A new team.' })
 export class CreateTeamInput extends TeamAssignmentInput {
-  @Field()
+  @Field({ description: 'Unique within the store (CONFLICT when taken).' })
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
@@ -38,12 +38,12 @@ export class CreateTeamInput extends TeamAssignmentInput {
   @IsEnum(TicketCategory, { each: true })
   categories?: TicketCategory[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The team lead, notified of escalations; added as a member.', nullable: true })
   @IsOptional()
   @IsUUID()
   leadId?: string;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { description: 'Agents in the team.', nullable: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
@@ -51,22 +51,22 @@ export class CreateTeamInput extends TeamAssignmentInput {
   memberIds?: string[];
 }
 
-@InputType()
+@InputType({ description: 'Changes to a team; omitted fields stay as they are.' })
 export class UpdateTeamInput extends TeamAssignmentInput {
-  @Field({ nullable: true })
+  @Field({ description: 'Unique within the store (CONFLICT when taken).', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
-  @Field(() => [TicketCategory], { nullable: true })
+  @Field(() => [TicketCategory], { description: 'Replaces the categories the team owns.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketCategory, { each: true })
   categories?: TicketCategory[];
 
-  @Field(() => ID, { nullable: true, description: 'null removes the lead.' })
+  @Field(() => ID, { nullable: true, description: 'Null removes the lead.' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsUUID()
   leadId?: string | null;

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import '../../tickets/graphql-enums';
@@ -9,11 +10,16 @@ export enum AssignmentStrategyEnum {
   MANUAL = 'MANUAL',
 }
 registerEnumType(AssignmentStrategyEnum, {
+  valuesMap: {
+    LEAST_LOADED: { description: 'The online member with the fewest open tickets under their capacity.' },
+    MANUAL: { description: 'No automatic assignment; tickets wait in the team queue.' },
+    ROUND_ROBIN: { description: 'Online members in turn.' },
+  },
   name: 'AssignmentStrategy',
   description: 'ROUND_ROBIN: in turn; LEAST_LOADED: fewest open tickets; MANUAL: tickets wait for someone to take them.',
 });
 
-@ObjectType({ description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
+@ObjectType({ implements: () => [Node], description: 'A group of agents owning a kind of ticket (payments, shipping …).' })
 @Entity('teams')
 @Check('teams_assignment_strategy_check', `assignment_strategy IN ('ROUND_ROBIN','LEAST_LOADED','MANUAL')`)
 @Index('teams_tenant_name_key', ['tenantId', 'name'], { unique: true })
@@ -21,11 +27,11 @@ export class Team {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Unique within the store.' })
   @Column('text')
   name: string;
 
@@ -36,7 +42,7 @@ export class Team {
   @Column('text', { array: true, default: () => "'{}'" })
   categories: TicketCategory[];
 
-  @Field(() => AssignmentStrategyEnum)
+  @Field(() => AssignmentStrategyEnum, { description: 'How the team hands out tickets.' })
   @Column('text', { default: AssignmentStrategyEnum.MANUAL })
   assignmentStrategy: AssignmentStrategyEnum;
 
@@ -52,7 +58,7 @@ export class Team {
   @Column('uuid', { nullable: true })
   lastAssignedAgentId: string | null;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

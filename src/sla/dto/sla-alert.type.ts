@@ -5,26 +5,30 @@ export enum SlaAlertKind {
   WARNING = 'WARNING',
   BREACHED = 'BREACHED',
 }
-registerEnumType(SlaAlertKind, { name: 'SlaAlertKind' });
+registerEnumType(SlaAlertKind, {
+  valuesMap: { BREACHED: { description: 'The target is overdue; escalation actions ran once.' }, WARNING: { description: "The policy's warning point (warnAtPercent of the target) has passed." } },
+  description: 'What an SLA alert says.',
+  name: 'SlaAlertKind',
+});
 
-@ObjectType()
+@ObjectType({ description: 'A ticket reached the warning point or breached one of its SLA targets.' })
 export class SlaAlert {
-  @Field(() => SlaAlertKind)
+  @Field(() => SlaAlertKind, { description: 'WARNING or BREACHED.' })
   kind: SlaAlertKind;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket.' })
   ticketId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The ticket's number, for display." })
   ticketNumber: number;
 
-  @Field(() => SlaTargetKindEnum)
+  @Field(() => SlaTargetKindEnum, { description: 'Which target.' })
   target: SlaTargetKindEnum;
 
-  @Field()
+  @Field({ description: 'When the target is or was due.' })
   dueAt: Date;
 
-  @Field()
+  @Field({ description: 'When the alert fired (ISO 8601 with offset, UTC).' })
   at: Date;
 
   tenantId: string;

@@ -18,16 +18,35 @@ export enum SlaClockEnum {
   BUSINESS = 'BUSINESS',
   CALENDAR = 'CALENDAR',
 }
-registerEnumType(WeekdayEnum, { name: 'Weekday' });
-registerEnumType(SlaClockEnum, { name: 'SlaClock', description: 'BUSINESS counts open hours of the store calendar; CALENDAR counts all time.' });
+registerEnumType(WeekdayEnum, {
+  valuesMap: {
+    FRI: { description: 'Friday (weekend in Saudi Arabia).' },
+    MON: { description: 'Monday.' },
+    SAT: { description: 'Saturday (weekend in Saudi Arabia).' },
+    SUN: { description: 'Sunday (first working day in Saudi Arabia).' },
+    THU: { description: 'Thursday.' },
+    TUE: { description: 'Tuesday.' },
+    WED: { description: 'Wednesday.' },
+  },
+  description: 'A day of the week.',
+  name: 'Weekday',
+});
+registerEnumType(SlaClockEnum, {
+  valuesMap: {
+    BUSINESS: { description: "The target counts only the store's business hours (calendar, holidays, overrides)." },
+    CALENDAR: { description: 'The target counts every second, day and night.' },
+  },
+  name: 'SlaClock',
+  description: 'BUSINESS counts open hours of the store calendar; CALENDAR counts all time.',
+});
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 // ── calendar ──────────────────────────────────────────────────────────────────────────────
 
-@ObjectType('TimeRange')
-@InputType('TimeRangeInput')
+@ObjectType('TimeRange', { description: "Opening hours within one day, in the calendar's time zone." })
+@InputType('TimeRangeInput', { description: "Opening hours within one day, HH:MM, in the calendar's time zone." })
 export class TimeRangeType {
   @Field({ description: 'HH:MM local time.' })
   @Matches(HHMM, { message: 'start must be HH:MM' })
@@ -38,10 +57,10 @@ export class TimeRangeType {
   end: string;
 }
 
-@ObjectType('WeekdayHours')
-@InputType('WeekdayHoursInput')
+@ObjectType('WeekdayHours', { description: 'The opening hours of one weekday.' })
+@InputType('WeekdayHoursInput', { description: 'The opening hours of one weekday.' })
 export class WeekdayHoursType {
-  @Field(() => WeekdayEnum)
+  @Field(() => WeekdayEnum, { description: 'The weekday.' })
   @IsEnum(WeekdayEnum)
   day: WeekdayEnum;
 
@@ -53,9 +72,9 @@ export class WeekdayHoursType {
   hours: TimeRangeType[];
 }
 
-@InputType()
+@InputType({ description: "A date of the Hijri (Umm al-Qura) calendar, converted to the Gregorian day in the store's time zone." })
 export class HijriDateInput {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Hijri year, e.g. 1448.' })
   @IsInt()
   @Min(1300)
   @Max(1600)
@@ -67,14 +86,14 @@ export class HijriDateInput {
   @Max(12)
   month: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Day of the month, 1–30.' })
   @IsInt()
   @Min(1)
   @Max(30)
   day: number;
 }
 
-@ObjectType('DateRange')
+@ObjectType('DateRange', { description: "A range of whole days in the calendar's time zone, e.g. a holiday." })
 export class DateRangeType {
   @Field({ description: 'First day (YYYY-MM-DD, store time zone).' })
   from: string;
@@ -82,18 +101,18 @@ export class DateRangeType {
   @Field(() => String, { nullable: true, description: 'Last day, inclusive.' })
   to?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'What the days are, e.g. "عيد الفطر".', nullable: true })
   name?: string;
 }
 
-@InputType()
+@InputType({ description: 'Whole days off; give from (Gregorian) or hijriFrom.' })
 export class HolidayInput {
   @Field({ nullable: true, description: 'YYYY-MM-DD; or give hijriFrom.' })
   @IsOptional()
   @Matches(ISO_DATE, { message: 'from must be YYYY-MM-DD' })
   from?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Last day, inclusive (YYYY-MM-DD); the first day only when omitted.', nullable: true })
   @IsOptional()
   @Matches(ISO_DATE, { message: 'to must be YYYY-MM-DD' })
   to?: string;
@@ -104,26 +123,26 @@ export class HolidayInput {
   @Type(() => HijriDateInput)
   hijriFrom?: HijriDateInput;
 
-  @Field(() => HijriDateInput, { nullable: true })
+  @Field(() => HijriDateInput, { description: 'The last day as a Hijri (Umm al-Qura) date; the first day only when omitted.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => HijriDateInput)
   hijriTo?: HijriDateInput;
 
-  @Field({ nullable: true })
+  @Field({ description: 'What the days are, e.g. "عيد الأضحى".', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   name?: string;
 }
 
-@ObjectType('HoursOverride')
+@ObjectType('HoursOverride', { description: 'Other opening hours for a range of days, such as Ramadan.' })
 export class HoursOverrideType extends DateRangeType {
-  @Field(() => [TimeRangeType])
+  @Field(() => [TimeRangeType], { description: "The hours of every day in the range, in the calendar's time zone; empty means closed." })
   hours: TimeRangeType[];
 }
 
-@InputType()
+@InputType({ description: 'Other opening hours for a range of days; give from (Gregorian) or hijriFrom.' })
 export class HoursOverrideInput extends HolidayInput {
   @Field(() => [TimeRangeType], { description: 'The hours of every day in the range (Ramadan: 10:00–15:00 and 21:00–01:00).' })
   @IsArray()
@@ -133,25 +152,25 @@ export class HoursOverrideInput extends HolidayInput {
   hours: TimeRangeType[];
 }
 
-@ObjectType('BusinessCalendar')
+@ObjectType('BusinessCalendar', { description: "The store's working time, used for SLA deadlines on business-hours clocks and out-of-hours answers." })
 export class BusinessCalendarType {
-  @Field()
+  @Field({ description: 'IANA time zone of the hours, e.g. Asia/Riyadh.' })
   timeZone: string;
 
-  @Field(() => [WeekdayHoursType])
+  @Field(() => [WeekdayHoursType], { description: 'Opening hours of each weekday; a weekday not listed is closed.' })
   weekly: WeekdayHoursType[];
 
-  @Field(() => [DateRangeType])
+  @Field(() => [DateRangeType], { description: "Whole days off (e.g. Eid al-Fitr, Saudi National Day), in the calendar's time zone." })
   holidays: DateRangeType[];
 
-  @Field(() => [HoursOverrideType])
+  @Field(() => [HoursOverrideType], { description: "Date ranges with other hours, such as Ramadan's shorter days." })
   overrides: HoursOverrideType[];
 
-  @Field()
+  @Field({ description: 'When the calendar last changed (ISO 8601 with offset, UTC).' })
   updatedAt: Date;
 }
 
-@InputType()
+@InputType({ description: "The store's new working time; lists given replace the stored ones." })
 export class UpdateBusinessCalendarInput {
   @Field({ nullable: true, description: 'IANA time zone, e.g. Asia/Riyadh.' })
   @IsOptional()
@@ -186,8 +205,8 @@ export class UpdateBusinessCalendarInput {
 
 // ── policies ──────────────────────────────────────────────────────────────────────────────
 
-@ObjectType('SlaTargetSpec')
-@InputType('SlaTargetSpecInput')
+@ObjectType('SlaTargetSpec', { description: 'A target duration and the clock it is counted on.' })
+@InputType('SlaTargetSpecInput', { description: 'A target duration and the clock it is counted on.' })
 export class SlaTargetSpecType {
   @Field(() => Int, { description: 'Seconds of business or calendar time.' })
   @IsInt()
@@ -195,30 +214,30 @@ export class SlaTargetSpecType {
   @Max(365 * 86_400)
   seconds: number;
 
-  @Field(() => SlaClockEnum)
+  @Field(() => SlaClockEnum, { description: 'Calendar time or business hours.' })
   @IsEnum(SlaClockEnum)
   clock: SlaClockEnum;
 }
 
-@ObjectType('SlaConditions')
-@InputType('SlaConditionsInput')
+@ObjectType('SlaConditions', { description: 'Which tickets an SLA policy applies to; every list given must match, empty lists match all.' })
+@InputType('SlaConditionsInput', { description: 'Which tickets an SLA policy applies to; every list given must match, empty or omitted lists match all.' })
 export class SlaConditionsType {
-  @Field(() => [Channel], { nullable: true })
+  @Field(() => [Channel], { description: 'Channels.', nullable: true })
   @IsOptional()
   @IsEnum(Channel, { each: true })
   channels?: Channel[];
 
-  @Field(() => [TicketCategory], { nullable: true })
+  @Field(() => [TicketCategory], { description: 'Ticket categories.', nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory, { each: true })
   categories?: TicketCategory[];
 
-  @Field(() => [TicketPriority], { nullable: true })
+  @Field(() => [TicketPriority], { description: 'Priorities.', nullable: true })
   @IsOptional()
   @IsEnum(TicketPriority, { each: true })
   priorities?: TicketPriority[];
 
-  @Field(() => [CustomerTier], { nullable: true })
+  @Field(() => [CustomerTier], { description: 'Customer tiers.', nullable: true })
   @IsOptional()
   @IsEnum(CustomerTier, { each: true })
   tiers?: CustomerTier[];
@@ -231,8 +250,8 @@ export class SlaConditionsType {
   tags?: string[];
 }
 
-@ObjectType('SlaEscalation')
-@InputType('SlaEscalationInput')
+@ObjectType('SlaEscalation', { description: 'What happens once when a ticket breaches a target (the team lead is notified in any case).' })
+@InputType('SlaEscalationInput', { description: 'What happens once when a ticket breaches a target (the team lead is notified in any case).' })
 export class SlaEscalationType {
   @Field({ description: 'On breach, raise the priority one step.' })
   @IsBoolean()
@@ -249,101 +268,101 @@ export class SlaEscalationType {
   addTag: string | null;
 }
 
-@ObjectType('SlaPolicy')
+@ObjectType('SlaPolicy', { description: 'Reply and resolution targets for the tickets that match its conditions; the first active policy by position applies.' })
 export class SlaPolicyType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'A name for lists, e.g. "WhatsApp".' })
   name: string;
 
   @Field(() => Int, { description: 'Lower first; the first active policy whose conditions hold applies.' })
   position: number;
 
-  @Field(() => SlaConditionsType)
+  @Field(() => SlaConditionsType, { description: 'Which tickets it applies to.' })
   conditions: SlaConditionsType;
 
-  @Field(() => SlaTargetSpecType, { nullable: true })
+  @Field(() => SlaTargetSpecType, { description: 'Creation to first public agent reply; null: no target.', nullable: true })
   firstResponse: SlaTargetSpecType | null;
 
   @Field(() => SlaTargetSpecType, { nullable: true, description: 'After each customer message.' })
   nextResponse: SlaTargetSpecType | null;
 
-  @Field(() => SlaTargetSpecType, { nullable: true })
+  @Field(() => SlaTargetSpecType, { description: 'Creation to solved; null: no target.', nullable: true })
   resolution: SlaTargetSpecType | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Warn when this percentage of a target has passed (default 80).' })
   warnAtPercent: number;
 
   @Field(() => [TicketStatus], { description: 'Statuses that stop the clocks.' })
   pauseWhile: TicketStatus[];
 
-  @Field(() => SlaEscalationType)
+  @Field(() => SlaEscalationType, { description: 'What a breach does.' })
   escalation: SlaEscalationType;
 
-  @Field()
+  @Field({ description: 'Inactive policies are kept but not applied.' })
   active: boolean;
 }
 
-@InputType()
+@InputType({ description: 'An SLA policy to create (name required) or the fields to change.' })
 export class SlaPolicyInput {
-  @Field({ nullable: true })
+  @Field({ description: 'A name for lists.', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'Policies are tried in ascending position; the first active match applies.', nullable: true })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(1_000_000)
   position?: number;
 
-  @Field(() => SlaConditionsType, { nullable: true })
+  @Field(() => SlaConditionsType, { description: 'Which tickets it applies to; all when omitted.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => SlaConditionsType)
   conditions?: SlaConditionsType;
 
-  @Field(() => SlaTargetSpecType, { nullable: true })
+  @Field(() => SlaTargetSpecType, { description: 'Creation to first public agent reply.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => SlaTargetSpecType)
   firstResponse?: SlaTargetSpecType | null;
 
-  @Field(() => SlaTargetSpecType, { nullable: true })
+  @Field(() => SlaTargetSpecType, { description: 'Each customer message after an answer to the next public agent reply.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => SlaTargetSpecType)
   nextResponse?: SlaTargetSpecType | null;
 
-  @Field(() => SlaTargetSpecType, { nullable: true })
+  @Field(() => SlaTargetSpecType, { description: 'Creation to solved.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => SlaTargetSpecType)
   resolution?: SlaTargetSpecType | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'Warn when this percentage of a target has passed, 1–99.', nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(99)
   warnAtPercent?: number;
 
-  @Field(() => [TicketStatus], { nullable: true })
+  @Field(() => [TicketStatus], { description: 'Statuses that stop the clock (default PENDING and ON_HOLD).', nullable: true })
   @IsOptional()
   @IsEnum(TicketStatus, { each: true })
   pauseWhile?: TicketStatus[];
 
-  @Field(() => SlaEscalationType, { nullable: true })
+  @Field(() => SlaEscalationType, { description: 'What a breach does.', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => SlaEscalationType)
   escalation?: SlaEscalationType;
 
-  @Field({ nullable: true })
+  @Field({ description: 'False turns it off without deleting it.', nullable: true })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

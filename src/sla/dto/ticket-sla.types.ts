@@ -14,21 +14,38 @@ export enum SlaTargetStatusEnum {
   MET = 'MET',
   BREACHED = 'BREACHED',
 }
-registerEnumType(SlaTargetKindEnum, { name: 'SlaTargetKind' });
-registerEnumType(SlaTargetStatusEnum, { name: 'SlaTargetStatus' });
+registerEnumType(SlaTargetKindEnum, {
+  valuesMap: {
+    FIRST_RESPONSE: { description: 'Creation to the first public agent reply.' },
+    NEXT_RESPONSE: { description: 'A customer message after an answer to the next public agent reply.' },
+    RESOLUTION: { description: 'Creation to solved.' },
+  },
+  description: 'The kinds of SLA target.',
+  name: 'SlaTargetKind',
+});
+registerEnumType(SlaTargetStatusEnum, {
+  valuesMap: {
+    ACTIVE: { description: 'The clock runs.' },
+    BREACHED: { description: 'Overdue.' },
+    MET: { description: 'Done in time.' },
+    PAUSED: { description: 'The clock is stopped (ticket PENDING or ON_HOLD).' },
+  },
+  description: 'Where an SLA target stands.',
+  name: 'SlaTargetStatus',
+});
 
-@ObjectType('SlaTarget')
+@ObjectType('SlaTarget', { description: 'One SLA target of a ticket and where it stands.' })
 export class SlaTargetType {
-  @Field(() => SlaTargetKindEnum)
+  @Field(() => SlaTargetKindEnum, { description: 'Which target.' })
   kind: SlaTargetKindEnum;
 
-  @Field(() => SlaTargetStatusEnum)
+  @Field(() => SlaTargetStatusEnum, { description: 'Running, paused, met or breached.' })
   status: SlaTargetStatusEnum;
 
-  @Field(() => SlaClockEnum)
+  @Field(() => SlaClockEnum, { description: 'Calendar time or business hours.' })
   clock: SlaClockEnum;
 
-  @Field()
+  @Field({ description: 'When it is due (ISO 8601 with offset, UTC); moves while the clock is paused.' })
   dueAt: Date;
 
   @Field(() => Int, { description: "Seconds left on the target's clock (business seconds for business targets); negative when overdue." })
@@ -37,27 +54,27 @@ export class SlaTargetType {
   @Field({ description: 'The warning point has passed.' })
   warned: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was breached; null unless breached.', nullable: true })
   breachedAt: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was answered or solved (also for a late answer).' })
   metAt: Date | null;
 }
 
-@ObjectType('TicketSla')
+@ObjectType('TicketSla', { description: 'The SLA policy applied to a ticket and each of its targets.' })
 export class TicketSlaType {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The policy applied; null when none matched.', nullable: true })
   policyId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The policy's name; null when none matched.", nullable: true })
   policyName: string | null;
 
-  @Field(() => SlaHealth)
+  @Field(() => SlaHealth, { description: 'The worst state of its targets.' })
   health: SlaHealth;
 
   @Field({ description: 'The clocks are stopped (e.g. waiting on the customer).' })
   paused: boolean;
 
-  @Field(() => [SlaTargetType])
+  @Field(() => [SlaTargetType], { description: 'Each target of the policy and where it stands.' })
   targets: SlaTargetType[];
 }

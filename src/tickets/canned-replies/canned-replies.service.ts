@@ -68,7 +68,7 @@ export class CannedRepliesService {
           title: input.title!.trim(),
           shortcut: input.shortcut!,
           body: input.body!,
-          locale: input.locale ?? ContentLocale.ar,
+          locale: input.locale ?? ContentLocale.AR,
           category: input.category ?? null,
           actions: this.actionsOf(input),
           active: input.active ?? true,

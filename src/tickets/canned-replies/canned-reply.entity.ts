@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../graphql-enums';
@@ -12,12 +13,16 @@ export interface MacroActions {
 }
 
 export enum ContentLocale {
-  ar = 'ar',
-  en = 'en',
+  AR = 'ar',
+  EN = 'en',
 }
-registerEnumType(ContentLocale, { name: 'ContentLocale', description: 'Language of store-written content (canned replies, articles).' });
+registerEnumType(ContentLocale, {
+  valuesMap: { AR: { description: 'Arabic (stored as "ar").' }, EN: { description: 'English (stored as "en").' } },
+  name: 'ContentLocale',
+  description: 'Language of store-written content (canned replies, articles).',
+});
 
-@ObjectType({ description: 'A canned reply (macro): a logic-less template agents insert with its shortcut, optionally changing the ticket too.' })
+@ObjectType({ implements: () => [Node], description: 'A canned reply (macro): a logic-less template agents insert with its shortcut, optionally changing the ticket too.' })
 @Entity('canned_replies')
 @Index('canned_replies_tenant_shortcut_key', ['tenantId', 'shortcut'], { unique: true })
 @Check('canned_replies_locale_check', `locale IN ('ar','en')`)
@@ -25,11 +30,11 @@ export class CannedReply {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'A name for lists, e.g. "اعتذار عن تأخر الشحن".' })
   @Column('text')
   title: string;
 
@@ -41,11 +46,11 @@ export class CannedReply {
   @Column('text')
   body: string;
 
-  @Field(() => ContentLocale)
+  @Field(() => ContentLocale, { description: 'The language it is written in.' })
   @Column('text')
   locale: ContentLocale;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'The ticket category it is meant for; offered first on such tickets. Null: any.', nullable: true })
   @Column('text', { nullable: true })
   category: TicketCategory | null;
 
@@ -72,7 +77,7 @@ export class CannedReply {
     return this.actions?.priority ?? null;
   }
 
-  @Field()
+  @Field({ description: 'Inactive replies are kept but not offered to agents.' })
   @Column('boolean', { default: true })
   active: boolean;
 
@@ -80,15 +85,15 @@ export class CannedReply {
   @Column('integer', { default: 0 })
   usageCount: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was last rendered or applied; null if never.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastUsedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

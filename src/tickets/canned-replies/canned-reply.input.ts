@@ -7,7 +7,7 @@ import { ContentLocale } from './canned-reply.entity';
 
 @InputType({ description: 'What applying the canned reply as a macro also changes on the ticket.' })
 export class MacroActionsInput {
-  @Field(() => TicketStatus, { nullable: true })
+  @Field(() => TicketStatus, { description: "Set the ticket's status (e.g. PENDING after asking the customer something).", nullable: true })
   @IsOptional()
   @IsEnum(TicketStatus)
   status?: TicketStatus;
@@ -20,20 +20,20 @@ export class MacroActionsInput {
   @MaxLength(50, { each: true })
   addTags?: string[];
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: "Set the ticket's category.", nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory;
 
-  @Field(() => TicketPriority, { nullable: true })
+  @Field(() => TicketPriority, { description: "Set the ticket's priority.", nullable: true })
   @IsOptional()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 }
 
-@InputType()
+@InputType({ description: 'A canned reply to create (shortcut, title and body required) or the fields to change.' })
 export class CannedReplyInput {
-  @Field({ nullable: true })
+  @Field({ description: 'A name for lists.', nullable: true })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -45,30 +45,30 @@ export class CannedReplyInput {
   @Matches(/^\/[^\s/]{1,60}$/u, { message: 'shortcut must start with "/" and have 1–60 characters without spaces' })
   shortcut?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Mustache template, e.g. "مرحباً {{customer.name}}، طلبك {{ticket.orderRef}} …"; placeholders are checked when saved (BAD_USER_INPUT names unknown ones).', nullable: true })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(5000)
   body?: string;
 
-  @Field(() => ContentLocale, { nullable: true })
+  @Field(() => ContentLocale, { description: 'The language it is written in; ar unless given.', nullable: true })
   @IsOptional()
   @IsEnum(ContentLocale)
   locale?: ContentLocale;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'The ticket category it is meant for; null for any.', nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory | null;
 
-  @Field(() => MacroActionsInput, { nullable: true })
+  @Field(() => MacroActionsInput, { description: 'What applying it as a macro also changes on the ticket (tags, status, priority, category).', nullable: true })
   @IsOptional()
   @ValidateNested()
   @Type(() => MacroActionsInput)
   actions?: MacroActionsInput;
 
-  @Field({ nullable: true })
+  @Field({ description: 'False hides it from agents without deleting it.', nullable: true })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

@@ -10,7 +10,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'تأخير الشحن — اعتذار وتحديث',
     shortcut: '/تأخير-الشحن',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: TicketCategory.SHIPPING,
     body: 'أهلاً {{customer.firstName}}، نعتذر منك بصدق على تأخر طلبك رقم {{order.id}}. تواصلنا مع شركة الشحن لتسريع التوصيل، وسنوافيك بالتحديث قبل {{sla.expectedReplyAt}}.\nشكراً لصبرك 🌷\n{{agent.name}} — {{store.name}}',
     actions: { addTags: ['تأخير'], status: TicketStatus.PENDING },
@@ -18,7 +18,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'سياسة الاسترجاع',
     shortcut: '/استرجاع',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: TicketCategory.RETURNS,
     body: 'أهلاً {{customer.firstName}}، يمكنك إرجاع المنتج خلال 7 أيام من الاستلام بحالته الأصلية. أرسل لنا رقم الطلب وصورة المنتج، وسنرتب استلامه ونعيد المبلغ لوسيلة الدفع نفسها خلال 5–10 أيام عمل.\n{{agent.name}}',
     actions: {},
@@ -26,7 +26,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'طرق الدفع المتاحة',
     shortcut: '/طرق-الدفع',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: TicketCategory.PAYMENT,
     body: 'أهلاً {{customer.firstName}}، نقبل الدفع بمدى وفيزا وماستركارد وآبل باي، والتقسيط عبر تابي وتمارا، والدفع عند الاستلام في أغلب المدن.\n{{agent.name}}',
     actions: {},
@@ -34,7 +34,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'اعتذار وتعويض',
     shortcut: '/اعتذار',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: null,
     body: 'أهلاً {{customer.firstName}}، نعتذر لك عن هذه التجربة، وهذا ليس المستوى الذي نرضاه لك. عوّضناك بكوبون خصم على طلبك القادم، وسنتابع معك شخصياً حتى تُحل المشكلة بالكامل.\n{{agent.name}} — {{store.name}}',
     actions: { addTags: ['شكوى'] },
@@ -42,7 +42,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'رد على تعليق عام — ننتقل للخاص',
     shortcut: '/رد-عام',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: null,
     body: 'نعتذر منك {{customer.firstName}}، يهمنا حل مشكلتك فوراً. راسلنا على الخاص برقم الطلب وسنخدمك مباشرة 🌷',
     actions: {},
@@ -50,7 +50,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'شكر وإغلاق',
     shortcut: '/شكر',
-    locale: ContentLocale.ar,
+    locale: ContentLocale.AR,
     category: null,
     body: 'سعدنا بخدمتك يا {{customer.firstName}} 🌷 إذا احتجت أي شيء آخر نحن هنا دائماً. رقم تذكرتك #{{ticket.number}}.\n{{store.name}}',
     actions: { status: TicketStatus.SOLVED },
@@ -58,7 +58,7 @@ export const DEFAULT_CANNED_REPLIES: Array<{ title: string; shortcut: string; lo
   {
     title: 'Shipping delay — apology and update',
     shortcut: '/shipping-delay',
-    locale: ContentLocale.en,
+    locale: ContentLocale.EN,
     category: TicketCategory.SHIPPING,
     body: 'Hi {{customer.firstName}}, we are sorry your order {{order.id}} is late. We have asked the carrier to speed it up and will update you by {{sla.expectedReplyAt}}.\n{{agent.name}} — {{store.name}}',
     actions: { addTags: ['تأخير'], status: TicketStatus.PENDING },

@@ -9,7 +9,17 @@ export enum CompensationKind {
   GIFT = 'GIFT',
   OTHER = 'OTHER',
 }
-registerEnumType(CompensationKind, { name: 'CompensationKind' });
+registerEnumType(CompensationKind, {
+  valuesMap: {
+    COUPON: { description: 'A discount code for a next order.' },
+    FREE_SHIPPING: { description: 'Shipping refunded or free on a next order.' },
+    GIFT: { description: 'A gift added to an order.' },
+    OTHER: { description: 'Anything else (describe it in note).' },
+    REFUND: { description: 'Money back, whole or part.' },
+  },
+  description: 'What the store gave an unhappy customer.',
+  name: 'CompensationKind',
+});
 
 export enum FollowUpStatus {
   NONE = 'NONE',
@@ -20,7 +30,17 @@ export enum FollowUpStatus {
   /** The ticket was closed (or merged away) before the check came due. */
   SKIPPED = 'SKIPPED',
 }
-registerEnumType(FollowUpStatus, { name: 'FollowUpStatus', description: 'Where the complaint follow-up check stands.' });
+registerEnumType(FollowUpStatus, {
+  valuesMap: {
+    AWAITING_SOLVE: { description: 'The check is due some days after the ticket is solved; it is not solved yet.' },
+    DONE: { description: 'The check ran: the ticket was reopened for a follow-up.' },
+    NONE: { description: 'No follow-up was asked for.' },
+    SCHEDULED: { description: 'The ticket is solved; the check runs at followUpAt.' },
+    SKIPPED: { description: 'The ticket was closed (or merged away) before the check came due.' },
+  },
+  name: 'FollowUpStatus',
+  description: 'Where the complaint follow-up check stands.',
+});
 
 @ObjectType({ description: 'What the store gave an unhappy customer (the complaint protocol: apologise, compensate, follow up).' })
 @Entity('compensations')
@@ -33,19 +53,19 @@ export class Compensation {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The complaint ticket.' })
   @Column('uuid')
   ticketId: string;
 
-  @Field(() => CompensationKind)
+  @Field(() => CompensationKind, { description: 'What was given.' })
   @Column('text')
   kind: CompensationKind;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'The value given, in currency; null for kinds without an amount (e.g. a gift).', nullable: true })
   @Column('numeric', { precision: 12, scale: 2, nullable: true, transformer: nullableNumberColumn })
   amount: number | null;
 
@@ -53,7 +73,7 @@ export class Compensation {
   @Column('text', { default: 'SAR' })
   currency: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Free text for colleagues, e.g. the coupon code.', nullable: true })
   @Column('text', { nullable: true })
   note: string | null;
 
@@ -67,7 +87,7 @@ export class Compensation {
   @Column('integer', { nullable: true })
   followUpDays: number | null;
 
-  @Field(() => FollowUpStatus)
+  @Field(() => FollowUpStatus, { description: 'Whether the follow-up check is pending, done or cancelled.' })
   @Column('text', { default: FollowUpStatus.NONE })
   followUpStatus: FollowUpStatus;
 
@@ -75,7 +95,7 @@ export class Compensation {
   @Column('timestamptz', { nullable: true })
   followUpAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was recorded (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

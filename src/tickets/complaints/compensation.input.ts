@@ -3,13 +3,13 @@ import { IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxL
 import { IsMoneyAmount } from '../../common/validators';
 import { CompensationKind } from './compensation.entity';
 
-@InputType()
+@InputType({ description: 'What the store gave an unhappy customer, recorded on the complaint ticket.' })
 export class RecordCompensationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The complaint ticket (NOT_FOUND when not in the store).' })
   @IsUUID()
   ticketId: string;
 
-  @Field(() => CompensationKind)
+  @Field(() => CompensationKind, { description: 'What was given.' })
   @IsEnum(CompensationKind)
   kind: CompensationKind;
 
@@ -23,7 +23,7 @@ export class RecordCompensationInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as SAR' })
   currency?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Free text for colleagues, e.g. the coupon code.', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -44,9 +44,19 @@ export enum CompensationGroupBy {
   WEEK = 'WEEK',
   MONTH = 'MONTH',
 }
-registerEnumType(CompensationGroupBy, { name: 'CompensationGroupBy', description: "Time buckets are in the store's time zone; weeks start on Sunday." });
+registerEnumType(CompensationGroupBy, {
+  valuesMap: {
+    CATEGORY: { description: 'One row per ticket category.' },
+    DAY: { description: 'One row per day (store time zone).' },
+    KIND: { description: 'One row per compensation kind.' },
+    MONTH: { description: 'One row per calendar month (store time zone).' },
+    WEEK: { description: 'One row per week starting Sunday (store time zone).' },
+  },
+  name: 'CompensationGroupBy',
+  description: "Time buckets are in the store's time zone; weeks start on Sunday.",
+});
 
-@InputType()
+@InputType({ description: "The period of compensation totals (instants; buckets use the store's time zone)." })
 export class CompensationTotalsFilter {
   @Field({ description: 'Recorded at or after.' })
   @IsDate()

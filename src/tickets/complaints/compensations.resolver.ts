@@ -12,13 +12,13 @@ class CompensationTotal {
   @Field({ description: 'The category, kind, or bucket start (YYYY-MM-DD, or YYYY-MM for months).' })
   key: string;
 
-  @Field()
+  @Field({ description: 'ISO 4217 code, e.g. SAR.' })
   currency: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many compensations.' })
   count: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Sum of the amounts, in currency.' })
   amount: number;
 }
 
@@ -26,18 +26,29 @@ class CompensationTotal {
 export class CompensationsResolver {
   constructor(private readonly service: CompensationsService) {}
 
-  @Mutation(() => Compensation, { description: 'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving.' })
+  @Mutation(() => Compensation, {
+    description:
+      'Records a compensation on a ticket (audited as COMPENSATION_RECORDED), optionally with a follow-up check N days after solving. Needs the `tickets:write` scope (roles: admin, supervisor, agent, integration). Errors: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT.',
+  })
   @RequirePermission('tickets:write')
-  recordCompensation(@Ctx() ctx: RequestContext, @Args('input') input: RecordCompensationInput) {
+  recordCompensation(@Ctx() ctx: RequestContext, @Args('input', { description: 'The ticket and what was given.' }) input: RecordCompensationInput) {
     return this.service.record(ctx, input);
   }
 
-  @Query(() => [CompensationTotal], { description: 'What complaints cost: count and sum of compensations recorded in a period, by category, kind or time bucket.' })
+  @Query(() => [CompensationTotal], {
+    description:
+      'What complaints cost: count and sum of compensations recorded in a period, by category, kind or time bucket. Needs the `kpis:read` scope (roles: admin, supervisor, reporting). Errors: UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT.',
+  })
   @RequirePermission('kpis:read')
   compensationTotals(
     @Ctx() ctx: RequestContext,
-    @Args('filter') filter: CompensationTotalsFilter,
-    @Args('groupBy', { type: () => CompensationGroupBy, defaultValue: CompensationGroupBy.CATEGORY }) groupBy: CompensationGroupBy,
+    @Args('filter', { description: 'The period: compensations recorded in [from, to).' }) filter: CompensationTotalsFilter,
+    @Args('groupBy', {
+      description: "How to group: by ticket category, compensation kind or time bucket in the store's time zone.",
+      type: () => CompensationGroupBy,
+      defaultValue: CompensationGroupBy.CATEGORY,
+    })
+    groupBy: CompensationGroupBy,
   ) {
     return this.service.totals(ctx, filter, groupBy);
   }

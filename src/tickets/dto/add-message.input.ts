@@ -4,19 +4,22 @@ import '../graphql-enums';
 import { AuthorType, Channel } from '../ticket-enums';
 import { IsNotBlank, LIMITS } from '../../common/validators';
 
-@InputType()
+@InputType({ description: "A message to add to a ticket's conversation: a reply to the customer, an internal note, or a customer message relayed by an integration." })
 export class AddMessageInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The ticket to add the message to (NOT_FOUND when it is not in the caller's store)." })
   @IsUUID()
   ticketId: string;
 
-  @Field()
+  @Field({ description: 'The text, up to 100 000 characters. Plain text; line breaks are kept.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)
   body: string;
 
-  @Field(() => AuthorType, { defaultValue: AuthorType.AGENT })
+  @Field(() => AuthorType, {
+    description: "Who wrote it. AGENT (default) replies go out on the ticket's channel; CUSTOMER messages count as the customer writing (they may reopen a SOLVED ticket).",
+    defaultValue: AuthorType.AGENT,
+  })
   @IsEnum(AuthorType)
   authorType: AuthorType;
 
@@ -25,7 +28,7 @@ export class AddMessageInput {
   @IsUUID()
   authorId?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Display name for a BOT or SYSTEM author (e.g. "مساعد المتجر"); ignored for agents and customers, whose names come from their records.', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.name)

@@ -8,9 +8,9 @@ import { Channel, TicketCategory, TicketPriority } from '../ticket-enums';
 import { CustomerRefInput } from './customer-ref.input';
 import { IsJsonObject, IsNotBlank, LIMITS } from '../../common/validators';
 
-@InputType()
+@InputType({ description: "A new ticket with the customer's first message." })
 export class CreateTicketInput {
-  @Field()
+  @Field({ description: 'A one-line summary, up to 500 characters.' })
   @ApiProperty({ example: 'تأخر توصيل الطلب' })
   @IsString()
   @IsNotBlank()
@@ -24,14 +24,14 @@ export class CreateTicketInput {
   @MaxLength(LIMITS.body)
   body: string;
 
-  @Field(() => CustomerRefInput)
+  @Field(() => CustomerRefInput, { description: 'The customer, found by any identity given or created.' })
   @ApiProperty({ type: () => CustomerRefInput })
   @IsDefined()
   @ValidateNested()
   @Type(() => CustomerRefInput)
   customer: CustomerRefInput;
 
-  @Field(() => Channel, { nullable: true, defaultValue: Channel.API })
+  @Field(() => Channel, { description: 'Where the conversation happens; replies go out there. API unless given.', nullable: true, defaultValue: Channel.API })
   @ApiPropertyOptional({ enum: Channel, default: Channel.API })
   @IsOptional()
   @IsEnum(Channel)
@@ -49,7 +49,7 @@ export class CreateTicketInput {
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { description: 'Free tags, e.g. ["شحن"].', nullable: true })
   @ApiPropertyOptional({ type: [String], example: ['شحن', 'vip'] })
   @IsOptional()
   @IsArray()
@@ -59,20 +59,20 @@ export class CreateTicketInput {
   @MaxLength(LIMITS.tag, { each: true })
   tags?: string[];
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { description: 'The store\'s own fields as a JSON object, e.g. {"city": "الرياض"}.', nullable: true })
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { city: 'الرياض' } })
   @IsOptional()
   @IsJsonObject(LIMITS.customFieldsBytes)
   customFields?: Record<string, unknown>;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The store\'s order number the ticket is about, e.g. "4521".', nullable: true })
   @ApiPropertyOptional({ example: '4521' })
   @IsOptional()
   @IsString()
   @MaxLength(LIMITS.ref)
   orderRef?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: "The store's product id or SKU the ticket is about.", nullable: true })
   @ApiPropertyOptional({ example: 'SKU-OUD-100' })
   @IsOptional()
   @IsString()

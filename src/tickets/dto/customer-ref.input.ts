@@ -7,13 +7,13 @@ import { LIMITS } from '../../common/validators';
 
 @InputType({ description: 'Who the ticket is from: an existing customer id, or identities that find or create one.' })
 export class CustomerRefInput {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "An existing customer's id (NOT_FOUND when not in the store); other identities given are attached to it.", nullable: true })
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
   id?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'An email address (matched case-insensitively).', nullable: true })
   @ApiPropertyOptional({ example: 'sara@example.com' })
   @IsOptional()
   @IsEmail()
@@ -34,21 +34,21 @@ export class CustomerRefInput {
   @MaxLength(40)
   whatsapp?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: "The customer's Instagram handle or user id.", nullable: true })
   @ApiPropertyOptional({ example: '@sara.shop' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   instagram?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: "The customer's X handle or user id.", nullable: true })
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
   @MaxLength(100)
   x?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: "The customer's Facebook (Messenger) user id.", nullable: true })
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -69,7 +69,7 @@ export class CustomerRefInput {
   @MaxLength(LIMITS.name)
   name?: string;
 
-  @Field(() => CustomerTier, { nullable: true })
+  @Field(() => CustomerTier, { description: "Set the customer's tier (MANUAL tier source); omitted: the store's tier rules decide.", nullable: true })
   @ApiPropertyOptional({ enum: CustomerTier })
   @IsOptional()
   @IsEnum(CustomerTier)

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ConnectionType } from '../../common/graphql/connection';
@@ -9,78 +10,78 @@ import { IsNotBlank, LIMITS } from '../../common/validators';
  * What a customer sees of a ticket: its own types, so staff-only fields (internal notes, audit
  * events, custom fields, assignees) can never reach a customer token by accident.
  */
-@ObjectType()
+@ObjectType({ description: "A public message of the customer's ticket as the customer sees it (no internal notes, no staff fields)." })
 export class PortalMessage {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the message (UUID).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'The text.' })
   body: string;
 
-  @Field(() => AuthorType)
+  @Field(() => AuthorType, { description: 'Who wrote it.' })
   authorType: AuthorType;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The author's display name (an agent's name, or the customer's).", nullable: true })
   authorName: string | null;
 
-  @Field()
+  @Field({ description: 'When it was added (ISO 8601 with offset, UTC).' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ implements: () => [Node], description: "One of the customer's own tickets as the customer sees it." })
 export class PortalTicket {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the ticket (UUID).' })
   id: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The store's ticket number, e.g. 1001, to quote to staff." })
   number: number;
 
-  @Field()
+  @Field({ description: "The ticket's subject." })
   subject: string;
 
-  @Field(() => TicketStatus)
+  @Field(() => TicketStatus, { description: 'Where the ticket stands.' })
   status: TicketStatus;
 
-  @Field(() => Channel)
+  @Field(() => Channel, { description: 'Where the conversation happens.' })
   channel: Channel;
 
-  @Field()
+  @Field({ description: 'When it was opened (ISO 8601 with offset, UTC).' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   updatedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of the customer's own tickets, newest first (Relay cursor connection): ask for `first` (1–100) and pass `pageInfo.endCursor` as `after` for the next page." })
 export class PortalTicketConnection extends ConnectionType(PortalTicket) {}
 
-@InputType()
+@InputType({ description: 'A new ticket a customer opens from the portal.' })
 export class PortalCreateTicketInput {
-  @Field()
+  @Field({ description: 'A one-line summary, up to 500 characters.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.subject)
   subject: string;
 
-  @Field()
+  @Field({ description: "The customer's message, up to 100 000 characters." })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)
   body: string;
 
-  @Field(() => Channel, { nullable: true, defaultValue: Channel.WEB_FORM })
+  @Field(() => Channel, { description: 'WEB_FORM unless given.', nullable: true, defaultValue: Channel.WEB_FORM })
   @IsOptional()
   @IsEnum(Channel)
   channel?: Channel;
 }
 
-@InputType()
+@InputType({ description: "A customer's reply on one of their tickets." })
 export class PortalReplyInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "One of the customer's own tickets (NOT_FOUND otherwise)." })
   @IsUUID()
   ticketId: string;
 
-  @Field()
+  @Field({ description: 'The text, up to 100 000 characters.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(LIMITS.body)

@@ -10,19 +10,19 @@ export class TicketEventNotice {
   @Field(() => ID, { description: 'The audit event id: stable, for de-duplication.' })
   id: string;
 
-  @Field(() => TicketEventType)
+  @Field(() => TicketEventType, { description: 'What happened.' })
   type: TicketEventType;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket.' })
   ticketId: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "The ticket's number, for display." })
   ticketNumber: number;
 
   @Field(() => TicketStatus, { description: 'The ticket status once the change was committed.' })
   ticketStatus: TicketStatus;
 
-  @Field()
+  @Field({ description: 'When it happened (ISO 8601 with offset, UTC).' })
   at: Date;
 
   @Field(() => String, { description: 'API_KEY, AGENT, CUSTOMER or SYSTEM.' })
@@ -39,32 +39,32 @@ export class TicketEventNotice {
 
 @ObjectType({ description: 'A message as it is added to a ticket (subscriptions, live chat).' })
 export class LiveMessage {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The message's id, the same as Message.id." })
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket it belongs to.' })
   ticketId: string;
 
-  @Field()
+  @Field({ description: 'The text.' })
   body: string;
 
-  @Field(() => AuthorType)
+  @Field(() => AuthorType, { description: 'Who wrote it.' })
   authorType: AuthorType;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Display name of the author (agent name, customer name or bot name).', nullable: true })
   authorName: string | null;
 
   @Field({ description: 'Internal notes reach staff only.' })
   internal: boolean;
 
-  @Field(() => Channel)
+  @Field(() => Channel, { description: 'The channel it came in on or goes out on.' })
   channel: Channel;
 
-  @Field()
+  @Field({ description: 'When it was added (ISO 8601 with offset, UTC).' })
   createdAt: Date;
 }
 
-@InputType()
+@InputType({ description: 'Which ticket events a subscription receives.' })
 export class TicketEventsFilterInput {
   @Field(() => [TicketEventType], { nullable: true, description: 'Only these kinds of event.' })
   @IsOptional()
@@ -72,7 +72,7 @@ export class TicketEventsFilterInput {
   @IsEnum(TicketEventType, { each: true })
   types?: TicketEventType[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "Only this ticket's events.", nullable: true })
   @IsOptional()
   @IsUUID()
   ticketId?: string;
@@ -87,7 +87,7 @@ export class TicketEventsFilterInput {
   @IsUUID()
   assigneeId?: string;
 
-  @Field(() => [Channel], { nullable: true })
+  @Field(() => [Channel], { description: 'Only tickets of these channels; all when omitted.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(Channel, { each: true })

@@ -4,7 +4,7 @@ import { Ticket } from '../entities/ticket.entity';
 
 @ObjectType({ description: 'A ticket found by searchTickets, with how well it matched and where.' })
 export class TicketSearchResult {
-  @Field(() => Ticket)
+  @Field(() => Ticket, { description: 'The matching ticket.' })
   ticket: Ticket;
 
   @Field(() => Float, { description: 'Relevance (higher is better); an exact ticket number match adds 1 and always comes first.' })
@@ -17,5 +17,5 @@ export class TicketSearchResult {
   position: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of search results, best match first (Relay cursor connection): ask for `first` (1–100) and pass `pageInfo.endCursor` as `after` for the next page.' })
 export class TicketSearchResultConnection extends ConnectionType(TicketSearchResult) {}

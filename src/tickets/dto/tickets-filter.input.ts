@@ -3,48 +3,48 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsEnum, IsOptional, IsString,
 import '../graphql-enums';
 import { Channel, SlaHealth, TicketCategory, TicketPriority, TicketStatus } from '../ticket-enums';
 
-@InputType()
+@InputType({ description: 'Which tickets to list; every field given must match, lists match any of their values.' })
 export class TicketsFilterInput {
-  @Field(() => [TicketStatus], { nullable: true })
+  @Field(() => [TicketStatus], { description: 'Only these statuses.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketStatus, { each: true })
   status?: TicketStatus[];
 
-  @Field(() => [TicketPriority], { nullable: true })
+  @Field(() => [TicketPriority], { description: 'Only these priorities.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketPriority, { each: true })
   priority?: TicketPriority[];
 
-  @Field(() => [TicketCategory], { nullable: true })
+  @Field(() => [TicketCategory], { description: 'Only these categories.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(TicketCategory, { each: true })
   category?: TicketCategory[];
 
-  @Field(() => [Channel], { nullable: true })
+  @Field(() => [Channel], { description: 'Only these channels.', nullable: true })
   @IsOptional()
   @IsArray()
   @IsEnum(Channel, { each: true })
   channel?: Channel[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only tickets assigned to this agent.', nullable: true })
   @IsOptional()
   @IsUUID()
   assigneeId?: string;
 
-  @Field({ nullable: true, description: 'true: only unassigned tickets.' })
+  @Field({ nullable: true, description: 'True: only unassigned tickets.' })
   @IsOptional()
   @IsBoolean()
   unassigned?: boolean;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "Only this team's tickets.", nullable: true })
   @IsOptional()
   @IsUUID()
   teamId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "Only this customer's tickets.", nullable: true })
   @IsOptional()
   @IsUUID()
   customerId?: string;
@@ -85,17 +85,25 @@ export enum SortDirection {
   DESC = 'DESC',
 }
 
-registerEnumType(TicketSortField, { name: 'TicketSortField', description: 'PRIORITY sorts by priority, then newest first.' });
-registerEnumType(SortDirection, { name: 'SortDirection' });
+registerEnumType(TicketSortField, {
+  valuesMap: { CREATED_AT: { description: 'By creation time.' }, PRIORITY: { description: 'By priority, then newest first.' }, UPDATED_AT: { description: 'By last change.' } },
+  name: 'TicketSortField',
+  description: 'PRIORITY sorts by priority, then newest first.',
+});
+registerEnumType(SortDirection, {
+  valuesMap: { ASC: { description: 'Smallest (oldest, lowest) first.' }, DESC: { description: 'Largest (newest, highest) first.' } },
+  description: 'Sort order.',
+  name: 'SortDirection',
+});
 
-@InputType()
+@InputType({ description: 'How to order a ticket list.' })
 export class TicketSortInput {
-  @Field(() => TicketSortField, { defaultValue: TicketSortField.CREATED_AT })
+  @Field(() => TicketSortField, { description: 'CREATED_AT unless given.', defaultValue: TicketSortField.CREATED_AT })
   @IsOptional()
   @IsEnum(TicketSortField)
   field: TicketSortField;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  @Field(() => SortDirection, { description: 'DESC unless given.', defaultValue: SortDirection.DESC })
   @IsOptional()
   @IsEnum(SortDirection)
   direction: SortDirection;

@@ -2,7 +2,7 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { IsNotBlank, LIMITS } from '../../common/validators';
 
-@InputType()
+@InputType({ description: 'Where to hand a ticket over, with a note for the next person.' })
 export class TransferTicketInput {
   @Field(() => ID, { nullable: true, description: 'The new team.' })
   @ValidateIf((_, v) => v !== null && v !== undefined)

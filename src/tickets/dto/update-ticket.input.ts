@@ -5,19 +5,19 @@ import { Channel, TicketCategory, TicketPriority, TicketStatus } from '../ticket
 import { IsNotBlank, LIMITS } from '../../common/validators';
 
 /** Only the fields given change; `assigneeId: null` / `teamId: null` clear them. */
-@InputType()
+@InputType({ description: 'Changes to a ticket; omitted fields stay as they are. Every change is in the audit timeline.' })
 export class UpdateTicketInput {
-  @Field(() => TicketStatus, { nullable: true })
+  @Field(() => TicketStatus, { description: 'The new status; only lifecycle moves are allowed (BAD_USER_INPUT otherwise, e.g. from CLOSED).', nullable: true })
   @IsOptional()
   @IsEnum(TicketStatus)
   status?: TicketStatus;
 
-  @Field(() => TicketPriority, { nullable: true })
+  @Field(() => TicketPriority, { description: 'The new priority.', nullable: true })
   @IsOptional()
   @IsEnum(TicketPriority)
   priority?: TicketPriority;
 
-  @Field(() => TicketCategory, { nullable: true })
+  @Field(() => TicketCategory, { description: 'The new category.', nullable: true })
   @IsOptional()
   @IsEnum(TicketCategory)
   category?: TicketCategory;
@@ -27,7 +27,7 @@ export class UpdateTicketInput {
   @IsEnum(Channel)
   channel?: Channel;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The new subject, up to 500 characters.', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
@@ -43,12 +43,12 @@ export class UpdateTicketInput {
   @MaxLength(LIMITS.tag, { each: true })
   tags?: string[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Assign to this agent (an agent of the store); null unassigns.', nullable: true })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsUUID()
   assigneeId?: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Move to this team; null removes the team.', nullable: true })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsUUID()
   teamId?: string | null;

@@ -12,14 +12,14 @@ export class CustomerIdentity {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the identity (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
   @Column('uuid')
   customerId: string;
 
-  @Field(() => IdentityKind)
+  @Field(() => IdentityKind, { description: 'What kind of address value is.' })
   @Column('text')
   kind: IdentityKind;
 
@@ -27,7 +27,7 @@ export class CustomerIdentity {
   @Column('text')
   value: string;
 
-  @Field()
+  @Field({ description: 'When the identity was attached (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,9 +1,10 @@
+import { Node } from '../../common/graphql/node';
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../graphql-enums';
 import { CustomerTier } from '../ticket-enums';
 
-@ObjectType({ description: 'One person across every channel they use.' })
+@ObjectType({ implements: () => [Node], description: 'One person across every channel they use.' })
 @Entity('customers')
 @Index('customers_tenant_created_idx', ['tenantId', 'createdAt'])
 @Check('customers_tier_check', `tier IN ('STANDARD','BRONZE','SILVER','GOLD','VIP')`)
@@ -12,15 +13,15 @@ export class Customer {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the customer (UUID); kept when identities change.' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The name as given by the first channel or integration that knew it; null when unknown.', nullable: true })
   @Column('text', { nullable: true })
   name: string | null;
 
-  @Field(() => CustomerTier)
+  @Field(() => CustomerTier, { description: "The customer's tier; VIP tickets are raised in priority and may have tighter SLA targets." })
   @Column('text', { default: CustomerTier.STANDARD })
   tier: CustomerTier;
 
@@ -41,11 +42,11 @@ export class Customer {
   @Column('uuid', { nullable: true })
   mergedIntoId: string | null;
 
-  @Field()
+  @Field({ description: 'When the customer was first seen (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: "When the customer's record last changed (ISO 8601 with offset, UTC)." })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
@@ -5,7 +6,7 @@ import type { JsonObject } from '../../common/request-context';
 import '../graphql-enums';
 import { AuthorType, Channel, DeliveryStatus } from '../ticket-enums';
 
-@ObjectType({ description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
+@ObjectType({ implements: () => [Node], description: 'One message of a ticket: a customer message, a public reply or an internal note.' })
 @Entity('messages')
 @Index('messages_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
 @Index('messages_tenant_messaging_channel_idx', ['tenantId', 'messagingChannelId', 'ticketId'], { where: 'messaging_channel_id IS NOT NULL' })
@@ -16,15 +17,15 @@ export class Message {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket it belongs to.' })
   @Column('uuid')
   ticketId: string;
 
-  @Field(() => AuthorType)
+  @Field(() => AuthorType, { description: 'Who wrote it.' })
   @Column('text')
   authorType: AuthorType;
 
@@ -32,7 +33,7 @@ export class Message {
   @Column('uuid', { nullable: true })
   authorId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Display name of the author as shown in the conversation.', nullable: true })
   @Column('text', { nullable: true })
   authorName: string | null;
 
@@ -40,11 +41,11 @@ export class Message {
   @Column('boolean', { default: false })
   internal: boolean;
 
-  @Field()
+  @Field({ description: 'The text (for email: the new part of the message, quoted history removed).' })
   @Column('text')
   body: string;
 
-  @Field(() => Channel)
+  @Field(() => Channel, { description: 'The channel it came in on or went out on.' })
   @Column('text')
   channel: Channel;
 
@@ -76,11 +77,11 @@ export class Message {
   @Column('text', { nullable: true })
   deliveryError: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the channel reported it delivered; null until then or for incoming messages.', nullable: true })
   @Column('timestamptz', { nullable: true })
   deliveredAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When it was added (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -12,14 +12,14 @@ export class TicketEvent {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
   @Column('uuid')
   ticketId: string;
 
-  @Field(() => TicketEventType)
+  @Field(() => TicketEventType, { description: 'What happened.' })
   @Column('text')
   type: TicketEventType;
 
@@ -27,7 +27,7 @@ export class TicketEvent {
   @Column('text')
   actorType: ActorType;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The agent, key or customer id of actorType; null for SYSTEM.', nullable: true })
   @Column('uuid', { nullable: true })
   actorId: string | null;
 
@@ -35,7 +35,7 @@ export class TicketEvent {
   @Column('jsonb', { default: () => "'{}'" })
   data: JsonObject;
 
-  @Field()
+  @Field({ description: 'When it happened (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

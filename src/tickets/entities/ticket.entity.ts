@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import type { JsonObject } from '../../common/request-context';
@@ -15,7 +16,7 @@ const priorityRank = {
  * then the filter column, then the sort column. Denormalised facts (first response, reopens,
  * counts) are stored as they happen so KPIs never replay message history.
  */
-@ObjectType({ description: 'A customer request and its conversation, from any channel.' })
+@ObjectType({ implements: () => [Node], description: 'A customer request and its conversation, from any channel.' })
 @Entity('tickets')
 @Index('tickets_tenant_number_key', ['tenantId', 'number'], { unique: true })
 @Index('tickets_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
@@ -44,7 +45,7 @@ export class Ticket {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
@@ -52,19 +53,19 @@ export class Ticket {
   @Column('integer')
   number: number;
 
-  @Field()
+  @Field({ description: 'One-line summary.' })
   @Column('text')
   subject: string;
 
-  @Field(() => TicketStatus)
+  @Field(() => TicketStatus, { description: 'Where it stands in its lifecycle.' })
   @Column('text')
   status: TicketStatus;
 
-  @Field(() => TicketPriority)
+  @Field(() => TicketPriority, { description: 'How urgent it is.' })
   @Column('smallint', { transformer: priorityRank })
   priority: TicketPriority;
 
-  @Field(() => TicketCategory)
+  @Field(() => TicketCategory, { description: 'What the ticket is about (from the integrator, or the routing rules).' })
   @Column('text')
   category: TicketCategory;
 
@@ -81,7 +82,7 @@ export class Ticket {
   @Column('uuid', { nullable: true })
   teamId: string | null;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Free tags.' })
   @Column('text', { array: true, default: () => "'{}'" })
   tags: string[];
 
@@ -110,7 +111,7 @@ export class Ticket {
   @Column('uuid', { nullable: true })
   mergedIntoId: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Messages on the ticket, internal notes included.' })
   @Column('integer', { default: 0 })
   messageCount: number;
 
@@ -118,7 +119,7 @@ export class Ticket {
   @Column('integer', { default: 0 })
   publicAgentReplyCount: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many times it went from SOLVED back to OPEN.' })
   @Column('integer', { default: 0 })
   reopenCount: number;
 
@@ -153,19 +154,19 @@ export class Ticket {
   @Column('text', { array: true, default: () => "'{}'" })
   keywords: string[];
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the customer last wrote (WhatsApp allows free-form replies only within 24 hours of it).', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastCustomerMessageAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When an agent last replied publicly; null before the first reply.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastAgentReplyAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was last solved; null while not solved.', nullable: true })
   @Column('timestamptz', { nullable: true })
   solvedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was closed; closed tickets never change (a new message opens a follow-up).', nullable: true })
   @Column('timestamptz', { nullable: true })
   closedAt: Date | null;
 
@@ -189,11 +190,11 @@ export class Ticket {
   slaHealth: string | null;
 
   // Millisecond precision, like JavaScript dates, so keyset cursors round-trip exactly.
-  @Field()
+  @Field({ description: 'When it was created (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 }

@@ -7,7 +7,15 @@ export enum ImportJobStatus {
   COMPLETED = 'COMPLETED',
   FAILED = 'FAILED',
 }
-registerEnumType(ImportJobStatus, { name: 'ImportJobStatus' });
+registerEnumType(ImportJobStatus, {
+  valuesMap: {
+    COMPLETED: { description: 'Read to the end; refused rows are in errors.' },
+    FAILED: { description: 'Stopped part way; see failure. Running it again skips what was imported.' },
+    RUNNING: { description: 'Reading the file now.' },
+  },
+  description: 'Where an import stands.',
+  name: 'ImportJobStatus',
+});
 
 /** Errors kept per job; the count goes on beyond. */
 export const MAX_KEPT_ERRORS = 1000;
@@ -20,23 +28,23 @@ export class ImportJob {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the job (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field({ description: 'zendesk' })
+  @Field({ description: 'The help desk the file came from; today "zendesk".' })
   @Column('text')
   source: string;
 
-  @Field()
+  @Field({ description: "The imported file's name." })
   @Column('text')
   fileName: string;
 
-  @Field({ description: 'jsonl or csv' })
+  @Field({ description: 'The file format: "jsonl" or "csv".' })
   @Column('text')
   format: string;
 
-  @Field(() => ImportJobStatus)
+  @Field(() => ImportJobStatus, { description: 'Whether the import runs, completed or failed.' })
   @Column('text')
   status: ImportJobStatus;
 
@@ -53,7 +61,7 @@ export class ImportJob {
     return this.bytesTotal > 0 ? Math.min(1, this.bytesRead / this.bytesTotal) : 1;
   }
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Tickets stored so far.' })
   @Column('integer', { default: 0 })
   ticketsImported: number;
 
@@ -61,7 +69,7 @@ export class ImportJob {
   @Column('integer', { default: 0 })
   ticketsSkipped: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Messages stored so far.' })
   @Column('integer', { default: 0 })
   messagesImported: number;
 
@@ -69,7 +77,7 @@ export class ImportJob {
   @Column('integer', { default: 0 })
   usersRead: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows refused so far.' })
   @Column('integer', { default: 0 })
   errorCount: number;
 
@@ -82,11 +90,11 @@ export class ImportJob {
   @Column('text', { nullable: true })
   failure: string | null;
 
-  @Field()
+  @Field({ description: 'When the import started (ISO 8601 with offset, UTC).' })
   @Column('timestamptz')
   startedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the job completed or failed; null while running.', nullable: true })
   @Column('timestamptz', { nullable: true })
   finishedAt: Date | null;
 
@@ -103,7 +111,7 @@ export class ImportJob {
     return Math.round((elapsed * (this.bytesTotal - this.bytesRead)) / this.bytesRead);
   }
 
-  @Field()
+  @Field({ description: 'When progress was last recorded (about every second while running).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

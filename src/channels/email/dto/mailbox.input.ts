@@ -4,7 +4,7 @@ import { IsNotBlank } from '../../../common/validators';
 import { AutoAcknowledge, ConnectionSecurity } from '../entities/mailbox.entity';
 
 /** Defaults (ports, security, folder, acknowledgement) apply on create only, so an update changes only what it names. */
-@InputType()
+@InputType({ description: 'An email address whose IMAP inbox becomes tickets and whose SMTP server sends the replies.' })
 export class CreateMailboxInput {
   @Field({ description: 'The sender name on replies, e.g. "دعم متجر الورد".' })
   @IsString()
@@ -12,12 +12,12 @@ export class CreateMailboxInput {
   @MaxLength(200)
   name: string;
 
-  @Field()
+  @Field({ description: 'The support address customers write to, e.g. support@rose.sa.' })
   @IsEmail()
   @MaxLength(320)
   address: string;
 
-  @Field()
+  @Field({ description: 'IMAP server host name, e.g. imap.gmail.com.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(255)
@@ -35,7 +35,7 @@ export class CreateMailboxInput {
   @IsEnum(ConnectionSecurity)
   imapSecurity?: ConnectionSecurity;
 
-  @Field()
+  @Field({ description: 'IMAP login name, usually the address.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(320)
@@ -62,7 +62,7 @@ export class CreateMailboxInput {
   @MaxLength(200)
   folder?: string;
 
-  @Field()
+  @Field({ description: 'SMTP server host name, e.g. smtp.gmail.com.' })
   @IsString()
   @IsNotBlank()
   @MaxLength(255)
@@ -99,7 +99,7 @@ export class CreateMailboxInput {
   @MaxLength(4000)
   smtpAccessToken?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Plain text added under every reply sent from this mailbox.', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -111,7 +111,7 @@ export class CreateMailboxInput {
   autoAcknowledge?: AutoAcknowledge;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a mailbox; omitted fields stay as they are.' })
 export class UpdateMailboxInput extends PartialType(CreateMailboxInput) {
   @Field({ nullable: true, description: 'False stops polling and sending.' })
   @IsOptional()

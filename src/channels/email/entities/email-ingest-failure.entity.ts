@@ -2,18 +2,18 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A message that failed to ingest on every try, kept whole so nothing is lost (see EmailIngestService). */
-@ObjectType()
+@ObjectType({ description: 'An email that failed to become a ticket or reply on every try; kept whole for a retry.' })
 @Entity('email_ingest_failures')
 @Index('email_ingest_failures_mailbox_idx', ['tenantId', 'mailboxId', 'createdAt'])
 export class EmailIngestFailure {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The mailbox it came to.' })
   @Column('uuid')
   mailboxId: string;
 
@@ -24,11 +24,11 @@ export class EmailIngestFailure {
   @Column('bigint')
   uid: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The email's Message-ID header, when it could be read.", nullable: true })
   @Column('text', { nullable: true })
   messageId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The email's subject, when it could be read.", nullable: true })
   @Column('text', { nullable: true })
   subject: string | null;
 
@@ -36,11 +36,11 @@ export class EmailIngestFailure {
   @Column('bytea')
   raw: Buffer;
 
-  @Field()
+  @Field({ description: 'Why it failed.' })
   @Column('text')
   error: string;
 
-  @Field()
+  @Field({ description: 'When it was given up on (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

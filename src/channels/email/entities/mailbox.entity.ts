@@ -6,23 +6,43 @@ export enum ConnectionSecurity {
   STARTTLS = 'STARTTLS',
   NONE = 'NONE',
 }
-registerEnumType(ConnectionSecurity, { name: 'ConnectionSecurity', description: 'TLS from the start (IMAP 993, SMTP 465), STARTTLS upgrade (SMTP 587), or none (local servers only).' });
+registerEnumType(ConnectionSecurity, {
+  valuesMap: {
+    NONE: { description: 'Plain text; only for servers on the local network.' },
+    STARTTLS: { description: 'Connect in plain text and upgrade with STARTTLS (SMTP 587).' },
+    TLS: { description: 'TLS from the first byte (IMAP 993, SMTP 465).' },
+  },
+  name: 'ConnectionSecurity',
+  description: 'TLS from the start (IMAP 993, SMTP 465), STARTTLS upgrade (SMTP 587), or none (local servers only).',
+});
 
 export enum AutoAcknowledge {
   OFF = 'OFF',
   OUT_OF_HOURS = 'OUT_OF_HOURS',
   ALWAYS = 'ALWAYS',
 }
-registerEnumType(AutoAcknowledge, { name: 'AutoAcknowledge', description: 'When a new email conversation gets an automatic "we received it, expect a reply by …".' });
+registerEnumType(AutoAcknowledge, {
+  valuesMap: {
+    ALWAYS: { description: 'Acknowledge every new email conversation.' },
+    OFF: { description: 'Never send an acknowledgement.' },
+    OUT_OF_HOURS: { description: "Only outside the store's business hours, with when to expect the reply." },
+  },
+  name: 'AutoAcknowledge',
+  description: 'When a new email conversation gets an automatic "we received it, expect a reply by …".',
+});
 
 export enum MailAuthMethod {
   PASSWORD = 'PASSWORD',
   OAUTH2 = 'OAUTH2',
 }
-registerEnumType(MailAuthMethod, { name: 'MailAuthMethod', description: 'How a mailbox logs in: a password, or an OAuth2 access token (XOAUTH2/OAUTHBEARER).' });
+registerEnumType(MailAuthMethod, {
+  valuesMap: { OAUTH2: { description: 'An OAuth2 access token (XOAUTH2/OAUTHBEARER).' }, PASSWORD: { description: 'A password.' } },
+  name: 'MailAuthMethod',
+  description: 'How a mailbox logs in: a password, or an OAuth2 access token (XOAUTH2/OAUTHBEARER).',
+});
 
 /** A store's support mailbox: read by IMAP, answered by SMTP. Passwords and access tokens are sealed and never leave the server. */
-@ObjectType()
+@ObjectType({ description: 'A connected support mailbox: IMAP in, SMTP out. Secrets are never returned.' })
 @Entity('mailboxes')
 @Index('mailboxes_tenant_address_key', { synchronize: false }) // unique (tenant_id, lower(address)), in the migration
 @Check('mailboxes_imap_security_check', `imap_security IN ('TLS','STARTTLS','NONE')`)
@@ -33,7 +53,7 @@ export class Mailbox {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
@@ -45,19 +65,19 @@ export class Mailbox {
   @Column('text')
   address: string;
 
-  @Field()
+  @Field({ description: 'IMAP server host name.' })
   @Column('text')
   imapHost: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'IMAP server port.' })
   @Column('integer')
   imapPort: number;
 
-  @Field(() => ConnectionSecurity)
+  @Field(() => ConnectionSecurity, { description: 'How the IMAP connection is secured.' })
   @Column('text', { default: ConnectionSecurity.TLS })
   imapSecurity: ConnectionSecurity;
 
-  @Field()
+  @Field({ description: 'IMAP login name.' })
   @Column('text')
   imapUser: string;
 
@@ -73,23 +93,23 @@ export class Mailbox {
     return this.imapAccessToken ? MailAuthMethod.OAUTH2 : MailAuthMethod.PASSWORD;
   }
 
-  @Field()
+  @Field({ description: 'The IMAP folder read, e.g. INBOX.' })
   @Column('text', { default: 'INBOX' })
   folder: string;
 
-  @Field()
+  @Field({ description: 'SMTP server host name.' })
   @Column('text')
   smtpHost: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'SMTP server port.' })
   @Column('integer')
   smtpPort: number;
 
-  @Field(() => ConnectionSecurity)
+  @Field(() => ConnectionSecurity, { description: 'How the SMTP connection is secured.' })
   @Column('text', { default: ConnectionSecurity.STARTTLS })
   smtpSecurity: ConnectionSecurity;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'SMTP login name; null for a relay that needs no login.', nullable: true })
   @Column('text', { nullable: true })
   smtpUser: string | null;
 
@@ -109,11 +129,11 @@ export class Mailbox {
   @Column('text', { nullable: true })
   signature: string | null;
 
-  @Field(() => AutoAcknowledge)
+  @Field(() => AutoAcknowledge, { description: 'When a new email conversation gets an automatic acknowledgement.' })
   @Column('text', { default: AutoAcknowledge.OUT_OF_HOURS })
   autoAcknowledge: AutoAcknowledge;
 
-  @Field()
+  @Field({ description: 'Inactive mailboxes are neither polled nor used for replies.' })
   @Column('boolean', { default: true })
   active: boolean;
 
@@ -124,7 +144,7 @@ export class Mailbox {
   @Column('bigint', { default: 0 })
   lastUid: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the folder was last read successfully; null before the first poll.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastPolledAt: Date | null;
 
@@ -155,7 +175,7 @@ export class Mailbox {
   @Column('integer', { default: 0 })
   failingAttempts: number;
 
-  @Field()
+  @Field({ description: 'When it was connected (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

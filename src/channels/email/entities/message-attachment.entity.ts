@@ -2,29 +2,29 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A file that came with a message; content kept up to EMAIL_MAX_ATTACHMENT_BYTES (larger ones are listed with null content); platform media is fetched by a job. */
-@ObjectType()
+@ObjectType({ description: 'A file that came with a message.' })
 @Entity('message_attachments')
 @Index('message_attachments_message_idx', ['tenantId', 'messageId'])
 export class MessageAttachment {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
   @Column('uuid')
   messageId: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The file name as sent; null when the sender gave none.', nullable: true })
   @Column('text', { nullable: true })
   filename: string | null;
 
-  @Field()
+  @Field({ description: 'MIME type, e.g. image/jpeg.' })
   @Column('text')
   contentType: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Size in bytes.' })
   @Column('integer')
   sizeBytes: number;
 
@@ -46,7 +46,7 @@ export class MessageAttachment {
   @Column('text', { nullable: true })
   fetchError: string | null;
 
-  @Field()
+  @Field({ description: 'When it was stored (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -58,7 +58,7 @@ export class ConnectMetaInput {
   @Matches(PLATFORM_ID, { message: 'accountId must be the numeric Instagram account or Page id' })
   accountId: string;
 
-  @Field({ nullable: true, description: 'e.g. "@rose.store".' })
+  @Field({ nullable: true, description: 'The handle customers see, e.g. "@rose.store".' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -70,19 +70,19 @@ export class ConnectMetaInput {
   @MaxLength(1000)
   accessToken: string;
 
-  @Field()
+  @Field({ description: 'The Meta app secret: webhook signatures (X-Hub-Signature-256) are checked with it. Stored encrypted, never returned.' })
   @IsString()
   @MinLength(8)
   @MaxLength(200)
   appSecret: string;
 
-  @Field()
+  @Field({ description: 'Any string you choose; paste the same in the Meta app\'s webhook "Verify token" field.' })
   @IsString()
   @MinLength(8)
   @MaxLength(200)
   verifyToken: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Shown to agents; defaults to the kind and display name.', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
@@ -96,7 +96,7 @@ export class ConnectXInput {
   @Matches(PLATFORM_ID, { message: 'userId must be the numeric X user id' })
   userId: string;
 
-  @Field({ nullable: true, description: 'e.g. "@rose_store".' })
+  @Field({ nullable: true, description: 'The handle customers see, e.g. "@rose.store".' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -114,7 +114,7 @@ export class ConnectXInput {
   @MaxLength(200)
   consumerSecret: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Shown to agents; defaults to "X <screen name>".', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
@@ -148,27 +148,27 @@ export class ConnectTwilioInput {
   name?: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a messaging channel; omitted fields stay as they are.' })
 export class UpdateMessagingChannelInput {
-  @Field({ nullable: true })
+  @Field({ description: 'Shown to agents.', nullable: true })
   @IsOptional()
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
   name?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The number or handle customers see.', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   displayName?: string;
 
-  @Field({ nullable: true, description: 'false: webhooks are refused and nothing is sent.' })
+  @Field({ nullable: true, description: 'False: webhooks are refused and nothing is sent.' })
   @IsOptional()
   @IsBoolean()
   active?: boolean;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The WhatsApp Business Account id (WhatsApp only).', nullable: true })
   @IsOptional()
   @Matches(PLATFORM_ID, { message: 'businessAccountId must be numeric' })
   businessAccountId?: string;
@@ -187,7 +187,7 @@ export class UpdateMessagingChannelInput {
   @MaxLength(200)
   appSecret?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The webhook verify token, as pasted at the platform.', nullable: true })
   @IsOptional()
   @IsString()
   @MinLength(8)
@@ -197,16 +197,16 @@ export class UpdateMessagingChannelInput {
 
 @ObjectType({ description: 'An approved (or pending) WhatsApp message template.' })
 export class WhatsAppTemplate {
-  @Field()
+  @Field({ description: "The template's name as approved." })
   name: string;
 
-  @Field({ description: 'e.g. "ar" or "en_US".' })
+  @Field({ description: 'The template language code, e.g. "ar" or "en_US".' })
   language: string;
 
   @Field({ description: 'APPROVED, PENDING, REJECTED …; only APPROVED ones can be sent.' })
   status: string;
 
-  @Field()
+  @Field({ description: "Meta's template category: MARKETING, UTILITY or AUTHENTICATION." })
   category: string;
 
   @Field(() => String, { nullable: true, description: 'The body text with {{1}}-style parameters.' })

@@ -9,14 +9,24 @@ export enum MessagingChannelKind {
   /** A Twilio account whose Voice status callbacks log calls (no messages go through it). */
   TWILIO = 'TWILIO',
 }
-registerEnumType(MessagingChannelKind, { name: 'MessagingChannelKind' });
+registerEnumType(MessagingChannelKind, {
+  valuesMap: {
+    INSTAGRAM: { description: 'Instagram direct messages and comments (Meta app).' },
+    MESSENGER: { description: 'Facebook Messenger and Page comments (Meta app).' },
+    TWILIO: { description: 'Twilio Voice: calls are logged from its status callbacks.' },
+    WHATSAPP: { description: 'WhatsApp Business Cloud API.' },
+    X: { description: 'X direct messages and mentions (Account Activity API).' },
+  },
+  description: 'The platform of a messaging channel.',
+  name: 'MessagingChannelKind',
+});
 
 /**
  * A store's account on a messaging platform: a WhatsApp Business phone number, an Instagram
  * professional account, a Facebook Page (Messenger and comments), an X account, or a Twilio account
  * reporting phone calls. Its tokens and secrets are sealed in one blob and never leave the server.
  */
-@ObjectType()
+@ObjectType({ description: 'A connected messaging account (WhatsApp number, Instagram account, Facebook Page, X account or Twilio phone account). Secrets are never returned.' })
 @Entity('messaging_channels')
 @Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
 @Index('messaging_channels_id_key', ['id'], { unique: true })
@@ -25,11 +35,11 @@ export class MessagingChannel {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => MessagingChannelKind)
+  @Field(() => MessagingChannelKind, { description: 'Which platform.' })
   @Column('text')
   kind: MessagingChannelKind;
 
@@ -61,7 +71,7 @@ export class MessagingChannel {
   @Column('text', { nullable: true })
   lastError: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the platform last called our webhook for it; null before the first call.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastEventAt: Date | null;
 
@@ -73,11 +83,11 @@ export class MessagingChannel {
   @Column('integer', { default: 0 })
   sentCount: number;
 
-  @Field()
+  @Field({ description: 'When it was connected (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

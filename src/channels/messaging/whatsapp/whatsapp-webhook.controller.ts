@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiChannelWebhooks, ApiMetaHandshake, ApiSignedWebhook } from '../webhook-openapi';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../auth/auth.decorators';
@@ -9,7 +9,7 @@ import { MessagingWebhooks } from '../messaging-webhooks';
 import { readWhatsAppWebhook, WhatsAppWebhook } from './whatsapp-webhook';
 
 /** Meta's WhatsApp Cloud API webhook for one connected number: the subscription handshake and the events. */
-@ApiExcludeController()
+@ApiChannelWebhooks()
 @Controller('webhooks/whatsapp')
 export class WhatsAppWebhookController {
   constructor(
@@ -19,6 +19,7 @@ export class WhatsAppWebhookController {
 
   @Get(':channelId')
   @Public()
+  @ApiMetaHandshake('WhatsApp')
   async verify(@Param('channelId') channelId: string, @Query() query: Record<string, string>, @Res() reply: FastifyReply) {
     const challenge = await this.webhooks.metaHandshake(channelId, MessagingChannelKind.WHATSAPP, query);
     return reply.type('text/plain').send(challenge);
@@ -27,6 +28,13 @@ export class WhatsAppWebhookController {
   @Post(':channelId')
   @Public()
   @HttpCode(200)
+  @ApiSignedWebhook(
+    'WhatsApp Cloud API events of one number: messages, status callbacks (sent, delivered, read, failed)',
+    'X-Hub-Signature-256',
+    'sha256=<hex HMAC-SHA256 of the raw body with the Meta app secret>',
+    { contentType: 'application/json', description: 'Meta\'s webhook payload, object "whatsapp_business_account".' },
+    { contentType: 'text/plain', example: 'EVENT_RECEIVED' },
+  )
   async receive(@Param('channelId') channelId: string, @Req() request: RawBodyRequest<FastifyRequest>) {
     const channel = await this.webhooks.signedMetaChannel(channelId, [MessagingChannelKind.WHATSAPP], request);
     const payload = request.body as WhatsAppWebhook;

@@ -8,12 +8,12 @@ import { Call, CallDirection, CallOutcome } from '../entities/call.entity';
 
 @InputType({ description: 'A call as the phone system reports it when it ends.' })
 export class LogCallInput {
-  @Field(() => CallDirection)
+  @Field(() => CallDirection, { description: 'Who called whom.' })
   @ApiProperty({ enum: CallDirection })
   @IsEnum(CallDirection)
   direction: CallDirection;
 
-  @Field(() => CallOutcome)
+  @Field(() => CallOutcome, { description: 'How the call went; MISSED and VOICEMAIL ask for a call back.' })
   @ApiProperty({ enum: CallOutcome })
   @IsEnum(CallOutcome)
   outcome: CallOutcome;
@@ -25,20 +25,20 @@ export class LogCallInput {
   @MaxLength(40)
   from: string;
 
-  @Field()
+  @Field({ description: 'The number called; any common format.' })
   @ApiProperty({ example: '+966112345678' })
   @IsString()
   @IsNotBlank()
   @MaxLength(40)
   to: string;
 
-  @Field()
+  @Field({ description: 'When the call started (ISO 8601 with offset).' })
   @ApiProperty({ example: '2026-11-25T09:15:00+03:00' })
   @Type(() => Date)
   @IsDate()
   startedAt: Date;
 
-  @Field({ nullable: true })
+  @Field({ description: 'When the call ended; at most 24 hours after startedAt.', nullable: true })
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Date)
@@ -53,14 +53,14 @@ export class LogCallInput {
   @Max(86_400)
   durationSeconds?: number;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Link to the recording at the phone system (http or https).', nullable: true })
   @ApiPropertyOptional()
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   @MaxLength(2000)
   recordingUrl?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The agent who took or made the call; must be an agent of the store (NOT_FOUND otherwise).', nullable: true })
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
@@ -88,14 +88,14 @@ export class LogCallInput {
   note?: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The logged call and the ticket it is on (found or opened for the customer).' })
 export class LogCallPayload {
-  @Field(() => Call)
+  @Field(() => Call, { description: 'The call as stored.' })
   call: Call;
 
-  @Field(() => Ticket)
+  @Field(() => Ticket, { description: "The customer's open ticket the call was added to, or the one opened for it." })
   ticket: Ticket;
 
-  @Field({ description: 'false when the call was already recorded (same provider call id).' })
+  @Field({ description: 'False when the call was already recorded (same provider call id).' })
   created: boolean;
 }

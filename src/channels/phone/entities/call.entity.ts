@@ -5,17 +5,25 @@ export enum CallDirection {
   INBOUND = 'INBOUND',
   OUTBOUND = 'OUTBOUND',
 }
-registerEnumType(CallDirection, { name: 'CallDirection' });
+registerEnumType(CallDirection, {
+  valuesMap: { INBOUND: { description: 'The customer called the store.' }, OUTBOUND: { description: 'The store called the customer.' } },
+  description: 'Who called whom.',
+  name: 'CallDirection',
+});
 
 export enum CallOutcome {
   ANSWERED = 'ANSWERED',
   MISSED = 'MISSED',
   VOICEMAIL = 'VOICEMAIL',
 }
-registerEnumType(CallOutcome, { name: 'CallOutcome', description: 'A missed call or voicemail asks for a call back.' });
+registerEnumType(CallOutcome, {
+  valuesMap: { ANSWERED: { description: 'Someone spoke with the customer.' }, MISSED: { description: 'Nobody answered.' }, VOICEMAIL: { description: 'The caller left a voicemail.' } },
+  name: 'CallOutcome',
+  description: 'A missed call or voicemail asks for a call back.',
+});
 
 /** A phone call logged on the caller's ticket. */
-@ObjectType()
+@ObjectType({ description: "A phone call with a customer, logged on a ticket (by the phone system's webhook or POST /api/v1/calls)." })
 @Entity('calls')
 @Index('calls_tenant_provider_call_key', ['tenantId', 'provider', 'providerCallId'], { unique: true, where: 'provider_call_id IS NOT NULL' })
 @Index('calls_tenant_customer_idx', ['tenantId', 'customerId', 'startedAt'])
@@ -26,23 +34,23 @@ export class Call {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the call (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The ticket the call is logged on.' })
   @Column('uuid')
   ticketId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The customer called or calling, found by phone number.' })
   @Column('uuid')
   customerId: string;
 
-  @Field(() => CallDirection)
+  @Field(() => CallDirection, { description: 'Whether the customer called the store or the store called them.' })
   @Column('text')
   direction: CallDirection;
 
-  @Field(() => CallOutcome)
+  @Field(() => CallOutcome, { description: 'How the call went; MISSED and VOICEMAIL ask for a call back.' })
   @Column('text')
   outcome: CallOutcome;
 
@@ -54,19 +62,19 @@ export class Call {
   @Column('text')
   toNumber: string;
 
-  @Field()
+  @Field({ description: 'When the call started ringing or was answered (ISO 8601 with offset, UTC).' })
   @Column('timestamptz')
   startedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the call ended; null while unknown.', nullable: true })
   @Column('timestamptz', { nullable: true })
   endedAt: Date | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Talk time in seconds (0 for missed calls).' })
   @Column('integer', { default: 0 })
   durationSeconds: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'Link to the recording at the phone system, when there is one.', nullable: true })
   @Column('text', { nullable: true })
   recordingUrl: string | null;
 
@@ -78,11 +86,11 @@ export class Call {
   @Column('text', { default: 'api' })
   provider: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The phone system's id of the call (e.g. Twilio's CallSid); a repeat with the same id updates the same call.", nullable: true })
   @Column('text', { nullable: true })
   providerCallId: string | null;
 
-  @Field()
+  @Field({ description: 'When the call was logged (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -12,30 +12,30 @@ import { Order } from '../entities/order.entity';
 import { ScheduledAutomation } from '../entities/scheduled-automation.entity';
 import { StoreEvent, StoreEventType } from '../entities/store-event.entity';
 
-@InputType()
+@InputType({ description: 'One line of an order.' })
 export class OrderItemInput {
-  @Field()
+  @Field({ description: "The store's product id or SKU; tickets name it in productRef." })
   @ApiProperty({ example: 'SKU-ABAYA-01' })
   @IsString()
   @IsNotBlank()
   @MaxLength(200)
   productId: string;
 
-  @Field()
+  @Field({ description: "The product's name as shown to the customer." })
   @ApiProperty({ example: 'عباية سوداء مطرزة' })
   @IsString()
   @IsNotBlank()
   @MaxLength(500)
   name: string;
 
-  @Field(() => Int, { defaultValue: 1 })
+  @Field(() => Int, { description: 'How many, 1 or more.', defaultValue: 1 })
   @ApiPropertyOptional({ example: 1 })
   @IsOptional()
   @IsInt()
   @Min(1)
   quantity: number = 1;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: "Unit price in the order's currency, 0 or more, in hundredths at most.", nullable: true })
   @ApiPropertyOptional({ example: 349 })
   @IsOptional()
   @IsMoneyAmount(MAX_ORDER_AMOUNT)
@@ -44,7 +44,7 @@ export class OrderItemInput {
 
 @InputType({ description: 'Something that happened to an order in the store (Salla, Zid, Shopify …).' })
 export class StoreEventInput {
-  @Field(() => StoreEventType)
+  @Field(() => StoreEventType, { description: 'What happened.' })
   @ApiProperty({ enum: StoreEventType, example: StoreEventType.ORDER_DELIVERED })
   @IsEnum(StoreEventType)
   type: StoreEventType;
@@ -71,13 +71,13 @@ export class StoreEventInput {
   @IsDate()
   occurredAt?: Date;
 
-  @Field(() => CustomerRefInput)
+  @Field(() => CustomerRefInput, { description: 'The customer, found by any identity given or created.' })
   @ApiProperty({ type: () => CustomerRefInput })
   @ValidateNested()
   @Type(() => CustomerRefInput)
   customer: CustomerRefInput;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Order total in currency, 0 or more, in hundredths at most.', nullable: true })
   @ApiPropertyOptional({ example: 698 })
   @IsOptional()
   @IsMoneyAmount(MAX_ORDER_AMOUNT)
@@ -89,7 +89,7 @@ export class StoreEventInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as SAR' })
   currency?: string;
 
-  @Field(() => [OrderItemInput], { nullable: true })
+  @Field(() => [OrderItemInput], { description: "The order's lines; replaces the stored items when given.", nullable: true })
   @ApiPropertyOptional({ type: () => [OrderItemInput] })
   @IsOptional()
   @IsArray()
@@ -106,18 +106,18 @@ export class StoreEventInput {
   expectedDeliveryAt?: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The recorded store event and the order as it now is.' })
 export class StoreEventResult {
-  @Field(() => StoreEvent)
+  @Field(() => StoreEvent, { description: 'The event as stored (the first one for a repeated eventId).' })
   event: StoreEvent;
 
-  @Field(() => Order)
+  @Field(() => Order, { description: 'The order after the event.' })
   order: Order;
 
   @Field(() => Customer, { description: 'With its lifetime value, order count and tier after this event.' })
   customer: Customer;
 
-  @Field({ description: 'true: this event id was recorded before; nothing changed.' })
+  @Field({ description: 'True: this event id was recorded before; nothing changed.' })
   duplicate: boolean;
 
   @Field(() => [ScheduledAutomation], { description: "The order's automations after this event." })

@@ -8,34 +8,34 @@ import { AutomationKind } from '../entities/scheduled-automation.entity';
 /** Declared here rather than on the StoreSettings entity: test set-up loads entities outside jest's module registry. */
 @ObjectType({ description: 'A tier earned by lifetime value or by number of orders (either is enough).' })
 export class TierRuleView {
-  @Field(() => CustomerTier)
+  @Field(() => CustomerTier, { description: 'The tier.' })
   tier: CustomerTier;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Lifetime value needed, in the store currency; null: no threshold.', nullable: true })
   minLifetimeValue: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'Paid orders needed; null: no threshold.', nullable: true })
   minOrders: number | null;
 }
 
 @ObjectType({ description: 'The approved WhatsApp template an automation sends on WhatsApp instead of its message.' })
 export class AutomationTemplateView {
-  @Field(() => AutomationKind)
+  @Field(() => AutomationKind, { description: 'The automation this template is for.' })
   kind: AutomationKind;
 
-  @Field()
+  @Field({ description: "The template's name as approved in WhatsApp Manager." })
   name: string;
 
-  @Field()
+  @Field({ description: 'The template language code, e.g. ar or en_US.' })
   language: string;
 
   @Field(() => [String], { description: "Placeholder names of the automation's message, one per {{n}} of the template, in order." })
   parameters: string[];
 }
 
-@InputType()
+@InputType({ description: "The approved WhatsApp template an automation of one kind sends on WhatsApp (free-form messages are refused outside 24 hours of the customer's last message)." })
 export class AutomationTemplateInput {
-  @Field(() => AutomationKind)
+  @Field(() => AutomationKind, { description: 'The automation this template is for.' })
   @IsEnum(AutomationKind)
   kind: AutomationKind;
 
@@ -49,16 +49,16 @@ export class AutomationTemplateInput {
   @MaxLength(10)
   language: string;
 
-  @Field(() => [String], { defaultValue: [] })
+  @Field(() => [String], { description: 'Placeholder names filling the template\'s {{1}}, {{2}} … in order, e.g. ["customer.name", "order.number"].', defaultValue: [] })
   @IsArray()
   @ArrayMaxSize(10)
   @IsString({ each: true })
   parameters: string[] = [];
 }
 
-@InputType()
+@InputType({ description: 'A customer tier and what it takes to reach it; a customer gets the highest tier whose thresholds they meet.' })
 export class TierRuleInput {
-  @Field(() => CustomerTier)
+  @Field(() => CustomerTier, { description: 'The tier.' })
   @IsEnum(CustomerTier)
   tier: CustomerTier;
 
@@ -76,7 +76,7 @@ export class TierRuleInput {
 }
 
 /** Only the fields given change; null switches an automation off (the delays), and is refused for the other fields. */
-@InputType()
+@InputType({ description: 'Changes to the store settings; omitted fields stay as they are.' })
 export class UpdateStoreSettingsInput {
   @Field(() => Int, { nullable: true, description: 'Hours after delivery for the follow-up message (1–720); null: off.' })
   @IsOptional()
@@ -96,7 +96,7 @@ export class UpdateStoreSettingsInput {
   @Max(90)
   promisedDeliveryDays?: number | null;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Mustache template of the delivery follow-up; placeholders {{customer.name}}, {{order.id}}.', nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.followUpMessage !== undefined)
   @IsString()
   @IsNotBlank()
@@ -110,19 +110,19 @@ export class UpdateStoreSettingsInput {
   @Max(60)
   csatAfterDeliveryDays?: number | null;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Mustache template of the survey message; placeholders {{customer.name}}, {{order.id}}, {{survey.link}}.', nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.csatMessage !== undefined)
   @IsString()
   @IsNotBlank()
   @MaxLength(2000)
   csatMessage?: string;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Whether ORDER_DELAYED events open a proactive ticket.', nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.delayNotices !== undefined)
   @IsBoolean()
   delayNotices?: boolean;
 
-  @Field({ nullable: true })
+  @Field({ description: 'Mustache template of the delay notice; placeholders {{customer.name}}, {{order.id}}, {{order.expectedDeliveryAt}}.', nullable: true })
   @ValidateIf((o: UpdateStoreSettingsInput) => o.delayMessage !== undefined)
   @IsString()
   @IsNotBlank()

@@ -12,7 +12,19 @@ export enum OrderStatus {
   RETURNED = 'RETURNED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(OrderStatus, { name: 'OrderStatus' });
+registerEnumType(OrderStatus, {
+  valuesMap: {
+    CANCELLED: { description: 'Cancelled; pending automations are called off.' },
+    CREATED: { description: 'Placed, not yet paid.' },
+    DELAYED: { description: 'The shipment is late; may trigger a delay notice.' },
+    DELIVERED: { description: 'Delivered; schedules the follow-up and CSAT automations.' },
+    PAID: { description: 'Paid.' },
+    RETURNED: { description: 'Returned by the customer.' },
+    SHIPPED: { description: 'Handed to the shipping company.' },
+  },
+  description: "Where an order stands, from the store's events.",
+  name: 'OrderStatus',
+});
 
 export interface OrderItem {
   productId: string;
@@ -30,7 +42,7 @@ export class Order {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: "Rida's id of the order (UUID); the store's own number is externalId." })
   @PrimaryColumn('uuid')
   id: string;
 
@@ -38,19 +50,19 @@ export class Order {
   @Column('text')
   externalId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The customer who placed it.' })
   @Column('uuid')
   customerId: string;
 
-  @Field(() => OrderStatus)
+  @Field(() => OrderStatus, { description: 'The latest status the store reported.' })
   @Column('text')
   status: OrderStatus;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { description: 'Order total in currency; null when the store did not send it.', nullable: true })
   @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: nullableNumberColumn })
   totalAmount: number | null;
 
-  @Field()
+  @Field({ description: 'ISO 4217 code, e.g. SAR.' })
   @Column('text', { default: 'SAR' })
   currency: string;
 
@@ -58,19 +70,19 @@ export class Order {
   @Column('jsonb', { default: () => "'[]'" })
   items: OrderItem[];
 
-  @Field()
+  @Field({ description: "When the customer placed it (the first event's occurredAt)." })
   @Column('timestamptz')
   placedAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was paid; null until then.', nullable: true })
   @Column('timestamptz', { nullable: true })
   paidAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was shipped; null until then.', nullable: true })
   @Column('timestamptz', { nullable: true })
   shippedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the store reported it delivered; null until then.', nullable: true })
   @Column('timestamptz', { nullable: true })
   deliveredAt: Date | null;
 
@@ -78,15 +90,15 @@ export class Order {
   @Column('timestamptz', { nullable: true })
   expectedDeliveryAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it was returned; null unless returned.', nullable: true })
   @Column('timestamptz', { nullable: true })
   returnedAt: Date | null;
 
-  @Field()
+  @Field({ description: 'When Rida first heard of the order (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When the latest event about it arrived (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -12,10 +12,14 @@ export enum AutomationKind {
   SOLVED_CSAT = 'SOLVED_CSAT',
 }
 registerEnumType(AutomationKind, {
-  name: 'AutomationKind',
   valuesMap: {
+    DELAY_NOTICE: { description: 'A proactive ticket and message when a shipment is delayed, before the customer asks.' },
+    DELIVERY_CSAT: { description: 'The CSAT survey some days after delivery.' },
+    DELIVERY_FOLLOW_UP: { description: 'A message some time after delivery ("did everything arrive well?").' },
     SOLVED_CSAT: { description: 'The survey message some time after a ticket is solved; it has no order, so it only names a WhatsApp template (whatsappTemplates).' },
   },
+  description: 'What a scheduled automation does.',
+  name: 'AutomationKind',
 });
 
 export enum AutomationStatus {
@@ -25,10 +29,19 @@ export enum AutomationStatus {
   /** Already past due by more than the grace period when its event arrived (a backdated event): never sent; the note says why. */
   SKIPPED = 'SKIPPED',
 }
-registerEnumType(AutomationStatus, { name: 'AutomationStatus' });
+registerEnumType(AutomationStatus, {
+  valuesMap: {
+    CANCELLED: { description: 'Called off before it ran (e.g. the order was returned or cancelled).' },
+    DONE: { description: 'Ran and sent its message.' },
+    SCHEDULED: { description: 'Waiting for its time (runAt).' },
+    SKIPPED: { description: 'Its time came but it did not apply any more (e.g. the customer already has an open ticket); nothing was sent.' },
+  },
+  description: 'Where a scheduled automation stands.',
+  name: 'AutomationStatus',
+});
 
 /** A durable delayed action on an order (its pg-boss job carries only the id; this row decides). */
-@ObjectType()
+@ObjectType({ description: 'A message planned from store events (a follow-up or survey after delivery, a delay notice).' })
 @Entity('scheduled_automations')
 @Index('scheduled_automations_order_kind_key', ['tenantId', 'orderId', 'kind', 'occurrence'], { unique: true })
 @Check('scheduled_automations_status_check', `status IN ('SCHEDULED','DONE','CANCELLED','SKIPPED')`)
@@ -36,15 +49,15 @@ export class ScheduledAutomation {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => AutomationKind)
+  @Field(() => AutomationKind, { description: 'What it does.' })
   @Column('text')
   kind: AutomationKind;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The order it is about.' })
   @Column('uuid')
   orderId: string;
 
@@ -52,11 +65,11 @@ export class ScheduledAutomation {
   @Column('text', { default: '' })
   occurrence: string;
 
-  @Field()
+  @Field({ description: 'When it runs (ISO 8601 with offset, UTC).' })
   @Column('timestamptz')
   runAt: Date;
 
-  @Field(() => AutomationStatus)
+  @Field(() => AutomationStatus, { description: 'Where it stands.' })
   @Column('text', { default: AutomationStatus.SCHEDULED })
   status: AutomationStatus;
 
@@ -68,11 +81,11 @@ export class ScheduledAutomation {
   @Column('text', { nullable: true })
   note: string | null;
 
-  @Field()
+  @Field({ description: 'When it was scheduled (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When it ran, was skipped or cancelled; null while scheduled.', nullable: true })
   @Column('timestamptz', { nullable: true })
   doneAt: Date | null;
 }

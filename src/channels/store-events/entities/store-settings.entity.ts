@@ -4,7 +4,7 @@ import type { TierRule } from '../customer-tier';
 import type { AutomationTemplate } from '../store-settings-rules';
 
 /** What store events set in motion, per store (created with the defaults on first use). */
-@ObjectType()
+@ObjectType({ description: "The store's order automations, currency and tier rules." })
 @Entity('store_settings')
 export class StoreSettings {
   @PrimaryColumn('uuid')

@@ -8,10 +8,18 @@ export enum WebhookDeliveryStatus {
   DELIVERED = 'DELIVERED',
   FAILED = 'FAILED',
 }
-registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'FAILED: retried for the whole retry window without success (replay it when the receiver is fixed).' });
+registerEnumType(WebhookDeliveryStatus, {
+  valuesMap: {
+    DELIVERED: { description: 'The receiver answered 2xx.' },
+    FAILED: { description: 'Retried for the whole retry window without success; replay it when the receiver is fixed.' },
+    PENDING: { description: 'Not yet delivered; retried with backoff.' },
+  },
+  name: 'WebhookDeliveryStatus',
+  description: 'FAILED: retried for the whole retry window without success (replay it when the receiver is fixed).',
+});
 
 /** The transactional outbox and the delivery log in one: written with the change, updated by each attempt. */
-@ObjectType()
+@ObjectType({ description: 'One ticket event sent (or being sent) to one webhook endpoint.' })
 @Entity('webhook_deliveries')
 @Check('webhook_deliveries_status_check', `status IN ('PENDING','DELIVERED','FAILED')`)
 @Index('webhook_deliveries_endpoint_idx', ['tenantId', 'endpointId', 'createdAt'])
@@ -21,11 +29,11 @@ export class WebhookDelivery {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID); also sent as the delivery id header for de-duplication.' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The endpoint.' })
   @Column('uuid')
   endpointId: string;
 
@@ -33,11 +41,11 @@ export class WebhookDelivery {
   @Column('uuid')
   eventId: string;
 
-  @Field()
+  @Field({ description: 'The ticket event sent.' })
   @Column('text')
   eventType: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The ticket of the event.', nullable: true })
   @Column('uuid', { nullable: true })
   ticketId: string | null;
 
@@ -45,19 +53,19 @@ export class WebhookDelivery {
   @Column('jsonb')
   payload: JsonObject;
 
-  @Field(() => WebhookDeliveryStatus)
+  @Field(() => WebhookDeliveryStatus, { description: 'PENDING, DELIVERED or FAILED.' })
   @Column('text', { default: WebhookDeliveryStatus.PENDING })
   status: WebhookDeliveryStatus;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'POSTs tried so far.' })
   @Column('int', { default: 0 })
   attempts: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the next retry runs; null when delivered or failed.', nullable: true })
   @Column('timestamptz', { nullable: true })
   nextAttemptAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the last POST was tried; null before the first.', nullable: true })
   @Column('timestamptz', { nullable: true })
   lastAttemptAt: Date | null;
 
@@ -65,7 +73,7 @@ export class WebhookDelivery {
   @Column('int', { nullable: true })
   responseStatus: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The last failure (status code or network error); null when none.', nullable: true })
   @Column('text', { nullable: true })
   lastError: string | null;
 
@@ -73,11 +81,11 @@ export class WebhookDelivery {
   @Column('uuid', { nullable: true })
   replayOfId: string | null;
 
-  @Field()
+  @Field({ description: 'When the event was queued (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { description: 'When the receiver answered 2xx; null until then.', nullable: true })
   @Column('timestamptz', { nullable: true })
   deliveredAt: Date | null;
 }

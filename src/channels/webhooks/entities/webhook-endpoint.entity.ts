@@ -9,15 +9,15 @@ export class WebhookEndpoint {
   @PrimaryColumn('uuid')
   tenantId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (UUID).' })
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field()
+  @Field({ description: 'Where events are POSTed (https).' })
   @Column('text')
   url: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'A note for people.', nullable: true })
   @Column('text', { nullable: true })
   description: string | null;
 
@@ -37,11 +37,11 @@ export class WebhookEndpoint {
   @Column('text', { nullable: true })
   disabledReason: string | null;
 
-  @Field()
+  @Field({ description: 'When it was added (ISO 8601 with offset, UTC).' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @Field()
+  @Field({ description: 'When it last changed (ISO 8601 with offset, UTC).' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }
