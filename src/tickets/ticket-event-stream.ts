@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { EntityManager, EntitySubscriberInterface, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { AllStores } from '../common/database/all-stores';
+import type { Statement } from '../common/database/batch';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
@@ -35,8 +36,12 @@ export interface TicketEventNotice {
   };
 }
 
-/** Runs inside the transaction, just before COMMIT: an error rolls the change back. */
-export type CommittingHook = (manager: EntityManager, notices: TicketEventNotice[]) => Promise<void>;
+/**
+ * Runs inside the transaction, just before COMMIT: an error rolls the change back. `notices()`
+ * reads the tickets concerned once, for whichever hook asks first; a hook with nothing to do for
+ * these stores (no webhook endpoint) should not ask, and the change then costs no read.
+ */
+export type CommittingHook = (manager: EntityManager, events: readonly TicketEvent[], notices: () => Promise<TicketEventNotice[]>) => Promise<void>;
 
 const NOTICES = 'rida.ticketEventNotices';
 
@@ -70,13 +75,14 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     if (transactionDepth(queryRunner) !== 1) return;
     const events = uncommittedTicketEvents(queryRunner);
     if (events.length === 0) return;
-    const notices = await this.noticesFor(queryRunner.manager, events);
-    for (const hook of this.hooks) await hook(queryRunner.manager, notices);
-    if (this.bus.transactional) {
-      await this.bus.publishWithin(queryRunner.manager, TICKET_EVENTS, ...notices);
-    } else {
-      (queryRunner.data as Record<string, unknown>)[NOTICES] = notices;
-    }
+    const manager = queryRunner.manager;
+    let read: Promise<TicketEventNotice[]> | undefined;
+    const notices = () => (read ??= this.noticesFor(manager, events));
+    for (const hook of this.hooks) await hook(manager, events, notices);
+    if (!this.bus.transactional) (queryRunner.data as Record<string, unknown>)[NOTICES] = await notices();
+    else if (read) await this.bus.publishWithin(manager, TICKET_EVENTS, ...(await read));
+    // No hook needed them here: the database assembles the notices as it sends them, with COMMIT.
+    else await this.bus.publishSelectedWithin(manager, TICKET_EVENTS, noticesSelect(events));
   }
 
   async afterTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
@@ -101,7 +107,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
   }
 
   /** One read of the tickets concerned, inside the transaction (so it sees the final state). */
-  private async noticesFor(manager: EntityManager, events: TicketEvent[]): Promise<TicketEventNotice[]> {
+  private async noticesFor(manager: EntityManager, events: readonly TicketEvent[]): Promise<TicketEventNotice[]> {
     const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = await manager.query(
       `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
          FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
@@ -113,14 +119,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
       if (!t) return [];
       return [
         {
-          id: e.id,
-          tenantId: e.tenantId,
-          ticketId: e.ticketId,
-          type: e.type,
-          actorType: e.actorType,
-          actorId: e.actorId,
-          data: JSON.stringify(e.data).length > MAX_DATA_BYTES ? { truncated: true } : e.data,
-          at: e.createdAt.toISOString(),
+          ...eventPart(e),
           ticket: {
             number: t.number as number,
             customerId: t.customer_id as string,
@@ -136,4 +135,34 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
       ];
     });
   }
+}
+
+/** A notice's own part: the event (its data cut to MAX_DATA_BYTES). */
+function eventPart(e: TicketEvent): Omit<TicketEventNotice, 'ticket'> {
+  return {
+    id: e.id,
+    tenantId: e.tenantId,
+    ticketId: e.ticketId,
+    type: e.type,
+    actorType: e.actorType,
+    actorId: e.actorId,
+    data: JSON.stringify(e.data).length > MAX_DATA_BYTES ? { truncated: true } : e.data,
+    at: e.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The notices as rows the database builds (see EventBus.publishSelectedWithin): each event's part
+ * with its ticket as the transaction leaves it, in the events' order — what noticesFor reads and
+ * assembles here, without the round trip.
+ */
+function noticesSelect(events: readonly TicketEvent[]): Statement {
+  return {
+    sql: `SELECT e.part || jsonb_build_object('ticket', jsonb_build_object(
+              'number', t.number, 'customerId', t.customer_id, 'teamId', t.team_id, 'assigneeId', t.assignee_id, 'status', t.status,
+              'priority', $2::jsonb ->> t.priority::text, 'channel', t.channel, 'category', t.category)) AS payload, e.n
+            FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(part, n)
+            JOIN tickets t ON t.tenant_id = (e.part->>'tenantId')::uuid AND t.id = (e.part->>'ticketId')::uuid`,
+    parameters: [JSON.stringify(events.map(eventPart)), JSON.stringify(PRIORITY_BY_RANK)],
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import type { Statement } from '../common/database/batch';
+import { deferWrite, Statement } from '../common/database/batch';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, PageArgs, pageRequest, toConnection } from '../common/graphql/connection';
@@ -38,7 +38,8 @@ export class TicketSearchService {
   /** Writes documents from ticketDocumentSources' rows (read together with other statements). */
   async writeDocuments(manager: EntityManager, tenantId: string, sourceRows: Array<Record<string, unknown>>): Promise<void> {
     const write = ticketDocumentsWrite(tenantId, sourceRows);
-    if (write) await manager.query(write.sql, [...write.parameters!]);
+    // Nothing in the change reads the document back: it rides with the transaction's next statement.
+    if (write) await deferWrite(manager, write);
   }
 
   /** A new message extends its ticket's document without re-reading the conversation (a statement to send with others). */

@@ -14,6 +14,7 @@ import { Connection, decodeCursor, encodeCursor, PageArgs, pageOf, pageRequest }
 import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
 import { OutboundHttp, OutboundTimeout } from '../../common/net/outbound-http';
 import type { JsonObject, RequestContext } from '../../common/request-context';
+import type { TicketEvent } from '../../tickets/entities/ticket-event.entity';
 import { TicketEventNotice, TicketEventStream } from '../../tickets/ticket-event-stream';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook-endpoint.input';
 import { WebhookDelivery, WebhookDeliveryStatus } from './entities/webhook-delivery.entity';
@@ -68,7 +69,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   onModuleInit() {
-    this.stream.onCommitting((manager, notices) => this.writeOutbox(manager, notices));
+    this.stream.onCommitting((manager, events, notices) => this.writeOutbox(manager, events, notices));
   }
 
   onApplicationBootstrap() {
@@ -195,8 +196,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
    * endpoint disabled for failing keeps collecting deliveries (parked), sent in order once it is
    * re-enabled; one an admin switched off collects nothing.
    */
-  private async writeOutbox(manager: EntityManager, notices: TicketEventNotice[]): Promise<void> {
-    const tenants = [...new Set(notices.map((n) => n.tenantId))];
+  private async writeOutbox(manager: EntityManager, events: readonly TicketEvent[], readNotices: () => Promise<TicketEventNotice[]>): Promise<void> {
+    const tenants = [...new Set(events.map((e) => e.tenantId))];
     const endpoints = (
       await Promise.all(
         tenants.map((tenantId) =>
@@ -207,6 +208,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
       )
     ).flat();
     if (endpoints.length === 0) return;
+    const notices = await readNotices();
     const now = new Date();
     const rows = notices.flatMap((notice) =>
       endpoints
