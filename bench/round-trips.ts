@@ -75,11 +75,13 @@ export class PgRoundTripCounter {
   }
 
   /**
-   * The job queue's workers poll on the same pool on their own timers; a poll is one statement on
-   * the job schema outside any transaction, never part of a request, so it is not counted.
+   * The job queue's workers and the webhook dispatcher poll on the same pool on their own timers; a
+   * poll is one statement outside any transaction (on the job schema, or marked
+   * `/* background: … *\/`), never part of a request, so it is not counted.
    */
   private record(sql: string, inTransaction: boolean): void {
-    if (!inTransaction && /\bpgboss\./.test(sql) && !/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) return;
+    const poll = /\bpgboss\./.test(sql) || /^\s*\/\* background: /.test(sql);
+    if (!inTransaction && poll && !/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(sql)) return;
     this.trips++;
     this.lastCountedAt = Date.now();
     this.statements.push(sql);

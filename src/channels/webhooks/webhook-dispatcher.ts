@@ -10,7 +10,7 @@ export const WEBHOOK_POLL_MS = 500;
  * The stores with a delivery due, one index probe per store (a loose scan of
  * webhook_deliveries_due_idx), however long a store's backlog is.
  */
-const DUE_STORES = `
+const DUE_STORES = `/* background: webhook poll */
   WITH RECURSIVE due AS (
     (SELECT tenant_id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= now() ORDER BY tenant_id LIMIT 1)
     UNION ALL
