@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
-import { selectEntities } from '../common/database/entity-rows';
+import { entityReader, selectEntities } from '../common/database/entity-rows';
 import { byKeys, groupByKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, DomainError, notFound } from '../common/errors/domain-error';
@@ -12,6 +12,9 @@ import { CustomerRefInput } from './dto/customer-ref.input';
 import { CustomerIdentity } from './entities/customer-identity.entity';
 import { Customer } from './entities/customer.entity';
 import { CustomerTier } from './ticket-enums';
+
+/** The identities of customers created in this process's requests, as written (see remember). */
+const allIdentitiesOf = new WeakMap<Customer, CustomerIdentity[]>();
 
 @Injectable()
 export class CustomersService {
@@ -110,6 +113,14 @@ export class CustomersService {
     if (created.length) {
       const stored = new Map(results[0].map((row) => [row.id as string, row]));
       for (const customer of created) Object.assign(customer, customerFromRow(manager, stored.get(customer.id)!));
+      // A new customer's identities are exactly those just written: a request answering with them reads nothing more (see remember).
+      const readIdentity = entityReader(manager, CustomerIdentity);
+      const written = (attach.length ? results[results.length - 1].map(readIdentity) : []).sort((a, b) => (a.id < b.id ? -1 : 1)); // uuidv7: creation order
+      for (const customer of created)
+        allIdentitiesOf.set(
+          customer,
+          written.filter((identity) => identity.customerId === customer.id),
+        );
     }
     return customers;
   }
@@ -122,7 +133,7 @@ export class CustomersService {
   private attachStatement(ctx: RequestContext, attach: Array<{ customerId: string; identity: IdentityValue }>): Statement {
     return {
       sql: `INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value)
-            SELECT tenant_id, id, customer_id, kind, value FROM json_populate_recordset(null::customer_identities, $1) ON CONFLICT DO NOTHING`,
+            SELECT tenant_id, id, customer_id, kind, value FROM json_populate_recordset(null::customer_identities, $1) ON CONFLICT DO NOTHING RETURNING *`,
       parameters: [JSON.stringify(attach.map(({ customerId, identity }) => ({ tenant_id: ctx.tenantId, id: uuidv7(), customer_id: customerId, kind: identity.kind, value: identity.value })))],
     };
   }
@@ -151,16 +162,20 @@ export class CustomersService {
     return this.loader(loaders, tenantId).load(id);
   }
 
-  /** Hands the request's loader a customer the request has just written, so resolving it costs no query. */
+  /** Hands the request's loaders a customer the request has just written (and, when it created it, its identities), so resolving them costs no query. */
   remember(loaders: LoaderRegistry, customer: Customer): void {
     this.loader(loaders, customer.tenantId).prime(customer.id, customer);
+    const identities = allIdentitiesOf.get(customer);
+    if (identities) this.identitiesLoader(loaders, customer.tenantId).prime(customer.id, identities);
   }
 
   /** A customer's identities within a GraphQL request: every customer's the request asks for in one query. */
   loadIdentities(loaders: LoaderRegistry, tenantId: string, customerId: string): Promise<CustomerIdentity[]> {
-    return loaders
-      .get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.identitiesOf(loaders.scope(tenantId), ids), (i) => i.customerId))
-      .load(customerId);
+    return this.identitiesLoader(loaders, tenantId).load(customerId);
+  }
+
+  private identitiesLoader(loaders: LoaderRegistry, tenantId: string) {
+    return loaders.get<string, CustomerIdentity[]>('identitiesByCustomer', async (ids) => groupByKeys(ids, await this.identitiesOf(loaders.scope(tenantId), ids), (i) => i.customerId));
   }
 
   private loader(loaders: LoaderRegistry, tenantId: string) {
