@@ -23,7 +23,7 @@ export class RidaError extends Error {
   override readonly name = 'RidaError';
   /** `extensions.code` of the first error. */
   readonly code: RidaErrorCode | (string & {});
-  /** For BAD_USER_INPUT: field path → messages, e.g. `{ "input.customer.email": ["must be an email"] }`. */
+  /** For BAD_USER_INPUT: field path → messages, e.g. `{ "customer.email": ["must be an email"] }`. */
   readonly fields?: Record<string, string[]>;
   /** The HTTP status, when the error came over HTTP. */
   readonly status?: number;
