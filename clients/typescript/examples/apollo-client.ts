@@ -7,18 +7,18 @@ import { OperationTypeNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 
 export function createApolloClient(options: { url: string; getToken: () => string | undefined; webSocketImpl?: unknown }) {
-  const authorization = () => {
+  const authorization = (): Record<string, string> => {
     const token = options.getToken();
-    return token ? `Bearer ${token}` : '';
+    return token ? { authorization: `Bearer ${token}` } : {};
   };
-  const http = new SetContextLink((context) => ({ headers: { ...context.headers, authorization: authorization() } })).concat(new HttpLink({ uri: options.url }));
+  const http = new SetContextLink((context) => ({ headers: { ...context.headers, ...authorization() } })).concat(new HttpLink({ uri: options.url }));
   const ws = new GraphQLWsLink(
     createClient({
       url: options.url.replace(/^http/, 'ws'),
       // In Node 20 pass `WebSocket` from the ws package; browsers have their own.
       webSocketImpl: options.webSocketImpl,
       // Read on every (re)connection: a refreshed token is used from then on.
-      connectionParams: () => ({ authorization: authorization() }),
+      connectionParams: authorization,
     }),
   );
   return new ApolloClient({

@@ -6,20 +6,21 @@ import { cacheExchange, Client, fetchExchange, subscriptionExchange } from '@urq
 import { createClient } from 'graphql-ws';
 
 export function createUrqlClient(options: { url: string; getToken: () => string | undefined; webSocketImpl?: unknown }) {
-  const authorization = () => {
+  const authorization = (): Record<string, string> => {
     const token = options.getToken();
-    return token ? `Bearer ${token}` : '';
+    return token ? { authorization: `Bearer ${token}` } : {};
   };
   const socket = createClient({
     url: options.url.replace(/^http/, 'ws'),
     // In Node 20 pass `WebSocket` from the ws package; browsers have their own.
     webSocketImpl: options.webSocketImpl,
-    connectionParams: () => ({ authorization: authorization() }),
+    // Read on every (re)connection: a refreshed token is used from then on.
+    connectionParams: authorization,
   });
   return new Client({
     url: options.url,
     preferGetMethod: false,
-    fetchOptions: () => ({ headers: { authorization: authorization() } }),
+    fetchOptions: () => ({ headers: authorization() }),
     exchanges: [
       cacheExchange,
       fetchExchange,
