@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
   AddMessageDocument,
+  CreateCustomerTokenDocument,
+  PortalCreateTicketDocument,
+  PortalReplyDocument,
+  PortalTicketsDocument,
+  TicketMessagesDocument,
   CreateTicketDocument,
   CustomerByPhoneDocument,
   isRidaError,
@@ -195,6 +200,30 @@ describe('the TypeScript client and the front-end set-ups the README shows', () 
       for (const end = Date.now() + 10_000; !failure && Date.now() < end;) await new Promise((r) => setTimeout(r, 50));
       expect(failure).toMatchObject({ code: 'UNAUTHENTICATED', errors: [{ extensions: { closeCode: 4401 } }] });
       await rida.dispose();
+    });
+
+    it("serves a customer portal with a customer token: own tickets, replies and the agent's answers live", async () => {
+      const integration = createConsoleClient({ url, getToken: () => store.key });
+      const customerId = (await integration.request(TicketDocument, { id: ticketId })).ticket.customer.id;
+      const { createCustomerToken } = await integration.request(CreateCustomerTokenDocument, { customerId });
+      const portal = createConsoleClient({ url, getToken: () => createCustomerToken.token });
+
+      const mine = await portal.request(PortalTicketsDocument);
+      expect(mine.portalTickets.edges.map((e) => e.node.id)).toEqual([ticketId]);
+      expect(mine.portalTickets.edges[0].node.messages.every((m) => !('internal' in m))).toBe(true);
+      const asked = await portal.request(PortalCreateTicketDocument, { input: { subject: 'سؤال', body: 'هل يوجد خصم؟' } });
+      expect(asked.portalCreateTicket).toMatchObject({ subject: 'سؤال', channel: 'WEB_FORM', messages: [{ body: 'هل يوجد خصم؟', authorType: 'CUSTOMER' }] });
+
+      const answers: string[] = [];
+      const stop = portal.subscribe(TicketMessagesDocument, { variables: { ticketId: asked.portalCreateTicket.id }, next: (d) => answers.push(d.ticketMessages.body) });
+      await untilReceived(answers, () => integration.request(AddMessageDocument, { input: { ticketId: asked.portalCreateTicket.id, body: 'نعم، خصم 10٪ هذا الأسبوع' } }));
+      stop();
+      expect(answers[0]).toBe('نعم، خصم 10٪ هذا الأسبوع');
+      const replied = await portal.request(PortalReplyDocument, { input: { ticketId: asked.portalCreateTicket.id, body: 'شكراً لكم' } });
+      expect(replied.portalReply.messages.map((m) => m.authorType)).toEqual(expect.arrayContaining(['CUSTOMER', 'AGENT']));
+
+      expect((await failureOf(portal.request(TicketsDocument))).code).toBe('FORBIDDEN');
+      await Promise.all([portal.dispose(), integration.dispose()]);
     });
 
     it('types variables and results from the operations', () => {
