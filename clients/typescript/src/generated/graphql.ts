@@ -4,11 +4,15 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A message to add to a ticket's conversation: a reply to the customer, an internal note, or a customer message relayed by an integration. */
 export type AddMessageInput = {
   /** The agent writing (AGENT messages); customer messages are by the ticket's customer. */
   authorId?: string | number | null | undefined;
+  /** Display name for a BOT or SYSTEM author (e.g. "مساعد المتجر"); ignored for agents and customers, whose names come from their records. */
   authorName?: string | null | undefined;
+  /** Who wrote it. AGENT (default) replies go out on the ticket's channel; CUSTOMER messages count as the customer writing (they may reopen a SOLVED ticket). */
   authorType?: AuthorType;
+  /** The text, up to 100 000 characters. Plain text; line breaks are kept. */
   body: string;
   /** Defaults to the ticket's channel. */
   channel?: Channel | null | undefined;
@@ -16,24 +20,73 @@ export type AddMessageInput = {
   externalId?: string | null | undefined;
   /** An internal note, never shown to the customer. */
   internal?: boolean;
+  /** The ticket to add the message to (NOT_FOUND when it is not in the caller's store). */
   ticketId: string | number;
 };
 
-export type AgentRole = 'ADMIN' | 'AGENT' | 'SUPERVISOR';
+/** The role of a person who signs in; decides their scopes (see the README's "Roles and scopes"). */
+export type AgentRole =
+  /** Everything: tickets, KPIs, agents, teams, keys, settings (scopes tickets:read, tickets:write, kpis:read, admin, customer-tokens:create). */
+  | 'ADMIN'
+  /** Reads and answers tickets (scopes tickets:read, tickets:write). */
+  | 'AGENT'
+  /** An agent who also reads KPIs and scorecards (scopes tickets:read, tickets:write, kpis:read); takes VIP tickets on teams with vipToSeniors. */
+  | 'SUPERVISOR';
 
-export type AuthorType = 'AGENT' | 'BOT' | 'CUSTOMER' | 'SYSTEM';
+/** Who wrote a message. */
+export type AuthorType =
+  /** A person of the store (an agent, or a staff API key replying on their behalf). */
+  | 'AGENT'
+  /** An automatic answer, such as the FAQ auto-answer. */
+  | 'BOT'
+  /** The ticket's customer. */
+  | 'CUSTOMER'
+  /** Rida itself: acknowledgements, automations, notices. */
+  | 'SYSTEM';
 
-export type Availability = 'AWAY' | 'OFFLINE' | 'ONLINE';
+/** Whether an agent takes new tickets now. */
+export type Availability =
+  /** Signed in but not taking new tickets (a break); keeps current ones. */
+  | 'AWAY'
+  /** Not working; on teams with reassignOnOffline their NEW and OPEN tickets go back to the team. */
+  | 'OFFLINE'
+  /** Taking new tickets; counts as staffing live chat. */
+  | 'ONLINE';
 
-export type Channel = 'API' | 'CHAT' | 'COMMENT' | 'EMAIL' | 'FACEBOOK' | 'INSTAGRAM' | 'PHONE' | 'WEB_FORM' | 'WHATSAPP' | 'X';
+/** Where a ticket or message came from or goes out. */
+export type Channel =
+  /** Created by an integration through the API. */
+  | 'API'
+  /** Live chat (chat widget with a customer token). */
+  | 'CHAT'
+  /** A public comment on the store's Instagram or Facebook posts. */
+  | 'COMMENT'
+  /** Email through a connected mailbox. */
+  | 'EMAIL'
+  /** Facebook Messenger direct messages. */
+  | 'FACEBOOK'
+  /** Instagram direct messages. */
+  | 'INSTAGRAM'
+  /** A phone call. */
+  | 'PHONE'
+  /** The store's contact form or the customer portal. */
+  | 'WEB_FORM'
+  /** WhatsApp Business (Cloud API). */
+  | 'WHATSAPP'
+  /** X (Twitter) direct messages and mentions. */
+  | 'X';
 
+/** A new ticket with the customer's first message. */
 export type CreateTicketInput = {
   /** The customer's first message. */
   body: string;
   /** Omitted: the routing rules decide (GENERAL when none matches). */
   category?: TicketCategory | null | undefined;
+  /** Where the conversation happens; replies go out there. API unless given. */
   channel?: Channel | null | undefined;
+  /** The store's own fields as a JSON object, e.g. {"city": "الرياض"}. */
   customFields?: Record<string, unknown> | null | undefined;
+  /** The customer, found by any identity given or created. */
   customer: CustomerRefInput;
   /** The provider's id of the first message, for de-duplication. */
   externalMessageId?: string | null | undefined;
@@ -41,61 +94,128 @@ export type CreateTicketInput = {
   idempotencyKey?: string | null | undefined;
   /** Omnichannel continuity, for messages arriving on a channel: join the customer's open ticket of the same category (within the store's window) instead of opening a new one. */
   joinOpenTicket?: boolean | null | undefined;
+  /** The store's order number the ticket is about, e.g. "4521". */
   orderRef?: string | null | undefined;
   /** Omitted: computed from category, customer tier and urgent wording. */
   priority?: TicketPriority | null | undefined;
+  /** The store's product id or SKU the ticket is about. */
   productRef?: string | null | undefined;
+  /** A one-line summary, up to 500 characters. */
   subject: string;
+  /** Free tags, e.g. ["شحن"]. */
   tags?: Array<string> | null | undefined;
 };
 
 /** Who the ticket is from: an existing customer id, or identities that find or create one. */
 export type CustomerRefInput = {
+  /** An email address (matched case-insensitively). */
   email?: string | null | undefined;
   /** The store platform's customer id. */
   externalId?: string | null | undefined;
+  /** The customer's Facebook (Messenger) user id. */
   facebook?: string | null | undefined;
+  /** An existing customer's id (NOT_FOUND when not in the store); other identities given are attached to it. */
   id?: string | number | null | undefined;
+  /** The customer's Instagram handle or user id. */
   instagram?: string | null | undefined;
   /** Used when the customer is created. */
   name?: string | null | undefined;
   /** Any common format; national numbers use the store country. */
   phone?: string | null | undefined;
+  /** Set the customer's tier (MANUAL tier source); omitted: the store's tier rules decide. */
   tier?: CustomerTier | null | undefined;
   /** A WhatsApp number; the same customer as the phone number. */
   whatsapp?: string | null | undefined;
+  /** The customer's X handle or user id. */
   x?: string | null | undefined;
 };
 
-export type CustomerTier = 'BRONZE' | 'GOLD' | 'SILVER' | 'STANDARD' | 'VIP';
+/** A customer's standing with the store; VIP raises priority. */
+export type CustomerTier =
+  /** Bronze loyalty tier. */
+  | 'BRONZE'
+  /** Gold loyalty tier. */
+  | 'GOLD'
+  /** Silver loyalty tier. */
+  | 'SILVER'
+  /** No tier (the default). */
+  | 'STANDARD'
+  /** The store's most valued customers: their tickets are raised one priority level (routing settings priorityTiers, by default VIP and GOLD) and, on teams with vipToSeniors, go only to supervisors and admins. */
+  | 'VIP';
 
-export type DeliveryStatus = 'DELIVERED' | 'FAILED' | 'QUEUED' | 'READ' | 'SENT';
+/** How far an outgoing message got, as the channel reports it. */
+export type DeliveryStatus =
+  /** The channel reports it reached the customer's device or mailbox. */
+  | 'DELIVERED'
+  /** Delivery failed for good; see deliveryError. */
+  | 'FAILED'
+  /** Waiting to be sent (retried with backoff on temporary failures). */
+  | 'QUEUED'
+  /** The customer read it (WhatsApp, Instagram, Messenger read receipts). */
+  | 'READ'
+  /** Accepted by the channel's provider. */
+  | 'SENT';
 
-export type IdentityKind = 'EMAIL' | 'EXTERNAL' | 'FACEBOOK' | 'INSTAGRAM' | 'PHONE' | 'X';
+/** The kind of a customer identity. */
+export type IdentityKind =
+  /** An email address, lower-case. */
+  | 'EMAIL'
+  /** The store platform's own customer id. */
+  | 'EXTERNAL'
+  /** A Facebook (Messenger) user id. */
+  | 'FACEBOOK'
+  /** An Instagram handle or user id. */
+  | 'INSTAGRAM'
+  /** A phone number in E.164, also used for WhatsApp. */
+  | 'PHONE'
+  /** An X handle or user id. */
+  | 'X';
 
+/** An agent's credentials and their store. */
 export type LoginInput = {
+  /** The agent's email (case-insensitive). */
   email: string;
+  /** The agent's password. */
   password: string;
   /** The store's slug. */
   tenant: string;
 };
 
+/** A new ticket a customer opens from the portal. */
 export type PortalCreateTicketInput = {
+  /** The customer's message, up to 100 000 characters. */
   body: string;
+  /** WEB_FORM unless given. */
   channel?: Channel | null | undefined;
+  /** A one-line summary, up to 500 characters. */
   subject: string;
 };
 
+/** A customer's reply on one of their tickets. */
 export type PortalReplyInput = {
+  /** The text, up to 100 000 characters. */
   body: string;
+  /** One of the customer's own tickets (NOT_FOUND otherwise). */
   ticketId: string | number;
 };
 
 /** BREACHED: a target passed unanswered; AT_RISK: a running target passed its warning point. */
-export type SlaHealth = 'AT_RISK' | 'BREACHED' | 'OK';
+export type SlaHealth =
+  /** A target passed its warning point. */
+  | 'AT_RISK'
+  /** A target is overdue. */
+  | 'BREACHED'
+  /** Every running target is before its warning point. */
+  | 'OK';
 
-export type SortDirection = 'ASC' | 'DESC';
+/** Sort order. */
+export type SortDirection =
+  /** Smallest (oldest, lowest) first. */
+  | 'ASC'
+  /** Largest (newest, highest) first. */
+  | 'DESC';
 
+/** A customer's first chat message. */
 export type StartChatInput = {
   /** The customer's first message. */
   body: string;
@@ -109,88 +229,178 @@ export type StartChatInput = {
   visitorPhone?: string | null | undefined;
 };
 
-export type TicketCategory = 'ACCOUNT' | 'GENERAL' | 'PAYMENT' | 'PRE_SALES' | 'PRODUCT' | 'RETURNS' | 'SHIPPING' | 'TECHNICAL';
+/** What a ticket is about; teams own categories and routing rules set them. */
+export type TicketCategory =
+  /** Sign-in, profile and account questions. */
+  | 'ACCOUNT'
+  /** Anything else (the category when no rule matches). */
+  | 'GENERAL'
+  /** Payments, refunds of charges, payment methods (mada, Apple Pay, Tabby …). */
+  | 'PAYMENT'
+  /** Questions before buying: stock, sizes, prices, offers. */
+  | 'PRE_SALES'
+  /** A product's quality, fit or defects. */
+  | 'PRODUCT'
+  /** Returns and exchanges. */
+  | 'RETURNS'
+  /** Delivery times, tracking, late or lost parcels. */
+  | 'SHIPPING'
+  /** The store's website or app not working. */
+  | 'TECHNICAL';
 
+/** What happened to a ticket (audit timeline, subscriptions and outbound webhooks). */
 export type TicketEventType =
+  /** Assigned, reassigned or unassigned. */
   | 'ASSIGNEE_CHANGED'
+  /** The category changed. */
   | 'CATEGORY_CHANGED'
+  /** The conversation moved to another channel. */
   | 'CHANNEL_CHANGED'
+  /** A compensation was recorded (complaint protocol). */
   | 'COMPENSATION_RECORDED'
+  /** The complaint follow-up check ran. */
   | 'COMPLAINT_FOLLOW_UP'
+  /** The ticket was created. */
   | 'CREATED'
+  /** The customer answered the satisfaction survey. */
   | 'CSAT_RECEIVED'
+  /** The ticket was moved to another customer (e.g. after a merge of customers). */
   | 'CUSTOMER_CHANGED'
+  /** A reply could not be delivered on its channel. */
   | 'DELIVERY_FAILED'
+  /** The FAQ auto-answer sent an article. */
   | 'FAQ_ANSWERED'
+  /** The customer said whether the automatic answer helped. */
   | 'FAQ_FEEDBACK'
+  /** A message on this closed ticket opened a follow-up ticket. */
   | 'FOLLOW_UP_CREATED'
+  /** A canned reply was applied as a macro. */
   | 'MACRO_APPLIED'
+  /** Another ticket was merged into this one. */
   | 'MERGED'
+  /** This ticket was merged into another and closed. */
   | 'MERGED_INTO'
+  /** A message or internal note was added. */
   | 'MESSAGE_ADDED'
+  /** The priority changed. */
   | 'PRIORITY_CHANGED'
+  /** A SOLVED ticket went back to OPEN. */
   | 'REOPENED'
+  /** An SLA target was breached. */
   | 'SLA_BREACHED'
+  /** An SLA target passed its warning point. */
   | 'SLA_WARNING'
+  /** The status changed. */
   | 'STATUS_CHANGED'
+  /** The subject changed. */
   | 'SUBJECT_CHANGED'
+  /** Tags were added or removed. */
   | 'TAGS_CHANGED'
+  /** The ticket moved to another team. */
   | 'TEAM_CHANGED';
 
+/** Which ticket events a subscription receives. */
 export type TicketEventsFilterInput = {
   /** Tickets assigned to this agent (after the change). */
   assigneeId?: string | number | null | undefined;
+  /** Only tickets of these channels; all when omitted. */
   channels?: Array<Channel> | null | undefined;
   /** Tickets of this team (after the change). */
   teamId?: string | number | null | undefined;
+  /** Only this ticket's events. */
   ticketId?: string | number | null | undefined;
   /** Only these kinds of event. */
   types?: Array<TicketEventType> | null | undefined;
 };
 
-export type TicketPriority = 'HIGH' | 'LOW' | 'NORMAL' | 'URGENT';
+/** How urgent a ticket is; sorts queues and tightens SLA targets. */
+export type TicketPriority =
+  /** Soon. */
+  | 'HIGH'
+  /** When there is time. */
+  | 'LOW'
+  /** The usual. */
+  | 'NORMAL'
+  /** First: payment taken twice, angry wording, VIP with a problem. */
+  | 'URGENT';
 
 /** PRIORITY sorts by priority, then newest first. */
-export type TicketSortField = 'CREATED_AT' | 'PRIORITY' | 'UPDATED_AT';
+export type TicketSortField =
+  /** By creation time. */
+  | 'CREATED_AT'
+  /** By priority, then newest first. */
+  | 'PRIORITY'
+  /** By last change. */
+  | 'UPDATED_AT';
 
+/** How to order a ticket list. */
 export type TicketSortInput = {
+  /** DESC unless given. */
   direction?: SortDirection;
+  /** CREATED_AT unless given. */
   field?: TicketSortField;
 };
 
 /** NEW → OPEN ⇄ PENDING/ON_HOLD → SOLVED → CLOSED */
-export type TicketStatus = 'CLOSED' | 'NEW' | 'ON_HOLD' | 'OPEN' | 'PENDING' | 'SOLVED';
+export type TicketStatus =
+  /** Final: immutable; a new message opens a follow-up ticket. */
+  | 'CLOSED'
+  /** Not yet answered or taken. */
+  | 'NEW'
+  /** Waiting on a third party (e.g. the shipping company). */
+  | 'ON_HOLD'
+  /** Being worked on. */
+  | 'OPEN'
+  /** Waiting on the customer; the SLA clock is paused. */
+  | 'PENDING'
+  /** Answered; a customer message reopens it. */
+  | 'SOLVED';
 
+/** Which tickets to list; every field given must match, lists match any of their values. */
 export type TicketsFilterInput = {
+  /** Only tickets assigned to this agent. */
   assigneeId?: string | number | null | undefined;
+  /** Only these categories. */
   category?: Array<TicketCategory> | null | undefined;
+  /** Only these channels. */
   channel?: Array<Channel> | null | undefined;
   /** Created at or after (inclusive). */
   createdFrom?: string | null | undefined;
   /** Created before (exclusive). */
   createdTo?: string | null | undefined;
+  /** Only this customer's tickets. */
   customerId?: string | number | null | undefined;
+  /** Only these priorities. */
   priority?: Array<TicketPriority> | null | undefined;
   /** The queue to rescue: [AT_RISK, BREACHED]. */
   slaStatus?: Array<SlaHealth> | null | undefined;
+  /** Only these statuses. */
   status?: Array<TicketStatus> | null | undefined;
   /** Tickets having all of these tags. */
   tags?: Array<string> | null | undefined;
+  /** Only this team's tickets. */
   teamId?: string | number | null | undefined;
-  /** true: only unassigned tickets. */
+  /** True: only unassigned tickets. */
   unassigned?: boolean | null | undefined;
 };
 
+/** Changes to a ticket; omitted fields stay as they are. Every change is in the audit timeline. */
 export type UpdateTicketInput = {
+  /** Assign to this agent (an agent of the store); null unassigns. */
   assigneeId?: string | number | null | undefined;
+  /** The new category. */
   category?: TicketCategory | null | undefined;
   /** Where the conversation continues (e.g. a chat left as a message); SLA targets follow. */
   channel?: Channel | null | undefined;
+  /** The new priority. */
   priority?: TicketPriority | null | undefined;
+  /** The new status; only lifecycle moves are allowed (BAD_USER_INPUT otherwise, e.g. from CLOSED). */
   status?: TicketStatus | null | undefined;
+  /** The new subject, up to 500 characters. */
   subject?: string | null | undefined;
   /** Replaces all tags. */
   tags?: Array<string> | null | undefined;
+  /** Move to this team; null removes the team. */
   teamId?: string | number | null | undefined;
 };
 
