@@ -129,7 +129,7 @@ describe('the TypeScript client and the front-end set-ups the README shows', () 
       await rida.dispose();
     });
 
-    it('pages a ticket list with the cursor of the previous page', async () => {
+    it('pages a ticket list forwards and back with the cursors of the page before', async () => {
       const rida = createConsoleClient({ url, getToken: () => store.key });
       for (const n of [2, 3, 4]) await rida.request(CreateTicketDocument, { input: ticketInput(n, { tags: ['paging'] }) });
       const first = await rida.request(TicketsDocument, { filter: { tags: ['paging'] }, sort: { field: 'CREATED_AT', direction: 'ASC' }, first: 2 });
@@ -137,7 +137,9 @@ describe('the TypeScript client and the front-end set-ups the README shows', () 
       expect(first.tickets.pageInfo.hasNextPage).toBe(true);
       const second = await rida.request(TicketsDocument, { filter: { tags: ['paging'] }, sort: { field: 'CREATED_AT', direction: 'ASC' }, first: 2, after: first.tickets.pageInfo.endCursor });
       expect([...first.tickets.edges, ...second.tickets.edges].map((e) => e.node.subject)).toEqual([4502, 4503, 4504].map((n) => `تأخر توصيل الطلب رقم ${n}`));
-      expect(second.tickets.pageInfo.hasNextPage).toBe(false);
+      expect(second.tickets.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+      const back = await rida.request(TicketsDocument, { filter: { tags: ['paging'] }, sort: { field: 'CREATED_AT', direction: 'ASC' }, last: 2, before: second.tickets.pageInfo.startCursor });
+      expect(back.tickets.edges.map((e) => e.node.id)).toEqual(first.tickets.edges.map((e) => e.node.id));
       await rida.dispose();
     });
 

@@ -635,12 +635,14 @@ export type TicketsQueryVariables = Exact<{
   sort?: TicketSortInput | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 export type TicketsQuery = {
   tickets: {
     totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
     edges: Array<{
       cursor: string;
       node: {
@@ -1916,13 +1918,10 @@ export const TicketsDocument = {
       variableDefinitions: [
         { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'filter' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'TicketsFilterInput' } } },
         { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'sort' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'TicketSortInput' } } },
-        {
-          kind: 'VariableDefinition',
-          variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } },
-          type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } },
-          defaultValue: { kind: 'IntValue', value: '20' },
-        },
+        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'first' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } } },
         { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'after' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
+        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'last' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'Int' } } },
+        { kind: 'VariableDefinition', variable: { kind: 'Variable', name: { kind: 'Name', value: 'before' } }, type: { kind: 'NamedType', name: { kind: 'Name', value: 'String' } } },
       ],
       selectionSet: {
         kind: 'SelectionSet',
@@ -1935,6 +1934,8 @@ export const TicketsDocument = {
               { kind: 'Argument', name: { kind: 'Name', value: 'sort' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'sort' } } },
               { kind: 'Argument', name: { kind: 'Name', value: 'first' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'first' } } },
               { kind: 'Argument', name: { kind: 'Name', value: 'after' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'after' } } },
+              { kind: 'Argument', name: { kind: 'Name', value: 'last' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'last' } } },
+              { kind: 'Argument', name: { kind: 'Name', value: 'before' }, value: { kind: 'Variable', name: { kind: 'Name', value: 'before' } } },
             ],
             selectionSet: {
               kind: 'SelectionSet',
@@ -1947,6 +1948,8 @@ export const TicketsDocument = {
                     kind: 'SelectionSet',
                     selections: [
                       { kind: 'Field', name: { kind: 'Name', value: 'hasNextPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'hasPreviousPage' } },
+                      { kind: 'Field', name: { kind: 'Name', value: 'startCursor' } },
                       { kind: 'Field', name: { kind: 'Name', value: 'endCursor' } },
                     ],
                   },
