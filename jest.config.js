@@ -19,10 +19,12 @@ module.exports = {
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  // content-disposition 3 (used by @fastify/static for the Swagger UI) ships ESM only; jest's
-  // CommonJS runtime cannot require it, so SWC compiles that one package for tests.
-  transform: { '^.+\\.ts$': swc, 'node_modules/content-disposition/.+\\.js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition 3 (used by @fastify/static for the Swagger UI) and graphql-request 7 (a
+  // front-end client the README shows) ship ESM only; jest's CommonJS runtime cannot require them,
+  // so SWC compiles those packages for tests (graphql-request exports an `import` entry only).
+  transform: { '^.+\\.ts$': swc, 'node_modules/(content-disposition|graphql-request)/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|graphql-request)/)'],
+  moduleNameMapper: { '^graphql-request$': '<rootDir>/node_modules/graphql-request/build/entrypoints/main.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
