@@ -282,18 +282,23 @@ export class TicketsService {
 
   // ── messages ──────────────────────────────────────────────────────────────────────────────
 
-  /** `alsoIn` runs in the same transaction, after the message and its listeners: a record that must exist exactly when the message does. */
+  /**
+   * `alsoIn` runs in the same transaction, after the message and its listeners: a record that must
+   * exist exactly when the message does. `duplicateChecked`: as for create(), the channel adapter
+   * has just looked the provider message id up in the same transaction.
+   */
   async addMessage(
     ctx: RequestContext,
     input: AddMessageInput,
     extras: MessageExtras = {},
     alsoIn?: (manager: EntityManager, added: { message: Message; ticket: Ticket }) => Promise<void>,
+    { duplicateChecked = false } = {},
   ): Promise<{ message: Message; ticket: Ticket }> {
     if (input.authorType === AuthorType.CUSTOMER && input.internal) {
       throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
     }
     return this.db.run(ctx, async (manager) => {
-      const added = await this.addMessageIn(manager, ctx, input, extras);
+      const added = await this.addMessageIn(manager, ctx, input, extras, duplicateChecked);
       await alsoIn?.(manager, added);
       return added;
     });
@@ -342,10 +347,11 @@ export class TicketsService {
     return result;
   }
 
-  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}): Promise<{ message: Message; ticket: Ticket }> {
+  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}, duplicateChecked = false): Promise<{ message: Message; ticket: Ticket }> {
     const ticket = await this.lockTicket(manager, ctx, input.ticketId);
     const channel = input.channel ?? ticket.channel;
-    if (input.externalId) {
+    // A repeated provider id that slips past a check already made loses the race at the insert (LostRace).
+    if (input.externalId && !duplicateChecked) {
       const existing = await manager.findOneBy(Message, { tenantId: ctx.tenantId, channel, externalId: input.externalId });
       if (existing) return { message: existing, ticket: await this.reload(manager, ctx, existing.ticketId) };
     }
@@ -435,8 +441,10 @@ export class TicketsService {
 
   private async resolveAuthor(manager: EntityManager, ctx: RequestContext, ticket: Ticket, input: AddMessageInput) {
     if (input.authorType === AuthorType.CUSTOMER) {
+      // The ticket's customer; read only for a name the channel did not give.
+      if (input.authorName) return { authorType: input.authorType, authorId: ticket.customerId, authorName: input.authorName };
       const customer = await manager.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: ticket.customerId });
-      return { authorType: input.authorType, authorId: customer.id, authorName: input.authorName ?? customer.name };
+      return { authorType: input.authorType, authorId: customer.id, authorName: customer.name };
     }
     if (input.authorId) {
       const agent = await manager.findOneBy(Agent, { tenantId: ctx.tenantId, id: input.authorId });

@@ -124,6 +124,6 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(postWhatsApp), 10);
+    expectAtMost(await fewest(postWhatsApp), 9);
   });
 });

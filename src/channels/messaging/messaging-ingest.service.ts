@@ -4,7 +4,7 @@ import type PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
-import { batch, Statement } from '../../common/database/batch';
+import { batch, deferWrite, Statement } from '../../common/database/batch';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundTargetRefused } from '../../common/net/outbound-guard';
@@ -88,8 +88,12 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
       for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
       const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
+      // Nothing waits for the counters: they ride with COMMIT.
       await this.db.run(ctx, (m) =>
-        m.query(`UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, received]),
+        deferWrite(m, {
+          sql: `UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`,
+          parameters: [channel.tenantId, channel.id, received],
+        }),
       );
       await unitOfWork.finish(true);
       return outcomes;
@@ -134,6 +138,8 @@ export class MessagingIngestService implements OnApplicationBootstrap {
         ctx,
         { ticketId: ticketId.id, body: inbound.body, authorType: AuthorType.CUSTOMER, authorName: inbound.name, internal: false, channel: ticketChannel, externalId: inbound.externalId },
         extras,
+        undefined,
+        { duplicateChecked: true },
       ));
       outcome = 'JOINED';
     } else {
