@@ -348,6 +348,18 @@ export class StoreEventsService implements OnApplicationBootstrap {
     return true;
   }
 
+  /** How the store can reach the customer now: their phone and email, the store's connected WhatsApp and mailboxes. */
+  async reachOf(m: EntityManager, tenantId: string, customerId: string): Promise<Reach> {
+    const [reach]: Reach[] = await m.query(
+      `SELECT EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE') AS phone,
+              EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'EMAIL') AS email,
+              EXISTS (SELECT 1 FROM messaging_channels WHERE tenant_id = $1 AND kind = 'WHATSAPP' AND active) AS "whatsappConnected",
+              EXISTS (SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND active) AS "mailboxConnected"`,
+      [tenantId, customerId],
+    );
+    return reach;
+  }
+
   /**
    * Runs a due automation once: its ticket and DONE commit together under the automation's row
    * lock, so neither a second run nor a cancel racing it can make it send twice or after all.
@@ -360,13 +372,7 @@ export class StoreEventsService implements OnApplicationBootstrap {
       const customer = await m.findOneByOrFail(Customer, { tenantId, id: order.customerId });
       const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
       const [last]: Array<{ channel: Channel }> = await m.query(`SELECT channel FROM tickets WHERE tenant_id = $1 AND customer_id = $2 ORDER BY created_at DESC LIMIT 1`, [tenantId, customer.id]);
-      const [reach]: Reach[] = await m.query(
-        `SELECT EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE') AS phone,
-                EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'EMAIL') AS email,
-                EXISTS (SELECT 1 FROM messaging_channels WHERE tenant_id = $1 AND kind = 'WHATSAPP' AND active) AS "whatsappConnected",
-                EXISTS (SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND active) AS "mailboxConnected"`,
-        [tenantId, customer.id],
-      );
+      const reach = await this.reachOf(m, tenantId, customer.id);
       const settings = await this.settingsIn(m, tenantId);
       return { automation, order, customer, tenant, settings, channel: automationChannel(last?.channel ?? null, reach) };
     });

@@ -10,7 +10,6 @@ import { Ticket } from '../../tickets/entities/ticket.entity';
 import { AuthorType, Channel, TicketStatus } from '../../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../../tickets/ticket-listeners';
 import { TicketsService } from '../../tickets/tickets.service';
-import { Reach } from './automation-channel';
 import { AutomationKind } from './entities/scheduled-automation.entity';
 import { fillPlaceholders } from './order-lifecycle';
 import { StoreEventsService } from './store-events.service';
@@ -83,13 +82,7 @@ export class SurveyMessagesService implements OnModuleInit, OnApplicationBootstr
       if (ticket.status !== TicketStatus.SOLVED || surveySkipReason(ticket)) return null;
       const customer = await m.findOneByOrFail(Customer, { tenantId, id: ticket.customerId });
       const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [tenantId]);
-      const [reach]: Reach[] = await m.query(
-        `SELECT EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'PHONE') AS phone,
-                EXISTS (SELECT 1 FROM customer_identities WHERE tenant_id = $1 AND customer_id = $2 AND kind = 'EMAIL') AS email,
-                EXISTS (SELECT 1 FROM messaging_channels WHERE tenant_id = $1 AND kind = 'WHATSAPP' AND active) AS "whatsappConnected",
-                EXISTS (SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND active) AS "mailboxConnected"`,
-        [tenantId, customer.id],
-      );
+      const reach = await this.storeEvents.reachOf(m, tenantId, customer.id);
       const settings = await this.storeEvents.settingsIn(m, tenantId);
       const language = await this.csat.conversationLanguage(m, tenantId, ticket.id);
       return { survey, ticket, customer, tenant, reach, settings, language };

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf, ValidateNested } from 'class-validator';
@@ -5,6 +6,9 @@ import '../../tickets/graphql-enums';
 import { Channel, CustomerTier, TicketCategory, TicketPriority } from '../../tickets/ticket-enums';
 import { IsNotBlank, LIMITS } from '../../common/validators';
 import { Team } from '../entities/team.entity';
+
+/** An optional list of urgent phrases: at most 200, each 1–100 characters. */
+const UrgentPhraseList = () => applyDecorators(IsOptional(), IsArray(), ArrayMaxSize(200), IsString({ each: true }), MinLength(1, { each: true }), MaxLength(100, { each: true }));
 
 @ObjectType({ description: 'A categorisation rule: phrases (Arabic or English) that put a ticket into a category.' })
 export class RoutingRule {
@@ -133,32 +137,18 @@ export class UpdateRoutingSettingsInput {
   priorityTiers?: CustomerTier[];
 
   @Field(() => [String], { description: 'Replaces the urgent or angry phrases that raise a ticket one priority level (the defaults are gone unless repeated).', nullable: true })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(100, { each: true })
+  @UrgentPhraseList()
   urgentPhrases?: string[];
 
   @Field(() => [String], {
     nullable: true,
     description: 'Phrases added to the urgent list (after urgentPhrases replaced it, when both are given); a phrase already on the list is not added twice. Keeps the defaults, unlike urgentPhrases.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(100, { each: true })
+  @UrgentPhraseList()
   addUrgentPhrases?: string[];
 
   @Field(() => [String], { nullable: true, description: 'Phrases taken off the urgent list (exact match, after any addition).' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  @MaxLength(100, { each: true })
+  @UrgentPhraseList()
   removeUrgentPhrases?: string[];
 
   @Field(() => Int, { description: "A customer's new message joins their open ticket of the same category updated within this many hours; 0: never.", nullable: true })
