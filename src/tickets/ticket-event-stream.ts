@@ -162,7 +162,8 @@ function noticesSelect(events: readonly TicketEvent[]): Statement {
               'number', t.number, 'customerId', t.customer_id, 'teamId', t.team_id, 'assigneeId', t.assignee_id, 'status', t.status,
               'priority', $2::jsonb ->> t.priority::text, 'channel', t.channel, 'category', t.category)) AS payload, e.n
             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(part, n)
-            JOIN tickets t ON t.tenant_id = (e.part->>'tenantId')::uuid AND t.id = (e.part->>'ticketId')::uuid`,
+            -- LATERAL: one primary-key look-up per event (a join would let the planner scan tickets)
+            CROSS JOIN LATERAL (SELECT * FROM tickets WHERE tenant_id = (e.part->>'tenantId')::uuid AND id = (e.part->>'ticketId')::uuid) t`,
     parameters: [JSON.stringify(events.map(eventPart)), JSON.stringify(PRIORITY_BY_RANK)],
   };
 }

@@ -1,9 +1,12 @@
 import type { Statement } from '../common/database/batch';
 import { searchDocument } from '../common/text/search-text';
 
-/** What a ticket is found by, besides its messages: weighted above the conversation when ranking. */
+/**
+ * What a ticket is found by, besides its messages: weighted above the conversation when ranking.
+ * Not its number: a ticket number is looked up in `tickets.number` (the exact one leads a search),
+ * so a new ticket's document can be written before its number is taken (see TicketsService).
+ */
 interface TicketSearchHead {
-  number: number;
   subject: string;
   tags: readonly string[];
   orderRef: string | null;
@@ -13,9 +16,9 @@ interface TicketSearchHead {
   identities: readonly string[];
 }
 
-/** The indexed text of a ticket's head: its number, subject, tags, order, product and customer. */
+/** The indexed text of a ticket's head: its subject, tags, order, product and customer. */
 function ticketSearchHead(head: TicketSearchHead): string {
-  return searchDocument([String(head.number), head.subject, ...head.tags, head.orderRef ?? '', head.productRef ?? '', head.customerName ?? '', ...head.identities].join(' '));
+  return searchDocument([head.subject, ...head.tags, head.orderRef ?? '', head.productRef ?? '', head.customerName ?? '', ...head.identities].join(' '));
 }
 
 type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
@@ -23,7 +26,6 @@ type Query = (sql: string, parameters: unknown[]) => Promise<unknown>;
 type SourceRow = {
   id: string;
   created_at: string;
-  number: number;
   subject: string;
   tags: string[];
   order_ref: string | null;
@@ -48,7 +50,7 @@ export async function writeTicketDocuments(query: Query, tenantId: string, ticke
 /** What the documents of tickets are made of (the first half of writeTicketDocuments, to send with other statements). */
 export function ticketDocumentSources(tenantId: string, ticketIds: readonly string[]): Statement {
   return {
-    sql: `SELECT t.id, t.created_at::text AS created_at, t.number, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
+    sql: `SELECT t.id, t.created_at::text AS created_at, t.subject, t.tags, t.order_ref, t.product_ref, c.name,
                  (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = t.tenant_id AND i.customer_id = t.customer_id) AS identities,
                  (SELECT coalesce(array_agg(m.body ORDER BY m.created_at, m.id), '{}') FROM messages m WHERE m.tenant_id = t.tenant_id AND m.ticket_id = t.id) AS bodies
             FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
@@ -58,13 +60,13 @@ export function ticketDocumentSources(tenantId: string, ticketIds: readonly stri
 }
 
 /** The documents written from ticketDocumentSources' rows (the second half of writeTicketDocuments); null when there is none. */
-export function ticketDocumentsWrite(tenantId: string, sourceRows: Array<Record<string, unknown>>): Statement | null {
+export function ticketDocumentsWrite(tenantId: string, sourceRows: ReadonlyArray<SourceRow | Record<string, unknown>>): Statement | null {
   const rows = sourceRows as SourceRow[];
   if (rows.length === 0) return null;
   const docs = rows.map((r) => ({
     ticket_id: r.id,
     created_at: r.created_at,
-    head: ticketSearchHead({ number: r.number, subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
+    head: ticketSearchHead({ subject: r.subject, tags: r.tags, orderRef: r.order_ref, productRef: r.product_ref, customerName: r.name, identities: r.identities }),
     body: searchDocument(r.bodies.join('\n')),
   }));
   // The head ranks above the conversation.

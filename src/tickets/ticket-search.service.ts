@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { deferWrite, Statement } from '../common/database/batch';
+import { Statement } from '../common/database/batch';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { badInput } from '../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, PageArgs, pageRequest, toConnection } from '../common/graphql/connection';
@@ -12,7 +12,7 @@ import { TicketsFilterInput } from './dto/tickets-filter.input';
 import { TicketSearchResult } from './dto/ticket-search.types';
 import { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
-import { ticketDocumentsWrite, writeTicketDocuments } from './ticket-search-document';
+import { writeTicketDocuments } from './ticket-search-document';
 import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 
 /**
@@ -33,13 +33,6 @@ export class TicketSearchService {
   /** (Re)builds the documents of tickets from what is stored: head fields, customer and every message. */
   index(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): Promise<void> {
     return writeTicketDocuments((sql, parameters) => manager.query(sql, parameters), tenantId, ticketIds);
-  }
-
-  /** Writes documents from ticketDocumentSources' rows (read together with other statements). */
-  async writeDocuments(manager: EntityManager, tenantId: string, sourceRows: Array<Record<string, unknown>>): Promise<void> {
-    const write = ticketDocumentsWrite(tenantId, sourceRows);
-    // Nothing in the change reads the document back: it rides with the transaction's next statement.
-    if (write) await deferWrite(manager, write);
   }
 
   /** A new message extends its ticket's document without re-reading the conversation (a statement to send with others). */

@@ -22,7 +22,7 @@ import { TicketSearchService } from './ticket-search.service';
 import { AuthorType, Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
 import { insertTicketEvents, ticketEventsStatement } from './ticket-events';
-import { ticketDocumentSources } from './ticket-search-document';
+import { ticketDocumentsWrite } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
 
@@ -233,7 +233,7 @@ export class TicketsService {
     details: Omit<NewTicketDetails, 'body'> = { categoryGiven: true, priorityGiven: true },
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
-    const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
+    const { message, customer } = await this.insertFirstMessage(manager, ctx, id, fields.customerId, { ...first, internal: false });
     const ticket = manager.create(Ticket, {
       idempotencyKey: null,
       idempotencyFingerprint: null,
@@ -267,16 +267,28 @@ export class TicketsService {
     const created = ticketEventsStatement(manager, ctx.actor, [
       { tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
     ]);
-    // The event, the ticket with its number, and what its search document is made of, in one round
-    // trip. The store's counter row is locked only here, near the end of the transaction, so
-    // concurrent creates queue on it briefly; numbers stay gap-free (a rolled-back create rolls
-    // back its number too). ON CONFLICT DO NOTHING: a concurrent create with the same idempotency
-    // key won the race.
-    const [events, inserted, sources] = await batch(manager, [created.statement, numberedTicketInsert(manager, ticket), ticketDocumentSources(ctx.tenantId, [id])]);
+    // The search document, the event, then the ticket with its number, in one round trip and in
+    // that order: the store's counter row is locked by the last statement and held until COMMIT,
+    // so concurrent creates queue on it only for the commit — not for the document's GIN index,
+    // the slowest write of a create. Numbers stay gap-free (a rolled-back create rolls back its
+    // number too). ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won
+    // the race.
+    const document = ticketDocumentsWrite(ctx.tenantId, [
+      {
+        ...fields,
+        id,
+        created_at: message.createdAt.toISOString(),
+        order_ref: fields.orderRef,
+        product_ref: fields.productRef,
+        name: customer.name,
+        identities: customer.identities,
+        bodies: [first.body],
+      },
+    ])!;
+    const [, events, inserted] = await batch(manager, [document, created.statement, numberedTicketInsert(manager, ticket)]);
     if (inserted.length === 0) throw new LostRace();
     created.written(events);
     ticket.number = inserted[0].number as number;
-    await this.search.writeDocuments(manager, ctx.tenantId, sources);
     return { ticket, message };
   }
 
@@ -456,17 +468,31 @@ export class TicketsService {
     return { authorType: input.authorType, authorId: null, authorName: input.authorName ?? null };
   }
 
-  /** Inserts a message row; a repeated provider message id (a concurrent webhook retry) is a lost race. */
-  private async insertMessageRow(
+  /**
+   * Inserts a new ticket's first message and reads what its search document needs of the customer
+   * (name, every identity), in one round trip; a repeated provider message id (a concurrent webhook
+   * retry) is a lost race.
+   */
+  private async insertFirstMessage(
     manager: EntityManager,
     ctx: RequestContext,
     ticketId: string,
+    customerId: string,
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
-  ): Promise<Message> {
+  ): Promise<{ message: Message; customer: { name: string | null; identities: string[] } }> {
     const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
-    const result = await manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().execute();
-    if ((result.raw as unknown[]).length === 0) throw new LostRace();
-    return Object.assign(message, result.generatedMaps[0]);
+    const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
+    const [inserted, [customer]] = await batch(manager, [
+      { sql, parameters },
+      {
+        sql: `SELECT c.name, (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id) AS identities
+                FROM customers c WHERE c.tenant_id = $1 AND c.id = $2`,
+        parameters: [ctx.tenantId, customerId],
+      },
+    ]);
+    if (inserted.length === 0) throw new LostRace();
+    message.createdAt = inserted[0].created_at as Date;
+    return { message, customer: { name: (customer?.name as string | null) ?? null, identities: (customer?.identities as string[]) ?? [] } };
   }
 
   /**
