@@ -234,7 +234,10 @@ export class TicketsService {
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
     const message = await this.insertMessageRow(manager, ctx, id, { ...first, internal: false });
+    // The tier the customer has now stays with the ticket (the service it was owed), for KPIs by tier.
+    const customerTier = details.customerTier ?? (await manager.findOneByOrFail(Customer, { tenantId: ctx.tenantId, id: fields.customerId })).tier;
     const ticket = manager.create(Ticket, {
+      customerTier,
       idempotencyKey: null,
       idempotencyFingerprint: null,
       followUpOfId: null,
@@ -263,7 +266,7 @@ export class TicketsService {
       slaDueAt: null,
       slaHealth: null,
     });
-    const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, body: first.body });
+    const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, customerTier, body: first.body });
     const created = ticketEventsStatement(manager, ctx.actor, [
       { tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
     ]);

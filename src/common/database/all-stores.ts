@@ -2,11 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Inside an AllStores transaction: one store's part of the work, as that store (row-level security on). */
-export type AsStore = <T>(tenantId: string, work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+import type { StoreKeyKind } from './store-keys';
 
 /** A session advisory lock held on a connection of its own until released. */
 export interface HeldLock {
@@ -19,7 +15,9 @@ export interface HeldLock {
  * store by its slug before the caller's store is known, the schema and the seeder, the job queue's
  * and event bus's connections, operational gauges. Everything else goes through
  * TenantTransactions. Each caller says at the call why its work cannot be done for one store;
- * when it can be split, the cross-store part only finds rows and the rest runs per store (`asStore`).
+ * the cross-store part only finds stores or rows and takes no row locks (on Citus a row lock holds
+ * in a single-shard query only); the rest runs per store through TenantTransactions. There is no
+ * transaction across stores.
  */
 @Injectable()
 export class AllStores {
@@ -36,12 +34,13 @@ export class AllStores {
   }
 
   /**
-   * A transaction across stores. `asStore` runs a part of it as one store (the `rida_app` role and
-   * `app.tenant_id` set, then reset), in the same transaction: row locks taken by the cross-store
-   * part (a FOR UPDATE SKIP LOCKED claim) hold until its COMMIT.
+   * The store a global value belongs to (an API key's prefix, a token's hash, a webhook's channel
+   * id …), from store_keys: a small table kept on every node (a Citus reference table), so the
+   * look-up needs no shard, and the rest of the work then goes to the one store's shard.
    */
-  transaction<T>(work: (manager: EntityManager, asStore: AsStore) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(manager, (tenantId, storeWork) => asStore(manager, tenantId, storeWork)));
+  async storeOf(kind: StoreKeyKind, key: string): Promise<string | null> {
+    const [row]: Array<{ store_id: string }> = await this.dataSource.query(`SELECT store_id FROM store_keys WHERE kind = $1 AND key = $2`, [kind, key]);
+    return row?.store_id ?? null;
   }
 
   /** Takes `key`'s session advisory lock if no one holds it (null when someone does). */
@@ -88,20 +87,4 @@ export class AllStores {
       },
     };
   }
-}
-
-async function asStore<T>(manager: EntityManager, tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  await manager.query(`SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
-  let result: T;
-  try {
-    result = await work(manager);
-  } catch (error) {
-    // A failed statement has aborted the transaction (nothing more runs in it), or the work caught
-    // its own failure and the transaction goes on: then it must go on as the owner again.
-    await manager.query(`SELECT set_config('role', 'none', true), set_config('app.tenant_id', '', true)`).catch(() => undefined);
-    throw error;
-  }
-  await manager.query(`SELECT set_config('role', 'none', true), set_config('app.tenant_id', '', true)`);
-  return result;
 }

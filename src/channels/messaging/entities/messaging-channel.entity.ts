@@ -19,7 +19,6 @@ registerEnumType(MessagingChannelKind, { name: 'MessagingChannelKind' });
 @ObjectType()
 @Entity('messaging_channels')
 @Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
-@Index('messaging_channels_id_key', ['id'], { unique: true })
 @Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X','TWILIO')`)
 export class MessagingChannel {
   @PrimaryColumn('uuid')
