@@ -33,6 +33,7 @@ import { SurveyPageAndMessage1764059600000 } from './1764059600000-survey-page-a
 import { ChatChannels1764059800000 } from './1764059800000-chat-channels';
 import { StorePlatforms1764060000000 } from './1764060000000-store-platforms';
 import { DistributableSchema1764061000000 } from './1764061000000-distributable-schema';
+import { DistributeByStore1764062000000 } from './1764062000000-distribute-by-store';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   ChatChannels1764059800000,
   StorePlatforms1764060000000,
   DistributableSchema1764061000000,
+  DistributeByStore1764062000000,
 ];
