@@ -4,6 +4,9 @@ import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } fro
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { StoreKeyKind } from './store-keys';
 
+/** How many store_keys answers an instance keeps (a few hundred KB). */
+const STORE_KEYS_KEPT = 10_000;
+
 /** A session advisory lock held on a connection of its own until released. */
 export interface HeldLock {
   release(): Promise<void>;
@@ -21,6 +24,9 @@ export interface HeldLock {
  */
 @Injectable()
 export class AllStores {
+  /** store_keys answers already read (see storeOf), oldest first. */
+  private readonly storeKeys = new Map<string, string>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** One statement across stores, on a pooled connection outside any transaction. */
@@ -39,8 +45,19 @@ export class AllStores {
    * look-up needs no shard, and the rest of the work then goes to the one store's shard.
    */
   async storeOf(kind: StoreKeyKind, key: string): Promise<string | null> {
+    const cacheKey = `${kind}:${key}`;
+    const cached = this.storeKeys.get(cacheKey);
+    if (cached) return cached;
     const [row]: Array<{ store_id: string }> = await this.dataSource.query(`SELECT store_id FROM store_keys WHERE kind = $1 AND key = $2`, [kind, key]);
-    return row?.store_id ?? null;
+    if (!row) return null; // not cached: the value may be created on another instance a moment later
+    // A value belongs to one store for as long as it exists (ids and hashes are never reused), so
+    // the answer can be kept; once the row is deleted, the store's own look-up finds nothing. Tokens
+    // are looked up about once each: not worth keeping.
+    if (kind !== 'REFRESH_TOKEN' && kind !== 'PASSWORD_RESET') {
+      if (this.storeKeys.size >= STORE_KEYS_KEPT) this.storeKeys.delete(this.storeKeys.keys().next().value!);
+      this.storeKeys.set(cacheKey, row.store_id);
+    }
+    return row.store_id;
   }
 
   /** Takes `key`'s session advisory lock if no one holds it (null when someone does). */
