@@ -77,7 +77,6 @@ export function kpiExpansionOf(fn: 'kpi_expand' | 'kpi_histogram_rows', alias: s
 }
 
 const FACTS = (alias: string) => KPI_FACT_NAMES.map((c) => `${alias}.${c}`).join(', ');
-const differ = `(o.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')}))`;
 
 /**
  * Whether each ticket is the first of its order (the "tickets per order" KPI): set from the
@@ -101,30 +100,50 @@ export function orderFlagsStatement(tenantId: string, ticketIds: readonly string
  * they differ the old one is retracted (sign -1) and the new one appended (+1) to kpi_deltas, and
  * kept as the ticket's contribution. A deleted ticket's contribution is retracted. Running it
  * twice, or for a ticket that did not change, writes nothing: it may be run for any ticket.
- * One statement, for one store (on Citus: one shard).
+ *
+ * Four statements, in this order, each within one store and co-located (every INSERT … SELECT
+ * takes tenant_id from the rows it reads), in shapes Citus runs: retract the changed, forget and
+ * retract the deleted, append the new, keep the new. (Citus moves an
+ * INSERT … SELECT it cannot push down through the coordinator, with COPY unless the INSERT has an
+ * ON CONFLICT clause — and COPY refuses row-level security; kpi_deltas never conflicts, so its
+ * ON CONFLICT DO NOTHING changes nothing but that.)
  */
-export function kpiCaptureStatement(tenantId: string, ticketIds: readonly string[]): Statement {
+export function kpiCaptureStatements(tenantId: string, ticketIds: readonly string[]): Statement[] {
   const names = KPI_FACT_NAMES.join(', ');
-  return {
-    sql: `WITH n AS (
-            SELECT t.id AS ticket_id, f.* FROM tickets t JOIN tenants s ON s.id = t.tenant_id, ${kpiFactsOf('t', 's.timezone')} f
-             WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[])
-          ), o AS (
-            SELECT * FROM kpi_ticket_facts WHERE tenant_id = $1 AND ticket_id = ANY($2::uuid[])
-          ), retracted AS (
-            INSERT INTO kpi_deltas (tenant_id, sign, ${names})
-            SELECT $1, -1, ${FACTS('o')} FROM o LEFT JOIN n USING (ticket_id) WHERE n.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')})
-          ), added AS (
-            INSERT INTO kpi_deltas (tenant_id, sign, ${names})
-            SELECT $1, 1, ${FACTS('n')} FROM n LEFT JOIN o USING (ticket_id) WHERE ${differ}
-          ), gone AS (
-            DELETE FROM kpi_ticket_facts k WHERE k.tenant_id = $1 AND k.ticket_id = ANY($2::uuid[]) AND k.ticket_id NOT IN (SELECT ticket_id FROM n)
-          )
-          INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${names})
-          SELECT $1, n.ticket_id, ${FACTS('n')} FROM n LEFT JOIN o USING (ticket_id) WHERE ${differ}
-          ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET ${KPI_FACT_NAMES.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    parameters: [tenantId, ticketIds],
-  };
+  const facts = `tickets t JOIN tenants s ON s.id = t.tenant_id CROSS JOIN LATERAL ${kpiFactsOf('t', 's.timezone')} n`;
+  const parameters = [tenantId, ticketIds];
+  return [
+    {
+      sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names})
+            SELECT o.tenant_id, -1, ${FACTS('o')} FROM kpi_ticket_facts o JOIN ${facts} ON t.tenant_id = o.tenant_id AND t.id = o.ticket_id
+             WHERE o.tenant_id = $1 AND o.ticket_id = ANY($2::uuid[]) AND (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')})
+            ON CONFLICT DO NOTHING`,
+      parameters,
+    },
+    {
+      sql: `WITH gone AS (
+              DELETE FROM kpi_ticket_facts k WHERE k.tenant_id = $1 AND k.ticket_id = ANY($2::uuid[])
+                 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.tenant_id = k.tenant_id AND t.id = k.ticket_id)
+              RETURNING k.*)
+            INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT o.tenant_id, -1, ${FACTS('o')} FROM gone o
+            ON CONFLICT DO NOTHING`,
+      parameters,
+    },
+    {
+      sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names})
+            SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} LEFT JOIN kpi_ticket_facts o ON o.tenant_id = t.tenant_id AND o.ticket_id = t.id
+             WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[]) AND (o.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')}))
+            ON CONFLICT DO NOTHING`,
+      parameters,
+    },
+    {
+      sql: `INSERT INTO kpi_ticket_facts AS o (tenant_id, ticket_id, ${names})
+            SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts} WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[])
+            ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET ${KPI_FACT_NAMES.map((c) => `${c} = excluded.${c}`).join(', ')}
+             WHERE (${FACTS('o')}) IS DISTINCT FROM (${FACTS('excluded')})`,
+      parameters,
+    },
+  ];
 }
 
 /**
@@ -135,8 +154,7 @@ export function kpiCaptureStatement(tenantId: string, ticketIds: readonly string
 export async function captureTicketFacts(manager: EntityManager, changed: ReadonlyMap<string, readonly string[]>): Promise<void> {
   for (const [tenantId, ids] of changed) {
     if (ids.length === 0) continue;
-    await deferWrite(manager, orderFlagsStatement(tenantId, ids));
-    await deferWrite(manager, kpiCaptureStatement(tenantId, ids));
+    for (const statement of [orderFlagsStatement(tenantId, ids), ...kpiCaptureStatements(tenantId, ids)]) await deferWrite(manager, statement);
   }
 }
 
@@ -148,6 +166,6 @@ export async function captureStoreTicketFacts(db: TenantTransactions, tenantId: 
   await db.run(tenantId, async (manager) => {
     const rows: Array<{ id: string }> = await manager.query(`SELECT id FROM tickets WHERE tenant_id = $1 UNION SELECT ticket_id FROM kpi_ticket_facts WHERE tenant_id = $1`, [tenantId]);
     const ids = rows.map((r) => r.id);
-    for (const statement of [orderFlagsStatement(tenantId, ids), kpiCaptureStatement(tenantId, ids)]) await manager.query(statement.sql, statement.parameters as unknown[]);
+    for (const statement of [orderFlagsStatement(tenantId, ids), ...kpiCaptureStatements(tenantId, ids)]) await manager.query(statement.sql, statement.parameters as unknown[]);
   });
 }

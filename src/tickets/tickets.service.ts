@@ -481,13 +481,14 @@ export class TicketsService {
     const [inserted, , [ticket], eventRows] = await batch(manager, [
       { sql, parameters },
       this.search.appendMessageStatement(ctx.tenantId, message.ticketId, message.body),
+      // now() as a subquery inside CASE and COALESCE: Citus refuses a non-immutable function there.
       {
         sql: `UPDATE tickets SET
                 message_count = message_count + 1,
                 public_agent_reply_count = public_agent_reply_count + $3,
-                first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, now()) ELSE first_response_at END,
-                last_agent_reply_at = CASE WHEN $3 = 1 THEN now() ELSE last_agent_reply_at END,
-                last_customer_message_at = CASE WHEN $4 THEN now() ELSE last_customer_message_at END,
+                first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, (SELECT now())) ELSE first_response_at END,
+                last_agent_reply_at = CASE WHEN $3 = 1 THEN (SELECT now()) ELSE last_agent_reply_at END,
+                last_customer_message_at = CASE WHEN $4 THEN (SELECT now()) ELSE last_customer_message_at END,
                 status = COALESCE($5, status),
                 reopen_count = reopen_count + $6,
                 solved_at = CASE WHEN $6 = 1 THEN NULL ELSE solved_at END,
@@ -652,23 +653,31 @@ export class TicketsService {
 /**
  * The INSERT of a new ticket that takes the store's next number as it inserts (the counter row is
  * upserted in the same statement), returning the number; no row when the insert was ignored.
+ * INSERT … SELECT from the counter's CTE rather than a subquery in VALUES, which Citus refuses.
  */
 function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement {
   const [sql, parameters] = manager
     .createQueryBuilder()
     .insert()
     .into(Ticket)
-    .values({ ...ticket, number: () => '(SELECT last_number FROM next_number)' })
+    .values({ ...ticket, number: () => 'next_number.last_number' })
     .orIgnore()
     .returning(['number'])
     .getQueryAndParameters();
+  // The builder's VALUES list holds parameters, DEFAULT and the number: no commas inside an item.
+  const parts = /^INSERT INTO "tickets"\((.*?)\) VALUES \((.*)\) ON CONFLICT DO NOTHING\s+(RETURNING .*)$/s.exec(sql);
+  const columns = parts?.[1].split(', ') ?? [];
+  const values = parts?.[2].split(', ') ?? [];
+  if (!parts || columns.length !== values.length) throw new Error(`Unexpected ticket INSERT: ${sql.slice(0, 300)}`);
+  const given = columns.map((column, i) => [column, values[i]]).filter(([, value]) => value !== 'DEFAULT'); // DEFAULT has no place in a SELECT: the column is left out
+  const fromCounter = `INSERT INTO "tickets"(${given.map(([column]) => column).join(', ')}) SELECT ${given.map(([, value]) => value).join(', ')} FROM next_number ON CONFLICT DO NOTHING ${parts[3]}`;
   const tenant = `$${parameters.length + 1}`;
   return {
     sql: `WITH next_number AS (
             INSERT INTO ticket_counters (tenant_id, last_number) VALUES (${tenant}::uuid, 1001)
             ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
             RETURNING last_number)
-          ${sql}`,
+          ${fromCounter}`,
     parameters: [...parameters, ticket.tenantId],
   };
 }

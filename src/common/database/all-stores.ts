@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { isCitus } from './citus';
 import type { StoreKeyKind } from './store-keys';
 
 /** How many store_keys answers an instance keeps (a few hundred KB). */
@@ -28,6 +29,11 @@ export class AllStores {
   private readonly storeKeys = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Whether the stores are spread over a Citus cluster (see isCitus): a few cross-store look-ups are written for it. */
+  distributed(): Promise<boolean> {
+    return isCitus(this.dataSource);
+  }
 
   /** One statement across stores, on a pooled connection outside any transaction. */
   query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
