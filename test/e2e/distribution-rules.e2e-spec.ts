@@ -118,6 +118,18 @@ describe('the schema and the app can be distributed by tenant_id (Citus rules, c
       expect(found).toEqual([]);
     });
 
+    it('calls no non-immutable function straight inside CASE or COALESCE (Citus refuses it in a write; a subquery, (SELECT now()), is evaluated first)', () => {
+      const found: string[] = [];
+      for (const f of files) {
+        for (const hit of withoutComments(f.text).matchAll(
+          /coalesce\([^()]*\b(now|clock_timestamp|statement_timestamp|transaction_timestamp)\(\)|\b(THEN|ELSE)\s+(now|clock_timestamp|statement_timestamp|transaction_timestamp)\(\)/gi,
+        )) {
+          found.push(`${f.path}: ${hit[0]}`);
+        }
+      }
+      expect(found).toEqual([]);
+    });
+
     it('offers no transaction across stores (its row locks would span shards): work that spans stores finds stores, then works per store', () => {
       const door = files.find((f) => f.path.endsWith('common/database/all-stores.ts'))!;
       expect(door.text).not.toMatch(/^\s+transaction\s*</m);
