@@ -60,7 +60,7 @@ async function main() {
     const [{ to }] = await dataSource.query(`SELECT (date_trunc('day', now() AT TIME ZONE $1) AT TIME ZONE $1) AS to`, [tenant.timezone]);
     const filter = { from: new Date(to.getTime() - 30 * 86_400_000), to };
     const [{ inPeriod }] = await dataSource.query(`SELECT count(*)::int AS "inPeriod" FROM tickets WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3`, [tenant.id, filter.from, filter.to]);
-    const fold = new KpiRollupService(new AllStores(dataSource), new TenantTransactions(dataSource), config, { setContext() {}, error() {} } as never);
+    const fold = new KpiRollupService(new AllStores(dataSource), new TenantTransactions(dataSource), config, { setContext() {}, error() {} } as never, { onTicketsChanged() {} } as never);
     await fold.foldAll();
     // As autovacuum leaves them in steady state: histogram reads are index-only scans over all-visible pages.
     await dataSource.query(`VACUUM ANALYZE tickets, kpi_daily, kpi_daily_histograms`);

@@ -168,7 +168,7 @@ async function main() {
     let doc = `# searchTickets — SQL and plans\n\nWritten by \`npm run bench:search\` on a store of ${tenant.tickets.toLocaleString('en')} seeded tickets (each with a document of 5 messages), query "تأخر الشحن", first page of 20.\n`;
     try {
       for (const step of steps) {
-        await runner.query(step.asOwner ? 'BEGIN READ ONLY' : `BEGIN READ ONLY; SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenant.id}', true)`);
+        await runner.query(step.asOwner ? 'BEGIN READ ONLY' : `BEGIN READ ONLY; SET LOCAL role rida_app; SET LOCAL app.tenant_id = '${tenant.id}'`);
         const explained: Array<{ 'QUERY PLAN': string }> = await runner.query(`EXPLAIN (ANALYZE, BUFFERS) ${step.query}`, step.parameters);
         await runner.query('ROLLBACK');
         doc += `\n## ${step.title}\n\n\`\`\`sql\n${step.query.trim()}\n\`\`\`\n\nParameters: \`${JSON.stringify(step.parameters).slice(0, 300)}\`\n\n\`\`\`\n${explained.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\`\n`;

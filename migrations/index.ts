@@ -32,6 +32,8 @@ import { SkippedAutomations1764059500000 } from './1764059500000-skipped-automat
 import { SurveyPageAndMessage1764059600000 } from './1764059600000-survey-page-and-message';
 import { ChatChannels1764059800000 } from './1764059800000-chat-channels';
 import { StorePlatforms1764060000000 } from './1764060000000-store-platforms';
+import { DistributableSchema1764061000000 } from './1764061000000-distributable-schema';
+import { DistributeByStore1764062000000 } from './1764062000000-distribute-by-store';
 import { EmailOauthAndLoops1764051000000 } from './1764051000000-email-oauth-and-loops';
 import { TwilioVoiceChannel1764052000000 } from './1764052000000-twilio-voice-channel';
 
@@ -73,4 +75,6 @@ export const MIGRATIONS = [
   SurveyPageAndMessage1764059600000,
   ChatChannels1764059800000,
   StorePlatforms1764060000000,
+  DistributableSchema1764061000000,
+  DistributeByStore1764062000000,
 ];

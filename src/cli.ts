@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
 import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { distributeByStore, hasCitus, RunSql } from '../migrations/1764062000000-distribute-by-store';
 import { APP_SCHEMA } from './app-schema';
 import { AuthService } from './auth/auth.service';
 import { resealSecrets } from './channels/reseal-secrets';
@@ -43,9 +45,35 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       configured key opens (exit code 1): they must be entered again.
   migration:run
       Applies pending database migrations (the server also does this on start).
+  distribute
+      On a Citus coordinator (CREATE EXTENSION citus, workers added): applies pending migrations,
+      then distributes every tenant table by tenant_id (co-located with tickets) and makes the
+      global tables reference tables, in one transaction. New databases are distributed by their
+      migrations; this is for a database migrated before Citus was installed. Safe to run again.
   schema:print [--out schema.gql]
       Writes the GraphQL schema (SDL) generated from the code.
 `;
+
+/** distributeByStore in one transaction of the database owner; false when the database is not a Citus coordinator. */
+async function distributeDatabase(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const run: RunSql = async (sql, parameters) => (await client.query(sql, parameters as unknown[])).rows;
+    if (!(await hasCitus(run))) return false;
+    await client.query('BEGIN');
+    try {
+      await distributeByStore(run);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+    return true;
+  } finally {
+    await client.end();
+  }
+}
 
 async function withAuth<T>(url: string, work: (auth: AuthService, database: OpenDatabase) => Promise<T>): Promise<T> {
   await runMigrations(url, APP_SCHEMA);
@@ -219,6 +247,11 @@ async function main(argv: string[]) {
       case 'migration:run': {
         const applied = await runMigrations(database.url, APP_SCHEMA);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The schema is up to date.');
+        break;
+      }
+      case 'distribute': {
+        await runMigrations(database.url, APP_SCHEMA);
+        console.log((await distributeDatabase(database.url)) ? 'Every tenant table is distributed by tenant_id.' : 'This database has no citus extension: nothing to distribute.');
         break;
       }
       case 'schema:print': {

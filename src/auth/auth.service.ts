@@ -3,6 +3,8 @@ import { slugify as transliterate } from 'transliteration';
 import { v7 as uuidv7 } from 'uuid';
 import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
+import { deferWrite } from '../common/database/batch';
+import { storeKeyStatement } from '../common/database/store-keys';
 import { TtlCache } from '../common/ttl-cache';
 import { badInput, conflict, notFound } from '../common/errors/domain-error';
 import type { RequestContext, Role } from '../common/request-context';
@@ -118,9 +120,11 @@ export class AuthService {
       throw badInput(`The ${role} role cannot grant ${refused.join(', ')}; it grants ${granted.join(', ') || 'nothing'}`, { scopes: refused });
     }
     const generated = generateApiKey();
-    const apiKey = await this.db.run(tenantId, (m) =>
-      m.save(m.create(ApiKey, { id: uuidv7(), tenantId, name, role, scopes: [...new Set(chosen)], prefix: generated.prefix, secretHash: generated.secretHash })),
-    );
+    const apiKey = await this.db.run(tenantId, async (m) => {
+      const saved = await m.save(m.create(ApiKey, { id: uuidv7(), tenantId, name, role, scopes: [...new Set(chosen)], prefix: generated.prefix, secretHash: generated.secretHash }));
+      await deferWrite(m, storeKeyStatement('API_KEY', generated.prefix, tenantId));
+      return saved;
+    });
     return { apiKey, key: generated.key };
   }
 
@@ -147,14 +151,15 @@ export class AuthService {
       return cached.ctx;
     }
 
-    const rows: Array<{ id: string; tenant_id: string; role: Role; scopes: string[]; secret_hash: Buffer; timezone: string; default_country: string }> =
-      // Across stores: a bearer key names its store only through its row, found by the key's prefix.
-      await this.allStores.query(
-        `SELECT k.id, k.tenant_id, k.role, k.scopes, k.secret_hash, t.timezone, t.default_country
-           FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-          WHERE k.prefix = $1 AND k.revoked_at IS NULL`,
-        [parsed.prefix],
-      );
+    // Across stores: a bearer key names its store only through its prefix (store_keys); the key's row is then read on the store's shard.
+    const tenantId = await this.allStores.storeOf('API_KEY', parsed.prefix);
+    if (!tenantId) return undefined;
+    const rows: Array<{ id: string; tenant_id: string; role: Role; scopes: string[]; secret_hash: Buffer; timezone: string; default_country: string }> = await this.allStores.query(
+      `SELECT k.id, k.tenant_id, k.role, k.scopes, k.secret_hash, t.timezone, t.default_country
+         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
+        WHERE k.tenant_id = $1 AND k.prefix = $2 AND k.revoked_at IS NULL`,
+      [tenantId, parsed.prefix],
+    );
     const row = rows[0];
     if (!row || !keyMatches(key, row.secret_hash)) return undefined;
     this.touch(row.id, row.tenant_id);

@@ -5,6 +5,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../common/config/app-config';
 import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
+import { deferWrite } from '../common/database/batch';
+import { storeKeyOfHash, storeKeyStatement } from '../common/database/store-keys';
 import { DomainError, notFound, unauthenticated } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { hashKey } from './api-key-format';
@@ -112,16 +114,17 @@ export class SessionsService {
     await this.db.run(ctx, async (m) => {
       if (!(await m.existsBy(Agent, { tenantId: ctx.tenantId, id: agentId }))) throw notFound('Agent', agentId);
       await m.insert(PasswordReset, { tenantId: ctx.tenantId, id: uuidv7(), agentId, tokenHash: hashKey(token), expiresAt });
+      await deferWrite(m, storeKeyStatement('PASSWORD_RESET', storeKeyOfHash(hashKey(token)), ctx.tenantId));
     });
     return { token, expiresAt };
   }
 
   async resetPassword(token: string, newPassword: string): Promise<void> {
-    // Across stores: a reset token names its store only through its row, found by the token's hash.
-    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM password_resets WHERE token_hash = $1`, [hashKey(token)]);
-    if (!found) throw unauthenticated('The reset token is invalid, used or expired');
-    await this.db.run(found.tenant_id, async (manager) => {
-      const reset = await manager.findOne(PasswordReset, { where: { tenantId: found.tenant_id, tokenHash: hashKey(token), usedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+    // Across stores: a reset token names its store only through its hash (store_keys).
+    const tenantId = await this.allStores.storeOf('PASSWORD_RESET', storeKeyOfHash(hashKey(token)));
+    if (!tenantId) throw unauthenticated('The reset token is invalid, used or expired');
+    await this.db.run(tenantId, async (manager) => {
+      const reset = await manager.findOne(PasswordReset, { where: { tenantId, tokenHash: hashKey(token), usedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!reset || reset.expiresAt <= new Date()) throw unauthenticated('The reset token is invalid, used or expired');
       await manager.update(PasswordReset, { tenantId: reset.tenantId, id: reset.id }, { usedAt: new Date() });
       const agent = await manager.findOneByOrFail(Agent, { tenantId: reset.tenantId, id: reset.agentId });
@@ -146,14 +149,14 @@ export class SessionsService {
       tokenHash: hashKey(refreshToken),
       expiresAt: new Date(Date.now() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000),
     });
+    await deferWrite(manager, storeKeyStatement('REFRESH_TOKEN', storeKeyOfHash(hashKey(refreshToken)), agent.tenantId));
     const access = this.tokens.signAgentAccess(agent.tenantId, agent.id, agent.role);
     return { accessToken: access.token, expiresIn: access.expiresIn, refreshToken, agent };
   }
 
-  /** Across stores: a refresh token names its store only through its row, found by the token's hash. */
+  /** Across stores: a refresh token names its store only through its hash (store_keys). */
   private async storeOfRefreshToken(refreshToken: string): Promise<string | undefined> {
-    const [found]: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT tenant_id FROM refresh_tokens WHERE token_hash = $1`, [hashKey(refreshToken)]);
-    return found?.tenant_id;
+    return (await this.allStores.storeOf('REFRESH_TOKEN', storeKeyOfHash(hashKey(refreshToken)))) ?? undefined;
   }
 
   private async revokeFamily(manager: EntityManager, tenantId: string, familyId: string) {

@@ -158,7 +158,12 @@ export class KnowledgeBaseService {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
-    const result = await this.db.run(ctx, (m) => m.delete(KbArticle, { tenantId: ctx.tenantId, id }));
+    const result = await this.db.run(ctx, async (m) => {
+      // The auto-answers given keep their record without the article (on Citus a foreign key
+      // through tenant_id cannot clear it on delete, so the app does, first).
+      await m.query(`UPDATE faq_answers SET article_id = NULL WHERE tenant_id = $1 AND article_id = $2`, [ctx.tenantId, id]);
+      return m.delete(KbArticle, { tenantId: ctx.tenantId, id });
+    });
     if (!result.affected) throw notFound('Article', id);
     return true;
   }

@@ -7,7 +7,7 @@ import { AllStores } from '../common/database/all-stores';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { DomainError, notFound } from '../common/errors/domain-error';
 import { RequestContext, systemContext } from '../common/request-context';
-import { insertTicketEvents } from '../tickets/ticket-events';
+import { insertTicketEvents, markTicketsChanged } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enums';
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
@@ -68,6 +68,7 @@ export class CsatService implements OnModuleInit {
       });
       // KPIs count the latest survey of each ticket: a new one is unanswered.
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: change.ticket.id }, { csatSent: true, csatRating: null });
+      markTicketsChanged(manager, ctx.tenantId, [change.ticket.id]);
       return { csatSent: true, csatRating: null };
     }
     return {};
@@ -87,6 +88,7 @@ export class CsatService implements OnModuleInit {
       .orIgnore()
       .execute();
     await manager.update(Ticket, { tenantId, id: ticketId }, { csatSent: true });
+    markTicketsChanged(manager, tenantId, [ticketId]);
   }
 
   tokenFor(surveyId: string): string {
@@ -155,6 +157,7 @@ export class CsatService implements OnModuleInit {
               AND NOT EXISTS (SELECT 1 FROM csat_surveys s WHERE s.tenant_id = $1 AND s.ticket_id = $2 AND s.created_at > $4)`,
           [survey.tenantId, survey.ticketId, nps, survey.createdAt],
         );
+        markTicketsChanged(manager, survey.tenantId, [survey.ticketId]);
       }
       await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
         {
@@ -210,6 +213,7 @@ export class CsatService implements OnModuleInit {
                               AND s.tenant_id = $1 AND s.ticket_id = $2 AND s.created_at > answered.created_at)`,
         [survey.tenantId, survey.ticketId, rating, survey.id, nps ?? null],
       );
+      markTicketsChanged(manager, survey.tenantId, [survey.ticketId]);
       await insertTicketEvents(manager, { type: 'CUSTOMER', id: survey.customerId }, [
         {
           tenantId: survey.tenantId,

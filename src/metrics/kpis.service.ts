@@ -7,6 +7,7 @@ import { badInput } from '../common/errors/domain-error';
 import type { RequestContext } from '../common/request-context';
 import { PRIORITY_BY_RANK, PRIORITY_RANK } from '../tickets/ticket-enums';
 import { FrictionDimension, FrictionPoint, FrictionRank, KpiFilterInput, KpiGroup, KpiGroupBy, UpdateKpiGoalsInput } from './dto/kpi.types';
+import { kpiExpansionOf, kpiFactsOf } from './kpi-capture';
 import { KPI_COUNT_COLUMNS as SQL_COUNTERS } from './kpi-rollup.service';
 import { addToHistogram, DEFAULT_KPI_GOALS, DurationHistograms, emptyCounts, emptyHistograms, growth, KPI_COUNT_KEYS, KpiCounts, KpiGoals, rankFriction, summariseKpis } from './kpi-formulas';
 import { KpiGoalsRow } from './entities/kpi-goals.entity';
@@ -72,9 +73,6 @@ const SCAN_COUNTERS = SQL_COUNTERS.map((c) => {
   if (duration) return duration[2] === 'count' ? `(f.${duration[1]} IS NOT NULL)::int AS ${c}` : `coalesce(f.${duration[1]}, 0) AS ${c}`;
   return `f.${c}`;
 }).join(', ');
-
-/** A ticket as a one-off delta, so the same SQL functions expand it as the rollups were expanded. */
-const TICKET_AS_DELTA = 'ROW(t.tenant_id, 0::bigint, 1::smallint, f.*)::kpi_deltas';
 
 class Params {
   readonly values: unknown[] = [];
@@ -282,8 +280,9 @@ export class KpisService {
     const columns = histograms ? 'metric, bucket, count' : SQL_COUNTERS.join(', ');
     // Contributions expanded only into the dimension asked for.
     const expand = histograms ? 'kpi_histogram_rows' : 'kpi_expand';
+    // A ticket's facts as a one-off delta (sign 1), so the same SQL functions expand it as the rollups were expanded.
     const fromTickets = (alias: string, where: string, dim: string) =>
-      `FROM (SELECT t.created_at, t.tenant_id, ${TICKET_AS_DELTA} AS d FROM tickets t, kpi_facts(t, ${tz()}) f WHERE ${where}) t, ${expand}(t.d, ${dim}) ${alias}`;
+      `FROM (SELECT f.* FROM tickets t, ${kpiFactsOf('t', tz())} f WHERE ${where}) t, ${kpiExpansionOf(expand, 't', '1', dim)} ${alias}`;
     const parts: string[] = [];
 
     if (plan.kind === 'rollup') {
@@ -298,7 +297,7 @@ export class KpisService {
         const table = histograms ? 'kpi_daily_histograms' : 'kpi_daily';
         parts.push(`SELECT day, value, ${columns} FROM ${table} WHERE tenant_id = ${tenant} AND dim = ${dim} AND day >= ${first} AND day < ${end}${valueFilter('value')}`);
         parts.push(
-          `SELECT e.day, e.value, ${this.prefixed('e', columns)} FROM kpi_deltas d, ${expand}(d, ${dim}) e
+          `SELECT e.day, e.value, ${this.prefixed('e', columns)} FROM kpi_deltas d, ${kpiExpansionOf(expand, 'd', 'd.sign', dim)} e
             WHERE d.tenant_id = ${tenant} AND e.day >= ${first} AND e.day < ${end}${valueFilter('e.value')}`,
         );
       }
@@ -315,7 +314,7 @@ export class KpisService {
       // creation row without the function call per ticket, which made scans several times slower.
       const dim = GROUP_DIMENSIONS[grouping];
       const value = grouping === KpiGroupBy.HOUR ? `to_char(date_trunc('hour', t.created_at AT TIME ZONE ${tz()}), 'YYYY-MM-DD HH24:MI:SS')` : dim ? SCAN_VALUE[dim] : "''";
-      const from = `FROM tickets t, kpi_facts(t, ${tz()}) f${dim === 'TAG' ? ', unnest(f.tags) v(value)' : dim === 'KEYWORD' ? ', unnest(f.keywords) v(value)' : ''}`;
+      const from = `FROM tickets t, ${kpiFactsOf('t', tz())} f${dim === 'TAG' ? ', unnest(f.tags) v(value)' : dim === 'KEYWORD' ? ', unnest(f.keywords) v(value)' : ''}`;
       parts.push(
         histograms
           ? `SELECT f.day, ${value} AS value, h.metric, kpi_bucket(h.seconds) AS bucket, 1 AS count ${from},
@@ -348,7 +347,7 @@ export class KpisService {
       `SELECT CASE WHEN day < ${firstDay} THEN NULL ELSE day::text END AS day, value, sum(created - solved_on) AS net FROM (
          SELECT day, value, created, solved_on FROM kpi_daily WHERE tenant_id = ${tenant} AND dim = ${dim} AND day <= ${lastDay}
          UNION ALL
-         SELECT e.day, e.value, e.created, e.solved_on FROM kpi_deltas d, kpi_expand(d, ${dim}) e WHERE d.tenant_id = ${tenant} AND e.day <= ${lastDay}
+         SELECT e.day, e.value, e.created, e.solved_on FROM kpi_deltas d, ${kpiExpansionOf('kpi_expand', 'd', 'd.sign', dim)} e WHERE d.tenant_id = ${tenant} AND e.day <= ${lastDay}
        ) s WHERE true${values} GROUP BY 1, 2`,
       p.values,
     );

@@ -1,6 +1,7 @@
 import type { AllStores } from '../common/database/all-stores';
 import { v7 as uuidv7 } from 'uuid';
 import { insertRows } from '../common/database/insert-rows';
+import { orderFlagsStatement } from './kpi-capture';
 import { extractKeywords } from '../common/text/keywords';
 import { businessTimeBetween, DEFAULT_CALENDAR } from '../sla/business-hours';
 
@@ -87,7 +88,7 @@ function randomSource(seed: number) {
 
 /**
  * Demo and benchmark history for one store, written through the cross-store door: bulk loading
- * (KPI capture off, ANALYZE as the table grows) is owner work, like migrations.
+ * (no KPI capture — rebuild the rollups after it — and ANALYZE as the table grows) is owner work, like migrations.
  */
 export async function seedTickets(allStores: AllStores, options: SeedOptions): Promise<void> {
   const random = randomSource(options.seed ?? 42);
@@ -123,6 +124,7 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
 
   const customerCount = Math.max(1, Math.ceil(options.tickets / 3));
   const customerIds: string[] = [];
+  const tierOf = new Map<string, string>();
   for (let offset = 0; offset < customerCount; offset += BATCH) {
     const rows = Array.from({ length: Math.min(BATCH, customerCount - offset) }, () => ({
       tenant_id: tenantId,
@@ -136,7 +138,10 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
       ] as const)[0],
     }));
     await insertRows(allStores, 'customers', rows);
-    for (const row of rows) customerIds.push(row.id);
+    for (const row of rows) {
+      customerIds.push(row.id);
+      tierOf.set(row.id, row.tier);
+    }
   }
 
   const [{ last }] = await allStores.query(`SELECT coalesce(max(number), 1000) AS last FROM tickets WHERE tenant_id = $1`, [tenantId]);
@@ -178,6 +183,7 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
       const dueAt = new Date(createdAt + profile.target * 1000).toISOString();
       const status = solvedAt !== null ? (now - solvedAt > 4 * 86_400_000 ? 'CLOSED' : 'SOLVED') : frt === null ? 'NEW' : random.pick(['OPEN', 'PENDING']);
       const tags = random.chance(0.15) ? [random.pick(TAGS)] : [];
+      const customerId = random.pick(customerIds);
       rows.push({
         tenant_id: tenantId,
         id: uuidv7(),
@@ -187,7 +193,8 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
         priority: Math.min(3, CATEGORY_PRIORITY[category] + (random.chance(0.05) ? 1 : 0)),
         category,
         channel,
-        customer_id: random.pick(customerIds),
+        customer_id: customerId,
+        customer_tier: tierOf.get(customerId),
         assignee_id: assignee?.id ?? null,
         team_id: teamOf(category).id,
         tags,
@@ -225,11 +232,14 @@ export async function seedTickets(allStores: AllStores, options: SeedOptions): P
         updated_at: new Date(solvedAt ?? createdAt).toISOString(),
       });
     }
-    await allStores.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('rida.kpi_capture', 'off', true)`);
-      await insertRows(manager, 'tickets', rows);
-    });
-    // Fresh statistics as the table grows, so cached plans (the order trigger's lookup) use indexes.
+    // No KPI capture here: the caller rebuilds the store's rollups after a bulk load (rebuildKpiRollups).
+    await insertRows(allStores, 'tickets', rows);
+    const flags = orderFlagsStatement(
+      tenantId,
+      rows.map((r) => r.id as string),
+    );
+    await allStores.query(flags.sql, flags.parameters as unknown[]);
+    // Fresh statistics as the table grows, so the order flags' look-ups use indexes.
     if (offset % (BATCH * 20) === 0) await allStores.query(`ANALYZE tickets`);
     options.onProgress?.(offset + count);
   }

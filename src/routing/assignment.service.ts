@@ -4,7 +4,7 @@ import { AppConfig } from '../common/config/app-config';
 import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { RequestContext, systemContext } from '../common/request-context';
-import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';
+import { insertTicketEvents, markTicketsChanged, SYSTEM_ACTOR } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { TicketEventType } from '../tickets/ticket-enums';
 import { NewTicketDetails, TicketChange, TicketListeners } from '../tickets/ticket-listeners';
@@ -146,6 +146,7 @@ export class AssignmentService implements OnModuleInit, OnApplicationBootstrap, 
       const agentId = await this.assign(manager, ctx, teamId, { category: ticket.category, vip: false, language: detectLanguage(ticket.subject) });
       if (!agentId) break;
       await manager.update(Ticket, { tenantId: ctx.tenantId, id: ticket.id }, { assigneeId: agentId });
+      markTicketsChanged(manager, ctx.tenantId, [ticket.id]);
       await insertTicketEvents(manager, SYSTEM_ACTOR, [{ tenantId: ctx.tenantId, ticketId: ticket.id, type: TicketEventType.ASSIGNEE_CHANGED, data: { from: null, to: agentId, reason: 'QUEUE' } }]);
       assigned++;
     }

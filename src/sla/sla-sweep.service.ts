@@ -1,12 +1,13 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AllStores } from '../common/database/all-stores';
+import { TenantTransactions } from '../common/database/tenant-transactions';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
 import { AppConfig } from '../common/config/app-config';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import { JsonObject, systemContext } from '../common/request-context';
 import { Team } from '../routing/entities/team.entity';
-import { insertTicketEvents, SYSTEM_ACTOR } from '../tickets/ticket-events';
+import { insertTicketEvents, markTicketsChanged, SYSTEM_ACTOR } from '../tickets/ticket-events';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { PRIORITY_BY_RANK, PRIORITY_RANK, TicketEventType, TicketPriority } from '../tickets/ticket-enums';
 import { normaliseTags } from '../tickets/ticket-tags';
@@ -29,8 +30,9 @@ export interface SweepTotals {
 /**
  * Finds tickets whose next SLA check has come (an index on that instant: the cost follows the due
  * tickets, not the open ones), records each warning and breach once and runs the policy's
- * escalations. Rows are claimed with FOR UPDATE SKIP LOCKED and their next check moves forward in
- * the same transaction, so instances sweeping together never record an event twice.
+ * escalations, one store at a time. Rows are claimed with FOR UPDATE SKIP LOCKED (in one store's
+ * transaction: an index led by tenant_id, one shard on Citus) and their next check moves forward
+ * in the same transaction, so instances sweeping together never record an event twice.
  */
 @Injectable()
 export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,6 +47,7 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     private readonly allStores: AllStores,
+    private readonly db: TenantTransactions,
     private readonly settings: SlaSettingsService,
     private readonly config: AppConfig,
     @Inject(PUB_SUB) private readonly events: EventBus,
@@ -62,32 +65,38 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
   /** One full sweep as of `now` (tests and benchmarks pass their own clock). */
   async sweepOnce(now = new Date()): Promise<SweepTotals> {
     const totals: SweepTotals = { checked: 0, warned: 0, breached: 0 };
+    // Across stores: which stores have tickets due for a check — a read that locks nothing (on
+    // Citus a row lock holds in a single-shard query only); each store's due tickets are then
+    // claimed and processed as that store.
+    const stores: Array<{ tenant_id: string }> = await this.allStores.query(`SELECT DISTINCT tenant_id FROM tickets WHERE sla_next_check_at <= $1`, [now]);
+    for (const { tenant_id: tenantId } of stores) await this.sweepStore(tenantId, now, totals);
+    return totals;
+  }
+
+  /**
+   * One store's due tickets, the most overdue first, claimed with FOR UPDATE SKIP LOCKED (so
+   * instances share the work and each warning or breach fires once) in batches of one transaction.
+   */
+  private async sweepStore(tenantId: string, now: Date, totals: SweepTotals): Promise<void> {
     for (;;) {
       const alerts: SlaAlert[] = [];
-      // Across stores: the most overdue tickets of every store are claimed together (FOR UPDATE SKIP
-      // LOCKED, so instances share the work and each warning or breach fires once); each store's
-      // tickets are then processed as that store, in the claim's transaction.
-      const claimed = await this.allStores.transaction(async (manager, asStore) => {
+      const claimed = await this.db.run(tenantId, async (manager) => {
         const tickets = await manager
           .createQueryBuilder(Ticket, 't')
-          .where('t.sla_next_check_at <= :now', { now })
+          .where('t.tenant_id = :tenantId AND t.sla_next_check_at <= :now', { tenantId, now })
           .orderBy('t.sla_next_check_at', 'ASC')
           .limit(BATCH)
           .setLock('pessimistic_write')
           .setOnLocked('skip_locked')
           .getMany();
-        for (const [tenantId, ofStore] of byStore(tickets)) {
-          await asStore(tenantId, async (storeManager) => {
-            for (const ticket of ofStore) await this.process(storeManager, ticket, now, totals, alerts);
-          });
-        }
+        for (const ticket of tickets) await this.process(manager, ticket, now, totals, alerts);
         return tickets.length;
       });
       // Published and counted only once the events are committed.
       for (const alert of alerts) await this.events.publish(SLA_ALERTS, { slaAlerts: alert });
       this.metrics.slaBreaches.inc(alerts.filter((a) => a.kind === SlaAlertKind.BREACHED).length);
       totals.checked += claimed;
-      if (claimed < BATCH) return totals;
+      if (claimed < BATCH) return;
     }
   }
 
@@ -100,6 +109,7 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
     const changes: Partial<Ticket> = slaColumns(result.state);
     if (result.breached.length) events.push(...(await this.escalate(manager, ticket, changes)));
     await manager.update(Ticket, { tenantId: ticket.tenantId, id: ticket.id }, changes);
+    markTicketsChanged(manager, ticket.tenantId, [ticket.id]);
     await insertTicketEvents(
       manager,
       SYSTEM_ACTOR,
@@ -149,15 +159,4 @@ export class SlaSweepService implements OnApplicationBootstrap, OnApplicationShu
     }
     return events;
   }
-}
-
-/** The tickets of each store, in claim order. */
-function byStore(tickets: Ticket[]): Map<string, Ticket[]> {
-  const stores = new Map<string, Ticket[]>();
-  for (const ticket of tickets) {
-    const ofStore = stores.get(ticket.tenantId);
-    if (ofStore) ofStore.push(ticket);
-    else stores.set(ticket.tenantId, [ticket]);
-  }
-  return stores;
 }

@@ -11,6 +11,7 @@ import { SlaPolicyRow } from './entities/sla-policy.entity';
 import { SlaSettings, SlaSettingsService } from './sla-settings.service';
 import { matchPolicy, TicketFacts } from './sla-policy';
 import { applySlaEvent, earliestDue, EMPTY_SLA, nextCheckAt, PolicyForState, reclassify, slaHealth, SlaState } from './sla-state';
+import { markTicketsChanged } from '../tickets/ticket-events';
 
 type SlaColumns = Pick<Ticket, 'sla' | 'slaNextCheckAt' | 'slaDueAt' | 'slaHealth'>;
 
@@ -64,6 +65,7 @@ export class TicketSlaService implements OnModuleInit {
       // Nothing in the change reads these columns back: the write rides with the transaction's next statement.
       const [sql, parameters] = manager.createQueryBuilder().update(Ticket).set(changed).where({ tenantId: ctx.tenantId, id: change.ticket.id }).getQueryAndParameters();
       await deferWrite(manager, { sql, parameters });
+      markTicketsChanged(manager, ctx.tenantId, [change.ticket.id]);
     }
     return changed;
   }

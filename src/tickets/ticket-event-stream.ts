@@ -6,7 +6,7 @@ import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
-import { takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+import { forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -36,6 +36,9 @@ export interface TicketEventNotice {
   };
 }
 
+/** Runs inside the transaction, just before COMMIT, with the tickets it changed by store: an error rolls the change back. */
+export type TicketsChangedHook = (manager: EntityManager, changed: ReadonlyMap<string, readonly string[]>) => Promise<void>;
+
 /**
  * Runs inside the transaction, just before COMMIT: an error rolls the change back. `notices()`
  * reads the tickets concerned once, for whichever hook asks first; a hook with nothing to do for
@@ -55,6 +58,7 @@ const NOTICES = 'rida.ticketEventNotices';
 @Injectable()
 export class TicketEventStream implements EntitySubscriberInterface, OnModuleInit {
   private readonly hooks: CommittingHook[] = [];
+  private readonly changeHooks: TicketsChangedHook[] = [];
   private readonly logger = new Logger(TicketEventStream.name);
 
   constructor(
@@ -71,8 +75,15 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     this.hooks.push(hook);
   }
 
+  /** Writes derived from the tickets a transaction changed (see markTicketsChanged), run first. */
+  onTicketsChanged(hook: TicketsChangedHook): void {
+    this.changeHooks.push(hook);
+  }
+
   async beforeTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
     if (transactionDepth(queryRunner) !== 1) return;
+    const changed = takeChangedTickets(queryRunner);
+    if (changed.size) for (const hook of this.changeHooks) await hook(queryRunner.manager, changed);
     const events = uncommittedTicketEvents(queryRunner);
     if (events.length === 0) return;
     const manager = queryRunner.manager;
@@ -103,6 +114,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
 
   afterTransactionRollback({ queryRunner }: TransactionRollbackEvent): void {
     takeTicketEvents(queryRunner, 'rolled back');
+    if (!queryRunner.isTransactionActive) forgetChangedTickets(queryRunner);
     if (!queryRunner.isTransactionActive) delete (queryRunner.data as Record<string, unknown>)[NOTICES];
   }
 

@@ -82,3 +82,40 @@ export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'ro
   delete data[UNCOMMITTED];
   return pending.map((e) => e.event);
 }
+
+const CHANGED = 'rida.changedTickets';
+
+/**
+ * Remembers that tickets were written in this transaction without a ticket event (a ticket event
+ * marks its ticket already): what is derived from a ticket (its KPI contribution, whether it is
+ * the first of its order) is brought up to date just before COMMIT, by the hooks registered with
+ * TicketEventStream.onTicketsChanged — the app's own writes, where a trigger used to do it.
+ * Marking a ticket that did not change costs a few index look-ups and writes nothing.
+ */
+export function markTicketsChanged(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('Ticket changes are written inside a transaction');
+  const changed = ((runner.data as Record<string, unknown>)[CHANGED] ??= new Map<string, Set<string>>()) as Map<string, Set<string>>;
+  const ofStore = changed.get(tenantId) ?? new Set<string>();
+  for (const id of ticketIds) ofStore.add(id);
+  changed.set(tenantId, ofStore);
+}
+
+/** The tickets this transaction changed, by store: those marked, and those with events; forgets the marks. */
+export function takeChangedTickets(runner: Transaction): Map<string, string[]> {
+  const data = runner.data as Record<string, unknown>;
+  const marked = (data[CHANGED] ?? new Map()) as Map<string, Set<string>>;
+  delete data[CHANGED];
+  const changed = new Map<string, Set<string>>(marked);
+  for (const event of uncommittedTicketEvents(runner)) {
+    const ofStore = changed.get(event.tenantId) ?? new Set<string>();
+    ofStore.add(event.ticketId);
+    changed.set(event.tenantId, ofStore);
+  }
+  return new Map([...changed].map(([tenantId, ids]) => [tenantId, [...ids].sort()]));
+}
+
+/** Forgets the marks of a transaction that rolled back as a whole. */
+export function forgetChangedTickets(runner: Transaction): void {
+  delete (runner.data as Record<string, unknown>)[CHANGED];
+}

@@ -19,7 +19,7 @@ import { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
 import { requestFingerprint } from './request-fingerprint';
 import { TicketSearchService } from './ticket-search.service';
-import { AuthorType, Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
+import { AuthorType, Channel, CustomerTier, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
 import { insertTicketEvents, ticketEventsStatement } from './ticket-events';
 import { ticketDocumentsWrite } from './ticket-search-document';
@@ -234,7 +234,10 @@ export class TicketsService {
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
     const { message, customer } = await this.insertFirstMessage(manager, ctx, id, fields.customerId, { ...first, internal: false });
+    // The tier the customer has now stays with the ticket (the service it was owed), for KPIs by tier.
+    const customerTier = details.customerTier ?? customer.tier;
     const ticket = manager.create(Ticket, {
+      customerTier,
       idempotencyKey: null,
       idempotencyFingerprint: null,
       followUpOfId: null,
@@ -263,7 +266,7 @@ export class TicketsService {
       slaDueAt: null,
       slaHealth: null,
     });
-    const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, body: first.body });
+    const decided = await this.listeners.prepareNewTicket(manager, ctx, ticket, { ...details, customerTier, body: first.body });
     const created = ticketEventsStatement(manager, ctx.actor, [
       { tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
     ]);
@@ -479,20 +482,21 @@ export class TicketsService {
     ticketId: string,
     customerId: string,
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
-  ): Promise<{ message: Message; customer: { name: string | null; identities: string[] } }> {
+  ): Promise<{ message: Message; customer: { name: string | null; tier: CustomerTier; identities: string[] } }> {
     const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
     const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
     const [inserted, [customer]] = await batch(manager, [
       { sql, parameters },
       {
-        sql: `SELECT c.name, (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id) AS identities
+        sql: `SELECT c.name, c.tier, (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id) AS identities
                 FROM customers c WHERE c.tenant_id = $1 AND c.id = $2`,
         parameters: [ctx.tenantId, customerId],
       },
     ]);
     if (inserted.length === 0) throw new LostRace();
     message.createdAt = inserted[0].created_at as Date;
-    return { message, customer: { name: (customer?.name as string | null) ?? null, identities: (customer?.identities as string[]) ?? [] } };
+    if (!customer) throw notFound('Customer', customerId);
+    return { message, customer: { name: customer.name as string | null, tier: customer.tier as CustomerTier, identities: customer.identities as string[] } };
   }
 
   /**
@@ -512,13 +516,14 @@ export class TicketsService {
     const [inserted, , [ticket], eventRows] = await batch(manager, [
       { sql, parameters },
       this.search.appendMessageStatement(ctx.tenantId, message.ticketId, message.body),
+      // now() as a subquery inside CASE and COALESCE: Citus refuses a non-immutable function there.
       {
         sql: `UPDATE tickets SET
                 message_count = message_count + 1,
                 public_agent_reply_count = public_agent_reply_count + $3,
-                first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, now()) ELSE first_response_at END,
-                last_agent_reply_at = CASE WHEN $3 = 1 THEN now() ELSE last_agent_reply_at END,
-                last_customer_message_at = CASE WHEN $4 THEN now() ELSE last_customer_message_at END,
+                first_response_at = CASE WHEN $3 = 1 THEN COALESCE(first_response_at, (SELECT now())) ELSE first_response_at END,
+                last_agent_reply_at = CASE WHEN $3 = 1 THEN (SELECT now()) ELSE last_agent_reply_at END,
+                last_customer_message_at = CASE WHEN $4 THEN (SELECT now()) ELSE last_customer_message_at END,
                 status = COALESCE($5, status),
                 reopen_count = reopen_count + $6,
                 solved_at = CASE WHEN $6 = 1 THEN NULL ELSE solved_at END,
@@ -683,23 +688,31 @@ export class TicketsService {
 /**
  * The INSERT of a new ticket that takes the store's next number as it inserts (the counter row is
  * upserted in the same statement), returning the number; no row when the insert was ignored.
+ * INSERT … SELECT from the counter's CTE rather than a subquery in VALUES, which Citus refuses.
  */
 function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement {
   const [sql, parameters] = manager
     .createQueryBuilder()
     .insert()
     .into(Ticket)
-    .values({ ...ticket, number: () => '(SELECT last_number FROM next_number)' })
+    .values({ ...ticket, number: () => 'next_number.last_number' })
     .orIgnore()
     .returning(['number'])
     .getQueryAndParameters();
+  // The builder's VALUES list holds parameters, DEFAULT and the number: no commas inside an item.
+  const parts = /^INSERT INTO "tickets"\((.*?)\) VALUES \((.*)\) ON CONFLICT DO NOTHING\s+(RETURNING .*)$/s.exec(sql);
+  const columns = parts?.[1].split(', ') ?? [];
+  const values = parts?.[2].split(', ') ?? [];
+  if (!parts || columns.length !== values.length) throw new Error(`Unexpected ticket INSERT: ${sql.slice(0, 300)}`);
+  const given = columns.map((column, i) => [column, values[i]]).filter(([, value]) => value !== 'DEFAULT'); // DEFAULT has no place in a SELECT: the column is left out
+  const fromCounter = `INSERT INTO "tickets"(${given.map(([column]) => column).join(', ')}) SELECT ${given.map(([, value]) => value).join(', ')} FROM next_number ON CONFLICT DO NOTHING ${parts[3]}`;
   const tenant = `$${parameters.length + 1}`;
   return {
     sql: `WITH next_number AS (
             INSERT INTO ticket_counters (tenant_id, last_number) VALUES (${tenant}::uuid, 1001)
             ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
             RETURNING last_number)
-          ${sql}`,
+          ${fromCounter}`,
     parameters: [...parameters, ticket.tenantId],
   };
 }

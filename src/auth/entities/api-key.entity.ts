@@ -5,6 +5,7 @@ import type { Role } from '../../common/request-context';
 @ObjectType({ description: 'An API key; the secret is shown once when created and stored only as a hash.' })
 @Entity('api_keys')
 @Index('api_keys_tenant_idx', ['tenantId', 'createdAt'])
+@Index('api_keys_tenant_prefix_key', ['tenantId', 'prefix'], { unique: true })
 @Check('api_keys_role_check', `role IN ('admin','agent','integration','reporting')`)
 export class ApiKey {
   @PrimaryColumn('uuid')
@@ -19,7 +20,7 @@ export class ApiKey {
   name: string;
 
   @Field({ description: 'The public part of the key (rida_<prefix>_…), for telling keys apart.' })
-  @Column('text', { unique: true })
+  @Column('text')
   prefix: string;
 
   @Column('bytea')

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('password_resets')
-@Index('password_resets_hash_key', ['tokenHash'], { unique: true })
+@Index('password_resets_tenant_hash_key', ['tenantId', 'tokenHash'], { unique: true })
 export class PasswordReset {
   @PrimaryColumn('uuid')
   tenantId: string;

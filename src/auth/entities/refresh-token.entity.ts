@@ -5,7 +5,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  * first login, so presenting an already-rotated token revokes the whole family (token theft).
  */
 @Entity('refresh_tokens')
-@Index('refresh_tokens_hash_key', ['tokenHash'], { unique: true })
+@Index('refresh_tokens_tenant_hash_key', ['tenantId', 'tokenHash'], { unique: true })
 @Index('refresh_tokens_tenant_family_idx', ['tenantId', 'familyId'])
 export class RefreshToken {
   @PrimaryColumn('uuid')

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
  * A store's public chat channel: what the storefront's one `<script>` line names in
@@ -9,7 +9,6 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
  */
 @ObjectType({ description: "A storefront's chat widget: its public id, the sites allowed to embed it, and what visitors are asked." })
 @Entity('chat_channels')
-@Index('chat_channels_id_key', ['id'], { unique: true })
 export class ChatChannel {
   @PrimaryColumn('uuid')
   tenantId: string;

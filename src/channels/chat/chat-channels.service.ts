@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { AllStores } from '../../common/database/all-stores';
+import { deferWrite } from '../../common/database/batch';
+import { forgetStoreKeyStatement, storeKeyStatement } from '../../common/database/store-keys';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
@@ -52,8 +54,9 @@ export class ChatChannelsService {
     // Random (v4), not time-ordered: the id is public and should say nothing about when the store set it up.
     const id = randomUUID();
     const identitySecret = input.identityVerification ? newIdentitySecret() : null;
-    const channel = await this.db.run(ctx, (m) =>
-      m.save(
+    const channel = await this.db.run(ctx, async (m) => {
+      await deferWrite(m, storeKeyStatement('CHAT_CHANNEL', id, ctx.tenantId));
+      return m.save(
         m.create(ChatChannel, {
           tenantId: ctx.tenantId,
           id,
@@ -65,8 +68,8 @@ export class ChatChannelsService {
           askPhone: input.askPhone ?? false,
           active: true,
         }),
-      ),
-    );
+      );
+    });
     return { channel, identitySecret };
   }
 
@@ -95,16 +98,21 @@ export class ChatChannelsService {
   }
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
-    const result = await this.db.run(ctx, (m) => m.delete(ChatChannel, { tenantId: ctx.tenantId, id }));
-    if (!result.affected) throw notFound('Chat channel', id);
+    await this.db.run(ctx, async (m) => {
+      const result = await m.delete(ChatChannel, { tenantId: ctx.tenantId, id });
+      if (!result.affected) throw notFound('Chat channel', id);
+      await deferWrite(m, forgetStoreKeyStatement('CHAT_CHANNEL', id));
+    });
     return true;
   }
 
   /** The channel a visitor's widget names, whatever store it belongs to. */
   async forVisitor(id: string): Promise<ChatChannel | null> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-    // Across stores: a storefront's page carries only the public channel id, which is what names the store.
-    return this.allStores.read((m) => m.findOneBy(ChatChannel, { id }));
+    // Across stores: a storefront's page carries only the public channel id, which is what names the store (store_keys).
+    const tenantId = await this.allStores.storeOf('CHAT_CHANNEL', id.toLowerCase());
+    if (!tenantId) return null;
+    return this.allStores.read((m) => m.findOneBy(ChatChannel, { tenantId, id }));
   }
 
   /** The identity secret's plain text, opened only to check a signature. */

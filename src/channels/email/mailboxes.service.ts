@@ -103,6 +103,9 @@ export class MailboxesService {
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
     return this.db.run(ctx, async (m) => {
+      // The messages keep their history without the mailbox (on Citus a foreign key through
+      // tenant_id cannot clear it on delete, so the app does, first).
+      await m.query(`UPDATE messages SET mailbox_id = NULL WHERE tenant_id = $1 AND mailbox_id = $2`, [ctx.tenantId, id]);
       const result = await m.delete(Mailbox, { tenantId: ctx.tenantId, id });
       if (!result.affected) throw notFound('Mailbox');
       return true;

@@ -5,6 +5,8 @@ import { SettingsRegion, StoreSettingsCache } from '../../common/cache/store-set
 import { AppConfig, publicUrlOf } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { AllStores } from '../../common/database/all-stores';
+import { deferWrite } from '../../common/database/batch';
+import { forgetStoreKeyStatement, storeKeyStatement } from '../../common/database/store-keys';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, DomainError, notFound } from '../../common/errors/domain-error';
@@ -200,8 +202,12 @@ export class MessagingChannelsService {
 
   async remove(ctx: RequestContext, id: string): Promise<boolean> {
     return this.db.run(ctx, async (m) => {
+      // The messages keep their history without the channel (on Citus a foreign key through
+      // tenant_id cannot clear it on delete, so the app does, first).
+      await m.query(`UPDATE messages SET messaging_channel_id = NULL WHERE tenant_id = $1 AND messaging_channel_id = $2`, [ctx.tenantId, id]);
       const result = await m.delete(MessagingChannel, { tenantId: ctx.tenantId, id });
       if (!result.affected) throw notFound('Messaging channel', id);
+      await deferWrite(m, forgetStoreKeyStatement('MESSAGING_CHANNEL', id));
       await this.accounts.changedIn(m, ctx.tenantId);
       return true;
     });
@@ -210,8 +216,10 @@ export class MessagingChannelsService {
   /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
   async forWebhook(id: string): Promise<MessagingChannel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-    // Across stores: the webhook's path is all that names the channel (and so its store).
-    return this.allStores.read((m) => m.findOneBy(MessagingChannel, { id }));
+    // Across stores: the webhook's path is all that names the channel, and so its store (store_keys).
+    const tenantId = await this.allStores.storeOf('MESSAGING_CHANNEL', id.toLowerCase());
+    if (!tenantId) return null;
+    return this.allStores.read((m) => m.findOneBy(MessagingChannel, { tenantId, id }));
   }
 
   /** The store's channel for a platform account named inside a webhook payload. */
@@ -263,6 +271,7 @@ export class MessagingChannelsService {
       const taken = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, kind: fields.kind, accountId: fields.accountId });
       if (taken) throw new DomainError('CONFLICT', `This ${fields.kind} account is already connected`, { accountId: ['already connected'] });
       await this.accounts.changedIn(m, ctx.tenantId);
+      await deferWrite(m, storeKeyStatement('MESSAGING_CHANNEL', id, ctx.tenantId));
       return m.save(m.create(MessagingChannel, { ...fields, tenantId: ctx.tenantId, id, secrets: this.seal(id, fields.secrets), active: true }));
     });
   }

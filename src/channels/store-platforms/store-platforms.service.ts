@@ -6,6 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { SecretBox, SecretUnreadable } from '../../common/crypto/secret-box';
 import { AllStores } from '../../common/database/all-stores';
+import { deferWrite } from '../../common/database/batch';
+import { forgetStoreKeyStatement, storeKeyStatement } from '../../common/database/store-keys';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
 import { Connection, decodeCursor, encodeCursor, toConnection } from '../../common/graphql/connection';
@@ -129,8 +131,9 @@ export class StorePlatformsService implements OnApplicationBootstrap {
       secrets.basicUsername = `rida-${id.slice(-12)}`;
       secrets.basicPassword = randomBytes(24).toString('base64url');
     }
-    const connection = await this.db.run(ctx, (m) =>
-      m.save(
+    const connection = await this.db.run(ctx, async (m) => {
+      await deferWrite(m, storeKeyStatement('STORE_PLATFORM_CONNECTION', id, ctx.tenantId));
+      return m.save(
         m.create(StorePlatformConnection, {
           tenantId: ctx.tenantId,
           id,
@@ -141,8 +144,8 @@ export class StorePlatformsService implements OnApplicationBootstrap {
           hasApiToken: !!input.apiToken,
           active: true,
         }),
-      ),
-    );
+      );
+    });
     return { connection, webhookUrl: this.webhookUrl(connection), basicAuthUsername: secrets.basicUsername ?? null, basicAuthPassword: secrets.basicPassword ?? null };
   }
 
@@ -158,6 +161,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
     return this.db.run(ctx, async (m) => {
       const result = await m.delete(StorePlatformConnection, { tenantId: ctx.tenantId, id });
       if (!result.affected) throw notFound('Store platform connection', id);
+      await deferWrite(m, forgetStoreKeyStatement('STORE_PLATFORM_CONNECTION', id));
       return true;
     });
   }
@@ -393,9 +397,10 @@ export class StorePlatformsService implements OnApplicationBootstrap {
   /** The connection a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
   async forWebhook(connectionId: string): Promise<WebhookTarget> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(connectionId)) throw notFound('Store platform connection');
-    // Across stores: the webhook's path is all that names the connection (and so its store).
+    // Across stores: the webhook's path is all that names the connection, and so its store (store_keys).
+    const tenantId = await this.allStores.storeOf('STORE_PLATFORM_CONNECTION', connectionId.toLowerCase());
     const found = await this.allStores.read(async (m) => {
-      const connection = await m.findOneBy(StorePlatformConnection, { id: connectionId });
+      const connection = tenantId ? await m.findOneBy(StorePlatformConnection, { tenantId, id: connectionId }) : null;
       if (!connection) return null;
       const [tenant]: Array<{ timezone: string; default_country: string }> = await m.query(`SELECT timezone, default_country FROM tenants WHERE id = $1`, [connection.tenantId]);
       return { connection, ctx: systemContext(connection.tenantId, tenant.timezone, tenant.default_country) };

@@ -19,6 +19,8 @@ const DUE_STORES = `/* background: webhook poll */
       FROM due WHERE due.tenant_id IS NOT NULL
   )
   SELECT tenant_id FROM due WHERE tenant_id IS NOT NULL`;
+/** The same on Citus, which runs a recursive CTE only within one store: each shard finds its own through its index. */
+const DUE_STORES_DISTRIBUTED = `SELECT DISTINCT tenant_id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= now()`;
 
 /** Claims up to `count` due deliveries of one store (as that store) and returns them. */
 export type ClaimDeliveries<T> = (tenantId: string, count: number) => Promise<T[]>;
@@ -84,7 +86,7 @@ export class WebhookDispatcher implements BeforeApplicationShutdown {
     const free = this.config.WEBHOOK_CONCURRENCY - this.running;
     if (free <= 0) return;
     // Across stores: finding which stores have deliveries due; each store's claim runs as that store.
-    const due: Array<{ tenant_id: string }> = await this.allStores.query(DUE_STORES);
+    const due: Array<{ tenant_id: string }> = await this.allStores.query((await this.allStores.distributed()) ? DUE_STORES_DISTRIBUTED : DUE_STORES);
     const stores = due.map((d) => d.tenant_id);
     for (const store of this.lastServed.keys()) if (!this.inFlight.has(store) && !stores.includes(store)) this.lastServed.delete(store);
     const shares = shareSlots(stores, free, this.config.WEBHOOK_CONCURRENCY_PER_STORE, this.inFlight, this.lastServed);

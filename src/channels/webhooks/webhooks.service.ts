@@ -376,7 +376,8 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   private async kickNext(m: EntityManager, tenantId: string, endpointId: string, ticketId: string | null) {
     if (!ticketId) return;
     await m.query(
-      `UPDATE webhook_deliveries SET next_attempt_at = coalesce(next_attempt_at, now())
+      // now() as a subquery inside coalesce: Citus refuses a non-immutable function there.
+      `UPDATE webhook_deliveries SET next_attempt_at = coalesce(next_attempt_at, (SELECT now()))
         WHERE tenant_id = $1 AND status = 'PENDING' AND id = (
           SELECT id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND ticket_id = $3 AND status = 'PENDING'
            ORDER BY event_id, id LIMIT 1)`,

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, EntityManager, EntitySubscriberInterface, QueryRunner } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { isCitus } from './citus';
+import type { StoreKeyKind } from './store-keys';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Inside an AllStores transaction: one store's part of the work, as that store (row-level security on). */
-export type AsStore = <T>(tenantId: string, work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+/** How many store_keys answers an instance keeps (a few hundred KB). */
+const STORE_KEYS_KEPT = 10_000;
 
 /** A session advisory lock held on a connection of its own until released. */
 export interface HeldLock {
@@ -19,11 +19,21 @@ export interface HeldLock {
  * store by its slug before the caller's store is known, the schema and the seeder, the job queue's
  * and event bus's connections, operational gauges. Everything else goes through
  * TenantTransactions. Each caller says at the call why its work cannot be done for one store;
- * when it can be split, the cross-store part only finds rows and the rest runs per store (`asStore`).
+ * the cross-store part only finds stores or rows and takes no row locks (on Citus a row lock holds
+ * in a single-shard query only); the rest runs per store through TenantTransactions. There is no
+ * transaction across stores.
  */
 @Injectable()
 export class AllStores {
+  /** store_keys answers already read (see storeOf), oldest first. */
+  private readonly storeKeys = new Map<string, string>();
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Whether the stores are spread over a Citus cluster (see isCitus): a few cross-store look-ups are written for it. */
+  distributed(): Promise<boolean> {
+    return isCitus(this.dataSource);
+  }
 
   /** One statement across stores, on a pooled connection outside any transaction. */
   query<T = any>(sql: string, parameters?: unknown[]): Promise<T> {
@@ -36,12 +46,24 @@ export class AllStores {
   }
 
   /**
-   * A transaction across stores. `asStore` runs a part of it as one store (the `rida_app` role and
-   * `app.tenant_id` set, then reset), in the same transaction: row locks taken by the cross-store
-   * part (a FOR UPDATE SKIP LOCKED claim) hold until its COMMIT.
+   * The store a global value belongs to (an API key's prefix, a token's hash, a webhook's channel
+   * id …), from store_keys: a small table kept on every node (a Citus reference table), so the
+   * look-up needs no shard, and the rest of the work then goes to the one store's shard.
    */
-  transaction<T>(work: (manager: EntityManager, asStore: AsStore) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(manager, (tenantId, storeWork) => asStore(manager, tenantId, storeWork)));
+  async storeOf(kind: StoreKeyKind, key: string): Promise<string | null> {
+    const cacheKey = `${kind}:${key}`;
+    const cached = this.storeKeys.get(cacheKey);
+    if (cached) return cached;
+    const [row]: Array<{ store_id: string }> = await this.dataSource.query(`SELECT store_id FROM store_keys WHERE kind = $1 AND key = $2`, [kind, key]);
+    if (!row) return null; // not cached: the value may be created on another instance a moment later
+    // A value belongs to one store for as long as it exists (ids and hashes are never reused), so
+    // the answer can be kept; once the row is deleted, the store's own look-up finds nothing. Tokens
+    // are looked up about once each: not worth keeping.
+    if (kind !== 'REFRESH_TOKEN' && kind !== 'PASSWORD_RESET') {
+      if (this.storeKeys.size >= STORE_KEYS_KEPT) this.storeKeys.delete(this.storeKeys.keys().next().value!);
+      this.storeKeys.set(cacheKey, row.store_id);
+    }
+    return row.store_id;
   }
 
   /** Takes `key`'s session advisory lock if no one holds it (null when someone does). */
@@ -88,20 +110,4 @@ export class AllStores {
       },
     };
   }
-}
-
-async function asStore<T>(manager: EntityManager, tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  await manager.query(`SELECT set_config('role', 'rida_app', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
-  let result: T;
-  try {
-    result = await work(manager);
-  } catch (error) {
-    // A failed statement has aborted the transaction (nothing more runs in it), or the work caught
-    // its own failure and the transaction goes on: then it must go on as the owner again.
-    await manager.query(`SELECT set_config('role', 'none', true), set_config('app.tenant_id', '', true)`).catch(() => undefined);
-    throw error;
-  }
-  await manager.query(`SELECT set_config('role', 'none', true), set_config('app.tenant_id', '', true)`);
-  return result;
 }

@@ -20,6 +20,8 @@ export interface Opening {
   text: string;
   results: number;
   everyTrip: boolean;
+  /** Sent in a round trip of its own, before the first statement (Citus: see tenant-transactions.ts). */
+  alone?: boolean;
 }
 
 const ENDING = /^\s*(COMMIT|ROLLBACK)\b/i;
@@ -94,12 +96,14 @@ export class StatementQueue {
   private async flush() {
     const group = this.nextGroup();
     if (/^\s*ROLLBACK\b/i.test(group[0].text)) this.deferred = [];
-    const opening = this.opening.everyTrip || !this.sentOpening;
+    const openingAlone = !this.sentOpening && Boolean(this.opening.alone);
+    const opening = !openingAlone && (this.opening.everyTrip || !this.sentOpening);
     const prefix = [...(opening ? [this.opening.text] : []), ...this.deferred];
     const prefixResults = (opening ? this.opening.results : 0) + this.deferred.length; // the opening's, then one per deferred write
     this.sentOpening = true;
     this.deferred = [];
     try {
+      if (openingAlone) await this.send.call(this.client, this.opening.text);
       if (this.opening.everyTrip && ENDING.test(group[0].text)) {
         group[0].resolve({ rows: [] }); // each round trip was its own transaction: nothing is left to end
       } else if (group.length === 1 && prefix.length === 0) {

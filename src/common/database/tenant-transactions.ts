@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isCitus } from './citus';
 import { DeferringClient, Opening, PgClient, StatementQueue } from './statement-queue';
 import { UnitOfWork } from './unit-of-work';
 
@@ -14,20 +15,25 @@ interface RunnerInternals {
   broadcaster: { broadcast(event: string): Promise<void> };
 }
 
-function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }): Opening {
+function openingStatements(tenantId: string, options: { readOnly?: boolean; snapshot?: boolean }, citus: boolean): Opening {
   if (!UUID.test(tenantId)) throw new Error(`Not a tenant id: ${tenantId}`);
-  const settings = `set_config('role', 'rida_app', true), set_config('app.tenant_id', '${tenantId}', true)`;
+  // SET LOCAL, not set_config(): Citus passes SET LOCAL on to the workers a transaction touches
+  // (citus.propagate_set_commands = 'local'), and never a value set by a function. Each SET is one
+  // result of the simple query, which the StatementQueue slices off (`results`).
+  const settings = ['SET LOCAL role rida_app', `SET LOCAL app.tenant_id = '${tenantId}'`];
   // Plain reads: the settings (read only among them) in front of every round trip, no BEGIN (see StatementQueue).
-  if (options.readOnly && !options.snapshot) return { text: `SELECT ${settings}, set_config('transaction_read_only', 'on', true)`, results: 1, everyTrip: true };
-  return {
-    text:
-      `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}; ` +
-      // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
-      // inside a unit of work) fails after 30 s instead of hanging its request for ever.
-      `SELECT ${settings}, set_config('lock_timeout', '30s', true)`,
-    results: 2,
-    everyTrip: false,
-  };
+  if (options.readOnly && !options.snapshot && !citus) {
+    const text = [...settings, 'SET LOCAL transaction_read_only = on'];
+    return { text: text.join('; '), results: text.length, everyTrip: true };
+  }
+  const text = [
+    `BEGIN${options.snapshot ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}`,
+    ...settings,
+    // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
+    // inside a unit of work) fails after 30 s instead of hanging its request for ever.
+    "SET LOCAL lock_timeout = '30s'",
+  ];
+  return { text: text.join('; '), results: text.length, everyTrip: false, alone: citus };
 }
 
 /**
@@ -44,7 +50,7 @@ function openingStatements(tenantId: string, options: { readOnly?: boolean; snap
  * it, not still carrying our opening statements for its next user).
  */
 export async function beginTenantTransaction(runner: QueryRunner, tenantId: string, options: { readOnly?: boolean; snapshot?: boolean } = {}): Promise<OpenTransaction> {
-  const opening = openingStatements(tenantId, options);
+  const opening = openingStatements(tenantId, options, await isCitus(runner.connection));
   const internals = runner as unknown as RunnerInternals;
   if (runner.isTransactionActive) throw new Error('A tenant transaction is already open on this connection');
   const client = (await runner.connect()) as PgClient;

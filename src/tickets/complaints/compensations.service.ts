@@ -99,9 +99,11 @@ export class CompensationsService implements TicketListener, OnModuleInit, OnApp
   }
 
   private async schedule(m: EntityManager, tenantId: string, ticketId: string, solvedAt: Date) {
-    // TypeORM answers an UPDATE with [rows, count].
+    // TypeORM answers an UPDATE with [rows, count]. The days are added in UTC with immutable
+    // functions only: Citus refuses a STABLE one (timestamptz + interval depends on the session's
+    // time zone) with a column reference inside an UPDATE.
     const [due]: [Array<{ id: string; follow_up_at: Date }>, number] = await m.query(
-      `UPDATE compensations SET follow_up_status = 'SCHEDULED', follow_up_at = $3::timestamptz + make_interval(days => follow_up_days)
+      `UPDATE compensations SET follow_up_status = 'SCHEDULED', follow_up_at = timezone('UTC', timezone('UTC', $3::timestamptz) + make_interval(days => follow_up_days))
         WHERE tenant_id = $1 AND ticket_id = $2 AND follow_up_status = 'AWAITING_SOLVE' RETURNING id, follow_up_at`,
       [tenantId, ticketId, solvedAt],
     );

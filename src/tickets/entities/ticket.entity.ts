@@ -36,6 +36,7 @@ const priorityRank = {
 @Check('tickets_channel_check', `channel IN ('EMAIL','WHATSAPP','INSTAGRAM','X','FACEBOOK','CHAT','PHONE','WEB_FORM','API','COMMENT')`)
 @Index('tickets_waiting_idx', ['tenantId', 'teamId', 'createdAt'], { where: "assignee_id IS NULL AND team_id IS NOT NULL AND status IN ('NEW','OPEN')" })
 @Index('tickets_sla_next_check_idx', ['slaNextCheckAt'], { where: 'sla_next_check_at IS NOT NULL' })
+@Index('tickets_tenant_sla_next_check_idx', ['tenantId', 'slaNextCheckAt'], { where: 'sla_next_check_at IS NOT NULL' })
 @Index('tickets_tenant_sla_health_due_idx', ['tenantId', 'slaHealth', 'slaDueAt'])
 @Index('tickets_tenant_order_idx', ['tenantId', 'orderRef', 'createdAt'], { where: 'order_ref IS NOT NULL' })
 @Index('tickets_tenant_idempotency_key', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
@@ -142,12 +143,12 @@ export class Ticket {
   @Column('smallint', { nullable: true })
   npsScore: number | null;
 
-  /** The first ticket about its order (kept by a trigger): tickets per order = tickets with an order / these. */
+  /** The first ticket about its order (written before COMMIT by the app, see kpi-capture.ts): tickets per order = tickets with an order / these. */
   @Column({ type: 'boolean', default: false, update: false })
   opensOrder: boolean;
 
-  /** The customer's tier when the ticket was created (set by a trigger on insert), for KPIs by tier. */
-  @Column({ type: 'text', default: 'STANDARD', insert: false, update: false })
+  /** The customer's tier when the ticket was created (written with the ticket), for KPIs by tier. */
+  @Column({ type: 'text', default: 'STANDARD', update: false })
   customerTier: string;
 
   /** Normalised content words of the first message, for friction reports. */

@@ -29,7 +29,6 @@ registerEnumType(MessagingChannelKind, {
 @ObjectType({ description: 'A connected messaging account (WhatsApp number, Instagram account, Facebook Page, X account or Twilio phone account). Secrets are never returned.' })
 @Entity('messaging_channels')
 @Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
-@Index('messaging_channels_id_key', ['id'], { unique: true })
 @Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X','TWILIO')`)
 export class MessagingChannel {
   @PrimaryColumn('uuid')

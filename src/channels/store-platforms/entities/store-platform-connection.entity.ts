@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export enum StorePlatform {
   SALLA = 'SALLA',
@@ -23,7 +23,6 @@ registerEnumType(StorePlatform, {
  */
 @ObjectType({ description: "A store's Salla, Zid or Shopify account sending its order and customer webhooks to Rida. Secrets are never returned." })
 @Entity('store_platform_connections')
-@Index('store_platform_connections_id_key', ['id'], { unique: true })
 @Check('store_platform_connections_platform_check', `platform IN ('SALLA','ZID','SHOPIFY')`)
 export class StorePlatformConnection {
   @PrimaryColumn('uuid')
