@@ -3,15 +3,13 @@ import { PubSub, PubSubEngine } from 'graphql-subscriptions';
 import Redis from 'ioredis';
 import { Client, Pool } from 'pg';
 import type { EntityManager } from 'typeorm';
-import { deferWrite, Statement } from '../database/batch';
+import { deferWrite } from '../database/batch';
 
 /** Carries serialised events between the app instances (every instance, the sender included, receives each one). */
 export interface BusTransport {
   readonly name: string;
   /** When the transport can send inside a database transaction (delivered only if it commits, in order). */
   sendWithin?(manager: EntityManager, raws: string[]): Promise<void>;
-  /** As sendWithin, the messages being the rows of `select` (columns `message`: the JSON text, `n`: the order). */
-  sendSelectedWithin?(manager: EntityManager, select: Statement): Promise<void>;
   start(onMessage: (raw: string) => void): Promise<void>;
   send(raw: string): Promise<void>;
   stop(): Promise<void>;
@@ -91,11 +89,6 @@ export class PgNotifyTransport implements BusTransport {
     await deferWrite(manager, { sql: `SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, parameters: [CHANNEL, ...payloads] });
   }
 
-  /** NOTIFY of rows the server builds, in their order (volatile calls are made after the sort), with the transaction's next statement. */
-  async sendSelectedWithin(manager: EntityManager, select: Statement) {
-    await deferWrite(manager, { sql: `SELECT pg_notify('${CHANNEL}', q.message) FROM (${select.sql}) q ORDER BY q.n`, parameters: select.parameters });
-  }
-
   async stop() {
     this.stopping = true;
     const client = this.client;
@@ -170,20 +163,6 @@ export class EventBus extends PubSubEngine {
       manager,
       payloads.map((payload) => JSON.stringify({ topic, payload })),
     );
-  }
-
-  /**
-   * publishWithin for payloads the database assembles: `select` yields one row per payload, with
-   * `payload` (json) and `n` (its order). Saves reading rows back only to send them (the ticket
-   * event stream's notices are its events with their tickets as committed).
-   */
-  async publishSelectedWithin(manager: EntityManager, topic: string, select: Statement): Promise<void> {
-    if (!this.transport.sendSelectedWithin) throw new Error(`The ${this.transport.name} transport cannot publish inside a transaction`);
-    const parameters = [...(select.parameters ?? []), topic];
-    await this.transport.sendSelectedWithin(manager, {
-      sql: `SELECT json_build_object('topic', $${parameters.length}::text, 'payload', s.payload)::text AS message, s.n FROM (${select.sql}) s`,
-      parameters,
-    });
   }
 
   subscribe(topic: string, onMessage: (payload: unknown) => void): Promise<number> {
