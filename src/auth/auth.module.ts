@@ -1,3 +1,4 @@
+import { ApiKey } from './entities/api-key.entity';
 import { NodeRegistry } from '../common/graphql/node';
 import { NodeResolver } from './node.resolver';
 import { Global, Module } from '@nestjs/common';
@@ -52,5 +53,6 @@ import { TokensService } from './tokens.service';
 export class AuthModule {
   constructor(nodes: NodeRegistry, agents: AgentsService) {
     nodes.register({ type: 'Agent', table: 'agents', scope: 'tickets:read', load: (ctx, id) => agents.get(ctx, id) });
+    nodes.registerEntity('ApiKey', ApiKey, 'api_keys', 'admin');
   }
 }

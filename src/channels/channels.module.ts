@@ -1,3 +1,9 @@
+import { NodeRegistry } from '../common/graphql/node';
+import { ChatChannel } from './chat/chat-channel.entity';
+import { Mailbox } from './email/entities/mailbox.entity';
+import { MessagingChannel } from './messaging/entities/messaging-channel.entity';
+import { StorePlatformConnection } from './store-platforms/entities/store-platform-connection.entity';
+import { WebhookEndpoint } from './webhooks/entities/webhook-endpoint.entity';
 import { InboundContexts } from './inbound-context';
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
@@ -107,4 +113,13 @@ import { StorePlatformDeliveryConnection } from './store-platforms/dto/connect-s
   ],
   exports: [EmailIngestService, EmailDeliveryService, MailboxWatcherService, StoreSyncService],
 })
-export class ChannelsModule {}
+export class ChannelsModule {
+  constructor(nodes: NodeRegistry) {
+    // An admin's channel settings, fetched again by id like any other node.
+    nodes.registerEntity('Mailbox', Mailbox, 'mailboxes', 'admin');
+    nodes.registerEntity('MessagingChannel', MessagingChannel, 'messaging_channels', 'admin');
+    nodes.registerEntity('WebhookEndpoint', WebhookEndpoint, 'webhook_endpoints', 'admin');
+    nodes.registerEntity('ChatChannel', ChatChannel, 'chat_channels', 'admin');
+    nodes.registerEntity('StorePlatformConnection', StorePlatformConnection, 'store_platform_connections', 'admin');
+  }
+}

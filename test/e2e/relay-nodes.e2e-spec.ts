@@ -46,6 +46,19 @@ describe('Relay object identification: node(id:) and nodes(ids:)', () => {
     expect(await node('not-a-uuid')).toBeNull();
   });
 
+  it("an admin's settings objects are nodes too, for admins only", async () => {
+    const apiKey = (await t.gqlOk(store.key, `mutation { createApiKey(input: { name: "تقارير", role: "reporting" }) { apiKey { id } } }`)).createApiKey.apiKey.id;
+    const chat = (await t.gqlOk(store.key, `mutation { createChatChannel(input: { name: "الموقع", allowedOrigins: ["https://rose.example.sa"] }) { channel { id } } }`)).createChatChannel.channel.id;
+    const admin = (await t.gqlOk(store.key, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on ApiKey { name } ... on ChatChannel { allowedOrigins } } }`, { ids: [apiKey, chat] })).nodes;
+    expect(admin).toEqual([
+      { __typename: 'ApiKey', id: apiKey, name: 'تقارير' },
+      { __typename: 'ChatChannel', id: chat, allowedOrigins: ['https://rose.example.sa'] },
+    ]);
+    const agentKey = await t.createKey(store.id, 'agent');
+    expect((await t.gqlOk(agentKey, NODES, { ids: [apiKey, chat] })).nodes).toEqual([null, null]);
+    expect((await t.gqlOk(other.key, NODES, { ids: [apiKey, chat] })).nodes).toEqual([null, null]);
+  });
+
   it('nodes(ids:) answers in the order asked, null for what the caller may not see', async () => {
     const res = await t.gqlOk(store.key, NODES, { ids: [ids.team, 'nope', ticket.id, ticket.customer.id] });
     expect(res.nodes).toEqual([{ __typename: 'Team', id: ids.team }, null, { __typename: 'Ticket', id: ticket.id }, { __typename: 'Customer', id: ticket.customer.id }]);

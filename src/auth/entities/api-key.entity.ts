@@ -1,8 +1,9 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Role } from '../../common/request-context';
 
-@ObjectType({ description: 'An API key; the secret is shown once when created and stored only as a hash.' })
+@ObjectType({ implements: () => [Node], description: 'An API key; the secret is shown once when created and stored only as a hash.' })
 @Entity('api_keys')
 @Index('api_keys_tenant_idx', ['tenantId', 'createdAt'])
 @Index('api_keys_tenant_prefix_key', ['tenantId', 'prefix'], { unique: true })

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
@@ -7,7 +8,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
  * origins, the per-address limit on new visitor sessions and the customer token each visitor gets
  * (that visitor's own conversation only).
  */
-@ObjectType({ description: "A storefront's chat widget: its public id, the sites allowed to embed it, and what visitors are asked." })
+@ObjectType({ implements: () => [Node], description: "A storefront's chat widget: its public id, the sites allowed to embed it, and what visitors are asked." })
 @Entity('chat_channels')
 export class ChatChannel {
   @PrimaryColumn('uuid')

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import { Field, ID, InterfaceType } from '@nestjs/graphql';
 import { TenantTransactions } from '../database/tenant-transactions';
 import { DomainError } from '../errors/domain-error';
@@ -44,6 +45,14 @@ export class NodeRegistry {
   register(source: NodeSource): void {
     if (!/^[a-z_]+$/.test(source.table)) throw new Error(`Node table name ${source.table} is not a plain identifier`);
     this.sources.set(source.type, source);
+  }
+
+  /**
+   * A node type that is a store's row as it is stored, readable with one scope (an admin's
+   * settings objects): loaded by its key within the caller's store, as its own list query reads it.
+   */
+  registerEntity(type: string, entity: EntityTarget<ObjectLiteral> & { name: string }, table: string, scope: string): void {
+    this.register({ type, table, scope, load: (ctx, id) => this.db.read(ctx, (m) => m.findOneBy(entity, { tenantId: ctx.tenantId, id })) });
   }
 
   /** The nodes with these ids that the caller may read, in the order asked, null for the others. */

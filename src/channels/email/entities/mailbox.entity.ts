@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
@@ -42,7 +43,7 @@ registerEnumType(MailAuthMethod, {
 });
 
 /** A store's support mailbox: read by IMAP, answered by SMTP. Passwords and access tokens are sealed and never leave the server. */
-@ObjectType({ description: 'A connected support mailbox: IMAP in, SMTP out. Secrets are never returned.' })
+@ObjectType({ implements: () => [Node], description: 'A connected support mailbox: IMAP in, SMTP out. Secrets are never returned.' })
 @Entity('mailboxes')
 @Index('mailboxes_tenant_address_key', { synchronize: false }) // unique (tenant_id, lower(address)), in the migration
 @Check('mailboxes_imap_security_check', `imap_security IN ('TLS','STARTTLS','NONE')`)

@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
@@ -21,7 +22,7 @@ registerEnumType(StorePlatform, {
  * webhook secret, Zid's Basic credentials, the API token for backfills) are sealed in one blob
  * under SECRETS_KEY and never leave the server.
  */
-@ObjectType({ description: "A store's Salla, Zid or Shopify account sending its order and customer webhooks to Rida. Secrets are never returned." })
+@ObjectType({ implements: () => [Node], description: "A store's Salla, Zid or Shopify account sending its order and customer webhooks to Rida. Secrets are never returned." })
 @Entity('store_platform_connections')
 @Check('store_platform_connections_platform_check', `platform IN ('SALLA','ZID','SHOPIFY')`)
 export class StorePlatformConnection {

@@ -1,9 +1,10 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import '../../../tickets/graphql-enums';
 import { TicketEventType } from '../../../tickets/ticket-enums';
 
-@ObjectType({ description: "An integrator's URL that receives the store's ticket events, signed with its secret." })
+@ObjectType({ implements: () => [Node], description: "An integrator's URL that receives the store's ticket events, signed with its secret." })
 @Entity('webhook_endpoints')
 export class WebhookEndpoint {
   @PrimaryColumn('uuid')
