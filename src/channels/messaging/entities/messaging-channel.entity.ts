@@ -27,7 +27,10 @@ registerEnumType(MessagingChannelKind, {
  * professional account, a Facebook Page (Messenger and comments), an X account, or a Twilio account
  * reporting phone calls. Its tokens and secrets are sealed in one blob and never leave the server.
  */
-@ObjectType({ implements: () => [Node], description: 'A connected messaging account (WhatsApp number, Instagram account, Facebook Page, X account or Twilio phone account). Secrets are never returned.' })
+@ObjectType({
+  implements: () => [Node],
+  description: 'A connected messaging account (WhatsApp number, Instagram account, Facebook Page, X account or Twilio phone account). Secrets are never returned.',
+})
 @Entity('messaging_channels')
 @Index('messaging_channels_tenant_account_key', ['tenantId', 'kind', 'accountId'], { unique: true })
 @Check('messaging_channels_kind_check', `kind IN ('WHATSAPP','INSTAGRAM','MESSENGER','X','TWILIO')`)
