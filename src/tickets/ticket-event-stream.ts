@@ -5,7 +5,7 @@ import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
-import { forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+import { createdTicketStates, forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -120,13 +120,20 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
 
   /** One read of the tickets concerned, inside the transaction (so it sees the final state). */
   private async noticesFor(manager: EntityManager, events: readonly TicketEvent[]): Promise<TicketEventNotice[]> {
-    const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = await manager.query(
-      `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
-         FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-      [events.map((e) => e.tenantId), events.map((e) => e.ticketId)],
-    );
+    // Tickets this transaction created and did not touch again are known as inserted; only the others are read.
+    const created = createdTicketStates(manager.queryRunner!);
+    const toRead = events.filter((e) => !created.has(e.ticketId));
+    const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = toRead.length
+      ? await manager.query(
+          `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
+             FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+          [toRead.map((e) => e.tenantId), toRead.map((e) => e.ticketId)],
+        )
+      : [];
     const tickets = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
     return events.flatMap((e) => {
+      const known = created.get(e.ticketId);
+      if (known) return [{ ...eventPart(e), ticket: known }];
       const t = tickets.get(`${e.tenantId}:${e.ticketId}`);
       if (!t) return [];
       return [

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { batch, Statement } from '../common/database/batch';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
-import { TicketEventType } from './ticket-enums';
+import { Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 
 export const SYSTEM_ACTOR: RequestContext['actor'] = { type: 'SYSTEM', id: null };
 
@@ -50,6 +50,9 @@ export function ticketEventsStatement(manager: EntityManager, actor: RequestCont
       const pending = ((runner.data as Record<string, unknown>)[UNCOMMITTED] ??= []) as UncommittedEvent[];
       const depth = transactionDepth(runner);
       for (const row of rows) pending.push({ depth, event: Object.assign(new TicketEvent(), row, { createdAt: createdAt.get(row.id)! }) });
+      // A ticket with a later event may have changed since it was created: its notice reads it again.
+      const created = (runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, CreatedTicketState> | undefined;
+      for (const row of rows) created?.delete(row.ticketId);
     },
   };
 }
@@ -80,7 +83,39 @@ export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'ro
   }
   if (runner.isTransactionActive) return []; // a savepoint was released; the outer transaction decides
   delete data[UNCOMMITTED];
+  delete data[CREATED_STATES];
   return pending.map((e) => e.event);
+}
+
+const CREATED_STATES = 'rida.createdTicketStates';
+
+/** What a change notice says of its ticket (see TicketEventNotice). */
+export interface CreatedTicketState {
+  number: number;
+  customerId: string;
+  teamId: string | null;
+  assigneeId: string | null;
+  status: TicketStatus;
+  priority: TicketPriority;
+  channel: Channel;
+  category: TicketCategory;
+}
+
+/**
+ * A ticket this transaction has just inserted, as its CREATED event describes it: its change
+ * notice is built from this instead of reading the row back, unless a later event of the same
+ * ticket (which may come with changes) is written in the transaction. Saves a read while the
+ * store's number counter is held.
+ */
+export function rememberCreatedTicket(manager: EntityManager, ticketId: string, state: CreatedTicketState): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return;
+  (((runner.data as Record<string, unknown>)[CREATED_STATES] ??= new Map()) as Map<string, CreatedTicketState>).set(ticketId, state);
+}
+
+/** The tickets created in this transaction whose state is known without reading them (see rememberCreatedTicket). */
+export function createdTicketStates(runner: Transaction): ReadonlyMap<string, CreatedTicketState> {
+  return ((runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, CreatedTicketState> | undefined) ?? new Map();
 }
 
 const CHANGED = 'rida.changedTickets';

@@ -21,7 +21,7 @@ import { requestFingerprint } from './request-fingerprint';
 import { TicketSearchService } from './ticket-search.service';
 import { AuthorType, Channel, CustomerTier, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
-import { insertTicketEvents, ticketEventsStatement } from './ticket-events';
+import { insertTicketEvents, rememberCreatedTicket, ticketEventsStatement } from './ticket-events';
 import { ticketDocumentsWrite } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
@@ -292,6 +292,8 @@ export class TicketsService {
     if (inserted.length === 0) throw new LostRace();
     created.written(events);
     ticket.number = inserted[0].number as number;
+    const { number, customerId, teamId, assigneeId, status, priority, channel, category } = ticket;
+    rememberCreatedTicket(manager, id, { number, customerId, teamId, assigneeId, status, priority, channel, category });
     return { ticket, message };
   }
 

@@ -86,7 +86,7 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await fewest(createTicket), 6);
+    expectAtMost(await fewest(createTicket), 5);
   });
 
   it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
@@ -124,6 +124,6 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(postWhatsApp), 10);
+    expectAtMost(await fewest(postWhatsApp), 9);
   });
 });
