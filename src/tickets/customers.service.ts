@@ -169,6 +169,11 @@ export class CustomersService {
     if (identities) this.identitiesLoader(loaders, customer.tenantId).prime(customer.id, identities);
   }
 
+  /** Hands the request's loader customers it has just read with something else. */
+  rememberAll(loaders: LoaderRegistry, customers: readonly Customer[]): void {
+    for (const customer of customers) this.loader(loaders, customer.tenantId).prime(customer.id, customer);
+  }
+
   /** A customer's identities within a GraphQL request: every customer's the request asks for in one query. */
   loadIdentities(loaders: LoaderRegistry, tenantId: string, customerId: string): Promise<CustomerIdentity[]> {
     return this.identitiesLoader(loaders, tenantId).load(customerId);

@@ -7,6 +7,7 @@ import { RequestContext } from '../common/request-context';
 import { SortDirection, TicketSortField, TicketSortInput, TicketsFilterInput } from './dto/tickets-filter.input';
 import { Message } from './entities/message.entity';
 import { TicketEvent } from './entities/ticket-event.entity';
+import { Customer } from './entities/customer.entity';
 import { Ticket } from './entities/ticket.entity';
 import { PRIORITY_RANK } from './ticket-enums';
 import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
@@ -67,7 +68,11 @@ export class TicketReadsService {
    * costs, and rows inserted meanwhile neither repeat nor vanish. Backward pages (`last`/`before`)
    * read the same index the other way and are returned in list order.
    */
-  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, page: PageArgs = {}): Promise<Connection<Ticket>> {
+  /**
+   * `withCustomers`: the page's customers are read in the same round trip as the page (a list that
+   * shows who wrote each ticket), and handed to it.
+   */
+  async list(ctx: RequestContext, filter: TicketsFilterInput = {}, sort?: TicketSortInput, page: PageArgs = {}, withCustomers?: (customers: Customer[]) => void): Promise<Connection<Ticket>> {
     const request = pageRequest(page, MAX_PAGE_SIZE);
     const field = sort?.field ?? TicketSortField.CREATED_AT;
     const direction = sort?.direction ?? SortDirection.DESC;
@@ -94,7 +99,13 @@ export class TicketReadsService {
         .limit(request.size + 1)
         .getQueryAndParameters();
       const ticketOf = entityReader(manager, Ticket);
-      return ((await manager.query(sql, parameters)) as Array<Record<string, unknown>>).map(ticketOf);
+      // Asked for in the same turn, the two reads travel as one round trip (see StatementQueue).
+      const [tickets, customers] = (await Promise.all([
+        manager.query(sql, parameters),
+        withCustomers && manager.query(`SELECT * FROM customers WHERE tenant_id = $${parameters.length + 1} AND id IN (SELECT p.customer_id FROM (${sql}) p)`, [...parameters, ctx.tenantId]),
+      ])) as Array<Array<Record<string, unknown>> | undefined>;
+      if (customers) withCustomers!(customers.map(entityReader(manager, Customer)));
+      return tickets!.map(ticketOf);
     });
     const count = () => this.db.read(ctx, (manager) => ticketsMatching(manager, ctx.tenantId, filter).getCount());
     return pageOf(rows, request, cursorOf, count);

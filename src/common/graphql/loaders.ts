@@ -48,3 +48,15 @@ export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V)
 export function selectsField(info: GraphQLResolveInfo, field: string): boolean {
   return info.fieldNodes.some((node) => node.selectionSet?.selections.some((selection) => selection.kind === 'Field' && selection.name.value === field));
 }
+
+/** Whether the field being resolved selects this path of fields (`['edges', 'node', 'customer']`), directly or through inline fragments. */
+export function selectsFieldPath(info: GraphQLResolveInfo, path: readonly string[]): boolean {
+  type Selections = NonNullable<GraphQLResolveInfo['fieldNodes'][number]['selectionSet']>['selections'];
+  const has = (selections: Selections | undefined, [name, ...rest]: readonly string[]): boolean =>
+    (selections ?? []).some((selection) =>
+      selection.kind === 'InlineFragment'
+        ? has(selection.selectionSet.selections, [name, ...rest])
+        : selection.kind === 'Field' && selection.name.value === name && (rest.length === 0 || has(selection.selectionSet?.selections, rest)),
+    );
+  return info.fieldNodes.some((node) => has(node.selectionSet?.selections, path));
+}
