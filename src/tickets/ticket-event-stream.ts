@@ -4,8 +4,8 @@ import { AllStores } from '../common/database/all-stores';
 import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
-import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
-import { createdTicketStates, forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketStatus } from './ticket-enums';
+import { createdTicketStates, TicketNoticeState, forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -23,16 +23,7 @@ export interface TicketEventNotice {
   data: JsonObject;
   /** ISO-8601. */
   at: string;
-  ticket: {
-    number: number;
-    customerId: string;
-    teamId: string | null;
-    assigneeId: string | null;
-    status: TicketStatus;
-    priority: TicketPriority;
-    channel: Channel;
-    category: TicketCategory;
-  };
+  ticket: TicketNoticeState;
 }
 
 /** Runs inside the transaction, just before COMMIT, with the tickets it changed by store: an error rolls the change back. */

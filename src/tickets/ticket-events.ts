@@ -51,7 +51,7 @@ export function ticketEventsStatement(manager: EntityManager, actor: RequestCont
       const depth = transactionDepth(runner);
       for (const row of rows) pending.push({ depth, event: Object.assign(new TicketEvent(), row, { createdAt: createdAt.get(row.id)! }) });
       // A ticket with a later event may have changed since it was created: its notice reads it again.
-      const created = (runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, CreatedTicketState> | undefined;
+      const created = (runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, TicketNoticeState> | undefined;
       for (const row of rows) created?.delete(row.ticketId);
     },
   };
@@ -89,8 +89,8 @@ export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'ro
 
 const CREATED_STATES = 'rida.createdTicketStates';
 
-/** What a change notice says of its ticket (see TicketEventNotice). */
-export interface CreatedTicketState {
+/** What a change notice says of its ticket (TicketEventNotice's `ticket`). */
+export interface TicketNoticeState {
   number: number;
   customerId: string;
   teamId: string | null;
@@ -107,15 +107,15 @@ export interface CreatedTicketState {
  * ticket (which may come with changes) is written in the transaction. Saves a read while the
  * store's number counter is held.
  */
-export function rememberCreatedTicket(manager: EntityManager, ticketId: string, state: CreatedTicketState): void {
+export function rememberCreatedTicket(manager: EntityManager, ticketId: string, state: TicketNoticeState): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return;
-  (((runner.data as Record<string, unknown>)[CREATED_STATES] ??= new Map()) as Map<string, CreatedTicketState>).set(ticketId, state);
+  (((runner.data as Record<string, unknown>)[CREATED_STATES] ??= new Map()) as Map<string, TicketNoticeState>).set(ticketId, state);
 }
 
 /** The tickets created in this transaction whose state is known without reading them (see rememberCreatedTicket). */
-export function createdTicketStates(runner: Transaction): ReadonlyMap<string, CreatedTicketState> {
-  return ((runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, CreatedTicketState> | undefined) ?? new Map();
+export function createdTicketStates(runner: Transaction): ReadonlyMap<string, TicketNoticeState> {
+  return ((runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, TicketNoticeState> | undefined) ?? new Map();
 }
 
 const CHANGED = 'rida.changedTickets';

@@ -486,17 +486,15 @@ export class TicketsService {
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
   ): Promise<{ message: Message; customer: { name: string | null; tier: CustomerTier; identities: string[] } }> {
     const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
-    const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
     const [inserted, [customer]] = await batch(manager, [
-      { sql, parameters },
+      messageInsert(manager, message),
       {
         sql: `SELECT c.name, c.tier, (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id) AS identities
                 FROM customers c WHERE c.tenant_id = $1 AND c.id = $2`,
         parameters: [ctx.tenantId, customerId],
       },
     ]);
-    if (inserted.length === 0) throw new LostRace();
-    message.createdAt = inserted[0].created_at as Date;
+    messageStored(message, inserted);
     if (!customer) throw notFound('Customer', customerId);
     return { message, customer: { name: customer.name as string | null, tier: customer.tier as CustomerTier, identities: customer.identities as string[] } };
   }
@@ -508,7 +506,6 @@ export class TicketsService {
    * now(), the transaction's time, which is also the message's created_at.
    */
   private async insertMessage(manager: EntityManager, ctx: RequestContext, message: Message, statusChange: { to: TicketStatus; reopened: boolean } | undefined, events: NewEvent[]): Promise<Ticket> {
-    const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, message.authorType, message.internal).publicAgentReply;
     const recorded = ticketEventsStatement(
       manager,
@@ -516,7 +513,7 @@ export class TicketsService {
       events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: message.ticketId })),
     );
     const [inserted, , [ticket], eventRows] = await batch(manager, [
-      { sql, parameters },
+      messageInsert(manager, message),
       this.search.appendMessageStatement(ctx.tenantId, message.ticketId, message.body),
       // now() as a subquery inside CASE and COALESCE: Citus refuses a non-immutable function there.
       {
@@ -536,10 +533,8 @@ export class TicketsService {
       },
       recorded.statement,
     ]);
-    // A repeated provider message id (a concurrent webhook retry) is a lost race.
-    if (inserted.length === 0) throw new LostRace();
+    messageStored(message, inserted);
     recorded.written(eventRows);
-    message.createdAt = inserted[0].created_at as Date;
     return entityReader(manager, Ticket)(ticket);
   }
 
@@ -720,6 +715,18 @@ function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement
 }
 
 /** What the pipeline's steps are told of a message just written. */
+/** The INSERT of a message, returning when it was stored; a repeated provider message id inserts nothing. */
+function messageInsert(manager: EntityManager, message: Message): Statement {
+  const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
+  return { sql, parameters };
+}
+
+/** Takes messageInsert's rows: nothing inserted is a repeated provider message id (a concurrent webhook retry), a lost race. */
+function messageStored(message: Message, rows: Array<Record<string, unknown>>): void {
+  if (rows.length === 0) throw new LostRace();
+  message.createdAt = rows[0].created_at as Date;
+}
+
 function changedMessage(message: Message) {
   return { id: message.id, channel: message.channel, at: message.createdAt, content: message.content ?? null, messagingChannelId: message.messagingChannelId ?? null, delivery: {} };
 }
