@@ -38,6 +38,7 @@ import { addBusinessTime, BusinessCalendar, DEFAULT_CALENDAR } from '../src/sla/
 import { SlaSettingsService } from '../src/sla/sla-settings.service';
 import { SlaSweepService } from '../src/sla/sla-sweep.service';
 import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, prepareRules } from '../src/routing/routing-decision';
+import { FloorWorld, listPage, newConversation, replyOnTicket, ticketDetail } from './floors';
 import { PgRoundTripCounter } from './round-trips';
 import { benchWebhooks } from './webhooks-bench';
 
@@ -94,6 +95,8 @@ interface Scenario {
   next: () => BenchRequest;
   connections?: number;
   floor?: { describe: string; operation: FloorOperation };
+  /** Also served by the stack's ceiling (`stack-ceiling-server.ts`): the floor's SQL behind the same HTTP and GraphQL stack. */
+  ceiling?: boolean;
   target?: Target;
 }
 
@@ -104,6 +107,10 @@ interface Measured {
   p99: number;
   failed: number;
   floorPerSecond?: number;
+  /** The stack's ceiling: requests/s of the same requests answered by the floor's SQL behind the bare stack. */
+  ceilingPerSecond?: number;
+  /** The ceiling server's CPU time per request: what the bare stack costs a request. */
+  ceilingCpuMsPerRequest?: number;
   /** The server process's CPU time (user + system) per request: what a request costs whatever else the machine is doing. */
   cpuMsPerRequest?: number;
   trips?: number;
@@ -116,9 +123,9 @@ const progress = (line: string) => console.error(`[${((Date.now() - benchStarted
 
 const stopping = new WeakSet<ChildProcess>();
 
-function spawnServer(port: number, databaseUrl: string, profileDir?: string, extraEnv: Record<string, string> = {}): ChildProcess {
+function spawnServer(port: number, databaseUrl: string, profileDir?: string, extraEnv: Record<string, string> = {}, entry = '../src/main.js'): ChildProcess {
   const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const server = spawn(process.execPath, [...flags, resolve(__dirname, '../src/main.js')], {
+  const server = spawn(process.execPath, [...flags, resolve(__dirname, entry)], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -235,18 +242,29 @@ async function floorRate(databaseUrl: string, operation: FloorOperation): Promis
   return Math.round(done / ((Date.now() - started) / 1000));
 }
 
-/** A write floor's transaction: BEGIN, the statements, COMMIT (each its own round trip, as `pg` sends them). */
-function inTransaction(work: FloorOperation): FloorOperation {
-  return async (client, i) => {
-    await client.query('BEGIN');
-    try {
-      await work(client, i);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
+/**
+ * The stack's ceiling of each scenario that has one: the same requests, for as long, answered by
+ * the floor's SQL behind the bare stack (`stack-ceiling-server.ts`), on the port the app used.
+ */
+async function measureCeilings(base: string, databaseUrl: string, world: World, measured: Measured[]) {
+  const withCeiling = measured.filter((m) => m.scenario.ceiling);
+  if (!withCeiling.length) return;
+  const { tenantId, detailTicketId, replyTicketIds, regulars } = world;
+  const env = { POOL_SIZE: String(CONNECTIONS), WA_APP_SECRET, CEILING_WORLD: JSON.stringify({ tenantId, detailTicketId, replyTicketIds, regulars }) };
+  const ceiling = spawnServer(PORT, databaseUrl, undefined, env, './stack-ceiling-server.js');
+  try {
+    await waitForHealth(ceiling, base);
+    for (const m of withCeiling) {
+      progress(`${m.scenario.label}, the stack's ceiling: ${DURATION} s…`);
+      await send(base, m.scenario.next()); // fails the run if the ceiling does not answer this request as the app does
+      const result = await load(base, m.scenario, ceiling.pid);
+      if (result.failed) throw new Error(`the stack's ceiling failed ${result.failed} requests of ${m.scenario.label}`);
+      m.ceilingPerSecond = result.rps;
+      m.ceilingCpuMsPerRequest = result.cpuMsPerRequest;
     }
-  };
+  } finally {
+    await stopServer(ceiling);
+  }
 }
 
 /** The fewest round trips of three tries (a background job landing in a window only adds). */
@@ -378,17 +396,13 @@ async function benchSweep(databaseUrl: string) {
 }
 
 /** What the scenarios need from the seeded store. */
-interface World {
-  tenantId: string;
+interface World extends FloorWorld {
   key: string;
-  detailTicketId: string;
   webhookPath?: string;
   /** A connected Salla store's webhook path. */
   sallaPath?: string;
-  /** WhatsApp numbers with an open ticket each (replies join it). */
+  /** WhatsApp numbers with an open ticket each (replies join it), as many as `replyTicketIds`. */
   regulars: string[];
-  /** Open tickets the reply floor writes to, as many as there are regulars. */
-  replyTicketIds: string[];
 }
 
 const CREATE_QUERY = `mutation($input: CreateTicketInput!) { createTicket(input: $input) { id number } }`;
@@ -447,45 +461,18 @@ function sallaOrderWebhook(path: string, orderId: number, phone: string): BenchR
   };
 }
 
-/**
- * The floor of a new conversation: what the app writes for a ticket opened with a new customer —
- * customer, identity, first message, CREATED event, the store's counter (upsert returning the
- * number, taken late as the app does) and the ticket — in one transaction.
- */
+/** The floor of a new conversation, the customer's number new for each operation. */
 function newConversationFloor(tenantId: string, prefix: string, externalId: boolean): FloorOperation {
-  return inTransaction(async (client) => {
-    const customer = randomUUID();
-    const ticket = randomUUID();
-    await client.query(`INSERT INTO customers (tenant_id, id, name) VALUES ($1, $2, 'عميل')`, [tenantId, customer]);
-    await client.query(`INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value) VALUES ($1, $2, $3, 'PHONE', $4)`, [tenantId, randomUUID(), customer, `+${fresh(prefix)}`]);
-    await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'السلام عليكم، طلبي تأخر', 'WHATSAPP', $4)`, [
-      tenantId,
-      randomUUID(),
-      ticket,
-      externalId ? `wamid.floor-${randomUUID()}` : null,
-    ]);
-    await client.query(`INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, data) VALUES ($1, $2, $3, 'CREATED', 'SYSTEM', $4)`, [
-      tenantId,
-      randomUUID(),
-      ticket,
-      JSON.stringify({ channel: 'WHATSAPP', category: 'SHIPPING', priority: 1 }),
-    ]);
-    const { rows } = await client.query<{ last_number: number }>(
-      `INSERT INTO ticket_counters (tenant_id, last_number) VALUES ($1, 1001) ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1 RETURNING last_number`,
-      [tenantId],
-    );
-    await client.query(
-      `INSERT INTO tickets (tenant_id, id, number, subject, status, priority, category, channel, customer_id, message_count, last_customer_message_at)
-       VALUES ($1, $2, $3, 'تأخر توصيل الطلب', 'NEW', 1, 'SHIPPING', 'WHATSAPP', $4, 1, now())`,
-      [tenantId, ticket, rows[0].last_number, customer],
-    );
-  });
+  return async (client) => {
+    await newConversation(client, tenantId, fresh(prefix), externalId ? `wamid.floor-${randomUUID()}` : undefined);
+  };
 }
 
 function defineScenarios(world: World): Scenario[] {
   const { tenantId } = world;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${world.key}` };
-  const gql = (query: string, variables?: object): BenchRequest => ({ path: '/graphql', method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  // A headers object of its own per request: autocannon writes each request's content-length into the one it is given.
+  const gql = (query: string, variables?: object): BenchRequest => ({ path: '/graphql', method: 'POST', headers: { ...headers }, body: JSON.stringify({ query, variables }) });
   let n = 0;
   let reply = 0;
   const scenarios: Scenario[] = [
@@ -494,12 +481,18 @@ function defineScenarios(world: World): Scenario[] {
       label: 'createTicket (GraphQL, new customer)',
       next: () => gql(CREATE_QUERY, { input: { subject: 'تأخر توصيل الطلب', body: 'السلام عليكم، طلبي تأخر', channel: 'WHATSAPP', customer: { whatsapp: fresh('9665') } } }),
       floor: { describe: 'BEGIN; customer, identity, message, event, counter upsert, ticket; COMMIT', operation: newConversationFloor(tenantId, '9667', false) },
+      ceiling: true,
       target: { ratio: 0.5, p99: 100 },
     },
     {
       key: 'rest',
       label: 'POST /api/v1/tickets (REST)',
-      next: () => ({ path: '/api/v1/tickets', method: 'POST', headers, body: JSON.stringify({ subject: 'سؤال', body: 'هل يتوفر المقاس؟', customer: { email: `c${n++ % 5000}@example.sa` } }) }),
+      next: () => ({
+        path: '/api/v1/tickets',
+        method: 'POST',
+        headers: { ...headers },
+        body: JSON.stringify({ subject: 'سؤال', body: 'هل يتوفر المقاس؟', customer: { email: `c${n++ % 5000}@example.sa` } }),
+      }),
     },
     {
       key: 'list',
@@ -508,15 +501,10 @@ function defineScenarios(world: World): Scenario[] {
       floor: {
         describe: 'one SELECT of the 21 rows (page + 1) joined to their customers',
         operation: async (client) => {
-          await client.query(
-            `SELECT t.id, t.number, t.subject, t.status, t.priority, t.created_at, c.id AS customer_id, c.name AS customer_name
-               FROM tickets t JOIN customers c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
-              WHERE t.tenant_id = $1 AND t.status IN ('OPEN', 'NEW')
-              ORDER BY t.created_at DESC, t.id DESC LIMIT 21`,
-            [tenantId],
-          );
+          await listPage(client, tenantId);
         },
       },
+      ceiling: true,
       target: { ratio: 0.4, p99: 100 },
     },
     {
@@ -526,12 +514,10 @@ function defineScenarios(world: World): Scenario[] {
       floor: {
         describe: 'three SELECTs: the ticket, its messages, its events',
         operation: async (client) => {
-          const id = world.detailTicketId;
-          await client.query(`SELECT id, number, subject, status, priority FROM tickets WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-          await client.query(`SELECT id, body, author_type, created_at FROM messages WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id`, [tenantId, id]);
-          await client.query(`SELECT type, created_at FROM ticket_events WHERE tenant_id = $1 AND ticket_id = $2 ORDER BY created_at, id`, [tenantId, id]);
+          await ticketDetail(client, tenantId, world.detailTicketId);
         },
       },
+      ceiling: true,
       target: { ratio: 0.4, p99: 100 },
     },
     { key: 'health', label: 'GET /health (database ping)', next: () => ({ path: '/health', method: 'GET' }) },
@@ -544,6 +530,7 @@ function defineScenarios(world: World): Scenario[] {
         label: 'WhatsApp webhook: new conversation (signed)',
         next: () => whatsAppWebhook(path, fresh('9665')),
         floor: { describe: 'as createTicket, the message with its provider id', operation: newConversationFloor(tenantId, '9668', true) },
+        ceiling: true,
         target: { ratio: 0.5 },
       },
       {
@@ -552,24 +539,9 @@ function defineScenarios(world: World): Scenario[] {
         next: () => whatsAppWebhook(path, world.regulars[reply++ % world.regulars.length]),
         floor: {
           describe: `BEGIN; message, MESSAGE_ADDED event, ticket update; COMMIT (over ${world.replyTicketIds.length} open tickets)`,
-          operation: inTransaction(async (client, i) => {
-            const ticket = world.replyTicketIds[i % world.replyTicketIds.length];
-            const message = randomUUID();
-            await client.query(`INSERT INTO messages (tenant_id, id, ticket_id, author_type, body, channel, external_id) VALUES ($1, $2, $3, 'CUSTOMER', 'شكراً', 'WHATSAPP', $4)`, [
-              tenantId,
-              message,
-              ticket,
-              `wamid.floor-${randomUUID()}`,
-            ]);
-            await client.query(`INSERT INTO ticket_events (tenant_id, id, ticket_id, type, actor_type, data) VALUES ($1, $2, $3, 'MESSAGE_ADDED', 'CUSTOMER', $4)`, [
-              tenantId,
-              randomUUID(),
-              ticket,
-              JSON.stringify({ messageId: message, authorType: 'CUSTOMER', internal: false }),
-            ]);
-            await client.query(`UPDATE tickets SET message_count = message_count + 1, last_customer_message_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, ticket]);
-          }),
+          operation: (client, i) => replyOnTicket(client, tenantId, world.replyTicketIds[i % world.replyTicketIds.length], `wamid.floor-${randomUUID()}`),
         },
+        ceiling: true,
         target: { ratio: 0.5 },
       },
     );
@@ -584,7 +556,7 @@ function defineScenarios(world: World): Scenario[] {
       ({
         path: '/api/v1/store-events',
         method: 'POST',
-        headers,
+        headers: { ...headers },
         body: JSON.stringify({ type: 'ORDER_PAID', orderId: `bench-${process.pid}-${storeOrder++}`, customer: { phone: storeCustomer() }, totalAmount: 250, currency: 'SAR' }),
       }) as BenchRequest,
   });
@@ -702,11 +674,15 @@ function tableRows(measured: Measured[]) {
       'p99 ms': fmt(m.p99),
       'floor/s': floor ?? '',
       ratio: ratio === undefined ? '' : ratio.toFixed(2),
+      'ceiling/s': m.ceilingPerSecond ?? '',
+      'ceiling ÷ floor': m.ceilingPerSecond && floor ? (m.ceilingPerSecond / floor).toFixed(2) : '',
+      'app ÷ ceiling': m.ceilingPerSecond ? (m.rps / m.ceilingPerSecond).toFixed(2) : '',
       target: target ? `≥ ${target.ratio.toFixed(2)}${target.p99 ? `, p99 ≤ ${target.p99} ms` : ''}` : '',
       met: met === undefined ? '' : met ? '✓' : '✗',
       'stmts/op': m.trips ?? '',
       'floor stmts/op': m.floorTrips ?? '',
       'server CPU ms/req': m.cpuMsPerRequest === undefined ? '' : m.cpuMsPerRequest.toFixed(2),
+      'ceiling CPU ms/req': m.ceilingCpuMsPerRequest === undefined ? '' : m.ceilingCpuMsPerRequest.toFixed(2),
       failed: m.failed,
     };
   });
@@ -720,6 +696,9 @@ function printResults(measured: Measured[], fsyncOn: boolean) {
   );
   console.table(rows);
   console.log('ratio = req/s ÷ floor/s, the floor being the same rows in plain SQL through `pg` (32 clients, same run, owner role: no row-level security).');
+  console.log(
+    "ceiling/s = the same requests answered by the floor's SQL behind the bare stack (NestJS on Fastify, Apollo, `pg`; no auth, tenancy, validation or domain work): ceiling ÷ floor is the highest ratio this stack reaches on this machine.",
+  );
   console.log('stmts/op = round trips to PostgreSQL per request, counted on the wire one request at a time (fewest of three).');
   console.log("server CPU ms/req = the server process's user + system CPU time during the scenario ÷ its requests (steadier than req/s on a busy machine).");
   for (const m of measured) if (m.scenario.floor) console.log(`  floor of ${m.scenario.label}: ${m.scenario.floor.describe}`);
@@ -761,10 +740,11 @@ async function main() {
       const countingBase = `http://127.0.0.1:${COUNTING_PORT}`;
       const countingServer = spawnServer(COUNTING_PORT, counter.url, undefined, { SLA_SWEEP_INTERVAL_SECONDS: '0' });
       let scenarios: Scenario[];
+      let world: World;
       let counted: Map<Scenario, { trips: number; floorTrips?: number }>;
       try {
         await waitForHealth(countingServer, countingBase);
-        const world = await prepare(countingBase, key, tenant.id, databaseUrl, chosen);
+        world = await prepare(countingBase, key, tenant.id, databaseUrl, chosen);
         scenarios = defineScenarios(world).filter((s) => chosen.has(s.key));
         counted = await countRoundTrips(countingBase, counter, scenarios);
       } finally {
@@ -790,6 +770,7 @@ async function main() {
       } finally {
         await stopServer(server);
       }
+      await measureCeilings(base, databaseUrl, world, measured);
       if (CPU_PROF_DIR)
         console.log(
           `CPU profile of the measured server: ${readdirSync(CPU_PROF_DIR)
