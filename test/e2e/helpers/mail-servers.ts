@@ -37,12 +37,13 @@ export class TestImapServer {
     readonly introspected: string[],
   ) {}
 
-  static async start(): Promise<TestImapServer> {
+  /** `user`: the password account's address (support@alward.test unless given). */
+  static async start(options: { user?: string } = {}): Promise<TestImapServer> {
     if (!DOVECOT) throw new Error('Dovecot is not installed: apt-get install -y --no-install-recommends dovecot-imapd (see .ci/run)');
     const dir = mkdtempSync(join(tmpdir(), 'rida-dovecot-'));
     chmodSync(dir, 0o755);
     const port = await freePort();
-    const [user, password] = ['support@alward.test', 'imap-password-1'];
+    const [user, password] = [options.user ?? 'support@alward.test', 'imap-password-1'];
     for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub));
     chmodSync(join(dir, 'mail'), 0o777);
     writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
