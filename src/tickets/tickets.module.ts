@@ -21,6 +21,10 @@ import { CompensationsService } from './complaints/compensations.service';
 import { CompensationsResolver } from './complaints/compensations.resolver';
 import { TicketSearchResultConnection } from './dto/ticket-search.types';
 import { ImportJobsResolver } from './import/import-jobs.resolver';
+import { ImportJob } from './import/import-job.entity';
+import { Compensation } from './complaints/compensation.entity';
+import { CustomerIdentity } from './entities/customer-identity.entity';
+import { TicketEvent } from './entities/ticket-event.entity';
 
 @Module({
   providers: [
@@ -55,5 +59,9 @@ export class TicketsModule {
     nodes.register({ type: 'Customer', table: 'customers', scope: 'tickets:read', load: (ctx, id) => customers.get(ctx, id) });
     nodes.register({ type: 'Message', table: 'messages', scope: 'tickets:read', load: async (ctx, id) => (await reads.messagesByIds(ctx, [id]))[0] ?? null });
     nodes.register({ type: 'CannedReply', table: 'canned_replies', scope: 'tickets:read', load: (ctx, id) => cannedReplies.get(ctx, id) });
+    nodes.registerEntity('TicketEvent', TicketEvent, 'ticket_events', 'tickets:read');
+    nodes.registerEntity('CustomerIdentity', CustomerIdentity, 'customer_identities', 'tickets:read');
+    nodes.registerEntity('Compensation', Compensation, 'compensations', 'tickets:read');
+    nodes.registerEntity('ImportJob', ImportJob, 'import_jobs', 'admin');
   }
 }
