@@ -53,12 +53,13 @@ import { TicketEvent } from './entities/ticket-event.entity';
 })
 export class TicketsModule {
   constructor(nodes: NodeRegistry, reads: TicketReadsService, customers: CustomersService, cannedReplies: CannedRepliesService) {
-    // Staff see tickets and their parts; a customer token sees its own tickets, as PortalTicket.
+    // Staff see tickets and their parts; a customer token sees its own tickets and their public messages, as PortalTicket and PortalMessage.
     nodes.register({ type: 'Ticket', table: 'tickets', scope: 'tickets:read', load: (ctx, id) => reads.get(ctx, id) });
     nodes.register({ type: 'PortalTicket', table: 'tickets', scope: 'portal', load: (ctx, id) => reads.getForCaller(ctx, id) });
     nodes.register({ type: 'Customer', table: 'customers', scope: 'tickets:read', load: (ctx, id) => customers.get(ctx, id) });
     nodes.register({ type: 'Message', table: 'messages', scope: 'tickets:read', load: async (ctx, id) => (await reads.messagesByIds(ctx, [id]))[0] ?? null });
     nodes.register({ type: 'CannedReply', table: 'canned_replies', scope: 'tickets:read', load: (ctx, id) => cannedReplies.get(ctx, id) });
+    nodes.register({ type: 'PortalMessage', table: 'messages', scope: 'portal', load: (ctx, id) => reads.messageForCaller(ctx, id) });
     nodes.registerEntity('TicketEvent', TicketEvent, 'ticket_events', 'tickets:read');
     nodes.registerEntity('CustomerIdentity', CustomerIdentity, 'customer_identities', 'tickets:read');
     nodes.registerEntity('Compensation', Compensation, 'compensations', 'tickets:read');
