@@ -51,8 +51,16 @@ import { TokensService } from './tokens.service';
   exports: [AuthService, AgentsService, TokensService],
 })
 export class AuthModule {
-  constructor(nodes: NodeRegistry, agents: AgentsService) {
+  constructor(nodes: NodeRegistry, agents: AgentsService, auth: AuthService) {
     nodes.register({ type: 'Agent', table: 'agents', scope: 'tickets:read', load: (ctx, id) => agents.get(ctx, id) });
+    // The caller's own store (currentTenant): the tenants table is keyed by the store id itself.
+    nodes.register({
+      type: 'Tenant',
+      table: 'tenants',
+      tenantColumn: 'id',
+      scope: 'tickets:read',
+      load: async (ctx, id) => (id.toLowerCase() === ctx.tenantId ? auth.findTenant(ctx.tenantId) : null),
+    });
     nodes.registerEntity('ApiKey', ApiKey, 'api_keys', 'admin');
   }
 }

@@ -15,7 +15,7 @@ export class NodeResolver {
   @Query(() => Node, {
     nullable: true,
     description:
-      "The object with this id, whatever its type, as the caller may see it: null when it is not in the caller's store or not for the caller (a customer token reaches only its own tickets, as PortalTicket). Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN.",
+      "The object with this id, whatever its type, as the caller may see it: null when it is not in the caller's store or not for the caller (each type needs the scope of its own queries: settings objects and logs `admin`; a customer token reaches only its own tickets and their public messages, as PortalTicket and PortalMessage). Needs the `tickets:read` or `portal` scope (roles: admin, supervisor, agent, integration, customer). Errors: UNAUTHENTICATED, FORBIDDEN.",
   })
   @RequirePermission('tickets:read', 'portal')
   async node(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID, description: 'The id of any object that implements Node.' }) id: string): Promise<object | null> {

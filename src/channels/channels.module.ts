@@ -4,6 +4,14 @@ import { Mailbox } from './email/entities/mailbox.entity';
 import { MessagingChannel } from './messaging/entities/messaging-channel.entity';
 import { StorePlatformConnection } from './store-platforms/entities/store-platform-connection.entity';
 import { WebhookEndpoint } from './webhooks/entities/webhook-endpoint.entity';
+import { WebhookDelivery } from './webhooks/entities/webhook-delivery.entity';
+import { StorePlatformDelivery } from './store-platforms/entities/store-platform-delivery.entity';
+import { EmailIngestFailure } from './email/entities/email-ingest-failure.entity';
+import { MessageAttachment } from './email/entities/message-attachment.entity';
+import { Call } from './phone/entities/call.entity';
+import { Order } from './store-events/entities/order.entity';
+import { StoreEvent } from './store-events/entities/store-event.entity';
+import { ScheduledAutomation } from './store-events/entities/scheduled-automation.entity';
 import { InboundContexts } from './inbound-context';
 import { Module } from '@nestjs/common';
 import { SlaModule } from '../sla/sla.module';
@@ -121,5 +129,16 @@ export class ChannelsModule {
     nodes.registerEntity('WebhookEndpoint', WebhookEndpoint, 'webhook_endpoints', 'admin');
     nodes.registerEntity('ChatChannel', ChatChannel, 'chat_channels', 'admin');
     nodes.registerEntity('StorePlatformConnection', StorePlatformConnection, 'store_platform_connections', 'admin');
+    // Their logs, for admins too, as their list queries.
+    nodes.registerEntity('WebhookDelivery', WebhookDelivery, 'webhook_deliveries', 'admin');
+    nodes.registerEntity('StorePlatformDelivery', StorePlatformDelivery, 'store_platform_deliveries', 'admin');
+    nodes.registerEntity('EmailIngestFailure', EmailIngestFailure, 'email_ingest_failures', 'admin');
+    // What the channels add to tickets, messages and customers, for staff as those fields.
+    nodes.registerEntity('Call', Call, 'calls', 'tickets:read');
+    nodes.registerEntity('MessageAttachment', MessageAttachment, 'message_attachments', 'tickets:read');
+    nodes.registerEntity('Order', Order, 'orders', 'tickets:read');
+    nodes.registerEntity('ScheduledAutomation', ScheduledAutomation, 'scheduled_automations', 'tickets:read');
+    // Only recordStoreEvent's answer shows a store event: for callers that may record one.
+    nodes.registerEntity('StoreEvent', StoreEvent, 'store_events', 'tickets:write');
   }
 }

@@ -17,7 +17,7 @@ export class TicketCsatResolver {
     const survey = await loaders
       .get<string, CsatSurvey | null>('csatByTicket', async (ids) => byKeys(ids, await this.csat.latestFor(loaders.scope(ticket.tenantId), ids), (s) => s.ticketId))
       .load(ticket.id);
-    return survey && { ...survey, answerToken: this.csat.tokenFor(survey.id) };
+    return survey && this.csat.infoOf(survey);
   }
 }
 

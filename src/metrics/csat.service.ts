@@ -13,7 +13,7 @@ import { AuthorType, TicketEventType, TicketStatus } from '../tickets/ticket-enu
 import { TicketChange, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService, TicketSteps } from '../tickets/tickets.service';
 import { detectLanguage } from '../common/text/arabic-text';
-import { CsatAnswerInput } from './dto/csat.types';
+import { CsatAnswerInput, CsatSurveyInfo } from './dto/csat.types';
 import { CsatSurvey } from './entities/csat-survey.entity';
 
 export const SURVEY_LIFETIME_DAYS = 7;
@@ -171,6 +171,16 @@ export class CsatService implements OnModuleInit {
   }
 
   /** The latest survey of each ticket. */
+  /** A survey of the store as staff see it (Ticket.csatSurvey), with its answer token; null when there is none. */
+  async get(ctx: RequestContext, id: string): Promise<CsatSurveyInfo | null> {
+    const survey = await this.db.read(ctx, (m) => m.findOneBy(CsatSurvey, { tenantId: ctx.tenantId, id }));
+    return survey && this.infoOf(survey);
+  }
+
+  infoOf(survey: CsatSurvey): CsatSurveyInfo {
+    return { ...survey, answerToken: this.tokenFor(survey.id) };
+  }
+
   latestFor(scope: TenantScope, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
     const tenantId = tenantOf(scope);
     return this.db.read(scope, (m) =>

@@ -1,3 +1,4 @@
+import { NodeRegistry } from '../common/graphql/node';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { RoutingModule } from '../routing/routing.module';
@@ -18,4 +19,8 @@ import { SurveyPageController } from './survey-page.controller';
   providers: [KpisService, KpiRollupService, KpisResolver, AgentScorecardResolver, TeamScorecardResolver, CsatService, CsatResolver, TicketCsatResolver],
   exports: [CsatService],
 })
-export class MetricsModule {}
+export class MetricsModule {
+  constructor(nodes: NodeRegistry, csat: CsatService) {
+    nodes.register({ type: 'CsatSurveyInfo', table: 'csat_surveys', scope: 'tickets:read', load: (ctx, id) => csat.get(ctx, id) });
+  }
+}

@@ -6,6 +6,7 @@ import { RoutingResolver } from './routing.resolver';
 import { RoutingService } from './routing.service';
 import { AgentTeamsResolver, TeamsResolver, TicketTeamResolver } from './teams.resolver';
 import { TeamsService } from './teams.service';
+import { RoutingRuleRow } from './entities/routing-rule.entity';
 
 @Module({
   imports: [TicketsModule],
@@ -15,5 +16,6 @@ import { TeamsService } from './teams.service';
 export class RoutingModule {
   constructor(nodes: NodeRegistry, teams: TeamsService) {
     nodes.register({ type: 'Team', table: 'teams', scope: 'tickets:read', load: (ctx, id) => teams.get(ctx, id) });
+    nodes.registerEntity('RoutingRule', RoutingRuleRow, 'routing_rules', 'tickets:read');
   }
 }

@@ -58,6 +58,19 @@ export class TicketReadsService {
     return this.db.read(scope, (m) => selectEntities(m, Message, 'WHERE tenant_id = $1 AND id = ANY($2)', [tenantId, ids]));
   }
 
+  /** A message as the caller may see it: staff any of the store's, a customer only a public message of their own tickets. */
+  async messageForCaller(ctx: RequestContext, id: string): Promise<Message | null> {
+    if (ctx.customerId === undefined) return (await this.messagesByIds(ctx, [id]))[0] ?? null;
+    const [message] = await this.db.read(ctx, (m) =>
+      selectEntities(m, Message, 'WHERE tenant_id = $1 AND id = $2 AND NOT internal AND ticket_id IN (SELECT id FROM tickets WHERE tenant_id = $1 AND customer_id = $3)', [
+        ctx.tenantId,
+        id,
+        ctx.customerId,
+      ]),
+    );
+    return message ?? null;
+  }
+
   async eventsOf(scope: TenantScope, ticketIds: readonly string[]): Promise<TicketEvent[]> {
     const tenantId = tenantOf(scope);
     return this.db.read(scope, (m) => selectEntities(m, TicketEvent, 'WHERE tenant_id = $1 AND ticket_id = ANY($2) ORDER BY created_at, id', [tenantId, ticketIds]));

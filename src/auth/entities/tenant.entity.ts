@@ -1,8 +1,9 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /** A store. Every other row belongs to exactly one. */
-@ObjectType({ description: 'A store using Rida; every record belongs to one tenant.' })
+@ObjectType({ implements: () => [Node], description: 'A store using Rida; every record belongs to one tenant.' })
 @Entity('tenants')
 export class Tenant {
   @Field(() => ID, { description: 'Stable id (UUID).' })

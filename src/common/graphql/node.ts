@@ -24,6 +24,8 @@ export interface NodeSource {
   type: string;
   /** The tenant table holding its rows (`tenant_id`, `id`). */
   table: string;
+  /** The table's store column when it is not `tenant_id` (the store's own row: `id`). */
+  tenantColumn?: string;
   /** The scope that lets a caller fetch it by id. */
   scope: string;
   /** Loads it as the caller may see it; NOT_FOUND or null when the caller may not. */
@@ -43,13 +45,16 @@ export class NodeRegistry {
   constructor(private readonly db: TenantTransactions) {}
 
   register(source: NodeSource): void {
-    if (!/^[a-z_]+$/.test(source.table)) throw new Error(`Node table name ${source.table} is not a plain identifier`);
+    for (const name of [source.table, source.tenantColumn ?? 'tenant_id']) {
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`Node table or column name ${name} is not a plain identifier`);
+    }
     this.sources.set(source.type, source);
   }
 
   /**
    * A node type that is a store's row as it is stored, readable with one scope (an admin's
-   * settings objects): loaded by its key within the caller's store, as its own list query reads it.
+   * settings objects, a ticket's calls or events): loaded by its key within the caller's store, as
+   * its own list query or field reads it.
    */
   registerEntity(type: string, entity: EntityTarget<ObjectLiteral> & { name: string }, table: string, scope: string): void {
     this.register({ type, table, scope, load: (ctx, id) => this.db.read(ctx, (m) => m.findOneBy(entity, { tenantId: ctx.tenantId, id })) });
@@ -61,7 +66,7 @@ export class NodeRegistry {
     const wanted = [...new Set(ids.filter((id) => UUID.test(id)))];
     if (!readable.length || !wanted.length) return ids.map(() => null);
     // One round trip finds which type each id is; ids are UUIDs, unique across tables.
-    const sql = readable.map((source, i) => `SELECT $${i + 3}::text AS type, id FROM ${source.table} WHERE tenant_id = $1 AND id = ANY($2::uuid[])`).join(' UNION ALL ');
+    const sql = readable.map((source, i) => `SELECT $${i + 3}::text AS type, id FROM ${source.table} WHERE ${source.tenantColumn ?? 'tenant_id'} = $1 AND id = ANY($2::uuid[])`).join(' UNION ALL ');
     const found: Array<{ type: string; id: string }> = await this.db.read(ctx, (m) => m.query(sql, [ctx.tenantId, wanted, ...readable.map((s) => s.type)]));
     const typeOf = new Map(found.map((row) => [row.id, row.type]));
     return Promise.all(

@@ -1,8 +1,9 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-@ObjectType({ description: "The satisfaction survey of a ticket and, once answered, the customer's answer." })
+@ObjectType({ implements: () => [Node], description: "The satisfaction survey of a ticket and, once answered, the customer's answer." })
 export class CsatSurveyInfo {
   @Field(() => ID, { description: 'Stable id of the survey (UUID).' })
   id: string;

@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { applyDecorators } from '@nestjs/common';
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
@@ -10,7 +11,7 @@ import { Team } from '../entities/team.entity';
 /** An optional list of urgent phrases: at most 200, each 1–100 characters. */
 const UrgentPhraseList = () => applyDecorators(IsOptional(), IsArray(), ArrayMaxSize(200), IsString({ each: true }), MinLength(1, { each: true }), MaxLength(100, { each: true }));
 
-@ObjectType({ description: 'A categorisation rule: phrases (Arabic or English) that put a ticket into a category.' })
+@ObjectType({ implements: () => [Node], description: 'A categorisation rule: phrases (Arabic or English) that put a ticket into a category.' })
 export class RoutingRule {
   @Field(() => ID, { description: 'Stable id (UUID).' })
   id: string;

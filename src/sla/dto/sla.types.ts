@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -268,7 +269,7 @@ export class SlaEscalationType {
   addTag: string | null;
 }
 
-@ObjectType('SlaPolicy', { description: 'Reply and resolution targets for the tickets that match its conditions; the first active policy by position applies.' })
+@ObjectType('SlaPolicy', { implements: () => [Node], description: 'Reply and resolution targets for the tickets that match its conditions; the first active policy by position applies.' })
 export class SlaPolicyType {
   @Field(() => ID, { description: 'Stable id (UUID).' })
   id: string;

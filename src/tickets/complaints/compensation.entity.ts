@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import { nullableNumberColumn } from '../../common/database/number-transformer';
@@ -42,7 +43,7 @@ registerEnumType(FollowUpStatus, {
   description: 'Where the complaint follow-up check stands.',
 });
 
-@ObjectType({ description: 'What the store gave an unhappy customer (the complaint protocol: apologise, compensate, follow up).' })
+@ObjectType({ implements: () => [Node], description: 'What the store gave an unhappy customer (the complaint protocol: apologise, compensate, follow up).' })
 @Entity('compensations')
 @Index('compensations_tenant_ticket_idx', ['tenantId', 'ticketId'])
 @Index('compensations_tenant_created_idx', ['tenantId', 'createdAt'])

@@ -10,7 +10,7 @@ import { IsNotBlank, LIMITS } from '../../common/validators';
  * What a customer sees of a ticket: its own types, so staff-only fields (internal notes, audit
  * events, custom fields, assignees) can never reach a customer token by accident.
  */
-@ObjectType({ description: "A public message of the customer's ticket as the customer sees it (no internal notes, no staff fields)." })
+@ObjectType({ implements: () => [Node], description: "A public message of the customer's ticket as the customer sees it (no internal notes, no staff fields)." })
 export class PortalMessage {
   @Field(() => ID, { description: 'Stable id of the message (UUID).' })
   id: string;

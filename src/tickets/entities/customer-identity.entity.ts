@@ -1,9 +1,10 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import '../graphql-enums';
 import { IdentityKind } from '../ticket-enums';
 
-@ObjectType({ description: 'A way to reach a customer: email, E.164 phone (also WhatsApp), social handle, store id.' })
+@ObjectType({ implements: () => [Node], description: 'A way to reach a customer: email, E.164 phone (also WhatsApp), social handle, store id.' })
 @Entity('customer_identities')
 @Index('customer_identities_tenant_kind_value_key', ['tenantId', 'kind', 'value'], { unique: true })
 @Index('customer_identities_tenant_customer_idx', ['tenantId', 'customerId'])

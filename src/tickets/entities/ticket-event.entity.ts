@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
@@ -5,7 +6,7 @@ import '../graphql-enums';
 import type { ActorType, JsonObject } from '../../common/request-context';
 import { TicketEventType } from '../ticket-enums';
 
-@ObjectType({ description: "One entry of a ticket's audit timeline." })
+@ObjectType({ implements: () => [Node], description: "One entry of a ticket's audit timeline." })
 @Entity('ticket_events')
 @Index('ticket_events_tenant_ticket_created_idx', ['tenantId', 'ticketId', 'createdAt'])
 export class TicketEvent {

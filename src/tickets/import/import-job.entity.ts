@@ -1,3 +1,4 @@
+import { Node } from '../../common/graphql/node';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { numberColumn } from '../../common/database/number-transformer';
@@ -20,7 +21,7 @@ registerEnumType(ImportJobStatus, {
 /** Errors kept per job; the count goes on beyond. */
 export const MAX_KEPT_ERRORS = 1000;
 
-@ObjectType({ description: 'An import from another help desk (`npm run cli -- import <file>`), with its progress while it runs.' })
+@ObjectType({ implements: () => [Node], description: 'An import from another help desk (`npm run cli -- import <file>`), with its progress while it runs.' })
 @Entity('import_jobs')
 @Index('import_jobs_tenant_started_idx', ['tenantId', 'startedAt'])
 @Check('import_jobs_status_check', `status IN ('RUNNING','COMPLETED','FAILED')`)

@@ -1,8 +1,9 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A message that failed to ingest on every try, kept whole so nothing is lost (see EmailIngestService). */
-@ObjectType({ description: 'An email that failed to become a ticket or reply on every try; kept whole for a retry.' })
+@ObjectType({ implements: () => [Node], description: 'An email that failed to become a ticket or reply on every try; kept whole for a retry.' })
 @Entity('email_ingest_failures')
 @Index('email_ingest_failures_mailbox_idx', ['tenantId', 'mailboxId', 'createdAt'])
 export class EmailIngestFailure {

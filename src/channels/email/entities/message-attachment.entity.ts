@@ -1,8 +1,9 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A file that came with a message; content kept up to EMAIL_MAX_ATTACHMENT_BYTES (larger ones are listed with null content); platform media is fetched by a job. */
-@ObjectType({ description: 'A file that came with a message.' })
+@ObjectType({ implements: () => [Node], description: 'A file that came with a message.' })
 @Entity('message_attachments')
 @Index('message_attachments_message_idx', ['tenantId', 'messageId'])
 export class MessageAttachment {

@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -23,7 +24,7 @@ registerEnumType(CallOutcome, {
 });
 
 /** A phone call logged on the caller's ticket. */
-@ObjectType({ description: "A phone call with a customer, logged on a ticket (by the phone system's webhook or POST /api/v1/calls)." })
+@ObjectType({ implements: () => [Node], description: "A phone call with a customer, logged on a ticket (by the phone system's webhook or POST /api/v1/calls)." })
 @Entity('calls')
 @Index('calls_tenant_provider_call_key', ['tenantId', 'provider', 'providerCallId'], { unique: true, where: 'provider_call_id IS NOT NULL' })
 @Index('calls_tenant_customer_idx', ['tenantId', 'customerId', 'startedAt'])

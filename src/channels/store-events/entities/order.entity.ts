@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, Float, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
@@ -33,7 +34,7 @@ export interface OrderItem {
   price?: number | null;
 }
 
-@ObjectType({ description: 'An order of the store, as its store events told us.' })
+@ObjectType({ implements: () => [Node], description: 'An order of the store, as its store events told us.' })
 @Entity('orders')
 @Index('orders_tenant_external_key', ['tenantId', 'externalId'], { unique: true })
 @Index('orders_tenant_customer_idx', ['tenantId', 'customerId', 'placedAt'])

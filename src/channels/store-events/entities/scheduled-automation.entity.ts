@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -41,7 +42,7 @@ registerEnumType(AutomationStatus, {
 });
 
 /** A durable delayed action on an order (its pg-boss job carries only the id; this row decides). */
-@ObjectType({ description: 'A message planned from store events (a follow-up or survey after delivery, a delay notice).' })
+@ObjectType({ implements: () => [Node], description: 'A message planned from store events (a follow-up or survey after delivery, a delay notice).' })
 @Entity('scheduled_automations')
 @Index('scheduled_automations_order_kind_key', ['tenantId', 'orderId', 'kind', 'occurrence'], { unique: true })
 @Check('scheduled_automations_status_check', `status IN ('SCHEDULED','DONE','CANCELLED','SKIPPED')`)

@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -25,7 +26,7 @@ registerEnumType(StoreEventType, {
 });
 
 /** Every store event received, once: its external id makes a repeated push harmless. */
-@ObjectType({ description: 'An event the store platform sent about an order.' })
+@ObjectType({ implements: () => [Node], description: 'An event the store platform sent about an order.' })
 @Entity('store_events')
 @Index('store_events_tenant_external_key', ['tenantId', 'externalId'], { unique: true })
 @Check('store_events_type_check', `type IN ('ORDER_CREATED','ORDER_PAID','ORDER_SHIPPED','ORDER_DELIVERED','ORDER_DELAYED','ORDER_RETURNED','ORDER_CANCELLED')`)

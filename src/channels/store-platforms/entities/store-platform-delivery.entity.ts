@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
@@ -15,7 +16,7 @@ registerEnumType(DeliveryOutcome, {
 });
 
 /** One verified webhook of a connection, once: its key is the platform's delivery id, or the order (or customer), event and state it carries. */
-@ObjectType({ description: 'One verified webhook a store platform sent to a connection. A redelivery of the same delivery is counted in `redeliveries`, not stored again.' })
+@ObjectType({ implements: () => [Node], description: 'One verified webhook a store platform sent to a connection. A redelivery of the same delivery is counted in `redeliveries`, not stored again.' })
 @Entity('store_platform_deliveries')
 @Index('store_platform_deliveries_key', ['tenantId', 'connectionId', 'deliveryKey'], { unique: true })
 @Index('store_platform_deliveries_log_idx', ['tenantId', 'connectionId', 'id'])

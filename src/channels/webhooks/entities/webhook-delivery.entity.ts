@@ -1,3 +1,4 @@
+import { Node } from '../../../common/graphql/node';
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import GraphQLJSON from 'graphql-type-json';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
@@ -19,7 +20,7 @@ registerEnumType(WebhookDeliveryStatus, {
 });
 
 /** The transactional outbox and the delivery log in one: written with the change, updated by each attempt. */
-@ObjectType({ description: 'One ticket event sent (or being sent) to one webhook endpoint.' })
+@ObjectType({ implements: () => [Node], description: 'One ticket event sent (or being sent) to one webhook endpoint.' })
 @Entity('webhook_deliveries')
 @Check('webhook_deliveries_status_check', `status IN ('PENDING','DELIVERED','FAILED')`)
 @Index('webhook_deliveries_endpoint_idx', ['tenantId', 'endpointId', 'createdAt'])
