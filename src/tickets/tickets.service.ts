@@ -714,7 +714,6 @@ function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement
   };
 }
 
-/** What the pipeline's steps are told of a message just written. */
 /** The INSERT of a message, returning when it was stored; a repeated provider message id inserts nothing. */
 function messageInsert(manager: EntityManager, message: Message): Statement {
   const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
@@ -727,6 +726,7 @@ function messageStored(message: Message, rows: Array<Record<string, unknown>>): 
   message.createdAt = rows[0].created_at as Date;
 }
 
+/** What the pipeline's steps are told of a message just written. */
 function changedMessage(message: Message) {
   return { id: message.id, channel: message.channel, at: message.createdAt, content: message.content ?? null, messagingChannelId: message.messagingChannelId ?? null, delivery: {} };
 }
