@@ -208,6 +208,19 @@ describe('store platforms: Salla, Zid and Shopify webhooks', () => {
     ]);
     expect(log.edges.find((e: any) => e.node.topic === 'order.created').node).toMatchObject({ redeliveries: 1, orderExternalId: '1180273962', note: 'ORDER_CREATED, ORDER_PAID' });
     expect(log.edges[0].node.note).toBe('Salla event product.updated is not mapped');
+
+    // The log pages both ways: the same order backward from the end.
+    const PAGE = `query($id: ID!, $last: Int, $before: String) {
+      storePlatformDeliveries(connectionId: $id, last: $last, before: $before) { pageInfo { hasNextPage hasPreviousPage startCursor } edges { node { topic } } } }`;
+    const page = async (variables: Record<string, unknown>) => (await t.gqlOk(store.key, PAGE, { id: connections.SALLA.id, ...variables })).storePlatformDeliveries;
+    const topics = (connection: any) => connection.edges.map((e: any) => e.node.topic);
+    const tail = await page({ last: 2 });
+    expect(topics(tail)).toEqual(['shipment.updated', 'order.created']);
+    expect(tail.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const rest = await page({ last: 10, before: tail.pageInfo.startCursor });
+    expect(topics(rest)).toEqual(['product.updated', 'customer.updated', 'shipment.updated', 'order.status.updated']);
+    expect(rest.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+
     const counts = (await t.gqlOk(store.key, COUNTS)).storePlatformConnections.find((c: any) => c.platform === 'SALLA');
     expect(counts.deliveryCounts).toEqual({ recorded: 5, ignored: 1, redeliveries: 2 });
   });

@@ -1,7 +1,7 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { PAGE_ARGS } from '../../common/graphql/connection';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../../auth/auth.decorators';
-import { badInput } from '../../common/errors/domain-error';
 import { Ctx, RequestContext } from '../../common/request-context';
 import {
   ConnectStorePlatformInput,
@@ -87,11 +87,12 @@ export class StorePlatformsResolver {
     @Ctx() ctx: RequestContext,
     @Args('connectionId', { type: () => ID, description: 'The connection id.' }, ParseUUIDPipe) connectionId: string,
     @Args('outcome', { type: () => DeliveryOutcome, nullable: true, description: 'Only RECORDED or only IGNORED deliveries.' }) outcome?: DeliveryOutcome,
-    @Args('first', { type: () => Int, defaultValue: 20, description: 'Page size, 1–100.' }) first = 20,
-    @Args('after', { nullable: true, description: 'The endCursor of the previous page.' }) after?: string,
+    @Args('first', PAGE_ARGS.first) first?: number | null,
+    @Args('after', PAGE_ARGS.after) after?: string | null,
+    @Args('last', PAGE_ARGS.last) last?: number | null,
+    @Args('before', PAGE_ARGS.before) before?: string | null,
   ) {
-    if (first < 1 || first > 100) throw badInput('first must be between 1 and 100', { first: ['between 1 and 100'] });
-    return this.platforms.deliveries(ctx, connectionId, outcome, first, after);
+    return this.platforms.deliveries(ctx, connectionId, outcome, { first, after, last, before });
   }
 
   @ResolveField(() => String, { description: 'The URL to give the platform (PUBLIC_URL + /webhooks/stores/<id>).' })
