@@ -147,6 +147,28 @@ export function kpiCaptureStatements(tenantId: string, ticketIds: readonly strin
 }
 
 /**
+ * The KPI capture of a ticket about to be inserted, computed from its row (as `entityRow` gives
+ * it) rather than from the table: its contribution appended to kpi_deltas and kept in
+ * kpi_ticket_facts — what kpiCaptureStatements would write for it at COMMIT. Sent before the
+ * ticket's numbered INSERT, it runs before the store's counter row is taken, instead of while that
+ * row is held until COMMIT (every create of the store queues on it). Null for a ticket that names
+ * an order: whether it is the first of its order is decided against the stored tickets, at COMMIT.
+ */
+export function newTicketCaptureStatements(row: Record<string, unknown>): Statement[] | null {
+  if (row.order_ref != null) return null;
+  // Every column kpi_facts reads, as the INSERT stores it (a column left out would read as NULL here, not as its default).
+  const stored: Record<string, unknown> = { ...row, opens_order: false };
+  for (const column of TICKET_FACT_COLUMNS) stored[column] ??= null;
+  const facts = `json_populate_record(null::tickets, $1) t JOIN tenants s ON s.id = t.tenant_id CROSS JOIN LATERAL ${kpiFactsOf('t', 's.timezone')} n`;
+  const parameters = [JSON.stringify(stored)];
+  const names = KPI_FACT_NAMES.join(', ');
+  return [
+    { sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} ON CONFLICT DO NOTHING`, parameters },
+    { sql: `INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${names}) SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts}`, parameters },
+  ];
+}
+
+/**
  * Before COMMIT of a transaction that changed tickets: their order flags, then their KPI capture,
  * as deferred writes (they ride in front of the transaction's next statement, at the latest its
  * COMMIT: no round trip of their own).

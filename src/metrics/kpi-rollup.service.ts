@@ -5,7 +5,7 @@ import { AllStores } from '../common/database/all-stores';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { PeriodicTask } from '../common/periodic-task';
 import { TicketEventStream } from '../tickets/ticket-event-stream';
-import { captureTicketFacts, KPI_FACT_NAMES, kpiExpansionOf, kpiFactsOf } from './kpi-capture';
+import { captureTicketFacts, KPI_FACT_NAMES, kpiExpansionOf, kpiFactsOf, newTicketCaptureStatements } from './kpi-capture';
 import { KPI_COUNT_KEYS } from './kpi-formulas';
 
 const FOLD_BATCH = 20_000;
@@ -43,7 +43,7 @@ export class KpiRollupService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit() {
-    this.stream.onTicketsChanged(captureTicketFacts);
+    this.stream.onTicketsChanged(captureTicketFacts, newTicketCaptureStatements);
     this.task.start(this.config.KPI_ROLLUP_INTERVAL_SECONDS);
   }
 

@@ -5,7 +5,20 @@ import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketStatus } from './ticket-enums';
-import { createdTicketStates, TicketNoticeState, forgetChangedTickets, takeChangedTickets, takeTicketEvents, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+import type { Statement } from '../common/database/batch';
+import { entityRow } from '../common/database/insert-rows';
+import { Ticket } from './entities/ticket.entity';
+import {
+  createdTicketStates,
+  TicketNoticeState,
+  forgetChangedTickets,
+  rememberDerivedAtInsert,
+  takeChangedTickets,
+  takeDerivedAtInsert,
+  takeTicketEvents,
+  transactionDepth,
+  uncommittedTicketEvents,
+} from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -30,6 +43,13 @@ export interface TicketEventNotice {
 export type TicketsChangedHook = (manager: EntityManager, changed: ReadonlyMap<string, readonly string[]>) => Promise<void>;
 
 /**
+ * A TicketsChangedHook's writes for a ticket about to be inserted, from its row (column → value as
+ * stored), sent before its INSERT; null when they need the stored tickets (the hook then runs for
+ * it at COMMIT, as for any change).
+ */
+export type TicketInsertedHook = (row: Record<string, unknown>) => Statement[] | null;
+
+/**
  * Runs inside the transaction, just before COMMIT: an error rolls the change back. `notices()`
  * reads the tickets concerned once, for whichever hook asks first; a hook with nothing to do for
  * these stores (no webhook endpoint) should not ask, and the change then costs no read.
@@ -48,7 +68,7 @@ const NOTICES = 'rida.ticketEventNotices';
 @Injectable()
 export class TicketEventStream implements EntitySubscriberInterface, OnModuleInit {
   private readonly hooks: CommittingHook[] = [];
-  private readonly changeHooks: TicketsChangedHook[] = [];
+  private readonly changeHooks: Array<{ changed: TicketsChangedHook; inserted?: TicketInsertedHook }> = [];
   private readonly logger = new Logger(TicketEventStream.name);
 
   constructor(
@@ -65,15 +85,40 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     this.hooks.push(hook);
   }
 
-  /** Writes derived from the tickets a transaction changed (see markTicketsChanged), run first. */
-  onTicketsChanged(hook: TicketsChangedHook): void {
-    this.changeHooks.push(hook);
+  /**
+   * Writes derived from the tickets a transaction changed (see markTicketsChanged), run first;
+   * `inserted`, the same writes for a ticket about to be inserted (see writesForNewTicket).
+   */
+  onTicketsChanged(hook: TicketsChangedHook, inserted?: TicketInsertedHook): void {
+    this.changeHooks.push({ changed: hook, inserted });
+  }
+
+  /**
+   * The change hooks' writes for a ticket about to be inserted, to send before its INSERT (before
+   * the store's counter row is taken); call `inserted` once the ticket and its CREATED event are
+   * written. At COMMIT those hooks then leave the ticket out — unless it was touched again.
+   */
+  writesForNewTicket(manager: EntityManager, ticket: Ticket): { statements: Statement[]; inserted(): void } {
+    const row = entityRow(manager, Ticket, ticket);
+    const statements: Statement[] = [];
+    const covered = new Set<number>();
+    this.changeHooks.forEach((hook, i) => {
+      const writes = hook.inserted?.(row);
+      if (!writes) return;
+      statements.push(...writes);
+      covered.add(i);
+    });
+    return { statements, inserted: () => rememberDerivedAtInsert(manager, ticket.id, covered) };
   }
 
   async beforeTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
     if (transactionDepth(queryRunner) !== 1) return;
     const changed = takeChangedTickets(queryRunner);
-    if (changed.size) for (const hook of this.changeHooks) await hook(queryRunner.manager, changed);
+    const derivedAtInsert = takeDerivedAtInsert(queryRunner);
+    for (const [i, hook] of this.changeHooks.entries()) {
+      const left = new Map([...changed].map(([tenantId, ids]) => [tenantId, ids.filter((id) => !derivedAtInsert.get(id)?.has(i))] as const).filter(([, ids]) => ids.length));
+      if (left.size) await hook.changed(queryRunner.manager, left);
+    }
     const events = uncommittedTicketEvents(queryRunner);
     if (events.length === 0) return;
     const manager = queryRunner.manager;

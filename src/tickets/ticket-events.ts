@@ -50,9 +50,8 @@ export function ticketEventsStatement(manager: EntityManager, actor: RequestCont
       const pending = ((runner.data as Record<string, unknown>)[UNCOMMITTED] ??= []) as UncommittedEvent[];
       const depth = transactionDepth(runner);
       for (const row of rows) pending.push({ depth, event: Object.assign(new TicketEvent(), row, { createdAt: createdAt.get(row.id)! }) });
-      // A ticket with a later event may have changed since it was created: its notice reads it again.
-      const created = (runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, TicketNoticeState> | undefined;
-      for (const row of rows) created?.delete(row.ticketId);
+      // A ticket with a later event may have changed since it was created: its notice reads it again, its derived writes are made again.
+      for (const row of rows) forgetAsInserted(runner, row.ticketId);
     },
   };
 }
@@ -118,6 +117,34 @@ export function createdTicketStates(runner: Transaction): ReadonlyMap<string, Ti
   return ((runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, TicketNoticeState> | undefined) ?? new Map();
 }
 
+const DERIVED_AT_INSERT = 'rida.ticketsDerivedAtInsert';
+
+/**
+ * A ticket this transaction has just inserted whose derived writes (TicketEventStream's change
+ * hooks, by their index) were sent with its INSERT, computed from its values: at COMMIT those
+ * hooks leave it out, unless the ticket was touched again (a later event or mark) in between.
+ */
+export function rememberDerivedAtInsert(manager: EntityManager, ticketId: string, hooks: ReadonlySet<number>): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive || hooks.size === 0) return;
+  (((runner.data as Record<string, unknown>)[DERIVED_AT_INSERT] ??= new Map()) as Map<string, ReadonlySet<number>>).set(ticketId, hooks);
+}
+
+/** The tickets whose derived writes went with their INSERT (see rememberDerivedAtInsert), and by which hooks; forgets them. */
+export function takeDerivedAtInsert(runner: Transaction): ReadonlyMap<string, ReadonlySet<number>> {
+  const data = runner.data as Record<string, unknown>;
+  const derived = (data[DERIVED_AT_INSERT] as Map<string, ReadonlySet<number>> | undefined) ?? new Map<string, ReadonlySet<number>>();
+  delete data[DERIVED_AT_INSERT];
+  return derived;
+}
+
+/** A ticket touched after its insert: it is no longer known as inserted (see rememberCreatedTicket and rememberDerivedAtInsert). */
+function forgetAsInserted(runner: Transaction, ticketId: string): void {
+  const data = runner.data as Record<string, unknown>;
+  (data[CREATED_STATES] as Map<string, TicketNoticeState> | undefined)?.delete(ticketId);
+  (data[DERIVED_AT_INSERT] as Map<string, ReadonlySet<number>> | undefined)?.delete(ticketId);
+}
+
 const CHANGED = 'rida.changedTickets';
 
 /**
@@ -132,7 +159,10 @@ export function markTicketsChanged(manager: EntityManager, tenantId: string, tic
   if (!runner?.isTransactionActive) throw new Error('Ticket changes are written inside a transaction');
   const changed = ((runner.data as Record<string, unknown>)[CHANGED] ??= new Map<string, Set<string>>()) as Map<string, Set<string>>;
   const ofStore = changed.get(tenantId) ?? new Set<string>();
-  for (const id of ticketIds) ofStore.add(id);
+  for (const id of ticketIds) {
+    ofStore.add(id);
+    forgetAsInserted(runner, id);
+  }
   changed.set(tenantId, ofStore);
 }
 
@@ -153,4 +183,5 @@ export function takeChangedTickets(runner: Transaction): Map<string, string[]> {
 /** Forgets the marks of a transaction that rolled back as a whole. */
 export function forgetChangedTickets(runner: Transaction): void {
   delete (runner.data as Record<string, unknown>)[CHANGED];
+  delete (runner.data as Record<string, unknown>)[DERIVED_AT_INSERT];
 }

@@ -22,6 +22,7 @@ import { TicketSearchService } from './ticket-search.service';
 import { AuthorType, Channel, CustomerTier, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
 import { insertTicketEvents, rememberCreatedTicket, ticketEventsStatement } from './ticket-events';
+import { TicketEventStream } from './ticket-event-stream';
 import { ticketDocumentsWrite } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
 import { diffTags, normaliseTags } from './ticket-tags';
@@ -64,6 +65,7 @@ export class TicketsService {
     private readonly listeners: TicketListeners,
     private readonly metrics: OperationalMetrics,
     private readonly search: TicketSearchService,
+    private readonly stream: TicketEventStream,
   ) {}
 
   // ── create ────────────────────────────────────────────────────────────────────────────────
@@ -270,12 +272,12 @@ export class TicketsService {
     const created = ticketEventsStatement(manager, ctx.actor, [
       { tenantId: ctx.tenantId, ticketId: id, type: TicketEventType.CREATED, data: { channel: ticket.channel, category: ticket.category, priority: ticket.priority, ...eventData, ...decided } },
     ]);
-    // The search document, the event, then the ticket with its number, in one round trip and in
-    // that order: the store's counter row is locked by the last statement and held until COMMIT,
-    // so concurrent creates queue on it only for the commit — not for the document's GIN index,
-    // the slowest write of a create. Numbers stay gap-free (a rolled-back create rolls back its
-    // number too). ON CONFLICT DO NOTHING: a concurrent create with the same idempotency key won
-    // the race.
+    // The search document, the event, what is derived from the ticket (its KPI capture), then the
+    // ticket with its number, in one round trip and in that order: the store's counter row is
+    // locked by the last statement and held until COMMIT, so concurrent creates queue on it only
+    // for the commit — not for the document's GIN index or the KPI capture, the slowest writes of
+    // a create. Numbers stay gap-free (a rolled-back create rolls back its number too). ON
+    // CONFLICT DO NOTHING: a concurrent create with the same idempotency key won the race.
     const document = ticketDocumentsWrite(ctx.tenantId, [
       {
         ...fields,
@@ -288,9 +290,12 @@ export class TicketsService {
         bodies: [first.body],
       },
     ])!;
-    const [, events, inserted] = await batch(manager, [document, created.statement, numberedTicketInsert(manager, ticket)]);
+    const derived = this.stream.writesForNewTicket(manager, ticket);
+    const results = await batch(manager, [document, created.statement, ...derived.statements, numberedTicketInsert(manager, ticket)]);
+    const [events, inserted] = [results[1], results[results.length - 1]];
     if (inserted.length === 0) throw new LostRace();
     created.written(events);
+    derived.inserted();
     ticket.number = inserted[0].number as number;
     const { number, customerId, teamId, assigneeId, status, priority, channel, category } = ticket;
     rememberCreatedTicket(manager, id, { number, customerId, teamId, assigneeId, status, priority, channel, category });

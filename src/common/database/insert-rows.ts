@@ -20,13 +20,19 @@ export async function insertRows(
 /** insertRows for entities: property names become column names, values pass the columns' transformers; every row has the first row's properties. */
 export async function insertEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rows: ReadonlyArray<Partial<T>>): Promise<void> {
   const metadata = manager.connection.getMetadata(entity);
-  const named = rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const column of metadata.columns) {
-      const value = (row as Record<string, unknown>)[column.propertyName];
-      if (value !== undefined) out[column.databaseName] = column.transformer ? ApplyValueTransformers.transformTo(column.transformer, value) : value;
-    }
-    return out;
-  });
-  await insertRows(manager, metadata.tableName, named);
+  await insertRows(
+    manager,
+    metadata.tableName,
+    rows.map((row) => entityRow(manager, entity, row)),
+  );
+}
+
+/** An entity as its table's row: column names, values as the columns' transformers store them; absent properties left out. */
+export function entityRow<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, row: Partial<T>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const column of manager.connection.getMetadata(entity).columns) {
+    const value = (row as Record<string, unknown>)[column.propertyName];
+    if (value !== undefined) out[column.databaseName] = column.transformer ? ApplyValueTransformers.transformTo(column.transformer, value) : value;
+  }
+  return out;
 }
