@@ -88,12 +88,18 @@ export class MessagingIngestService implements OnApplicationBootstrap {
       for (const message of batch.messages) outcomes.push(await this.receiveMessage(ctx, channel, message));
       for (const receipt of batch.receipts) await this.applyReceipt(ctx, channel, receipt);
       const received = outcomes.filter((o) => o === 'CREATED' || o === 'JOINED').length;
-      // Nothing waits for the counters: they ride with COMMIT.
+      // Nothing waits for the counters: they ride with COMMIT itself, behind what COMMIT's hooks
+      // write (the KPI capture, the change notice), so the channel's row — which every webhook of
+      // the channel updates — is locked for the commit alone.
       await this.db.run(ctx, (m) =>
-        deferWrite(m, {
-          sql: `UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`,
-          parameters: [channel.tenantId, channel.id, received],
-        }),
+        deferWrite(
+          m,
+          {
+            sql: `UPDATE messaging_channels SET received_count = received_count + $3, last_event_at = now() WHERE tenant_id = $1 AND id = $2`,
+            parameters: [channel.tenantId, channel.id, received],
+          },
+          { atCommit: true },
+        ),
       );
       await unitOfWork.finish(true);
       return outcomes;

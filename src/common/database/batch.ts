@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { DeferOptions } from './statement-queue';
 // pg's own conversions: what it would send for a parameter, and how it quotes a literal.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { escapeLiteral, prepareValue } = require('pg/lib/utils') as { escapeLiteral(value: string): string; prepareValue(value: unknown): unknown };
@@ -36,11 +37,11 @@ export async function batch(manager: EntityManager, statements: readonly Stateme
  * statement instead of a round trip of its own (see StatementQueue). An error still fails the
  * transaction, at that next statement or at COMMIT.
  */
-export async function deferWrite(manager: EntityManager, statement: Statement): Promise<void> {
+export async function deferWrite(manager: EntityManager, statement: Statement, options: DeferOptions = {}): Promise<void> {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error('Deferred writes run inside a transaction');
-  const client = (await runner.connect()) as { defer?(statement: Statement): void };
-  if (client.defer) client.defer(statement);
+  const client = (await runner.connect()) as { defer?(statement: Statement, options?: DeferOptions): void };
+  if (client.defer) client.defer(statement, options);
   else await manager.query(statement.sql, statement.parameters as unknown[]);
 }
 

@@ -86,6 +86,34 @@ describe('StatementQueue', () => {
     expect(result.rows).toEqual([{ statement: 'COMMIT' }]);
   });
 
+  it('keeps a write deferred to COMMIT for the COMMIT, behind the writes deferred after it', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE hot SET n = n + 1' }, { atCommit: true });
+    queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
+    await queue.enqueue('SELECT c WHERE $1', [2]);
+    queue.defer({ sql: 'UPDATE t SET c = $1', parameters: ['y'] });
+    await queue.enqueue('COMMIT');
+    expect(sent.map((s) => s.text)).toEqual([
+      "BEGIN; SELECT set_config('role', 'rida_app', true);\nSELECT a WHERE '1'",
+      "UPDATE t SET b = 'x';\nSELECT c WHERE '2'",
+      "UPDATE t SET c = 'y';\nUPDATE hot SET n = n + 1;\nCOMMIT",
+    ]);
+  });
+
+  it('sends writes deferred to COMMIT with a savepoint, so rolling the savepoint back drops only its own', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    queue.defer({ sql: 'UPDATE hot SET n = n + 1' }, { atCommit: true });
+    await queue.enqueue('SAVEPOINT typeorm_1');
+    queue.defer({ sql: 'UPDATE hot SET n = n + 2' }, { atCommit: true });
+    await queue.enqueue('ROLLBACK TO SAVEPOINT typeorm_1');
+    await queue.enqueue('COMMIT');
+    expect(sent.slice(1).map((s) => s.text)).toEqual(['UPDATE hot SET n = n + 1;\nSAVEPOINT typeorm_1', 'ROLLBACK TO SAVEPOINT typeorm_1', 'COMMIT']);
+  });
+
   it('a deferred write that fails fails the statement it rode with', async () => {
     const { client } = fakeClient();
     const queue = new StatementQueue(client, client.query, OPENING, false);

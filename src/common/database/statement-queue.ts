@@ -2,8 +2,13 @@ import { inlineParameters, Statement } from './batch';
 
 export type PgResult = { rows: unknown[] };
 export type PgClient = { query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> };
+/** When a deferred write goes: `atCommit`, with the transaction's COMMIT, behind every other deferred write. */
+export interface DeferOptions {
+  atCommit?: boolean;
+}
+
 /** The connection of an open read-write tenant transaction (see deferWrite). */
-export type DeferringClient = PgClient & { defer?(statement: Statement): void };
+export type DeferringClient = PgClient & { defer?(statement: Statement, options?: DeferOptions): void };
 
 interface Waiting {
   text: string;
@@ -26,6 +31,9 @@ export interface Opening {
 
 const ENDING = /^\s*(COMMIT|ROLLBACK)\b/i;
 
+/** The statements a write deferred `atCommit` goes with (a savepoint's, so that rolling it back drops only its own). */
+const TAKES_COMMIT_WRITES = /^\s*(COMMIT|SAVEPOINT|RELEASE)\b/i;
+
 /** A plain read: it may share a round trip with other reads without changing what either sees or does. */
 const READ = /^\s*SELECT\b/i;
 
@@ -46,11 +54,16 @@ const READ = /^\s*SELECT\b/i;
  * - deferred writes (whose outcome nobody waits for: a ticket's SLA columns, a NOTIFY) ride in
  *   front of the transaction's next statement — at the latest its COMMIT. Their error is that
  *   statement's error, so the transaction still fails as a whole; ROLLBACK (to a savepoint too)
- *   drops them, as it would have undone them.
+ *   drops them, as it would have undone them. A write deferred `atCommit` (an update of a row that
+ *   every request of a kind updates, such as a channel's counters) waits for the COMMIT itself and
+ *   goes behind the other deferred writes, so that row's lock is held for the commit alone; a
+ *   savepoint statement takes it along too, so a ROLLBACK TO SAVEPOINT drops only what was
+ *   deferred inside the savepoint.
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
   private deferred: string[] = [];
+  private deferredToCommit: string[] = [];
   private busy = false;
   private opened = false;
   private sentOpening = false;
@@ -76,10 +89,10 @@ export class StatementQueue {
   }
 
   /** A write sent with the transaction's next statement (one statement, its result unused). */
-  defer(statement: Statement): void {
+  defer(statement: Statement, { atCommit = false }: DeferOptions = {}): void {
     if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
     this.opened = true;
-    this.deferred.push(inlineParameters(statement.sql, statement.parameters ?? []));
+    (atCommit ? this.deferredToCommit : this.deferred).push(inlineParameters(statement.sql, statement.parameters ?? []));
   }
 
   private gathers(waiting: Waiting): boolean {
@@ -95,13 +108,16 @@ export class StatementQueue {
 
   private async flush() {
     const group = this.nextGroup();
-    if (/^\s*ROLLBACK\b/i.test(group[0].text)) this.deferred = [];
+    if (/^\s*ROLLBACK\b/i.test(group[0].text)) [this.deferred, this.deferredToCommit] = [[], []];
     const openingAlone = !this.sentOpening && Boolean(this.opening.alone);
     const opening = !openingAlone && (this.opening.everyTrip || !this.sentOpening);
-    const prefix = [...(opening ? [this.opening.text] : []), ...this.deferred];
-    const prefixResults = (opening ? this.opening.results : 0) + this.deferred.length; // the opening's, then one per deferred write
+    const withCommitWrites = TAKES_COMMIT_WRITES.test(group[0].text);
+    const deferred = [...this.deferred, ...(withCommitWrites ? this.deferredToCommit : [])];
+    const prefix = [...(opening ? [this.opening.text] : []), ...deferred];
+    const prefixResults = (opening ? this.opening.results : 0) + deferred.length; // the opening's, then one per deferred write
     this.sentOpening = true;
     this.deferred = [];
+    if (withCommitWrites) this.deferredToCommit = [];
     try {
       if (openingAlone) await this.send.call(this.client, this.opening.text);
       if (this.opening.everyTrip && ENDING.test(group[0].text)) {

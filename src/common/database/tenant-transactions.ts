@@ -57,7 +57,7 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const send = client.query;
   const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
   client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
-  if (!options.readOnly) (client as DeferringClient).defer = (statement) => queue.defer(statement);
+  if (!options.readOnly) (client as DeferringClient).defer = (statement, options) => queue.defer(statement, options);
   internals.isTransactionActive = true;
   try {
     await internals.broadcaster.broadcast('BeforeTransactionStart');
