@@ -9,6 +9,7 @@ import {
   DEFAULT_CALENDAR,
   HoursOverride,
   isOpenAt,
+  localDay,
   nextOpening,
   TimeRange,
   validateCalendar,
@@ -229,5 +230,21 @@ describe('properties over random calendars, zones and instants', () => {
   it('a calendar open around the clock adds plain time', () => {
     const always: BusinessCalendar = { timeZone: 'UTC', weekly: Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start: '00:00', end: '24:00' }]])), holidays: [], overrides: [] };
     fc.assert(fc.property(instant, seconds, (start, d) => expect(addBusinessTime(start, d, always).getTime()).toBe(start.getTime() + d * 1000)));
+  });
+});
+
+describe('the memoised local day', () => {
+  // Zones with half- and three-quarter-hour offsets, and a half-hour daylight saving change (Lord Howe).
+  const zones = ['Asia/Riyadh', 'Asia/Kathmandu', 'Australia/Eucla', 'America/St_Johns', 'Australia/Lord_Howe', 'Europe/Berlin'];
+  it('is the day luxon works out for the instant itself, in every zone', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2035, 11, 31) }), (zone, ms) => {
+        expect(localDay(ms, zone).toISO()).toBe(DateTime.fromMillis(ms, { zone }).startOf('day').toISO());
+        // The last instant of its quarter hour and the first of the next, where a day can change.
+        const slotEnd = Math.floor(ms / 900_000) * 900_000 + 899_999;
+        for (const edge of [slotEnd, slotEnd + 1]) expect(localDay(edge, zone).toISO()).toBe(DateTime.fromMillis(edge, { zone }).startOf('day').toISO());
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
