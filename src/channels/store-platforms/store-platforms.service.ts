@@ -10,7 +10,7 @@ import { deferWrite } from '../../common/database/batch';
 import { forgetStoreKeyStatement, storeKeyStatement } from '../../common/database/store-keys';
 import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, forbidden, notFound, unauthenticated } from '../../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, PageArgs, pageOf, pageRequest } from '../../common/graphql/connection';
+import { Connection, newestFirstPage, PageArgs } from '../../common/graphql/connection';
 import { RequestContext, storeSystemContext, systemContext } from '../../common/request-context';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { CustomersService } from '../../tickets/customers.service';
@@ -167,10 +167,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
   }
 
   async deliveries(ctx: RequestContext, connectionId: string, outcome: DeliveryOutcome | undefined, page: PageArgs): Promise<Connection<StorePlatformDelivery>> {
-    const request = pageRequest(page, 100);
-    const [cursorId] = request.cursor ? (decodeCursor(request.cursor, ['uuid'], request.cursorArgument) as [string]) : [];
-    // Newest first (ids are time-ordered); a backward page reads towards the newest.
-    const descending = !request.backward;
+    const readPage = newestFirstPage(page, 100);
     const where = (m: EntityManager) => {
       const q = m.createQueryBuilder(StorePlatformDelivery, 'd').where('d.tenant_id = :tenantId AND d.connection_id = :connectionId', { tenantId: ctx.tenantId, connectionId });
       if (outcome) q.andWhere('d.outcome = :outcome', { outcome });
@@ -178,16 +175,7 @@ export class StorePlatformsService implements OnApplicationBootstrap {
     };
     return this.db.read(ctx, async (m) => {
       if (!(await m.existsBy(StorePlatformConnection, { tenantId: ctx.tenantId, id: connectionId }))) throw notFound('Store platform connection', connectionId);
-      const q = where(m)
-        .orderBy('d.id', descending ? 'DESC' : 'ASC')
-        .take(request.size + 1);
-      if (cursorId) q.andWhere(descending ? 'd.id < :cursorId' : 'd.id > :cursorId', { cursorId });
-      return pageOf(
-        await q.getMany(),
-        request,
-        (d) => encodeCursor([d.id]),
-        () => this.db.read(ctx, (r) => where(r).getCount()),
-      );
+      return readPage(where(m), () => this.db.read(ctx, (r) => where(r).getCount()));
     });
   }
 

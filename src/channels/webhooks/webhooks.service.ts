@@ -10,7 +10,7 @@ import { TenantTransactions } from '../../common/database/tenant-transactions';
 import { TransactionHooks } from '../../common/database/transaction-hooks';
 import { definedFields } from '../../common/defined-fields';
 import { badInput, notFound } from '../../common/errors/domain-error';
-import { Connection, decodeCursor, encodeCursor, PageArgs, pageOf, pageRequest } from '../../common/graphql/connection';
+import { Connection, newestFirstPage, PageArgs } from '../../common/graphql/connection';
 import { OutboundGuard, OutboundTargetRefused } from '../../common/net/outbound-guard';
 import { OutboundHttp, OutboundTimeout } from '../../common/net/outbound-http';
 import type { JsonObject, RequestContext } from '../../common/request-context';
@@ -145,10 +145,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
   // ── delivery log ──────────────────────────────────────────────────────────────────────────
 
   async deliveries(ctx: RequestContext, endpointId: string, status: WebhookDeliveryStatus | undefined, page: PageArgs): Promise<Connection<WebhookDelivery>> {
-    const request = pageRequest(page, 100);
-    const [cursorId] = request.cursor ? (decodeCursor(request.cursor, ['uuid'], request.cursorArgument) as [string]) : [];
-    // Newest first (ids are time-ordered); a backward page reads towards the newest.
-    const descending = !request.backward;
+    const readPage = newestFirstPage(page, 100);
     const where = (m: EntityManager) => {
       const q = m.createQueryBuilder(WebhookDelivery, 'd').where('d.tenant_id = :tenantId AND d.endpoint_id = :endpointId', { tenantId: ctx.tenantId, endpointId });
       if (status) q.andWhere('d.status = :status', { status });
@@ -156,17 +153,7 @@ export class WebhooksService implements OnModuleInit, OnApplicationBootstrap {
     };
     return this.db.read(ctx, async (m) => {
       if (!(await m.existsBy(WebhookEndpoint, { tenantId: ctx.tenantId, id: endpointId }))) throw notFound('Webhook endpoint', endpointId);
-      const q = where(m)
-        .orderBy('d.id', descending ? 'DESC' : 'ASC')
-        .take(request.size + 1);
-      if (cursorId) q.andWhere(descending ? 'd.id < :cursorId' : 'd.id > :cursorId', { cursorId });
-      const rows = await q.getMany();
-      return pageOf(
-        rows,
-        request,
-        (d) => encodeCursor([d.id]),
-        () => this.db.read(ctx, (r) => where(r).getCount()),
-      );
+      return readPage(where(m), () => this.db.read(ctx, (r) => where(r).getCount()));
     });
   }
 

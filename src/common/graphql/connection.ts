@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import { Field, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { badInput } from '../errors/domain-error';
 
 @ObjectType({ description: 'Where a page of a connection is in the whole list (Relay cursor connections).' })
@@ -147,6 +148,23 @@ export function pageRequest(args: PageArgs, max: number): PageRequest {
   const name = backward ? 'last' : 'first';
   if (!Number.isInteger(size) || size < 1 || size > max) throw badInput(`${name} must be between 1 and ${max}`, { [name]: [`between 1 and ${max}`] });
   return { size, backward, cursor: (backward ? before : after) ?? undefined, cursorArgument: backward ? 'before' : 'after' };
+}
+
+/**
+ * A log listed newest first by its time-ordered ids (UUIDv7), paged both ways. The arguments are
+ * checked at once (a bad cursor is the caller's first error); the returned function reads the page
+ * from the filtered list `query` (a fresh builder) — a backward page reads towards the newest.
+ */
+export function newestFirstPage(args: PageArgs, max: number) {
+  const request = pageRequest(args, max);
+  const [cursorId] = request.cursor ? (decodeCursor(request.cursor, ['uuid'], request.cursorArgument) as [string]) : [];
+  const descending = !request.backward;
+  return async <T extends ObjectLiteral & { id: string }>(query: SelectQueryBuilder<T>, count: () => Promise<number>): Promise<Connection<T>> => {
+    const id = `${query.alias}.id`;
+    query.orderBy(id, descending ? 'DESC' : 'ASC').take(request.size + 1);
+    if (cursorId) query.andWhere(descending ? `${id} < :cursorId` : `${id} > :cursorId`, { cursorId });
+    return pageOf(await query.getMany(), request, (row) => encodeCursor([row.id]), count);
+  };
 }
 
 /**
