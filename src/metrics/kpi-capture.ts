@@ -78,6 +78,9 @@ export function kpiExpansionOf(fn: 'kpi_expand' | 'kpi_histogram_rows', alias: s
 
 const FACTS = (alias: string) => KPI_FACT_NAMES.map((c) => `${alias}.${c}`).join(', ');
 
+/** The facts `n` of the tickets `t` read from `tickets` (a table, or a row expression of its type), in their store's time zone. */
+const factsOf = (tickets: string) => `${tickets} t JOIN tenants s ON s.id = t.tenant_id CROSS JOIN LATERAL ${kpiFactsOf('t', 's.timezone')} n`;
+
 /**
  * Whether each ticket is the first of its order (the "tickets per order" KPI): set from the
  * ticket's own order and creation time, where it changed.
@@ -110,7 +113,7 @@ export function orderFlagsStatement(tenantId: string, ticketIds: readonly string
  */
 export function kpiCaptureStatements(tenantId: string, ticketIds: readonly string[]): Statement[] {
   const names = KPI_FACT_NAMES.join(', ');
-  const facts = `tickets t JOIN tenants s ON s.id = t.tenant_id CROSS JOIN LATERAL ${kpiFactsOf('t', 's.timezone')} n`;
+  const facts = factsOf('tickets');
   const parameters = [tenantId, ticketIds];
   return [
     {
@@ -159,7 +162,7 @@ export function newTicketCaptureStatements(row: Record<string, unknown>): Statem
   // Every column kpi_facts reads, as the INSERT stores it (a column left out would read as NULL here, not as its default).
   const stored: Record<string, unknown> = { ...row, opens_order: false };
   for (const column of TICKET_FACT_COLUMNS) stored[column] ??= null;
-  const facts = `json_populate_record(null::tickets, $1) t JOIN tenants s ON s.id = t.tenant_id CROSS JOIN LATERAL ${kpiFactsOf('t', 's.timezone')} n`;
+  const facts = factsOf('json_populate_record(null::tickets, $1)');
   const parameters = [JSON.stringify(stored)];
   const names = KPI_FACT_NAMES.join(', ');
   return [
