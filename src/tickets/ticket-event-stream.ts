@@ -8,17 +8,7 @@ import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketStatu
 import type { Statement } from '../common/database/batch';
 import { entityRow } from '../common/database/insert-rows';
 import { Ticket } from './entities/ticket.entity';
-import {
-  createdTicketStates,
-  TicketNoticeState,
-  forgetChangedTickets,
-  rememberDerivedAtInsert,
-  takeChangedTickets,
-  takeDerivedAtInsert,
-  takeTicketEvents,
-  transactionDepth,
-  uncommittedTicketEvents,
-} from './ticket-events';
+import { forgetChangedTickets, insertedTickets, takeChangedTickets, takeTicketEvents, TicketNoticeState, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -95,28 +85,28 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
 
   /**
    * The change hooks' writes for a ticket about to be inserted, to send before its INSERT (before
-   * the store's counter row is taken); call `inserted` once the ticket and its CREATED event are
-   * written. At COMMIT those hooks then leave the ticket out — unless it was touched again.
+   * the store's counter row is taken), and the hooks they came from (`derivedBy`, to remember with
+   * rememberInsertedTicket): at COMMIT those hooks leave the ticket out — unless it was touched again.
    */
-  writesForNewTicket(manager: EntityManager, ticket: Ticket): { statements: Statement[]; inserted(): void } {
+  writesForNewTicket(manager: EntityManager, ticket: Ticket): { statements: Statement[]; derivedBy: ReadonlySet<number> } {
     const row = entityRow(manager, Ticket, ticket);
     const statements: Statement[] = [];
-    const covered = new Set<number>();
+    const derivedBy = new Set<number>();
     this.changeHooks.forEach((hook, i) => {
       const writes = hook.inserted?.(row);
       if (!writes) return;
       statements.push(...writes);
-      covered.add(i);
+      derivedBy.add(i);
     });
-    return { statements, inserted: () => rememberDerivedAtInsert(manager, ticket.id, covered) };
+    return { statements, derivedBy };
   }
 
   async beforeTransactionCommit({ queryRunner }: TransactionCommitEvent): Promise<void> {
     if (transactionDepth(queryRunner) !== 1) return;
     const changed = takeChangedTickets(queryRunner);
-    const derivedAtInsert = takeDerivedAtInsert(queryRunner);
+    const inserted = insertedTickets(queryRunner);
     for (const [i, hook] of this.changeHooks.entries()) {
-      const left = new Map([...changed].map(([tenantId, ids]) => [tenantId, ids.filter((id) => !derivedAtInsert.get(id)?.has(i))] as const).filter(([, ids]) => ids.length));
+      const left = new Map([...changed].map(([tenantId, ids]) => [tenantId, ids.filter((id) => !inserted.get(id)?.derivedBy.has(i))] as const).filter(([, ids]) => ids.length));
       if (left.size) await hook.changed(queryRunner.manager, left);
     }
     const events = uncommittedTicketEvents(queryRunner);
@@ -157,7 +147,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
   /** One read of the tickets concerned, inside the transaction (so it sees the final state). */
   private async noticesFor(manager: EntityManager, events: readonly TicketEvent[]): Promise<TicketEventNotice[]> {
     // Tickets this transaction created and did not touch again are known as inserted; only the others are read.
-    const created = createdTicketStates(manager.queryRunner!);
+    const created = insertedTickets(manager.queryRunner!);
     const toRead = events.filter((e) => !created.has(e.ticketId));
     const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = toRead.length
       ? await manager.query(
@@ -169,7 +159,7 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     const tickets = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
     return events.flatMap((e) => {
       const known = created.get(e.ticketId);
-      if (known) return [{ ...eventPart(e), ticket: known }];
+      if (known) return [{ ...eventPart(e), ticket: known.state }];
       const t = tickets.get(`${e.tenantId}:${e.ticketId}`);
       if (!t) return [];
       return [

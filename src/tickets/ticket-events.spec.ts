@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { markTicketsChanged, rememberCreatedTicket, rememberDerivedAtInsert, createdTicketStates, takeDerivedAtInsert, ticketEventsStatement } from './ticket-events';
+import { insertedTickets, markTicketsChanged, rememberInsertedTicket, takeTicketEvents, ticketEventsStatement } from './ticket-events';
 import { Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 
 /** A manager in an open transaction, as far as these functions look at it. */
@@ -20,43 +20,42 @@ const STATE = {
   channel: Channel.WHATSAPP,
   category: TicketCategory.SHIPPING,
 };
+const INSERTED = { state: STATE, derivedBy: new Set([0]) };
 
 /** A ticket inserted in a transaction is known as inserted — its notice and its derived writes — until it is touched again. */
 describe('a ticket known as inserted', () => {
-  it('stays known while nothing else touches it', () => {
+  it('stays known while nothing else touches it, until the transaction ends', () => {
     const manager = inTransaction();
-    rememberCreatedTicket(manager, TICKET, STATE);
-    rememberDerivedAtInsert(manager, TICKET, new Set([0]));
-    expect(createdTicketStates(manager.queryRunner!).get(TICKET)).toEqual(STATE);
-    expect(takeDerivedAtInsert(manager.queryRunner!).get(TICKET)).toEqual(new Set([0]));
-    expect(takeDerivedAtInsert(manager.queryRunner!).size).toBe(0); // taken once
+    rememberInsertedTicket(manager, TICKET, INSERTED);
+    expect(insertedTickets(manager.queryRunner!).get(TICKET)?.state).toEqual(STATE);
+    expect(insertedTickets(manager.queryRunner!).get(TICKET)?.derivedBy).toEqual(new Set([0]));
+    (manager.queryRunner as unknown as { isTransactionActive: boolean }).isTransactionActive = false;
+    takeTicketEvents(manager.queryRunner!, 'committed');
+    expect(insertedTickets(manager.queryRunner!).size).toBe(0); // forgotten with the transaction
   });
 
   it('is forgotten by a later event of the same ticket, not by another ticket’s', () => {
     const manager = inTransaction();
-    rememberCreatedTicket(manager, TICKET, STATE);
-    rememberDerivedAtInsert(manager, TICKET, new Set([0]));
+    rememberInsertedTicket(manager, TICKET, INSERTED);
     const other = ticketEventsStatement(manager, { type: 'SYSTEM', id: null }, [{ tenantId: STORE, ticketId: OTHER, type: TicketEventType.STATUS_CHANGED }]);
     other.written([]);
-    expect(createdTicketStates(manager.queryRunner!).has(TICKET)).toBe(true);
+    expect(insertedTickets(manager.queryRunner!).has(TICKET)).toBe(true);
     const own = ticketEventsStatement(manager, { type: 'SYSTEM', id: null }, [{ tenantId: STORE, ticketId: TICKET, type: TicketEventType.STATUS_CHANGED }]);
     own.written([]);
-    expect(createdTicketStates(manager.queryRunner!).has(TICKET)).toBe(false);
-    expect(takeDerivedAtInsert(manager.queryRunner!).has(TICKET)).toBe(false);
+    expect(insertedTickets(manager.queryRunner!).has(TICKET)).toBe(false);
   });
 
   it('is forgotten when the ticket is marked changed without an event', () => {
     const manager = inTransaction();
-    rememberCreatedTicket(manager, TICKET, STATE);
-    rememberDerivedAtInsert(manager, TICKET, new Set([0]));
+    rememberInsertedTicket(manager, TICKET, INSERTED);
     markTicketsChanged(manager, STORE, [TICKET]);
-    expect(createdTicketStates(manager.queryRunner!).has(TICKET)).toBe(false);
-    expect(takeDerivedAtInsert(manager.queryRunner!).has(TICKET)).toBe(false);
+    expect(insertedTickets(manager.queryRunner!).has(TICKET)).toBe(false);
   });
 
-  it('remembers nothing when no hook wrote anything at insert', () => {
+  it('remembers nothing outside a transaction', () => {
     const manager = inTransaction();
-    rememberDerivedAtInsert(manager, TICKET, new Set());
-    expect(takeDerivedAtInsert(manager.queryRunner!).size).toBe(0);
+    (manager.queryRunner as unknown as { isTransactionActive: boolean }).isTransactionActive = false;
+    rememberInsertedTicket(manager, TICKET, INSERTED);
+    expect(insertedTickets(manager.queryRunner!).size).toBe(0);
   });
 });

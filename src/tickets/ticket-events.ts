@@ -82,11 +82,11 @@ export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'ro
   }
   if (runner.isTransactionActive) return []; // a savepoint was released; the outer transaction decides
   delete data[UNCOMMITTED];
-  delete data[CREATED_STATES];
+  delete data[INSERTED];
   return pending.map((e) => e.event);
 }
 
-const CREATED_STATES = 'rida.createdTicketStates';
+const INSERTED = 'rida.insertedTickets';
 
 /** What a change notice says of its ticket (TicketEventNotice's `ticket`). */
 export interface TicketNoticeState {
@@ -100,49 +100,34 @@ export interface TicketNoticeState {
   category: TicketCategory;
 }
 
+/** What is known of a ticket this transaction has just inserted and not touched since. */
+export interface InsertedTicket {
+  /** As its CREATED event describes it: its change notice is built from this instead of reading the row back. */
+  state: TicketNoticeState;
+  /** The change hooks (TicketEventStream's, by index) whose writes went with its INSERT: at COMMIT they leave it out. */
+  derivedBy: ReadonlySet<number>;
+}
+
 /**
- * A ticket this transaction has just inserted, as its CREATED event describes it: its change
- * notice is built from this instead of reading the row back, unless a later event of the same
- * ticket (which may come with changes) is written in the transaction. Saves a read while the
- * store's number counter is held.
+ * A ticket this transaction has just inserted: known as inserted until a later event of the same
+ * ticket (which may come with changes) or a mark (markTicketsChanged) is written in the
+ * transaction. Saves a read, and the derived writes at COMMIT, while the store's number counter is
+ * held.
  */
-export function rememberCreatedTicket(manager: EntityManager, ticketId: string, state: TicketNoticeState): void {
+export function rememberInsertedTicket(manager: EntityManager, ticketId: string, inserted: InsertedTicket): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return;
-  (((runner.data as Record<string, unknown>)[CREATED_STATES] ??= new Map()) as Map<string, TicketNoticeState>).set(ticketId, state);
+  (((runner.data as Record<string, unknown>)[INSERTED] ??= new Map()) as Map<string, InsertedTicket>).set(ticketId, inserted);
 }
 
-/** The tickets created in this transaction whose state is known without reading them (see rememberCreatedTicket). */
-export function createdTicketStates(runner: Transaction): ReadonlyMap<string, TicketNoticeState> {
-  return ((runner.data as Record<string, unknown>)[CREATED_STATES] as Map<string, TicketNoticeState> | undefined) ?? new Map();
+/** The tickets inserted in this transaction and not touched since (see rememberInsertedTicket). */
+export function insertedTickets(runner: Transaction): ReadonlyMap<string, InsertedTicket> {
+  return ((runner.data as Record<string, unknown>)[INSERTED] as Map<string, InsertedTicket> | undefined) ?? new Map();
 }
 
-const DERIVED_AT_INSERT = 'rida.ticketsDerivedAtInsert';
-
-/**
- * A ticket this transaction has just inserted whose derived writes (TicketEventStream's change
- * hooks, by their index) were sent with its INSERT, computed from its values: at COMMIT those
- * hooks leave it out, unless the ticket was touched again (a later event or mark) in between.
- */
-export function rememberDerivedAtInsert(manager: EntityManager, ticketId: string, hooks: ReadonlySet<number>): void {
-  const runner = manager.queryRunner;
-  if (!runner?.isTransactionActive || hooks.size === 0) return;
-  (((runner.data as Record<string, unknown>)[DERIVED_AT_INSERT] ??= new Map()) as Map<string, ReadonlySet<number>>).set(ticketId, hooks);
-}
-
-/** The tickets whose derived writes went with their INSERT (see rememberDerivedAtInsert), and by which hooks; forgets them. */
-export function takeDerivedAtInsert(runner: Transaction): ReadonlyMap<string, ReadonlySet<number>> {
-  const data = runner.data as Record<string, unknown>;
-  const derived = (data[DERIVED_AT_INSERT] as Map<string, ReadonlySet<number>> | undefined) ?? new Map<string, ReadonlySet<number>>();
-  delete data[DERIVED_AT_INSERT];
-  return derived;
-}
-
-/** A ticket touched after its insert: it is no longer known as inserted (see rememberCreatedTicket and rememberDerivedAtInsert). */
+/** A ticket touched after its insert: it is no longer known as inserted. */
 function forgetAsInserted(runner: Transaction, ticketId: string): void {
-  const data = runner.data as Record<string, unknown>;
-  (data[CREATED_STATES] as Map<string, TicketNoticeState> | undefined)?.delete(ticketId);
-  (data[DERIVED_AT_INSERT] as Map<string, ReadonlySet<number>> | undefined)?.delete(ticketId);
+  ((runner.data as Record<string, unknown>)[INSERTED] as Map<string, InsertedTicket> | undefined)?.delete(ticketId);
 }
 
 const CHANGED = 'rida.changedTickets';
@@ -183,5 +168,5 @@ export function takeChangedTickets(runner: Transaction): Map<string, string[]> {
 /** Forgets the marks of a transaction that rolled back as a whole. */
 export function forgetChangedTickets(runner: Transaction): void {
   delete (runner.data as Record<string, unknown>)[CHANGED];
-  delete (runner.data as Record<string, unknown>)[DERIVED_AT_INSERT];
+  delete (runner.data as Record<string, unknown>)[INSERTED];
 }

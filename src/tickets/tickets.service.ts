@@ -21,7 +21,7 @@ import { requestFingerprint } from './request-fingerprint';
 import { TicketSearchService } from './ticket-search.service';
 import { AuthorType, Channel, CustomerTier, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
-import { insertTicketEvents, rememberCreatedTicket, ticketEventsStatement } from './ticket-events';
+import { insertTicketEvents, rememberInsertedTicket, ticketEventsStatement } from './ticket-events';
 import { TicketEventStream } from './ticket-event-stream';
 import { ticketDocumentsWrite } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
@@ -295,10 +295,9 @@ export class TicketsService {
     const [events, inserted] = [results[1], results[results.length - 1]];
     if (inserted.length === 0) throw new LostRace();
     created.written(events);
-    derived.inserted();
     ticket.number = inserted[0].number as number;
     const { number, customerId, teamId, assigneeId, status, priority, channel, category } = ticket;
-    rememberCreatedTicket(manager, id, { number, customerId, teamId, assigneeId, status, priority, channel, category });
+    rememberInsertedTicket(manager, id, { state: { number, customerId, teamId, assigneeId, status, priority, channel, category }, derivedBy: derived.derivedBy });
     return { ticket, message };
   }
 
