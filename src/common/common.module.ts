@@ -13,6 +13,9 @@ import { OutboundHttp } from './net/outbound-http';
 import { OperationalMetrics } from './observability/operational-metrics';
 import { PublicRateLimit } from './http/public-rate-limit';
 
+/** The services this module provides and exports as they are. */
+const SERVICES = [TenantTransactions, AllStores, OperationalMetrics, JobQueue, OutboundGuard, OutboundHttp, TransactionHooks, StoreSettingsCache, PublicRateLimit, NodeRegistry];
+
 /** Config, the secret box, tenant transactions and the cross-store door, the event bus, durable jobs, cached store settings, operational metrics and the outbound connection guard, available everywhere. */
 @Global()
 @Module({})
@@ -23,38 +26,15 @@ export class CommonModule {
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: SecretBox, useFactory: () => secretBoxFrom(config) },
-        TenantTransactions,
-        AllStores,
+        ...SERVICES,
         {
           provide: PUB_SUB,
           inject: [AllStores],
           // The event bus listens on a connection of its own (LISTEN/NOTIFY), configured as the pool's.
           useFactory: (allStores: AllStores) => createEventBus(config.REDIS_URL, allStores.pool()),
         },
-        OperationalMetrics,
-        JobQueue,
-        OutboundGuard,
-        OutboundHttp,
-        TransactionHooks,
-        StoreSettingsCache,
-        PublicRateLimit,
-        NodeRegistry,
       ],
-      exports: [
-        AppConfig,
-        SecretBox,
-        TenantTransactions,
-        AllStores,
-        PUB_SUB,
-        OperationalMetrics,
-        JobQueue,
-        OutboundGuard,
-        OutboundHttp,
-        TransactionHooks,
-        StoreSettingsCache,
-        PublicRateLimit,
-        NodeRegistry,
-      ],
+      exports: [AppConfig, SecretBox, PUB_SUB, ...SERVICES],
     };
   }
 }
