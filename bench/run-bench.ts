@@ -14,12 +14,13 @@
  *   BENCH_WEBHOOKS=5000        deliveries for the webhook throughput; BENCH_WEBHOOK_BACKLOG=2000 the failing store's backlog
  *   BENCH_CPU_PROF=dir         the measured server runs under `node --cpu-prof`, profile written to dir on exit
  *   BENCH_SHOW_STATEMENTS=1    print the statements of each counted request
+ *   BENCH_PG_STATEMENTS=15     print, after each scenario, its 15 costliest statements in PostgreSQL (pg_stat_statements)
  */
 import 'reflect-metadata';
 import autocannon from 'autocannon';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, ClientBase, Pool } from 'pg';
@@ -39,6 +40,8 @@ import { SlaSettingsService } from '../src/sla/sla-settings.service';
 import { SlaSweepService } from '../src/sla/sla-sweep.service';
 import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, prepareRules } from '../src/routing/routing-decision';
 import { FloorWorld, listPage, newConversation, replyOnTicket, ticketDetail } from './floors';
+import { postmasterPid, processCpuMs, startClusterCpu } from './cpu-time';
+import { enableStatementStats, printStatementStats, resetStatementStats, STATEMENT_STATS_SETTINGS } from './postgres-cost';
 import { PgRoundTripCounter } from './round-trips';
 import { benchWebhooks } from './webhooks-bench';
 
@@ -48,6 +51,9 @@ const SEED = Number(process.env.BENCH_SEED_TICKETS ?? 20_000);
 const PORT = Number(process.env.BENCH_PORT ?? 3999);
 const COUNTING_PORT = PORT + 2;
 const SWEEP_TICKETS = Number(process.env.BENCH_SWEEP_TICKETS ?? 100_000);
+const PG_STATEMENTS = Number(process.env.BENCH_PG_STATEMENTS ?? 0);
+/** The bench's own cluster's postmaster, whose processes' CPU time each scenario reports (none with BENCH_DATABASE_URL). */
+let postmaster: number | undefined;
 const CPU_PROF_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 const BENCH_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
 const WA_APP_SECRET = 'bench-whatsapp-app-secret';
@@ -113,6 +119,11 @@ interface Measured {
   ceilingCpuMsPerRequest?: number;
   /** The server process's CPU time (user + system) per request: what a request costs whatever else the machine is doing. */
   cpuMsPerRequest?: number;
+  /** PostgreSQL's CPU time (the postmaster and its backends) per request, and per floor operation. */
+  pgCpuMsPerRequest?: number;
+  floorPgCpuMsPerOperation?: number;
+  /** Requests served in the measured window. */
+  requests: number;
   trips?: number;
   floorTrips?: number;
 }
@@ -186,27 +197,9 @@ async function graphql(base: string, key: string, query: string, variables?: obj
   return (JSON.parse(text) as { data: any }).data;
 }
 
-/** The kernel's clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (user + system) the process `pid` has used so far, in ms (Linux /proc; undefined elsewhere). */
-function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS; // utime and stime, fields 14 and 15 of stat(5)
-  } catch {
-    return undefined;
-  }
-}
-
-async function load(base: string, scenario: Scenario, serverPid?: number): Promise<Pick<Measured, 'rps' | 'p50' | 'p99' | 'failed' | 'cpuMsPerRequest'>> {
+async function load(base: string, scenario: Scenario, serverPid?: number) {
   const cpuBefore = processCpuMs(serverPid);
+  const pgCpuSpent = startClusterCpu(postmaster);
   const result = await autocannon({
     url: base,
     connections: scenario.connections ?? CONNECTIONS,
@@ -214,17 +207,28 @@ async function load(base: string, scenario: Scenario, serverPid?: number): Promi
     requests: [{ setupRequest: (req) => ({ ...req, ...scenario.next() }) }],
   });
   const cpuAfter = processCpuMs(serverPid);
-  const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, failed: result.non2xx + result.errors, cpuMsPerRequest };
+  const requests = result.requests.total;
+  const perRequest = (ms: number | undefined) => (ms !== undefined && requests ? ms / requests : undefined);
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors,
+    requests,
+    cpuMsPerRequest: perRequest(cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined),
+    pgCpuMsPerRequest: perRequest(pgCpuSpent()),
+  };
 }
 
-/** The floor: `operation` on CONNECTIONS clients in a loop for DURATION seconds; operations per second. */
-async function floorRate(databaseUrl: string, operation: FloorOperation): Promise<number> {
+/** The floor: `operation` on CONNECTIONS clients in a loop for DURATION seconds; operations per second, and PostgreSQL's CPU ms per operation. */
+async function floorRate(databaseUrl: string, operation: FloorOperation) {
   const pool = new Pool({ connectionString: databaseUrl, max: CONNECTIONS, application_name: 'rida-bench-floor' });
   pool.on('error', () => undefined);
   let done = 0;
   const started = Date.now();
   const until = started + DURATION * 1000;
+  const pgCpuSpent = startClusterCpu(postmaster);
+  let pgCpuMs: number | undefined;
   try {
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
@@ -236,10 +240,11 @@ async function floorRate(databaseUrl: string, operation: FloorOperation): Promis
         }
       }),
     );
+    pgCpuMs = pgCpuSpent(); // before the pool's backends end and take their time with them
   } finally {
     await pool.end();
   }
-  return Math.round(done / ((Date.now() - started) / 1000));
+  return { perSecond: Math.round(done / ((Date.now() - started) / 1000)), pgCpuMsPerOperation: pgCpuMs !== undefined && done ? pgCpuMs / done : undefined };
 }
 
 /**
@@ -683,6 +688,8 @@ function tableRows(measured: Measured[]) {
       'floor stmts/op': m.floorTrips ?? '',
       'server CPU ms/req': m.cpuMsPerRequest === undefined ? '' : m.cpuMsPerRequest.toFixed(2),
       'ceiling CPU ms/req': m.ceilingCpuMsPerRequest === undefined ? '' : m.ceilingCpuMsPerRequest.toFixed(2),
+      'PG CPU ms/req': m.pgCpuMsPerRequest === undefined ? '' : m.pgCpuMsPerRequest.toFixed(2),
+      'floor PG CPU ms/op': m.floorPgCpuMsPerOperation === undefined ? '' : m.floorPgCpuMsPerOperation.toFixed(2),
       failed: m.failed,
     };
   });
@@ -701,6 +708,7 @@ function printResults(measured: Measured[], fsyncOn: boolean) {
   );
   console.log('stmts/op = round trips to PostgreSQL per request, counted on the wire one request at a time (fewest of three).');
   console.log("server CPU ms/req = the server process's user + system CPU time during the scenario ÷ its requests (steadier than req/s on a busy machine).");
+  console.log("PG CPU ms/req = the same of PostgreSQL's processes (postmaster and backends; the bench's own cluster only); floor PG CPU ms/op, of the floor's operations.");
   for (const m of measured) if (m.scenario.floor) console.log(`  floor of ${m.scenario.label}: ${m.scenario.floor.describe}`);
   // The same table in Markdown, for docs/performance.md and the README.
   const columns = Object.keys(rows[0]) as (keyof (typeof rows)[number])[];
@@ -716,8 +724,9 @@ async function main() {
   if (!databaseUrl) {
     const dir = makeThrowawayDir('rida-bench-');
     // Not ephemeral: fsync, synchronous_commit and full_page_writes stay on, as in production.
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: PORT + 1 });
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'data'), port: PORT + 1, settings: PG_STATEMENTS ? STATEMENT_STATS_SETTINGS : undefined });
     databaseUrl = pg.url;
+    postmaster = postmasterPid(join(dir, 'data'));
     cleanup = async () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -725,6 +734,7 @@ async function main() {
   }
   try {
     await runMigrations(databaseUrl, APP_SCHEMA);
+    if (PG_STATEMENTS) await enableStatementStats(databaseUrl);
     const dataSource = await new DataSource(typeormOptions(databaseUrl, APP_SCHEMA, 2)).initialize();
     const auth = new AuthService(new AllStores(dataSource), new TenantTransactions(dataSource));
     const tenant = await auth.createTenant({ name: 'متجر القياس', slug: `bench-${Date.now()}` });
@@ -760,10 +770,14 @@ async function main() {
         await waitForHealth(server, base);
         for (const scenario of scenarios) {
           progress(`${scenario.label}: ${DURATION} s…`);
+          if (PG_STATEMENTS) await resetStatementStats(databaseUrl);
           const m: Measured = { scenario, ...(await load(base, scenario, server.pid)), ...counted.get(scenario) };
+          if (PG_STATEMENTS) await printStatementStats(databaseUrl, scenario.label, m.requests, PG_STATEMENTS);
           if (scenario.floor) {
             progress(`  its floor: ${DURATION} s…`);
-            m.floorPerSecond = await floorRate(databaseUrl, scenario.floor.operation);
+            const floor = await floorRate(databaseUrl, scenario.floor.operation);
+            m.floorPerSecond = floor.perSecond;
+            m.floorPgCpuMsPerOperation = floor.pgCpuMsPerOperation;
           }
           measured.push(m);
         }

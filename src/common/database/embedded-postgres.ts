@@ -16,6 +16,8 @@ export interface EmbeddedPostgresOptions {
   /** Throwaway clusters (tests, benchmarks) trade durability for speed. */
   ephemeral?: boolean;
   log?: (line: string) => void;
+  /** Further server settings (`-c name=value`), e.g. a benchmark's `shared_preload_libraries`. */
+  settings?: Record<string, string>;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions, da
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
       '-c',
       'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message: string) => log(message.trim()),
     onError: (message: unknown) => log(String(message)),
