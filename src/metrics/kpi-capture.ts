@@ -94,6 +94,7 @@ export function orderFlagsStatement(tenantId: string, ticketIds: readonly string
                     FROM tickets c WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])) x
            WHERE t.tenant_id = $1 AND t.id = x.id AND t.opens_order IS DISTINCT FROM x.opens`,
     parameters: [tenantId, ticketIds],
+    prepare: true,
   };
 }
 
@@ -122,6 +123,7 @@ export function kpiCaptureStatements(tenantId: string, ticketIds: readonly strin
              WHERE o.tenant_id = $1 AND o.ticket_id = ANY($2::uuid[]) AND (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')})
             ON CONFLICT DO NOTHING`,
       parameters,
+      prepare: true,
     },
     {
       sql: `WITH gone AS (
@@ -131,6 +133,7 @@ export function kpiCaptureStatements(tenantId: string, ticketIds: readonly strin
             INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT o.tenant_id, -1, ${FACTS('o')} FROM gone o
             ON CONFLICT DO NOTHING`,
       parameters,
+      prepare: true,
     },
     {
       sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names})
@@ -138,6 +141,7 @@ export function kpiCaptureStatements(tenantId: string, ticketIds: readonly strin
              WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[]) AND (o.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')}))
             ON CONFLICT DO NOTHING`,
       parameters,
+      prepare: true,
     },
     {
       sql: `INSERT INTO kpi_ticket_facts AS o (tenant_id, ticket_id, ${names})
@@ -145,6 +149,7 @@ export function kpiCaptureStatements(tenantId: string, ticketIds: readonly strin
             ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET ${KPI_FACT_NAMES.map((c) => `${c} = excluded.${c}`).join(', ')}
              WHERE (${FACTS('o')}) IS DISTINCT FROM (${FACTS('excluded')})`,
       parameters,
+      prepare: true,
     },
   ];
 }
@@ -166,8 +171,8 @@ export function newTicketCaptureStatements(row: Record<string, unknown>): Statem
   const parameters = [JSON.stringify(stored)];
   const names = KPI_FACT_NAMES.join(', ');
   return [
-    { sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} ON CONFLICT DO NOTHING`, parameters },
-    { sql: `INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${names}) SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts}`, parameters },
+    { sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} ON CONFLICT DO NOTHING`, parameters, prepare: true },
+    { sql: `INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${names}) SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts}`, parameters, prepare: true },
   ];
 }
 

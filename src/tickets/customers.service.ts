@@ -71,11 +71,13 @@ export class CustomersService {
     const [, known] = await batch(manager, [
       { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', parameters: [all.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort()] },
       {
+        // Driven by the wanted identities, one unique-index probe each, whatever the plan's estimates.
         sql: `SELECT i.kind, i.value, ${CUSTOMER_COLUMNS}
-                FROM customer_identities i
-                JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-               WHERE i.tenant_id = $1 AND (i.kind, i.value) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
+                FROM unnest($2::text[], $3::text[]) AS wanted(kind, value)
+                JOIN customer_identities i ON i.tenant_id = $1 AND i.kind = wanted.kind AND i.value = wanted.value
+                JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id`,
         parameters: [ctx.tenantId, all.map((i) => i.kind), all.map((i) => i.value)],
+        prepare: true,
       },
     ]);
     const owner = new Map<string, Customer>();

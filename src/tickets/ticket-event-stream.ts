@@ -5,7 +5,7 @@ import { EventBus, PUB_SUB } from '../common/events/event-bus';
 import type { ActorType, JsonObject } from '../common/request-context';
 import { TicketEvent } from './entities/ticket-event.entity';
 import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketStatus } from './ticket-enums';
-import type { Statement } from '../common/database/batch';
+import { batch, Statement } from '../common/database/batch';
 import { entityRow } from '../common/database/insert-rows';
 import { Ticket } from './entities/ticket.entity';
 import { forgetChangedTickets, insertedTickets, takeChangedTickets, takeTicketEvents, TicketNoticeState, transactionDepth, uncommittedTicketEvents } from './ticket-events';
@@ -149,13 +149,16 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
     // Tickets this transaction created and did not touch again are known as inserted; only the others are read.
     const created = insertedTickets(manager.queryRunner!);
     const toRead = events.filter((e) => !created.has(e.ticketId));
-    const rows: Array<{ tenant_id: string; id: string } & Record<string, unknown>> = toRead.length
-      ? await manager.query(
-          `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
-             FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-          [toRead.map((e) => e.tenantId), toRead.map((e) => e.ticketId)],
-        )
-      : [];
+    const [rows]: Array<Array<Record<string, unknown>>> = toRead.length
+      ? await batch(manager, [
+          {
+            sql: `SELECT tenant_id, id, number, customer_id, team_id, assignee_id, status, priority, channel, category
+                    FROM tickets WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+            parameters: [toRead.map((e) => e.tenantId), toRead.map((e) => e.ticketId)],
+            prepare: true,
+          },
+        ])
+      : [[]];
     const tickets = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
     return events.flatMap((e) => {
       const known = created.get(e.ticketId);

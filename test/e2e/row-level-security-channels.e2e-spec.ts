@@ -1,6 +1,8 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { metaSignature } from '../../src/channels/messaging/platform-signatures';
 import { AllStores } from '../../src/common/database/all-stores';
+import type { Statement } from '../../src/common/database/batch';
+import type { DeferringClient } from '../../src/common/database/statement-queue';
 import { TenantTransactions } from '../../src/common/database/tenant-transactions';
 import { FakeGraphApi } from '../fakes/meta-graph-api';
 import { waContact, waText, waWebhook, wamid } from '../fakes/whatsapp-payloads';
@@ -103,15 +105,20 @@ describe('row-level security on the channel paths', () => {
       if (rewritten !== sql) unfiltered.push(rewritten);
       return rewritten;
     };
-    // Statements sent together (batch) go straight to the runner's connection: rewrite them there too.
+    // Statements sent together (batch) go straight to the runner's connection (its statement queue): rewrite them there too.
     const withoutFiltersOnItsConnection = (runner: QueryRunner) =>
       new Proxy(runner, {
         get: (target, property, receiver) =>
           property === 'connect'
             ? async () => {
-                const connection = (await target.connect()) as { query(text: string, values?: unknown[]): Promise<unknown> };
+                const connection = (await target.connect()) as DeferringClient;
                 return new Proxy(connection, {
-                  get: (c, p, r) => (p === 'query' ? (text: string, values?: unknown[]) => c.query(rewrite(text), values) : Reflect.get(c, p, r)),
+                  get: (c, p, r) =>
+                    p === 'query'
+                      ? (text: string, values?: unknown[]) => c.query(rewrite(text), values)
+                      : p === 'runStatements'
+                        ? (statements: readonly Statement[]) => c.runStatements!(statements.map((s) => ({ ...s, sql: rewrite(s.sql) })))
+                        : Reflect.get(c, p, r),
                 });
               }
             : Reflect.get(target, property, receiver),

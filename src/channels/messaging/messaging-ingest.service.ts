@@ -204,14 +204,19 @@ export class MessagingIngestService implements OnApplicationBootstrap {
   /** The sender's latest conversation through this account (comments only join comment tickets), if it is open or was solved recently. */
   private latestConversationStatement(tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }): Statement {
     return {
-      sql: `SELECT t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open
-              FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
-             WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
-               AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
-               AND ($6::boolean IS FALSE OR t.channel = 'COMMENT')
-               AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
+      // The sender's few tickets first (MATERIALIZED keeps the planner from starting at the
+      // account's messages, which a plan kept for every call may estimate at one row).
+      sql: `WITH senders_tickets AS MATERIALIZED (
+              SELECT t.tenant_id, t.id, t.status IN ('NEW','OPEN','PENDING','ON_HOLD') AS open, t.updated_at
+                FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
+               WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
+                 AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
+                 AND ($6::boolean IS FALSE OR t.channel = 'COMMENT'))
+            SELECT t.id, t.open FROM senders_tickets t
+             WHERE EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
              ORDER BY t.updated_at DESC LIMIT 1`,
       parameters: [tenantId, identity.kind, identity.value, channel.id, REOPEN_SOLVED_WITHIN_HOURS, Boolean(inbound.comment)],
+      prepare: true,
     };
   }
 

@@ -145,4 +145,51 @@ describe('StatementQueue', () => {
     expect(sent.map((s) => s.text)).toEqual([`${EVERY_TRIP.text};\nSELECT a WHERE '1'`, `${EVERY_TRIP.text};\nSELECT b WHERE '2';\nSELECT c WHERE '3'`]);
     expect(first.rows).toEqual([{ statement: "SELECT a WHERE '1'" }]);
   });
+
+  describe('hot statements (prepare)', () => {
+    const hot = (id: string) => ({ sql: 'SELECT n FROM t WHERE id = $1', parameters: [id], prepare: true });
+
+    it('prepares a hot statement once per connection, executes it by name with generic plans on around it, and answers each statement', async () => {
+      const { client, sent } = fakeClient();
+      const first = new StatementQueue(client, client.query, OPENING, false);
+      const [plain, executed] = await first.enqueueStatements([{ sql: 'SELECT a WHERE $1', parameters: [1] }, hot('x')]);
+      const [name] = /PREPARE (\w+) AS/.exec(sent[0].text)!.slice(1);
+      expect(sent[0].text).toBe(
+        [
+          OPENING.text,
+          `PREPARE ${name} AS SELECT n FROM t WHERE id = $1`,
+          'SET LOCAL plan_cache_mode = force_generic_plan',
+          "SELECT a WHERE '1'",
+          `EXECUTE ${name}('x')`,
+          'SET LOCAL plan_cache_mode TO DEFAULT',
+        ].join(';\n'),
+      );
+      expect([plain.rows, executed.rows]).toEqual([[{ statement: "SELECT a WHERE '1'" }], [{ statement: `EXECUTE ${name}('x')` }]]);
+      await first.enqueue('COMMIT');
+
+      // The next transaction on the same connection executes it without preparing it again.
+      const second = new StatementQueue(client, client.query, OPENING, false);
+      second.defer(hot('y'));
+      await second.enqueue('COMMIT');
+      expect(sent[2].text).toBe([OPENING.text, 'SET LOCAL plan_cache_mode = force_generic_plan', `EXECUTE ${name}('y')`, 'SET LOCAL plan_cache_mode TO DEFAULT', 'COMMIT'].join(';\n'));
+    });
+
+    it('after a failed round trip that carried a PREPARE, reads back what the connection holds before preparing again', async () => {
+      const { client, sent } = fakeClient();
+      let held: string[] = [];
+      const query = async (text: string, values?: unknown[]) => {
+        if (text === 'SELECT name FROM pg_prepared_statements') return { rows: held.map((name) => ({ name })) };
+        return client.query(text, values);
+      };
+      const failing = new StatementQueue(client, query, OPENING, false);
+      await expect(failing.enqueueStatements([hot('x'), { sql: 'SELECT fail WHERE $1', parameters: [1] }])).rejects.toThrow('statement failed');
+      const name = /PREPARE (\w+) AS/.exec(sent[0].text)![1];
+      held = [name]; // the PREPARE ran before the failing statement
+
+      const next = new StatementQueue(client, query, OPENING, false);
+      await next.enqueueStatements([hot('y')]);
+      expect(sent.at(-1)!.text).not.toContain('PREPARE');
+      expect(sent.at(-1)!.text).toContain(`EXECUTE ${name}('y')`);
+    });
+  });
 });

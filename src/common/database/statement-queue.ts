@@ -1,4 +1,5 @@
 import { inlineParameters, Statement } from './batch';
+import { DEFAULT_PLANS, FORCE_GENERIC_PLANS, PreparedStatements } from './prepared-statements';
 
 export type PgResult = { rows: unknown[] };
 export type PgClient = { query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> };
@@ -7,12 +8,17 @@ export interface DeferOptions {
   atCommit?: boolean;
 }
 
-/** The connection of an open read-write tenant transaction (see deferWrite). */
-export type DeferringClient = PgClient & { defer?(statement: Statement, options?: DeferOptions): void };
+/** The connection of an open tenant transaction: its statement queue's entries besides `query` (see batch and deferWrite). */
+export type DeferringClient = PgClient & {
+  defer?(statement: Statement, options?: DeferOptions): void;
+  runStatements?(statements: readonly Statement[]): Promise<PgResult[]>;
+};
 
 interface Waiting {
+  /** A statement as pg's query takes it (`values` for `$1`…), or '' with `statements` (a batch). */
   text: string;
   values?: unknown[];
+  statements?: readonly Statement[];
   resolve(result: PgResult | PgResult[]): void;
   reject(error: unknown): void;
 }
@@ -62,8 +68,8 @@ const READ = /^\s*SELECT\b/i;
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
-  private deferred: string[] = [];
-  private deferredToCommit: string[] = [];
+  private deferred: Statement[] = [];
+  private deferredToCommit: Statement[] = [];
   private busy = false;
   private opened = false;
   private sentOpening = false;
@@ -81,9 +87,18 @@ export class StatementQueue {
   }
 
   enqueue(text: string, values?: unknown[]): Promise<PgResult | PgResult[]> {
+    return this.push({ text, values });
+  }
+
+  /** Several statements in one round trip (see batch), one result each. */
+  enqueueStatements(statements: readonly Statement[]): Promise<PgResult[]> {
+    return this.push({ text: '', statements }) as Promise<PgResult[]>;
+  }
+
+  private push(entry: Pick<Waiting, 'text' | 'values' | 'statements'>): Promise<PgResult | PgResult[]> {
     this.opened = true;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ text, values, resolve, reject });
+      this.waiting.push({ ...entry, resolve, reject });
       this.wake();
     });
   }
@@ -92,7 +107,7 @@ export class StatementQueue {
   defer(statement: Statement, { atCommit = false }: DeferOptions = {}): void {
     if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
     this.opened = true;
-    (atCommit ? this.deferredToCommit : this.deferred).push(inlineParameters(statement.sql, statement.parameters ?? []));
+    (atCommit ? this.deferredToCommit : this.deferred).push(statement);
   }
 
   private gathers(waiting: Waiting): boolean {
@@ -113,23 +128,50 @@ export class StatementQueue {
     const opening = !openingAlone && (this.opening.everyTrip || !this.sentOpening);
     const withCommitWrites = TAKES_COMMIT_WRITES.test(group[0].text);
     const deferred = [...this.deferred, ...(withCommitWrites ? this.deferredToCommit : [])];
-    const prefix = [...(opening ? [this.opening.text] : []), ...deferred];
-    const prefixResults = (opening ? this.opening.results : 0) + deferred.length; // the opening's, then one per deferred write
     this.sentOpening = true;
     this.deferred = [];
     if (withCommitWrites) this.deferredToCommit = [];
+    const prepared = new PreparedStatements(this.client);
     try {
       if (openingAlone) await this.send.call(this.client, this.opening.text);
       if (this.opening.everyTrip && ENDING.test(group[0].text)) {
         group[0].resolve({ rows: [] }); // each round trip was its own transaction: nothing is left to end
-      } else if (group.length === 1 && prefix.length === 0) {
+      } else if (group.length === 1 && !group[0].statements && deferred.length === 0 && !opening) {
         group[0].resolve(await this.send.call(this.client, group[0].text, group[0].values));
       } else {
-        const text = [...prefix, ...group.map((w) => (w.values ? inlineParameters(w.text, w.values) : w.text))].join(';\n');
-        const results = await this.send.call(this.client, text);
-        const own = (Array.isArray(results) ? results : [results]).slice(prefixResults);
-        if (group.length === 1) group[0].resolve(own.length === 1 ? own[0] : own);
-        else group.forEach((w, i) => w.resolve(own[i]));
+        await this.relearnPreparedIfUnsure([...deferred, ...group.flatMap((w) => w.statements ?? [])]);
+        const deferredTexts = deferred.map((s) => prepared.text(s));
+        const deferredExecute = prepared.executes > 0;
+        const own = group.flatMap((w) => (w.statements ? w.statements.map((s) => prepared.text(s)) : [w.values ? inlineParameters(w.text, w.values) : w.text]));
+        const ownExecute = group.some((w) => w.statements?.some((s) => s.prepare));
+        // The opening, the PREPAREs (as rida_app, in front of what executes them), generic plans on
+        // for the statements executed by name and off behind the last of them, the deferred writes,
+        // then the group (never COMMIT when it executes by name: a batch).
+        const generic = deferredExecute || ownExecute;
+        const prefix = [
+          ...(opening ? [this.opening.text] : []),
+          ...prepared.preparing.values(),
+          ...(generic ? [FORCE_GENERIC_PLANS] : []),
+          ...deferredTexts,
+          ...(generic && !ownExecute ? [DEFAULT_PLANS] : []),
+        ];
+        const suffix = generic && ownExecute ? [DEFAULT_PLANS] : [];
+        const prefixResults = prefix.length + (opening ? this.opening.results - 1 : 0); // the opening is several statements
+        const results = await this.send.call(this.client, [...prefix, ...own, ...suffix].join(';\n')).then(
+          (answer) => {
+            prepared.settle(true);
+            return answer;
+          },
+          (error: unknown) => {
+            prepared.settle(false);
+            throw error;
+          },
+        );
+        const all = Array.isArray(results) ? results : [results];
+        const answers = all.slice(prefixResults, all.length - suffix.length);
+        // A batch, or one text of several statements, gets all its results; gathered reads (one statement each) one each.
+        if (group.length === 1) group[0].resolve(group[0].statements || answers.length > 1 ? answers : answers[0]);
+        else group.forEach((w, i) => w.resolve(answers[i]));
       }
     } catch (error) {
       for (const w of group) w.reject(error);
@@ -137,6 +179,16 @@ export class StatementQueue {
       this.busy = false;
       if (this.waiting.length) this.wake();
     }
+  }
+
+  /** After a failed round trip that carried PREPAREs, the connection's prepared statements are read back before a hot statement goes. */
+  private async relearnPreparedIfUnsure(statements: readonly Statement[]) {
+    if (!statements.some((s) => s.prepare) || !PreparedStatements.unsure(this.client)) return;
+    const result = (await this.send.call(this.client, 'SELECT name FROM pg_prepared_statements')) as PgResult;
+    PreparedStatements.relearn(
+      this.client,
+      (result.rows as Array<{ name: string }>).map((r) => r.name),
+    );
   }
 
   /** The next statement, and when it may be gathered, every gatherable one (one statement each) behind it. */

@@ -57,6 +57,7 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const send = client.query;
   const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
   client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
+  (client as DeferringClient).runStatements = (statements) => queue.enqueueStatements(statements);
   if (!options.readOnly) (client as DeferringClient).defer = (statement, options) => queue.defer(statement, options);
   internals.isTransactionActive = true;
   try {
@@ -74,6 +75,7 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
 function forgetQueue(client: PgClient, send: PgClient['query']) {
   client.query = send;
   delete (client as DeferringClient).defer;
+  delete (client as DeferringClient).runStatements;
 }
 
 /** A transaction begun by beginTenantTransaction. */
