@@ -46,7 +46,7 @@ registerEnumType(TicketStatus, { name: 'TicketStatus' });
 @ObjectType('Customer')
 class CustomerNode {
   @Field(() => ID) id: string;
-  @Field() name: string;
+  @Field(() => String, { nullable: true }) name: string | null; // as the app's: a customer may be known by a phone number alone
 }
 
 @ObjectType('Message')
