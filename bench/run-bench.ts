@@ -37,6 +37,7 @@ import type { RequestContext } from '../src/common/request-context';
 import { createApp } from '../src/create-app';
 import { addBusinessTime, BusinessCalendar, DEFAULT_CALENDAR } from '../src/sla/business-hours';
 import { SlaSettingsService } from '../src/sla/sla-settings.service';
+import { rebuildKpiRollups } from '../src/metrics/kpi-rollup.service';
 import { SlaSweepService } from '../src/sla/sla-sweep.service';
 import { DEFAULT_CATEGORY_RULES, DEFAULT_PRIORITY_POLICY, decideRouting, prepareRules } from '../src/routing/routing-decision';
 import { FloorWorld, listPage, newConversation, replyOnTicket, ticketDetail } from './floors';
@@ -315,6 +316,15 @@ async function seed(dataSource: DataSource, tenantId: string, count: number) {
      ON CONFLICT (tenant_id) DO UPDATE SET last_number = greatest(ticket_counters.last_number, 100000 + $2)`,
     [tenantId, count],
   );
+  // As a store that has run for a while has them: each customer known by an address, each ticket
+  // counted in the KPIs — and statistics on all of it, which the plans of hot statements, kept per
+  // connection, are made from.
+  await dataSource.query(
+    `INSERT INTO customer_identities (tenant_id, id, customer_id, kind, value)
+     SELECT tenant_id, gen_random_uuid(), id, 'EMAIL', 'customer-' || id || '@example.sa' FROM customers WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  await rebuildKpiRollups(new TenantTransactions(dataSource), tenantId);
   await dataSource.query('ANALYZE');
 }
 

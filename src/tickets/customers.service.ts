@@ -77,7 +77,8 @@ export class CustomersService {
                 JOIN customer_identities i ON i.tenant_id = $1 AND i.kind = wanted.kind AND i.value = wanted.value
                 JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id`,
         parameters: [ctx.tenantId, all.map((i) => i.kind), all.map((i) => i.value)],
-        prepare: true,
+        // Not prepared: cheap to plan, and a plan kept from a moment with no statistics on the
+        // identities (a new store, a fresh bench cluster) scanned them all for every look-up.
       },
     ]);
     const owner = new Map<string, Customer>();

@@ -496,7 +496,6 @@ export class TicketsService {
         sql: `SELECT c.name, c.tier, (SELECT coalesce(array_agg(i.value), '{}') FROM customer_identities i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id) AS identities
                 FROM customers c WHERE c.tenant_id = $1 AND c.id = $2`,
         parameters: [ctx.tenantId, customerId],
-        prepare: true,
       },
     ]);
     messageStored(message, inserted);
