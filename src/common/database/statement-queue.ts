@@ -64,7 +64,10 @@ const READ = /^\s*SELECT\b/i;
  *   every request of a kind updates, such as a channel's counters) waits for the COMMIT itself and
  *   goes behind the other deferred writes, so that row's lock is held for the commit alone; a
  *   savepoint statement takes it along too, so a ROLLBACK TO SAVEPOINT drops only what was
- *   deferred inside the savepoint.
+ *   deferred inside the savepoint;
+ * - hot statements (`prepare`, deferred or in a batch) go as `EXECUTE` of a statement the
+ *   connection prepared once, its `PREPARE` riding in front of the round trip that first needs it
+ *   (see PreparedStatements).
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
