@@ -170,7 +170,6 @@ export class CsatService implements OnModuleInit {
     });
   }
 
-  /** The latest survey of each ticket. */
   /** A survey of the store as staff see it (Ticket.csatSurvey), with its answer token; null when there is none. */
   async get(ctx: RequestContext, id: string): Promise<CsatSurveyInfo | null> {
     const survey = await this.db.read(ctx, (m) => m.findOneBy(CsatSurvey, { tenantId: ctx.tenantId, id }));
@@ -181,6 +180,7 @@ export class CsatService implements OnModuleInit {
     return { ...survey, answerToken: this.tokenFor(survey.id) };
   }
 
+  /** The latest survey of each ticket. */
   latestFor(scope: TenantScope, ticketIds: readonly string[]): Promise<CsatSurvey[]> {
     const tenantId = tenantOf(scope);
     return this.db.read(scope, (m) =>

@@ -80,8 +80,7 @@ export class TicketReadsService {
    * Keyset pagination: the cursor holds the sort key of a row, so page 1000 costs what page 1
    * costs, and rows inserted meanwhile neither repeat nor vanish. Backward pages (`last`/`before`)
    * read the same index the other way and are returned in list order.
-   */
-  /**
+   *
    * `withCustomers`: the page's customers are read in the same round trip as the page (a list that
    * shows who wrote each ticket), and handed to it.
    */
