@@ -113,46 +113,32 @@ export function orderFlagsStatement(tenantId: string, ticketIds: readonly string
  * ON CONFLICT DO NOTHING changes nothing but that.)
  */
 export function kpiCaptureStatements(tenantId: string, ticketIds: readonly string[]): Statement[] {
-  const names = KPI_FACT_NAMES.join(', ');
-  const facts = factsOf('tickets');
   const parameters = [tenantId, ticketIds];
-  return [
-    {
-      sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names})
-            SELECT o.tenant_id, -1, ${FACTS('o')} FROM kpi_ticket_facts o JOIN ${facts} ON t.tenant_id = o.tenant_id AND t.id = o.ticket_id
-             WHERE o.tenant_id = $1 AND o.ticket_id = ANY($2::uuid[]) AND (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')})
-            ON CONFLICT DO NOTHING`,
-      parameters,
-      prepare: true,
-    },
-    {
-      sql: `WITH gone AS (
-              DELETE FROM kpi_ticket_facts k WHERE k.tenant_id = $1 AND k.ticket_id = ANY($2::uuid[])
-                 AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.tenant_id = k.tenant_id AND t.id = k.ticket_id)
-              RETURNING k.*)
-            INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT o.tenant_id, -1, ${FACTS('o')} FROM gone o
-            ON CONFLICT DO NOTHING`,
-      parameters,
-      prepare: true,
-    },
-    {
-      sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names})
-            SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} LEFT JOIN kpi_ticket_facts o ON o.tenant_id = t.tenant_id AND o.ticket_id = t.id
-             WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[]) AND (o.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')}))
-            ON CONFLICT DO NOTHING`,
-      parameters,
-      prepare: true,
-    },
-    {
-      sql: `INSERT INTO kpi_ticket_facts AS o (tenant_id, ticket_id, ${names})
-            SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts} WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[])
-            ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET ${KPI_FACT_NAMES.map((c) => `${c} = excluded.${c}`).join(', ')}
-             WHERE (${FACTS('o')}) IS DISTINCT FROM (${FACTS('excluded')})`,
-      parameters,
-      prepare: true,
-    },
-  ];
+  return CAPTURE_SQL.map((sql) => ({ sql, parameters, prepare: true }));
 }
+
+// The capture's SQL is the same for every call: written once, not at each change (nor hashed to its prepared name each time).
+const NAMES = KPI_FACT_NAMES.join(', ');
+const CAPTURE_SQL = [
+  `INSERT INTO kpi_deltas (tenant_id, sign, ${NAMES})
+   SELECT o.tenant_id, -1, ${FACTS('o')} FROM kpi_ticket_facts o JOIN ${factsOf('tickets')} ON t.tenant_id = o.tenant_id AND t.id = o.ticket_id
+    WHERE o.tenant_id = $1 AND o.ticket_id = ANY($2::uuid[]) AND (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')})
+   ON CONFLICT DO NOTHING`,
+  `WITH gone AS (
+     DELETE FROM kpi_ticket_facts k WHERE k.tenant_id = $1 AND k.ticket_id = ANY($2::uuid[])
+        AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.tenant_id = k.tenant_id AND t.id = k.ticket_id)
+     RETURNING k.*)
+   INSERT INTO kpi_deltas (tenant_id, sign, ${NAMES}) SELECT o.tenant_id, -1, ${FACTS('o')} FROM gone o
+   ON CONFLICT DO NOTHING`,
+  `INSERT INTO kpi_deltas (tenant_id, sign, ${NAMES})
+   SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${factsOf('tickets')} LEFT JOIN kpi_ticket_facts o ON o.tenant_id = t.tenant_id AND o.ticket_id = t.id
+    WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[]) AND (o.ticket_id IS NULL OR (${FACTS('n')}) IS DISTINCT FROM (${FACTS('o')}))
+   ON CONFLICT DO NOTHING`,
+  `INSERT INTO kpi_ticket_facts AS o (tenant_id, ticket_id, ${NAMES})
+   SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${factsOf('tickets')} WHERE t.tenant_id = $1 AND t.id = ANY($2::uuid[])
+   ON CONFLICT (tenant_id, ticket_id) DO UPDATE SET ${KPI_FACT_NAMES.map((c) => `${c} = excluded.${c}`).join(', ')}
+    WHERE (${FACTS('o')}) IS DISTINCT FROM (${FACTS('excluded')})`,
+];
 
 /**
  * The KPI capture of a ticket about to be inserted, computed from its row (as `entityRow` gives
@@ -167,14 +153,15 @@ export function newTicketCaptureStatements(row: Record<string, unknown>): Statem
   // Every column kpi_facts reads, as the INSERT stores it (a column left out would read as NULL here, not as its default).
   const stored: Record<string, unknown> = { ...row, opens_order: false };
   for (const column of TICKET_FACT_COLUMNS) stored[column] ??= null;
-  const facts = factsOf('json_populate_record(null::tickets, $1)');
   const parameters = [JSON.stringify(stored)];
-  const names = KPI_FACT_NAMES.join(', ');
-  return [
-    { sql: `INSERT INTO kpi_deltas (tenant_id, sign, ${names}) SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${facts} ON CONFLICT DO NOTHING`, parameters, prepare: true },
-    { sql: `INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${names}) SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${facts}`, parameters, prepare: true },
-  ];
+  return NEW_TICKET_CAPTURE_SQL.map((sql) => ({ sql, parameters, prepare: true }));
 }
+
+const NEW_TICKET_FACTS = factsOf('json_populate_record(null::tickets, $1)');
+const NEW_TICKET_CAPTURE_SQL = [
+  `INSERT INTO kpi_deltas (tenant_id, sign, ${NAMES}) SELECT t.tenant_id, 1, ${FACTS('n')} FROM ${NEW_TICKET_FACTS} ON CONFLICT DO NOTHING`,
+  `INSERT INTO kpi_ticket_facts (tenant_id, ticket_id, ${NAMES}) SELECT t.tenant_id, t.id, ${FACTS('n')} FROM ${NEW_TICKET_FACTS}`,
+];
 
 /**
  * Before COMMIT of a transaction that changed tickets: their order flags, then their KPI capture,

@@ -13,9 +13,15 @@ const unsureOn = new WeakSet<object>();
 export const FORCE_GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
 export const DEFAULT_PLANS = 'SET LOCAL plan_cache_mode TO DEFAULT';
 
-/** The statement's name on every connection: the same SQL, the same name. */
+/** The statement's name on every connection: the same SQL, the same name (hashed once per text; the hot texts are a few constants). */
+const names = new Map<string, string>();
 function nameOf(sql: string): string {
-  return `rida_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+  let name = names.get(sql);
+  if (!name) {
+    if (names.size >= 1000) names.clear();
+    names.set(sql, (name = `rida_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`));
+  }
+  return name;
 }
 
 /**
