@@ -175,14 +175,18 @@ service stats {
   stop(): void {
     const pidFile = join(this.dir, 'run', 'master.pid');
     if (existsSync(pidFile)) {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
       try {
-        execFileSync('kill', [readFileSync(pidFile, 'utf8').trim()]);
+        execFileSync('kill', [String(pid)]);
+        // Dovecot writes its state while it shuts down: its folder is removed once it has exited.
+        for (const deadline = Date.now() + 5000; Date.now() < deadline && isRunning(pid);) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       } catch {
         // already gone
       }
     }
     this.introspection.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    // Its child processes may still be closing files for a moment: rmSync retries a folder that is not empty yet.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
@@ -243,5 +247,14 @@ export class TestSmtpServer {
 
   stop(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
