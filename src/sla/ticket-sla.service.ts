@@ -65,7 +65,7 @@ export class TicketSlaService implements OnModuleInit {
       // Nothing in the change reads these columns back: the write rides with the transaction's next statement.
       const [sql, parameters] = manager.createQueryBuilder().update(Ticket).set(changed).where({ tenantId: ctx.tenantId, id: change.ticket.id }).getQueryAndParameters();
       await deferWrite(manager, { sql, parameters });
-      markTicketsChanged(manager, ctx.tenantId, [change.ticket.id]);
+      markTicketsChanged(manager, ctx.tenantId, [change.ticket.id], { noticeUnchanged: true });
     }
     return changed;
   }

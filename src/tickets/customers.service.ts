@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { batch, Statement } from '../common/database/batch';
+import { batch, Statement, writeWithNext } from '../common/database/batch';
 import { entityReader, selectEntities } from '../common/database/entity-rows';
 import { byKeys, groupByKeys, LoaderRegistry } from '../common/graphql/loaders';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
@@ -15,6 +15,8 @@ import { CustomerTier } from './ticket-enums';
 
 /** The identities of customers created in this process's requests, as written (see remember). */
 const allIdentitiesOf = new WeakMap<Customer, CustomerIdentity[]>();
+/** The identity values of customers resolved by identity in this process's requests, those just attached included (see knownIdentityValues). */
+const identityValuesOf = new WeakMap<Customer, string[]>();
 
 @Injectable()
 export class CustomersService {
@@ -72,7 +74,9 @@ export class CustomersService {
       { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', parameters: [all.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort()] },
       {
         // Driven by the wanted identities, one unique-index probe each, whatever the plan's estimates.
-        sql: `SELECT i.kind, i.value, ${CUSTOMER_COLUMNS}
+        // With all the customer's identity values, which a new ticket's search document needs.
+        sql: `SELECT i.kind, i.value, ${CUSTOMER_COLUMNS},
+                     (SELECT array_agg(a.value) FROM customer_identities a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id) AS identity_values
                 FROM unnest($2::text[], $3::text[]) AS wanted(kind, value)
                 JOIN customer_identities i ON i.tenant_id = $1 AND i.kind = wanted.kind AND i.value = wanted.value
                 JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id`,
@@ -82,7 +86,11 @@ export class CustomersService {
       },
     ]);
     const owner = new Map<string, Customer>();
-    for (const row of known) owner.set(`${row.kind}:${row.value}`, customerFromRow(manager, row));
+    for (const row of known) {
+      const customer = customerFromRow(manager, row);
+      identityValuesOf.set(customer, [...(row.identity_values as string[])]);
+      owner.set(`${row.kind}:${row.value}`, customer);
+    }
     const created: Customer[] = [];
     const named = new Set<Customer>();
     const attach: Array<{ customerId: string; identity: IdentityValue }> = [];
@@ -90,6 +98,7 @@ export class CustomersService {
       let customer = person.identities.map((i) => owner.get(keyOf(i))).find(Boolean);
       if (!customer) {
         customer = manager.create(Customer, { tenantId: ctx.tenantId, id: uuidv7(), name: person.name, tier: person.tier ?? CustomerTier.STANDARD });
+        identityValuesOf.set(customer, []);
         created.push(customer);
       } else if (!customer.name && person.name) {
         customer.name = person.name;
@@ -98,11 +107,15 @@ export class CustomersService {
       for (const identity of person.identities) {
         if (owner.has(keyOf(identity))) continue;
         owner.set(keyOf(identity), customer);
+        identityValuesOf.get(customer)!.push(identity.value);
         attach.push({ customerId: customer.id, identity });
       }
       return customer;
     });
-    // The new customers, the names learnt and the new identities: one round trip.
+    // The new customers, the names learnt and the new identities go with the transaction's next
+    // statement (every later statement sees them written); what their insert returns completes the
+    // customers when it comes back with that statement. The advisory locks, taken above, hold until
+    // COMMIT, so a concurrent first contact still waits for them.
     const writes: Statement[] = [];
     if (created.length) {
       writes.push({
@@ -112,20 +125,33 @@ export class CustomersService {
     }
     for (const customer of named) writes.push({ sql: 'UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2', parameters: [ctx.tenantId, customer.id, customer.name] });
     if (attach.length) writes.push(this.attachStatement(ctx, attach));
-    const results = await batch(manager, writes);
+    if (writes.length) await writeWithNext(manager, writes, (results) => this.stored(manager, created, attach.length > 0, results));
+    return customers;
+  }
+
+  /** Completes the customers created by resolveIdentified from what their insert returned. */
+  private stored(manager: EntityManager, created: Customer[], attached: boolean, results: Array<Array<Record<string, unknown>>>) {
     if (created.length) {
       const stored = new Map(results[0].map((row) => [row.id as string, row]));
       for (const customer of created) Object.assign(customer, customerFromRow(manager, stored.get(customer.id)!));
       // A new customer's identities are exactly those just written: a request answering with them reads nothing more (see remember).
       const readIdentity = entityReader(manager, CustomerIdentity);
-      const written = (attach.length ? results[results.length - 1].map(readIdentity) : []).sort((a, b) => (a.id < b.id ? -1 : 1)); // uuidv7: creation order
+      const written = (attached ? results[results.length - 1].map(readIdentity) : []).sort((a, b) => (a.id < b.id ? -1 : 1)); // uuidv7: creation order
       for (const customer of created)
         allIdentitiesOf.set(
           customer,
           written.filter((identity) => identity.customerId === customer.id),
         );
     }
-    return customers;
+  }
+
+  /**
+   * The identity values of a customer resolveIdentified returned (all of them: those it had and
+   * those just attached), so that a new ticket's search document needs no read of them; undefined
+   * for a customer found another way.
+   */
+  knownIdentityValues(customer: Customer): readonly string[] | undefined {
+    return identityValuesOf.get(customer);
   }
 
   /** Adds identities not yet known; one already belonging to another customer stays with it. */

@@ -8,7 +8,7 @@ import { Channel, PRIORITY_BY_RANK, TicketCategory, TicketEventType, TicketStatu
 import { batch, Statement } from '../common/database/batch';
 import { entityRow } from '../common/database/insert-rows';
 import { Ticket } from './entities/ticket.entity';
-import { forgetChangedTickets, insertedTickets, takeChangedTickets, takeTicketEvents, TicketNoticeState, transactionDepth, uncommittedTicketEvents } from './ticket-events';
+import { forgetChangedTickets, insertedTickets, knownNoticeStates, takeChangedTickets, takeTicketEvents, TicketNoticeState, transactionDepth, uncommittedTicketEvents } from './ticket-events';
 
 export const TICKET_EVENTS = 'TICKET_EVENTS';
 
@@ -146,9 +146,9 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
 
   /** One read of the tickets concerned, inside the transaction (so it sees the final state). */
   private async noticesFor(manager: EntityManager, events: readonly TicketEvent[]): Promise<TicketEventNotice[]> {
-    // Tickets this transaction created and did not touch again are known as inserted; only the others are read.
-    const created = insertedTickets(manager.queryRunner!);
-    const toRead = events.filter((e) => !created.has(e.ticketId));
+    // Tickets whose state this transaction knows (created, or left by a write, and not touched since) are not read.
+    const known = knownNoticeStates(manager.queryRunner!);
+    const toRead = events.filter((e) => !known.has(e.ticketId));
     const [rows]: Array<Array<Record<string, unknown>>> = toRead.length
       ? await batch(manager, [
           {
@@ -161,8 +161,8 @@ export class TicketEventStream implements EntitySubscriberInterface, OnModuleIni
       : [[]];
     const tickets = new Map(rows.map((r) => [`${r.tenant_id}:${r.id}`, r]));
     return events.flatMap((e) => {
-      const known = created.get(e.ticketId);
-      if (known) return [{ ...eventPart(e), ticket: known.state }];
+      const state = known.get(e.ticketId);
+      if (state) return [{ ...eventPart(e), ticket: state }];
       const t = tickets.get(`${e.tenantId}:${e.ticketId}`);
       if (!t) return [];
       return [

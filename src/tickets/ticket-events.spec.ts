@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertedTickets, markTicketsChanged, rememberInsertedTicket, takeTicketEvents, ticketEventsStatement } from './ticket-events';
+import { insertedTickets, knownNoticeStates, markTicketsChanged, rememberInsertedTicket, rememberTicketNoticeState, takeTicketEvents, ticketEventsStatement } from './ticket-events';
 import { Channel, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 
 /** A manager in an open transaction, as far as these functions look at it. */
@@ -57,5 +57,41 @@ describe('a ticket known as inserted', () => {
     (manager.queryRunner as unknown as { isTransactionActive: boolean }).isTransactionActive = false;
     rememberInsertedTicket(manager, TICKET, INSERTED);
     expect(insertedTickets(manager.queryRunner!).size).toBe(0);
+  });
+});
+
+/** A ticket's notice state as a write of the transaction left it: its change notice is built from it instead of a read. */
+describe("a ticket's known notice state", () => {
+  const runnerOf = (manager: EntityManager) => manager.queryRunner as unknown as { transactionDepth: number };
+
+  it('survives a mark that keeps what a notice says (SLA columns), not one that may change it, nor a later event', () => {
+    const manager = inTransaction();
+    rememberTicketNoticeState(manager, TICKET, STATE);
+    markTicketsChanged(manager, STORE, [TICKET], { noticeUnchanged: true });
+    expect(knownNoticeStates(manager.queryRunner!).get(TICKET)).toEqual(STATE);
+    markTicketsChanged(manager, STORE, [TICKET]);
+    expect(knownNoticeStates(manager.queryRunner!).has(TICKET)).toBe(false);
+
+    rememberTicketNoticeState(manager, TICKET, STATE);
+    ticketEventsStatement(manager, { type: 'SYSTEM', id: null }, [{ tenantId: STORE, ticketId: TICKET, type: TicketEventType.ASSIGNEE_CHANGED }]).written([]);
+    expect(knownNoticeStates(manager.queryRunner!).has(TICKET)).toBe(false);
+  });
+
+  it('a mark that keeps the notice state still makes an inserted ticket’s derived writes run again at COMMIT', () => {
+    const manager = inTransaction();
+    rememberInsertedTicket(manager, TICKET, INSERTED);
+    markTicketsChanged(manager, STORE, [TICKET], { noticeUnchanged: true });
+    expect(insertedTickets(manager.queryRunner!).has(TICKET)).toBe(false);
+    expect(knownNoticeStates(manager.queryRunner!).get(TICKET)).toEqual(STATE);
+  });
+
+  it('is forgotten when the savepoint that wrote it rolls back, kept when an inner one does', () => {
+    const manager = inTransaction();
+    rememberTicketNoticeState(manager, OTHER, STATE);
+    runnerOf(manager).transactionDepth = 2; // a savepoint
+    rememberTicketNoticeState(manager, TICKET, { ...STATE, status: TicketStatus.OPEN });
+    runnerOf(manager).transactionDepth = 1; // rolled back to it
+    takeTicketEvents(manager.queryRunner!, 'rolled back');
+    expect([...knownNoticeStates(manager.queryRunner!).keys()]).toEqual([OTHER]);
   });
 });

@@ -78,11 +78,13 @@ export function takeTicketEvents(runner: Transaction, outcome: 'committed' | 'ro
   if (outcome === 'rolled back') {
     // transactionDepth is already decremented: events written deeper than it are gone.
     data[UNCOMMITTED] = pending.filter((e) => e.depth <= transactionDepth(runner));
+    forgetDeeperThan(runner, transactionDepth(runner));
     return [];
   }
   if (runner.isTransactionActive) return []; // a savepoint was released; the outer transaction decides
   delete data[UNCOMMITTED];
   delete data[INSERTED];
+  delete data[NOTICE_STATES];
   return pending.map((e) => e.event);
 }
 
@@ -108,6 +110,15 @@ export interface InsertedTicket {
   derivedBy: ReadonlySet<number>;
 }
 
+const NOTICE_STATES = 'rida.ticketNoticeStates';
+
+/** Entries remembered on a transaction with the depth (savepoint) that wrote them. */
+type Remembered<T> = Map<string, { depth: number; value: T }>;
+
+function remembered<T>(runner: Transaction, key: string): Remembered<T> {
+  return ((runner.data as Record<string, unknown>)[key] ??= new Map()) as Remembered<T>;
+}
+
 /**
  * A ticket this transaction has just inserted: known as inserted until a later event of the same
  * ticket (which may come with changes) or a mark (markTicketsChanged) is written in the
@@ -117,17 +128,49 @@ export interface InsertedTicket {
 export function rememberInsertedTicket(manager: EntityManager, ticketId: string, inserted: InsertedTicket): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return;
-  (((runner.data as Record<string, unknown>)[INSERTED] ??= new Map()) as Map<string, InsertedTicket>).set(ticketId, inserted);
+  remembered<InsertedTicket>(runner, INSERTED).set(ticketId, { depth: transactionDepth(runner), value: inserted });
+  rememberTicketNoticeState(manager, ticketId, inserted.state);
+}
+
+/**
+ * A ticket as a write of this transaction has just left it (an UPDATE … RETURNING): its change
+ * notice is built from this instead of reading the row back, until a later event of the ticket or
+ * a mark that may change what a notice says of it (see markTicketsChanged).
+ */
+export function rememberTicketNoticeState(manager: EntityManager, ticketId: string, state: TicketNoticeState): void {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return;
+  remembered<TicketNoticeState>(runner, NOTICE_STATES).set(ticketId, { depth: transactionDepth(runner), value: state });
 }
 
 /** The tickets inserted in this transaction and not touched since (see rememberInsertedTicket). */
 export function insertedTickets(runner: Transaction): ReadonlyMap<string, InsertedTicket> {
-  return ((runner.data as Record<string, unknown>)[INSERTED] as Map<string, InsertedTicket> | undefined) ?? new Map();
+  return valuesOf(runner, INSERTED);
 }
 
-/** A ticket touched after its insert: it is no longer known as inserted. */
-function forgetAsInserted(runner: Transaction, ticketId: string): void {
-  ((runner.data as Record<string, unknown>)[INSERTED] as Map<string, InsertedTicket> | undefined)?.delete(ticketId);
+/** The tickets whose notice state this transaction knows (see rememberTicketNoticeState). */
+export function knownNoticeStates(runner: Transaction): ReadonlyMap<string, TicketNoticeState> {
+  return valuesOf(runner, NOTICE_STATES);
+}
+
+function valuesOf<T>(runner: Transaction, key: string): Map<string, T> {
+  const entries = (runner.data as Record<string, unknown>)[key] as Remembered<T> | undefined;
+  return new Map([...(entries ?? [])].map(([id, { value }]) => [id, value]));
+}
+
+/** A ticket touched after its insert: it is no longer known as inserted, nor (unless the touch keeps it) its notice state. */
+function forgetAsInserted(runner: Transaction, ticketId: string, { keepNoticeState = false } = {}): void {
+  const data = runner.data as Record<string, unknown>;
+  (data[INSERTED] as Remembered<unknown> | undefined)?.delete(ticketId);
+  if (!keepNoticeState) (data[NOTICE_STATES] as Remembered<unknown> | undefined)?.delete(ticketId);
+}
+
+/** After a rollback to a savepoint: what was remembered inside it is gone with it (the rows it describes may be). */
+function forgetDeeperThan(runner: Transaction, depth: number): void {
+  for (const key of [INSERTED, NOTICE_STATES]) {
+    const entries = (runner.data as Record<string, unknown>)[key] as Remembered<unknown> | undefined;
+    for (const [id, entry] of entries ?? []) if (entry.depth > depth) entries!.delete(id);
+  }
 }
 
 const CHANGED = 'rida.changedTickets';
@@ -138,15 +181,17 @@ const CHANGED = 'rida.changedTickets';
  * the first of its order) is brought up to date just before COMMIT, by the hooks registered with
  * TicketEventStream.onTicketsChanged — the app's own writes, where a trigger used to do it.
  * Marking a ticket that did not change costs a few index look-ups and writes nothing.
+ * `noticeUnchanged`: the change touches nothing a change notice says of the ticket (its SLA
+ * columns, say), so a notice state remembered for it stays true.
  */
-export function markTicketsChanged(manager: EntityManager, tenantId: string, ticketIds: readonly string[]): void {
+export function markTicketsChanged(manager: EntityManager, tenantId: string, ticketIds: readonly string[], { noticeUnchanged = false } = {}): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error('Ticket changes are written inside a transaction');
   const changed = ((runner.data as Record<string, unknown>)[CHANGED] ??= new Map<string, Set<string>>()) as Map<string, Set<string>>;
   const ofStore = changed.get(tenantId) ?? new Set<string>();
   for (const id of ticketIds) {
     ofStore.add(id);
-    forgetAsInserted(runner, id);
+    forgetAsInserted(runner, id, { keepNoticeState: noticeUnchanged });
   }
   changed.set(tenantId, ofStore);
 }
@@ -169,4 +214,5 @@ export function takeChangedTickets(runner: Transaction): Map<string, string[]> {
 export function forgetChangedTickets(runner: Transaction): void {
   delete (runner.data as Record<string, unknown>)[CHANGED];
   delete (runner.data as Record<string, unknown>)[INSERTED];
+  delete (runner.data as Record<string, unknown>)[NOTICE_STATES];
 }

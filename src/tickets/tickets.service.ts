@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
-import { batch, Statement } from '../common/database/batch';
+import { batch, Statement, transactionStart } from '../common/database/batch';
 import { entityReader } from '../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
@@ -21,7 +21,7 @@ import { requestFingerprint } from './request-fingerprint';
 import { TicketSearchService } from './ticket-search.service';
 import { AuthorType, Channel, CustomerTier, TicketCategory, TicketEventType, TicketPriority, TicketStatus } from './ticket-enums';
 import { allowedTransitions, canTransition, effectOfMessage, isReopen } from './ticket-lifecycle';
-import { insertTicketEvents, rememberInsertedTicket, ticketEventsStatement } from './ticket-events';
+import { insertTicketEvents, rememberInsertedTicket, rememberTicketNoticeState, ticketEventsStatement, TicketNoticeState } from './ticket-events';
 import { TicketEventStream } from './ticket-event-stream';
 import { ticketDocumentsWrite } from './ticket-search-document';
 import { NewTicketDetails, TicketListeners } from './ticket-listeners';
@@ -137,6 +137,7 @@ export class TicketsService {
       { authorType: AuthorType.CUSTOMER, authorId: customer.id, authorName: customer.name, body: input.body, channel, externalId: input.externalMessageId ?? null, ...extras },
       { customerId: customer.id },
       { customerTier: customer.tier, categoryGiven: input.category !== undefined, priorityGiven: input.priority !== undefined },
+      this.customerFacts(customer),
     );
     return { ticket: opened.ticket, created: true, customer };
   }
@@ -233,9 +234,10 @@ export class TicketsService {
     first: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'body' | 'channel' | 'externalId'> & MessageExtras,
     eventData: JsonObject,
     details: Omit<NewTicketDetails, 'body'> = { categoryGiven: true, priorityGiven: true },
+    knownCustomer?: CustomerFacts,
   ): Promise<{ ticket: Ticket; message: Message }> {
     const id = uuidv7();
-    const { message, customer } = await this.insertFirstMessage(manager, ctx, id, fields.customerId, { ...first, internal: false });
+    const { message, customer, insert } = await this.firstMessage(manager, ctx, id, fields.customerId, { ...first, internal: false }, knownCustomer);
     // The tier the customer has now stays with the ticket (the service it was owed), for KPIs by tier.
     const customerTier = details.customerTier ?? customer.tier;
     const ticket = manager.create(Ticket, {
@@ -291,13 +293,13 @@ export class TicketsService {
       },
     ])!;
     const derived = this.stream.writesForNewTicket(manager, ticket);
-    const results = await batch(manager, [document, created.statement, ...derived.statements, numberedTicketInsert(manager, ticket)]);
+    const results = await batch(manager, [...(insert ? [insert] : []), document, created.statement, ...derived.statements, numberedTicketInsert(manager, ticket)]);
+    if (insert) messageStored(message, results.shift()!);
     const [events, inserted] = [results[1], results[results.length - 1]];
     if (inserted.length === 0) throw new LostRace();
     created.written(events);
     ticket.number = inserted[0].number as number;
-    const { number, customerId, teamId, assigneeId, status, priority, channel, category } = ticket;
-    rememberInsertedTicket(manager, id, { state: { number, customerId, teamId, assigneeId, status, priority, channel, category }, derivedBy: derived.derivedBy });
+    rememberInsertedTicket(manager, id, { state: noticeState(ticket), derivedBy: derived.derivedBy });
     return { ticket, message };
   }
 
@@ -482,14 +484,26 @@ export class TicketsService {
    * (name, every identity), in one round trip; a repeated provider message id (a concurrent webhook
    * retry) is a lost race.
    */
-  private async insertFirstMessage(
+  /**
+   * A new ticket's first message, and what its search document needs of the customer. When the
+   * customer is known (resolved in this request) the message is written with the ticket (`insert`,
+   * for the ticket's round trip), its time the transaction's start that its row's default takes;
+   * otherwise it is written now, with a read of the customer.
+   */
+  private async firstMessage(
     manager: EntityManager,
     ctx: RequestContext,
     ticketId: string,
     customerId: string,
     fields: Pick<Message, 'authorType' | 'authorId' | 'authorName' | 'internal' | 'body' | 'channel' | 'externalId'> & MessageExtras,
-  ): Promise<{ message: Message; customer: { name: string | null; tier: CustomerTier; identities: string[] } }> {
+    known?: CustomerFacts,
+  ): Promise<{ message: Message; customer: CustomerFacts; insert?: Statement }> {
     const message = manager.create(Message, { ...fields, tenantId: ctx.tenantId, id: uuidv7(), ticketId });
+    if (known) {
+      const insert = messageInsert(manager, message);
+      message.createdAt = await transactionStart(manager);
+      return { message, customer: known, insert };
+    }
     const [inserted, [customer]] = await batch(manager, [
       messageInsert(manager, message),
       {
@@ -501,6 +515,12 @@ export class TicketsService {
     messageStored(message, inserted);
     if (!customer) throw notFound('Customer', customerId);
     return { message, customer: { name: customer.name as string | null, tier: customer.tier as CustomerTier, identities: customer.identities as string[] } };
+  }
+
+  /** What a new ticket needs of a customer this request resolved, when known without a read. */
+  private customerFacts(customer: Customer): CustomerFacts | undefined {
+    const identities = this.customers.knownIdentityValues(customer);
+    return identities && { name: customer.name, tier: customer.tier, identities };
   }
 
   /**
@@ -539,7 +559,9 @@ export class TicketsService {
     ]);
     messageStored(message, inserted);
     recorded.written(eventRows);
-    return entityReader(manager, Ticket)(ticket);
+    const written = entityReader(manager, Ticket)(ticket);
+    rememberTicketNoticeState(manager, written.id, noticeState(written));
+    return written;
   }
 
   /** A closed ticket is immutable: the customer's new message opens a linked follow-up ticket. */
@@ -728,6 +750,18 @@ function messageInsert(manager: EntityManager, message: Message): Statement {
 function messageStored(message: Message, rows: Array<Record<string, unknown>>): void {
   if (rows.length === 0) throw new LostRace();
   message.createdAt = rows[0].created_at as Date;
+}
+
+/** What a new ticket takes from its customer: the tier it is owed, and its search document's name and identities. */
+interface CustomerFacts {
+  name: string | null;
+  tier: CustomerTier;
+  identities: readonly string[];
+}
+
+/** What a change notice says of a ticket, from the ticket as just written. */
+function noticeState({ number, customerId, teamId, assigneeId, status, priority, channel, category }: Ticket): TicketNoticeState {
+  return { number, customerId, teamId, assigneeId, status, priority, channel, category };
 }
 
 /** What the pipeline's steps are told of a message just written. */

@@ -86,12 +86,12 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   }
 
   it('createTicket with a new customer', async () => {
-    expectAtMost(await fewest(createTicket), 5);
+    expectAtMost(await fewest(createTicket), 3);
   });
 
   it('addMessage: the first agent reply on a WhatsApp ticket (its delivery queued)', async () => {
     const measured = await fewest((ticket) => t.gqlOk(store.key, ADD_MESSAGE, { input: { ticketId: ticket.id, body: 'شكراً، بانتظار الرد', authorType: 'AGENT' } }), createTicket);
-    expectAtMost(measured, 8);
+    expectAtMost(measured, 7);
   });
 
   it('tickets(first: 20) with customer, assignee and team', async () => {
@@ -124,6 +124,6 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(postWhatsApp), 9);
+    expectAtMost(await fewest(postWhatsApp), 7);
   });
 });

@@ -52,6 +52,30 @@ export async function deferWrite(manager: EntityManager, statement: Statement, o
   else await manager.query(statement.sql, statement.parameters as unknown[]);
 }
 
+/**
+ * Writes sent with the transaction's next statement, like deferWrite, whose rows are wanted:
+ * `stored` is called with them as soon as they come back — before the answer of the statement they
+ * rode with reaches its caller. Every later statement of the transaction sees them written; what
+ * changes is that their rows, and their error, arrive with that statement.
+ */
+export async function writeWithNext(manager: EntityManager, statements: readonly Statement[], stored: (rows: Array<Array<Record<string, unknown>>>) => void): Promise<void> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('Deferred writes run inside a transaction');
+  const client = (await runner.connect()) as DeferringClient;
+  if (client.deferForRows) client.deferForRows(statements, (results) => stored(results.map((r) => r.rows as Array<Record<string, unknown>>)));
+  else stored(await batch(manager, statements));
+}
+
+/** When the transaction of `manager` began: PostgreSQL's now(), the value every `DEFAULT now()` of its rows takes. */
+export async function transactionStart(manager: EntityManager): Promise<Date> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('Only a transaction has a start');
+  const client = (await runner.connect()) as DeferringClient;
+  if (client.transactionStart) return client.transactionStart();
+  const [{ started_at }] = (await manager.query('SELECT transaction_timestamp() AS started_at')) as Array<{ started_at: Date }>;
+  return started_at;
+}
+
 export function inlineParameters(sql: string, parameters: readonly unknown[]): string {
   return sql.replace(/\$(\d+)\b/g, (_, index: string) => {
     const position = Number(index) - 1;

@@ -13,13 +13,14 @@ function fakeClient() {
       inFlight--;
       if (text.includes('fail')) throw new Error('statement failed');
       const statements = values ? [text] : text.split(';\n').flatMap((part) => (part.startsWith('BEGIN') ? ['BEGIN', 'settings'] : [part]));
-      const results = statements.map((statement) => ({ rows: [{ statement }] }));
+      const results = statements.map((statement) => ({ rows: [statement.includes('transaction_timestamp()') ? { started_at: STARTED_AT } : { statement }] }));
       return results.length === 1 ? results[0] : results;
     },
   };
   return { client, sent, overlapped: () => overlapped };
 }
 
+const STARTED_AT = new Date('2026-12-06T06:00:00.123Z');
 const OPENING = { text: "BEGIN; SELECT set_config('role', 'rida_app', true)", results: 2, everyTrip: false };
 const EVERY_TRIP = { text: "SELECT set_config('role', 'rida_app', true)", results: 1, everyTrip: true };
 
@@ -129,6 +130,55 @@ describe('StatementQueue', () => {
     queue.defer({ sql: 'UPDATE t SET b = $1', parameters: ['x'] });
     await queue.enqueue('ROLLBACK TO SAVEPOINT typeorm_1');
     expect(sent[1].text).toBe('ROLLBACK TO SAVEPOINT typeorm_1');
+  });
+
+  it('hands over the rows of writes deferred for their rows when the statement they rode with is answered, before its caller hears of it', async () => {
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    const stored: PgResult[][] = [];
+    queue.deferForRows(
+      [
+        { sql: 'INSERT INTO c VALUES ($1) RETURNING *', parameters: ['x'] },
+        { sql: 'INSERT INTO i VALUES ($1) RETURNING *', parameters: ['y'] },
+      ],
+      (results) => stored.push(results),
+    );
+    queue.defer({ sql: 'UPDATE t SET b = 1' });
+    expect(stored).toEqual([]);
+    // A hot statement in the batch puts a PREPARE and the plan setting in front of the deferred writes.
+    const batchDone = queue.enqueueStatements([{ sql: 'SELECT n FROM t WHERE id = $1', parameters: ['z'], prepare: true }]).then(() => stored.length);
+    expect(await batchDone).toBe(1);
+    expect(sent[1].text).toMatch(
+      /^PREPARE \w+ AS SELECT n FROM t WHERE id = \$1;\nSET LOCAL plan_cache_mode = force_generic_plan;\nINSERT INTO c VALUES \('x'\) RETURNING \*;\nINSERT INTO i VALUES \('y'\) RETURNING \*;\nUPDATE t SET b = 1;\nEXECUTE/,
+    );
+    expect(stored[0].map((r) => r.rows)).toEqual([[{ statement: "INSERT INTO c VALUES ('x') RETURNING *" }], [{ statement: "INSERT INTO i VALUES ('y') RETURNING *" }]]);
+  });
+
+  it('never hands over the rows of deferred writes that a ROLLBACK dropped or whose round trip failed', async () => {
+    const { client } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    const stored = jest.fn();
+    queue.deferForRows([{ sql: 'INSERT INTO c VALUES (1) RETURNING *' }], stored);
+    await expect(queue.enqueue('SELECT fail WHERE $1', [1])).rejects.toThrow('statement failed');
+    queue.deferForRows([{ sql: 'INSERT INTO c VALUES (2) RETURNING *' }], stored);
+    await queue.enqueue('ROLLBACK');
+    await queue.enqueue('SELECT a WHERE $1', [1]);
+    expect(stored).not.toHaveBeenCalled();
+  });
+
+  it("learns the transaction's start from its opening, and asks for it only when nothing has been sent yet", async () => {
+    const withStart = { text: "BEGIN; SELECT set_config('role', 'rida_app', true);\nSELECT transaction_timestamp() AS started_at", results: 3, everyTrip: false, answersStart: true };
+    const { client, sent } = fakeClient();
+    const queue = new StatementQueue(client, client.query, withStart, false);
+    const [a] = await queue.enqueueStatements([{ sql: 'SELECT a' }]);
+    expect(a.rows).toEqual([{ statement: 'SELECT a' }]);
+    expect(await queue.transactionStart()).toEqual(STARTED_AT);
+    expect(sent).toHaveLength(1);
+
+    const fresh = new StatementQueue(client, client.query, withStart, false);
+    expect(await fresh.transactionStart()).toEqual(STARTED_AT);
+    expect(sent).toHaveLength(2);
   });
 
   it('refuses to defer a write in a read-only transaction', () => {

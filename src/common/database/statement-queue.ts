@@ -8,11 +8,19 @@ export interface DeferOptions {
   atCommit?: boolean;
 }
 
-/** The connection of an open tenant transaction: its statement queue's entries besides `query` (see batch and deferWrite). */
+/** The connection of an open tenant transaction: its statement queue's entries besides `query` (see batch, deferWrite, writeWithNext and transactionStart). */
 export type DeferringClient = PgClient & {
   defer?(statement: Statement, options?: DeferOptions): void;
+  deferForRows?(statements: readonly Statement[], stored: (results: PgResult[]) => void): void;
   runStatements?(statements: readonly Statement[]): Promise<PgResult[]>;
+  transactionStart?(): Promise<Date>;
 };
+
+/** A deferred write; `answered`, for its results (the rows of the statements deferred with it, in order) once sent. */
+interface Deferred {
+  statement: Statement;
+  answered?: { group: Deferred[]; results: PgResult[]; stored(results: PgResult[]): void };
+}
 
 interface Waiting {
   /** A statement as pg's query takes it (`values` for `$1`…), or '' with `statements` (a batch). */
@@ -33,6 +41,8 @@ export interface Opening {
   everyTrip: boolean;
   /** Sent in a round trip of its own, before the first statement (Citus: see tenant-transactions.ts). */
   alone?: boolean;
+  /** The opening's last statement answers the transaction's start time, as `started_at` (see transactionStart). */
+  answersStart?: boolean;
 }
 
 const ENDING = /^\s*(COMMIT|ROLLBACK)\b/i;
@@ -71,11 +81,12 @@ const READ = /^\s*SELECT\b/i;
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
-  private deferred: Statement[] = [];
-  private deferredToCommit: Statement[] = [];
+  private deferred: Deferred[] = [];
+  private deferredToCommit: Deferred[] = [];
   private busy = false;
   private opened = false;
   private sentOpening = false;
+  private startedAt?: Date;
 
   constructor(
     private readonly client: PgClient,
@@ -110,7 +121,30 @@ export class StatementQueue {
   defer(statement: Statement, { atCommit = false }: DeferOptions = {}): void {
     if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
     this.opened = true;
-    (atCommit ? this.deferredToCommit : this.deferred).push(statement);
+    (atCommit ? this.deferredToCommit : this.deferred).push({ statement });
+  }
+
+  /**
+   * Writes sent with the transaction's next statement whose results are wanted: `stored` is called
+   * with them when that statement's round trip is answered, before its own caller hears of it (not
+   * at all when the round trip fails or a ROLLBACK drops them: the error is that statement's).
+   */
+  deferForRows(statements: readonly Statement[], stored: (results: PgResult[]) => void): void {
+    if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
+    this.opened = true;
+    const group: Deferred[] = [];
+    const answered = { group, results: [] as PgResult[], stored };
+    for (const statement of statements) group.push({ statement, answered });
+    this.deferred.push(...group);
+  }
+
+  /** When the transaction began (PostgreSQL's now(), which every default of its rows takes): known once its first round trip is answered. */
+  async transactionStart(): Promise<Date> {
+    if (!this.startedAt) {
+      const { rows } = (await this.enqueue('SELECT transaction_timestamp() AS started_at')) as PgResult;
+      this.startedAt ??= (rows[0] as { started_at: Date }).started_at;
+    }
+    return this.startedAt;
   }
 
   private gathers(waiting: Waiting): boolean {
@@ -136,14 +170,14 @@ export class StatementQueue {
     if (withCommitWrites) this.deferredToCommit = [];
     const prepared = new PreparedStatements(this.client);
     try {
-      if (openingAlone) await this.send.call(this.client, this.opening.text);
+      if (openingAlone) this.learnStart(await this.send.call(this.client, this.opening.text));
       if (this.opening.everyTrip && ENDING.test(group[0].text)) {
         group[0].resolve({ rows: [] }); // each round trip was its own transaction: nothing is left to end
       } else if (group.length === 1 && !group[0].statements && deferred.length === 0 && !opening) {
         group[0].resolve(await this.send.call(this.client, group[0].text, group[0].values));
       } else {
-        await this.relearnPreparedIfUnsure([...deferred, ...group.flatMap((w) => w.statements ?? [])]);
-        const deferredTexts = deferred.map((s) => prepared.text(s));
+        await this.relearnPreparedIfUnsure([...deferred.map((d) => d.statement), ...group.flatMap((w) => w.statements ?? [])]);
+        const deferredTexts = deferred.map((d) => prepared.text(d.statement));
         const deferredExecute = prepared.executes > 0;
         const own = group.flatMap((w) => (w.statements ? w.statements.map((s) => prepared.text(s)) : [w.values ? inlineParameters(w.text, w.values) : w.text]));
         const ownExecute = group.some((w) => w.statements?.some((s) => s.prepare));
@@ -171,6 +205,13 @@ export class StatementQueue {
           },
         );
         const all = Array.isArray(results) ? results : [results];
+        if (opening) this.learnStart(all.slice(0, this.opening.results));
+        const firstDeferred = (opening ? this.opening.results : 0) + prepared.preparing.size + (generic ? 1 : 0);
+        deferred.forEach((d, i) => {
+          if (!d.answered) return;
+          d.answered.results.push(all[firstDeferred + i]);
+          if (d.answered.results.length === d.answered.group.length) d.answered.stored(d.answered.results);
+        });
         const answers = all.slice(prefixResults, all.length - suffix.length);
         // A batch, or one text of several statements, gets all its results; gathered reads (one statement each) one each.
         if (group.length === 1) group[0].resolve(group[0].statements || answers.length > 1 ? answers : answers[0]);
@@ -182,6 +223,12 @@ export class StatementQueue {
       this.busy = false;
       if (this.waiting.length) this.wake();
     }
+  }
+
+  private learnStart(openingResults: PgResult | PgResult[]) {
+    if (!this.opening.answersStart) return;
+    const results = Array.isArray(openingResults) ? openingResults : [openingResults];
+    this.startedAt ??= (results[results.length - 1].rows[0] as { started_at: Date }).started_at;
   }
 
   /** After a failed round trip that carried PREPAREs, the connection's prepared statements are read back before a hot statement goes. */
