@@ -308,20 +308,21 @@ export class TicketsService {
   /**
    * `alsoIn` runs in the same transaction, after the message and its listeners: a record that must
    * exist exactly when the message does. `duplicateChecked`: as for create(), the channel adapter
-   * has just looked the provider message id up in the same transaction.
+   * has just looked the provider message id up in the same transaction. `locked`: the ticket as
+   * the adapter has just read it FOR UPDATE in the same transaction (no lock is taken again).
    */
   async addMessage(
     ctx: RequestContext,
     input: AddMessageInput,
     extras: MessageExtras = {},
     alsoIn?: (manager: EntityManager, added: { message: Message; ticket: Ticket }) => Promise<void>,
-    { duplicateChecked = false } = {},
+    { duplicateChecked = false, locked }: { duplicateChecked?: boolean; locked?: Ticket } = {},
   ): Promise<{ message: Message; ticket: Ticket }> {
     if (input.authorType === AuthorType.CUSTOMER && input.internal) {
       throw badInput('Customers cannot write internal notes', { internal: ['must be false for CUSTOMER messages'] });
     }
     return this.db.run(ctx, async (manager) => {
-      const added = await this.addMessageIn(manager, ctx, input, extras, duplicateChecked);
+      const added = await this.addMessageIn(manager, ctx, input, extras, duplicateChecked, locked);
       await alsoIn?.(manager, added);
       return added;
     });
@@ -370,8 +371,15 @@ export class TicketsService {
     return result;
   }
 
-  private async addMessageIn(manager: EntityManager, ctx: RequestContext, input: AddMessageInput, extras: MessageExtras = {}, duplicateChecked = false): Promise<{ message: Message; ticket: Ticket }> {
-    const ticket = await this.lockTicket(manager, ctx, input.ticketId);
+  private async addMessageIn(
+    manager: EntityManager,
+    ctx: RequestContext,
+    input: AddMessageInput,
+    extras: MessageExtras = {},
+    duplicateChecked = false,
+    locked?: Ticket,
+  ): Promise<{ message: Message; ticket: Ticket }> {
+    const ticket = locked?.id === input.ticketId ? locked : await this.lockTicket(manager, ctx, input.ticketId);
     const channel = input.channel ?? ticket.channel;
     // A repeated provider id that slips past a check already made loses the race at the insert (LostRace).
     if (input.externalId && !duplicateChecked) {

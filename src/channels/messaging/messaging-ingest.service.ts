@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { AppConfig } from '../../common/config/app-config';
 import { batch, deferWrite, Statement } from '../../common/database/batch';
+import { entityReader, selectListOf } from '../../common/database/entity-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../../common/database/tenant-transactions';
 import { JobQueue } from '../../common/jobs/job-queue';
 import { OutboundTargetRefused } from '../../common/net/outbound-guard';
@@ -12,6 +13,7 @@ import type { RequestContext } from '../../common/request-context';
 import { InboundContexts } from '../inbound-context';
 import { normaliseHandle, normalisePhone } from '../../tickets/customer-identity';
 import { AuthorType, Channel, IdentityKind } from '../../tickets/ticket-enums';
+import { Ticket } from '../../tickets/entities/ticket.entity';
 import { TicketsService } from '../../tickets/tickets.service';
 import { DeliveryState, furthestDelivery } from './delivery-state';
 import { MessagingChannel, MessagingChannelKind } from './entities/messaging-channel.entity';
@@ -57,6 +59,9 @@ interface MediaJob {
  */
 @Injectable()
 export class MessagingIngestService implements OnApplicationBootstrap {
+  /** The ticket's columns for the conversation look-up (see selectListOf), listed once. */
+  private ticketColumns?: string;
+
   constructor(
     private readonly db: TenantTransactions,
     private readonly inbound: InboundContexts,
@@ -114,15 +119,16 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     const customerRef = this.customerRef(ctx, channel, inbound);
     // The one duplicate check of the message (the tickets module is told it was made) and the
     // conversation look-up, in one round trip.
-    const { stored, ticketId } = await this.db.read(ctx, async (m) => {
+    const { stored, ticketId, locked } = await this.db.read(ctx, async (m) => {
       const [[storedRow], [latest]] = await batch(m, [
         storedMessageStatement(ctx.tenantId, ticketChannel, inbound.externalId),
-        customerRef ? this.latestConversationStatement(ctx.tenantId, channel, inbound, customerRef.identity) : { sql: 'SELECT NULL WHERE false' },
+        customerRef ? this.latestConversationStatement(m, ctx.tenantId, channel, inbound, customerRef.identity) : { sql: 'SELECT NULL WHERE false' },
       ]);
       const stored = storedRow?.id as string | undefined;
       if (stored || !customerRef) return { stored, ticketId: null };
       const replied = inbound.replyTo ? await this.repliedConversation(m, ctx.tenantId, channel, inbound.replyTo) : null;
-      return { stored, ticketId: replied ?? (latest as { id: string; open: boolean } | undefined) ?? null };
+      if (replied || !latest) return { stored, ticketId: replied };
+      return { stored, ticketId: { id: latest.id as string, open: latest.open as boolean }, locked: entityReader(m, Ticket)(latest) };
     });
     if (stored) {
       await this.keepMedia(ctx, channel, stored, inbound); // a retry after a crash may have missed them
@@ -145,7 +151,7 @@ export class MessagingIngestService implements OnApplicationBootstrap {
         { ticketId: ticketId.id, body: inbound.body, authorType: AuthorType.CUSTOMER, authorName: inbound.name, internal: false, channel: ticketChannel, externalId: inbound.externalId },
         extras,
         undefined,
-        { duplicateChecked: true },
+        { duplicateChecked: true, locked },
       ));
       outcome = 'JOINED';
     } else {
@@ -201,8 +207,13 @@ export class MessagingIngestService implements OnApplicationBootstrap {
     return (row as { id: string; open: boolean } | undefined) ?? null;
   }
 
-  /** The sender's latest conversation through this account (comments only join comment tickets), if it is open or was solved recently. */
-  private latestConversationStatement(tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }): Statement {
+  /**
+   * The sender's latest conversation through this account (comments only join comment tickets), if
+   * it is open or was solved recently: the ticket row, locked as the message's write will lock it
+   * (the tickets module is handed it, and takes no lock of its own), with whether it was open.
+   */
+  private latestConversationStatement(m: EntityManager, tenantId: string, channel: MessagingChannel, inbound: InboundMessage, identity: { kind: IdentityKind; value: string }): Statement {
+    this.ticketColumns ??= selectListOf(m, Ticket, 'tk');
     return {
       // The sender's few tickets first (MATERIALIZED keeps the planner from starting at the
       // account's messages, which a plan kept for every call may estimate at one row).
@@ -211,10 +222,13 @@ export class MessagingIngestService implements OnApplicationBootstrap {
                 FROM customer_identities ci JOIN tickets t ON t.tenant_id = ci.tenant_id AND t.customer_id = ci.customer_id
                WHERE ci.tenant_id = $1 AND ci.kind = $2 AND ci.value = $3
                  AND (t.status IN ('NEW','OPEN','PENDING','ON_HOLD') OR (t.status = 'SOLVED' AND t.solved_at > now() - make_interval(hours => $5)))
-                 AND ($6::boolean IS FALSE OR t.channel = 'COMMENT'))
-            SELECT t.id, t.open FROM senders_tickets t
-             WHERE EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = t.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = t.id)
-             ORDER BY t.updated_at DESC LIMIT 1`,
+                 AND ($6::boolean IS FALSE OR t.channel = 'COMMENT')),
+            latest AS (
+              SELECT s.tenant_id, s.id, s.open FROM senders_tickets s
+               WHERE EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = s.tenant_id AND m.messaging_channel_id = $4 AND m.ticket_id = s.id)
+               ORDER BY s.updated_at DESC LIMIT 1)
+            SELECT l.open, ${this.ticketColumns} FROM latest l JOIN tickets tk ON tk.tenant_id = l.tenant_id AND tk.id = l.id
+               FOR UPDATE OF tk`,
       parameters: [tenantId, identity.kind, identity.value, channel.id, REOPEN_SOLVED_WITHIN_HOURS, Boolean(inbound.comment)],
       prepare: true,
     };

@@ -19,6 +19,18 @@ export function entityReader<T extends ObjectLiteral>(manager: EntityManager, en
   };
 }
 
+/**
+ * The entity's columns as a select list (`alias.column, …`): what a prepared statement should
+ * name rather than `alias.*`, whose result type a later migration adding a column would change
+ * under the plan a connection keeps (PostgreSQL then refuses to execute it).
+ */
+export function selectListOf(manager: EntityManager, entity: EntityTarget<ObjectLiteral>, alias: string): string {
+  return manager.connection
+    .getMetadata(entity)
+    .columns.map((column) => `${alias}.${column.databaseName}`)
+    .join(', ');
+}
+
 /** `SELECT * FROM <entity's table> <rest>` read into entities (see entityReader). */
 export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, rest: string, parameters: unknown[]): Promise<T[]> {
   const table = manager.connection.getMetadata(entity).tableName;
