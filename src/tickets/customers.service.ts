@@ -68,10 +68,9 @@ export class CustomersService {
     const keyOf = (i: IdentityValue) => `${i.kind}:${i.value}`;
     const all = [...new Map(people.flatMap((p) => p.identities).map((i) => [keyOf(i), i])).values()];
     // The lock and the look-up travel together; the look-up is a statement of its own, so it sees
-    // what a concurrent first contact committed while the lock waited for it. Sorted, so two
-    // writers wanting some of the same identities cannot deadlock.
+    // what a concurrent first contact committed while the lock waited for it.
     const [, known] = await batch(manager, [
-      { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', parameters: [all.map((i) => `${ctx.tenantId}:${i.kind}:${i.value}`).sort()] },
+      identityLocks(ctx.tenantId, all),
       {
         // Driven by the wanted identities, one unique-index probe each, whatever the plan's estimates.
         // With all the customer's identity values, which a new ticket's search document needs.
@@ -154,9 +153,20 @@ export class CustomersService {
     return identityValuesOf.get(customer);
   }
 
-  /** Adds identities not yet known; one already belonging to another customer stays with it. */
+  /**
+   * Adds identities not yet known; one already belonging to another customer stays with it. Under
+   * the same locks as resolveIdentified: a customer it creates is written with the identities its
+   * look-up found free, and a new ticket's search document names them before the insert has run.
+   */
   private async attachIdentities(manager: EntityManager, ctx: RequestContext, attach: Array<{ customerId: string; identity: IdentityValue }>) {
-    if (attach.length) await batch(manager, [this.attachStatement(ctx, attach)]);
+    if (attach.length)
+      await batch(manager, [
+        identityLocks(
+          ctx.tenantId,
+          attach.map((a) => a.identity),
+        ),
+        this.attachStatement(ctx, attach),
+      ]);
   }
 
   private attachStatement(ctx: RequestContext, attach: Array<{ customerId: string; identity: IdentityValue }>): Statement {
@@ -231,6 +241,15 @@ export class CustomersService {
     const tenantId = tenantOf(scope);
     return this.db.read(scope, (m) => selectEntities(m, CustomerIdentity, 'WHERE tenant_id = $1 AND customer_id = ANY($2) ORDER BY created_at, id', [tenantId, customerIds]));
   }
+}
+
+/**
+ * Transaction-scoped advisory locks on identities, so that concurrent writers of the same identity
+ * (two first contacts, an identity attached to a known customer) take turns. Sorted, so two writers
+ * wanting some of the same identities cannot deadlock.
+ */
+function identityLocks(tenantId: string, identities: readonly IdentityValue[]): Statement {
+  return { sql: 'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k', parameters: [identities.map((i) => `${tenantId}:${i.kind}:${i.value}`).sort()] };
 }
 
 /** Every column of a customer, as `customerFromRow` reads them. */

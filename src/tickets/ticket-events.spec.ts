@@ -27,7 +27,7 @@ describe('a ticket known as inserted', () => {
   it('stays known while nothing else touches it, until the transaction ends', () => {
     const manager = inTransaction();
     rememberInsertedTicket(manager, TICKET, INSERTED);
-    expect(insertedTickets(manager.queryRunner!).get(TICKET)?.state).toEqual(STATE);
+    expect(knownNoticeStates(manager.queryRunner!).get(TICKET)).toEqual(STATE);
     expect(insertedTickets(manager.queryRunner!).get(TICKET)?.derivedBy).toEqual(new Set([0]));
     (manager.queryRunner as unknown as { isTransactionActive: boolean }).isTransactionActive = false;
     takeTicketEvents(manager.queryRunner!, 'committed');

@@ -128,7 +128,7 @@ function remembered<T>(runner: Transaction, key: string): Remembered<T> {
 export function rememberInsertedTicket(manager: EntityManager, ticketId: string, inserted: InsertedTicket): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) return;
-  remembered<InsertedTicket>(runner, INSERTED).set(ticketId, { depth: transactionDepth(runner), value: inserted });
+  remembered<Pick<InsertedTicket, 'derivedBy'>>(runner, INSERTED).set(ticketId, { depth: transactionDepth(runner), value: { derivedBy: inserted.derivedBy } });
   rememberTicketNoticeState(manager, ticketId, inserted.state);
 }
 
@@ -143,8 +143,8 @@ export function rememberTicketNoticeState(manager: EntityManager, ticketId: stri
   remembered<TicketNoticeState>(runner, NOTICE_STATES).set(ticketId, { depth: transactionDepth(runner), value: state });
 }
 
-/** The tickets inserted in this transaction and not touched since (see rememberInsertedTicket). */
-export function insertedTickets(runner: Transaction): ReadonlyMap<string, InsertedTicket> {
+/** The tickets inserted in this transaction and not touched since (see rememberInsertedTicket; their state is with knownNoticeStates). */
+export function insertedTickets(runner: Transaction): ReadonlyMap<string, Pick<InsertedTicket, 'derivedBy'>> {
   return valuesOf(runner, INSERTED);
 }
 

@@ -488,15 +488,11 @@ export class TicketsService {
   }
 
   /**
-   * Inserts a new ticket's first message and reads what its search document needs of the customer
-   * (name, every identity), in one round trip; a repeated provider message id (a concurrent webhook
-   * retry) is a lost race.
-   */
-  /**
-   * A new ticket's first message, and what its search document needs of the customer. When the
-   * customer is known (resolved in this request) the message is written with the ticket (`insert`,
-   * for the ticket's round trip), its time the transaction's start that its row's default takes;
-   * otherwise it is written now, with a read of the customer.
+   * A new ticket's first message, and what its search document needs of the customer (name, every
+   * identity). When the customer is known (resolved in this request) the message is written with
+   * the ticket (`insert`, for the ticket's round trip), its time the transaction's start that its
+   * row's default takes; otherwise it is written now, with a read of the customer, in one round
+   * trip. Either way a repeated provider message id (a concurrent webhook retry) is a lost race.
    */
   private async firstMessage(
     manager: EntityManager,

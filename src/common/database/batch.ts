@@ -56,7 +56,9 @@ export async function deferWrite(manager: EntityManager, statement: Statement, o
  * Writes sent with the transaction's next statement, like deferWrite, whose rows are wanted:
  * `stored` is called with them as soon as they come back — before the answer of the statement they
  * rode with reaches its caller. Every later statement of the transaction sees them written; what
- * changes is that their rows, and their error, arrive with that statement.
+ * changes is that their rows, and their error, arrive with that statement — so the caller's work
+ * must go on to another statement of the same transaction (COMMIT counts) before it relies on
+ * them, and their error fails whatever that statement is.
  */
 export async function writeWithNext(manager: EntityManager, statements: readonly Statement[], stored: (rows: Array<Array<Record<string, unknown>>>) => void): Promise<void> {
   const runner = manager.queryRunner;

@@ -155,6 +155,18 @@ describe('StatementQueue', () => {
     expect(stored[0].map((r) => r.rows)).toEqual([[{ statement: "INSERT INTO c VALUES ('x') RETURNING *" }], [{ statement: "INSERT INTO i VALUES ('y') RETURNING *" }]]);
   });
 
+  it('hands every deferred group its rows even when one group’s handler throws, and fails the round trip with that error', async () => {
+    const { client } = fakeClient();
+    const queue = new StatementQueue(client, client.query, OPENING, false);
+    const second = jest.fn();
+    queue.deferForRows([{ sql: 'INSERT INTO a VALUES (1)' }], () => {
+      throw new Error('handler bug');
+    });
+    queue.deferForRows([{ sql: 'INSERT INTO b VALUES (1)' }], second);
+    await expect(queue.enqueue('SELECT a WHERE $1', [1])).rejects.toThrow('handler bug');
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
   it('never hands over the rows of deferred writes that a ROLLBACK dropped or whose round trip failed', async () => {
     const { client } = fakeClient();
     const queue = new StatementQueue(client, client.query, OPENING, false);

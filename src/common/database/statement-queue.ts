@@ -16,10 +16,10 @@ export type DeferringClient = PgClient & {
   transactionStart?(): Promise<Date>;
 };
 
-/** A deferred write; `answered`, for its results (the rows of the statements deferred with it, in order) once sent. */
+/** A deferred write; `answered`, for its results (the rows of the `count` statements deferred with it, in order) once sent. */
 interface Deferred {
   statement: Statement;
-  answered?: { group: Deferred[]; results: PgResult[]; stored(results: PgResult[]): void };
+  answered?: { count: number; results: PgResult[]; stored(results: PgResult[]): void };
 }
 
 interface Waiting {
@@ -75,9 +75,12 @@ const READ = /^\s*SELECT\b/i;
  *   goes behind the other deferred writes, so that row's lock is held for the commit alone; a
  *   savepoint statement takes it along too, so a ROLLBACK TO SAVEPOINT drops only what was
  *   deferred inside the savepoint;
+ * - writes deferred for their rows (deferForRows) ride the same way, and their rows are handed
+ *   over when the round trip they rode in is answered, before its own statements' callers resume;
  * - hot statements (`prepare`, deferred or in a batch) go as `EXECUTE` of a statement the
  *   connection prepared once, its `PREPARE` riding in front of the round trip that first needs it
- *   (see PreparedStatements).
+ *   (see PreparedStatements);
+ * - a read-write transaction's opening answers its start time, kept for transactionStart.
  */
 export class StatementQueue {
   private readonly waiting: Waiting[] = [];
@@ -132,10 +135,8 @@ export class StatementQueue {
   deferForRows(statements: readonly Statement[], stored: (results: PgResult[]) => void): void {
     if (this.readOnly) throw new Error('A read-only transaction has no writes to defer');
     this.opened = true;
-    const group: Deferred[] = [];
-    const answered = { group, results: [] as PgResult[], stored };
-    for (const statement of statements) group.push({ statement, answered });
-    this.deferred.push(...group);
+    const answered = { count: statements.length, results: [] as PgResult[], stored };
+    for (const statement of statements) this.deferred.push({ statement, answered });
   }
 
   /** When the transaction began (PostgreSQL's now(), which every default of its rows takes): known once its first round trip is answered. */
@@ -207,11 +208,20 @@ export class StatementQueue {
         const all = Array.isArray(results) ? results : [results];
         if (opening) this.learnStart(all.slice(0, this.opening.results));
         const firstDeferred = (opening ? this.opening.results : 0) + prepared.preparing.size + (generic ? 1 : 0);
+        // Every `stored` is called (one failing does not keep the others from their rows); the
+        // first failure, a bug of its caller, is then this round trip's error.
+        let storeFailure: unknown;
         deferred.forEach((d, i) => {
           if (!d.answered) return;
           d.answered.results.push(all[firstDeferred + i]);
-          if (d.answered.results.length === d.answered.group.length) d.answered.stored(d.answered.results);
+          if (d.answered.results.length < d.answered.count) return;
+          try {
+            d.answered.stored(d.answered.results);
+          } catch (error) {
+            storeFailure ??= error;
+          }
         });
+        if (storeFailure) throw storeFailure;
         const answers = all.slice(prefixResults, all.length - suffix.length);
         // A batch, or one text of several statements, gets all its results; gathered reads (one statement each) one each.
         if (group.length === 1) group[0].resolve(group[0].statements || answers.length > 1 ? answers : answers[0]);

@@ -32,11 +32,11 @@ function openingStatements(tenantId: string, options: { readOnly?: boolean; snap
     // lock_timeout: work that waits on a row its own request holds (a transaction of its own opened
     // inside a unit of work) fails after 30 s instead of hanging its request for ever.
     "SET LOCAL lock_timeout = '30s'",
-    // Its now(), which every default of the transaction's rows takes: rows written without RETURNING
-    // are known as stored (see transactionStart).
-    'SELECT transaction_timestamp() AS started_at',
+    // A write's now(), which every default of its rows takes: rows written without RETURNING are
+    // known as stored (see transactionStart).
+    ...(options.readOnly ? [] : ['SELECT transaction_timestamp() AS started_at']),
   ];
-  return { text: text.join('; '), results: text.length, everyTrip: false, alone: citus, answersStart: true };
+  return { text: text.join('; '), results: text.length, everyTrip: false, alone: citus, answersStart: !options.readOnly };
 }
 
 /**
@@ -61,8 +61,8 @@ export async function beginTenantTransaction(runner: QueryRunner, tenantId: stri
   const queue = new StatementQueue(client, send, opening, Boolean(options.readOnly));
   client.query = ((text: string, values?: unknown[]) => queue.enqueue(text, values)) as PgClient['query'];
   (client as DeferringClient).runStatements = (statements) => queue.enqueueStatements(statements);
-  (client as DeferringClient).transactionStart = () => queue.transactionStart();
   if (!options.readOnly) {
+    (client as DeferringClient).transactionStart = () => queue.transactionStart();
     (client as DeferringClient).defer = (statement, options) => queue.defer(statement, options);
     (client as DeferringClient).deferForRows = (statements, stored) => queue.deferForRows(statements, stored);
   }
