@@ -17,6 +17,8 @@ import { CustomerTier } from './ticket-enums';
 const allIdentitiesOf = new WeakMap<Customer, CustomerIdentity[]>();
 /** The identity values of customers resolved by identity in this process's requests, those just attached included (see knownIdentityValues). */
 const identityValuesOf = new WeakMap<Customer, string[]>();
+/** Customers resolve() has just created (see justCreated). */
+const createdByResolve = new WeakSet<Customer>();
 
 @Injectable()
 export class CustomersService {
@@ -90,7 +92,7 @@ export class CustomersService {
       identityValuesOf.set(customer, [...(row.identity_values as string[])]);
       owner.set(`${row.kind}:${row.value}`, customer);
     }
-    const created: Customer[] = [];
+    const createdCustomers: Customer[] = [];
     const named = new Set<Customer>();
     const attach: Array<{ customerId: string; identity: IdentityValue }> = [];
     const customers = people.map((person) => {
@@ -98,7 +100,8 @@ export class CustomersService {
       if (!customer) {
         customer = manager.create(Customer, { tenantId: ctx.tenantId, id: uuidv7(), name: person.name, tier: person.tier ?? CustomerTier.STANDARD });
         identityValuesOf.set(customer, []);
-        created.push(customer);
+        createdCustomers.push(customer);
+        createdByResolve.add(customer);
       } else if (!customer.name && person.name) {
         customer.name = person.name;
         named.add(customer);
@@ -116,15 +119,15 @@ export class CustomersService {
     // customers when it comes back with that statement. The advisory locks, taken above, hold until
     // COMMIT, so a concurrent first contact still waits for them.
     const writes: Statement[] = [];
-    if (created.length) {
+    if (createdCustomers.length) {
       writes.push({
         sql: `INSERT INTO customers (tenant_id, id, name, tier) SELECT tenant_id, id, name, tier FROM json_populate_recordset(null::customers, $1) RETURNING ${CUSTOMER_COLUMNS.replace(/c\./g, '')}`,
-        parameters: [JSON.stringify(created.map((c) => ({ tenant_id: c.tenantId, id: c.id, name: c.name, tier: c.tier })))],
+        parameters: [JSON.stringify(createdCustomers.map((c) => ({ tenant_id: c.tenantId, id: c.id, name: c.name, tier: c.tier })))],
       });
     }
     for (const customer of named) writes.push({ sql: 'UPDATE customers SET name = $3 WHERE tenant_id = $1 AND id = $2', parameters: [ctx.tenantId, customer.id, customer.name] });
     if (attach.length) writes.push(this.attachStatement(ctx, attach));
-    if (writes.length) await writeWithNext(manager, writes, (results) => this.stored(manager, created, attach.length > 0, results));
+    if (writes.length) await writeWithNext(manager, writes, (results) => this.stored(manager, createdCustomers, attach.length > 0, results));
     return customers;
   }
 
@@ -142,6 +145,11 @@ export class CustomersService {
           written.filter((identity) => identity.customerId === customer.id),
         );
     }
+  }
+
+  /** Whether resolve() created this customer (in the caller's transaction): a customer with no tickets yet. */
+  justCreated(customer: Customer): boolean {
+    return createdByResolve.has(customer);
   }
 
   /**

@@ -101,7 +101,8 @@ export class TicketsService {
     const { idempotencyKey } = input;
     const channel = input.channel ?? Channel.API;
     const customer = await this.customers.resolve(manager, ctx, input.customer);
-    const joinable = input.joinOpenTicket ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
+    // A customer created just now has no ticket to join.
+    const joinable = input.joinOpenTicket && !this.customers.justCreated(customer) ? await this.joinableTicket(manager, ctx, customer, input, channel) : undefined;
     if (joinable) {
       const { ticket } = await this.addMessageIn(
         manager,

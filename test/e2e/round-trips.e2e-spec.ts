@@ -125,7 +125,7 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(() => postWhatsApp()), 7);
+    expectAtMost(await fewest(() => postWhatsApp()), 6);
   });
 
   it('a signed WhatsApp webhook replying on an open conversation', async () => {
