@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import type { Statement } from '../common/database/batch';
 import { TenantTransactions } from '../common/database/tenant-transactions';
 import { checkReportPeriod } from '../common/period';
 import { JobQueue } from '../common/jobs/job-queue';
@@ -11,7 +12,7 @@ import { ContentLocale } from '../tickets/canned-replies/canned-reply.entity';
 import { Ticket } from '../tickets/entities/ticket.entity';
 import { AuthorType, CustomerTier, TicketEventType, TicketPriority, TicketStatus } from '../tickets/ticket-enums';
 import { insertTicketEvents } from '../tickets/ticket-events';
-import { NewTicketDetails, TicketChange, TicketListener, TicketListeners } from '../tickets/ticket-listeners';
+import { NewTicketDetails, PendingMessage, TicketChange, TicketListener, TicketListeners } from '../tickets/ticket-listeners';
 import { TicketsService } from '../tickets/tickets.service';
 import { readFeedback } from './article-match';
 import { FaqDeflectionFilter } from './dto/article.input';
@@ -104,14 +105,11 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
    */
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>> {
     const { message, ticket } = change;
-    if (!message || message.internal || !AUTO_ANSWER_CHANNELS.includes(ticket.channel)) return {};
-    const fromCustomer = message.authorType === AuthorType.CUSTOMER && ticket.publicAgentReplyCount === 0;
-    const agentTakesOver = message.authorType === AuthorType.AGENT && ticket.publicAgentReplyCount === 1;
-    if (!fromCustomer && !agentTakesOver) return {};
-    const [pending]: Array<{ id: string; article_id: string | null }> = await manager.query(`SELECT id, article_id FROM faq_answers WHERE tenant_id = $1 AND ticket_id = $2 AND outcome = 'PENDING'`, [
-      ctx.tenantId,
-      ticket.id,
-    ]);
+    const ends = message && waitEndedBy(ticket, message);
+    if (!message || !ends) return {};
+    const fromCustomer = ends === 'CUSTOMER_ANSWERED';
+    const pendingAnswer = this.pendingAnswerStatement(ctx.tenantId, ticket.id);
+    const [pending] = (change.reads?.get(this) ?? (await manager.query(pendingAnswer.sql, [...pendingAnswer.parameters]))) as Array<{ id: string; article_id: string | null }>;
     if (!pending) return {};
     let outcome = FaqOutcome.HANDED_OVER;
     let locale = ContentLocale.AR;
@@ -129,6 +127,15 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
     if (pending.article_id) await this.kb.countVote(manager, ctx.tenantId, pending.article_id, outcome === FaqOutcome.HELPED);
     await this.jobs.send<FeedbackJob>(manager, FEEDBACK_QUEUE, { tenantId: ctx.tenantId, ticketId: ticket.id, outcome, locale });
     return {};
+  }
+
+  /** The pending answer's read, sent with the message that may end its wait. */
+  readWithMessage(ctx: RequestContext, ticket: Ticket, message: PendingMessage): Statement | undefined {
+    return waitEndedBy(ticket, message) ? this.pendingAnswerStatement(ctx.tenantId, ticket.id) : undefined;
+  }
+
+  private pendingAnswerStatement(tenantId: string, ticketId: string) {
+    return { sql: `SELECT id, article_id FROM faq_answers WHERE tenant_id = $1 AND ticket_id = $2 AND outcome = 'PENDING'`, parameters: [tenantId, ticketId] as const };
   }
 
   /** Matches the first message and sends the answer with its record, in one transaction; a retry after that finds the record and stops. */
@@ -201,4 +208,16 @@ export class FaqAutoAnswerService implements TicketListener, OnModuleInit, OnApp
     );
     return { ...row, deflectionRate: row.answered ? Math.round((row.helped / row.answered) * 10_000) / 10_000 : null };
   }
+}
+
+/**
+ * Whether a message may end the wait for "did this help?" on a ticket (counts as the message
+ * leaves them): the customer's next message before any agent reply answers it; an agent's first
+ * public reply takes over.
+ */
+function waitEndedBy(ticket: Pick<Ticket, 'channel' | 'publicAgentReplyCount'>, message: PendingMessage): 'CUSTOMER_ANSWERED' | 'AGENT_TOOK_OVER' | undefined {
+  if (message.internal || !AUTO_ANSWER_CHANNELS.includes(ticket.channel)) return undefined;
+  if (message.authorType === AuthorType.CUSTOMER && ticket.publicAgentReplyCount === 0) return 'CUSTOMER_ANSWERED';
+  if (message.authorType === AuthorType.AGENT && ticket.publicAgentReplyCount === 1) return 'AGENT_TOOK_OVER';
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { Statement } from '../common/database/batch';
 import type { JsonObject, RequestContext } from '../common/request-context';
 import type { Message } from './entities/message.entity';
 import { Ticket } from './entities/ticket.entity';
@@ -27,7 +28,12 @@ export interface TicketChange {
   reclassified?: boolean;
   /** The assignee was removed: that agent's capacity is free again. */
   unassigned?: boolean;
+  /** The rows of the reads steps asked to send with the message (readWithMessage), by step. */
+  reads?: ReadonlyMap<TicketListener, Array<Record<string, unknown>>>;
 }
+
+/** A message about to be written, as readWithMessage is told of it. */
+export type PendingMessage = Pick<Message, 'authorType' | 'internal' | 'channel'>;
 
 export type MessageDelivery = Partial<Pick<Message, 'deliveryStatus' | 'deliveryError' | 'messagingChannelId' | 'mailboxId' | 'externalId' | 'content'>>;
 
@@ -83,6 +89,12 @@ export interface TicketListener {
   categorise?(manager: EntityManager, ctx: RequestContext, message: { subject: string; body: string; channel: string; tier: string }): Promise<{ category: string; continuityWindowHours: number }>;
   /** After a change; returns the fields it wrote, so the caller's copy stays current. */
   afterChange?(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>>;
+  /**
+   * For a message about to be written to `ticket` (its counts as the message will leave them): a
+   * read this step's afterChange will need, sent in the message's own round trip instead of one of
+   * its own. Its rows reach afterChange as `change.reads.get(this)`.
+   */
+  readWithMessage?(ctx: RequestContext, ticket: Ticket, message: PendingMessage): Statement | undefined;
 }
 
 @Injectable()
@@ -120,6 +132,19 @@ export class TicketListeners implements OnApplicationBootstrap {
       if (answer) return answer;
     }
     return undefined;
+  }
+
+  /** The reads the steps want sent with a message (see readWithMessage), and their rows by step once sent. */
+  readsWithMessage(
+    ctx: RequestContext,
+    ticket: Ticket,
+    message: PendingMessage,
+  ): { statements: Statement[]; reads(rows: Array<Array<Record<string, unknown>>>): Map<TicketListener, Array<Record<string, unknown>>> } {
+    const asking = this.listeners.flatMap(({ listener }) => {
+      const statement = listener.readWithMessage?.(ctx, ticket, message);
+      return statement ? [{ listener, statement }] : [];
+    });
+    return { statements: asking.map((a) => a.statement), reads: (rows) => new Map(asking.map((a, i) => [a.listener, rows[i]])) };
   }
 
   async afterChange(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Ticket> {

@@ -411,12 +411,16 @@ export class TicketsService {
     if (statusChange) {
       events.push({ type: statusChange.reopened ? TicketEventType.REOPENED : TicketEventType.STATUS_CHANGED, data: { from: statusChange.from, to: statusChange.to, reason: 'message' } });
     }
-    const written = await this.insertMessage(manager, ctx, message, statusChange, events);
+    // What the pipeline's steps will read about the message rides with it, told of the ticket as the message will leave its counts.
+    const publicAgentReplies = ticket.publicAgentReplyCount + (effect.publicAgentReply ? 1 : 0);
+    const steps = this.listeners.readsWithMessage(ctx, { ...ticket, publicAgentReplyCount: publicAgentReplies }, message);
+    const { ticket: written, read } = await this.insertMessage(manager, ctx, message, statusChange, events, steps.statements);
     const change = { ...changedMessage(message), authorType: input.authorType, internal: input.internal };
     const after = await this.listeners.afterChange(manager, ctx, {
       ticket: written,
       statusChange: statusChange && { from: statusChange.from, to: statusChange.to, at: message.createdAt },
       message: change,
+      reads: steps.reads(read),
     });
     // The delivery steps say what they set on the message (a channel send queued or refused).
     return { message: Object.assign(message, change.delivery), ticket: after };
@@ -534,14 +538,22 @@ export class TicketsService {
    * writes the events, and reads the ticket back as it now is — one round trip. The facts use
    * now(), the transaction's time, which is also the message's created_at.
    */
-  private async insertMessage(manager: EntityManager, ctx: RequestContext, message: Message, statusChange: { to: TicketStatus; reopened: boolean } | undefined, events: NewEvent[]): Promise<Ticket> {
+  /** `alsoRead`: reads sent in the same round trip (their rows come back as `read`). */
+  private async insertMessage(
+    manager: EntityManager,
+    ctx: RequestContext,
+    message: Message,
+    statusChange: { to: TicketStatus; reopened: boolean } | undefined,
+    events: NewEvent[],
+    alsoRead: Statement[] = [],
+  ): Promise<{ ticket: Ticket; read: Array<Array<Record<string, unknown>>> }> {
     const publicAgentReply = effectOfMessage(TicketStatus.OPEN, message.authorType, message.internal).publicAgentReply;
     const recorded = ticketEventsStatement(
       manager,
       ctx.actor,
       events.map((e) => ({ ...e, tenantId: ctx.tenantId, ticketId: message.ticketId })),
     );
-    const [inserted, , [ticket], eventRows] = await batch(manager, [
+    const [inserted, , [ticket], eventRows, ...read] = await batch(manager, [
       messageInsert(manager, message),
       this.search.appendMessageStatement(ctx.tenantId, message.ticketId, message.body),
       // now() as a subquery inside CASE and COALESCE: Citus refuses a non-immutable function there.
@@ -561,12 +573,13 @@ export class TicketsService {
         parameters: [ctx.tenantId, message.ticketId, publicAgentReply ? 1 : 0, message.authorType === AuthorType.CUSTOMER, statusChange?.to ?? null, statusChange?.reopened ? 1 : 0],
       },
       recorded.statement,
+      ...alsoRead,
     ]);
     messageStored(message, inserted);
     recorded.written(eventRows);
     const written = entityReader(manager, Ticket)(ticket);
     rememberTicketNoticeState(manager, written.id, noticeState(written));
-    return written;
+    return { ticket: written, read };
   }
 
   /** A closed ticket is immutable: the customer's new message opens a linked follow-up ticket. */
@@ -621,9 +634,10 @@ export class TicketsService {
         channel: ticket.channel,
         externalId: null,
       });
-      return this.insertMessage(manager, ctx, message, undefined, [
+      const { ticket: written } = await this.insertMessage(manager, ctx, message, undefined, [
         { type: TicketEventType.MESSAGE_ADDED, data: { messageId: message.id, authorType: message.authorType, internal: true, reason: 'TRANSFER' } },
       ]);
+      return written;
     });
   }
 
