@@ -21,8 +21,10 @@ import { MAX_PAGE_SIZE, ticketsMatching } from './tickets-query';
 export class TicketReadsService {
   constructor(private readonly db: TenantTransactions) {}
 
+  // One ticket by its key through the driver's row reader, as lists are: TypeORM's query building and
+  // aliasing were a tenth of the server's time on `ticket(id)` in the profile.
   async get(ctx: RequestContext, id: string): Promise<Ticket> {
-    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, id }));
+    const [ticket] = await this.db.read(ctx, (m) => selectEntities(m, Ticket, 'WHERE tenant_id = $1 AND id = $2', [ctx.tenantId, id]));
     if (!ticket) throw notFound('Ticket', id);
     return ticket;
   }
@@ -35,7 +37,7 @@ export class TicketReadsService {
   }
 
   async getByNumber(ctx: RequestContext, number: number): Promise<Ticket> {
-    const ticket = await this.db.read(ctx, (m) => m.findOneBy(Ticket, { tenantId: ctx.tenantId, number }));
+    const [ticket] = await this.db.read(ctx, (m) => selectEntities(m, Ticket, 'WHERE tenant_id = $1 AND number = $2', [ctx.tenantId, number]));
     if (!ticket) throw notFound('Ticket', `#${number}`);
     return ticket;
   }
