@@ -4,6 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Agent } from '../auth/entities/agent.entity';
 import { batch, Statement, transactionStart } from '../common/database/batch';
 import { entityReader } from '../common/database/entity-rows';
+import { insertColumns } from '../common/database/insert-rows';
 import { TenantScope, TenantTransactions, tenantOf } from '../common/database/tenant-transactions';
 import { badInput, conflict, DomainError, notFound } from '../common/errors/domain-error';
 import { OperationalMetrics } from '../common/observability/operational-metrics';
@@ -733,36 +734,26 @@ export class TicketsService {
  * INSERT … SELECT from the counter's CTE rather than a subquery in VALUES, which Citus refuses.
  */
 function numberedTicketInsert(manager: EntityManager, ticket: Ticket): Statement {
-  const [sql, parameters] = manager
-    .createQueryBuilder()
-    .insert()
-    .into(Ticket)
-    .values({ ...ticket, number: () => 'next_number.last_number' })
-    .orIgnore()
-    .returning(['number'])
-    .getQueryAndParameters();
-  // The builder's VALUES list holds parameters, DEFAULT and the number: no commas inside an item.
-  const parts = /^INSERT INTO "tickets"\((.*?)\) VALUES \((.*)\) ON CONFLICT DO NOTHING\s+(RETURNING .*)$/s.exec(sql);
-  const columns = parts?.[1].split(', ') ?? [];
-  const values = parts?.[2].split(', ') ?? [];
-  if (!parts || columns.length !== values.length) throw new Error(`Unexpected ticket INSERT: ${sql.slice(0, 300)}`);
-  const given = columns.map((column, i) => [column, values[i]]).filter(([, value]) => value !== 'DEFAULT'); // DEFAULT has no place in a SELECT: the column is left out
-  const fromCounter = `INSERT INTO "tickets"(${given.map(([column]) => column).join(', ')}) SELECT ${given.map(([, value]) => value).join(', ')} FROM next_number ON CONFLICT DO NOTHING ${parts[3]}`;
+  const { columns, parameters } = insertColumns(manager, Ticket, { ...ticket, number: undefined });
   const tenant = `$${parameters.length + 1}`;
   return {
     sql: `WITH next_number AS (
             INSERT INTO ticket_counters (tenant_id, last_number) VALUES (${tenant}::uuid, 1001)
             ON CONFLICT (tenant_id) DO UPDATE SET last_number = ticket_counters.last_number + 1
             RETURNING last_number)
-          ${fromCounter}`,
+          INSERT INTO tickets (${columns.join(', ')}, number) SELECT ${columns.map((_, i) => `$${i + 1}`).join(', ')}, last_number FROM next_number
+          ON CONFLICT DO NOTHING RETURNING number`,
     parameters: [...parameters, ticket.tenantId],
   };
 }
 
 /** The INSERT of a message, returning when it was stored; a repeated provider message id inserts nothing. */
 function messageInsert(manager: EntityManager, message: Message): Statement {
-  const [sql, parameters] = manager.createQueryBuilder().insert().into(Message).values(message).orIgnore().returning(['createdAt']).getQueryAndParameters();
-  return { sql, parameters };
+  const { columns, parameters } = insertColumns(manager, Message, message);
+  return {
+    sql: `INSERT INTO messages (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING RETURNING created_at`,
+    parameters,
+  };
 }
 
 /** Takes messageInsert's rows: nothing inserted is a repeated provider message id (a concurrent webhook retry), a lost race. */

@@ -36,3 +36,22 @@ export function entityRow<T extends ObjectLiteral>(manager: EntityManager, entit
   }
   return out;
 }
+
+/**
+ * An entity's columns and values for one INSERT, as TypeORM's insert would write them (each value
+ * through the driver: transformers, JSON); properties left undefined are left out, to their
+ * defaults. Written by hand because the hot inserts need a shape TypeORM's builder does not make
+ * (a row taking its number from a CTE) and its query building was a visible share of a create.
+ */
+export function insertColumns<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, row: Partial<T>): { columns: string[]; parameters: unknown[] } {
+  const driver = manager.connection.driver;
+  const columns: string[] = [];
+  const parameters: unknown[] = [];
+  for (const column of manager.connection.getMetadata(entity).columns) {
+    const value = (row as Record<string, unknown>)[column.propertyName];
+    if (value === undefined || !column.isInsert) continue;
+    columns.push(column.databaseName);
+    parameters.push(driver.preparePersistentValue(value, column));
+  }
+  return { columns, parameters };
+}
