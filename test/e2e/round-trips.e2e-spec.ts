@@ -125,13 +125,13 @@ describe('Round trips to PostgreSQL per hot operation', () => {
   });
 
   it('a signed WhatsApp webhook for a new conversation', async () => {
-    expectAtMost(await fewest(() => postWhatsApp()), 6);
+    expectAtMost(await fewest(() => postWhatsApp()), 5);
   });
 
   it('a signed WhatsApp webhook replying on an open conversation', async () => {
     const from = '966539999999';
     await postWhatsApp(from);
-    expectAtMost(await fewest(() => postWhatsApp(from)), 4);
+    expectAtMost(await fewest(() => postWhatsApp(from)), 3);
     const { customerByPhone } = await t.gqlOk(store.key, `query($phone: String!) { customerByPhone(phone: $phone) { tickets { edges { node { messageCount } } } } }`, { phone: `+${from}` });
     expect(customerByPhone.tickets.edges).toEqual([{ node: { messageCount: 4 } }]); // one conversation: the first message and the three measured replies
   });

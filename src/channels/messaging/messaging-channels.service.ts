@@ -50,7 +50,8 @@ export type ChannelAccount = Pick<MessagingChannel, 'id' | 'kind' | 'name' | 'ac
 /** Connects, lists and disconnects a store's WhatsApp numbers, Instagram accounts, Pages, X accounts and Twilio accounts. */
 @Injectable()
 export class MessagingChannelsService {
-  private readonly accounts: SettingsRegion<ChannelAccount[]>;
+  /** The store's channels as stored (secrets sealed; counters as they were when read, never to be used from here). */
+  private readonly accounts: SettingsRegion<MessagingChannel[]>;
 
   constructor(
     private readonly db: TenantTransactions,
@@ -63,26 +64,30 @@ export class MessagingChannelsService {
   }
 
   /** The store's accounts, connected or not, oldest first: kept in memory, dropped on every instance when one is connected, changed or removed. */
-  accountsOf(tenantId: string, manager: EntityManager): Promise<ChannelAccount[]> {
-    return this.accounts.get(tenantId, async () =>
-      (
-        await manager.find(MessagingChannel, {
-          where: { tenantId },
-          select: ['tenantId', 'id', 'kind', 'name', 'accountId', 'displayName', 'businessAccountId', 'active', 'createdAt', 'updatedAt'],
-          order: { createdAt: 'ASC', id: 'ASC' },
-        })
-      ).map(({ id, kind, name, accountId, displayName, businessAccountId, active, createdAt, updatedAt }) => ({
-        id,
-        kind,
-        name,
-        accountId,
-        displayName,
-        businessAccountId,
-        active,
-        createdAt,
-        updatedAt,
-      })),
-    );
+  async accountsOf(tenantId: string, manager: EntityManager): Promise<ChannelAccount[]> {
+    return (await this.channelsOf(tenantId, manager)).map(({ id, kind, name, accountId, displayName, businessAccountId, active, createdAt, updatedAt }) => ({
+      id,
+      kind,
+      name,
+      accountId,
+      displayName,
+      businessAccountId,
+      active,
+      createdAt,
+      updatedAt,
+    }));
+  }
+
+  /**
+   * The store's channels, kept like its other settings. Shared by every request of the instance:
+   * read them, never change them (only secretsOf notes on a channel the error its secrets gave,
+   * and drops them on every instance). Secrets resealed under a new key reach this copy at the
+   * latest when it is dropped for age; until then the old ones still open (a key is only retired
+   * by a restart).
+   */
+  private channelsOf(tenantId: string, manager?: EntityManager): Promise<MessagingChannel[]> {
+    const load = (m: EntityManager) => m.find(MessagingChannel, { where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.accounts.get(tenantId, () => (manager ? load(manager) : this.db.read(tenantId, load)));
   }
 
   static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
@@ -213,13 +218,13 @@ export class MessagingChannelsService {
     });
   }
 
-  /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours). */
+  /** The channel a webhook path names, whatever store it belongs to (webhooks carry no credentials of ours): from the store's kept channels. */
   async forWebhook(id: string): Promise<MessagingChannel | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     // Across stores: the webhook's path is all that names the channel, and so its store (store_keys).
     const tenantId = await this.allStores.storeOf('MESSAGING_CHANNEL', id.toLowerCase());
     if (!tenantId) return null;
-    return this.allStores.read((m) => m.findOneBy(MessagingChannel, { tenantId, id }));
+    return (await this.channelsOf(tenantId)).find((channel) => channel.id === id.toLowerCase()) ?? null;
   }
 
   /** The store's channel for a platform account named inside a webhook payload. */
@@ -240,15 +245,19 @@ export class MessagingChannelsService {
       if (!(error instanceof SecretUnreadable)) throw error;
       const reason = `${UNREADABLE_PREFIX}${error.message}`;
       if (channel.lastError !== reason) {
-        await this.db.run(channel.tenantId, (m) => m.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]));
+        await this.db.run(channel.tenantId, async (m) => {
+          await m.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]);
+          await this.accounts.changedIn(m, channel.tenantId);
+        });
         channel.lastError = reason;
       }
       throw new ChannelSecretsUnreadable(reason);
     }
     if (channel.lastError?.startsWith(UNREADABLE_PREFIX)) {
-      await this.db.run(channel.tenantId, (m) =>
-        m.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [channel.tenantId, channel.id, `${UNREADABLE_PREFIX}%`]),
-      );
+      await this.db.run(channel.tenantId, async (m) => {
+        await m.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [channel.tenantId, channel.id, `${UNREADABLE_PREFIX}%`]);
+        await this.accounts.changedIn(m, channel.tenantId);
+      });
       channel.lastError = null;
     }
     return secrets;
