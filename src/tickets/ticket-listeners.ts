@@ -90,9 +90,11 @@ export interface TicketListener {
   /** After a change; returns the fields it wrote, so the caller's copy stays current. */
   afterChange?(manager: EntityManager, ctx: RequestContext, change: TicketChange): Promise<Partial<Ticket>>;
   /**
-   * For a message about to be written to `ticket` (its counts as the message will leave them): a
-   * read this step's afterChange will need, sent in the message's own round trip instead of one of
-   * its own. Its rows reach afterChange as `change.reads.get(this)`.
+   * For a message about to be written to `ticket` (the ticket before the message, but for its
+   * public agent reply count, given as the message leaves it): a read this step's afterChange will
+   * need, sent in the message's own round trip instead of one of its own. Its rows reach
+   * afterChange as `change.reads.get(this)`. It runs before the earlier steps' afterChange: only
+   * for rows that no earlier step writes.
    */
   readWithMessage?(ctx: RequestContext, ticket: Ticket, message: PendingMessage): Statement | undefined;
 }

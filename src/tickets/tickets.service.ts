@@ -537,9 +537,9 @@ export class TicketsService {
    * Inserts a message on an existing ticket, extends its search document, updates the ticket's
    * denormalised facts (counts, first response, last contact) and the status the message causes,
    * writes the events, and reads the ticket back as it now is — one round trip. The facts use
-   * now(), the transaction's time, which is also the message's created_at.
+   * now(), the transaction's time, which is also the message's created_at. `alsoRead`: reads sent
+   * in the same round trip (their rows come back as `read`).
    */
-  /** `alsoRead`: reads sent in the same round trip (their rows come back as `read`). */
   private async insertMessage(
     manager: EntityManager,
     ctx: RequestContext,

@@ -51,7 +51,7 @@ export type ChannelAccount = Pick<MessagingChannel, 'id' | 'kind' | 'name' | 'ac
 @Injectable()
 export class MessagingChannelsService {
   /** The store's channels as stored (secrets sealed; counters as they were when read, never to be used from here). */
-  private readonly accounts: SettingsRegion<MessagingChannel[]>;
+  private readonly storeChannels: SettingsRegion<MessagingChannel[]>;
 
   constructor(
     private readonly db: TenantTransactions,
@@ -60,7 +60,7 @@ export class MessagingChannelsService {
     private readonly box: SecretBox,
     cache: StoreSettingsCache,
   ) {
-    this.accounts = cache.region('messaging-channels');
+    this.storeChannels = cache.region('messaging-channels');
   }
 
   /** The store's accounts, connected or not, oldest first: kept in memory, dropped on every instance when one is connected, changed or removed. */
@@ -87,7 +87,7 @@ export class MessagingChannelsService {
    */
   private channelsOf(tenantId: string, manager?: EntityManager): Promise<MessagingChannel[]> {
     const load = (m: EntityManager) => m.find(MessagingChannel, { where: { tenantId }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return this.accounts.get(tenantId, () => (manager ? load(manager) : this.db.read(tenantId, load)));
+    return this.storeChannels.get(tenantId, () => (manager ? load(manager) : this.db.read(tenantId, load)));
   }
 
   static webhookPath(channel: Pick<MessagingChannel, 'kind' | 'id'>): string {
@@ -182,7 +182,7 @@ export class MessagingChannelsService {
         });
         channel.lastError = null;
       }
-      await this.accounts.changedIn(m, ctx.tenantId);
+      await this.storeChannels.changedIn(m, ctx.tenantId);
       return m.save(channel);
     });
   }
@@ -213,7 +213,7 @@ export class MessagingChannelsService {
       const result = await m.delete(MessagingChannel, { tenantId: ctx.tenantId, id });
       if (!result.affected) throw notFound('Messaging channel', id);
       await deferWrite(m, forgetStoreKeyStatement('MESSAGING_CHANNEL', id));
-      await this.accounts.changedIn(m, ctx.tenantId);
+      await this.storeChannels.changedIn(m, ctx.tenantId);
       return true;
     });
   }
@@ -247,7 +247,7 @@ export class MessagingChannelsService {
       if (channel.lastError !== reason) {
         await this.db.run(channel.tenantId, async (m) => {
           await m.query(`UPDATE messaging_channels SET last_error = $3 WHERE tenant_id = $1 AND id = $2`, [channel.tenantId, channel.id, reason]);
-          await this.accounts.changedIn(m, channel.tenantId);
+          await this.storeChannels.changedIn(m, channel.tenantId);
         });
         channel.lastError = reason;
       }
@@ -256,7 +256,7 @@ export class MessagingChannelsService {
     if (channel.lastError?.startsWith(UNREADABLE_PREFIX)) {
       await this.db.run(channel.tenantId, async (m) => {
         await m.query(`UPDATE messaging_channels SET last_error = NULL WHERE tenant_id = $1 AND id = $2 AND last_error LIKE $3`, [channel.tenantId, channel.id, `${UNREADABLE_PREFIX}%`]);
-        await this.accounts.changedIn(m, channel.tenantId);
+        await this.storeChannels.changedIn(m, channel.tenantId);
       });
       channel.lastError = null;
     }
@@ -279,7 +279,7 @@ export class MessagingChannelsService {
     return this.db.run(ctx, async (m) => {
       const taken = await m.findOneBy(MessagingChannel, { tenantId: ctx.tenantId, kind: fields.kind, accountId: fields.accountId });
       if (taken) throw new DomainError('CONFLICT', `This ${fields.kind} account is already connected`, { accountId: ['already connected'] });
-      await this.accounts.changedIn(m, ctx.tenantId);
+      await this.storeChannels.changedIn(m, ctx.tenantId);
       await deferWrite(m, storeKeyStatement('MESSAGING_CHANNEL', id, ctx.tenantId));
       return m.save(m.create(MessagingChannel, { ...fields, tenantId: ctx.tenantId, id, secrets: this.seal(id, fields.secrets), active: true }));
     });

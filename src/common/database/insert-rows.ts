@@ -42,6 +42,7 @@ export function entityRow<T extends ObjectLiteral>(manager: EntityManager, entit
  * through the driver: transformers, JSON); properties left undefined are left out, to their
  * defaults. Written by hand because the hot inserts need a shape TypeORM's builder does not make
  * (a row taking its number from a CTE) and its query building was a visible share of a create.
+ * Plain columns only: no relations, no raw SQL values (functions), as the builder would allow.
  */
 export function insertColumns<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, row: Partial<T>): { columns: string[]; parameters: unknown[] } {
   const driver = manager.connection.driver;
