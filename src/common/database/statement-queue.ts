@@ -186,16 +186,13 @@ export class StatementQueue {
         // for the statements executed by name and off behind the last of them, the deferred writes,
         // then the group (never COMMIT when it executes by name: a batch).
         const generic = deferredExecute || ownExecute;
-        const prefix = [
-          ...(opening ? [this.opening.text] : []),
-          ...prepared.preparing.values(),
-          ...(generic ? [FORCE_GENERIC_PLANS] : []),
-          ...deferredTexts,
-          ...(generic && !ownExecute ? [DEFAULT_PLANS] : []),
-        ];
+        const head = [...(opening ? [this.opening.text] : []), ...prepared.preparing.values(), ...(generic ? [FORCE_GENERIC_PLANS] : [])];
+        const tail = [...deferredTexts, ...(generic && !ownExecute ? [DEFAULT_PLANS] : [])];
         const suffix = generic && ownExecute ? [DEFAULT_PLANS] : [];
-        const prefixResults = prefix.length + (opening ? this.opening.results - 1 : 0); // the opening is several statements
-        const results = await this.send.call(this.client, [...prefix, ...own, ...suffix].join(';\n')).then(
+        // Results: the head's (the opening is several statements), then the deferred writes' in order.
+        const firstDeferred = head.length + (opening ? this.opening.results - 1 : 0);
+        const prefixResults = firstDeferred + tail.length;
+        const results = await this.send.call(this.client, [...head, ...tail, ...own, ...suffix].join(';\n')).then(
           (answer) => {
             prepared.settle(true);
             return answer;
@@ -207,7 +204,6 @@ export class StatementQueue {
         );
         const all = Array.isArray(results) ? results : [results];
         if (opening) this.learnStart(all.slice(0, this.opening.results));
-        const firstDeferred = (opening ? this.opening.results : 0) + prepared.preparing.size + (generic ? 1 : 0);
         // Every `stored` is called (one failing does not keep the others from their rows); the
         // first failure, a bug of its caller, is then this round trip's error.
         let storeFailure: unknown;
