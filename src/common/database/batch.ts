@@ -68,13 +68,16 @@ export async function writeWithNext(manager: EntityManager, statements: readonly
   else stored(await batch(manager, statements));
 }
 
+/** The transaction's start (its now()), answered as `started_at`: by a read-write transaction's opening, or asked for alone. */
+export const TRANSACTION_START = 'SELECT transaction_timestamp() AS started_at';
+
 /** When the transaction of `manager` began: PostgreSQL's now(), the value every `DEFAULT now()` of its rows takes. */
 export async function transactionStart(manager: EntityManager): Promise<Date> {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) throw new Error('Only a transaction has a start');
   const client = (await runner.connect()) as DeferringClient;
   if (client.transactionStart) return client.transactionStart();
-  const [{ started_at }] = (await manager.query('SELECT transaction_timestamp() AS started_at')) as Array<{ started_at: Date }>;
+  const [{ started_at }] = (await manager.query(TRANSACTION_START)) as Array<{ started_at: Date }>;
   return started_at;
 }
 

@@ -1,4 +1,4 @@
-import { inlineParameters, Statement } from './batch';
+import { inlineParameters, Statement, TRANSACTION_START } from './batch';
 import { DEFAULT_PLANS, FORCE_GENERIC_PLANS, PreparedStatements } from './prepared-statements';
 
 export type PgResult = { rows: unknown[] };
@@ -142,7 +142,7 @@ export class StatementQueue {
   /** When the transaction began (PostgreSQL's now(), which every default of its rows takes): known once its first round trip is answered. */
   async transactionStart(): Promise<Date> {
     if (!this.startedAt) {
-      const { rows } = (await this.enqueue('SELECT transaction_timestamp() AS started_at')) as PgResult;
+      const { rows } = (await this.enqueue(TRANSACTION_START)) as PgResult;
       this.startedAt ??= (rows[0] as { started_at: Date }).started_at;
     }
     return this.startedAt;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isCitus } from './citus';
+import { TRANSACTION_START } from './batch';
 import { DeferringClient, Opening, PgClient, StatementQueue } from './statement-queue';
 import { UnitOfWork } from './unit-of-work';
 
@@ -34,7 +35,7 @@ function openingStatements(tenantId: string, options: { readOnly?: boolean; snap
     "SET LOCAL lock_timeout = '30s'",
     // A write's now(), which every default of its rows takes: rows written without RETURNING are
     // known as stored (see transactionStart).
-    ...(options.readOnly ? [] : ['SELECT transaction_timestamp() AS started_at']),
+    ...(options.readOnly ? [] : [TRANSACTION_START]),
   ];
   return { text: text.join('; '), results: text.length, everyTrip: false, alone: citus, answersStart: !options.readOnly };
 }
