@@ -2,7 +2,7 @@
  * Where a scenario's PostgreSQL time goes (BENCH_PG_STATEMENTS): pg_stat_statements in the bench's
  * own embedded cluster, reset before each scenario and read after it.
  */
-import { Client } from 'pg';
+import { withClient } from '../test/test-database';
 
 /** The settings that load pg_stat_statements into the bench's cluster, planning time included. */
 export const STATEMENT_STATS_SETTINGS = { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on', 'pg_stat_statements.max': '10000' };
@@ -35,14 +35,4 @@ export async function printStatementStats(databaseUrl: string, label: string, re
       statement: r.query.slice(0, 110),
     })),
   );
-}
-
-async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

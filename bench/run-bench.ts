@@ -44,6 +44,7 @@ import { FloorWorld, listPage, newConversation, replyOnTicket, ticketDetail } fr
 import { postmasterPid, processCpuMs, startClusterCpu } from './cpu-time';
 import { enableStatementStats, printStatementStats, resetStatementStats, STATEMENT_STATS_SETTINGS } from './postgres-cost';
 import { PgRoundTripCounter } from './round-trips';
+import { withClient } from '../test/test-database';
 import { benchWebhooks } from './webhooks-bench';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -628,17 +629,13 @@ async function prepare(base: string, key: string, tenantId: string, databaseUrl:
     world.regulars = Array.from({ length: 200 }, (_, i) => `9665${String(30_000_000 + i).padStart(8, '0')}`);
     progress('WhatsApp: 200 customers with an open ticket each…');
     for (const waId of world.regulars) await send(base, whatsAppWebhook(world.webhookPath, waId));
-    const client = new Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ id: string }>(`SELECT id FROM tickets WHERE tenant_id = $1 AND status IN ('NEW', 'OPEN') AND number > 100000 ORDER BY created_at DESC LIMIT $2`, [
+    const { rows } = await withClient(databaseUrl, (client) =>
+      client.query<{ id: string }>(`SELECT id FROM tickets WHERE tenant_id = $1 AND status IN ('NEW', 'OPEN') AND number > 100000 ORDER BY created_at DESC LIMIT $2`, [
         tenantId,
         world.regulars.length,
-      ]);
-      world.replyTicketIds = rows.map((r) => r.id);
-    } finally {
-      await client.end();
-    }
+      ]),
+    );
+    world.replyTicketIds = rows.map((r) => r.id);
   }
   return world;
 }

@@ -70,15 +70,24 @@ export async function tearDownTestDatabase(): Promise<void> {
   rmSync(file, { force: true });
 }
 
+/** `work` on a connection of its own to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A new, migrated, empty database for one test file. */
 export async function createTestDatabase(): Promise<string> {
   const file = process.env[STATE_ENV];
   if (!file) throw new Error('The test database is not set up: run tests through jest (npm test)');
   const state = JSON.parse(readFileSync(file, 'utf8')) as TestDatabaseState;
   const name = `${state.prefix}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new Client({ connectionString: state.serverUrl });
-  await admin.connect();
-  try {
+  await withClient(state.serverUrl, async (admin) => {
     for (let attempt = 0; ; attempt++) {
       try {
         await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${state.template}"`);
@@ -89,8 +98,6 @@ export async function createTestDatabase(): Promise<string> {
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
       }
     }
-  } finally {
-    await admin.end();
-  }
+  });
   return withDatabase(state.serverUrl, name);
 }

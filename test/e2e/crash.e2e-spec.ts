@@ -8,7 +8,7 @@ import { makeThrowawayDir } from '../../src/common/database/embedded-postgres';
 import { openDatabase } from '../../src/common/database/typeorm-options';
 import { FakeGraphApi } from '../fakes/meta-graph-api';
 import { waContact, waText, waWebhook } from '../fakes/whatsapp-payloads';
-import { createTestDatabase } from '../test-database';
+import { createTestDatabase, withClient } from '../test-database';
 import { freePort } from './helpers/ports';
 import { PostgresProcess } from './helpers/postgres-process';
 import { productionEnv, ServerProcess } from './helpers/server-process';
@@ -178,16 +178,6 @@ async function graphql(server: ServerProcess, key: string, query: string, variab
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
     body: JSON.stringify({ query, variables }),
   });
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Each store's ticket numbers, in order. */
